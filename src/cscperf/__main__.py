@@ -1,0 +1,2 @@
+from cscperf.cli import app
+app()

@@ -1,0 +1,24 @@
+"""Errors a user can see, each with the exit code the command line gives for it.
+
+Messages are plain English for a council analyst and never contain a child's identifier.
+"""
+
+from __future__ import annotations
+
+
+class CscperfError(Exception):
+    """A problem cscperf explains to the user instead of showing a traceback."""
+
+    exit_code = 1
+
+
+class DataProblem(CscperfError):
+    """The data (a store, a file, a profile) is not what cscperf needs. Exit code 1."""
+
+    exit_code = 1
+
+
+class UsageProblem(CscperfError):
+    """The command was asked for something it cannot do as asked. Exit code 2."""
+
+    exit_code = 2

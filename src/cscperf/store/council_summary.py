@@ -1,0 +1,69 @@
+"""A short summary of what a store holds, council by council: volumes and a few headline figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import duckdb
+
+
+@dataclass(frozen=True)
+class CouncilSummary:
+    la_code: str
+    la_name: str
+    data_source: str
+    start: dt.date
+    end: dt.date
+    children: int
+    contacts: int
+    referrals: int
+    assessments: int
+    cp_open: int
+    cla_open: int
+    cla_rate_per_10k: float | None
+    workers: int
+    rows: int
+
+
+SUMMARY_SQL = """
+WITH c AS (SELECT * FROM cscperf_councils),
+pop AS (
+    SELECT p.la_code, p.population FROM cscperf_population p JOIN c USING (la_code)
+    WHERE p.age_group = '0-17' AND p.mid_year = year(c.data_end_date) - 1
+),
+cla AS (
+    SELECT e.la_code, count(DISTINCT e.clae_person_id) AS n
+    FROM ssd_cla_episodes e JOIN c USING (la_code)
+    WHERE e.clae_cla_episode_start_date <= c.data_end_date
+      AND (e.clae_cla_episode_ceased_date IS NULL OR e.clae_cla_episode_ceased_date > c.data_end_date)
+      AND NOT EXISTS (
+        SELECT 1 FROM ssd_legal_status l
+        WHERE l.la_code = e.la_code AND l.lega_person_id = e.clae_person_id AND l.lega_legal_status IN ('V3', 'V4')
+          AND l.lega_legal_status_start_date <= c.data_end_date
+          AND (l.lega_legal_status_end_date IS NULL OR l.lega_legal_status_end_date > c.data_end_date))
+    GROUP BY e.la_code
+),
+cp AS (
+    SELECT p.la_code, count(DISTINCT p.cppl_person_id) AS n
+    FROM ssd_cp_plans p JOIN c USING (la_code)
+    WHERE p.cppl_cp_plan_start_date <= c.data_end_date
+      AND (p.cppl_cp_plan_end_date IS NULL OR p.cppl_cp_plan_end_date > c.data_end_date)
+    GROUP BY p.la_code
+)
+SELECT c.la_code, c.la_name, c.data_source, c.data_start_date, c.data_end_date,
+    (SELECT count(*) FROM ssd_person x WHERE x.la_code = c.la_code),
+    (SELECT count(*) FROM ssd_contacts x WHERE x.la_code = c.la_code),
+    (SELECT count(*) FROM ssd_cin_episodes x WHERE x.la_code = c.la_code),
+    (SELECT count(*) FROM ssd_cin_assessments x WHERE x.la_code = c.la_code),
+    coalesce(cp.n, 0), coalesce(cla.n, 0),
+    round(coalesce(cla.n, 0) * 10000.0 / pop.population),
+    (SELECT count(*) FROM ssd_professionals x WHERE x.la_code = c.la_code),
+    (SELECT coalesce(sum(records_loaded), 0) FROM cscperf_loads x WHERE x.la_code = c.la_code)
+FROM c LEFT JOIN pop USING (la_code) LEFT JOIN cla USING (la_code) LEFT JOIN cp USING (la_code)
+ORDER BY c.la_code
+"""
+
+
+def council_summaries(con: duckdb.DuckDBPyConnection) -> list[CouncilSummary]:
+    return [CouncilSummary(*row) for row in con.execute(SUMMARY_SQL).fetchall()]

@@ -1,0 +1,145 @@
+"""Read the store schema (schema.yml) and turn it into SQL.
+
+`schema.yml`, beside this module, is the only place where tables and columns are written down. This
+module reads it once, checks it, and offers it to the rest of cscperf: the DDL that creates the store,
+the column lists writers use, and the Markdown that documents it.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib.resources import files
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, Field, model_validator
+
+COUNCIL_COLUMN = "la_code"
+"""Column added to every per-council table: the council's 3-digit DfE local-authority code."""
+
+SqlType = Literal["VARCHAR", "DATE", "TIMESTAMP", "INTEGER", "BIGINT", "DOUBLE", "BOOLEAN", "BLOB", "JSON"]
+
+
+class Column(BaseModel):
+    """One column of a table."""
+
+    name: str
+    type: SqlType
+    description: str = ""
+
+
+class Table(BaseModel):
+    """One table: where it comes from, what it holds, its key and columns."""
+
+    name: str
+    origin: Literal["ssd", "cscperf"]
+    description: str
+    per_council: bool = True
+    primary_key: list[str] = Field(default_factory=list)
+    columns: list[Column]
+
+    @model_validator(mode="after")
+    def _check(self) -> Table:
+        names = [c.name for c in self.columns]
+        if len(names) != len(set(names)):
+            raise ValueError(f"table {self.name} lists a column twice")
+        missing = [k for k in self.primary_key if k not in names]
+        if missing:
+            raise ValueError(f"table {self.name}: key columns {missing} are not columns of the table")
+        if self.origin == "cscperf" and not self.name.startswith("cscperf_"):
+            raise ValueError(f"extension table {self.name} must be named cscperf_...")
+        if self.origin == "ssd" and not self.name.startswith("ssd_"):
+            raise ValueError(f"SSD table {self.name} must be named ssd_...")
+        if COUNCIL_COLUMN in names:
+            raise ValueError(f"table {self.name} must not list {COUNCIL_COLUMN}; it is added for per-council tables")
+        return self
+
+    @property
+    def all_columns(self) -> list[Column]:
+        """Columns as stored, with the council code first for per-council tables."""
+        if not self.per_council:
+            return list(self.columns)
+        council = Column(name=COUNCIL_COLUMN, type="VARCHAR", description="Council's 3-digit DfE LA code")
+        return [council, *self.columns]
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.all_columns]
+
+    @property
+    def key(self) -> list[str]:
+        """Primary key as stored (council code first for per-council tables)."""
+        return [COUNCIL_COLUMN, *self.primary_key] if self.per_council else list(self.primary_key)
+
+
+class Schema(BaseModel):
+    """The whole store schema."""
+
+    version: int
+    tables: list[Table]
+
+    @model_validator(mode="after")
+    def _unique(self) -> Schema:
+        names = [t.name for t in self.tables]
+        if len(names) != len(set(names)):
+            raise ValueError("schema.yml lists a table twice")
+        return self
+
+    def table(self, name: str) -> Table:
+        for t in self.tables:
+            if t.name == name:
+                return t
+        raise KeyError(f"no table {name} in the store schema")
+
+    @property
+    def table_names(self) -> list[str]:
+        return [t.name for t in self.tables]
+
+
+@lru_cache(maxsize=1)
+def load_schema() -> Schema:
+    """The store schema, read from schema.yml in the installed package."""
+    text = files("cscperf.store").joinpath("schema.yml").read_text(encoding="utf-8")
+    return Schema.model_validate(yaml.safe_load(text))
+
+
+def create_table_sql(table: Table) -> str:
+    """CREATE TABLE IF NOT EXISTS statement for one table."""
+    lines = []
+    for col in table.all_columns:
+        not_null = " NOT NULL" if col.name in table.key else ""
+        lines.append(f"    {col.name} {col.type}{not_null}")
+    if table.key:
+        lines.append(f"    PRIMARY KEY ({', '.join(table.key)})")
+    body = ",\n".join(lines)
+    return f"CREATE TABLE IF NOT EXISTS {table.name} (\n{body}\n)"
+
+
+def schema_markdown(schema: Schema) -> str:
+    """The schema as Markdown, for docs/schema.md."""
+    out = [
+        "# The cscperf store schema",
+        "",
+        "Generated from `src/cscperf/store/schema.yml` by `cscperf schema --markdown`; do not edit by hand.",
+        "",
+        f"Schema version: **{schema.version}**. Tables named `ssd_*` follow the Standard Safeguarding Dataset "
+        "(same table and column names); tables named `cscperf_*` are cscperf's extensions for what the SSD "
+        f"lacks. Every per-council table starts with `{COUNCIL_COLUMN}`, the council's 3-digit DfE code, which "
+        "is also the first part of its key, so several councils can share one store.",
+        "",
+        "## Tables",
+        "",
+        "| Table | Origin | What it holds |",
+        "|---|---|---|",
+    ]
+    for t in schema.tables:
+        out.append(f"| [`{t.name}`](#{t.name}) | {t.origin} | {t.description} |")
+    for t in schema.tables:
+        out += ["", f"## {t.name}", "", t.description, ""]
+        if t.key:
+            out += [f"Key: {', '.join(f'`{k}`' for k in t.key)}", ""]
+        out += ["| Column | Type | Description |", "|---|---|---|"]
+        for c in t.all_columns:
+            desc = c.description.replace("|", "\\|")
+            out.append(f"| `{c.name}` | {c.type} | {desc} |")
+    return "\n".join(out) + "\n"

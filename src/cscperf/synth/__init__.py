@@ -1,0 +1,1 @@
+"""The synthetic council: children's journeys through the system, simulated, for demos, tests and benchmarks."""

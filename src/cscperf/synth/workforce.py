@@ -1,0 +1,310 @@
+"""The workforce: teams, funded posts, employed and agency workers filling them over time, leavers,
+vacancies, maternity leave with agency cover, and the allocation of children's cases to workers.
+
+Posts are sized from the demand the journeys create (open cases of each kind divided by the target
+caseload), so realised caseloads land near the profile's target. Allocation is an event simulation: a case
+goes to the available worker in the right kind of team with the fewest cases per FTE; when a worker leaves
+or starts a long absence, their cases move to colleagues ("Worker left" / "Worker absent").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import math
+from dataclasses import dataclass, field
+
+from cscperf.synth.journeys import FORENAMES, SURNAMES, Phase
+from cscperf.synth.profile import Profile
+from cscperf.synth.state import SimulationState
+
+YEAR = 365
+# Team kinds: (team name stem, role of the workers, qualified social workers?, caseload relative to target)
+TEAM_KINDS: dict[str, tuple[str, str, bool, float]] = {
+    "assessment": ("Assessment Team", "Allocated Social Worker", True, 1.0),
+    "safeguarding": ("Family Safeguarding Team", "Allocated Social Worker", True, 1.0),
+    "care": ("Children in Care Team", "Allocated Social Worker", True, 0.85),
+    "early_help": ("Early Help Team", "Early Help Practitioner", False, 0.9),
+}
+WORKER_FTE = ((1.0, 75), (0.8, 12), (0.6, 8), (0.5, 5))
+
+
+@dataclass(slots=True)
+class Worker:
+    professional_id: str
+    team_id: str
+    kind: str
+    fte: float
+    agency: bool
+    start: int
+    end: int  # last day (inclusive)
+    absences: list[tuple[int, int]] = field(default_factory=list)
+    cases: set[int] = field(default_factory=set)
+
+
+class Workforce:
+    """Builds the establishment and its workers, then allocates the journeys' phases to them."""
+
+    def __init__(self, state: SimulationState, profile: Profile) -> None:
+        self.s = state
+        self.p = profile
+        d = state.declare
+        self.departments = d("ssd_department", ("dept_team_id", "dept_team_name", "dept_team_parent_id",
+                                                "dept_team_parent_name"))
+        self.professionals = d("ssd_professionals", ("prof_professional_id", "prof_staff_id",
+                                                     "prof_professional_name", "prof_social_worker_registration_no",
+                                                     "prof_professional_job_title", "prof_professional_caseload",
+                                                     "prof_professional_department", "prof_full_time_equivalency",
+                                                     "prof_agency_worker_flag"))
+        self.posts = d("cscperf_sw_posts", ("post_id", "post_team_id", "post_title", "post_fte", "post_start_date",
+                                            "post_end_date", "post_case_holding", "post_qualified"))
+        self.assignments = d("cscperf_sw_assignments", ("assignment_id", "assignment_post_id",
+                                                        "assignment_professional_id", "assignment_start_date",
+                                                        "assignment_end_date", "assignment_fte", "contract_type",
+                                                        "cover_reason", "end_reason"))
+        self.absence_rows = d("cscperf_sw_absences", ("absence_id", "absence_professional_id", "absence_type",
+                                                      "absence_start_date", "absence_end_date"))
+        self.involvements = d("ssd_involvements", ("invo_involvements_id", "invo_professional_id",
+                                                   "invo_professional_role_id", "invo_professional_team",
+                                                   "invo_involvement_start_date", "invo_involvement_end_date",
+                                                   "invo_worker_change_reason", "invo_person_id",
+                                                   "invo_referral_id"))
+        self.workers: list[Worker] = []
+        self.team_names: dict[str, str] = {}
+        self._worker_rows: dict[str, Worker] = {}
+        self._titles: dict[str, str] = {}
+
+    # ------------------------------------------------------------------------------------------ establishment
+    def build(self, phases: list[Phase], window_start: int) -> None:
+        """Size the teams from the demand in `phases` and simulate who fills each post when."""
+        s, wf = self.s, self.p.workforce
+        parent = s.new_id("T")
+        self.departments.append((parent, "Children's Social Care", None, None))
+        span = max(1, s.end - window_start + 1)
+        demand: dict[str, float] = dict.fromkeys(TEAM_KINDS, 0.0)
+        for ph in phases:
+            a, b = max(ph.start, window_start), min(ph.end, s.end)
+            if b > a:
+                demand[ph.team_kind] += (b - a) / span
+        mean_fte = sum(f * w for f, w in WORKER_FTE) / sum(w for _, w in WORKER_FTE)
+        v, ag = wf.vacancy_rate, wf.agency_rate
+        # Share of vacancies covered by agency so that agency/(agency+employed) comes out at the target.
+        maternity_cover = wf.maternity_a_year * 0.85 * 0.8
+        cover = min(1.0, max(0.0, (ag / (1 - ag) - maternity_cover) / (v / (1 - v)))) if v > 0 else 0.0
+        self.cover_share = cover
+        effective = (1 - v) * mean_fte * (1 - wf.maternity_a_year * 0.8 * (1 - 0.85)) + v * cover
+        for kind, (stem, _, qualified, relative) in TEAM_KINDS.items():
+            target = wf.target_caseload * relative
+            n_posts = max(2, math.ceil(demand[kind] / target / effective))
+            n_teams = max(1, round(n_posts / wf.team_size))
+            for t in range(n_teams):
+                team_id = s.new_id("T")
+                name = f"{stem} {t + 1}" if n_teams > 1 else stem
+                self.team_names[team_id] = name
+                self.departments.append((team_id, name, parent, "Children's Social Care"))
+                size = n_posts // n_teams + (1 if t < n_posts % n_teams else 0)
+                for _ in range(size):
+                    self._post(team_id, kind, "Social Worker" if qualified else "Early Help Practitioner",
+                               case_holding=True, qualified=qualified)
+                self._post(team_id, kind, "Team Manager", case_holding=False, qualified=qualified)
+        iro_team = s.new_id("T")
+        self.team_names[iro_team] = "Independent Reviewing and CP Chairs"
+        self.departments.append((iro_team, self.team_names[iro_team], parent, "Children's Social Care"))
+        n_iro = max(2, round((self.p.looked_after.target_open + self.p.child_protection.target_open) / 70))
+        for _ in range(n_iro):
+            self._post(iro_team, "iro", "Independent Reviewing Officer", case_holding=False, qualified=True)
+
+    def _post(self, team_id: str, kind: str, title: str, *, case_holding: bool, qualified: bool) -> None:
+        s, wf = self.s, self.p.workforce
+        r = s.rng
+        post_id = s.new_id("SP")
+        self.posts.append((post_id, team_id, title, 1.0, s.start - r.randint(YEAR, 8 * YEAR), None,
+                           case_holding, qualified))
+        mean_vacancy = YEAR * wf.vacancy_rate / max(0.01, wf.turnover_rate * (1 - wf.vacancy_rate))
+        day = s.start
+        # Opening state: filled by an employed worker, or vacant (maybe covered by agency)
+        if not s.chance(wf.vacancy_rate):
+            day = self._employed(post_id, team_id, kind, title, qualified, s.start - r.randint(0, 6 * YEAR), day)
+        else:
+            gap_end = day + int(r.expovariate(1 / mean_vacancy))
+            self._vacancy(post_id, team_id, kind, title, qualified, day, gap_end, "vacancy")
+            day = gap_end + 1
+        while day <= s.end:
+            day = self._employed(post_id, team_id, kind, title, qualified, day, day)
+            if day > s.end:
+                break
+            gap_end = day + 20 + int(r.expovariate(1 / mean_vacancy))
+            self._vacancy(post_id, team_id, kind, title, qualified, day, gap_end, "vacancy")
+            day = gap_end + 1
+
+    def _employed(self, post_id: str, team_id: str, kind: str, title: str, qualified: bool, hired: int,
+                  visible_from: int) -> int:
+        """An employed worker in the post from `hired`; returns the first day after they leave."""
+        s, wf = self.s, self.p.workforce
+        r = s.rng
+        stay = 1 + int(r.expovariate(max(0.01, wf.turnover_rate) / YEAR))
+        while hired + stay < visible_from:  # opening workers must still be in post at the start
+            stay = 1 + int(r.expovariate(max(0.01, wf.turnover_rate) / YEAR))
+        last = hired + stay - 1
+        fte = _weighted_fte(r.random())
+        worker = self._worker(team_id, kind, title, qualified, fte, agency=False, start=hired, end=last)
+        self.assignments.append((s.new_id("AS"), post_id, worker.professional_id, hired,
+                                 last if last <= s.end else None, fte, "employed", None,
+                                 "left_council" if last <= s.end else None))
+        # Maternity leave (covered by agency most of the time)
+        day = max(hired, s.start - YEAR)
+        while True:
+            day += 1 + int(r.expovariate(wf.maternity_a_year / YEAR)) if wf.maternity_a_year > 0 else 10**6
+            if day > min(last, s.end) - 30:
+                break
+            a_end = min(day + r.randint(270, 365), last)
+            worker.absences.append((day, a_end))
+            self.absence_rows.append((s.new_id("AB"), worker.professional_id, "maternity", day, a_end))
+            if s.chance(0.85):
+                self._vacancy(post_id, team_id, kind, title, qualified, day + r.randint(0, 20), a_end, "maternity",
+                              always_cover=True)
+            day = a_end + 1
+        return last + 1
+
+    def _vacancy(self, post_id: str, team_id: str, kind: str, title: str, qualified: bool, start: int, end: int,
+                 reason: str, *, always_cover: bool = False) -> None:
+        """A gap in the post from start to end, covered by a run of agency workers if the council covers it."""
+        s = self.s
+        r = s.rng
+        if not always_cover and not s.chance(self.cover_share):
+            return
+        day = start + (0 if always_cover else r.randint(3, 30))
+        while day <= min(end, s.end):
+            last = min(end, day + 30 + int(r.expovariate(1 / 200)))
+            worker = self._worker(team_id, kind, title, qualified, 1.0, agency=True, start=day, end=last)
+            self.assignments.append((s.new_id("AS"), post_id, worker.professional_id, day,
+                                     last if last <= s.end else None, 1.0, "agency", reason,
+                                     "contract_ended" if last <= s.end else None))
+            day = last + 1 + r.randint(0, 7)
+
+    def _worker(self, team_id: str, kind: str, title: str, qualified: bool, fte: float, *, agency: bool, start: int,
+                end: int) -> Worker:
+        s = self.s
+        r = s.rng
+        pid = s.new_id("W")
+        worker = Worker(pid, team_id, kind, fte, agency, start, end)
+        self._titles[pid] = title
+        if title in ("Social Worker", "Early Help Practitioner"):
+            self.workers.append(worker)
+        self._worker_rows[pid] = worker
+        self.professionals.append([pid, f"STAFF{pid[1:]}", f"{r.choice(FORENAMES)} {r.choice(SURNAMES)}",
+                                   f"SW{r.randint(10000, 99999)}" if qualified else None, title, 0,
+                                   self.team_names[team_id], fte, "Y" if agency else "N"])  # type: ignore[arg-type]
+        return worker
+
+    # ------------------------------------------------------------------------------------------ allocation
+    def allocate(self, phases: list[Phase]) -> None:
+        """Give every phase of every case to workers, moving cases when workers leave or go on leave."""
+        s = self.s
+        by_kind: dict[str, list[Worker]] = {k: [] for k in TEAM_KINDS}
+        for w in self.workers:
+            by_kind[w.kind].append(w)
+        # Events: (day, order, seq, kind, payload). Order: workers leave (0), phases end (1), workers
+        # arrive (2), phases start (3) - so a case ending and a new one starting the same day both work.
+        events: list[tuple[int, int, int, str, int]] = []
+        seq = 0
+        for i, w in enumerate(self.workers):
+            spans = [("w_on", w.start, 2), ("w_off", w.end + 1, 0)]
+            for a, b in w.absences:
+                spans += [("w_off", a, 0), ("w_on", b + 1, 2)]
+            for what, day, order in spans:
+                events.append((day, order, seq, what, i))
+                seq += 1
+        for j, ph in enumerate(phases):
+            if ph.start > s.end:
+                continue
+            events.append((ph.start, 3, seq, "c_on", j))
+            seq += 1
+            events.append((ph.end + 1, 1, seq, "c_off", j))
+            seq += 1
+        heapq.heapify(events)
+        available: dict[str, set[int]] = {k: set() for k in TEAM_KINDS}
+        holder: dict[int, int] = {}  # phase -> worker index
+        since: dict[int, tuple[int, str]] = {}  # phase -> (day allocated, reason)
+        first_worker: dict[int, int] = {}
+        away: dict[int, int] = {}  # worker -> reasons they cannot hold cases (not yet started, left, absent)
+
+        def pick(kind: str) -> int | None:
+            pool = available[kind] or next((available[k] for k in ("safeguarding", "assessment", "care")
+                                            if available[k]), set())
+            if not pool:
+                return None
+            return min(pool, key=lambda i: (len(self.workers[i].cases) / self.workers[i].fte, i))
+
+        def end_involvement(j: int, day: int) -> None:
+            w_i = holder.pop(j)
+            start, reason = since.pop(j)
+            self.workers[w_i].cases.discard(j)
+            if day - 1 < start:
+                return
+            ph = phases[j]
+            w = self.workers[w_i]
+            self.involvements.append((s.new_id("IV"), w.professional_id, TEAM_KINDS[w.kind][1], w.team_id, start,
+                                      day - 1 if day - 1 <= s.end else None, reason, ph.person_id,
+                                      ph.referral_id))
+
+        def give(j: int, day: int, reason: str) -> None:
+            w_i = pick(phases[j].team_kind)
+            if w_i is None:
+                return
+            holder[j] = w_i
+            since[j] = (day, reason)
+            self.workers[w_i].cases.add(j)
+            first_worker.setdefault(j, w_i)
+
+        while events:
+            day, _, _, kind, idx = heapq.heappop(events)
+            if day > s.end + 1:
+                break
+            if kind == "w_on":
+                away[idx] = away.get(idx, 1) - 1
+                if away[idx] <= 0:
+                    available[self.workers[idx].kind].add(idx)
+            elif kind == "w_off":
+                away[idx] = away.get(idx, 0) + 1
+                available[self.workers[idx].kind].discard(idx)
+                for j in sorted(self.workers[idx].cases):
+                    end_involvement(j, day)
+                    give(j, day, "Worker left" if day > self.workers[idx].end else "Worker absent")
+            elif kind == "c_on":
+                give(idx, day, "New allocation")
+            elif kind == "c_off" and idx in holder:
+                end_involvement(idx, day)
+        for j in sorted(holder):
+            end_involvement(j, s.end + 2)
+
+        # Workers named on the records of the case, and caseloads at the latest 30 September
+        for j, w_i in first_worker.items():
+            w = self.workers[w_i]
+            for row, worker_col, team_col in phases[j].patch:
+                row[worker_col] = w.professional_id
+                if team_col >= 0:
+                    row[team_col] = w.team_id
+        self._caseloads_at_census()
+
+    def _caseloads_at_census(self) -> None:
+        s = self.s
+        end = dt.date.fromordinal(s.end)
+        census = dt.date(end.year if end >= dt.date(end.year, 9, 30) else end.year - 1, 9, 30).toordinal()
+        counts: dict[str, int] = {}
+        for row in self.involvements:
+            start, stop = row[4], row[5]
+            if start <= census and (stop is None or stop >= census):
+                counts[row[1]] = counts.get(row[1], 0) + 1
+        for row in self.professionals:
+            row[5] = counts.get(row[0], 0)  # type: ignore[index]
+
+
+def _weighted_fte(u: float) -> float:
+    total = sum(w for _, w in WORKER_FTE)
+    x = u * total
+    for fte, w in WORKER_FTE:
+        x -= w
+        if x < 0:
+            return fte
+    return WORKER_FTE[-1][0]

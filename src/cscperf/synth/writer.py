@@ -1,0 +1,61 @@
+"""Write synthetic councils into the store, one transaction per council."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+
+from cscperf import __version__
+from cscperf.errors import UsageProblem
+from cscperf.store.schema import load_schema
+from cscperf.synth.council import SyntheticCouncil
+from cscperf.store.statements import run, scalar
+
+
+def council_exists(con: duckdb.DuckDBPyConnection, la_code: str) -> bool:
+    return bool(scalar(con, "SELECT count(*) > 0 FROM cscperf_councils WHERE la_code = ?", [la_code]))
+
+
+def write_council(con: duckdb.DuckDBPyConnection, council: SyntheticCouncil, *, replace: bool) -> None:
+    """Write one council's tables atomically; with `replace`, its earlier data is removed first."""
+    schema = load_schema()
+    if council_exists(con, council.la_code) and not replace:
+        raise UsageProblem(
+            f"The store already holds council {council.la_code}. Use --replace to generate it again, "
+            "or choose another --db."
+        )
+    run(con, "BEGIN TRANSACTION")
+    try:
+        if replace:
+            for table in schema.tables:
+                if table.per_council:
+                    run(con, f"DELETE FROM {table.name} WHERE la_code = ?", [council.la_code])
+        for name, data in council.tables.items():
+            view = f"synth_{name}"
+            con.register(view, data)
+            try:
+                run(con, f"INSERT INTO {name} BY NAME SELECT ?::VARCHAR AS la_code, * FROM {view}",
+                            [council.la_code])
+            finally:
+                con.unregister(view)
+        run(
+            con,
+            "INSERT INTO cscperf_councils VALUES (?, ?, ?, 'synthetic', ?, ?, ?, ?)",
+            [council.la_code, council.la_name, council.region, council.seed, council.profile_name,
+             council.start, council.end],
+        )
+        total = sum(council.row_counts.values())
+        run(
+            con,
+            "INSERT INTO cscperf_loads (la_code, load_id, load_kind, source_file, content_sha256, collection_year,"
+            " loaded_at, cscperf_version, records_read, records_loaded, records_rejected, load_status)"
+            " VALUES (?, ?, 'synthetic', ?, ?, NULL, ?, ?, ?, ?, 0, 'complete')",
+            [council.la_code, f"synth-{council.la_code}-{council.seed}", f"profile: {council.profile_name}",
+             council.profile_sha256, dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
+             f"cscperf {__version__}", total, total],
+        )
+        run(con, "COMMIT")
+    except BaseException:
+        run(con, "ROLLBACK")
+        raise
