@@ -288,9 +288,7 @@ def test_parse_period(text: str, expected: ReportingPeriod) -> None:
 
 def test_parse_period_values_spelled_out() -> None:
     # Guard against the parse tests passing only because the constructors are wrong in the same way.
-    assert parse_period("2023-24 Q2") == ReportingPeriod(
-        "quarter", date(2023, 7, 1), date(2023, 9, 30), "2023-24 Q2"
-    )
+    assert parse_period("2023-24 Q2") == ReportingPeriod("quarter", date(2023, 7, 1), date(2023, 9, 30), "2023-24 Q2")
     r12 = parse_period("R12:2024-03-31")
     assert (r12.start, r12.end) == (date(2023, 4, 1), date(2024, 3, 31))
     ytd = parse_period("YTD:2024-01-31")
@@ -362,9 +360,7 @@ reporting_dates = st.dates(min_value=date(1901, 1, 1), max_value=date(2200, 12, 
 
 
 def _contains_29_february(period: ReportingPeriod) -> bool:
-    return any(
-        (day := period.start + timedelta(days=i)).month == 2 and day.day == 29 for i in range(period.days)
-    )
+    return any((day := period.start + timedelta(days=i)).month == 2 and day.day == 29 for i in range(period.days))
 
 
 @given(day=reporting_dates)

@@ -115,9 +115,7 @@ def test_working_days_between_golden(start: date, end: date, expected: int) -> N
 
 @pytest.mark.parametrize(("start", "end", "expected"), GOLDEN_BETWEEN)
 def test_working_days_between_many_matches_golden(start: date, end: date, expected: int) -> None:
-    counts = working_days_between_many(
-        np.array([start], dtype="datetime64[D]"), np.array([end], dtype="datetime64[D]")
-    )
+    counts = working_days_between_many(np.array([start], dtype="datetime64[D]"), np.array([end], dtype="datetime64[D]"))
     assert counts.tolist() == [expected]
 
 
@@ -262,9 +260,7 @@ def test_bank_holidays_are_in_date_order_and_respect_range() -> None:
 def test_out_of_range_message_is_plain_english() -> None:
     with pytest.raises(ValueError) as caught:
         working_days_between(date(1899, 1, 1), date(2020, 1, 1))
-    assert (
-        str(caught.value) == "date 1899-01-01 is outside the working-day calendar (2000-01-01 to 2045-12-31)"
-    )
+    assert str(caught.value) == "date 1899-01-01 is outside the working-day calendar (2000-01-01 to 2045-12-31)"
 
 
 @pytest.mark.parametrize(

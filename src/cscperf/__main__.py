@@ -1,2 +1,3 @@
 from cscperf.cli import app
+
 app()

@@ -50,8 +50,10 @@ def explained(command: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(exc.exit_code) from None
         except duckdb.IOException as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else "input/output error"
-            errors.print(f"[bold red]Error:[/] the store could not be used ({first}). "
-                         "Is another cscperf command using it?", highlight=False)
+            errors.print(
+                f"[bold red]Error:[/] the store could not be used ({first}). Is another cscperf command using it?",
+                highlight=False,
+            )
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
             errors.print("Stopped. Nothing half-written was kept.")
@@ -85,8 +87,13 @@ def synth(
         Path | None, typer.Option(help="Profile TOML describing the council (default: the seed report's).")
     ] = None,
     councils: Annotated[
-        int, typer.Option(min=0, max=400, help="Generate this many councils of varied sizes (codes 001, 002, ...) "
-                          "instead of the profile's one council.")
+        int,
+        typer.Option(
+            min=0,
+            max=400,
+            help="Generate this many councils of varied sizes (codes 001, 002, ...) "
+            "instead of the profile's one council.",
+        ),
     ] = 0,
     jobs: Annotated[int, typer.Option(min=1, help="Processes used to generate councils.")] = max(
         1, min(2, os.cpu_count() or 1)
@@ -136,8 +143,14 @@ def _simulate_all(profiles: list, seed: int, years: int, jobs: int) -> Iterator:
 
 
 def _progress() -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=console, transient=not sys.stdout.isatty())
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=not sys.stdout.isatty(),
+    )
 
 
 @app.command()
@@ -156,26 +169,51 @@ def summary(db: DbOption = Path("cscperf.duckdb")) -> None:
         console.print(f"The store {db} holds no councils yet. Run `cscperf synth --db {db}` to make one.")
         return
     table = Table(title=f"What {db} holds", show_lines=False)
-    for heading in ("Council", "Data", "From", "To", "Children", "Contacts", "Referrals", "Assessments",
-                    "On CP plans", "Looked after", "Per 10,000", "Workers"):
+    for heading in (
+        "Council",
+        "Data",
+        "From",
+        "To",
+        "Children",
+        "Contacts",
+        "Referrals",
+        "Assessments",
+        "On CP plans",
+        "Looked after",
+        "Per 10,000",
+        "Workers",
+    ):
         table.add_column(heading, justify="left" if heading in ("Council", "Data") else "right")
     for r in rows[:40]:
-        table.add_row(f"{r.la_code} {r.la_name}", r.data_source, str(r.start), str(r.end), f"{r.children:,}",
-                      f"{r.contacts:,}", f"{r.referrals:,}", f"{r.assessments:,}", f"{r.cp_open:,}",
-                      f"{r.cla_open:,}", "-" if r.cla_rate_per_10k is None else f"{r.cla_rate_per_10k:.0f}",
-                      f"{r.workers:,}")
+        table.add_row(
+            f"{r.la_code} {r.la_name}",
+            r.data_source,
+            str(r.start),
+            str(r.end),
+            f"{r.children:,}",
+            f"{r.contacts:,}",
+            f"{r.referrals:,}",
+            f"{r.assessments:,}",
+            f"{r.cp_open:,}",
+            f"{r.cla_open:,}",
+            "-" if r.cla_rate_per_10k is None else f"{r.cla_rate_per_10k:.0f}",
+            f"{r.workers:,}",
+        )
     console.print(table)
     if len(rows) > 40:
         console.print(f"... and {len(rows) - 40} more councils.")
-    console.print("Children on CP plans and looked after are as at the last date of each council's data; "
-                  "looked after excludes short breaks (V3/V4).")
+    console.print(
+        "Children on CP plans and looked after are as at the last date of each council's data; "
+        "looked after excludes short breaks (V3/V4)."
+    )
 
 
 @app.command()
 @explained
 def schema(
-    markdown: Annotated[bool, typer.Option("--markdown", help="Print the schema as Markdown (docs/schema.md).")]
-    = False,
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="Print the schema as Markdown (docs/schema.md).")
+    ] = False,
 ) -> None:
     """Show the store's tables and columns (the one definition both code and docs use)."""
     from cscperf.store.schema import load_schema, schema_markdown

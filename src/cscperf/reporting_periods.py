@@ -108,13 +108,10 @@ class ReportingPeriod:
     def __post_init__(self) -> None:
         """Check that the kind is known and the dates are in order."""
         if self.kind not in PERIOD_KINDS:
-            raise ValueError(
-                f"unknown reporting period kind {self.kind!r}; expected one of {', '.join(PERIOD_KINDS)}"
-            )
+            raise ValueError(f"unknown reporting period kind {self.kind!r}; expected one of {', '.join(PERIOD_KINDS)}")
         if self.end < self.start:
             raise ValueError(
-                f"a reporting period cannot end ({self.end.isoformat()}) before it starts "
-                f"({self.start.isoformat()})"
+                f"a reporting period cannot end ({self.end.isoformat()}) before it starts ({self.start.isoformat()})"
             )
         if self.kind == "as_at" and self.start != self.end:
             raise ValueError("an 'as at' period must start and end on the same day")
@@ -266,9 +263,7 @@ def months(first: date, last: date) -> list[ReportingPeriod]:
     gives January, February and March 2024.
     """
     if last < first:
-        raise ValueError(
-            f"the last day ({last.isoformat()}) must not be before the first day ({first.isoformat()})"
-        )
+        raise ValueError(f"the last day ({last.isoformat()}) must not be before the first day ({first.isoformat()})")
     result: list[ReportingPeriod] = []
     year, month_number = first.year, first.month
     while (year, month_number) <= (last.year, last.month):
@@ -367,6 +362,4 @@ def parse_period(text: str) -> ReportingPeriod:
     try:
         return _parse_period_text(text.strip())
     except ValueError as problem:
-        raise ValueError(
-            f"could not read {text!r} as a reporting period: {problem}. {_ACCEPTED_FORMS}"
-        ) from None
+        raise ValueError(f"could not read {text!r} as a reporting period: {problem}. {_ACCEPTED_FORMS}") from None

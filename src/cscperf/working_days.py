@@ -98,9 +98,7 @@ _NP_END = np.datetime64(CALENDAR_END, "D")
 @lru_cache(maxsize=1)
 def _all_bank_holidays() -> dict[date, str]:
     """Return every English bank holiday in the calendar range, in date order, with its name."""
-    found = holidays.country_holidays(
-        "GB", subdiv="ENG", years=range(CALENDAR_START.year, CALENDAR_END.year + 1)
-    )
+    found = holidays.country_holidays("GB", subdiv="ENG", years=range(CALENDAR_START.year, CALENDAR_END.year + 1))
     return {d: str(name) for d, name in sorted(found.items()) if CALENDAR_START <= d <= CALENDAR_END}
 
 
@@ -113,10 +111,7 @@ def _busday_calendar() -> np.busdaycalendar:
 
 def _out_of_range_message(d: object) -> str:
     """Explain in plain English that a date is outside the calendar."""
-    return (
-        f"date {d} is outside the working-day calendar "
-        f"({CALENDAR_START.isoformat()} to {CALENDAR_END.isoformat()})"
-    )
+    return f"date {d} is outside the working-day calendar ({CALENDAR_START.isoformat()} to {CALENDAR_END.isoformat()})"
 
 
 def _checked(d: date) -> date:
@@ -245,12 +240,8 @@ def add_working_days_many(starts: npt.ArrayLike, ns: npt.ArrayLike) -> npt.NDArr
     result = np.empty(start_days.shape, dtype="datetime64[D]")
     forward = offsets >= 0
     calendar = _busday_calendar()
-    result[forward] = np.busday_offset(
-        start_days[forward], offsets[forward], roll="forward", busdaycal=calendar
-    )
-    result[~forward] = np.busday_offset(
-        start_days[~forward], offsets[~forward], roll="backward", busdaycal=calendar
-    )
+    result[forward] = np.busday_offset(start_days[forward], offsets[forward], roll="forward", busdaycal=calendar)
+    result[~forward] = np.busday_offset(start_days[~forward], offsets[~forward], roll="backward", busdaycal=calendar)
     _checked_array(result, "results")
     return result
 
@@ -276,9 +267,7 @@ def calendar_columns(start: date = CALENDAR_START, end: date = CALENDAR_END) -> 
     """
     start, end = _checked(start), _checked(end)
     if end < start:
-        raise ValueError(
-            f"the calendar table cannot end ({end.isoformat()}) before it starts ({start.isoformat()})"
-        )
+        raise ValueError(f"the calendar table cannot end ({end.isoformat()}) before it starts ({start.isoformat()})")
     calendar = _busday_calendar()
     np_start = np.datetime64(start, "D")
     days = np.arange(np_start, np.datetime64(end + timedelta(days=1), "D"), dtype="datetime64[D]")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 
-from cscperf.working_days import calendar_columns
 from cscperf.store.statements import run
+from cscperf.working_days import calendar_columns
 
 
 def fill_calendar(con: duckdb.DuckDBPyConnection) -> int:
@@ -18,4 +18,4 @@ def fill_calendar(con: duckdb.DuckDBPyConnection) -> int:
         run(con, "INSERT INTO cscperf_calendar BY NAME SELECT * FROM calendar_days")
     finally:
         con.unregister("calendar_days")
-    return days.num_rows
+    return int(days.num_rows)

@@ -21,17 +21,47 @@ K3_FROM = dt.date(2024, 4, 1).toordinal()  # supported accommodation code K3 rep
 # (share, min days, max days, reason code(s)) by age at entry; "18" means until the day before 18.
 CARE_PLANS: dict[str, tuple[tuple[float, int, int, str], ...]] = {
     "baby": ((0.45, 420, 900, "E11"), (0.18, 300, 700, "E45"), (0.27, 20, 420, "E4A"), (0.10, 0, 0, "18")),
-    "young": ((0.12, 450, 1000, "E11"), (0.18, 300, 800, "E46"), (0.45, 15, 540, "E4A"),
-              (0.05, 300, 700, "E41"), (0.20, 0, 0, "18")),
+    "young": (
+        (0.12, 450, 1000, "E11"),
+        (0.18, 300, 800, "E46"),
+        (0.45, 15, 540, "E4A"),
+        (0.05, 300, 700, "E41"),
+        (0.20, 0, 0, "18"),
+    ),
     "child": ((0.12, 300, 800, "E46"), (0.50, 15, 600, "E4A"), (0.05, 300, 700, "E41"), (0.33, 0, 0, "18")),
     "teen": ((0.42, 7, 700, "E4A"), (0.08, 10, 400, "E13"), (0.05, 30, 500, "E8"), (0.45, 0, 0, "18")),
     "older": ((0.22, 7, 300, "E4A"), (0.78, 0, 0, "18")),
 }
-ENTRY_AGE = ((0.20, 0, 364), (0.14, 365, 5 * YEAR - 1), (0.18, 5 * YEAR, 10 * YEAR - 1),
-             (0.38, 10 * YEAR, 16 * YEAR - 1), (0.10, 16 * YEAR, 18 * YEAR - 60))
+ENTRY_AGE = (
+    (0.20, 0, 364),
+    (0.14, 365, 5 * YEAR - 1),
+    (0.18, 5 * YEAR, 10 * YEAR - 1),
+    (0.38, 10 * YEAR, 16 * YEAR - 1),
+    (0.10, 16 * YEAR, 18 * YEAR - 60),
+)
 CLOSE_REASON = {"E11": "RC1", "E12": "RC1", "E45": "RC4", "E46": "RC4", "E41": "RC3"}
-PLACE_CHANGE_REASONS = ("CARPL", "CLOSE", "ALLEG", "STAND", "APPRR", "CREQB", "CREQO", "CHILD", "LAREQ",
-                        "PLACE", "OTHER")
+PLACE_CHANGE_REASONS = (
+    "CARPL",
+    "CLOSE",
+    "ALLEG",
+    "STAND",
+    "APPRR",
+    "CREQB",
+    "CREQO",
+    "CHILD",
+    "LAREQ",
+    "PLACE",
+    "OTHER",
+)
+
+
+def on_time_share(in_date: float, interval: int, on_time_mean: float, overshoot_mean: float) -> float:
+    """Share of gaps between checks that must be on time for `in_date` of children to be in date at any
+    moment, when on-time gaps average `on_time_mean` days and late ones overrun the interval by
+    `overshoot_mean` days on average (a renewal-process argument: time out of date / time)."""
+    out = 1 - in_date
+    late = out * on_time_mean / (overshoot_mean - out * (interval + overshoot_mean - on_time_mean))
+    return min(1.0, max(0.0, 1 - late))
 
 
 def age_band(age_days: int) -> str:
@@ -50,10 +80,13 @@ def draw_care_plan(rng: random.Random, age_days: int, dob: int, start: int) -> t
     """How long a period of care will last and how it will end, by age at entry."""
     u = rng.random()
     options = CARE_PLANS[age_band(age_days)]
-    for share, low, high, reason in options:
-        u -= share
+    chosen = options[-1]
+    for option in options:
+        u -= option[0]
         if u < 0:
+            chosen = option
             break
+    _, low, high, reason = chosen
     last = birthday(dob, 18) - 1
     if reason == "18":
         return max(1, last - start), "18"
@@ -92,38 +125,112 @@ class LookedAfter(CareStarter):
         front_door.care = self
         self.mean_days = mean_care_days(0)
         d = state.declare
-        self.episodes = d("ssd_cla_episodes", ("clae_cla_episode_id", "clae_person_id", "clae_cla_episode_start_date",
-                                               "clae_cla_episode_start_reason", "clae_cla_primary_need_code",
-                                               "clae_cla_episode_ceased_date", "clae_cla_episode_ceased_reason",
-                                               "clae_cla_id", "clae_referral_id", "clae_cla_placement_id",
-                                               "clae_entered_care_date", "clae_cla_last_iro_contact_date"))
-        self.placements = d("ssd_cla_placement", ("clap_cla_placement_id", "clap_cla_placement_start_date",
-                                                  "clap_cla_placement_type", "clap_cla_placement_urn",
-                                                  "clap_cla_placement_distance", "clap_cla_id",
-                                                  "clap_cla_placement_provider", "clap_cla_placement_postcode",
-                                                  "clap_cla_placement_end_date", "clap_cla_placement_change_reason",
-                                                  "clap_person_id"))
-        self.legal = d("ssd_legal_status", ("lega_legal_status_id", "lega_person_id", "lega_legal_status",
-                                            "lega_legal_status_start_date", "lega_legal_status_end_date"))
-        self.visits = d("ssd_cla_visits", ("clav_cla_visit_id", "clav_cla_id", "clav_person_id",
-                                           "clav_cla_visit_date", "clav_cla_visit_seen", "clav_cla_visit_seen_alone"))
-        self.reviews = d("ssd_cla_reviews", ("clar_cla_review_id", "clar_cla_id", "clar_cla_review_due_date",
-                                             "clar_cla_review_date", "clar_cla_review_cancelled",
-                                             "clar_cla_review_participation"))
-        self.health = d("ssd_cla_health", ("clah_health_check_id", "clah_person_id", "clah_health_check_type",
-                                           "clah_health_check_date", "clah_health_check_status"))
-        self.peps = d("cscperf_pep", ("pep_id", "pep_person_id", "pep_cla_id", "pep_date", "pep_status",
-                                      "pep_initial"))
+        self.episodes = d(
+            "ssd_cla_episodes",
+            (
+                "clae_cla_episode_id",
+                "clae_person_id",
+                "clae_cla_episode_start_date",
+                "clae_cla_episode_start_reason",
+                "clae_cla_primary_need_code",
+                "clae_cla_episode_ceased_date",
+                "clae_cla_episode_ceased_reason",
+                "clae_cla_id",
+                "clae_referral_id",
+                "clae_cla_placement_id",
+                "clae_entered_care_date",
+                "clae_cla_last_iro_contact_date",
+            ),
+        )
+        self.placements = d(
+            "ssd_cla_placement",
+            (
+                "clap_cla_placement_id",
+                "clap_cla_placement_start_date",
+                "clap_cla_placement_type",
+                "clap_cla_placement_urn",
+                "clap_cla_placement_distance",
+                "clap_cla_id",
+                "clap_cla_placement_provider",
+                "clap_cla_placement_postcode",
+                "clap_cla_placement_end_date",
+                "clap_cla_placement_change_reason",
+                "clap_person_id",
+            ),
+        )
+        self.legal = d(
+            "ssd_legal_status",
+            (
+                "lega_legal_status_id",
+                "lega_person_id",
+                "lega_legal_status",
+                "lega_legal_status_start_date",
+                "lega_legal_status_end_date",
+            ),
+        )
+        self.visits = d(
+            "ssd_cla_visits",
+            (
+                "clav_cla_visit_id",
+                "clav_cla_id",
+                "clav_person_id",
+                "clav_cla_visit_date",
+                "clav_cla_visit_seen",
+                "clav_cla_visit_seen_alone",
+            ),
+        )
+        self.reviews = d(
+            "ssd_cla_reviews",
+            (
+                "clar_cla_review_id",
+                "clar_cla_id",
+                "clar_cla_review_due_date",
+                "clar_cla_review_date",
+                "clar_cla_review_cancelled",
+                "clar_cla_review_participation",
+            ),
+        )
+        self.health = d(
+            "ssd_cla_health",
+            (
+                "clah_health_check_id",
+                "clah_person_id",
+                "clah_health_check_type",
+                "clah_health_check_date",
+                "clah_health_check_status",
+            ),
+        )
+        self.peps = d("cscperf_pep", ("pep_id", "pep_person_id", "pep_cla_id", "pep_date", "pep_status", "pep_initial"))
         self.long_term = d("cscperf_long_term_placements", ("clap_cla_placement_id", "long_term_from_date"))
-        self.missing = d("ssd_missing", ("miss_table_id", "miss_person_id", "miss_missing_episode_start_date",
-                                         "miss_missing_episode_type", "miss_missing_episode_end_date",
-                                         "miss_missing_rhi_offered", "miss_missing_rhi_accepted"))
-        self.leavers = d("ssd_care_leavers", ("clea_table_id", "clea_person_id", "clea_care_leaver_eligibility",
-                                              "clea_care_leaver_in_touch", "clea_care_leaver_latest_contact",
-                                              "clea_care_leaver_accommodation", "clea_care_leaver_accom_suitable",
-                                              "clea_care_leaver_activity", "clea_pathway_plan_review_date",
-                                              "clea_care_leaver_personal_advisor",
-                                              "clea_care_leaver_allocated_team", "clea_care_leaver_worker_id"))
+        self.missing = d(
+            "ssd_missing",
+            (
+                "miss_table_id",
+                "miss_person_id",
+                "miss_missing_episode_start_date",
+                "miss_missing_episode_type",
+                "miss_missing_episode_end_date",
+                "miss_missing_rhi_offered",
+                "miss_missing_rhi_accepted",
+            ),
+        )
+        self.leavers = d(
+            "ssd_care_leavers",
+            (
+                "clea_table_id",
+                "clea_person_id",
+                "clea_care_leaver_eligibility",
+                "clea_care_leaver_in_touch",
+                "clea_care_leaver_latest_contact",
+                "clea_care_leaver_accommodation",
+                "clea_care_leaver_accom_suitable",
+                "clea_care_leaver_activity",
+                "clea_pathway_plan_review_date",
+                "clea_care_leaver_personal_advisor",
+                "clea_care_leaver_allocated_team",
+                "clea_care_leaver_worker_id",
+            ),
+        )
 
     # ------------------------------------------------------------------------------------- entries
     def entries_per_day(self) -> float:
@@ -164,14 +271,32 @@ class LookedAfter(CareStarter):
             kept += 1
             child = self.fd.new_child(day, age_days=age)
             ref_id = s.new_id("R")
-            ref_row: list[object] = [ref_id, child.person_id, day - s.rng.randint(0, 20), "N1", "6", "Police",
-                                     None, "N", None, None, None, None]
-            self.fd.referrals.append(ref_row)  # type: ignore[arg-type]
+            ref_row: list[object] = [
+                ref_id,
+                child.person_id,
+                day - s.rng.randint(0, 20),
+                "N1",
+                "6",
+                "Police",
+                None,
+                "N",
+                None,
+                None,
+                None,
+                None,
+            ]
+            self.fd.referrals.append(ref_row)
             self.enter_care(child, day, ref_id, ref_row, plan=(length, reason))
 
     # ------------------------------------------------------------------------------------- a period of care
-    def enter_care(self, child: Child, day: int, referral_id: str, referral_row: list[object],
-                   plan: tuple[int, str] | None = None) -> None:
+    def enter_care(
+        self,
+        child: Child,
+        day: int,
+        referral_id: str,
+        referral_row: list[object],
+        plan: tuple[int, str] | None = None,
+    ) -> None:
         s, la = self.s, self.p.looked_after
         r = s.rng
         start = max(day, child.dob)
@@ -249,8 +374,21 @@ class LookedAfter(CareStarter):
             placement_ids[p[0]] = pid
             p_end = placements[i + 1][0] if i + 1 < len(placements) else end
             change = r.choice(PLACE_CHANGE_REASONS) if i + 1 < len(placements) else None
-            self.placements.append((pid, p[0], p[1], p[4], round(r.uniform(1, 40), 1), cla_id, p[2], None,
-                                    p_end, change, child.person_id))
+            self.placements.append(
+                (
+                    pid,
+                    p[0],
+                    p[1],
+                    p[4],
+                    round(r.uniform(1, 40), 1),
+                    cla_id,
+                    p[2],
+                    None,
+                    p_end,
+                    change,
+                    child.person_id,
+                )
+            )
             if p[1][0] == "U" and p_end - p[0] > YEAR and (reason == "18" or reason in ("E17", "E7", "E8", "E5")):
                 long_term_from[p[0]] = p[0] + r.randint(90, 300)
                 self.long_term.append((pid, long_term_from[p[0]]))
@@ -272,8 +410,22 @@ class LookedAfter(CareStarter):
             rec = "X1" if i + 1 < len(change_days) else reason
             if reason == "E11" and rec == "E11" and s.chance(0.1):
                 rec = "E12"
-            self.episodes.append((s.new_id("EP"), child.person_id, d, rne, "N1", e_end, rec, cla_id, referral_id,
-                                  placement_ids[current_place], start, None))
+            self.episodes.append(
+                (
+                    s.new_id("EP"),
+                    child.person_id,
+                    d,
+                    rne,
+                    "N1",
+                    e_end,
+                    rec,
+                    cla_id,
+                    referral_id,
+                    placement_ids[current_place],
+                    start,
+                    None,
+                )
+            )
         legal_codes = sorted(legal)
         for i, (d, code) in enumerate(legal_codes):
             l_end = legal_codes[i + 1][0] if i + 1 < len(legal_codes) else end
@@ -307,8 +459,14 @@ class LookedAfter(CareStarter):
         code = r.choice(("U4", "U5", "U6", "U6"))
         return day, code, "PR1" if r.random() < 0.55 else "PR4", False, None
 
-    def _visits(self, child: Child, cla_id: str, placements: list[tuple[int, str, str, bool, str | None]],
-                end: int, long_term_from: dict[int, int]) -> None:
+    def _visits(
+        self,
+        child: Child,
+        cla_id: str,
+        placements: list[tuple[int, str, str, bool, str | None]],
+        end: int,
+        long_term_from: dict[int, int],
+    ) -> None:
         """Regulation 28 visits: within a week of each placement, then at most 6-weekly (3-monthly when
         long-term after the first year)."""
         s, la = self.s, self.p.looked_after
@@ -331,8 +489,16 @@ class LookedAfter(CareStarter):
                 if day >= p_end or day > stop:
                     break
                 seen = "Y" if s.chance(0.97) else "N"
-                self.visits.append((s.new_id("CV"), cla_id, child.person_id, day, seen,
-                                    "Y" if seen == "Y" and day >= five and s.chance(0.6) else "N"))
+                self.visits.append(
+                    (
+                        s.new_id("CV"),
+                        cla_id,
+                        child.person_id,
+                        day,
+                        seen,
+                        "Y" if seen == "Y" and day >= five and s.chance(0.6) else "N",
+                    )
+                )
                 prev = day
                 settled = long_term is not None and day >= long_term and day - p_start >= YEAR
                 interval = 91 if settled else 42
@@ -360,21 +526,29 @@ class LookedAfter(CareStarter):
         while day <= stop:
             self.health.append((s.new_id("H"), child.person_id, "Health Assessment", day, "Completed"))
             interval = 182 if day - child.dob < 5 * YEAR else 365
-            if s.chance(la.health_assessment_in_date):
+            if s.chance(on_time_share(la.health_assessment_in_date, interval, 0.9 * interval, 150)):
                 day += r.randint(int(interval * 0.8), interval)
             else:
-                if s.chance(0.3):
-                    self.health.append((s.new_id("H"), child.person_id, "Health Assessment", day + interval - 5,
-                                        "Refused" if day - child.dob > 12 * YEAR else "Cancelled"))
-                day += interval + r.randint(10, 100)
+                if s.chance(0.3) and day + interval - 5 <= stop:
+                    self.health.append(
+                        (
+                            s.new_id("H"),
+                            child.person_id,
+                            "Health Assessment",
+                            day + interval - 5,
+                            "Refused" if day - child.dob > 12 * YEAR else "Cancelled",
+                        )
+                    )
+                day += interval + r.randint(10, 290)
         # Dental checks: yearly
         day = start + r.randint(20, 200)
+        dental_on_time = on_time_share(la.dental_check_in_date, 365, 307, 220)
         while day <= stop:
             self.health.append((s.new_id("H"), child.person_id, "Dental Check", day, "Completed"))
-            if s.chance(la.dental_check_in_date):
+            if s.chance(dental_on_time):
                 day += r.randint(250, 365)
             else:
-                day += 365 + r.randint(15, 160)
+                day += 365 + r.randint(20, 420)
 
     def _peps(self, child: Child, cla_id: str, start: int, end: int) -> None:
         """Personal Education Plans: initial within 10 working days, then one each school term, aged 4+."""
@@ -398,8 +572,10 @@ class LookedAfter(CareStarter):
             for t_start, t_end in terms:
                 a, b = max(t_start.toordinal(), initial + 20), min(t_end.toordinal(), stop)
                 if a <= b and s.chance(la.pep_in_date):
-                    self.peps.append((s.new_id("PEP"), child.person_id, cla_id, s.wd.on_or_after(r.randint(a, b))
-                                      if s.wd.on_or_after(a) <= b else a, "Completed", False))
+                    day = s.wd.on_or_after(r.randint(a, b))
+                    self.peps.append(
+                        (s.new_id("PEP"), child.person_id, cla_id, day if day <= b else a, "Completed", False)
+                    )
             year += 1
             if dt.date(year, 9, 1).toordinal() > stop:
                 break
@@ -416,8 +592,17 @@ class LookedAfter(CareStarter):
             day = r.randint(start + 1, stop - 1)
             back = min(day + r.randint(0, 3), stop)
             offered = "Y" if s.chance(0.9) else "N"
-            self.missing.append((s.new_id("MS"), child.person_id, day, "Missing" if s.chance(0.8) else "Absent",
-                                 back, offered, "Y" if offered == "Y" and s.chance(0.6) else "N"))
+            self.missing.append(
+                (
+                    s.new_id("MS"),
+                    child.person_id,
+                    day,
+                    "Missing" if s.chance(0.8) else "Absent",
+                    back,
+                    offered,
+                    "Y" if offered == "Y" and s.chance(0.6) else "N",
+                )
+            )
 
     def _care_leaver(self, child: Child, left: int) -> None:
         s = self.s
@@ -426,11 +611,22 @@ class LookedAfter(CareStarter):
             return
         in_touch = r.choice(("YES", "YES", "YES", "YES", "YES", "YES", "YES", "NO", "REFU"))
         contact = s.end - r.randint(0, 55) if in_touch == "YES" else s.end - r.randint(60, 300)
-        self.leavers.append((s.new_id("CL"), child.person_id, "Former relevant", in_touch, max(contact, left + 1),
-                             r.choice(("B", "C", "D", "E", "G", "H", "K", "R", "S", "T", "U")),
-                             "Suitable" if s.chance(0.9) else "Unsuitable",
-                             r.choice(("F1", "P1", "F2", "P2", "F3", "P3", "G4", "G5", "G6")),
-                             max(s.end - r.randint(0, 200), left + 1), None, None, None))
+        self.leavers.append(
+            (
+                s.new_id("CL"),
+                child.person_id,
+                "Former relevant",
+                in_touch,
+                max(contact, left + 1),
+                r.choice(("B", "C", "D", "E", "G", "H", "K", "R", "S", "T", "U")),
+                "Suitable" if s.chance(0.9) else "Unsuitable",
+                r.choice(("F1", "P1", "F2", "P2", "F3", "P3", "G4", "G5", "G6")),
+                max(s.end - r.randint(0, 200), left + 1),
+                None,
+                None,
+                None,
+            )
+        )
 
     # ------------------------------------------------------------------------------------- short breaks
     def short_breaks(self) -> None:
@@ -443,17 +639,46 @@ class LookedAfter(CareStarter):
             child = self.fd.new_child(first, age_days=r.randint(6 * YEAR, 14 * YEAR))
             last_break = min(first + r.randint(YEAR, 4 * YEAR), birthday(child.dob, 18) - 30)
             ref_id = s.new_id("R")
-            self.fd.referrals.append((ref_id, child.person_id, first - r.randint(20, 60), "N2", "5A",
-                                      "LA services: social care", None, "N", "RC7", last_break + 1, None, None))
+            self.fd.referrals.append(
+                (
+                    ref_id,
+                    child.person_id,
+                    first - r.randint(20, 60),
+                    "N2",
+                    "5A",
+                    "LA services: social care",
+                    None,
+                    "N",
+                    "RC7",
+                    last_break + 1,
+                    None,
+                    None,
+                )
+            )
             self.fd.phases.append(Phase(child.person_id, ref_id, "safeguarding", first - 20, last_break + 1))
             day = first
             while day <= last_break and day <= s.end:
                 nights = r.randint(2, 3)
                 cla_id = s.new_id("L")
                 pid = s.new_id("PL")
-                self.placements.append((pid, day, "U6", None, 5.0, cla_id, "PR1", None, day + nights, None,
-                                        child.person_id))
-                self.episodes.append((s.new_id("EP"), child.person_id, day, "S", "N2", day + nights, "E13", cla_id,
-                                      ref_id, pid, day, None))
+                self.placements.append(
+                    (pid, day, "U6", None, 5.0, cla_id, "PR1", None, day + nights, None, child.person_id)
+                )
+                self.episodes.append(
+                    (
+                        s.new_id("EP"),
+                        child.person_id,
+                        day,
+                        "S",
+                        "N2",
+                        day + nights,
+                        "E13",
+                        cla_id,
+                        ref_id,
+                        pid,
+                        day,
+                        None,
+                    )
+                )
                 self.legal.append((s.new_id("LS"), child.person_id, "V4", day, day + nights))
                 day += r.randint(25, 40)

@@ -13,13 +13,20 @@ from cscperf.store.schema import Table, load_schema
 from cscperf.synth.care import LookedAfter
 from cscperf.synth.journeys import FrontDoor
 from cscperf.synth.profile import Profile
-from cscperf.synth.state import SimulationState, add_months
+from cscperf.synth.state import Row, SimulationState, add_months
 from cscperf.synth.workforce import Workforce
 
 EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 ARROW_TYPES: dict[str, pa.DataType] = {
-    "VARCHAR": pa.string(), "JSON": pa.string(), "DATE": pa.int64(), "TIMESTAMP": pa.timestamp("s"),
-    "INTEGER": pa.int32(), "BIGINT": pa.int64(), "DOUBLE": pa.float64(), "BOOLEAN": pa.bool_(), "BLOB": pa.binary(),
+    "VARCHAR": pa.string(),
+    "JSON": pa.string(),
+    "DATE": pa.int64(),
+    "TIMESTAMP": pa.timestamp("s"),
+    "INTEGER": pa.int32(),
+    "BIGINT": pa.int64(),
+    "DOUBLE": pa.float64(),
+    "BOOLEAN": pa.bool_(),
+    "BLOB": pa.binary(),
 }
 
 
@@ -29,17 +36,29 @@ ARROW_TYPES: dict[str, pa.DataType] = {
 AS_AT_END: dict[str, tuple[str, dict[str, tuple[str, ...]]]] = {
     "ssd_contacts": ("cont_contact_date", {}),
     "ssd_cin_episodes": ("cine_referral_date", {"cine_close_date": ("cine_close_reason",)}),
-    "ssd_cin_assessments": ("cina_assessment_start_date", {
-        "cina_assessment_auth_date": ("cina_assessment_outcome_json", "cina_assessment_outcome_nfa")}),
-    "ssd_s47_enquiry": ("s47e_s47_start_date", {"s47e_s47_end_date": ("s47e_s47_nfa", "s47e_s47_outcome_json")}),
+    "ssd_cin_assessments": (
+        "cina_assessment_start_date",
+        {"cina_assessment_auth_date": ("cina_assessment_outcome_json", "cina_assessment_outcome_nfa")},
+    ),
+    "ssd_s47_enquiry": (
+        "s47e_s47_start_date",
+        {"s47e_s47_end_date": ("s47e_s47_nfa", "s47e_s47_outcome_json")},
+    ),
     "ssd_initial_cp_conference": ("icpc_icpc_date", {}),
     "ssd_cp_plans": ("cppl_cp_plan_start_date", {"cppl_cp_plan_end_date": ()}),
     "ssd_cin_plans": ("cinp_cin_plan_start_date", {"cinp_cin_plan_end_date": ()}),
-    "ssd_early_help_episodes": ("earl_episode_start_date", {"earl_episode_end_date": ("earl_episode_end_reason",)}),
-    "ssd_cla_episodes": ("clae_cla_episode_start_date", {
-        "clae_cla_episode_ceased_date": ("clae_cla_episode_ceased_reason",)}),
-    "ssd_cla_placement": ("clap_cla_placement_start_date", {
-        "clap_cla_placement_end_date": ("clap_cla_placement_change_reason",)}),
+    "ssd_early_help_episodes": (
+        "earl_episode_start_date",
+        {"earl_episode_end_date": ("earl_episode_end_reason",)},
+    ),
+    "ssd_cla_episodes": (
+        "clae_cla_episode_start_date",
+        {"clae_cla_episode_ceased_date": ("clae_cla_episode_ceased_reason",)},
+    ),
+    "ssd_cla_placement": (
+        "clap_cla_placement_start_date",
+        {"clap_cla_placement_end_date": ("clap_cla_placement_change_reason",)},
+    ),
     "ssd_legal_status": ("lega_legal_status_start_date", {"lega_legal_status_end_date": ()}),
     "ssd_missing": ("miss_missing_episode_start_date", {"miss_missing_episode_end_date": ()}),
     "ssd_cp_visits": ("cppv_cp_visit_date", {}),
@@ -60,7 +79,7 @@ def as_at_end(state: SimulationState) -> None:
         columns = state.columns[table]
         start_i = columns.index(start_col)
         ends = [(columns.index(c), [columns.index(x) for x in extra]) for c, extra in end_cols.items()]
-        kept: list[tuple[object, ...]] = []
+        kept: list[Row] = []
         for row in state.rows[table]:
             if row[start_i] > end:
                 continue
@@ -72,14 +91,14 @@ def as_at_end(state: SimulationState) -> None:
                         for x in extra:
                             values[x] = None
                 row = tuple(values)
-            kept.append(tuple(row))
+            kept.append(row)
         state.rows[table] = kept
     plans = {row[0] for row in state.rows["ssd_cp_plans"]}
     state.rows["cscperf_cp_plan_previous"] = [r for r in state.rows["cscperf_cp_plan_previous"] if r[0] in plans]
     icpc_cols = state.columns["ssd_initial_cp_conference"]
     plan_i = icpc_cols.index("icpc_cp_plan_id")
     state.rows["ssd_initial_cp_conference"] = [
-        r if r[plan_i] is None or r[plan_i] in plans else (*r[:plan_i], None, *r[plan_i + 1:])
+        r if r[plan_i] is None or r[plan_i] in plans else (*r[:plan_i], None, *r[plan_i + 1 :])
         for r in state.rows["ssd_initial_cp_conference"]
     ]
 
@@ -117,10 +136,26 @@ def simulate_council(profile: Profile, seed: int, years: int) -> SyntheticCounci
     front_door.run_front_door(sim_start, end)
     care.run_entries(sim_start, end)
     care.short_breaks()
-    state.declare("ssd_person", (
-        "pers_person_id", "pers_forename", "pers_surname", "pers_sex", "pers_gender", "pers_ethnicity",
-        "pers_dob", "pers_common_child_id", "pers_legacy_id", "pers_upn_unknown", "pers_send_flag",
-        "pers_expected_dob", "pers_death_date", "pers_is_mother", "pers_nationality"))
+    state.declare(
+        "ssd_person",
+        (
+            "pers_person_id",
+            "pers_forename",
+            "pers_surname",
+            "pers_sex",
+            "pers_gender",
+            "pers_ethnicity",
+            "pers_dob",
+            "pers_common_child_id",
+            "pers_legacy_id",
+            "pers_upn_unknown",
+            "pers_send_flag",
+            "pers_expected_dob",
+            "pers_death_date",
+            "pers_is_mother",
+            "pers_nationality",
+        ),
+    )
     state.rows["ssd_person"] = front_door.person_rows()
 
     workforce = Workforce(state, profile)
@@ -144,12 +179,14 @@ def simulate_council(profile: Profile, seed: int, years: int) -> SyntheticCounci
         profile_sha256=hashlib.sha256(profile_json.encode()).hexdigest(),
         start=dt.date.fromordinal(sim_start),
         end=dt.date.fromordinal(end),
-        tables={name: _to_arrow(load_schema().table(name), state.columns[name], rows)
-                for name, rows in sorted(state.rows.items())},
+        tables={
+            name: _to_arrow(load_schema().table(name), state.columns[name], rows)
+            for name, rows in sorted(state.rows.items())
+        },
     )
 
 
-def _to_arrow(table: Table, columns: tuple[str, ...], rows: list[tuple[object, ...]] | list[list[object]]) -> pa.Table:
+def _to_arrow(table: Table, columns: tuple[str, ...], rows: list[Row]) -> pa.Table:
     """Rows (dates as day ordinals) to an Arrow table typed as the store schema says."""
     types = {c.name: c.type for c in table.columns}
     unknown = [c for c in columns if c not in types]

@@ -21,31 +21,153 @@ SEASON = (1.0, 1.03, 1.05, 0.93, 1.02, 1.05, 1.0, 0.74, 1.04, 1.13, 1.12, 0.89)
 WEEKEND_SHARE = 0.12  # demand on a weekend day or bank holiday relative to a working day
 
 CONTACT_SOURCES = (
-    ("1A", "Individual", 5), ("1B", "Individual: family member", 5), ("2A", "Schools", 18),
-    ("2B", "Education services", 3), ("3A", "Health services: GP", 3), ("3B", "Health visitor", 4),
-    ("3E", "A&E", 5), ("3F", "Other health services", 5), ("4", "Housing", 3),
-    ("5A", "LA services: social care", 6), ("5C", "LA services: other", 3), ("6", "Police", 28),
-    ("7", "Other legal agency", 3), ("8", "Other", 4), ("9", "Anonymous", 3), ("10", "Unknown", 2),
+    ("1A", "Individual", 5),
+    ("1B", "Individual: family member", 5),
+    ("2A", "Schools", 18),
+    ("2B", "Education services", 3),
+    ("3A", "Health services: GP", 3),
+    ("3B", "Health visitor", 4),
+    ("3E", "A&E", 5),
+    ("3F", "Other health services", 5),
+    ("4", "Housing", 3),
+    ("5A", "LA services: social care", 6),
+    ("5C", "LA services: other", 3),
+    ("6", "Police", 28),
+    ("7", "Other legal agency", 3),
+    ("8", "Other", 4),
+    ("9", "Anonymous", 3),
+    ("10", "Unknown", 2),
 )
-PRIMARY_NEED = (("N1", 57), ("N2", 3), ("N3", 3), ("N4", 14), ("N5", 13), ("N6", 2), ("N7", 1), ("N8", 5), ("N9", 2))
+PRIMARY_NEED = (
+    ("N1", 57),
+    ("N2", 3),
+    ("N3", 3),
+    ("N4", 14),
+    ("N5", 13),
+    ("N6", 2),
+    ("N7", 1),
+    ("N8", 5),
+    ("N9", 2),
+)
 ETHNICITY = (
-    ("WBRI", 70), ("WOTH", 9), ("WIRT", 1), ("MWBC", 3), ("MWBA", 1), ("MWAS", 1), ("MOTH", 2),
-    ("AIND", 2), ("APKN", 4), ("ABAN", 1), ("AOTH", 1), ("BAFR", 2), ("BCRB", 1), ("CHNE", 1), ("OOTH", 1),
+    ("WBRI", 70),
+    ("WOTH", 9),
+    ("WIRT", 1),
+    ("MWBC", 3),
+    ("MWBA", 1),
+    ("MWAS", 1),
+    ("MOTH", 2),
+    ("AIND", 2),
+    ("APKN", 4),
+    ("ABAN", 1),
+    ("AOTH", 1),
+    ("BAFR", 2),
+    ("BCRB", 1),
+    ("CHNE", 1),
+    ("OOTH", 1),
 )
-CATEGORY = (("Neglect", 50), ("Emotional abuse", 36), ("Physical abuse", 7), ("Sexual abuse", 4), ("Multiple", 3))
-FORENAMES = (
-    "Amelia Oliver Isla George Ava Noah Mia Arthur Ivy Muhammad Freya Leo Lily Harry Florence Oscar Evie "
-    "Archie Rosie Jack Willow Henry Sophia Charlie Isabella Theo Grace Thomas Ella Jacob Poppy Alfie Daisy "
-    "Finley Sienna Joshua Aria Teddy Layla Isaac"
-).split()
-SURNAMES = (
-    "Smith Jones Taylor Brown Williams Wilson Johnson Davies Patel Robinson Wright Thompson Evans Walker "
-    "White Roberts Green Hall Thomas Clarke Jackson Wood Harris Edwards Turner Martin Cooper Hill Ward "
-    "Hughes Moore Clark King Harrison Lewis Baker Lee Allen Morris Khan"
-).split()
+CATEGORY = (
+    ("Neglect", 50),
+    ("Emotional abuse", 36),
+    ("Physical abuse", 7),
+    ("Sexual abuse", 4),
+    ("Multiple", 3),
+)
+FORENAMES = [
+    "Amelia",
+    "Oliver",
+    "Isla",
+    "George",
+    "Ava",
+    "Noah",
+    "Mia",
+    "Arthur",
+    "Ivy",
+    "Muhammad",
+    "Freya",
+    "Leo",
+    "Lily",
+    "Harry",
+    "Florence",
+    "Oscar",
+    "Evie",
+    "Archie",
+    "Rosie",
+    "Jack",
+    "Willow",
+    "Henry",
+    "Sophia",
+    "Charlie",
+    "Isabella",
+    "Theo",
+    "Grace",
+    "Thomas",
+    "Ella",
+    "Jacob",
+    "Poppy",
+    "Alfie",
+    "Daisy",
+    "Finley",
+    "Sienna",
+    "Joshua",
+    "Aria",
+    "Teddy",
+    "Layla",
+    "Isaac",
+]
+SURNAMES = [
+    "Smith",
+    "Jones",
+    "Taylor",
+    "Brown",
+    "Williams",
+    "Wilson",
+    "Johnson",
+    "Davies",
+    "Patel",
+    "Robinson",
+    "Wright",
+    "Thompson",
+    "Evans",
+    "Walker",
+    "White",
+    "Roberts",
+    "Green",
+    "Hall",
+    "Thomas",
+    "Clarke",
+    "Jackson",
+    "Wood",
+    "Harris",
+    "Edwards",
+    "Turner",
+    "Martin",
+    "Cooper",
+    "Hill",
+    "Ward",
+    "Hughes",
+    "Moore",
+    "Clark",
+    "King",
+    "Harrison",
+    "Lewis",
+    "Baker",
+    "Lee",
+    "Allen",
+    "Morris",
+    "Khan",
+]
 OUTCOME_FLAGS = (
-    "NEW_REFERRAL_FLAG", "EXISTING_REFERRAL_FLAG", "CP_ENQUIRY_FLAG", "NFA_FLAG", "NON_AGENCY_ADOPTION_FLAG",
-    "PRIVATE_FOSTERING_FLAG", "ADVICE_FLAG", "MISSING_FLAG", "OLA_CP_FLAG", "OTHER_OUTCOMES_EXIST_FLAG",
+    "NEW_REFERRAL_FLAG",
+    "EXISTING_REFERRAL_FLAG",
+    "CP_ENQUIRY_FLAG",
+    "NFA_FLAG",
+    "NON_AGENCY_ADOPTION_FLAG",
+    "PRIVATE_FOSTERING_FLAG",
+    "ADVICE_FLAG",
+    "MISSING_FLAG",
+    "OLA_CP_FLAG",
+    "OTHER_OUTCOMES_EXIST_FLAG",
 )
 
 
@@ -108,50 +230,156 @@ class FrontDoor:
         self._seq = 0
         self.care: CareStarter | None = None
         d = state.declare
-        self.contacts = d("ssd_contacts", ("cont_contact_id", "cont_person_id", "cont_contact_date",
-                                           "cont_contact_source_code", "cont_contact_source_desc",
-                                           "cont_contact_outcome_json"))
-        self.referrals = d("ssd_cin_episodes", ("cine_referral_id", "cine_person_id", "cine_referral_date",
-                                                "cine_cin_primary_need_code", "cine_referral_source_code",
-                                                "cine_referral_source_desc", "cine_referral_outcome_json",
-                                                "cine_referral_nfa", "cine_close_reason", "cine_close_date",
-                                                "cine_referral_team", "cine_referral_worker_id"))
-        self.assessments = d("ssd_cin_assessments", ("cina_assessment_id", "cina_person_id", "cina_referral_id",
-                                                     "cina_assessment_start_date", "cina_assessment_child_seen",
-                                                     "cina_assessment_auth_date", "cina_assessment_outcome_json",
-                                                     "cina_assessment_outcome_nfa", "cina_assessment_team",
-                                                     "cina_assessment_worker_id"))
-        self.s47s = d("ssd_s47_enquiry", ("s47e_s47_enquiry_id", "s47e_referral_id", "s47e_person_id",
-                                          "s47e_s47_start_date", "s47e_s47_end_date", "s47e_s47_nfa",
-                                          "s47e_s47_outcome_json", "s47e_s47_completed_by_worker_id",
-                                          "s47e_s47_completed_by_team"))
-        self.icpcs = d("ssd_initial_cp_conference", ("icpc_icpc_id", "icpc_icpc_meeting_id", "icpc_s47_enquiry_id",
-                                                     "icpc_person_id", "icpc_cp_plan_id", "icpc_referral_id",
-                                                     "icpc_icpc_transfer_in", "icpc_icpc_target_date",
-                                                     "icpc_icpc_date", "icpc_icpc_outcome_cp_flag",
-                                                     "icpc_icpc_outcome_json"))
-        self.cp_plans = d("ssd_cp_plans", ("cppl_cp_plan_id", "cppl_referral_id", "cppl_icpc_id", "cppl_person_id",
-                                           "cppl_cp_plan_start_date", "cppl_cp_plan_end_date",
-                                           "cppl_cp_plan_initial_category", "cppl_cp_plan_ola",
-                                           "cppl_cp_plan_latest_category"))
+        self.contacts = d(
+            "ssd_contacts",
+            (
+                "cont_contact_id",
+                "cont_person_id",
+                "cont_contact_date",
+                "cont_contact_source_code",
+                "cont_contact_source_desc",
+                "cont_contact_outcome_json",
+            ),
+        )
+        self.referrals = d(
+            "ssd_cin_episodes",
+            (
+                "cine_referral_id",
+                "cine_person_id",
+                "cine_referral_date",
+                "cine_cin_primary_need_code",
+                "cine_referral_source_code",
+                "cine_referral_source_desc",
+                "cine_referral_outcome_json",
+                "cine_referral_nfa",
+                "cine_close_reason",
+                "cine_close_date",
+                "cine_referral_team",
+                "cine_referral_worker_id",
+            ),
+        )
+        self.assessments = d(
+            "ssd_cin_assessments",
+            (
+                "cina_assessment_id",
+                "cina_person_id",
+                "cina_referral_id",
+                "cina_assessment_start_date",
+                "cina_assessment_child_seen",
+                "cina_assessment_auth_date",
+                "cina_assessment_outcome_json",
+                "cina_assessment_outcome_nfa",
+                "cina_assessment_team",
+                "cina_assessment_worker_id",
+            ),
+        )
+        self.s47s = d(
+            "ssd_s47_enquiry",
+            (
+                "s47e_s47_enquiry_id",
+                "s47e_referral_id",
+                "s47e_person_id",
+                "s47e_s47_start_date",
+                "s47e_s47_end_date",
+                "s47e_s47_nfa",
+                "s47e_s47_outcome_json",
+                "s47e_s47_completed_by_worker_id",
+                "s47e_s47_completed_by_team",
+            ),
+        )
+        self.icpcs = d(
+            "ssd_initial_cp_conference",
+            (
+                "icpc_icpc_id",
+                "icpc_icpc_meeting_id",
+                "icpc_s47_enquiry_id",
+                "icpc_person_id",
+                "icpc_cp_plan_id",
+                "icpc_referral_id",
+                "icpc_icpc_transfer_in",
+                "icpc_icpc_target_date",
+                "icpc_icpc_date",
+                "icpc_icpc_outcome_cp_flag",
+                "icpc_icpc_outcome_json",
+            ),
+        )
+        self.cp_plans = d(
+            "ssd_cp_plans",
+            (
+                "cppl_cp_plan_id",
+                "cppl_referral_id",
+                "cppl_icpc_id",
+                "cppl_person_id",
+                "cppl_cp_plan_start_date",
+                "cppl_cp_plan_end_date",
+                "cppl_cp_plan_initial_category",
+                "cppl_cp_plan_ola",
+                "cppl_cp_plan_latest_category",
+            ),
+        )
         self.cp_previous = d("cscperf_cp_plan_previous", ("cppl_cp_plan_id", "number_of_previous_cp_plans"))
-        self.cp_visits = d("ssd_cp_visits", ("cppv_cp_visit_id", "cppv_person_id", "cppv_cp_plan_id",
-                                             "cppv_cp_visit_date", "cppv_cp_visit_seen", "cppv_cp_visit_seen_alone",
-                                             "cppv_cp_visit_bedroom"))
-        self.cp_reviews = d("ssd_cp_reviews", ("cppr_cp_review_id", "cppr_person_id", "cppr_cp_plan_id",
-                                               "cppr_cp_review_due", "cppr_cp_review_date",
-                                               "cppr_cp_review_meeting_id", "cppr_cp_review_outcome_continue_cp",
-                                               "cppr_cp_review_quorate", "cppr_cp_review_participation"))
-        self.cin_plans = d("ssd_cin_plans", ("cinp_cin_plan_id", "cinp_referral_id", "cinp_person_id",
-                                             "cinp_cin_plan_start_date", "cinp_cin_plan_end_date",
-                                             "cinp_cin_plan_team", "cinp_cin_plan_worker_id"))
-        self.cin_visits = d("ssd_cin_visits", ("cinv_cin_visit_id", "cinv_person_id", "cinv_cin_visit_date",
-                                               "cinv_cin_visit_seen", "cinv_cin_visit_seen_alone",
-                                               "cinv_cin_visit_bedroom"))
-        self.early_help = d("ssd_early_help_episodes", ("earl_episode_id", "earl_person_id",
-                                                        "earl_episode_start_date", "earl_episode_end_date",
-                                                        "earl_episode_reason", "earl_episode_end_reason",
-                                                        "earl_episode_organisation", "earl_episode_worker_id"))
+        self.cp_visits = d(
+            "ssd_cp_visits",
+            (
+                "cppv_cp_visit_id",
+                "cppv_person_id",
+                "cppv_cp_plan_id",
+                "cppv_cp_visit_date",
+                "cppv_cp_visit_seen",
+                "cppv_cp_visit_seen_alone",
+                "cppv_cp_visit_bedroom",
+            ),
+        )
+        self.cp_reviews = d(
+            "ssd_cp_reviews",
+            (
+                "cppr_cp_review_id",
+                "cppr_person_id",
+                "cppr_cp_plan_id",
+                "cppr_cp_review_due",
+                "cppr_cp_review_date",
+                "cppr_cp_review_meeting_id",
+                "cppr_cp_review_outcome_continue_cp",
+                "cppr_cp_review_quorate",
+                "cppr_cp_review_participation",
+            ),
+        )
+        self.cin_plans = d(
+            "ssd_cin_plans",
+            (
+                "cinp_cin_plan_id",
+                "cinp_referral_id",
+                "cinp_person_id",
+                "cinp_cin_plan_start_date",
+                "cinp_cin_plan_end_date",
+                "cinp_cin_plan_team",
+                "cinp_cin_plan_worker_id",
+            ),
+        )
+        self.cin_visits = d(
+            "ssd_cin_visits",
+            (
+                "cinv_cin_visit_id",
+                "cinv_person_id",
+                "cinv_cin_visit_date",
+                "cinv_cin_visit_seen",
+                "cinv_cin_visit_seen_alone",
+                "cinv_cin_visit_bedroom",
+            ),
+        )
+        self.early_help = d(
+            "ssd_early_help_episodes",
+            (
+                "earl_episode_id",
+                "earl_person_id",
+                "earl_episode_start_date",
+                "earl_episode_end_date",
+                "earl_episode_reason",
+                "earl_episode_end_reason",
+                "earl_episode_organisation",
+                "earl_episode_worker_id",
+            ),
+        )
 
     # ----------------------------------------------------------------------------------------- children
     def new_child(self, day: int, age_days: int | None = None) -> Child:
@@ -232,11 +460,15 @@ class FrontDoor:
         s = self.s
         code, desc, _ = self._source()
         json_outcome = {
-            "referral": OUTCOME_REFERRAL, "early_help": OUTCOME_EARLY_HELP, "advice": OUTCOME_ADVICE,
+            "referral": OUTCOME_REFERRAL,
+            "early_help": OUTCOME_EARLY_HELP,
+            "advice": OUTCOME_ADVICE,
         }.get(outcome, OUTCOME_NFA)
         self.contacts.append((s.new_id("C"), child.person_id, day, code, desc, json_outcome))
         if outcome == "referral":
             ref_day = s.wd.add(day, 0 if s.chance(0.7) else s.rng.randint(1, 2))
+            if ref_day >= self.last_day_as_child(child) - 5:
+                return  # too close to adulthood for children's services to take a referral
             closed = self.referral(child, ref_day, code, desc)
         elif outcome == "early_help":
             closed = self.early_help_episode(child, s.wd.add(day, s.rng.randint(1, 10)))
@@ -265,14 +497,44 @@ class FrontDoor:
         if step_up:
             end_reason = "Step up to social care"
         else:
-            end_reason = r.choice(("Outcomes met", "Outcomes met", "Outcomes met", "Disengaged", "Moved away",
-                                   "Step down to universal services"))
-        row: list[object] = [s.new_id("E"), child.person_id, start, end, r.choice(
-            ("Family relationships", "Parenting support", "School attendance", "Emotional wellbeing",
-             "Domestic abuse", "Behaviour")), end_reason, r.choice(
-            ("Local authority early help", "Local authority early help", "School", "Health", "Voluntary sector")),
-            None]
-        self.early_help.append(row)  # type: ignore[arg-type]
+            end_reason = r.choice(
+                (
+                    "Outcomes met",
+                    "Outcomes met",
+                    "Outcomes met",
+                    "Disengaged",
+                    "Moved away",
+                    "Step down to universal services",
+                )
+            )
+        row: list[object] = [
+            s.new_id("E"),
+            child.person_id,
+            start,
+            end,
+            r.choice(
+                (
+                    "Family relationships",
+                    "Parenting support",
+                    "School attendance",
+                    "Emotional wellbeing",
+                    "Domestic abuse",
+                    "Behaviour",
+                )
+            ),
+            end_reason,
+            r.choice(
+                (
+                    "Local authority early help",
+                    "Local authority early help",
+                    "School",
+                    "Health",
+                    "Voluntary sector",
+                )
+            ),
+            None,
+        ]
+        self.early_help.append(row)
         phase = Phase(child.person_id, None, "early_help", start, end)
         phase.patch.append((row, 7, -1))
         self.phases.append(phase)
@@ -282,8 +544,9 @@ class FrontDoor:
         return end
 
     # ----------------------------------------------------------------------------------------- referral
-    def referral(self, child: Child, day: int, source: str, source_desc: str, route: str = "",
-                 plan_open_on: int = 0) -> int | None:
+    def referral(
+        self, child: Child, day: int, source: str, source_desc: str, route: str = "", plan_open_on: int = 0
+    ) -> int | None:
         """A referral and everything that follows it; returns the day the case closed (None if it led to care).
 
         `route` forces the journey: "cp" to a child protection plan, "care" (with care_route) into care.
@@ -294,33 +557,52 @@ class FrontDoor:
         ref_id = s.new_id("R")
         last = self.last_day_as_child(child)
         need = weighted(r.random(), PRIMARY_NEED)
-        ref_row: list[object] = [ref_id, child.person_id, day, need, source, source_desc,
-                                 None, "N", None, None, None, None]
-        self.referrals.append(ref_row)  # type: ignore[arg-type]
+        ref_row: list[object] = [
+            ref_id,
+            child.person_id,
+            day,
+            need,
+            source,
+            source_desc,
+            None,
+            "N",
+            None,
+            None,
+            None,
+            None,
+        ]
+        self.referrals.append(ref_row)
         existing = p.front_door.existing_case_contacts_a_year
 
         if not route and s.chance(a.referral_nfa):
-            close = day + (0 if s.chance(0.6) else r.randint(1, 3))
+            nfa_close = day + (0 if s.chance(0.6) else r.randint(1, 3))
             ref_row[6] = json.dumps({"NFA_FLAG": "Y", "ASSESSMENT_FLAG": "N", "S47_FLAG": "N"})
-            ref_row[7], ref_row[8], ref_row[9] = "Y", "RC8", close
-            phase = Phase(child.person_id, ref_id, "assessment", day, close)
+            ref_row[7], ref_row[8], ref_row[9] = "Y", "RC8", nfa_close
+            phase = Phase(child.person_id, ref_id, "assessment", day, nfa_close)
             phase.patch.append((ref_row, 11, 10))
             self.phases.append(phase)
-            return close
+            return nfa_close
 
         care_route = ""
         if route.startswith("care"):
             care_route = route.split(":", 1)[1]
         # Assessment
         a_start = s.wd.add(day, 0 if s.chance(0.55) else r.randint(1, 4))
-        if s.chance(a.within_45wd):
-            duration = int(r.triangular(3, 45, 33))
-        else:
-            duration = 46 + int(r.expovariate(1 / 14))
+        duration = int(r.triangular(3, 45, 33)) if s.chance(a.within_45wd) else 46 + int(r.expovariate(1 / 14))
         auth = s.wd.add(a_start, duration)
-        assess_row: list[object] = [s.new_id("A"), child.person_id, ref_id, a_start,
-                                    "Y" if s.chance(0.97) else "N", auth, None, "N", None, None]
-        self.assessments.append(assess_row)  # type: ignore[arg-type]
+        assess_row: list[object] = [
+            s.new_id("A"),
+            child.person_id,
+            ref_id,
+            a_start,
+            "Y" if s.chance(0.97) else "N",
+            auth,
+            None,
+            "N",
+            None,
+            None,
+        ]
+        self.assessments.append(assess_row)
 
         # Section 47 and initial conference
         plan_start: int | None = None
@@ -335,24 +617,51 @@ class FrontDoor:
                 icpc_day = s.wd.add(s47_start, lag)
                 s47_end = min(s47_end, icpc_day)
             s47_id = s.new_id("S")
-            self.s47s.append((s47_id, ref_id, child.person_id, s47_start, s47_end,
-                              "N" if want_icpc else "Y",
-                              json.dumps({"ICPC_FLAG": "Y" if want_icpc else "N",
-                                          "NFA_FLAG": "N" if want_icpc else "Y"}), None, None))
+            self.s47s.append(
+                (
+                    s47_id,
+                    ref_id,
+                    child.person_id,
+                    s47_start,
+                    s47_end,
+                    "N" if want_icpc else "Y",
+                    json.dumps({"ICPC_FLAG": "Y" if want_icpc else "N", "NFA_FLAG": "N" if want_icpc else "Y"}),
+                    None,
+                    None,
+                )
+            )
             if icpc_day is not None and icpc_day < last - 60:
                 makes_plan = route == "cp" or care_route == "cp" or s.chance(a.icpc_plan_share)
                 icpc_id = s.new_id("I")
                 plan_id = s.new_id("CP") if makes_plan else None
-                self.icpcs.append((icpc_id, s.new_id("M"), s47_id, child.person_id, plan_id, ref_id, "N",
-                                   s.wd.add(s47_start, 15), icpc_day, "Y" if makes_plan else "N",
-                                   json.dumps({"CP_PLAN_FLAG": "Y" if makes_plan else "N"})))
+                self.icpcs.append(
+                    (
+                        icpc_id,
+                        s.new_id("M"),
+                        s47_id,
+                        child.person_id,
+                        plan_id,
+                        ref_id,
+                        "N",
+                        s.wd.add(s47_start, 15),
+                        icpc_day,
+                        "Y" if makes_plan else "N",
+                        json.dumps({"CP_PLAN_FLAG": "Y" if makes_plan else "N"}),
+                    )
+                )
                 if makes_plan and plan_id is not None:
                     plan_start = icpc_day
                     plan_id_for = plan_id
                     icpc_for = icpc_id
 
         # Allocation: the assessment team holds the case until the assessment is authorised
-        outcome = {"NFA_FLAG": "N", "CIN_PLAN_FLAG": "N", "CP_PLAN_FLAG": "N", "CLA_FLAG": "N", "EH_FLAG": "N"}
+        outcome = {
+            "NFA_FLAG": "N",
+            "CIN_PLAN_FLAG": "N",
+            "CP_PLAN_FLAG": "N",
+            "CLA_FLAG": "N",
+            "EH_FLAG": "N",
+        }
         care_start: int | None = None
         if care_route == "emergency":
             care_start = day
@@ -367,8 +676,15 @@ class FrontDoor:
         close: int | None
         if plan_start is not None and care_start is None:
             outcome["CP_PLAN_FLAG"] = "Y"
-            plan_end, next_step = self.cp_plan(child, ref_id, plan_id_for, icpc_for, plan_start,
-                                               to_care=care_route == "cp", min_end=plan_open_on)
+            plan_end, next_step = self.cp_plan(
+                child,
+                ref_id,
+                plan_id_for,
+                icpc_for,
+                plan_start,
+                to_care=care_route == "cp",
+                min_end=plan_open_on,
+            )
             self.existing_contacts(child, day, plan_end, existing)
             if next_step == "care":
                 close = None
@@ -394,10 +710,11 @@ class FrontDoor:
             outcome["NFA_FLAG"] = "Y"
             close = auth
             assess_row[7] = "Y"
-            if s.chance(a.early_help_after):
+            free: int | None = close
+            if s.chance(a.early_help_after) and auth < last - 30:
                 outcome["EH_FLAG"] = "Y"
                 ref_row[8] = "RC9"
-                self.early_help_episode(child, s.wd.add(auth, 1))
+                free = self.early_help_episode(child, s.wd.add(auth, 1))
             else:
                 ref_row[8] = "RC8"
         assess_row[6] = json.dumps(outcome)
@@ -405,6 +722,8 @@ class FrontDoor:
         if close is not None:
             close = min(close, last)
             ref_row[9] = close
+            if outcome["EH_FLAG"] == "Y":
+                return free  # early help carries on (and may step up); the child is free when it ends
         return close
 
     def existing_contacts(self, child: Child, start: int, end: int, per_year: float) -> None:
@@ -431,8 +750,17 @@ class FrontDoor:
             return r.randint(366, 520)
         return r.randint(521, 700)
 
-    def cp_plan(self, child: Child, ref_id: str, plan_id: str, icpc_id: str, start: int, *,
-                to_care: bool = False, min_end: int = 0) -> tuple[int, str]:
+    def cp_plan(
+        self,
+        child: Child,
+        ref_id: str,
+        plan_id: str,
+        icpc_id: str,
+        start: int,
+        *,
+        to_care: bool = False,
+        min_end: int = 0,
+    ) -> tuple[int, str]:
         """A child protection plan with its visits and reviews; returns (end day, what follows)."""
         s, p = self.s, self.p
         cp = p.child_protection
@@ -467,8 +795,17 @@ class FrontDoor:
                 break
             seen = "Y" if s.chance(0.96) else "N"
             alone = "Y" if seen == "Y" and day >= age_ok and s.chance(0.6) else "N"
-            self.cp_visits.append((s.new_id("V"), child.person_id, plan_id, day, seen, alone,
-                                   "Y" if seen == "Y" and s.chance(0.5) else "N"))
+            self.cp_visits.append(
+                (
+                    s.new_id("V"),
+                    child.person_id,
+                    plan_id,
+                    day,
+                    seen,
+                    alone,
+                    "Y" if seen == "Y" and s.chance(0.5) else "N",
+                )
+            )
             prev = day
             first = False
 
@@ -478,8 +815,19 @@ class FrontDoor:
             held = due - r.randint(0, 10) if s.chance(cp.reviews_in_time) else due + r.randint(1, 25)
             if held >= end or held > s.end:
                 break
-            self.cp_reviews.append((s.new_id("W"), child.person_id, plan_id, due, held, s.new_id("M"),
-                                    "Y", "Y" if s.chance(0.95) else "N", "Y" if s.chance(0.7) else "N"))
+            self.cp_reviews.append(
+                (
+                    s.new_id("W"),
+                    child.person_id,
+                    plan_id,
+                    due,
+                    held,
+                    s.new_id("M"),
+                    "Y",
+                    "Y" if s.chance(0.95) else "N",
+                    "Y" if s.chance(0.7) else "N",
+                )
+            )
             due = add_months(held, 6)
 
         if to_care:
@@ -495,7 +843,7 @@ class FrontDoor:
         end = min(start + r.randint(60, 330), self.last_day_as_child(child))
         end = max(end, start + 1)
         row: list[object] = [s.new_id("N"), ref_id, child.person_id, start, end, None, None]
-        self.cin_plans.append(row)  # type: ignore[arg-type]
+        self.cin_plans.append(row)
         phase = Phase(child.person_id, ref_id, "safeguarding", start, end)
         phase.patch.append((row, 6, 5))
         self.phases.append(phase)
@@ -506,8 +854,16 @@ class FrontDoor:
             if day > end or day > s.end:
                 break
             seen = "Y" if s.chance(0.95) else "N"
-            self.cin_visits.append((s.new_id("V"), child.person_id, day, seen,
-                                    "Y" if seen == "Y" and s.chance(0.5) else "N", "N"))
+            self.cin_visits.append(
+                (
+                    s.new_id("V"),
+                    child.person_id,
+                    day,
+                    seen,
+                    "Y" if seen == "Y" and s.chance(0.5) else "N",
+                    "N",
+                )
+            )
             prev = day
         return end
 
@@ -541,21 +897,61 @@ class FrontDoor:
         if start <= child.dob + 30 or end >= before - 60:
             return
         ref_id = s.new_id("R")
-        self.referrals.append((ref_id, child.person_id, start - 25, "N1", "6", "Police",
-                               json.dumps({"NFA_FLAG": "N", "ASSESSMENT_FLAG": "Y", "S47_FLAG": "Y"}), "N",
-                               "RC7", end, None, None))
+        self.referrals.append(
+            (
+                ref_id,
+                child.person_id,
+                start - 25,
+                "N1",
+                "6",
+                "Police",
+                json.dumps({"NFA_FLAG": "N", "ASSESSMENT_FLAG": "Y", "S47_FLAG": "Y"}),
+                "N",
+                "RC7",
+                end,
+                None,
+                None,
+            )
+        )
         plan_id = s.new_id("CP")
-        self.cp_plans.append((plan_id, ref_id, None, child.person_id, start, end,
-                              weighted(s.rng.random(), CATEGORY), "N", None))
+        self.cp_plans.append(
+            (
+                plan_id,
+                ref_id,
+                None,
+                child.person_id,
+                start,
+                end,
+                weighted(s.rng.random(), CATEGORY),
+                "N",
+                None,
+            )
+        )
         self.cp_previous.append((plan_id, child.plans_before))
         child.plans_before += 1
 
     def person_rows(self) -> list[Row]:
         rows: list[Row] = []
         for c in self.children.values():
-            rows.append((c.person_id, c.forename, c.surname, c.sex, "M" if c.sex == "M" else "F", c.ethnicity,
-                         c.dob if c.dob <= self.s.end else None, None, None, "N", "N",
-                         c.dob if c.unborn_at_first_contact else None, None, "N", None))
+            rows.append(
+                (
+                    c.person_id,
+                    c.forename,
+                    c.surname,
+                    c.sex,
+                    "M" if c.sex == "M" else "F",
+                    c.ethnicity,
+                    c.dob if c.dob <= self.s.end else None,
+                    None,
+                    None,
+                    "N",
+                    "N",
+                    c.dob if c.unborn_at_first_contact else None,
+                    None,
+                    "N",
+                    None,
+                )
+            )
         return rows
 
 

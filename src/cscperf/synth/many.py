@@ -7,8 +7,18 @@ import random
 
 from cscperf.synth.profile import Profile
 
-REGIONS = ("North East", "North West", "Yorkshire and The Humber", "East Midlands", "West Midlands",
-           "East of England", "Inner London", "Outer London", "South East", "South West")
+REGIONS = (
+    "North East",
+    "North West",
+    "Yorkshire and The Humber",
+    "East Midlands",
+    "West Midlands",
+    "East of England",
+    "Inner London",
+    "Outer London",
+    "South East",
+    "South West",
+)
 
 
 def council_profiles(base: Profile, count: int, seed: int) -> list[Profile]:
@@ -21,7 +31,11 @@ def council_profiles(base: Profile, count: int, seed: int) -> list[Profile]:
         population = int(min(290_000, max(8_000, math.exp(rng.gauss(math.log(55_000), 0.6)))))
         code = f"{i:03d}"
         profiles.append(
-            base.scaled(la_code=code, la_name=f"Synthetic council {code}", population_0_17=population,
-                        region=REGIONS[(i - 1) % len(REGIONS)])
+            base.scaled(
+                la_code=code,
+                la_name=f"Synthetic council {code}",
+                population_0_17=population,
+                region=REGIONS[(i - 1) % len(REGIONS)],
+            )
         )
     return profiles

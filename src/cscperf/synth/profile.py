@@ -107,7 +107,12 @@ class Profile(_Section):
         """The same council profile for a council of another size (stocks scale with population)."""
         factor = population_0_17 / self.council.population_0_17
         council = self.council.model_copy(
-            update={"la_code": la_code, "la_name": la_name, "population_0_17": population_0_17, "region": region}
+            update={
+                "la_code": la_code,
+                "la_name": la_name,
+                "population_0_17": population_0_17,
+                "region": region,
+            }
         )
         cp = self.child_protection.model_copy(
             update={

@@ -16,7 +16,7 @@ from typing import Any
 
 from cscperf.working_days import calendar_columns
 
-Row = tuple[Any, ...]
+Row = tuple[Any, ...] | list[Any]
 
 
 class WorkingDayIndex:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
-import math
 from dataclasses import dataclass, field
 
 from cscperf.synth.journeys import FORENAMES, SURNAMES, Phase
@@ -49,30 +48,80 @@ class Workforce:
         self.s = state
         self.p = profile
         d = state.declare
-        self.departments = d("ssd_department", ("dept_team_id", "dept_team_name", "dept_team_parent_id",
-                                                "dept_team_parent_name"))
-        self.professionals = d("ssd_professionals", ("prof_professional_id", "prof_staff_id",
-                                                     "prof_professional_name", "prof_social_worker_registration_no",
-                                                     "prof_professional_job_title", "prof_professional_caseload",
-                                                     "prof_professional_department", "prof_full_time_equivalency",
-                                                     "prof_agency_worker_flag"))
-        self.posts = d("cscperf_sw_posts", ("post_id", "post_team_id", "post_title", "post_fte", "post_start_date",
-                                            "post_end_date", "post_case_holding", "post_qualified"))
-        self.assignments = d("cscperf_sw_assignments", ("assignment_id", "assignment_post_id",
-                                                        "assignment_professional_id", "assignment_start_date",
-                                                        "assignment_end_date", "assignment_fte", "contract_type",
-                                                        "cover_reason", "end_reason"))
-        self.absence_rows = d("cscperf_sw_absences", ("absence_id", "absence_professional_id", "absence_type",
-                                                      "absence_start_date", "absence_end_date"))
-        self.involvements = d("ssd_involvements", ("invo_involvements_id", "invo_professional_id",
-                                                   "invo_professional_role_id", "invo_professional_team",
-                                                   "invo_involvement_start_date", "invo_involvement_end_date",
-                                                   "invo_worker_change_reason", "invo_person_id",
-                                                   "invo_referral_id"))
+        self.departments = d(
+            "ssd_department",
+            ("dept_team_id", "dept_team_name", "dept_team_parent_id", "dept_team_parent_name"),
+        )
+        self.professionals = d(
+            "ssd_professionals",
+            (
+                "prof_professional_id",
+                "prof_staff_id",
+                "prof_professional_name",
+                "prof_social_worker_registration_no",
+                "prof_professional_job_title",
+                "prof_professional_caseload",
+                "prof_professional_department",
+                "prof_full_time_equivalency",
+                "prof_agency_worker_flag",
+            ),
+        )
+        self.posts = d(
+            "cscperf_sw_posts",
+            (
+                "post_id",
+                "post_team_id",
+                "post_title",
+                "post_fte",
+                "post_start_date",
+                "post_end_date",
+                "post_case_holding",
+                "post_qualified",
+            ),
+        )
+        self.assignments = d(
+            "cscperf_sw_assignments",
+            (
+                "assignment_id",
+                "assignment_post_id",
+                "assignment_professional_id",
+                "assignment_start_date",
+                "assignment_end_date",
+                "assignment_fte",
+                "contract_type",
+                "cover_reason",
+                "end_reason",
+            ),
+        )
+        self.absence_rows = d(
+            "cscperf_sw_absences",
+            (
+                "absence_id",
+                "absence_professional_id",
+                "absence_type",
+                "absence_start_date",
+                "absence_end_date",
+            ),
+        )
+        self.involvements = d(
+            "ssd_involvements",
+            (
+                "invo_involvements_id",
+                "invo_professional_id",
+                "invo_professional_role_id",
+                "invo_professional_team",
+                "invo_involvement_start_date",
+                "invo_involvement_end_date",
+                "invo_worker_change_reason",
+                "invo_person_id",
+                "invo_referral_id",
+            ),
+        )
         self.workers: list[Worker] = []
         self.team_names: dict[str, str] = {}
         self._worker_rows: dict[str, Worker] = {}
         self._titles: dict[str, str] = {}
+        self.post_fte: dict[str, float] = {}
 
     # ------------------------------------------------------------------------------------------ establishment
     def build(self, phases: list[Phase], window_start: int) -> None:
@@ -92,10 +141,10 @@ class Workforce:
         maternity_cover = wf.maternity_a_year * 0.85 * 0.8
         cover = min(1.0, max(0.0, (ag / (1 - ag) - maternity_cover) / (v / (1 - v)))) if v > 0 else 0.0
         self.cover_share = cover
-        effective = (1 - v) * mean_fte * (1 - wf.maternity_a_year * 0.8 * (1 - 0.85)) + v * cover
+        effective = mean_fte * ((1 - v) * (1 - wf.maternity_a_year * 0.8 * (1 - 0.85)) + v * cover)
         for kind, (stem, _, qualified, relative) in TEAM_KINDS.items():
             target = wf.target_caseload * relative
-            n_posts = max(2, math.ceil(demand[kind] / target / effective))
+            n_posts = max(2, round(0.95 * demand[kind] / target / effective))
             n_teams = max(1, round(n_posts / wf.team_size))
             for t in range(n_teams):
                 team_id = s.new_id("T")
@@ -104,8 +153,13 @@ class Workforce:
                 self.departments.append((team_id, name, parent, "Children's Social Care"))
                 size = n_posts // n_teams + (1 if t < n_posts % n_teams else 0)
                 for _ in range(size):
-                    self._post(team_id, kind, "Social Worker" if qualified else "Early Help Practitioner",
-                               case_holding=True, qualified=qualified)
+                    self._post(
+                        team_id,
+                        kind,
+                        "Social Worker" if qualified else "Early Help Practitioner",
+                        case_holding=True,
+                        qualified=qualified,
+                    )
                 self._post(team_id, kind, "Team Manager", case_holding=False, qualified=qualified)
         iro_team = s.new_id("T")
         self.team_names[iro_team] = "Independent Reviewing and CP Chairs"
@@ -118,27 +172,39 @@ class Workforce:
         s, wf = self.s, self.p.workforce
         r = s.rng
         post_id = s.new_id("SP")
-        self.posts.append((post_id, team_id, title, 1.0, s.start - r.randint(YEAR, 8 * YEAR), None,
-                           case_holding, qualified))
-        mean_vacancy = YEAR * wf.vacancy_rate / max(0.01, wf.turnover_rate * (1 - wf.vacancy_rate))
-        day = s.start
-        # Opening state: filled by an employed worker, or vacant (maybe covered by agency)
-        if not s.chance(wf.vacancy_rate):
-            day = self._employed(post_id, team_id, kind, title, qualified, s.start - r.randint(0, 6 * YEAR), day)
-        else:
-            gap_end = day + int(r.expovariate(1 / mean_vacancy))
-            self._vacancy(post_id, team_id, kind, title, qualified, day, gap_end, "vacancy")
+        fte = _weighted_fte(r.random())
+        self.post_fte[post_id] = fte
+        self.posts.append(
+            (post_id, team_id, title, fte, s.start - r.randint(YEAR, 8 * YEAR), None, case_holding, qualified)
+        )
+        mean_vacancy = max(30.0, YEAR * wf.vacancy_rate / max(0.01, wf.turnover_rate * (1 - wf.vacancy_rate)) - 20)
+        # Opening state: filled by an employed worker, or vacant (maybe covered by agency); then in turn a
+        # vacancy after each leaver and a new employed worker after each vacancy.
+        if s.chance(wf.vacancy_rate):
+            gap_end = s.start + int(r.expovariate(1 / mean_vacancy))
+            self._vacancy(post_id, team_id, kind, title, qualified, s.start, gap_end, "vacancy")
             day = gap_end + 1
+            if day <= s.end:
+                day = self._employed(post_id, team_id, kind, title, qualified, day, day)
+        else:
+            day = self._employed(post_id, team_id, kind, title, qualified, s.start - r.randint(0, 6 * YEAR), s.start)
         while day <= s.end:
-            day = self._employed(post_id, team_id, kind, title, qualified, day, day)
-            if day > s.end:
-                break
             gap_end = day + 20 + int(r.expovariate(1 / mean_vacancy))
             self._vacancy(post_id, team_id, kind, title, qualified, day, gap_end, "vacancy")
             day = gap_end + 1
+            if day <= s.end:
+                day = self._employed(post_id, team_id, kind, title, qualified, day, day)
 
-    def _employed(self, post_id: str, team_id: str, kind: str, title: str, qualified: bool, hired: int,
-                  visible_from: int) -> int:
+    def _employed(
+        self,
+        post_id: str,
+        team_id: str,
+        kind: str,
+        title: str,
+        qualified: bool,
+        hired: int,
+        visible_from: int,
+    ) -> int:
         """An employed worker in the post from `hired`; returns the first day after they leave."""
         s, wf = self.s, self.p.workforce
         r = s.rng
@@ -146,11 +212,21 @@ class Workforce:
         while hired + stay < visible_from:  # opening workers must still be in post at the start
             stay = 1 + int(r.expovariate(max(0.01, wf.turnover_rate) / YEAR))
         last = hired + stay - 1
-        fte = _weighted_fte(r.random())
+        fte = self.post_fte[post_id]
         worker = self._worker(team_id, kind, title, qualified, fte, agency=False, start=hired, end=last)
-        self.assignments.append((s.new_id("AS"), post_id, worker.professional_id, hired,
-                                 last if last <= s.end else None, fte, "employed", None,
-                                 "left_council" if last <= s.end else None))
+        self.assignments.append(
+            (
+                s.new_id("AS"),
+                post_id,
+                worker.professional_id,
+                hired,
+                last if last <= s.end else None,
+                fte,
+                "employed",
+                None,
+                "left_council" if last <= s.end else None,
+            )
+        )
         # Maternity leave (covered by agency most of the time)
         day = max(hired, s.start - YEAR)
         while True:
@@ -161,29 +237,70 @@ class Workforce:
             worker.absences.append((day, a_end))
             self.absence_rows.append((s.new_id("AB"), worker.professional_id, "maternity", day, a_end))
             if s.chance(0.85):
-                self._vacancy(post_id, team_id, kind, title, qualified, day + r.randint(0, 20), a_end, "maternity",
-                              always_cover=True)
+                self._vacancy(
+                    post_id,
+                    team_id,
+                    kind,
+                    title,
+                    qualified,
+                    day + r.randint(0, 20),
+                    a_end,
+                    "maternity",
+                    always_cover=True,
+                )
             day = a_end + 1
         return last + 1
 
-    def _vacancy(self, post_id: str, team_id: str, kind: str, title: str, qualified: bool, start: int, end: int,
-                 reason: str, *, always_cover: bool = False) -> None:
+    def _vacancy(
+        self,
+        post_id: str,
+        team_id: str,
+        kind: str,
+        title: str,
+        qualified: bool,
+        start: int,
+        end: int,
+        reason: str,
+        *,
+        always_cover: bool = False,
+    ) -> None:
         """A gap in the post from start to end, covered by a run of agency workers if the council covers it."""
         s = self.s
         r = s.rng
         if not always_cover and not s.chance(self.cover_share):
             return
-        day = start + (0 if always_cover else r.randint(3, 30))
+        day = start + (0 if always_cover else r.randint(0, 14))
         while day <= min(end, s.end):
             last = min(end, day + 30 + int(r.expovariate(1 / 200)))
-            worker = self._worker(team_id, kind, title, qualified, 1.0, agency=True, start=day, end=last)
-            self.assignments.append((s.new_id("AS"), post_id, worker.professional_id, day,
-                                     last if last <= s.end else None, 1.0, "agency", reason,
-                                     "contract_ended" if last <= s.end else None))
+            fte = self.post_fte[post_id]
+            worker = self._worker(team_id, kind, title, qualified, fte, agency=True, start=day, end=last)
+            self.assignments.append(
+                (
+                    s.new_id("AS"),
+                    post_id,
+                    worker.professional_id,
+                    day,
+                    last if last <= s.end else None,
+                    fte,
+                    "agency",
+                    reason,
+                    "contract_ended" if last <= s.end else None,
+                )
+            )
             day = last + 1 + r.randint(0, 7)
 
-    def _worker(self, team_id: str, kind: str, title: str, qualified: bool, fte: float, *, agency: bool, start: int,
-                end: int) -> Worker:
+    def _worker(
+        self,
+        team_id: str,
+        kind: str,
+        title: str,
+        qualified: bool,
+        fte: float,
+        *,
+        agency: bool,
+        start: int,
+        end: int,
+    ) -> Worker:
         s = self.s
         r = s.rng
         pid = s.new_id("W")
@@ -192,9 +309,19 @@ class Workforce:
         if title in ("Social Worker", "Early Help Practitioner"):
             self.workers.append(worker)
         self._worker_rows[pid] = worker
-        self.professionals.append([pid, f"STAFF{pid[1:]}", f"{r.choice(FORENAMES)} {r.choice(SURNAMES)}",
-                                   f"SW{r.randint(10000, 99999)}" if qualified else None, title, 0,
-                                   self.team_names[team_id], fte, "Y" if agency else "N"])  # type: ignore[arg-type]
+        self.professionals.append(
+            [
+                pid,
+                f"STAFF{pid[1:]}",
+                f"{r.choice(FORENAMES)} {r.choice(SURNAMES)}",
+                f"SW{r.randint(10000, 99999)}" if qualified else None,
+                title,
+                0,
+                self.team_names[team_id],
+                fte,
+                "Y" if agency else "N",
+            ]
+        )
         return worker
 
     # ------------------------------------------------------------------------------------------ allocation
@@ -230,8 +357,9 @@ class Workforce:
         away: dict[int, int] = {}  # worker -> reasons they cannot hold cases (not yet started, left, absent)
 
         def pick(kind: str) -> int | None:
-            pool = available[kind] or next((available[k] for k in ("safeguarding", "assessment", "care")
-                                            if available[k]), set())
+            pool = available[kind] or next(
+                (available[k] for k in ("safeguarding", "assessment", "care") if available[k]), set()
+            )
             if not pool:
                 return None
             return min(pool, key=lambda i: (len(self.workers[i].cases) / self.workers[i].fte, i))
@@ -244,9 +372,19 @@ class Workforce:
                 return
             ph = phases[j]
             w = self.workers[w_i]
-            self.involvements.append((s.new_id("IV"), w.professional_id, TEAM_KINDS[w.kind][1], w.team_id, start,
-                                      day - 1 if day - 1 <= s.end else None, reason, ph.person_id,
-                                      ph.referral_id))
+            self.involvements.append(
+                (
+                    s.new_id("IV"),
+                    w.professional_id,
+                    TEAM_KINDS[w.kind][1],
+                    w.team_id,
+                    start,
+                    day - 1 if day - 1 <= s.end else None,
+                    reason,
+                    ph.person_id,
+                    ph.referral_id,
+                )
+            )
 
         def give(j: int, day: int, reason: str) -> None:
             w_i = pick(phases[j].team_kind)

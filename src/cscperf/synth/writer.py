@@ -9,8 +9,8 @@ import duckdb
 from cscperf import __version__
 from cscperf.errors import UsageProblem
 from cscperf.store.schema import load_schema
-from cscperf.synth.council import SyntheticCouncil
 from cscperf.store.statements import run, scalar
+from cscperf.synth.council import SyntheticCouncil
 
 
 def council_exists(con: duckdb.DuckDBPyConnection, la_code: str) -> bool:
@@ -35,15 +35,25 @@ def write_council(con: duckdb.DuckDBPyConnection, council: SyntheticCouncil, *, 
             view = f"synth_{name}"
             con.register(view, data)
             try:
-                run(con, f"INSERT INTO {name} BY NAME SELECT ?::VARCHAR AS la_code, * FROM {view}",
-                            [council.la_code])
+                run(
+                    con,
+                    f"INSERT INTO {name} BY NAME SELECT ?::VARCHAR AS la_code, * FROM {view}",
+                    [council.la_code],
+                )
             finally:
                 con.unregister(view)
         run(
             con,
             "INSERT INTO cscperf_councils VALUES (?, ?, ?, 'synthetic', ?, ?, ?, ?)",
-            [council.la_code, council.la_name, council.region, council.seed, council.profile_name,
-             council.start, council.end],
+            [
+                council.la_code,
+                council.la_name,
+                council.region,
+                council.seed,
+                council.profile_name,
+                council.start,
+                council.end,
+            ],
         )
         total = sum(council.row_counts.values())
         run(
@@ -51,9 +61,16 @@ def write_council(con: duckdb.DuckDBPyConnection, council: SyntheticCouncil, *, 
             "INSERT INTO cscperf_loads (la_code, load_id, load_kind, source_file, content_sha256, collection_year,"
             " loaded_at, cscperf_version, records_read, records_loaded, records_rejected, load_status)"
             " VALUES (?, ?, 'synthetic', ?, ?, NULL, ?, ?, ?, ?, 0, 'complete')",
-            [council.la_code, f"synth-{council.la_code}-{council.seed}", f"profile: {council.profile_name}",
-             council.profile_sha256, dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
-             f"cscperf {__version__}", total, total],
+            [
+                council.la_code,
+                f"synth-{council.la_code}-{council.seed}",
+                f"profile: {council.profile_name}",
+                council.profile_sha256,
+                dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
+                f"cscperf {__version__}",
+                total,
+                total,
+            ],
         )
         run(con, "COMMIT")
     except BaseException:
