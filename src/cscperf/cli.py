@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
 from typing import Annotated, ParamSpec, TypeVar
@@ -46,13 +45,14 @@ def explained(command: Callable[P, R]) -> Callable[P, R]:
         try:
             return command(*args, **kwargs)
         except CscperfError as exc:
-            errors.print(f"[bold red]Error:[/] {exc}", highlight=False)
+            errors.print(f"[bold red]Error:[/] {exc}", highlight=False, soft_wrap=True)
             raise typer.Exit(exc.exit_code) from None
         except duckdb.IOException as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else "input/output error"
             errors.print(
                 f"[bold red]Error:[/] the store could not be used ({first}). Is another cscperf command using it?",
                 highlight=False,
+                soft_wrap=True,
             )
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
@@ -101,45 +101,24 @@ def synth(
     replace: Annotated[bool, typer.Option(help="Replace a council already in the store.")] = False,
 ) -> None:
     """Simulate a realistic synthetic council (or many) and write it into the store."""
-    from cscperf.store.database import open_store
     from cscperf.synth.many import council_profiles
     from cscperf.synth.profile import read_profile
-    from cscperf.synth.writer import council_exists, write_council
+    from cscperf.synth.runner import synthesise
 
     base = read_profile(profile)
     profiles = council_profiles(base, councils, seed) if councils else [base]
-    con = open_store(db)
-    try:
-        if not replace:
-            clash = [p.council.la_code for p in profiles if council_exists(con, p.council.la_code)]
-            if clash:
-                raise UsageProblem(
-                    f"The store {db} already holds council {clash[0]}"
-                    f"{f' and {len(clash) - 1} more' if len(clash) > 1 else ''}. "
-                    "Use --replace to generate again, or choose another --db."
-                )
-        total_rows = 0
-        with _progress() as progress:
-            task = progress.add_task("Simulating councils", total=len(profiles))
-            for council in _simulate_all(profiles, seed, years, jobs):
-                progress.update(task, description=f"Writing council {council.la_code}")
-                write_council(con, council, replace=replace)
-                total_rows += sum(council.row_counts.values())
-                progress.advance(task)
-        console.print(f"Wrote {len(profiles)} council(s), {total_rows:,} records, to {db}.")
-    finally:
-        con.close()
-
-
-def _simulate_all(profiles: list, seed: int, years: int, jobs: int) -> Iterator:  # type: ignore[type-arg]
-    from cscperf.synth.council import simulate_council
-
-    if jobs <= 1 or len(profiles) <= 1:
-        for p in profiles:
-            yield simulate_council(p, seed, years)
-        return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from pool.map(simulate_council, profiles, [seed] * len(profiles), [years] * len(profiles))
+    with _progress() as progress:
+        task = progress.add_task("Simulating and writing councils", total=len(profiles))
+        totals = synthesise(
+            db,
+            profiles,
+            seed=seed,
+            years=years,
+            jobs=jobs,
+            replace=replace,
+            on_council=lambda council: progress.advance(task),
+        )
+    console.print(f"Wrote {len(profiles)} council(s), {sum(totals.values()):,} records, to {db}.")
 
 
 def _progress() -> Progress:
@@ -168,40 +147,41 @@ def summary(db: DbOption = Path("cscperf.duckdb")) -> None:
     if not rows:
         console.print(f"The store {db} holds no councils yet. Run `cscperf synth --db {db}` to make one.")
         return
-    table = Table(title=f"What {db} holds", show_lines=False)
-    for heading in (
-        "Council",
-        "Data",
-        "From",
-        "To",
-        "Children",
-        "Contacts",
-        "Referrals",
-        "Assessments",
-        "On CP plans",
-        "Looked after",
-        "Per 10,000",
-        "Workers",
-    ):
-        table.add_column(heading, justify="left" if heading in ("Council", "Data") else "right")
-    for r in rows[:40]:
-        table.add_row(
-            f"{r.la_code} {r.la_name}",
-            r.data_source,
-            str(r.start),
-            str(r.end),
-            f"{r.children:,}",
-            f"{r.contacts:,}",
-            f"{r.referrals:,}",
-            f"{r.assessments:,}",
-            f"{r.cp_open:,}",
-            f"{r.cla_open:,}",
-            "-" if r.cla_rate_per_10k is None else f"{r.cla_rate_per_10k:.0f}",
-            f"{r.workers:,}",
-        )
-    console.print(table)
-    if len(rows) > 40:
-        console.print(f"... and {len(rows) - 40} more councils.")
+    if len(rows) <= 3:
+        for r in rows:
+            table = Table(title=f"Council {r.la_code}: {r.la_name}", show_header=False, title_justify="left")
+            table.add_column("What")
+            table.add_column("Figure", justify="right")
+            for label, value in (
+                ("Data", f"{r.data_source}, {r.start} to {r.end}"),
+                ("Children known", f"{r.children:,}"),
+                ("Contacts", f"{r.contacts:,}"),
+                ("Referrals", f"{r.referrals:,}"),
+                ("Assessments", f"{r.assessments:,}"),
+                ("Children on CP plans at the end", f"{r.cp_open:,}"),
+                ("Children looked after at the end", f"{r.cla_open:,}"),
+                ("  per 10,000 children aged 0-17", "-" if r.cla_rate_per_10k is None else f"{r.cla_rate_per_10k:.0f}"),
+                ("Workers (employed and agency, ever)", f"{r.workers:,}"),
+                ("Records", f"{r.rows:,}"),
+            ):
+                table.add_row(label, value)
+            console.print(table)
+    else:
+        table = Table(title=f"What {db} holds")
+        for heading in ("Council", "Children", "Referrals", "On CP plans", "Looked after", "Per 10,000"):
+            table.add_column(heading, justify="left" if heading == "Council" else "right")
+        for r in rows[:40]:
+            table.add_row(
+                r.la_code,
+                f"{r.children:,}",
+                f"{r.referrals:,}",
+                f"{r.cp_open:,}",
+                f"{r.cla_open:,}",
+                "-" if r.cla_rate_per_10k is None else f"{r.cla_rate_per_10k:.0f}",
+            )
+        console.print(table)
+        if len(rows) > 40:
+            console.print(f"... and {len(rows) - 40} more councils.")
     console.print(
         "Children on CP plans and looked after are as at the last date of each council's data; "
         "looked after excludes short breaks (V3/V4)."

@@ -11,7 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import json
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from itertools import accumulate
 
 from cscperf.synth.profile import Profile
 from cscperf.synth.state import Row, SimulationState, add_months, birthday
@@ -38,6 +41,7 @@ CONTACT_SOURCES = (
     ("9", "Anonymous", 3),
     ("10", "Unknown", 2),
 )
+SOURCE_WEIGHTS = tuple(w for *_, w in CONTACT_SOURCES)
 PRIMARY_NEED = (
     ("N1", 57),
     ("N2", 3),
@@ -208,14 +212,30 @@ class Phase:
     patch: list[tuple[list[object], int, int]] = field(default_factory=list)  # (row, worker col, team col)
 
 
-def weighted(rng_random: float, table: tuple[tuple[str, int], ...]) -> str:
-    total = sum(w for _, w in table)
-    x = rng_random * total
-    for code, w in table:
-        x -= w
-        if x < 0:
-            return code
-    return table[-1][0]
+@cache
+def _running_totals(weights: tuple[int, ...]) -> tuple[list[int], int]:
+    totals = list(accumulate(weights))
+    return totals, totals[-1]
+
+
+def weighted_index(u: float, weights: tuple[int, ...]) -> int:
+    """Index drawn with the given weights, from a uniform number u in [0, 1)."""
+    totals, total = _running_totals(weights)
+    return min(bisect_right(totals, u * total), len(weights) - 1)
+
+
+def weighted(u: float, table: tuple[tuple[str, int], ...]) -> str:
+    return table[weighted_index(u, tuple(w for _, w in table))][0]
+
+
+@lru_cache(maxsize=4096)
+def _json(items: tuple[tuple[str, str], ...]) -> str:
+    return json.dumps(dict(items))
+
+
+def json_text(values: dict[str, str]) -> str:
+    """JSON text of a small flat dictionary (cached: the same few outcomes recur thousands of times)."""
+    return _json(tuple(values.items()))
 
 
 class FrontDoor:
@@ -478,13 +498,7 @@ class FrontDoor:
             self.schedule_return(child, closed)
 
     def _source(self) -> tuple[str, str, int]:
-        total = sum(w for *_, w in CONTACT_SOURCES)
-        x = self.s.rng.random() * total
-        for row in CONTACT_SOURCES:
-            x -= row[2]
-            if x < 0:
-                return row
-        return CONTACT_SOURCES[-1]
+        return CONTACT_SOURCES[weighted_index(self.s.rng.random(), SOURCE_WEIGHTS)]
 
     # ----------------------------------------------------------------------------------------- early help
     def early_help_episode(self, child: Child, start: int) -> int | None:
@@ -576,7 +590,7 @@ class FrontDoor:
 
         if not route and s.chance(a.referral_nfa):
             nfa_close = day + (0 if s.chance(0.6) else r.randint(1, 3))
-            ref_row[6] = json.dumps({"NFA_FLAG": "Y", "ASSESSMENT_FLAG": "N", "S47_FLAG": "N"})
+            ref_row[6] = json_text({"NFA_FLAG": "Y", "ASSESSMENT_FLAG": "N", "S47_FLAG": "N"})
             ref_row[7], ref_row[8], ref_row[9] = "Y", "RC8", nfa_close
             phase = Phase(child.person_id, ref_id, "assessment", day, nfa_close)
             phase.patch.append((ref_row, 11, 10))
@@ -625,7 +639,7 @@ class FrontDoor:
                     s47_start,
                     s47_end,
                     "N" if want_icpc else "Y",
-                    json.dumps({"ICPC_FLAG": "Y" if want_icpc else "N", "NFA_FLAG": "N" if want_icpc else "Y"}),
+                    json_text({"ICPC_FLAG": "Y" if want_icpc else "N", "NFA_FLAG": "N" if want_icpc else "Y"}),
                     None,
                     None,
                 )
@@ -646,7 +660,7 @@ class FrontDoor:
                         s.wd.add(s47_start, 15),
                         icpc_day,
                         "Y" if makes_plan else "N",
-                        json.dumps({"CP_PLAN_FLAG": "Y" if makes_plan else "N"}),
+                        json_text({"CP_PLAN_FLAG": "Y" if makes_plan else "N"}),
                     )
                 )
                 if makes_plan and plan_id is not None:
@@ -717,8 +731,8 @@ class FrontDoor:
                 free = self.early_help_episode(child, s.wd.add(auth, 1))
             else:
                 ref_row[8] = "RC8"
-        assess_row[6] = json.dumps(outcome)
-        ref_row[6] = json.dumps({"NFA_FLAG": "N", "ASSESSMENT_FLAG": "Y", "S47_FLAG": "Y" if s47_flag else "N"})
+        assess_row[6] = json_text(outcome)
+        ref_row[6] = json_text({"NFA_FLAG": "N", "ASSESSMENT_FLAG": "Y", "S47_FLAG": "Y" if s47_flag else "N"})
         if close is not None:
             close = min(close, last)
             ref_row[9] = close
@@ -766,8 +780,12 @@ class FrontDoor:
         cp = p.child_protection
         r = s.rng
         duration = self.cp_duration()
-        while start + duration <= min_end:
-            duration = self.cp_duration()
+        if min_end:
+            # An opening-stock plan must still be open at the start: redraw (plans cannot outlast 700 days).
+            if start + 700 <= min_end:
+                duration = min_end - start + r.randint(1, 30)
+            while start + duration <= min_end:
+                duration = self.cp_duration()
         if to_care:
             duration = r.randint(60, 300)
         end = min(start + duration, self.last_day_as_child(child))
@@ -874,7 +892,7 @@ class FrontDoor:
         s, cp = self.s, self.p.child_protection
         kept = 0
         while kept < cp.target_open:
-            day = s.rng.randint(s.start - 700, s.start - 1)
+            day = s.rng.randint(s.start - 650, s.start - 1)
             if self.cp_duration() + day <= s.start:
                 continue
             child = self.new_child(day - 30)
@@ -905,7 +923,7 @@ class FrontDoor:
                 "N1",
                 "6",
                 "Police",
-                json.dumps({"NFA_FLAG": "N", "ASSESSMENT_FLAG": "Y", "S47_FLAG": "Y"}),
+                json_text({"NFA_FLAG": "N", "ASSESSMENT_FLAG": "Y", "S47_FLAG": "Y"}),
                 "N",
                 "RC7",
                 end,

@@ -350,24 +350,38 @@ class Workforce:
             events.append((ph.end + 1, 1, seq, "c_off", j))
             seq += 1
         heapq.heapify(events)
-        available: dict[str, set[int]] = {k: set() for k in TEAM_KINDS}
         holder: dict[int, int] = {}  # phase -> worker index
         since: dict[int, tuple[int, str]] = {}  # phase -> (day allocated, reason)
         first_worker: dict[int, int] = {}
         away: dict[int, int] = {}  # worker -> reasons they cannot hold cases (not yet started, left, absent)
 
+        # Each kind of team keeps a heap of (cases per FTE, worker, version); an entry is stale once the
+        # worker's load or availability has changed since it was pushed.
+        version = [0] * len(self.workers)
+        is_available = [False] * len(self.workers)
+        heaps: dict[str, list[tuple[float, int, int]]] = {k: [] for k in TEAM_KINDS}
+
+        def refresh(i: int) -> None:
+            version[i] += 1
+            if is_available[i]:
+                w = self.workers[i]
+                heapq.heappush(heaps[w.kind], (len(w.cases) / w.fte, i, version[i]))
+
         def pick(kind: str) -> int | None:
-            pool = available[kind] or next(
-                (available[k] for k in ("safeguarding", "assessment", "care") if available[k]), set()
-            )
-            if not pool:
-                return None
-            return min(pool, key=lambda i: (len(self.workers[i].cases) / self.workers[i].fte, i))
+            for k in (kind, "safeguarding", "assessment", "care"):
+                h = heaps[k]
+                while h:
+                    _, i, v = h[0]
+                    if v == version[i] and is_available[i]:
+                        return i
+                    heapq.heappop(h)
+            return None
 
         def end_involvement(j: int, day: int) -> None:
             w_i = holder.pop(j)
             start, reason = since.pop(j)
             self.workers[w_i].cases.discard(j)
+            refresh(w_i)
             if day - 1 < start:
                 return
             ph = phases[j]
@@ -393,6 +407,7 @@ class Workforce:
             holder[j] = w_i
             since[j] = (day, reason)
             self.workers[w_i].cases.add(j)
+            refresh(w_i)
             first_worker.setdefault(j, w_i)
 
         while events:
@@ -402,10 +417,12 @@ class Workforce:
             if kind == "w_on":
                 away[idx] = away.get(idx, 1) - 1
                 if away[idx] <= 0:
-                    available[self.workers[idx].kind].add(idx)
+                    is_available[idx] = True
+                    refresh(idx)
             elif kind == "w_off":
                 away[idx] = away.get(idx, 0) + 1
-                available[self.workers[idx].kind].discard(idx)
+                is_available[idx] = False
+                refresh(idx)
                 for j in sorted(self.workers[idx].cases):
                     end_involvement(j, day)
                     give(j, day, "Worker left" if day > self.workers[idx].end else "Worker absent")
