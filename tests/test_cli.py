@@ -66,8 +66,9 @@ def test_synth_then_summary_then_refuse_to_overwrite(tmp_path: Path) -> None:
 def test_many_councils(tmp_path: Path) -> None:
     db = tmp_path / "national.duckdb"
     profile = small_profile(tmp_path)
-    code, out = invoke("synth", "--db", str(db), "--profile", str(profile), "--years", "1", "--councils", "3",
-                       "--jobs", "2")
+    code, out = invoke(
+        "synth", "--db", str(db), "--profile", str(profile), "--years", "1", "--councils", "3", "--jobs", "2"
+    )
     assert code == 0, out
     code, out = invoke("summary", "--db", str(db))
     assert code == 0

@@ -100,7 +100,8 @@ class Schema(BaseModel):
 def load_schema() -> Schema:
     """The store schema, read from schema.yml in the installed package."""
     text = files("cscperf.store").joinpath("schema.yml").read_text(encoding="utf-8")
-    return Schema.model_validate(yaml.safe_load(text))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return Schema.model_validate(yaml.load(text, Loader=loader))  # noqa: S506 - a safe loader
 
 
 def create_table_sql(table: Table) -> str:

@@ -224,8 +224,15 @@ def weighted_index(u: float, weights: tuple[int, ...]) -> int:
     return min(bisect_right(totals, u * total), len(weights) - 1)
 
 
+_WEIGHTS: dict[int, tuple[int, ...]] = {}
+
+
 def weighted(u: float, table: tuple[tuple[str, int], ...]) -> str:
-    return table[weighted_index(u, tuple(w for _, w in table))][0]
+    """A code drawn from a (code, weight) table, from a uniform number u in [0, 1)."""
+    weights = _WEIGHTS.get(id(table))
+    if weights is None:
+        weights = _WEIGHTS[id(table)] = tuple(w for _, w in table)
+    return table[weighted_index(u, weights)][0]
 
 
 @lru_cache(maxsize=4096)

@@ -19,6 +19,18 @@ from cscperf.working_days import calendar_columns
 Row = tuple[Any, ...] | list[Any]
 
 
+class SimulationRandom(random.Random):
+    """Python's Mersenne Twister with faster integer draws (the simulation makes millions of them).
+
+    `randint(a, b)` is uniform on a..b inclusive, like random.randint, from one `random()` call."""
+
+    def randint(self, a: int, b: int) -> int:
+        return a + int(self.random() * (b - a + 1))
+
+    def choice(self, seq: Any) -> Any:
+        return seq[int(self.random() * len(seq))]
+
+
 class WorkingDayIndex:
     """Working-day arithmetic on day ordinals (start date = day 0, as in cscperf.working_days)."""
 
@@ -79,7 +91,7 @@ class SimulationState:
     """Everything one council's simulation shares: rng, calendar, ids, output rows."""
 
     def __init__(self, seed: int, la_code: str, start: int, end: int) -> None:
-        self.rng = random.Random(f"{seed}:{la_code}")
+        self.rng = SimulationRandom(f"{seed}:{la_code}")
         self.la_code = la_code
         self.start = start
         self.end = end
