@@ -196,6 +196,7 @@ class Child:
     ethnicity: str
     unborn_at_first_contact: bool = False
     plans_before: int = 0
+    last_day: int = 0  # the day before the 18th birthday, once worked out
     forename: str = ""
     surname: str = ""
 
@@ -440,7 +441,9 @@ class FrontDoor:
 
     def last_day_as_child(self, child: Child) -> int:
         """The day before the 18th birthday: the last day a child can be open to children's services."""
-        return birthday(child.dob, 18) - 1
+        if child.last_day == 0:
+            child.last_day = birthday(child.dob, 18) - 1
+        return child.last_day
 
     # ----------------------------------------------------------------------------------------- front door
     def run_front_door(self, start: int, end: int) -> None:

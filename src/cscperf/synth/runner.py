@@ -9,6 +9,7 @@ from pathlib import Path
 
 from cscperf.errors import UsageProblem
 from cscperf.store.database import open_store
+from cscperf.store.statements import run
 from cscperf.synth.council import SyntheticCouncil, simulate_council
 from cscperf.synth.profile import Profile
 from cscperf.synth.writer import council_exists, write_council
@@ -36,12 +37,17 @@ def synthesise(
                     "Use --replace to generate again, or choose another --db."
                 )
         totals: dict[str, int] = {}
+        if len(profiles) > 1:
+            # Many councils: write each in its own transaction but checkpoint once at the end, not after
+            # every council (each checkpoint rewrites the growing tables' metadata).
+            run(con, "SET checkpoint_threshold = '64GB'")
         for council in simulated(profiles, seed, years, jobs):
             write_council(con, council, replace=replace)
             for table, n in council.row_counts.items():
                 totals[table] = totals.get(table, 0) + n
             if on_council is not None:
                 on_council(council)
+        run(con, "CHECKPOINT")
         return totals
     finally:
         con.close()

@@ -11,7 +11,9 @@ import datetime as dt
 import math
 import random
 from collections import defaultdict
+from collections.abc import Iterator
 from functools import lru_cache
+from itertools import count
 from typing import Any
 
 from cscperf.working_days import calendar_columns
@@ -98,11 +100,14 @@ class SimulationState:
         self.wd = working_day_index()
         self.rows: dict[str, list[Row]] = defaultdict(list)
         self.columns: dict[str, tuple[str, ...]] = {}
-        self._counters: dict[str, int] = defaultdict(int)
+        self._counters: dict[str, Iterator[int]] = {}
 
     def new_id(self, prefix: str) -> str:
-        self._counters[prefix] += 1
-        return f"{prefix}{self._counters[prefix]:07d}"
+        """The next identifier with this prefix: P1, P2, ... (unique within the council)."""
+        counter = self._counters.get(prefix)
+        if counter is None:
+            counter = self._counters[prefix] = count(1)
+        return prefix + str(next(counter))
 
     def declare(self, table: str, columns: tuple[str, ...]) -> list[Row]:
         """Name the columns a table's rows carry (in order) and return its row list to append to."""
