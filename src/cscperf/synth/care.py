@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from cscperf.synth.journeys import CareStarter, Child, FrontDoor, Phase
+from cscperf.synth.journeys import VISIT_SEEN, CareStarter, Child, FrontDoor, Phase, visit_on_time_share
 from cscperf.synth.profile import Profile
 from cscperf.synth.state import SimulationState, add_months, birthday
 
@@ -473,6 +473,7 @@ class LookedAfter(CareStarter):
         r = s.rng
         stop = min(end, s.end)
         five = child.dob + 5 * YEAR
+        on_time = visit_on_time_share(la.visits_in_time)
         for i, p in enumerate(placements):
             p_start = p[0]
             p_end = placements[i + 1][0] if i + 1 < len(placements) else end
@@ -482,13 +483,13 @@ class LookedAfter(CareStarter):
             interval = 7
             long_term = long_term_from.get(p_start)
             while True:
-                if s.chance(la.visits_in_time):
+                if s.chance(on_time):
                     day = prev + r.randint(max(1, interval - 12), interval)
                 else:
                     day = prev + interval + r.randint(1, 21)
                 if day >= p_end or day > stop:
                     break
-                seen = "Y" if s.chance(0.97) else "N"
+                seen = "Y" if s.chance(VISIT_SEEN) else "N"
                 self.visits.append(
                     (
                         s.new_id("CV"),

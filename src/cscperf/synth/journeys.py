@@ -197,6 +197,8 @@ class Child:
     unborn_at_first_contact: bool = False
     plans_before: int = 0
     last_day: int = 0  # the day before the 18th birthday, once worked out
+    first_seen: int = 0  # the day the child first came to the council's attention in this data
+    history_checked: bool = False  # whether an earlier (pre-data) CP plan has been considered
     forename: str = ""
     surname: str = ""
 
@@ -217,6 +219,16 @@ class Phase:
 def _running_totals(weights: tuple[int, ...]) -> tuple[list[int], int]:
     totals = list(accumulate(weights))
     return totals, totals[-1]
+
+
+VISIT_SEEN = 0.985  # share of statutory visits at which the child is seen
+
+
+def visit_on_time_share(in_time: float) -> float:
+    """Share of visit gaps to draw within the interval so that `in_time` of visits count as in time the way
+    the indicators measure it (the child seen, within the interval of the last visit at which they were
+    seen, and each overdue child counted too): unseen visits and overdue children cost about 3 points."""
+    return min(0.995, in_time / VISIT_SEEN + 0.03)
 
 
 def weighted_index(u: float, weights: tuple[int, ...]) -> int:
@@ -436,6 +448,7 @@ class FrontDoor:
             forename=r.choice(FORENAMES),
             surname=r.choice(SURNAMES),
         )
+        child.first_seen = day
         self.children[child.person_id] = child
         return child
 
@@ -789,6 +802,8 @@ class FrontDoor:
         s, p = self.s, self.p
         cp = p.child_protection
         r = s.rng
+        if child.plans_before == 0:
+            self.maybe_history(child, min(child.first_seen, start) - 30)
         duration = self.cp_duration()
         if min_end:
             # An opening-stock plan must still be open at the start: redraw (plans cannot outlast 700 days).
@@ -810,18 +825,19 @@ class FrontDoor:
 
         # Visits: the first from the plan start, then each within the interval of the one before
         interval = cp.visit_interval_working_days
+        on_time = visit_on_time_share(cp.visits_in_time)
         age_ok = child.dob + 5 * 365
         prev = start
         first = True
         while True:
-            if s.chance(cp.visits_in_time):
+            if s.chance(on_time):
                 gap = r.randint(0, interval) if first else r.randint(max(1, interval - 4), interval)
             else:
                 gap = interval + r.randint(1, 6)
             day = s.wd.add(prev, gap)
             if day > end or day > s.end:
                 break
-            seen = "Y" if s.chance(0.96) else "N"
+            seen = "Y" if s.chance(VISIT_SEEN) else "N"
             alone = "Y" if seen == "Y" and day >= age_ok and s.chance(0.6) else "N"
             self.cp_visits.append(
                 (
@@ -918,6 +934,9 @@ class FrontDoor:
     def maybe_history(self, child: Child, before: int) -> None:
         """Give some children an earlier child protection plan (years before), as real histories have."""
         s = self.s
+        if child.history_checked:
+            return
+        child.history_checked = True
         if not s.chance(self.p.child_protection.previous_plan_share):
             return
         start = before - s.rng.randint(400, 1800)

@@ -37,6 +37,7 @@ class Worker:
     agency: bool
     start: int
     end: int  # last day (inclusive)
+    capacity: float = 1.0  # how many cases the worker takes relative to others of the same FTE
     absences: list[tuple[int, int]] = field(default_factory=list)
     cases: set[int] = field(default_factory=set)
 
@@ -144,7 +145,7 @@ class Workforce:
         effective = mean_fte * ((1 - v) * (1 - wf.maternity_a_year * 0.8 * (1 - 0.85)) + v * cover)
         for kind, (stem, _, qualified, relative) in TEAM_KINDS.items():
             target = wf.target_caseload * relative
-            n_posts = max(2, round(0.95 * demand[kind] / target / effective))
+            n_posts = max(2, round(demand[kind] / target / effective))
             n_teams = max(1, round(n_posts / wf.team_size))
             for t in range(n_teams):
                 team_id = s.new_id("T")
@@ -304,7 +305,7 @@ class Workforce:
         s = self.s
         r = s.rng
         pid = s.new_id("W")
-        worker = Worker(pid, team_id, kind, fte, agency, start, end)
+        worker = Worker(pid, team_id, kind, fte, agency, start, end, capacity=r.uniform(0.7, 1.3))
         self._titles[pid] = title
         if title in ("Social Worker", "Early Help Practitioner"):
             self.workers.append(worker)
@@ -365,7 +366,7 @@ class Workforce:
             version[i] += 1
             if is_available[i]:
                 w = self.workers[i]
-                heapq.heappush(heaps[w.kind], (len(w.cases) / w.fte, i, version[i]))
+                heapq.heappush(heaps[w.kind], (len(w.cases) / (w.fte * w.capacity), i, version[i]))
 
         def pick(kind: str) -> int | None:
             for k in (kind, "safeguarding", "assessment", "care"):

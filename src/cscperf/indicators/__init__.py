@@ -1,0 +1,1 @@
+"""The indicator engine: every indicator declared once (data plus SQL), computed for any period."""

@@ -1,0 +1,237 @@
+"""Compute indicators: run each indicator's SQL for a set of periods and aggregate its unit rows.
+
+One definition serves every use: the headline figure, the monthly series, breakdowns (by team, worker,
+age band, sex, ethnicity) and the drill-down, which is the unit rows themselves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Literal
+
+import duckdb
+import pyarrow as pa
+
+from cscperf.indicators.definition import Indicator, load_library
+from cscperf.indicators.settings import IndicatorSettings
+from cscperf.indicators.sql_text import indicator_sql
+from cscperf.reporting_periods import ReportingPeriod
+from cscperf.store.statements import run
+
+Dimension = Literal["team", "worker", "age_band", "sex", "ethnicity"]
+DIMENSIONS: tuple[str, ...] = ("team", "worker", "age_band", "sex", "ethnicity")
+
+AGE_BAND_SQL = """CASE
+    WHEN pr.pers_dob IS NULL OR pr.pers_dob > u.dim_date THEN 'Unborn or unknown'
+    WHEN u.dim_date < pr.pers_dob + INTERVAL 1 YEAR THEN 'Under 1'
+    WHEN u.dim_date < pr.pers_dob + INTERVAL 5 YEAR THEN '1 to 4'
+    WHEN u.dim_date < pr.pers_dob + INTERVAL 10 YEAR THEN '5 to 9'
+    WHEN u.dim_date < pr.pers_dob + INTERVAL 16 YEAR THEN '10 to 15'
+    ELSE '16 and over' END"""
+
+
+@dataclass(frozen=True)
+class Point:
+    """One figure of a series: an indicator for one council, period (and group, in a breakdown)."""
+
+    la_code: str
+    period_start: dt.date
+    period_end: dt.date
+    numerator: float
+    denominator: float | None
+    value: float | None
+    units: int
+    group: str | None = None
+
+
+@dataclass
+class Result:
+    """An indicator's figures over the periods asked for."""
+
+    indicator: Indicator
+    points: list[Point] = field(default_factory=list)
+
+
+def round_as_dfe(value: float | None, decimals: int) -> float | None:
+    """Round half away from zero to `decimals` places (0.5 -> 1, 21.45 -> 21.5), as published statistics do."""
+    if value is None:
+        return None
+    quantum = Decimal(1).scaleb(-decimals)
+    return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+def set_periods(con: duckdb.DuckDBPyConnection, periods: list[ReportingPeriod]) -> None:
+    """Make `report_periods` hold exactly these periods (a temporary table on this connection)."""
+    run(con, "CREATE OR REPLACE TEMP TABLE report_periods (period_start DATE, period_end DATE)")
+    table = pa.table({"period_start": [p.start for p in periods], "period_end": [p.end for p in periods]})
+    con.register("periods_wanted", table)
+    try:
+        run(con, "INSERT INTO report_periods SELECT DISTINCT period_start, period_end FROM periods_wanted")
+    finally:
+        con.unregister("periods_wanted")
+
+
+def units_sql(indicator: Indicator, settings: IndicatorSettings, la_codes: list[str] | None) -> str:
+    """The indicator's unit rows, limited to the councils asked for."""
+    sql = indicator_sql(indicator, settings)
+    where = ""
+    if la_codes:
+        where = " WHERE la_code IN (" + ", ".join("'" + c.replace("'", "''") + "'" for c in la_codes) + ")"
+    return f"SELECT * FROM ({sql}) AS indicator_units{where}"
+
+
+def enriched_sql(units: str) -> str:
+    """Unit rows with the breakdown dimensions added: the child's age band, sex and ethnicity at the unit's
+    date, and the team and worker (the unit's own, or the child's allocated worker at that date)."""
+    return f"""
+    WITH u AS ({units}),
+    allocated AS (
+        SELECT u.la_code, u.period_start, u.period_end, u.unit_id, i.invo_professional_team AS team,
+               i.invo_professional_id AS worker,
+               ROW_NUMBER() OVER (PARTITION BY u.la_code, u.period_start, u.period_end, u.unit_id
+                                  ORDER BY i.invo_involvement_start_date DESC, i.invo_professional_id) AS pick
+        FROM u JOIN ssd_involvements i ON i.la_code = u.la_code AND i.invo_person_id = u.person_id
+         AND i.invo_involvement_start_date <= u.dim_date
+         AND (i.invo_involvement_end_date IS NULL OR i.invo_involvement_end_date >= u.dim_date)
+        WHERE u.team IS NULL OR u.worker IS NULL
+    )
+    SELECT u.la_code, u.period_start, u.period_end, u.unit_id, u.person_id, u.dim_date, u.numerator,
+           u.denominator, u.detail,
+           COALESCE(d.dept_team_name, COALESCE(u.team, a.team), 'Not allocated') AS team,
+           COALESCE(u.worker, a.worker, 'Not allocated') AS worker,
+           {AGE_BAND_SQL} AS age_band,
+           COALESCE(pr.pers_sex, 'Not recorded') AS sex, COALESCE(pr.pers_ethnicity, 'Not recorded') AS ethnicity
+    FROM u
+    LEFT JOIN allocated a ON a.la_code = u.la_code AND a.period_start = u.period_start
+         AND a.period_end = u.period_end AND a.unit_id = u.unit_id AND a.pick = 1
+    LEFT JOIN ssd_person pr ON pr.la_code = u.la_code AND pr.pers_person_id = u.person_id
+    LEFT JOIN ssd_department d ON d.la_code = u.la_code AND d.dept_team_id = COALESCE(u.team, a.team)
+    """
+
+
+def compute(
+    con: duckdb.DuckDBPyConnection,
+    periods: list[ReportingPeriod],
+    *,
+    ids: list[str] | None = None,
+    settings: IndicatorSettings | None = None,
+    la_codes: list[str] | None = None,
+    by: str | None = None,
+) -> list[Result]:
+    """Every indicator asked for (all by default) over the periods, per council (and group with `by`)."""
+    library = load_library()
+    settings = settings or IndicatorSettings()
+    chosen = [library[i] for i in (ids or list(library))]
+    if by is not None and by not in DIMENSIONS:
+        raise ValueError(f"cannot break down by {by}; choose one of {', '.join(DIMENSIONS)}")
+    set_periods(con, periods)
+    population = _population(con, la_codes) if any(i.unit == "rate_per_10k" for i in chosen) else {}
+    results = []
+    for indicator in chosen:
+        units = units_sql(indicator, settings, la_codes)
+        source = enriched_sql(units) if by else units
+        group = f", {by}" if by else ""
+        rows = con.execute(
+            f"SELECT la_code, period_start, period_end{group}, SUM(numerator), SUM(denominator), COUNT(*) "
+            f"FROM ({source}) AS units GROUP BY la_code, period_start, period_end{group}"
+        ).fetchall()
+        found = {(r[0], r[1], r[2], r[3] if by else None): r for r in rows}
+        councils = sorted({r[0] for r in rows} | set(la_codes or []))
+        groups = sorted({k[3] for k in found}, key=str) if by else [None]
+        result = Result(indicator)
+        for la in councils:
+            for period in periods:
+                for g in groups:
+                    row = found.get((la, period.start, period.end, g))
+                    if row is None and by:
+                        continue
+                    num = float(row[-3] or 0) if row else 0.0
+                    den = float(row[-2]) if row and row[-2] is not None else None
+                    n_units = int(row[-1]) if row else 0
+                    result.points.append(_point(indicator, la, period, num, den, n_units, g, population.get(la, {})))
+        results.append(result)
+    return results
+
+
+def _point(
+    indicator: Indicator,
+    la_code: str,
+    period: ReportingPeriod,
+    numerator: float,
+    denominator: float | None,
+    units: int,
+    group: str | None,
+    population: dict[int, int],
+) -> Point:
+    value: float | None
+    if indicator.unit == "count":
+        denominator, value = None, numerator
+    elif indicator.unit == "rate_per_10k":
+        pop = population_for(population, period.end)
+        denominator = float(pop) if pop else None
+        value = numerator * 10_000 / pop if pop else None
+    elif indicator.unit == "percent":
+        value = 100 * numerator / denominator if denominator else None
+    else:
+        value = numerator / denominator if denominator else None
+    return Point(
+        la_code,
+        period.start,
+        period.end,
+        _tidy(numerator),
+        None if denominator is None else _tidy(denominator),
+        round_as_dfe(value, indicator.decimals),
+        units,
+        group,
+    )
+
+
+def _tidy(x: float) -> float:
+    return float(round(x, 6))
+
+
+def population_for(population: dict[int, int], date: dt.date) -> int | None:
+    """0-17 population for a date: the ONS mid-year estimate for the latest 30 June on or before it (so at
+    31 March, the year before, as the DfE uses), or the latest earlier estimate the store has."""
+    wanted = date.year if (date.month, date.day) >= (6, 30) else date.year - 1
+    years = [y for y in population if y <= wanted]
+    if years:
+        return population[max(years)]
+    return population[min(population)] if population else None
+
+
+def _population(con: duckdb.DuckDBPyConnection, la_codes: list[str] | None) -> dict[str, dict[int, int]]:
+    rows = con.execute(
+        "SELECT la_code, mid_year, population FROM cscperf_population WHERE age_group = '0-17'"
+    ).fetchall()
+    out: dict[str, dict[int, int]] = {}
+    for la, year, pop in rows:
+        if la_codes and la not in la_codes:
+            continue
+        out.setdefault(la, {})[int(year)] = int(pop)
+    return out
+
+
+def drill(
+    con: duckdb.DuckDBPyConnection,
+    indicator_id: str,
+    period: ReportingPeriod,
+    *,
+    settings: IndicatorSettings | None = None,
+    la_codes: list[str] | None = None,
+) -> list[dict[str, Any]]:
+    """The unit rows behind one figure, with breakdown dimensions, those not counted in the numerator first."""
+    indicator = load_library()[indicator_id]
+    set_periods(con, [period])
+    sql = enriched_sql(units_sql(indicator, settings or IndicatorSettings(), la_codes))
+    cursor = con.execute(
+        f"SELECT la_code, unit_id, person_id, numerator, denominator, detail, team, worker, age_band, sex, "
+        f"ethnicity FROM ({sql}) AS units ORDER BY (numerator > 0), la_code, unit_id"
+    )
+    names = [d[0] for d in cursor.description]
+    rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+    for row in rows:
+        row["in_numerator"] = bool(row["numerator"] and row["numerator"] > 0)
+    return rows
