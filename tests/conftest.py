@@ -13,6 +13,8 @@ from cscperf.synth.council import SyntheticCouncil, simulate_council
 from cscperf.synth.profile import default_profile
 from cscperf.synth.writer import write_council
 
+from .golden import GoldenCouncil
+
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SSD_SPEC = SHARED / "samples" / "ssd" / "objects"
 DEMO_SEED = 2019
@@ -37,3 +39,10 @@ def db(council_store: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     con = duckdb.connect(str(council_store), read_only=True)
     yield con
     con.close()
+
+
+@pytest.fixture()
+def council(tmp_path: Path) -> Iterator[GoldenCouncil]:
+    golden = GoldenCouncil(tmp_path)
+    yield golden
+    golden.close()

@@ -6,6 +6,8 @@ Messages never include a child's identifier.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
 import sys
 from collections.abc import Callable
@@ -20,7 +22,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from cscperf import __version__
-from cscperf.errors import CscperfError, UsageProblem
+from cscperf.errors import CscperfError, DataProblem, UsageProblem
+from cscperf.indicators.series import SeriesKind
 
 app = typer.Typer(
     help="cscperf: performance and oversight reporting for English children's social care.",
@@ -209,6 +212,214 @@ def schema(
     table.add_column("What it holds")
     for t in s.tables:
         table.add_row(t.name, t.origin, str(len(t.all_columns)), t.description)
+    console.print(table)
+
+
+kpis_app = typer.Typer(
+    help="Indicators: monthly (or yearly, or rolling 12-month) series for the whole library or chosen ids.",
+    invoke_without_command=True,
+    no_args_is_help=False,
+)
+app.add_typer(kpis_app, name="kpis")
+
+PeriodOption = Annotated[
+    str, typer.Option("--period", help="Series of: month (default), financial-year or rolling-12.")
+]
+LaOption = Annotated[
+    str | None, typer.Option("--la", help="Council (3-digit DfE code); needed when the store holds several.")
+]
+ConfigOption = Annotated[
+    Path | None, typer.Option("--config", help="cscperf.toml with [indicator_settings] (local choices).")
+]
+
+
+def _as_at(text: str | None) -> dt.date:
+    if text is None:
+        raise UsageProblem("Give the date to report as at: --as-at YYYY-MM-DD.")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UsageProblem(f"--as-at must be a date written YYYY-MM-DD, not {text!r}.") from None
+
+
+def _series_kind(text: str) -> SeriesKind:
+    if text not in ("month", "financial-year", "rolling-12"):
+        raise UsageProblem("--period must be month, financial-year or rolling-12.")
+    return text  # type: ignore[return-value]
+
+
+def _council_codes(con: duckdb.DuckDBPyConnection, la: str | None) -> list[str]:
+    codes = [r[0] for r in con.execute("SELECT la_code FROM cscperf_councils ORDER BY la_code").fetchall()]
+    if not codes:
+        raise DataProblem("The store holds no councils yet: create one with `cscperf synth` or `cscperf load`.")
+    if la is not None:
+        if la not in codes:
+            raise UsageProblem(f"The store holds no council {la}; it holds {', '.join(codes[:10])}.")
+        return [la]
+    if len(codes) > 1:
+        shown = ", ".join(codes[:10]) + (" ..." if len(codes) > 10 else "")
+        raise UsageProblem(f"The store holds {len(codes)} councils ({shown}); choose one with --la.")
+    return codes
+
+
+def _indicator_ids(ids: list[str] | None) -> list[str] | None:
+    from cscperf.indicators.definition import load_library
+
+    if not ids:
+        return None
+    library = load_library()
+    unknown = [i for i in ids if i not in library]
+    if unknown:
+        raise UsageProblem(f"Unknown indicator {unknown[0]}. `cscperf kpis list` shows the library.")
+    return ids
+
+
+@kpis_app.callback()
+@explained
+def kpis(
+    ctx: typer.Context,
+    db: DbOption = Path("cscperf.duckdb"),
+    as_at: Annotated[str | None, typer.Option("--as-at", help="Report as at this date, YYYY-MM-DD.")] = None,
+    months: Annotated[int, typer.Option("--months", min=1, max=240, help="Number of periods in each series.")] = 13,
+    kpi: Annotated[list[str] | None, typer.Option("--kpi", help="Indicator id (repeat for several).")] = None,
+    by: Annotated[
+        str | None, typer.Option("--by", help="Break down by team, worker, age_band, sex or ethnicity.")
+    ] = None,
+    output: Annotated[str, typer.Option("--format", help="json, csv or table.")] = "table",
+    period: PeriodOption = "month",
+    la: LaOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Compute indicators: a series of periods ending with the one holding the as-at date."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from cscperf.indicators.engine import DIMENSIONS, compute
+    from cscperf.indicators.output import results_csv, results_json
+    from cscperf.indicators.series import series_periods
+    from cscperf.indicators.settings import read_settings
+    from cscperf.store.database import open_store
+
+    when = _as_at(as_at)
+    kind = _series_kind(period)
+    if output not in ("json", "csv", "table"):
+        raise UsageProblem("--format must be json, csv or table.")
+    if by is not None and by not in DIMENSIONS:
+        raise UsageProblem(f"--by must be one of {', '.join(DIMENSIONS)}.")
+    ids = _indicator_ids(kpi)
+    settings = read_settings(config)
+    con = open_store(db, read_only=True)
+    try:
+        codes = _council_codes(con, la)
+        periods = series_periods(when, months, kind)
+        results = compute(con, periods, ids=ids, settings=settings, la_codes=codes, by=by)
+    finally:
+        con.close()
+    if output == "json":
+        sys.stdout.write(results_json(when, results, by=by) + "\n")
+    elif output == "csv":
+        sys.stdout.write(results_csv(results, by=by))
+    else:
+        _kpi_table(results, by)
+
+
+def _kpi_table(results: list, by: str | None) -> None:  # type: ignore[type-arg]
+    shown = 3
+    for_periods = results[0].points[-shown:] if results and results[0].points and not by else []
+    table = Table(title="Indicators" + (f" by {by}" if by else ""))
+    table.add_column("Indicator", no_wrap=True, overflow="ellipsis", max_width=32)
+    if by:
+        table.add_column("Group")
+    headings = [
+        f"{p.period_end:%b %Y}" if p.period_end.day > 27 else f"to {p.period_end:%-d %b %Y}" for p in for_periods
+    ]
+    for heading in headings or ["Latest"]:
+        table.add_column(heading, justify="right", min_width=9, no_wrap=True)
+    table.add_column("Which way is good", no_wrap=True)
+    for result in results:
+        ind = result.indicator
+        suffix = {"percent": "%", "rate_per_10k": " per 10k"}.get(ind.unit, "")
+        if by:
+            last_end = max((p.period_end for p in result.points), default=None)
+            for p in [q for q in result.points if q.period_end == last_end]:
+                table.add_row(
+                    ind.title, str(p.group), _shown(p.value, ind.decimals, suffix), ind.polarity.replace("_", " ")
+                )
+        else:
+            values = [_shown(p.value, ind.decimals, suffix) for p in result.points[-shown:]]
+            table.add_row(ind.title, *values, ind.polarity.replace("_", " "))
+    console.print(table)
+
+
+def _shown(value: float | None, decimals: int, suffix: str) -> str:
+    if value is None:
+        return "-"
+    return f"{value:,.{decimals}f}{suffix}"
+
+
+@kpis_app.command("list")
+@explained
+def kpis_list(output: Annotated[str, typer.Option("--format", help="table or json.")] = "table") -> None:
+    """Print the indicator library: id, title, unit, which way is good, source."""
+    from cscperf.indicators.definition import load_library
+    from cscperf.indicators.output import describe
+
+    library = load_library()
+    if output == "json":
+        sys.stdout.write(json.dumps([describe(i) for i in library.values()], indent=2) + "\n")
+        return
+    table = Table(title=f"The indicator library ({len(library)} indicators)")
+    for heading in ("Id", "Title", "Unit", "Direction", "Source"):
+        table.add_column(heading)
+    for ind in library.values():
+        table.add_row(ind.id, ind.title, ind.unit, ind.polarity.replace("_", " "), ind.source)
+    console.print(table)
+
+
+@app.command()
+@explained
+def drill(
+    db: DbOption = Path("cscperf.duckdb"),
+    kpi: Annotated[str | None, typer.Option("--kpi", help="Indicator id.")] = None,
+    as_at: Annotated[str | None, typer.Option("--as-at", help="Date of the figure, YYYY-MM-DD.")] = None,
+    period: PeriodOption = "month",
+    la: LaOption = None,
+    config: ConfigOption = None,
+    output: Annotated[str, typer.Option("--format", help="csv or table.")] = "table",
+) -> None:
+    """List the children, referrals, plans, visits or workers behind the latest figure of an indicator,
+    those not counted in the numerator first (for example the children not visited in time)."""
+    from cscperf.indicators.definition import load_library
+    from cscperf.indicators.engine import drill as drill_rows
+    from cscperf.indicators.output import drill_csv
+    from cscperf.indicators.series import series_periods
+    from cscperf.indicators.settings import read_settings
+    from cscperf.store.database import open_store
+
+    if kpi is None:
+        raise UsageProblem("Name the indicator with --kpi (see `cscperf kpis list`).")
+    _indicator_ids([kpi])
+    when = _as_at(as_at)
+    kind = _series_kind(period)
+    if output not in ("csv", "table"):
+        raise UsageProblem("--format must be csv or table.")
+    settings = read_settings(config)
+    con = open_store(db, read_only=True)
+    try:
+        codes = _council_codes(con, la)
+        the_period = series_periods(when, 1, kind)[-1]
+        rows = drill_rows(con, kpi, the_period, settings=settings, la_codes=codes)
+    finally:
+        con.close()
+    if output == "csv":
+        sys.stdout.write(drill_csv(rows))
+        return
+    indicator = load_library()[kpi]
+    table = Table(title=f"{indicator.title}: {the_period.label} ({len(rows)} {indicator.counts})")
+    for heading in ("Counted", "Person", "Unit", "Detail", "Team", "Worker"):
+        table.add_column(heading)
+    for row in rows:
+        table.add_row("yes" if row["in_numerator"] else "no", row["person_id"] or "-", str(row["unit_id"]),
+                      row["detail"] or "", row["team"] or "", row["worker"] or "")  # fmt: skip
     console.print(table)
 
 

@@ -26,7 +26,10 @@ class IndicatorSettings(BaseModel):
     )
     cla_visit_interval_days: int = Field(default=42, ge=1, le=120, description="Regulation 28: days between visits")
     cla_visit_long_term_days: int = Field(
-        default=91, ge=1, le=200, description="Regulation 28: days between visits in a long-term placement after its first year"
+        default=91,
+        ge=1,
+        le=200,
+        description="Regulation 28: days between visits in a long-term placement after its first year",
     )
     re_referral_lookback_months: int = Field(
         default=12, ge=1, le=36, description="Look-back for a re-referral, calendar months"
@@ -35,7 +38,10 @@ class IndicatorSettings(BaseModel):
         default=False, description="Count placement changes with the same carer (T/U) in the 3+ placements measure"
     )
     pep_window_months: int = Field(
-        default=0, ge=0, le=12, description="PEP in date if within this many months; 0 = in the current or previous term"
+        default=0,
+        ge=0,
+        le=12,
+        description="PEP in date if within this many months; 0 = in the current or previous term",
     )
     assessment_clock: Literal["assessment_start", "referral"] = Field(
         default="assessment_start", description="Where the 45-working-day clock starts (DfE: assessment start)"
