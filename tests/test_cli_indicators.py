@@ -1,0 +1,134 @@
+"""The indicator commands: `kpis`, `kpis list` and `drill` (a fixed interface others rely on)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cscperf.cli import app
+from cscperf.store.database import open_store
+from cscperf.store.statements import run
+
+runner = CliRunner()
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args))
+    output = result.output + (result.stderr if result.stderr_bytes is not None else "")
+    assert "Traceback" not in output
+    return result.exit_code, output
+
+
+@pytest.fixture()
+def store(council_store: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(council_store, copy)
+    return copy
+
+
+def test_kpis_json_has_the_fixed_shape(store: Path) -> None:
+    code, out = invoke("kpis", "--db", str(store), "--as-at", "2026-03-31", "--format", "json")
+    assert code == 0, out
+    data = json.loads(out)
+    assert data["as_at"] == "2026-03-31"
+    assert len(data["kpis"]) == 38
+    first = data["kpis"][0]
+    assert {"id", "title", "unit", "polarity", "series"} <= set(first)
+    assert len(first["series"]) == 13
+    point = first["series"][-1]
+    assert set(point) == {"period_start", "period_end", "numerator", "denominator", "value"}
+    assert point["period_start"] == "2026-03-01" and point["period_end"] == "2026-03-31"
+    counts = [k for k in data["kpis"] if k["unit"] == "count"]
+    assert all(p["denominator"] is None for k in counts for p in k["series"])
+
+
+def test_kpis_chosen_ids_months_and_periods(store: Path) -> None:
+    code, out = invoke(
+        "kpis",
+        "--db",
+        str(store),
+        "--as-at",
+        "2026-03-31",
+        "--kpi",
+        "cla_open",
+        "--kpi",
+        "re_referrals_12m",
+        "--months",
+        "3",
+        "--period",
+        "financial-year",
+        "--format",
+        "json",
+    )
+    assert code == 0, out
+    data = json.loads(out)
+    assert [k["id"] for k in data["kpis"]] == ["cla_open", "re_referrals_12m"]
+    assert [p["period_start"] for p in data["kpis"][0]["series"]] == ["2023-04-01", "2024-04-01", "2025-04-01"]
+
+
+def test_kpis_csv_and_table_and_breakdown(store: Path) -> None:
+    code, out = invoke("kpis", "--db", str(store), "--as-at", "2026-03-31", "--kpi", "cla_open", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and len(rows) == 13 and rows[-1]["id"] == "cla_open"
+    code, out = invoke(
+        "kpis", "--db", str(store), "--as-at", "2026-03-31", "--kpi", "cla_open", "--by", "age_band", "--format", "csv"
+    )
+    assert code == 0 and "Under 1" in out and "group" in out.splitlines()[0]
+    code, out = invoke("kpis", "--db", str(store), "--as-at", "2026-03-31", "--kpi", "cla_open")
+    assert code == 0 and "Children looked after" in out
+
+
+def test_kpis_list() -> None:
+    code, out = invoke("kpis", "list", "--format", "json")
+    assert code == 0
+    library = json.loads(out)
+    assert len(library) == 38 and library[0]["id"] == "eh_assessments_started"
+    assert {"id", "title", "unit", "polarity", "source"} <= set(library[0])
+
+
+def test_drill_lists_the_units_behind_the_figure(store: Path) -> None:
+    code, out = invoke(
+        "drill", "--db", str(store), "--kpi", "cp_visits_in_time", "--as-at", "2026-03-31", "--format", "csv"
+    )
+    assert code == 0, out
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rows and rows[0]["in_numerator"] == "False"  # the visits not in time come first
+    assert {"unit_id", "person_id", "detail", "team", "worker"} <= set(rows[0])
+
+
+@pytest.mark.parametrize("args", [
+    ["kpis", "--as-at", "31/03/2026"],
+    ["kpis"],
+    ["kpis", "--as-at", "2026-03-31", "--kpi", "no_such_kpi"],
+    ["kpis", "--as-at", "2026-03-31", "--by", "shoe_size"],
+    ["kpis", "--as-at", "2026-03-31", "--period", "fortnight"],
+    ["drill", "--as-at", "2026-03-31"],
+])  # fmt: skip
+def test_usage_errors(store: Path, args: list[str]) -> None:
+    code, out = invoke(*args[:1], "--db", str(store), *args[1:])
+    assert code == 2 and "Error" in out
+
+
+def test_a_store_with_several_councils_needs_la(store: Path) -> None:
+    con = open_store(store)
+    run(con, "INSERT INTO cscperf_councils (la_code, la_name) VALUES ('001', 'Another')")
+    con.close()
+    code, out = invoke("kpis", "--db", str(store), "--as-at", "2026-03-31")
+    assert code == 2 and "--la" in out
+    code, out = invoke(
+        "kpis", "--db", str(store), "--as-at", "2026-03-31", "--la", "874", "--kpi", "cla_open", "--format", "json"
+    )
+    assert code == 0 and json.loads(out)["kpis"][0]["la_code"] == "874"
+
+
+def test_a_bad_configuration_file_is_a_data_problem(store: Path, tmp_path: Path) -> None:
+    config = tmp_path / "cscperf.toml"
+    config.write_text("[indicator_settings]\ncaseload_target = -3\n", encoding="utf-8")
+    code, out = invoke("kpis", "--db", str(store), "--as-at", "2026-03-31", "--config", str(config))
+    assert code == 1 and "caseload_target" in out

@@ -1,0 +1,255 @@
+"""Golden tests: children looked after, stability, visits, reviews, health, dental, PEPs and OC2.
+Expected values are worked out by hand beside each case."""
+
+from __future__ import annotations
+
+from .golden import GoldenCouncil
+
+
+def episode(
+    council: GoldenCouncil, person: str, cla_id: str, start: str, end: str | None = None, *, rne: str = "S",
+    rec: str | None = None, placement: str | None = None, entered: str | None = None, number: int = 1,
+) -> None:  # fmt: skip
+    council.add("ssd_cla_episodes", clae_cla_episode_id=f"{cla_id}-{number}", clae_person_id=person,
+                clae_cla_id=cla_id, clae_cla_episode_start_date=start, clae_cla_episode_ceased_date=end,
+                clae_cla_episode_start_reason=rne, clae_cla_episode_ceased_reason=rec,
+                clae_cla_placement_id=placement, clae_entered_care_date=entered or start)  # fmt: skip
+
+
+def in_care(council: GoldenCouncil, person: str, since: str, dob: str = "2012-01-01", until: str | None = None) -> None:
+    council.person(person, dob=dob)
+    episode(council, person, f"L{person}", since, until, rec="E8" if until else None)
+
+
+def legal(council: GoldenCouncil, person: str, code: str, start: str, end: str | None) -> None:
+    council.add("ssd_legal_status", lega_legal_status_id=f"{person}-{code}-{start}", lega_person_id=person,
+                lega_legal_status=code, lega_legal_status_start_date=start, lega_legal_status_end_date=end)  # fmt: skip
+
+
+def test_children_looked_after_leave_out_short_breaks(council: GoldenCouncil) -> None:
+    in_care(council, "P1", "2023-01-01")  # looked after: counts
+    episode(council, "P2", "LP2", "2024-03-30", "2024-04-02", rec="E13")  # a short break over the date...
+    legal(council, "P2", "V4", "2024-03-30", "2024-04-02")  # ...under V4: not counted
+    in_care(council, "P3", "2023-01-01", until="2024-03-31")  # ceased on the date: not looked after at it
+    episode(council, "P4", "LP4", "2023-05-01", "2024-01-10", rec="X1", number=1)
+    episode(council, "P4", "LP4", "2024-01-10", rne="P", number=2)  # two episodes, one child: counts once
+    in_care(council, "P5", "2024-04-01")  # not yet
+    assert council.figure("cla_open", "2024-03-31").value == 2
+    rate = council.figure("cla_rate_per_10k", "2024-03-31")
+    assert (rate.numerator, rate.denominator, rate.value) == (2, 10_000, 2.0)  # 2 / 10,000 x 10,000
+
+
+def test_started_first_occasion_and_ceased_last_occasion(council: GoldenCouncil) -> None:
+    episode(council, "P1", "L1a", "2024-03-05", "2024-03-10", rec="E4A")  # first start in March: counted
+    episode(council, "P1", "L1b", "2024-03-20", "2024-03-25", rec="E13")  # again: the child counts once
+    episode(council, "P2", "L2", "2023-06-01", "2024-03-15", rec="X1", number=1)
+    episode(council, "P2", "L2", "2024-03-15", rne="P", number=2)  # change of placement (P): not a start
+    episode(council, "P3", "L3", "2024-03-02", "2024-03-04", rec="E13")  # a short break (V4): neither
+    legal(council, "P3", "V4", "2024-03-02", "2024-03-04")
+    episode(council, "P4", "L4", "2024-03-31")  # starts on the last day: counted
+    started = council.figure("cla_started", "2024-03-31")
+    ceased = council.figure("cla_ceased", "2024-03-31")
+    assert started.value == 2  # P1 once, P4
+    assert ceased.value == 1  # P1 once (its last occasion); P2's X1 only means another episode follows
+    p1 = next(r for r in council.units("cla_ceased", "2024-03-31") if r["person_id"] == "P1")
+    assert p1["detail"] == "ceased 2024-03-25"
+
+
+def placements(council: GoldenCouncil, person: str, moves: list[tuple[str, str | None, str, str]]) -> None:
+    """moves: (start, end, reason for new episode, placement type); one episode per placement."""
+    cla_id = f"L{person}"
+    council.person(person)
+    for n, (start, end, rne, place) in enumerate(moves, start=1):
+        pid = f"{person}-PL{n}"
+        council.add("ssd_cla_placement", clap_cla_placement_id=pid, clap_cla_id=cla_id, clap_person_id=person,
+                    clap_cla_placement_start_date=start, clap_cla_placement_end_date=end,
+                    clap_cla_placement_type=place)  # fmt: skip
+        episode(council, person, cla_id, start, end, rne=rne, rec="X1" if end else None, placement=pid, number=n,
+                entered=moves[0][0])  # fmt: skip
+
+
+def test_three_or_more_placements_in_the_year(council: GoldenCouncil) -> None:
+    # The 12 months to 31 March 2024 run from 1 April 2023.
+    placements(
+        council,
+        "P1",
+        [
+            ("2022-01-01", "2023-05-01", "S", "U4"),  # open on 1 April 2023: counts
+            ("2023-05-01", "2023-09-01", "P", "U4"),
+            ("2023-09-01", None, "P", "K2"),
+        ],
+    )  # 3
+    placements(
+        council,
+        "P2",
+        [
+            ("2023-01-01", "2023-06-01", "S", "U4"),
+            ("2023-06-01", "2023-10-01", "T", "U4"),  # same carer (T): not a new placement
+            ("2023-10-01", None, "P", "U6"),
+        ],
+    )  # 2 placements (3 if T moves count)
+    placements(
+        council,
+        "P3",
+        [
+            ("2023-05-01", "2023-05-01", "S", "U6"),  # under 24 hours: not counted
+            ("2023-05-01", "2023-08-01", "P", "U4"),
+            ("2023-08-01", None, "P", "U4"),
+        ],
+    )  # 2
+    placements(
+        council,
+        "P4",
+        [
+            ("2022-01-01", "2023-03-31", "S", "U4"),  # ended before the year: not counted
+            ("2023-03-31", "2023-12-01", "P", "U4"),
+            ("2023-12-01", None, "P", "U4"),
+        ],
+    )  # 2
+    default = council.figure("cla_3plus_placements", "2024-03-31")
+    with_t = council.figure("cla_3plus_placements", "2024-03-31", count_same_carer_moves=True)
+    assert (default.numerator, default.denominator, default.value) == (1, 4, 25.0)
+    assert (with_t.numerator, with_t.denominator, with_t.value) == (2, 4, 50.0)
+
+
+def test_long_term_stability(council: GoldenCouncil) -> None:
+    # Cohort at 31 March 2024: under 16 and looked after since 30 Sep 2021 or before.
+    placements(council, "P1", [("2020-01-01", "2021-01-01", "S", "U4"), ("2021-01-01", None, "P", "U4")])  # 3+ yrs
+    placements(
+        council, "P2", [("2020-01-01", "2023-01-01", "S", "U4"), ("2023-01-01", None, "T", "U4")]
+    )  # same carer since 2020: counts
+    placements(
+        council, "P3", [("2020-01-01", "2023-01-01", "S", "U4"), ("2023-01-01", None, "P", "U4")]
+    )  # new carer in 2023: does not
+    placements(
+        council, "P6", [("2020-06-01", "2023-06-01", "S", "U4"), ("2023-06-01", None, "P", "A5")]
+    )  # placed for adoption: foster + adoptive 2+ yrs
+    placements(council, "P5", [("2021-10-01", None, "S", "U4")])  # looked after under 2.5 years: not in cohort
+    council.person("P4", dob="2008-03-31")  # 16 on the date: not in the cohort
+    episode(council, "P4", "LP4", "2015-01-01")
+    point = council.figure("cla_long_term_stability", "2024-03-31")
+    assert (point.numerator, point.denominator, point.value) == (3, 4, 75.0)
+
+
+def cla_visit(council: GoldenCouncil, visit_id: str, person: str, day: str, seen: str = "Y") -> None:
+    council.add("ssd_cla_visits", clav_cla_visit_id=visit_id, clav_cla_id=f"L{person}", clav_person_id=person,
+                clav_cla_visit_date=day, clav_cla_visit_seen=seen)  # fmt: skip
+
+
+def test_cla_visits_regulation_28(council: GoldenCouncil) -> None:
+    placements(council, "P1", [("2024-01-01", "2024-02-20", "S", "U4"), ("2024-02-20", None, "P", "U6")])
+    cla_visit(council, "V1", "P1", "2024-01-05")  # 4 days after the placement began: in time (7)
+    cla_visit(council, "V2", "P1", "2024-02-16")  # 42 days after 5 Jan: in time
+    cla_visit(council, "V3", "P1", "2024-02-28")  # new placement 20 Feb, first visit 8 days on: late
+    cla_visit(council, "V4", "P1", "2024-03-20")  # 21 days after the last: in time
+    placements(council, "P2", [("2022-01-01", None, "S", "U4")])
+    council.add("cscperf_long_term_placements", clap_cla_placement_id="P2-PL1", long_term_from_date="2022-06-01")
+    cla_visit(council, "V5", "P2", "2023-12-01")
+    cla_visit(council, "V6", "P2", "2024-02-20")  # 81 days: long-term placement past its first year, 3-monthly
+    cla_visit(council, "V7", "P2", "2024-03-25", seen="N")  # child not seen
+    placements(council, "P3", [("2024-03-20", None, "S", "U6")])  # no visit by 31 Mar (due by 27 Mar): overdue
+    february = council.figure("cla_visits_in_time", "2024-02-29")
+    march = council.figure("cla_visits_in_time", "2024-03-31")
+    # February: V2 and V6 in time, V3 late -> 2 of 3 = 66.7 -> 67 (whole numbers)
+    assert (february.numerator, february.denominator, february.value) == (2, 3, 67.0)
+    # March: V4 in time; V7 not seen; P3 overdue -> 1 of 3 = 33.3 -> 33
+    assert (march.numerator, march.denominator, march.value) == (1, 3, 33.0)
+    # With 8 days for the first visit, V3 in February is in time: 3 of 3.
+    assert council.figure("cla_visits_in_time", "2024-02-29", cla_visit_first_days=8).value == 100.0
+
+
+def cla_review(council: GoldenCouncil, person: str, day: str) -> None:
+    council.add("ssd_cla_reviews", clar_cla_review_id=f"{person}-{day}", clar_cla_id=f"L{person}",
+                clar_cla_review_date=day)  # fmt: skip
+
+
+def test_cla_reviews_20_working_days_then_3_then_6_months(council: GoldenCouncil) -> None:
+    # Friday 28 April 2023: 20 working days on is 31 May 2023, with three bank holidays between (1 May, 8 May
+    # Coronation, 29 May): Apr 28 (1), May 2-5 (5), 9-12 (9), 15-19 (14), 22-26 (19), 30 (20).
+    in_care(council, "P1", "2023-04-28")
+    cla_review(council, "P1", "2023-05-31")  # first, due 31 May: in time
+    cla_review(council, "P1", "2023-09-04")  # second, due 31 Aug (3 months): late
+    cla_review(council, "P1", "2024-03-01")  # third, due 4 Mar 2024 (6 months): in time
+    in_care(council, "P2", "2023-04-28")
+    cla_review(council, "P2", "2023-06-01")  # first, a working day late
+    may, june = council.figure("cla_reviews_in_time", "2023-05-31"), council.figure("cla_reviews_in_time", "2023-06-30")
+    september = council.figure("cla_reviews_in_time", "2023-09-30")
+    march = council.figure("cla_reviews_in_time", "2024-03-31")
+    assert (may.numerator, may.denominator) == (1, 1)  # P2 not yet overdue on 31 May (exactly 20 working days)
+    assert (june.numerator, june.denominator) == (0, 1)  # P2's late first review
+    # September: P1's late second review, and P2 overdue (second review was due 1 September)
+    assert (september.numerator, september.denominator) == (0, 2)
+    # March: P1's third in time; P2 still overdue
+    assert (march.numerator, march.denominator) == (1, 2)
+
+
+def health(council: GoldenCouncil, person: str, kind: str, day: str, status: str = "Completed") -> None:
+    council.add("ssd_cla_health", clah_health_check_id=f"{person}-{kind}-{day}", clah_person_id=person,
+                clah_health_check_type=kind, clah_health_check_date=day, clah_health_check_status=status)  # fmt: skip
+
+
+def test_health_assessments_in_date(council: GoldenCouncil) -> None:
+    in_care(council, "P1", "2023-01-01", dob="2020-06-01")  # under 5: six-monthly
+    health(council, "P1", "Health Assessment", "2023-10-15")  # within 6 months of 31 Mar 2024: in date
+    in_care(council, "P2", "2023-01-01", dob="2020-06-01")
+    health(council, "P2", "Health Assessment", "2023-09-29")  # more than 6 months: out of date
+    in_care(council, "P3", "2023-01-01", dob="2010-01-01")  # 5 and over: yearly
+    health(council, "P3", "Health Assessment", "2023-04-01")  # within 12 months: in date
+    health(council, "P3", "Health Assessment", "2024-03-01", status="Refused")  # refused does not count
+    in_care(council, "P4", "2023-01-01", dob="2010-01-01")
+    health(council, "P4", "Health Assessment", "2023-03-31")  # exactly 12 months: out of date
+    in_care(council, "P5", "2024-03-10")  # 14 working days in care: initial assessment not yet due, left out
+    point = council.figure("cla_health_assessment_in_date", "2024-03-31")
+    assert (point.numerator, point.denominator, point.value) == (2, 4, 50.0)
+
+
+def test_dental_checks_in_date(council: GoldenCouncil) -> None:
+    in_care(council, "P1", "2022-01-01")
+    health(council, "P1", "Dental Check", "2023-04-01")  # within 12 months: in date
+    in_care(council, "P2", "2022-01-01")
+    health(council, "P2", "Dental Check", "2023-03-31")  # 12 months exactly: out of date
+    in_care(council, "P3", "2023-04-01")  # in care under 12 months: not in the measure
+    in_care(council, "P4", "2022-01-01", dob="2022-12-01")  # a baby, no check: out of date (babies count)
+    point = council.figure("cla_dental_check_in_date", "2024-03-31")
+    assert (point.numerator, point.denominator, point.value) == (1, 3, 33.0)
+
+
+def pep(council: GoldenCouncil, person: str, day: str) -> None:
+    council.add("cscperf_pep", pep_id=f"{person}-{day}", pep_person_id=person, pep_cla_id=f"L{person}",
+                pep_date=day, pep_status="Completed")  # fmt: skip
+
+
+def test_peps_in_the_current_or_previous_term(council: GoldenCouncil) -> None:
+    # At 31 March 2024 the current term is spring (from 1 January) and the previous is autumn (from 1 Sep).
+    in_care(council, "P1", "2022-01-01", dob="2015-01-01")
+    pep(council, "P1", "2023-09-01")  # first day of the autumn term: in date
+    in_care(council, "P2", "2022-01-01", dob="2015-01-01")
+    pep(council, "P2", "2023-08-31")  # summer: out of date
+    in_care(council, "P3", "2022-01-01", dob="2020-04-01")  # aged 3: not in scope
+    in_care(council, "P4", "2022-01-01", dob="2008-04-01")  # aged 15 (16 tomorrow): in scope
+    pep(council, "P4", "2024-01-10")
+    in_care(council, "P5", "2024-03-25", dob="2015-01-01")  # 4 working days in care: first PEP not yet due
+    point = council.figure("cla_pep_in_date", "2024-03-31")
+    assert (point.numerator, point.denominator, point.value) == (2, 3, 67.0)
+    six_months = council.figure("cla_pep_in_date", "2024-03-31", pep_window_months=6)
+    assert (six_months.numerator, six_months.denominator) == (1, 3)  # only P4 within 6 months
+
+
+def test_oc2_health_and_dental(council: GoldenCouncil) -> None:
+    # OC2 cohort at 31 March 2024: looked after since 1 April 2023 or before, still looked after.
+    in_care(council, "P1", "2022-01-01", dob="2021-01-01")  # under 5: needs two assessments in the year
+    health(council, "P1", "Health Assessment", "2023-06-01")
+    health(council, "P1", "Health Assessment", "2023-12-01")
+    health(council, "P1", "Dental Check", "2023-05-01")
+    in_care(council, "P2", "2022-01-01", dob="2021-01-01")  # under 5 with one assessment: not up to date
+    health(council, "P2", "Health Assessment", "2023-12-01")
+    in_care(council, "P3", "2023-04-01")  # in the cohort (1 April 2023); assessed that day
+    health(council, "P3", "Health Assessment", "2023-04-01")
+    in_care(council, "P4", "2023-04-02")  # a day short of 12 months: not in the cohort
+    in_care(council, "P5", "2020-01-01")  # no health records, but the OC2 return says: assessed, no dental check
+    council.add("cscperf_cla_outcomes", person_id="P5", collection_year=2024, health_assessment=True,
+                teeth_check=False)  # fmt: skip
+    health_point = council.figure("oc2_health_assessment", "2024-03-31")
+    dental_point = council.figure("oc2_dental_check", "2024-03-31")
+    assert (health_point.numerator, health_point.denominator, health_point.value) == (3, 4, 75.0)
+    assert (dental_point.numerator, dental_point.denominator, dental_point.value) == (1, 4, 25.0)

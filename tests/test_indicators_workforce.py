@@ -1,0 +1,104 @@
+"""Golden tests: caseloads, vacancy, agency and turnover rates at 30 September 2023. Worked by hand."""
+
+from __future__ import annotations
+
+from .golden import GoldenCouncil
+
+CENSUS = "2023-09-30"
+
+
+def worker(council: GoldenCouncil, worker_id: str, fte: float, *, qualified: bool = True, agency: bool = False) -> None:
+    council.add("ssd_professionals", prof_professional_id=worker_id, prof_full_time_equivalency=fte,
+                prof_social_worker_registration_no="SW1" if qualified else None,
+                prof_agency_worker_flag="Y" if agency else "N")  # fmt: skip
+
+
+def allocate(council: GoldenCouncil, worker_id: str, person: str, start: str, end: str | None = None) -> None:
+    council.add("ssd_involvements", invo_involvements_id=f"{worker_id}-{person}-{start}",
+                invo_professional_id=worker_id, invo_person_id=person, invo_involvement_start_date=start,
+                invo_involvement_end_date=end, invo_professional_team="T1")  # fmt: skip
+
+
+def caseloads(council: GoldenCouncil) -> None:
+    worker(council, "W1", 1.0)
+    for person in ("P1", "P2", "P3"):
+        allocate(council, "W1", person, "2023-01-01")  # 3 cases
+    worker(council, "W2", 0.5, agency=True)  # agency workers count
+    allocate(council, "W2", "P4", "2023-06-01")
+    allocate(council, "W2", "P5", "2023-06-01", "2023-09-29")  # ended before the date
+    worker(council, "W3", 1.0)  # no cases (an IRO): not in the denominator
+    worker(council, "W4", 1.0, qualified=False)  # not a registered social worker: not counted
+    allocate(council, "W4", "P6", "2023-01-01")
+    worker(council, "W5", 1.0)
+    allocate(council, "W5", "P7", "2023-01-01")
+    allocate(council, "W5", "P7", "2023-08-01")  # the same child twice: one case
+
+
+def test_average_caseload(council: GoldenCouncil) -> None:
+    caseloads(council)
+    point = council.figure("sw_average_caseload", CENSUS)
+    # (3 + 1 + 1) cases / (1.0 + 0.5 + 1.0) FTE holding cases = 2.0
+    assert (point.numerator, point.denominator, point.value) == (5, 2.5, 2.0)
+
+
+def test_caseloads_over_target(council: GoldenCouncil) -> None:
+    caseloads(council)
+    point = council.figure("sw_caseload_over_target", CENSUS, caseload_target=2)
+    # W1 3 per FTE (over 2); W2 1 case / 0.5 FTE = 2 (not over); W5 1 -> 1 of 3 = 33.3 -> 33
+    assert (point.numerator, point.denominator, point.value) == (1, 3, 33.0)
+
+
+def post(council: GoldenCouncil, post_id: str, *, qualified: bool = True, end: str | None = None) -> None:
+    council.add("cscperf_sw_posts", post_id=post_id, post_team_id="T1", post_fte=1.0, post_start_date="2015-01-01",
+                post_end_date=end, post_qualified=qualified, post_case_holding=True)  # fmt: skip
+
+
+def assignment(
+    council: GoldenCouncil, assignment_id: str, post_id: str, start: str, end: str | None, fte: float,
+    contract: str, *, cover: str | None = None, end_reason: str | None = None,
+) -> None:  # fmt: skip
+    council.add("cscperf_sw_assignments", assignment_id=assignment_id, assignment_post_id=post_id,
+                assignment_professional_id=assignment_id, assignment_start_date=start, assignment_end_date=end,
+                assignment_fte=fte, contract_type=contract, cover_reason=cover, end_reason=end_reason)  # fmt: skip
+
+
+def establishment(council: GoldenCouncil) -> None:
+    post(council, "S1")
+    assignment(council, "E1", "S1", "2020-01-01", None, 1.0, "employed")  # filled
+    post(council, "S2")
+    assignment(council, "E0", "S2", "2019-01-01", "2023-01-31", 1.0, "employed", end_reason="left_council")
+    assignment(
+        council, "A0", "S2", "2023-02-01", "2023-03-01", 1.0, "agency", cover="vacancy", end_reason="contract_ended"
+    )  # agency leavers are not turnover
+    assignment(council, "A1", "S2", "2023-03-02", None, 1.0, "agency", cover="vacancy")  # vacant, agency cover
+    post(council, "S3")
+    assignment(council, "E2", "S3", "2021-01-01", None, 0.6, "employed")  # 0.4 FTE vacant
+    post(council, "S4")
+    assignment(council, "E3", "S4", "2018-01-01", None, 1.0, "employed")  # on maternity leave: still in post
+    assignment(council, "A2", "S4", "2023-05-01", None, 1.0, "agency", cover="maternity")
+    post(council, "S5", qualified=False)  # not a social work post: left out
+    post(council, "S6", end="2023-06-30")  # deleted before the date
+    assignment(council, "E4", "S6", "2019-01-01", "2023-05-31", 1.0, "employed", end_reason="moved_post")
+    assignment(council, "E5", "S1", "2015-01-01", "2022-09-30", 1.0, "employed", end_reason="left_council")
+
+
+def test_vacancy_rate(council: GoldenCouncil) -> None:
+    establishment(council)
+    point = council.figure("sw_vacancy_rate", CENSUS)
+    # vacancies S2 1.0 + S3 0.4 = 1.4 FTE; employed E1 1.0 + E2 0.6 + E3 1.0 = 2.6 -> 1.4 / 4.0 = 35.0%
+    assert (point.numerator, point.denominator, point.value) == (1.4, 4.0, 35.0)
+
+
+def test_agency_rate(council: GoldenCouncil) -> None:
+    establishment(council)
+    point = council.figure("sw_agency_rate", CENSUS)
+    # agency A1 1.0 + A2 1.0 = 2.0 FTE; 2.0 / (2.0 + 2.6) = 43.478 -> 43.5%
+    assert (point.numerator, point.denominator, point.value) == (2.0, 4.6, 43.5)
+
+
+def test_turnover_rate(council: GoldenCouncil) -> None:
+    establishment(council)
+    point = council.figure("sw_turnover_rate", CENSUS)
+    # leavers in the year from 1 Oct 2022: E0 1.0 (E4 moved within the council; E5 left on 30 Sep 2022, the
+    # year before; A0 was agency) -> 1.0 / 2.6 employed in post = 38.46 -> 38.5%
+    assert (point.numerator, point.denominator, point.value) == (1.0, 2.6, 38.5)
