@@ -253,3 +253,15 @@ def test_oc2_health_and_dental(council: GoldenCouncil) -> None:
     dental_point = council.figure("oc2_dental_check", "2024-03-31")
     assert (health_point.numerator, health_point.denominator, health_point.value) == (3, 4, 75.0)
     assert (dental_point.numerator, dental_point.denominator, dental_point.value) == (1, 4, 25.0)
+
+
+def test_turning_18(council: GoldenCouncil) -> None:
+    # 18th birthday 31 March 2024: care ended the day before (E17, staying put) - ceased in March, not
+    # looked after on the 31st.
+    in_care(council, "P1", "2020-01-01", dob="2006-03-31", until="2024-03-30")
+    # An episode never closed for a young person who turned 18 in February: a recording error, not counted.
+    in_care(council, "P2", "2020-01-01", dob="2006-02-15")
+    in_care(council, "P3", "2020-01-01", dob="2006-04-01")  # 17 on the date, 18 tomorrow: looked after
+    assert council.figure("cla_open", "2024-03-31").value == 1
+    assert council.figure("cla_ceased", "2024-03-31").value == 1
+    assert council.figure("cla_open", "2024-02-14").value == 3  # before either birthday: all three

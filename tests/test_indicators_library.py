@@ -166,3 +166,12 @@ def test_breakdowns_add_up_to_the_whole(db: duckdb.DuckDBPyConnection) -> None:
             assert sum(x.numerator for x in p.points) == w.points[-1].numerator
             assert sum(x.denominator or 0 for x in p.points) == (w.points[-1].denominator or 0)
             assert len({x.group for x in p.points}) > 1
+
+
+def test_the_library_documentation_is_generated_from_the_definitions() -> None:
+    from cscperf.indicators.library_doc import library_markdown
+
+    doc = Path(__file__).resolve().parents[1] / "docs" / "indicators.md"
+    assert doc.read_text(encoding="utf-8") == library_markdown(), (
+        "docs/indicators.md is out of date: run `cscperf kpis list --format markdown > docs/indicators.md`"
+    )

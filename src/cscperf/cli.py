@@ -358,12 +358,16 @@ def _shown(value: float | None, decimals: int, suffix: str) -> str:
 
 @kpis_app.command("list")
 @explained
-def kpis_list(output: Annotated[str, typer.Option("--format", help="table or json.")] = "table") -> None:
+def kpis_list(output: Annotated[str, typer.Option("--format", help="table, json or markdown.")] = "table") -> None:
     """Print the indicator library: id, title, unit, which way is good, source."""
     from cscperf.indicators.definition import load_library
+    from cscperf.indicators.library_doc import library_markdown
     from cscperf.indicators.output import describe
 
     library = load_library()
+    if output == "markdown":
+        sys.stdout.write(library_markdown())
+        return
     if output == "json":
         sys.stdout.write(json.dumps([describe(i) for i in library.values()], indent=2) + "\n")
         return
