@@ -8,6 +8,8 @@ import pytest
 
 from cscperf.store.schema import load_schema
 
+from .test_store_schema import REQUIRED_EXTENSIONS, REQUIRED_SSD_TABLES
+
 END = "(SELECT data_end_date FROM cscperf_councils c WHERE c.la_code = x.la_code)"
 
 RULES: dict[str, str] = {
@@ -236,36 +238,6 @@ def test_the_rules_can_fail(db: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_the_main_tables_are_populated(db: duckdb.DuckDBPyConnection) -> None:
-    for table in (
-        "ssd_person",
-        "ssd_contacts",
-        "ssd_early_help_episodes",
-        "ssd_cin_episodes",
-        "ssd_cin_assessments",
-        "ssd_s47_enquiry",
-        "ssd_initial_cp_conference",
-        "ssd_cp_plans",
-        "ssd_cp_visits",
-        "ssd_cp_reviews",
-        "ssd_cin_plans",
-        "ssd_cin_visits",
-        "ssd_cla_episodes",
-        "ssd_cla_placement",
-        "ssd_legal_status",
-        "ssd_cla_visits",
-        "ssd_cla_reviews",
-        "ssd_cla_health",
-        "ssd_involvements",
-        "ssd_professionals",
-        "ssd_department",
-        "ssd_care_leavers",
-        "ssd_missing",
-        "cscperf_pep",
-        "cscperf_sw_posts",
-        "cscperf_sw_assignments",
-        "cscperf_sw_absences",
-        "cscperf_population",
-        "cscperf_long_term_placements",
-        "cscperf_cp_plan_previous",
-    ):
+    extensions = ("cscperf_sw_absences", "cscperf_long_term_placements", "cscperf_cp_plan_previous")
+    for table in (*REQUIRED_SSD_TABLES, *REQUIRED_EXTENSIONS, *extensions):
         assert db.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0] > 0, table

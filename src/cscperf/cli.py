@@ -23,6 +23,7 @@ from rich.table import Table
 
 from cscperf import __version__
 from cscperf.errors import CscperfError, DataProblem, UsageProblem
+from cscperf.indicators.engine import Result
 from cscperf.indicators.series import SeriesKind
 
 app = typer.Typer(
@@ -289,6 +290,10 @@ def kpis(
     period: PeriodOption = "month",
     la: LaOption = None,
     config: ConfigOption = None,
+    with_benchmarks: Annotated[
+        bool, typer.Option("--with-benchmarks", help="Add England, region and neighbour figures (JSON).")
+    ] = False,
+    model: Annotated[str, typer.Option("--model", help="Statistical neighbours: 2021 or 2025.")] = "2021",
 ) -> None:
     """Compute indicators: a series of periods ending with the one holding the as-at date."""
     if ctx.invoked_subcommand is not None:
@@ -312,14 +317,44 @@ def kpis(
         codes = _council_codes(con, la)
         periods = series_periods(when, months, kind)
         results = compute(con, periods, ids=ids, settings=settings, la_codes=codes, by=by)
+        extra = _benchmarks_for(con, results, codes[0], when, model) if with_benchmarks else None
     finally:
         con.close()
     if output == "json":
-        sys.stdout.write(results_json(when, results, by=by) + "\n")
+        sys.stdout.write(results_json(when, results, by=by, benchmarks=extra) + "\n")
     elif output == "csv":
         sys.stdout.write(results_csv(results, by=by))
     else:
         _kpi_table(results, by)
+
+
+def _benchmarks_for(
+    con: duckdb.DuckDBPyConnection,
+    results: list[Result],
+    la_code: str,
+    when: dt.date,
+    model: str,
+) -> dict[str, dict[str, object]]:
+    """England, region and neighbour figures beside each indicator's latest value (JSON extras)."""
+    from cscperf.comparators.comparison import compare, has_benchmarks, year_for
+    from cscperf.comparators.published import MEASURES
+
+    empty = {"england": None, "region": None, "sn_mean": None, "sn_median": None, "sn_model": None, "quartile": None,
+             "benchmark_year": None}  # fmt: skip
+    if not has_benchmarks(con):
+        note = "No comparators imported: run `cscperf benchmarks import ../shared/reference-data --db STORE`."
+        return {r.indicator.id: {**empty, "notes": [note]} for r in results}
+    out: dict[str, dict[str, object]] = {}
+    for r in results:
+        if r.indicator.id not in MEASURES:
+            out[r.indicator.id] = {**empty, "notes": ["No published equivalent."]}
+            continue
+        latest = [p for p in r.points if p.group is None][-1]
+        year = year_for(con, r.indicator.id, when)
+        c = compare(con, la_code, r.indicator.id, year=year, model=model,
+                    own=(latest.value, latest.numerator, latest.denominator))  # fmt: skip
+        out[r.indicator.id] = c.as_dict()
+    return out
 
 
 def _kpi_table(results: list, by: str | None) -> None:  # type: ignore[type-arg]
@@ -425,6 +460,109 @@ def drill(
         table.add_row("yes" if row["in_numerator"] else "no", row["person_id"] or "-", str(row["unit_id"]),
                       row["detail"] or "", row["team"] or "", row["worker"] or "")  # fmt: skip
     console.print(table)
+
+
+benchmarks_app = typer.Typer(
+    help="Comparators: England, region and statistical-neighbour values from the DfE's published statistics.",
+    no_args_is_help=True,
+)
+app.add_typer(benchmarks_app, name="benchmarks")
+
+
+@benchmarks_app.command("import")
+@explained
+def benchmarks_import(
+    folder: Annotated[Path, typer.Argument(help="Folder of published files (e.g. ../shared/reference-data).")],
+    db: DbOption = Path("cscperf.duckdb"),
+) -> None:
+    """Import published statistics (EES CSVs, LAIT parquet, statistical-neighbour lists) into the store."""
+    from cscperf.comparators.importer import import_published
+    from cscperf.store.database import open_store
+
+    if not folder.is_dir():
+        raise UsageProblem(f"{folder} is not a folder.")
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    con = open_store(db)
+    try:
+        with _progress() as progress:
+            task = progress.add_task("Reading published files", total=len(files))
+            summary = import_published(con, folder, on_file=lambda _: progress.advance(task))
+    finally:
+        con.close()
+    table = Table(title=f"Published statistics imported into {db}")
+    for heading in ("File", "Read as", "Figures", "Note"):
+        table.add_column(heading, overflow="fold")
+    for name, kind, n, note in summary.files:
+        table.add_row(name, kind, f"{n:,}", note)
+    console.print(table)
+    console.print(
+        f"{summary.values:,} figures for {len(summary.indicators)} indicators "
+        f"({summary.suppressed:,} kept as suppressed or not published, never as zero); statistical neighbours: "
+        + ", ".join(f"{m} model {n:,} links" for m, n in sorted(summary.neighbours.items()))
+        + "."
+    )
+
+
+@benchmarks_app.command("show")
+@explained
+def benchmarks_show(
+    db: DbOption = Path("cscperf.duckdb"),
+    la: Annotated[str | None, typer.Option("--la", help="Council's 3-digit DfE code.")] = None,
+    kpi: Annotated[list[str] | None, typer.Option("--kpi", help="Indicator id (repeat for several).")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="Published year (default: the latest).")] = None,
+    model: Annotated[str, typer.Option("--model", help="Statistical neighbours: 2021 or 2025.")] = "2021",
+    output: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+) -> None:
+    """Print the council's published figures beside England, its region and its statistical neighbours."""
+    from cscperf.comparators.comparison import compare, has_benchmarks
+    from cscperf.comparators.published import MEASURES
+    from cscperf.store.database import open_store
+
+    if la is None:
+        raise UsageProblem("Give the council's 3-digit DfE code with --la (e.g. --la 874).")
+    ids = _indicator_ids(kpi) or list(MEASURES)
+    unknown = [i for i in ids if i not in MEASURES]
+    if unknown:
+        raise UsageProblem(f"{unknown[0]} has no published equivalent; these do: {', '.join(MEASURES)}.")
+    con = open_store(db, read_only=True)
+    try:
+        if not has_benchmarks(con):
+            raise DataProblem(
+                f"No comparators in {db} yet. Import them with `cscperf benchmarks import ../shared/reference-data "
+                f"--db {db}`."
+            )
+        comparisons = [compare(con, la, i, year=year, model=model) for i in ids]
+    finally:
+        con.close()
+    if output == "json":
+        sys.stdout.write(json.dumps([{"id": c.indicator_id, "la_code": c.la_code, "value": c.value,
+                                      "suppression": c.suppression, "source": c.source, **c.as_dict()}
+                                     for c in comparisons], indent=2) + "\n")  # fmt: skip
+        return
+    name = next((c.la_name for c in comparisons if c.la_name != la), la)
+    table = Table(title=f"{name} ({la}) compared with England, region and statistical neighbours")
+    for heading in ("Indicator", "Year", "Council", "England", "Region", "Neighbours mean", "Median", "Quartile",
+                    "Rank"):  # fmt: skip
+        table.add_column(heading, justify="left" if heading == "Indicator" else "right")
+    for c in comparisons:
+        shown = "-" if c.value is None else f"{c.value:g}"
+        if c.value is None and c.suppression:
+            shown = f"[{c.suppression}]"
+        table.add_row(c.indicator_id, str(c.year or "-"), shown, _g(c.england), _g(c.region), _g(c.sn_mean),
+                      _g(c.sn_median) + (f" ({c.sn_with_data}/{c.sn_total})" if c.sn_total else ""),
+                      c.quartile or "-", f"{c.rank} of {c.rank_of}" if c.rank else "-")  # fmt: skip
+    console.print(table)
+    sn = next((c.sn_model for c in comparisons if c.sn_model), None)
+    console.print(f"Neighbours: {sn or 'none'}; mean of those with a figure (LAIT), median (DfE dashboard). "
+                  "[c] suppressed, [x] not available, [z] not applicable, [-] not published.")  # fmt: skip
+    for c in comparisons:
+        for note in ([c.versus_england] if c.versus_england else []) + c.notes:
+            if "Quartile A holds" not in note:
+                console.print(f"- {c.indicator_id}: {note}", highlight=False, soft_wrap=True)
+
+
+def _g(value: float | None) -> str:
+    return "-" if value is None else f"{value:g}"
 
 
 @app.command("working-days")

@@ -46,7 +46,9 @@ def describe(indicator: Indicator) -> dict[str, Any]:
     }
 
 
-def results_json(as_at: dt.date, results: list[Result], *, by: str | None = None) -> str:
+def results_json(
+    as_at: dt.date, results: list[Result], *, by: str | None = None, benchmarks: dict[str, dict[str, Any]] | None = None
+) -> str:
     """`{"as_at": ..., "kpis": [{"id", "title", "unit", "polarity", "series": [...]}]}`; with several councils
     each kpi lists `councils`, and with a breakdown each series point carries its `group`."""
     kpis = []
@@ -66,6 +68,8 @@ def results_json(as_at: dt.date, results: list[Result], *, by: str | None = None
             entry["series"] = [{**_point(p), "group": p.group} | _council(p, councils) for p in result.points]
         else:
             entry["series"] = [_point(p) | _council(p, councils) for p in result.points]
+        if benchmarks is not None:
+            entry.update(benchmarks.get(result.indicator.id, {}))
         kpis.append(entry)
     return json.dumps({"as_at": as_at.isoformat(), "kpis": kpis}, indent=2)
 

@@ -50,7 +50,7 @@ class Table(BaseModel):
             raise ValueError(f"extension table {self.name} must be named cscperf_...")
         if self.origin == "ssd" and not self.name.startswith("ssd_"):
             raise ValueError(f"SSD table {self.name} must be named ssd_...")
-        if COUNCIL_COLUMN in names:
+        if self.per_council and COUNCIL_COLUMN in names:
             raise ValueError(f"table {self.name} must not list {COUNCIL_COLUMN}; it is added for per-council tables")
         return self
 

@@ -271,21 +271,7 @@ class LookedAfter(CareStarter):
             kept += 1
             child = self.fd.new_child(day, age_days=age)
             ref_id = s.new_id("R")
-            ref_row: list[object] = [
-                ref_id,
-                child.person_id,
-                day - s.rng.randint(0, 20),
-                "N1",
-                "6",
-                "Police",
-                None,
-                "N",
-                None,
-                None,
-                None,
-                None,
-            ]
-            self.fd.referrals.append(ref_row)
+            ref_row = self.fd.referral_row(ref_id, child, day - s.rng.randint(0, 20), "N1", "6", "Police")
             self.enter_care(child, day, ref_id, ref_row, plan=(length, reason))
 
     # ------------------------------------------------------------------------------------- a period of care

@@ -594,21 +594,7 @@ class FrontDoor:
         ref_id = s.new_id("R")
         last = self.last_day_as_child(child)
         need = weighted(r.random(), PRIMARY_NEED)
-        ref_row: list[object] = [
-            ref_id,
-            child.person_id,
-            day,
-            need,
-            source,
-            source_desc,
-            None,
-            "N",
-            None,
-            None,
-            None,
-            None,
-        ]
-        self.referrals.append(ref_row)
+        ref_row = self.referral_row(ref_id, child, day, need, source, source_desc)
         existing = p.front_door.existing_case_contacts_a_year
 
         if not route and s.chance(a.referral_nfa):
@@ -762,6 +748,14 @@ class FrontDoor:
             if outcome["EH_FLAG"] == "Y":
                 return free  # early help carries on (and may step up); the child is free when it ends
         return close
+
+    def referral_row(
+        self, ref_id: str, child: Child, day: int, need: str, source: str, source_desc: str
+    ) -> list[object]:
+        """A new, still open referral (ssd_cin_episodes row) to fill in as the journey unfolds."""
+        row: list[object] = [ref_id, child.person_id, day, need, source, source_desc, None, "N", None, None, None, None]
+        self.referrals.append(row)
+        return row
 
     def existing_contacts(self, child: Child, start: int, end: int, per_year: float) -> None:
         """Contacts about a child whose case is already open (kept out of the conversion rate)."""

@@ -40,7 +40,7 @@ def synthesise(
         if len(profiles) > 1:
             # Many councils: write each in its own transaction but checkpoint once at the end, not after
             # every council (each checkpoint rewrites the growing tables' metadata).
-            run(con, "SET checkpoint_threshold = '64GB'")
+            run(con, "SET checkpoint_threshold = '2GB'")
         for council in simulated(profiles, seed, years, jobs):
             write_council(con, council, replace=replace)
             for table, n in council.row_counts.items():

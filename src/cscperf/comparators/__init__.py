@@ -1,0 +1,1 @@
+"""Comparators: England, region and statistical-neighbour values from the DfE's published statistics."""
