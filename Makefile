@@ -20,7 +20,7 @@ demo: $(STAMP)
 	@mkdir -p $(DEMO_DIR)
 	$(BIN)/cscperf synth --db $(DEMO_DIR)/cscperf.duckdb --seed 2019 --replace
 	$(BIN)/cscperf summary --db $(DEMO_DIR)/cscperf.duckdb
-	$(BIN)/cscperf kpis --db $(DEMO_DIR)/cscperf.duckdb --as-at 2026-10-31 --kpi cla_rate_per_10k --kpi cp_plans_open --kpi cp_visits_in_time --kpi re_referrals_12m --kpi assessments_within_45wd --kpi sw_average_caseload
+	$(BIN)/cscperf kpis --db $(DEMO_DIR)/cscperf.duckdb --as-at 2026-10-31 --kpi cla_rate_per_10k --kpi cp_plans_open --kpi cp_visits_in_time --kpi re_referrals_12m --kpi assessments_within_45wd --kpi sw_average_caseload --with-benchmarks
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

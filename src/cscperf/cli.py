@@ -325,7 +325,7 @@ def kpis(
     elif output == "csv":
         sys.stdout.write(results_csv(results, by=by))
     else:
-        _kpi_table(results, by)
+        _kpi_table(results, by, extra)
 
 
 def _benchmarks_for(
@@ -357,32 +357,50 @@ def _benchmarks_for(
     return out
 
 
-def _kpi_table(results: list, by: str | None) -> None:  # type: ignore[type-arg]
-    shown = 3
+def _kpi_table(results: list[Result], by: str | None, benchmarks: dict[str, dict[str, object]] | None = None) -> None:
+    shown = 2 if benchmarks is not None else 3
     for_periods = results[0].points[-shown:] if results and results[0].points and not by else []
     table = Table(title="Indicators" + (f" by {by}" if by else ""))
-    table.add_column("Indicator", no_wrap=True, overflow="ellipsis", max_width=32)
+    table.add_column("Indicator", no_wrap=True, overflow="ellipsis", max_width=30 if benchmarks is None else 26)
     if by:
         table.add_column("Group")
     headings = [
         f"{p.period_end:%b %Y}" if p.period_end.day > 27 else f"to {p.period_end:%-d %b %Y}" for p in for_periods
     ]
     for heading in headings or ["Latest"]:
-        table.add_column(heading, justify="right", min_width=9, no_wrap=True)
-    table.add_column("Which way is good", no_wrap=True)
+        table.add_column(heading, justify="right", min_width=8, no_wrap=True)
+    if benchmarks is not None:
+        table.add_column("England", justify="right", min_width=7, no_wrap=True)
+        table.add_column("Neighbours", justify="right", min_width=7, no_wrap=True)
+    table.add_column("Good is", no_wrap=True)
     for result in results:
         ind = result.indicator
-        suffix = {"percent": "%", "rate_per_10k": " per 10k"}.get(ind.unit, "")
+        suffix = "%" if ind.unit == "percent" else ""
         if by:
             last_end = max((p.period_end for p in result.points), default=None)
             for p in [q for q in result.points if q.period_end == last_end]:
-                table.add_row(
-                    ind.title, str(p.group), _shown(p.value, ind.decimals, suffix), ind.polarity.replace("_", " ")
-                )
+                table.add_row(ind.title, str(p.group), _shown(p.value, ind.decimals, suffix), GOOD_IS[ind.polarity])
         else:
             values = [_shown(p.value, ind.decimals, suffix) for p in result.points[-shown:]]
-            table.add_row(ind.title, *values, ind.polarity.replace("_", " "))
+            if benchmarks is not None:
+                b = benchmarks.get(ind.id, {})
+                values += [_g(b.get("england")), _g(b.get("sn_mean"))]  # type: ignore[arg-type]
+            table.add_row(ind.title, *values, GOOD_IS[ind.polarity])
     console.print(table)
+    if benchmarks is not None:
+        notes = {str(n) for b in benchmarks.values() for n in _as_list(b.get("notes"))}
+        if any("No comparators imported" in n for n in notes):
+            console.print(
+                "Comparators are missing: import them with `cscperf benchmarks import "
+                "../shared/reference-data --db STORE` (England, region and statistical neighbours)."
+            )
+        else:
+            year = next((b.get("benchmark_year") for b in benchmarks.values() if b.get("benchmark_year")), None)
+            model = next((b.get("sn_model") for b in benchmarks.values() if b.get("sn_model")), None)
+            console.print(f"England and neighbour (mean) figures are the latest published ({year}); {model}.")
+
+
+GOOD_IS = {"higher_is_better": "higher", "lower_is_better": "lower", "target_band": "in band", "neutral": "(context)"}
 
 
 def _shown(value: float | None, decimals: int, suffix: str) -> str:
@@ -585,3 +603,7 @@ def working_days(
     except ValueError as exc:
         raise UsageProblem(str(exc)) from None
     console.print(f"{n} working day{'s' if abs(n) != 1 else ''} from {a} to {b} (start date = day 0).")
+
+
+def _as_list(value: object) -> list[object]:
+    return list(value) if isinstance(value, list) else []
