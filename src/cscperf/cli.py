@@ -18,6 +18,7 @@ from typing import Annotated, ParamSpec, TypeVar
 import duckdb
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -565,18 +566,20 @@ def benchmarks_show(
     for c in comparisons:
         shown = "-" if c.value is None else f"{c.value:g}"
         if c.value is None and c.suppression:
-            shown = f"[{c.suppression}]"
+            shown = escape(f"[{c.suppression}]")
         table.add_row(c.indicator_id, str(c.year or "-"), shown, _g(c.england), _g(c.region), _g(c.sn_mean),
                       _g(c.sn_median) + (f" ({c.sn_with_data}/{c.sn_total})" if c.sn_total else ""),
                       c.quartile or "-", f"{c.rank} of {c.rank_of}" if c.rank else "-")  # fmt: skip
     console.print(table)
     sn = next((c.sn_model for c in comparisons if c.sn_model), None)
-    console.print(f"Neighbours: {sn or 'none'}; mean of those with a figure (LAIT), median (DfE dashboard). "
-                  "[c] suppressed, [x] not available, [z] not applicable, [-] not published.")  # fmt: skip
+    console.print(
+        escape(f"Neighbours: {sn or 'none'}; mean of those with a figure (LAIT), median (DfE dashboard). "
+               "[c] suppressed, [x] not available, [z] not applicable, [-] not published.")
+    )  # fmt: skip
     for c in comparisons:
         for note in ([c.versus_england] if c.versus_england else []) + c.notes:
             if "Quartile A holds" not in note:
-                console.print(f"- {c.indicator_id}: {note}", highlight=False, soft_wrap=True)
+                console.print(escape(f"- {c.indicator_id}: {note}"), highlight=False, soft_wrap=True)
 
 
 def _g(value: float | None) -> str:
