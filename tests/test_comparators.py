@@ -191,3 +191,14 @@ def test_kpis_with_benchmarks_says_how_to_add_them(council_store: Path, tmp_path
                                  "--with-benchmarks", "--format", "json"])  # fmt: skip
     kpi = json.loads(result.output)["kpis"][0]
     assert kpi["england"] is None and "cscperf benchmarks import" in kpi["notes"][0]
+
+
+def test_the_lait_dictionary_is_checked_for_the_measures_we_map(tmp_path: Path) -> None:
+    from cscperf.comparators.reading import read_published_file
+
+    source = REFERENCE / "dfe-lait" / "lait_data_dictionary.csv"
+    assert "describes all 15" in read_published_file(source).note  # type: ignore[union-attr]
+    changed = tmp_path / "dictionary.csv"
+    changed.write_text(source.read_text(encoding="utf-8-sig").replace('"ReReferral"', '"ReReferrals"'),
+                       encoding="utf-8")  # fmt: skip
+    assert "ReReferral" in read_published_file(changed).note  # type: ignore[union-attr]

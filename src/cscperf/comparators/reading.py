@@ -127,6 +127,8 @@ def _read_csv(path: Path, header: list[str], rows: list[list[str]]) -> FileResul
         records = (dict(zip(header, r, strict=False)) for r in rows)
         return _lait_rows(path, ((r["short_desc"], r["year"], r.get("area_name", ""), r["value"], r["la_number"],
                                   r.get("region", "")) for r in records))  # fmt: skip
+    if {"Measure_short", "Measure_code", "Polarity"} <= h:
+        return _read_lait_dictionary(path, header, rows)
     if "rate_per_10000" in h and ({"population_count", "population_type"} & h):
         return _read_cla_rates(path, header, rows)
     if "rereferral_percent" in h:
@@ -143,6 +145,19 @@ def _read_csv(path: Path, header: list[str], rows: list[list[str]]) -> FileResul
         return FileResult(path, "ees_other", note="a DfE statistics file with no figure cscperf compares")
     return FileResult(path, "unrecognised", note="columns not recognised as a DfE statistics file: "
                       + ", ".join(header[:8]))  # fmt: skip
+
+
+def _read_lait_dictionary(path: Path, header: list[str], rows: list[list[str]]) -> FileResult:
+    """LAIT's data dictionary: checked to describe every LAIT measure cscperf maps (a renamed measure would
+    otherwise silently vanish from comparisons)."""
+    described = {r.get("Measure_short", "").strip() for r in _dicts(header, rows)}
+    missing = sorted(m.lait for m in MEASURES.values() if m.lait not in described)
+    note = (
+        f"LAIT data dictionary: describes all {len(MEASURES)} LAIT measures cscperf maps"
+        if not missing
+        else "LAIT data dictionary: no longer describes " + ", ".join(missing) + " (renamed or withdrawn?)"
+    )
+    return FileResult(path, "lait_dictionary", note=note)
 
 
 def _release(rows: list[dict[str, str]]) -> int:
