@@ -7,6 +7,7 @@ age band, sex, ethnicity) and the drill-down, which is the unit rows themselves.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
@@ -14,9 +15,9 @@ from typing import Any, Literal
 import duckdb
 import pyarrow as pa
 
-from cscperf.indicators.definition import Indicator, load_library
+from cscperf.indicators.definition import Indicator, load_fragments, load_library
 from cscperf.indicators.settings import IndicatorSettings
-from cscperf.indicators.sql_text import indicator_sql
+from cscperf.indicators.sql_text import fragments_used, indicator_sql
 from cscperf.reporting_periods import ReportingPeriod
 from cscperf.store.statements import run
 
@@ -73,9 +74,14 @@ def set_periods(con: duckdb.DuckDBPyConnection, periods: list[ReportingPeriod]) 
         con.unregister("periods_wanted")
 
 
-def units_sql(indicator: Indicator, settings: IndicatorSettings, la_codes: list[str] | None) -> str:
+def units_sql(
+    indicator: Indicator,
+    settings: IndicatorSettings,
+    la_codes: list[str] | None,
+    materialised: dict[str, str] | None = None,
+) -> str:
     """The indicator's unit rows, limited to the councils asked for."""
-    sql = indicator_sql(indicator, settings)
+    sql = indicator_sql(indicator, settings, materialised)
     where = ""
     if la_codes:
         where = " WHERE la_code IN (" + ", ".join("'" + c.replace("'", "''") + "'" for c in la_codes) + ")"
@@ -127,10 +133,11 @@ def compute(
     if by is not None and by not in DIMENSIONS:
         raise ValueError(f"cannot break down by {by}; choose one of {', '.join(DIMENSIONS)}")
     set_periods(con, periods)
+    materialised = _materialise_shared_fragments(con, chosen)
     population = _population(con, la_codes) if any(i.unit == "rate_per_10k" for i in chosen) else {}
     results = []
     for indicator in chosen:
-        units = units_sql(indicator, settings, la_codes)
+        units = units_sql(indicator, settings, la_codes, materialised)
         source = enriched_sql(units) if by else units
         group = f", {by}" if by else ""
         rows = con.execute(
@@ -153,6 +160,20 @@ def compute(
                     result.points.append(_point(indicator, la, period, num, den, n_units, g, population.get(la, {})))
         results.append(result)
     return results
+
+
+def _materialise_shared_fragments(con: duckdb.DuckDBPyConnection, chosen: list[Indicator]) -> dict[str, str]:
+    """Compute once, into a temporary table, each shared fragment that several chosen indicators use (such
+    as the children looked after at each period end); the indicators then read the table."""
+    uses = Counter(name for indicator in chosen for name in fragments_used(indicator))
+    fragments = load_fragments()
+    tables = {}
+    for name, count in sorted(uses.items()):
+        if count >= 2:
+            table = f"cscperf_fragment_{name}"
+            run(con, f"CREATE OR REPLACE TEMP TABLE {table} AS {fragments[name].strip()}")
+            tables[name] = table
+    return tables
 
 
 def _point(

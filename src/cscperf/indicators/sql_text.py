@@ -11,14 +11,22 @@ FRAGMENT = re.compile(r"\{\{>\s*([a-z_]+)\s*\}\}")
 SETTING = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
 
 
-def indicator_sql(indicator: Indicator, settings: IndicatorSettings) -> str:
-    """The runnable SQL of an indicator under the given settings (DuckDB dialect)."""
+def fragments_used(indicator: Indicator) -> set[str]:
+    """Names of the shared fragments an indicator's SQL uses."""
+    return set(FRAGMENT.findall(indicator.sql))
+
+
+def indicator_sql(indicator: Indicator, settings: IndicatorSettings, materialised: dict[str, str] | None = None) -> str:
+    """The runnable SQL of an indicator under the given settings (DuckDB dialect). Fragments named in
+    `materialised` are read from the temporary table given instead of being computed again."""
     fragments = load_fragments()
 
     def fragment(match: re.Match[str]) -> str:
         name = match.group(1)
         if name not in fragments:
             raise ValueError(f"{indicator.id}: unknown SQL fragment {name}")
+        if materialised and name in materialised:
+            return f"SELECT * FROM {materialised[name]}"
         return fragments[name].strip()
 
     sql = FRAGMENT.sub(fragment, indicator.sql)
