@@ -213,21 +213,7 @@ class Workforce:
         while hired + stay < visible_from:  # opening workers must still be in post at the start
             stay = 1 + int(r.expovariate(max(0.01, wf.turnover_rate) / YEAR))
         last = hired + stay - 1
-        fte = self.post_fte[post_id]
-        worker = self._worker(team_id, kind, title, qualified, fte, agency=False, start=hired, end=last)
-        self.assignments.append(
-            (
-                s.new_id("AS"),
-                post_id,
-                worker.professional_id,
-                hired,
-                last if last <= s.end else None,
-                fte,
-                "employed",
-                None,
-                "left_council" if last <= s.end else None,
-            )
-        )
+        worker = self._in_post(post_id, team_id, kind, title, qualified, hired, last, agency=False, cover=None)
         # Maternity leave (covered by agency most of the time)
         day = max(hired, s.start - YEAR)
         while True:
@@ -273,22 +259,33 @@ class Workforce:
         day = start + (0 if always_cover else r.randint(0, 14))
         while day <= min(end, s.end):
             last = min(end, day + 30 + int(r.expovariate(1 / 200)))
-            fte = self.post_fte[post_id]
-            worker = self._worker(team_id, kind, title, qualified, fte, agency=True, start=day, end=last)
-            self.assignments.append(
-                (
-                    s.new_id("AS"),
-                    post_id,
-                    worker.professional_id,
-                    day,
-                    last if last <= s.end else None,
-                    fte,
-                    "agency",
-                    reason,
-                    "contract_ended" if last <= s.end else None,
-                )
-            )
+            self._in_post(post_id, team_id, kind, title, qualified, day, last, agency=True, cover=reason)
             day = last + 1 + r.randint(0, 7)
+
+    def _in_post(
+        self,
+        post_id: str,
+        team_id: str,
+        kind: str,
+        title: str,
+        qualified: bool,
+        start: int,
+        last: int,
+        *,
+        agency: bool,
+        cover: str | None,
+    ) -> Worker:
+        """A worker (employed, or agency covering `cover`) in the post from `start` to `last`."""
+        s = self.s
+        fte = self.post_fte[post_id]
+        worker = self._worker(team_id, kind, title, qualified, fte, agency=agency, start=start, end=last)
+        ended = last <= s.end
+        self.assignments.append((
+            s.new_id("AS"), post_id, worker.professional_id, start, last if ended else None, fte,
+            "agency" if agency else "employed", cover,
+            ("contract_ended" if agency else "left_council") if ended else None,
+        ))  # fmt: skip
+        return worker
 
     def _worker(
         self,
