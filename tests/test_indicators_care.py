@@ -265,3 +265,45 @@ def test_turning_18(council: GoldenCouncil) -> None:
     assert council.figure("cla_open", "2024-03-31").value == 1
     assert council.figure("cla_ceased", "2024-03-31").value == 1
     assert council.figure("cla_open", "2024-02-14").value == 3  # before either birthday: all three
+
+
+def test_a_visit_on_the_day_of_placement_counts(council: GoldenCouncil) -> None:
+    placements(council, "P1", [("2024-05-01", None, "S", "U4")])
+    cla_visit(council, "V1", "P1", "2024-05-01")  # same day: within the week
+    cla_visit(council, "V2", "P1", "2024-06-10")  # 40 days after V1: within 6 weeks
+    assert council.figure("cla_visits_in_time", "2024-05-31").value == 100.0
+    june = council.figure("cla_visits_in_time", "2024-06-30")
+    assert (june.numerator, june.denominator) == (1, 1)
+
+
+def test_an_end_with_no_reason_and_nothing_after_is_a_ceasing(council: GoldenCouncil) -> None:
+    episode(council, "P1", "L1", "2023-01-01", "2024-03-10", rec=None)  # reason missing, no further episode
+    episode(council, "P2", "L2", "2023-01-01", "2024-03-12", rec=None, number=1)  # reason missing...
+    episode(council, "P2", "L2", "2024-03-12", rne="P", number=2)  # ...but care goes on: not a ceasing
+    assert council.figure("cla_ceased", "2024-03-31").value == 1
+
+
+def test_short_break_reviews_are_left_out(council: GoldenCouncil) -> None:
+    episode(council, "P1", "LP1", "2023-04-28", "2023-08-01", rec="E13")
+    legal(council, "P1", "V3", "2023-04-28", "2023-08-01")
+    cla_review(council, "P1", "2023-07-01")  # a short-break review, late on the looked-after timetable
+    in_care(council, "P2", "2023-04-28")
+    cla_review(council, "P2", "2023-05-31")
+    cla_review(council, "P2", "2023-07-01")  # second review within 3 months of the first: in time
+    point = council.figure("cla_reviews_in_time", "2023-07-31")
+    assert (point.numerator, point.denominator) == (1, 1)
+
+
+def test_oc2_under_5s_need_two_assessments_on_different_days(council: GoldenCouncil) -> None:
+    in_care(council, "P1", "2022-01-01", dob="2021-01-01")
+    health(council, "P1", "Health Assessment", "2023-09-01")
+    council.add(
+        "ssd_cla_health",
+        clah_health_check_id="dup",
+        clah_person_id="P1",
+        clah_health_check_type="Health Assessment",
+        clah_health_check_date="2023-09-01",
+        clah_health_check_status="Completed",
+    )  # the same assessment entered twice
+    point = council.figure("oc2_health_assessment", "2024-03-31")
+    assert (point.numerator, point.denominator) == (0, 1)

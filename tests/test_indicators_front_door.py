@@ -170,3 +170,17 @@ def test_initial_conferences_within_15_working_days_with_the_state_funeral(counc
     assert (september.numerator, september.denominator, september.value) == (1, 1, 100.0)
     # October: I2 late; I3 is a transfer-in conference and left out.
     assert (october.numerator, october.denominator, october.value) == (0, 1, 0.0)
+
+
+def test_assessments_without_a_linked_referral_still_count(council: GoldenCouncil) -> None:
+    assessment(council, "A1", "2022-07-05", "2022-07-05", "2022-07-01")  # in time
+    council.add(
+        "ssd_cin_assessments",
+        cina_assessment_id="A2",
+        cina_person_id="P9",
+        cina_referral_id="NOPE",
+        cina_assessment_start_date="2022-05-20",
+        cina_assessment_auth_date="2022-07-27",
+    )  # 46 days, no referral
+    point = council.figure("assessments_within_45wd", "2022-07-31")
+    assert (point.numerator, point.denominator) == (1, 2)

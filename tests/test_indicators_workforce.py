@@ -102,3 +102,16 @@ def test_turnover_rate(council: GoldenCouncil) -> None:
     # leavers in the year from 1 Oct 2022: E0 1.0 (E4 moved within the council; E5 left on 30 Sep 2022, the
     # year before; A0 was agency) -> 1.0 / 2.6 employed in post = 38.46 -> 38.5%
     assert (point.numerator, point.denominator, point.value) == (1.0, 2.6, 38.5)
+
+
+def test_iro_and_manager_involvements_are_not_cases(council: GoldenCouncil) -> None:
+    worker(council, "W1", 1.0)
+    for person in ("P1", "P2"):
+        allocate(council, "W1", person, "2023-01-01")  # allocated social worker (role left blank): cases
+    worker(council, "IRO", 1.0)  # registered, but reviews children rather than holding them
+    for person in ("P1", "P2", "P3"):
+        council.add("ssd_involvements", invo_involvements_id=f"IRO-{person}", invo_professional_id="IRO",
+                    invo_person_id=person, invo_involvement_start_date="2023-01-01",
+                    invo_professional_role_id="Independent Reviewing Officer")  # fmt: skip
+    point = council.figure("sw_average_caseload", CENSUS)
+    assert (point.numerator, point.denominator, point.value) == (2, 1.0, 2.0)  # not (2 + 3) / 2.0

@@ -15,9 +15,9 @@ from typing import Any, Literal
 import duckdb
 import pyarrow as pa
 
-from cscperf.indicators.definition import Indicator, load_fragments, load_library
+from cscperf.indicators.definition import Indicator, load_library
 from cscperf.indicators.settings import IndicatorSettings
-from cscperf.indicators.sql_text import fragments_used, indicator_sql
+from cscperf.indicators.sql_text import fragment_sql, fragments_used, indicator_sql
 from cscperf.reporting_periods import ReportingPeriod
 from cscperf.store.statements import run
 
@@ -133,7 +133,7 @@ def compute(
     if by is not None and by not in DIMENSIONS:
         raise ValueError(f"cannot break down by {by}; choose one of {', '.join(DIMENSIONS)}")
     set_periods(con, periods)
-    materialised = _materialise_shared_fragments(con, chosen)
+    materialised = _materialise_shared_fragments(con, chosen, settings)
     population = _population(con, la_codes) if any(i.unit == "rate_per_10k" for i in chosen) else {}
     results = []
     for indicator in chosen:
@@ -162,16 +162,17 @@ def compute(
     return results
 
 
-def _materialise_shared_fragments(con: duckdb.DuckDBPyConnection, chosen: list[Indicator]) -> dict[str, str]:
+def _materialise_shared_fragments(
+    con: duckdb.DuckDBPyConnection, chosen: list[Indicator], settings: IndicatorSettings
+) -> dict[str, str]:
     """Compute once, into a temporary table, each shared fragment that several chosen indicators use (such
     as the children looked after at each period end); the indicators then read the table."""
     uses = Counter(name for indicator in chosen for name in fragments_used(indicator))
-    fragments = load_fragments()
     tables = {}
     for name, count in sorted(uses.items()):
         if count >= 2:
             table = f"cscperf_fragment_{name}"
-            run(con, f"CREATE OR REPLACE TEMP TABLE {table} AS {fragments[name].strip()}")
+            run(con, f"CREATE OR REPLACE TEMP TABLE {table} AS {fragment_sql(name, settings)}")
             tables[name] = table
     return tables
 

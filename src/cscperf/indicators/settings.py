@@ -47,6 +47,11 @@ class IndicatorSettings(BaseModel):
         default="assessment_start", description="Where the 45-working-day clock starts (DfE: assessment start)"
     )
     caseload_target: float = Field(default=20, gt=0, description="Caseload per FTE above which a worker is over target")
+    case_holding_roles: tuple[str, ...] = Field(
+        default=("Allocated Social Worker", "Allocated Case Worker", "Social Worker", "Key Worker"),
+        min_length=1,
+        description="Involvement roles (invo_professional_role_id) that make a child a case; blank roles count too",
+    )
 
     def sql_values(self) -> dict[str, str]:
         """Each setting as SQL text to put in place of `{{name}}`."""
@@ -56,6 +61,8 @@ class IndicatorSettings(BaseModel):
                 values[name] = "TRUE" if value else "FALSE"
             elif isinstance(value, int | float):
                 values[name] = repr(value)
+            elif isinstance(value, tuple | list):
+                values[name] = ", ".join("'" + str(v).replace("'", "''") + "'" for v in value)
         values["assessment_clock_start"] = (
             "a.cina_assessment_start_date" if self.assessment_clock == "assessment_start" else "r.cine_referral_date"
         )

@@ -29,13 +29,22 @@ def indicator_sql(indicator: Indicator, settings: IndicatorSettings, materialise
             return f"SELECT * FROM {materialised[name]}"
         return fragments[name].strip()
 
-    sql = FRAGMENT.sub(fragment, indicator.sql)
+    return with_settings(FRAGMENT.sub(fragment, indicator.sql), settings, indicator.id)
+
+
+def fragment_sql(name: str, settings: IndicatorSettings) -> str:
+    """A shared fragment's runnable SQL under the given settings."""
+    return with_settings(load_fragments()[name], settings, f"fragment {name}")
+
+
+def with_settings(sql: str, settings: IndicatorSettings, owner: str) -> str:
+    """`{{name}}` replaced by each setting's SQL literal."""
     values = settings.sql_values()
 
     def setting(match: re.Match[str]) -> str:
         name = match.group(1)
         if name not in values:
-            raise ValueError(f"{indicator.id}: unknown setting {name}")
+            raise ValueError(f"{owner}: unknown setting {name}")
         return values[name]
 
     return SETTING.sub(setting, sql).strip().rstrip(";")
