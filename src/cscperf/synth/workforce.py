@@ -28,6 +28,18 @@ TEAM_KINDS: dict[str, tuple[str, str, bool, float]] = {
 WORKER_FTE = ((1.0, 75), (0.8, 12), (0.6, 8), (0.5, 5))
 
 
+@dataclass(frozen=True, slots=True)
+class Post:
+    """A funded post: its team, the kind of team, its title, FTE and whether it needs a social worker."""
+
+    post_id: str
+    team_id: str
+    kind: str
+    title: str
+    qualified: bool
+    fte: float
+
+
 @dataclass(slots=True)
 class Worker:
     professional_id: str
@@ -120,9 +132,6 @@ class Workforce:
         )
         self.workers: list[Worker] = []
         self.team_names: dict[str, str] = {}
-        self._worker_rows: dict[str, Worker] = {}
-        self._titles: dict[str, str] = {}
-        self.post_fte: dict[str, float] = {}
 
     # ------------------------------------------------------------------------------------------ establishment
     def build(self, phases: list[Phase], window_start: int) -> None:
@@ -172,40 +181,29 @@ class Workforce:
     def _post(self, team_id: str, kind: str, title: str, *, case_holding: bool, qualified: bool) -> None:
         s, wf = self.s, self.p.workforce
         r = s.rng
-        post_id = s.new_id("SP")
-        fte = _weighted_fte(r.random())
-        self.post_fte[post_id] = fte
+        post = Post(s.new_id("SP"), team_id, kind, title, qualified, _weighted_fte(r.random()))
         self.posts.append(
-            (post_id, team_id, title, fte, s.start - r.randint(YEAR, 8 * YEAR), None, case_holding, qualified)
+            (post.post_id, team_id, title, post.fte, s.start - r.randint(YEAR, 8 * YEAR), None, case_holding, qualified)
         )
         mean_vacancy = max(30.0, YEAR * wf.vacancy_rate / max(0.01, wf.turnover_rate * (1 - wf.vacancy_rate)) - 20)
         # Opening state: filled by an employed worker, or vacant (maybe covered by agency); then in turn a
         # vacancy after each leaver and a new employed worker after each vacancy.
         if s.chance(wf.vacancy_rate):
             gap_end = s.start + int(r.expovariate(1 / mean_vacancy))
-            self._vacancy(post_id, team_id, kind, title, qualified, s.start, gap_end, "vacancy")
+            self._vacancy(post, s.start, gap_end, "vacancy")
             day = gap_end + 1
             if day <= s.end:
-                day = self._employed(post_id, team_id, kind, title, qualified, day, day)
+                day = self._employed(post, day, day)
         else:
-            day = self._employed(post_id, team_id, kind, title, qualified, s.start - r.randint(0, 6 * YEAR), s.start)
+            day = self._employed(post, s.start - r.randint(0, 6 * YEAR), s.start)
         while day <= s.end:
             gap_end = day + 20 + int(r.expovariate(1 / mean_vacancy))
-            self._vacancy(post_id, team_id, kind, title, qualified, day, gap_end, "vacancy")
+            self._vacancy(post, day, gap_end, "vacancy")
             day = gap_end + 1
             if day <= s.end:
-                day = self._employed(post_id, team_id, kind, title, qualified, day, day)
+                day = self._employed(post, day, day)
 
-    def _employed(
-        self,
-        post_id: str,
-        team_id: str,
-        kind: str,
-        title: str,
-        qualified: bool,
-        hired: int,
-        visible_from: int,
-    ) -> int:
+    def _employed(self, post: Post, hired: int, visible_from: int) -> int:
         """An employed worker in the post from `hired`; returns the first day after they leave."""
         s, wf = self.s, self.p.workforce
         r = s.rng
@@ -213,7 +211,7 @@ class Workforce:
         while hired + stay < visible_from:  # opening workers must still be in post at the start
             stay = 1 + int(r.expovariate(max(0.01, wf.turnover_rate) / YEAR))
         last = hired + stay - 1
-        worker = self._in_post(post_id, team_id, kind, title, qualified, hired, last, agency=False, cover=None)
+        worker = self._in_post(post, hired, last, agency=False, cover=None)
         # Maternity leave (covered by agency most of the time)
         day = max(hired, s.start - YEAR)
         while True:
@@ -225,11 +223,7 @@ class Workforce:
             self.absence_rows.append((s.new_id("AB"), worker.professional_id, "maternity", day, a_end))
             if s.chance(0.85):
                 self._vacancy(
-                    post_id,
-                    team_id,
-                    kind,
-                    title,
-                    qualified,
+                    post,
                     day + r.randint(0, 20),
                     a_end,
                     "maternity",
@@ -240,11 +234,7 @@ class Workforce:
 
     def _vacancy(
         self,
-        post_id: str,
-        team_id: str,
-        kind: str,
-        title: str,
-        qualified: bool,
+        post: Post,
         start: int,
         end: int,
         reason: str,
@@ -259,16 +249,12 @@ class Workforce:
         day = start + (0 if always_cover else r.randint(0, 14))
         while day <= min(end, s.end):
             last = min(end, day + 30 + int(r.expovariate(1 / 200)))
-            self._in_post(post_id, team_id, kind, title, qualified, day, last, agency=True, cover=reason)
+            self._in_post(post, day, last, agency=True, cover=reason)
             day = last + 1 + r.randint(0, 7)
 
     def _in_post(
         self,
-        post_id: str,
-        team_id: str,
-        kind: str,
-        title: str,
-        qualified: bool,
+        post: Post,
         start: int,
         last: int,
         *,
@@ -277,46 +263,33 @@ class Workforce:
     ) -> Worker:
         """A worker (employed, or agency covering `cover`) in the post from `start` to `last`."""
         s = self.s
-        fte = self.post_fte[post_id]
-        worker = self._worker(team_id, kind, title, qualified, fte, agency=agency, start=start, end=last)
+        worker = self._worker(post, agency=agency, start=start, end=last)
         ended = last <= s.end
         self.assignments.append((
-            s.new_id("AS"), post_id, worker.professional_id, start, last if ended else None, fte,
+            s.new_id("AS"), post.post_id, worker.professional_id, start, last if ended else None, post.fte,
             "agency" if agency else "employed", cover,
             ("contract_ended" if agency else "left_council") if ended else None,
         ))  # fmt: skip
         return worker
 
-    def _worker(
-        self,
-        team_id: str,
-        kind: str,
-        title: str,
-        qualified: bool,
-        fte: float,
-        *,
-        agency: bool,
-        start: int,
-        end: int,
-    ) -> Worker:
+    def _worker(self, post: Post, *, agency: bool, start: int, end: int) -> Worker:
+        """A new professional (ssd_professionals row); case-holding workers join the allocation pool."""
         s = self.s
         r = s.rng
         pid = s.new_id("W")
-        worker = Worker(pid, team_id, kind, fte, agency, start, end, capacity=r.uniform(0.7, 1.3))
-        self._titles[pid] = title
-        if title in ("Social Worker", "Early Help Practitioner"):
+        worker = Worker(pid, post.team_id, post.kind, post.fte, agency, start, end, capacity=r.uniform(0.7, 1.3))
+        if post.title in ("Social Worker", "Early Help Practitioner"):
             self.workers.append(worker)
-        self._worker_rows[pid] = worker
         self.professionals.append(
             [
                 pid,
                 f"STAFF{pid[1:]}",
                 f"{r.choice(FORENAMES)} {r.choice(SURNAMES)}",
-                f"SW{r.randint(10000, 99999)}" if qualified else None,
-                title,
+                f"SW{r.randint(10000, 99999)}" if post.qualified else None,
+                post.title,
                 0,
-                self.team_names[team_id],
-                fte,
+                self.team_names[post.team_id],
+                post.fte,
                 "Y" if agency else "N",
             ]
         )
