@@ -610,3 +610,12 @@ def working_days(
 
 def _as_list(value: object) -> list[object]:
     return list(value) if isinstance(value, list) else []
+
+
+def _register_report() -> None:
+    from cscperf.report.command import report
+
+    app.command("report")(explained(report))
+
+
+_register_report()

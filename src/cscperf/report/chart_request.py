@@ -1,0 +1,67 @@
+"""What the report asks a chart to show: the contract between the report (which decides what to chart) and
+the chart renderer (which decides how). Plain data, no drawing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+Rag = Literal["blue", "green", "amber", "red", "none"]
+ReferenceKind = Literal["target", "stretch", "england", "region", "neighbours"]
+
+
+@dataclass(frozen=True)
+class ChartPoint:
+    """One period of a series: its label (e.g. "Oct 2026"), the last day it covers and the figures."""
+
+    period_end: dt.date
+    label: str
+    value: float | None
+    numerator: float | None = None
+    denominator: float | None = None
+
+
+@dataclass(frozen=True)
+class ChartLine:
+    """One series: the council's own figures for an indicator, period by period."""
+
+    label: str
+    unit: str  # count, percent, rate_per_10k, ratio, days (as the indicator library)
+    decimals: int
+    points: tuple[ChartPoint, ...]
+
+
+@dataclass(frozen=True)
+class ReferenceLine:
+    """A flat line to compare with: a target, or a published comparator with the year it is for."""
+
+    label: str  # e.g. "Target 90%", "England 2024-25: 70"
+    value: float
+    kind: ReferenceKind
+
+
+@dataclass(frozen=True)
+class ChartEvent:
+    """A dated event to mark on the chart, e.g. a case-system upgrade after which counts are not comparable."""
+
+    date: dt.date
+    text: str
+
+
+@dataclass(frozen=True)
+class ChartRequest:
+    """One chart of Appendix 1."""
+
+    chart_id: str  # file-name safe, e.g. "cp_visits_in_time"
+    title: str
+    direction: str  # plain words, e.g. "Higher is better", "Lower is better", "Best within 35 to 45"
+    main: ChartLine  # the headline series, left axis
+    secondary: ChartLine | None = None  # a second series on a right axis (e.g. % of contacts progressing)
+    extra: tuple[ChartLine, ...] = ()  # further series on the left axis (e.g. plans over 2 years)
+    band: tuple[float, float] | None = None  # the range where a target_band indicator is best
+    references: tuple[ReferenceLine, ...] = ()
+    events: tuple[ChartEvent, ...] = ()
+    latest_rag: Rag = "none"
+    rag_words: str = "No target"  # e.g. "Red: below tolerance (target 90%, tolerance 85%)"
+    notes: tuple[str, ...] = field(default_factory=tuple)  # e.g. small-number warnings
