@@ -612,10 +612,15 @@ def _as_list(value: object) -> list[object]:
     return list(value) if isinstance(value, list) else []
 
 
-def _register_report() -> None:
+def _register_commands() -> None:
+    """Commands that live beside the work they do."""
+    from cscperf.loading.command import load, loads, rejects
     from cscperf.report.command import report
 
+    app.command("load")(explained(load))
+    app.command("loads")(explained(loads))
+    app.command("rejects")(explained(rejects))
     app.command("report")(explained(report))
 
 
-_register_report()
+_register_commands()

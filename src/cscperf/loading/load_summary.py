@@ -1,0 +1,80 @@
+"""What a load did, file by file: for the terminal and for `--json`. Counts and rules only, never a child's
+identifier."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cscperf.loading.file_load import FileLoad
+
+
+@dataclass
+class FileSummary:
+    path: Path
+    kind: str | None
+    load_id: str | None
+    la_code: str | None = None
+    collection_year: int | None = None
+    read: int = 0
+    loaded: int = 0
+    rejected: int = 0
+    by_table: dict[str, dict[str, int]] = field(default_factory=dict)
+    problems: dict[str, dict[str, int]] = field(default_factory=dict)  # severity -> rule -> count
+    details: dict[str, Any] = field(default_factory=dict)
+    skipped_as_loaded_in: str | None = None
+
+    @classmethod
+    def skipped(cls, path: Path, earlier_load: str) -> FileSummary:
+        return cls(path, None, None, skipped_as_loaded_in=earlier_load)
+
+    @classmethod
+    def of(cls, load: FileLoad) -> FileSummary:
+        problems: dict[str, dict[str, int]] = {}
+        for (severity, rule), n in sorted(load.problems_by_rule.items()):
+            problems.setdefault(severity, {})[rule] = n
+        return cls(
+            load.path,
+            load.kind,
+            load.load_id,
+            load.la_code,
+            load.collection_year,
+            load.records_read,
+            load.records_loaded,
+            load.records_rejected,
+            {t: {"read": c.read, "loaded": c.loaded, "rejected": c.rejected} for t, c in sorted(load.counts.items())},
+            problems,
+            {k: v for k, v in load.details.items() if k != "content_sha256"},
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": str(self.path),
+            "format": self.kind,
+            "load_id": self.load_id,
+            "la_code": self.la_code,
+            "collection_year": self.collection_year,
+            "records_read": self.read,
+            "records_loaded": self.loaded,
+            "records_rejected": self.rejected,
+            "reconciles": self.read == self.loaded + self.rejected,
+            "tables": self.by_table,
+            "problems": self.problems,
+            "details": self.details,
+            "skipped": self.skipped_as_loaded_in is not None,
+            "already_loaded_as": self.skipped_as_loaded_in,
+        }
+
+
+@dataclass
+class LoadSummary:
+    files: list[FileSummary] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "files": [f.as_dict() for f in self.files],
+            "records_read": sum(f.read for f in self.files),
+            "records_loaded": sum(f.loaded for f in self.files),
+            "records_rejected": sum(f.rejected for f in self.files),
+        }

@@ -1,0 +1,225 @@
+"""Merge the staged rows of a load command into the store.
+
+Rules, in order:
+1. A staged row with no identifier (a key column empty) is rejected: the store cannot hold it.
+2. Two rows of the same file with the same identifier: the first is kept and the others are rejected as
+   duplicates, with where they were.
+3. Format hooks run (`after_all`), e.g. stitching several years of SSDA903 returns into one history.
+4. People described by more than one source are compared; where sources disagree (date of birth, sex,
+   ethnicity) each disagreement is reported, never silently resolved. The stored person takes each field
+   from the most recent return that gives it.
+5. For every other table, a record replaces what the store held under the same identifier, the later
+   collection year winning (then the later file): so an episode open at one year end is replaced by the
+   next year's return of it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import duckdb
+
+from cscperf.loading.file_load import FileLoad
+from cscperf.loading.problems import Problem
+from cscperf.loading.staging import STAGING_COLUMNS, Staging, staging_name
+from cscperf.store.statements import run
+
+LOADS_TABLE = "cscperf_staged_loads"
+FILL_IN_TABLES = frozenset({"ssd_person"})
+COMPARED_PERSON_FIELDS = {"pers_dob": "date of birth", "pers_sex": "sex", "pers_ethnicity": "ethnicity"}
+REJECTS = "cscperf_load_rejects"
+
+
+@dataclass
+class StagedLoads:
+    """Every file of one load command, read and staged, before it is merged into the store."""
+
+    con: duckdb.DuckDBPyConnection
+    staging: Staging
+    loads: list[FileLoad]
+
+    def staged(self, table: str) -> str | None:
+        """The staged table for `table`, or None if no file gave rows for it."""
+        return staging_name(table) if table in self.staging.tables else None
+
+    def load(self, load_id: str) -> FileLoad:
+        for load in self.loads:
+            if load.load_id == load_id:
+                return load
+        raise KeyError(load_id)
+
+    def record_loads(self) -> None:
+        """The temporary table of loads (id, order, council, collection year, kind) hooks can join to."""
+        run(
+            self.con,
+            f"CREATE OR REPLACE TEMP TABLE {LOADS_TABLE} (load_id VARCHAR, load_seq INTEGER, "
+            "la_code VARCHAR, collection_year INTEGER, load_kind VARCHAR, source_file VARCHAR)",
+        )
+        for load in self.loads:
+            run(
+                self.con,
+                f"INSERT INTO {LOADS_TABLE} VALUES (?, ?, ?, ?, ?, ?)",
+                [load.load_id, load.load_seq, load.la_code, load.collection_year, load.kind, load.path.name],
+            )
+
+    def reject_staged(
+        self,
+        table: str,
+        where_sql: str,
+        rule: str,
+        message_sql: str,
+        field_name: str | None = None,
+        field_value_sql: str = "NULL",
+    ) -> int:
+        """Reject the staged rows of `table` matching `where_sql` (over alias s): each becomes a fatal problem
+        of its own load, with the row as read, and leaves the staged table. Returns how many."""
+        staged = staging_name(table)
+        cursor = self.con.execute(
+            f"SELECT s._load_id, s._location, {message_sql}, CAST({field_value_sql} AS VARCHAR), "
+            f"to_json(s) FROM {staged} s WHERE {where_sql} ORDER BY s._load_seq, s._row_seq"
+        )
+        rows = cursor.fetchall()
+        for load_id, location, message, value, raw in rows:
+            record = {k: v for k, v in json.loads(raw).items() if k not in STAGING_COLUMNS and k != "la_code"}
+            self.load(load_id).reject_loaded(
+                Problem(location, rule, message, "fatal", table, field_name, value, record)
+            )
+        if rows:
+            run(self.con, f"DELETE FROM {staged} s WHERE {where_sql}")
+        for load in self.loads:
+            load.flush()
+        return len(rows)
+
+    def flag(self, load_id: str, problem: Problem) -> None:
+        """A problem found after reading (while merging), on a record that is loaded anyway."""
+        load = self.load(load_id)
+        load.flag(problem)
+
+
+def reject_unidentified_and_duplicates(staged: StagedLoads) -> None:
+    """Rules 1 and 2."""
+    for name in sorted(staged.staging.tables):
+        if name == REJECTS:
+            continue
+        table = staged.staging.table(name)
+        if not table.primary_key:
+            continue
+        missing = " OR ".join(f"s.{k} IS NULL" for k in table.primary_key)
+        staged.reject_staged(
+            name,
+            missing,
+            "missing identifier",
+            "'The record has no ' || " + _quote(", ".join(table.primary_key)) + " || ', so it cannot be stored.'",
+        )
+        keys = ", ".join(table.primary_key)
+        duplicate = (
+            f"(s._load_id, s._row_seq) IN (SELECT _load_id, _row_seq FROM (SELECT _load_id, _row_seq, ROW_NUMBER() "
+            f"OVER (PARTITION BY _load_id, {keys} ORDER BY _row_seq) AS n FROM {staging_name(name)}) WHERE n > 1)"
+        )
+        staged.reject_staged(
+            name,
+            duplicate,
+            "duplicate record",
+            "'Same identifier as an earlier record of this file (' || "
+            + _quote(keys)
+            + " || '); the earlier record was kept.'",
+        )
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def report_person_conflicts(staged: StagedLoads) -> None:
+    """Rule 4: where sources disagree about a person, say so (once per person, field and file)."""
+    name = staged.staged("ssd_person")
+    if name is None:
+        return
+    for column, words in COMPARED_PERSON_FIELDS.items():
+        rows = staged.con.execute(f"""
+            WITH mine AS (
+                SELECT s._load_id, s._location, s.pers_person_id, s.{column} AS value, l.la_code, l.load_seq
+                FROM {name} s JOIN {LOADS_TABLE} l ON l.load_id = s._load_id WHERE s.{column} IS NOT NULL
+            ), other AS (
+                SELECT m.pers_person_id, m.la_code, m.load_seq, m.value, l.source_file AS source
+                FROM mine m JOIN {LOADS_TABLE} l ON l.load_id = m._load_id
+                UNION ALL
+                SELECT p.pers_person_id, p.la_code, -1 AS load_seq, p.{column}, 'the store' AS source
+                FROM ssd_person p WHERE p.{column} IS NOT NULL
+            )
+            SELECT m._load_id, m._location, m.pers_person_id, CAST(m.value AS VARCHAR),
+                   CAST(first(o.value ORDER BY o.load_seq DESC) AS VARCHAR), first(o.source ORDER BY o.load_seq DESC)
+            FROM mine m JOIN other o ON o.la_code = m.la_code AND o.pers_person_id = m.pers_person_id
+                 AND o.load_seq < m.load_seq AND o.value <> m.value
+            GROUP BY ALL ORDER BY 1, 2
+        """).fetchall()
+        for load_id, location, _person, value, other_value, source in rows:
+            staged.flag(
+                load_id,
+                Problem(
+                    location,
+                    "sources disagree",
+                    f"The {words} here ({value}) differs from {source} ({other_value}); this file's value is kept. "
+                    "Check which is right in the case system.",
+                    "warning",
+                    "ssd_person",
+                    column,
+                    value,
+                ),
+            )
+    for load in staged.loads:
+        load.flush()
+
+
+def merge_into_store(staged: StagedLoads) -> None:
+    """Rule 5 (and the person fill-in of rule 4): write the staged rows into the store tables."""
+    for name in sorted(staged.staging.tables):
+        if name == REJECTS:
+            continue
+        table = staged.staging.table(name)
+        source = staging_name(name)
+        data_columns = [c for c in table.column_names if c != "la_code"]
+        chosen = "cscperf_chosen_rows"
+        priority = "l.collection_year DESC NULLS LAST, s._load_seq DESC, s._row_seq DESC"
+        if not table.primary_key:
+            run(
+                staged.con,
+                f"CREATE OR REPLACE TEMP TABLE {chosen} AS SELECT l.la_code, "
+                f"{', '.join('s.' + c for c in data_columns)} FROM {source} s "
+                f"JOIN {LOADS_TABLE} l ON l.load_id = s._load_id",
+            )
+        elif name in FILL_IN_TABLES:
+            keys = ", ".join("s." + k for k in table.primary_key)
+            fields = [c for c in data_columns if c not in table.primary_key]
+            picks = ", ".join(
+                f"first(s.{c} ORDER BY {priority}) FILTER (WHERE s.{c} IS NOT NULL) AS {c}" for c in fields
+            )
+            run(
+                staged.con,
+                f"CREATE OR REPLACE TEMP TABLE {chosen} AS SELECT l.la_code, {keys}, {picks} "
+                f"FROM {source} s JOIN {LOADS_TABLE} l ON l.load_id = s._load_id "
+                f"GROUP BY l.la_code, {keys}",
+            )
+            on = " AND ".join(f"t.{k} = c.{k}" for k in table.key)
+            kept = ", ".join(f"COALESCE(c.{c}, t.{c}) AS {c}" for c in fields)
+            run(
+                staged.con,
+                f"CREATE OR REPLACE TEMP TABLE {chosen} AS SELECT c.la_code, "
+                f"{', '.join('c.' + k for k in table.primary_key)}, {kept} "
+                f"FROM {chosen} c LEFT JOIN {name} t ON {on}",
+            )
+        else:
+            keys = ", ".join("s." + k for k in table.primary_key)
+            run(
+                staged.con,
+                f"CREATE OR REPLACE TEMP TABLE {chosen} AS SELECT l.la_code, "
+                f"{', '.join('s.' + c for c in data_columns)} FROM {source} s "
+                f"JOIN {LOADS_TABLE} l ON l.load_id = s._load_id "
+                f"QUALIFY ROW_NUMBER() OVER (PARTITION BY l.la_code, {keys} ORDER BY {priority}) = 1",
+            )
+        if table.primary_key:
+            on = " AND ".join(f"{name}.{k} = c.{k}" for k in table.key)
+            run(staged.con, f"DELETE FROM {name} USING {chosen} c WHERE {on}")
+        run(staged.con, f"INSERT INTO {name} BY NAME SELECT * FROM {chosen}")
+        run(staged.con, f"DROP TABLE {chosen}")

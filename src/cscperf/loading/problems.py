@@ -1,0 +1,28 @@
+"""A problem found in a file: where it is, what is wrong, how serious it is.
+
+Severity `fatal` means the record was rejected (kept, as read, in `cscperf_load_rejects`); `error` and
+`warning` mean the record was loaded but something in it is wrong or doubtful. Messages are for the
+data-quality report, which may show child identifiers; the command line shows only counts by rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Severity = Literal["fatal", "error", "warning"]
+SEVERITIES: tuple[Severity, ...] = ("fatal", "error", "warning")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem with one record (or one field of it)."""
+
+    location: str  # "cin-2022.xml:57", "SSDA903_2020_episodes.csv:12", "List 3!F17"
+    rule: str  # short name of the rule broken, e.g. "date not valid", "unknown code"
+    message: str  # plain English
+    severity: Severity = "fatal"
+    target_table: str | None = None
+    field_name: str | None = None
+    field_value: str | None = None
+    raw_record: dict[str, Any] | None = field(default=None, compare=False)

@@ -1,0 +1,205 @@
+"""One `cscperf load` command: every file it names, read and merged into the store in one transaction.
+
+If any file cannot be loaded at all, or anything else fails (or the process is stopped), the transaction
+is rolled back and the store is exactly as it was. A file whose content (SHA-256) was loaded before is
+skipped, so loading the same file twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import duckdb
+
+from cscperf import __version__
+from cscperf.errors import UsageProblem
+from cscperf.loading.file_load import FileLoad
+from cscperf.loading.load_summary import FileSummary, LoadSummary
+from cscperf.loading.merge import (
+    LOADS_TABLE,
+    REJECTS,
+    StagedLoads,
+    merge_into_store,
+    reject_unidentified_and_duplicates,
+    report_person_conflicts,
+)
+from cscperf.loading.source_format import SourceFormat, recognise
+from cscperf.loading.staging import Staging, staging_name
+from cscperf.loading.unreadable import UnreadableFile
+from cscperf.store.statements import run
+
+Progress = Callable[[str, int, int], None]
+
+
+def files_named(paths: Iterable[Path]) -> list[Path]:
+    """The files to load: each file named, and every file inside each folder named (hidden files skipped)."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out.extend(p for p in sorted(path.rglob("*")) if p.is_file() and not _hidden(p.relative_to(path)))
+        elif path.is_file():
+            out.append(path)
+        else:
+            raise UsageProblem(f"{path} does not exist.")
+    if not out:
+        raise UsageProblem("No files to load.")
+    return out
+
+
+def _hidden(relative: Path) -> bool:
+    return any(part.startswith(".") for part in relative.parts)
+
+
+def content_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def load_files(
+    con: duckdb.DuckDBPyConnection,
+    paths: Iterable[Path],
+    *,
+    year: int | None = None,
+    la_code: str | None = None,
+    progress: Progress | None = None,
+) -> LoadSummary:
+    """Load the files into the store, all or nothing."""
+    files = files_named(paths)
+    if la_code is not None and not (len(la_code) == 3 and la_code.isdigit()):
+        raise UsageProblem(f"--la must be a council's 3-digit DfE code, such as 874, not {la_code!r}.")
+    default_la = la_code or _only_council(con)
+    summary = LoadSummary()
+    loaded_before = _hashes_loaded(con)
+    staging = Staging(con)
+    loads: list[FileLoad] = []
+    formats: dict[str, SourceFormat] = {}
+    run(con, "BEGIN TRANSACTION")
+    try:
+        for number, path in enumerate(files, start=1):
+            if progress:
+                progress(path.name, number, len(files))
+            sha = content_sha256(path)
+            if sha in loaded_before:
+                summary.files.append(FileSummary.skipped(path, loaded_before[sha]))
+                continue
+            source_format = recognise(path)
+            formats[source_format.kind] = source_format
+            load = FileLoad(
+                path,
+                source_format.kind,
+                _new_load_id(),
+                len(loads) + 1,
+                staging,
+                la_code=default_la,
+                collection_year=year,
+            )
+            load.details["content_sha256"] = sha
+            source_format.read(path, load)
+            if la_code is not None:
+                load.la_code = la_code
+            if year is not None:
+                load.collection_year = year
+            if load.la_code is None:
+                raise UnreadableFile(path, "does not say which council it is from. Give the 3-digit code with --la.")
+            load.flush()
+            loads.append(load)
+            loaded_before[sha] = load.load_id
+        staged = StagedLoads(con, staging, loads)
+        if loads:
+            staged.record_loads()
+            reject_unidentified_and_duplicates(staged)
+            for source_format in formats.values():
+                if source_format.after_all is not None:
+                    source_format.after_all(staged)
+            report_person_conflicts(staged)
+            merge_into_store(staged)
+            _record(con, staged)
+        run(con, "COMMIT")
+    except BaseException:
+        run(con, "ROLLBACK")
+        raise
+    finally:
+        _drop_staging(con, staging)
+    summary.files.extend(FileSummary.of(load) for load in loads)
+    summary.files.sort(key=lambda f: files.index(f.path) if f.path in files else 0)
+    return summary
+
+
+def _only_council(con: duckdb.DuckDBPyConnection) -> str | None:
+    rows = con.execute("SELECT DISTINCT la_code FROM cscperf_councils").fetchall()
+    return str(rows[0][0]) if len(rows) == 1 else None
+
+
+def _hashes_loaded(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    rows = con.execute(
+        "SELECT content_sha256, load_id FROM cscperf_loads "
+        "WHERE load_status = 'complete' AND content_sha256 IS NOT NULL"
+    ).fetchall()
+    return {str(sha): str(load_id) for sha, load_id in rows}
+
+
+def _new_load_id() -> str:
+    now = dt.datetime.now(dt.UTC)
+    return f"{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+
+
+def _record(con: duckdb.DuckDBPyConnection, staged: StagedLoads) -> None:
+    """Rows for cscperf_loads, the problems into cscperf_load_rejects, and each new council."""
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    for load in staged.loads:
+        for table, counts in load.counts.items():
+            if counts.read != counts.loaded + counts.rejected:  # a bug, never the data's fault
+                raise AssertionError(f"counts do not reconcile for {table} in {load.path.name}")
+        run(
+            con,
+            "INSERT INTO cscperf_loads (la_code, load_id, load_kind, source_file, content_sha256, "
+            "collection_year, loaded_at, cscperf_version, records_read, records_loaded, records_rejected, "
+            "load_status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'complete')",
+            [
+                load.la_code,
+                load.load_id,
+                load.kind,
+                str(load.path),
+                load.details["content_sha256"],
+                load.collection_year,
+                now,
+                __version__,
+                load.records_read,
+                load.records_loaded,
+                load.records_rejected,
+            ],
+        )
+    rejects = staged.staged(REJECTS)
+    if rejects:
+        run(
+            con,
+            f"INSERT INTO {REJECTS} BY NAME SELECT l.la_code, r.load_id, r.reject_number, r.source_location, "
+            "r.target_table, r.field_name, r.field_value, r.rule, r.severity, r.message, r.raw_record "
+            f"FROM {rejects} r JOIN {LOADS_TABLE} l ON l.load_id = r.load_id",
+        )
+    run(
+        con,
+        f"""
+        INSERT INTO cscperf_councils (la_code, la_name, region, data_source)
+        SELECT DISTINCT l.la_code, NULL, NULL, 'loaded' FROM {LOADS_TABLE} l
+        WHERE l.la_code NOT IN (SELECT la_code FROM cscperf_councils)
+    """,
+    )
+
+
+def _drop_staging(con: duckdb.DuckDBPyConnection, staging: Staging) -> None:
+    try:
+        staging.drop()
+        run(con, f"DROP TABLE IF EXISTS {LOADS_TABLE}")
+    except duckdb.Error:
+        pass
+
+
+__all__ = ["files_named", "load_files", "staging_name"]

@@ -1,0 +1,90 @@
+"""Rows on their way into the store: staged per target table in temporary tables, in chunks, so memory does
+not grow with the size of the file; merged into the store only when every file of the load has been read.
+
+Staged rows carry the load they came from, that load's collection year and position, their own running
+number and their location in the file, so duplicates can be reported where they were and a later return
+can replace what an earlier one said about the same record.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from cscperf.store.schema import Table, load_schema
+from cscperf.store.statements import run
+
+STAGING_COLUMNS = ("_load_id", "_load_seq", "_collection_year", "_row_seq", "_location")
+ARROW_TYPES = {
+    "VARCHAR": pa.string(),
+    "DATE": pa.date32(),
+    "TIMESTAMP": pa.timestamp("us"),
+    "INTEGER": pa.int32(),
+    "BIGINT": pa.int64(),
+    "DOUBLE": pa.float64(),
+    "BOOLEAN": pa.bool_(),
+    "BLOB": pa.binary(),
+    "JSON": pa.string(),
+}
+
+
+def staging_name(table: str) -> str:
+    return f"cscperf_staged_{table}"
+
+
+def arrow_schema(table: Table) -> pa.Schema:
+    fields = [pa.field(c.name, ARROW_TYPES[c.type]) for c in table.all_columns]
+    fields += [
+        pa.field("_load_id", pa.string()),
+        pa.field("_load_seq", pa.int32()),
+        pa.field("_collection_year", pa.int32()),
+        pa.field("_row_seq", pa.int64()),
+        pa.field("_location", pa.string()),
+    ]
+    return pa.schema(fields)
+
+
+class Staging:
+    """The temporary tables of one load command, on the command's connection (inside its transaction)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+        self.schema = load_schema()
+        self.tables: set[str] = set()
+
+    def table(self, name: str) -> Table:
+        return self.schema.table(name)
+
+    def append(self, name: str, rows: list[dict[str, Any]]) -> None:
+        """Add rows (dicts of column values plus the staging columns) to the staged table for `name`."""
+        if not rows:
+            return
+        table = self.schema.table(name)
+        schema = arrow_schema(table)
+        columns: dict[str, list[Any]] = {f.name: [] for f in schema}
+        json_columns = {c.name for c in table.all_columns if c.type == "JSON"}
+        for row in rows:
+            for col_name, values in columns.items():
+                value = row.get(col_name)
+                if col_name in json_columns and value is not None and not isinstance(value, str):
+                    value = json.dumps(value, default=str)
+                values.append(value)
+        data = pa.table(columns, schema=schema)
+        staged = staging_name(name)
+        self.con.register("cscperf_arrow_chunk", data)
+        try:
+            if name not in self.tables:
+                run(self.con, f"CREATE OR REPLACE TEMP TABLE {staged} AS SELECT * FROM cscperf_arrow_chunk")
+                self.tables.add(name)
+            else:
+                run(self.con, f"INSERT INTO {staged} SELECT * FROM cscperf_arrow_chunk")
+        finally:
+            self.con.unregister("cscperf_arrow_chunk")
+
+    def drop(self) -> None:
+        for name in self.tables:
+            run(self.con, f"DROP TABLE IF EXISTS {staging_name(name)}")
+        self.tables.clear()
