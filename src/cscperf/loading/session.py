@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
+import sys
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -121,6 +124,7 @@ def load_files(
             report_person_conflicts(staged)
             merge_into_store(staged)
             _record(con, staged)
+        _pause_before_commit()
         run(con, "COMMIT")
     except BaseException:
         run(con, "ROLLBACK")
@@ -130,6 +134,15 @@ def load_files(
     summary.files.extend(FileSummary.of(load) for load in loads)
     summary.files.sort(key=lambda f: files.index(f.path) if f.path in files else 0)
     return summary
+
+
+def _pause_before_commit() -> None:
+    """For the test that kills a load after it has written everything but before it commits."""
+    seconds = os.environ.get("CSCPERF_PAUSE_BEFORE_COMMIT")
+    if seconds:
+        sys.stderr.write("cscperf: written, not yet committed\n")
+        sys.stderr.flush()
+        time.sleep(float(seconds))
 
 
 def _only_council(con: duckdb.DuckDBPyConnection) -> str | None:
