@@ -70,6 +70,7 @@ class FileSummary:
 @dataclass
 class LoadSummary:
     files: list[FileSummary] = field(default_factory=list)
+    population_years_added: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -77,4 +78,5 @@ class LoadSummary:
             "records_read": sum(f.read for f in self.files),
             "records_loaded": sum(f.loaded for f in self.files),
             "records_rejected": sum(f.rejected for f in self.files),
+            "population_years_added": self.population_years_added,
         }

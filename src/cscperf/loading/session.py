@@ -30,6 +30,7 @@ from cscperf.loading.merge import (
     reject_unidentified_and_duplicates,
     report_person_conflicts,
 )
+from cscperf.loading.population import fill_population_from_comparators
 from cscperf.loading.source_format import SourceFormat, recognise
 from cscperf.loading.staging import Staging, staging_name
 from cscperf.loading.unreadable import UnreadableFile
@@ -124,6 +125,8 @@ def load_files(
             report_person_conflicts(staged)
             merge_into_store(staged)
             _record(con, staged)
+            councils = sorted({load.la_code for load in loads if load.la_code})
+            summary.population_years_added = fill_population_from_comparators(con, councils)
         _pause_before_commit()
         run(con, "COMMIT")
     except BaseException:
