@@ -1,6 +1,8 @@
-"""The name, region and 0-17 population of a council whose data was loaded (not generated): the engine
-needs the population for rates per 10,000 children. Councils' files do not hold it; the imported comparators do, as the base of each published
-rate of children looked after per 10,000 (the ONS mid-year estimate of the year before 31 March)."""
+"""The name, region and 0-17 population of a council whose data was loaded (not generated).
+
+The engine needs the population for rates per 10,000 children. Councils' files do not hold it; the imported
+comparators do, as the base of each published rate of children looked after per 10,000 (the ONS mid-year
+estimate of the year before 31 March)."""
 
 from __future__ import annotations
 
