@@ -254,3 +254,17 @@ def test_a_load_killed_after_writing_but_before_committing_leaves_the_store_as_i
 
 def test_errors_are_cscperf_errors(tmp_path: Path) -> None:
     assert issubclass(UnreadableFile, CscperfError)
+
+
+def test_a_folder_loads_its_returns_and_lists_other_files_without_loading_them(tmp_path: Path) -> None:
+    folder = tmp_path / "extract"
+    folder.mkdir()
+    _write(folder / "people.csv", PERSON_HEADER + "C1,M,WBRI,2015-03-01\n")
+    _write(folder / "README.txt", "Extract made on Monday.\n")
+    _write(folder / ".hidden.csv", "nothing\n")
+    con = _store(tmp_path)
+    summary = load_files(con, [folder], la_code="874")
+    assert [(f.path.name, f.loaded, f.not_recognised is not None) for f in summary.files] == [
+        ("README.txt", 0, True), ("people.csv", 1, False)]  # fmt: skip
+    with pytest.raises(UnreadableFile, match="not a format cscperf can load"):
+        load_files(con, [folder / "README.txt"], la_code="874")

@@ -60,24 +60,20 @@ def load(
 
 
 def _show(summary: LoadSummary, db: Path) -> None:
-    table = Table(title="Loaded", title_justify="left")
-    for name in ("File", "Format", "LA", "Year", "Read", "Loaded", "Rejected", "Problems"):
-        table.add_column(name, justify="right" if name in ("Read", "Loaded", "Rejected") else "left")
+    councils = sorted({f.la_code for f in summary.files if f.la_code})
+    title = "Loaded" + (f" for council {', '.join(councils)}" if councils else "")
+    table = Table(title=title, title_justify="left")
+    for name in ("File", "Format", "Year", "Read", "Loaded", "Rejected", "Problems"):
+        numeric = name in ("Year", "Read", "Loaded", "Rejected")
+        table.add_column(name, justify="right" if numeric else "left", overflow="fold")
     for f in summary.files:
-        if f.skipped_as_loaded_in:
-            table.add_row(f.path.name, "-", "-", "-", "-", "-", "-", f"already loaded ({f.skipped_as_loaded_in})")
+        if f.skipped_as_loaded_in or f.not_recognised:
+            why = "already loaded" if f.skipped_as_loaded_in else "skipped: not a return"
+            table.add_row(f.path.name, "-", "-", "-", "-", "-", why)
             continue
-        problems = ", ".join(f"{n} {sev}" for sev, rules in f.problems.items() for n in [sum(rules.values())])
-        table.add_row(
-            f.path.name,
-            f.kind or "",
-            f.la_code or "",
-            str(f.collection_year or ""),
-            f"{f.read:,}",
-            f"{f.loaded:,}",
-            f"{f.rejected:,}",
-            problems or "none",
-        )
+        problems = ", ".join(f"{sum(rules.values()):,} {sev}" for sev, rules in f.problems.items())
+        table.add_row(f.path.name, f.kind or "", str(f.collection_year or ""), f"{f.read:,}", f"{f.loaded:,}",
+                      f"{f.rejected:,}", problems or "none")  # fmt: skip
     console.print(table)
     rules: dict[tuple[str, str], int] = {}
     for f in summary.files:

@@ -24,10 +24,15 @@ class FileSummary:
     problems: dict[str, dict[str, int]] = field(default_factory=dict)  # severity -> rule -> count
     details: dict[str, Any] = field(default_factory=dict)
     skipped_as_loaded_in: str | None = None
+    not_recognised: str | None = None
 
     @classmethod
     def skipped(cls, path: Path, earlier_load: str) -> FileSummary:
         return cls(path, None, None, skipped_as_loaded_in=earlier_load)
+
+    @classmethod
+    def not_recognised_file(cls, path: Path, reason: str) -> FileSummary:
+        return cls(path, None, None, not_recognised=reason)
 
     @classmethod
     def of(cls, load: FileLoad) -> FileSummary:
@@ -62,8 +67,9 @@ class FileSummary:
             "tables": self.by_table,
             "problems": self.problems,
             "details": self.details,
-            "skipped": self.skipped_as_loaded_in is not None,
+            "skipped": self.skipped_as_loaded_in is not None or self.not_recognised is not None,
             "already_loaded_as": self.skipped_as_loaded_in,
+            "not_recognised": self.not_recognised,
         }
 
 

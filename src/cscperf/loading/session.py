@@ -41,12 +41,17 @@ Progress = Callable[[str, int, int], None]
 
 def files_named(paths: Iterable[Path]) -> list[Path]:
     """The files to load: each file named, and every file inside each folder named (hidden files skipped)."""
-    out: list[Path] = []
+    return [path for path, _ in _files_and_origin(paths)]
+
+
+def _files_and_origin(paths: Iterable[Path]) -> list[tuple[Path, bool]]:
+    """Each file with whether it was found inside a folder (True) rather than named itself (False)."""
+    out: list[tuple[Path, bool]] = []
     for path in paths:
         if path.is_dir():
-            out.extend(p for p in sorted(path.rglob("*")) if p.is_file() and not _hidden(p.relative_to(path)))
+            out.extend((p, True) for p in sorted(path.rglob("*")) if p.is_file() and not _hidden(p.relative_to(path)))
         elif path.is_file():
-            out.append(path)
+            out.append((path, False))
         else:
             raise UsageProblem(f"{path} does not exist.")
     if not out:
@@ -75,7 +80,8 @@ def load_files(
     progress: Progress | None = None,
 ) -> LoadSummary:
     """Load the files into the store, all or nothing."""
-    files = files_named(paths)
+    named = _files_and_origin(paths)
+    files = [path for path, _ in named]
     if la_code is not None and not (len(la_code) == 3 and la_code.isdigit()):
         raise UsageProblem(f"--la must be a council's 3-digit DfE code, such as 874, not {la_code!r}.")
     default_la = la_code or _only_council(con)
@@ -86,14 +92,21 @@ def load_files(
     formats: dict[str, SourceFormat] = {}
     run(con, "BEGIN TRANSACTION")
     try:
-        for number, path in enumerate(files, start=1):
+        for number, (path, in_folder) in enumerate(named, start=1):
             if progress:
                 progress(path.name, number, len(files))
             sha = content_sha256(path)
             if sha in loaded_before:
                 summary.files.append(FileSummary.skipped(path, loaded_before[sha]))
                 continue
-            source_format = recognise(path)
+            try:
+                source_format = recognise(path)
+            except UnreadableFile as exc:
+                if not in_folder:
+                    raise
+                # A file found in a folder that is no format cscperf reads (a schema, a readme) is listed, not loaded.
+                summary.files.append(FileSummary.not_recognised_file(path, exc.reason))
+                continue
             formats[source_format.kind] = source_format
             load = FileLoad(
                 path,
