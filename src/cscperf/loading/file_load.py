@@ -17,7 +17,7 @@ from cscperf.loading.problems import Problem
 from cscperf.loading.staging import Staging
 from cscperf.loading.unreadable import UnreadableFile
 
-CHUNK_ROWS = 20_000
+CHUNK_ROWS = 5_000
 CHUNK_PROBLEMS = 5_000
 
 

@@ -22,10 +22,11 @@ import duckdb
 
 from cscperf.loading.file_load import FileLoad
 from cscperf.loading.problems import Problem
-from cscperf.loading.staging import STAGING_COLUMNS, Staging, staging_name
+from cscperf.loading.staging import STAGING_CATALOG, STAGING_COLUMNS, Staging, staging_name
 from cscperf.store.statements import run
 
-LOADS_TABLE = "cscperf_staged_loads"
+LOADS_TABLE = f"{STAGING_CATALOG}.cscperf_staged_loads"
+CHOSEN_PREFIX = f"{STAGING_CATALOG}.cscperf_chosen_"
 FILL_IN_TABLES = frozenset({"ssd_person"})
 COMPARED_PERSON_FIELDS = {"pers_dob": "date of birth", "pers_sex": "sex", "pers_ethnicity": "ethnicity"}
 REJECTS = "cscperf_load_rejects"
@@ -53,7 +54,7 @@ class StagedLoads:
         """The temporary table of loads (id, order, council, collection year, kind) hooks can join to."""
         run(
             self.con,
-            f"CREATE OR REPLACE TEMP TABLE {LOADS_TABLE} (load_id VARCHAR, load_seq INTEGER, "
+            f"CREATE OR REPLACE TABLE {LOADS_TABLE} (load_id VARCHAR, load_seq INTEGER, "
             "la_code VARCHAR, collection_year INTEGER, load_kind VARCHAR, source_file VARCHAR)",
         )
         for load in self.loads:
@@ -172,54 +173,51 @@ def report_person_conflicts(staged: StagedLoads) -> None:
         load.flush()
 
 
+def _chosen_select(staged: StagedLoads, name: str) -> str:
+    """The rows `name` will receive: for each identifier, the staged row of the latest collection year (then
+    the latest file); for fill-in tables, field by field, falling back on what the store holds."""
+    table = staged.staging.table(name)
+    source = staging_name(name)
+    data_columns = [c for c in table.column_names if c != "la_code"]
+    priority = "l.collection_year DESC NULLS LAST, s._load_seq DESC, s._row_seq DESC"
+    staged_rows = f"FROM {source} s JOIN {LOADS_TABLE} l ON l.load_id = s._load_id"
+    if not table.primary_key:
+        return f"SELECT l.la_code, {', '.join('s.' + c for c in data_columns)} {staged_rows}"
+    keys = ", ".join("s." + k for k in table.primary_key)
+    if name in FILL_IN_TABLES:
+        fields = [c for c in data_columns if c not in table.primary_key]
+        picks = ", ".join(f"first(s.{c} ORDER BY {priority}) FILTER (WHERE s.{c} IS NOT NULL) AS {c}" for c in fields)
+        on = " AND ".join(f"t.{k} = c.{k}" for k in table.key)
+        kept = ", ".join(f"COALESCE(c.{c}, t.{c}) AS {c}" for c in fields)
+        return (
+            f"SELECT c.la_code, {', '.join('c.' + k for k in table.primary_key)}, {kept} "
+            f"FROM (SELECT l.la_code, {keys}, {picks} {staged_rows} GROUP BY l.la_code, {keys}) c "
+            f"LEFT JOIN {name} t ON {on}"
+        )
+    return (
+        f"SELECT l.la_code, {', '.join('s.' + c for c in data_columns)} {staged_rows} "
+        f"QUALIFY ROW_NUMBER() OVER (PARTITION BY l.la_code, {keys} ORDER BY {priority}) = 1"
+    )
+
+
 def merge_into_store(staged: StagedLoads) -> None:
-    """Rule 5 (and the person fill-in of rule 4): write the staged rows into the store tables."""
+    """Rule 5 (and the person fill-in of rule 4): each chosen row replaces the store's row with the same
+    identifier. Done in bulk statements straight from the staged rows, so DuckDB can write them to disk."""
     for name in sorted(staged.staging.tables):
         if name == REJECTS:
             continue
         table = staged.staging.table(name)
-        source = staging_name(name)
-        data_columns = [c for c in table.column_names if c != "la_code"]
-        chosen = "cscperf_chosen_rows"
-        priority = "l.collection_year DESC NULLS LAST, s._load_seq DESC, s._row_seq DESC"
-        if not table.primary_key:
-            run(
-                staged.con,
-                f"CREATE OR REPLACE TEMP TABLE {chosen} AS SELECT l.la_code, "
-                f"{', '.join('s.' + c for c in data_columns)} FROM {source} s "
-                f"JOIN {LOADS_TABLE} l ON l.load_id = s._load_id",
-            )
-        elif name in FILL_IN_TABLES:
-            keys = ", ".join("s." + k for k in table.primary_key)
-            fields = [c for c in data_columns if c not in table.primary_key]
-            picks = ", ".join(
-                f"first(s.{c} ORDER BY {priority}) FILTER (WHERE s.{c} IS NOT NULL) AS {c}" for c in fields
-            )
-            run(
-                staged.con,
-                f"CREATE OR REPLACE TEMP TABLE {chosen} AS SELECT l.la_code, {keys}, {picks} "
-                f"FROM {source} s JOIN {LOADS_TABLE} l ON l.load_id = s._load_id "
-                f"GROUP BY l.la_code, {keys}",
-            )
-            on = " AND ".join(f"t.{k} = c.{k}" for k in table.key)
-            kept = ", ".join(f"COALESCE(c.{c}, t.{c}) AS {c}" for c in fields)
-            run(
-                staged.con,
-                f"CREATE OR REPLACE TEMP TABLE {chosen} AS SELECT c.la_code, "
-                f"{', '.join('c.' + k for k in table.primary_key)}, {kept} "
-                f"FROM {chosen} c LEFT JOIN {name} t ON {on}",
-            )
-        else:
-            keys = ", ".join("s." + k for k in table.primary_key)
-            run(
-                staged.con,
-                f"CREATE OR REPLACE TEMP TABLE {chosen} AS SELECT l.la_code, "
-                f"{', '.join('s.' + c for c in data_columns)} FROM {source} s "
-                f"JOIN {LOADS_TABLE} l ON l.load_id = s._load_id "
-                f"QUALIFY ROW_NUMBER() OVER (PARTITION BY l.la_code, {keys} ORDER BY {priority}) = 1",
-            )
+        select = _chosen_select(staged, name)
+        if name in FILL_IN_TABLES:  # the new rows read the old ones: settle them before deleting
+            chosen = CHOSEN_PREFIX + name
+            run(staged.con, f"CREATE OR REPLACE TABLE {chosen} AS {select}")
+            select = f"SELECT * FROM {chosen}"
         if table.primary_key:
             on = " AND ".join(f"{name}.{k} = c.{k}" for k in table.key)
-            run(staged.con, f"DELETE FROM {name} USING {chosen} c WHERE {on}")
-        run(staged.con, f"INSERT INTO {name} BY NAME SELECT * FROM {chosen}")
-        run(staged.con, f"DROP TABLE {chosen}")
+            keys = ", ".join("s." + k for k in table.primary_key)
+            run(
+                staged.con,
+                f"DELETE FROM {name} USING (SELECT DISTINCT l.la_code, {keys} FROM {staging_name(name)} s "
+                f"JOIN {LOADS_TABLE} l ON l.load_id = s._load_id) c WHERE {on}",
+            )
+        run(staged.con, f"INSERT INTO {name} BY NAME {select}")

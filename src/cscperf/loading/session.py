@@ -1,8 +1,9 @@
-"""One `cscperf load` command: every file it names, read and merged into the store in one transaction.
+"""One `cscperf load` command: every file it names, read into scratch tables, then merged into the store
+in one transaction.
 
-If any file cannot be loaded at all, or anything else fails (or the process is stopped), the transaction
-is rolled back and the store is exactly as it was. A file whose content (SHA-256) was loaded before is
-skipped, so loading the same file twice changes nothing.
+If any file cannot be loaded at all, or anything else fails (or the process is stopped), the store's tables
+are not touched (or the transaction is rolled back) and are exactly as they were. A file whose content
+(SHA-256) was loaded before is skipped, so loading the same file twice changes nothing.
 """
 
 from __future__ import annotations
@@ -89,67 +90,80 @@ def load_files(
     loaded_before = _hashes_loaded(con)
     staging = Staging(con)
     loads: list[FileLoad] = []
-    formats: dict[str, SourceFormat] = {}
-    run(con, "BEGIN TRANSACTION")
     try:
-        for number, (path, in_folder) in enumerate(named, start=1):
-            if progress:
-                progress(path.name, number, len(files))
-            sha = content_sha256(path)
-            if sha in loaded_before:
-                summary.files.append(FileSummary.skipped(path, loaded_before[sha]))
-                continue
-            try:
-                source_format = recognise(path)
-            except UnreadableFile as exc:
-                if not in_folder:
-                    raise
-                # A file found in a folder that is no format cscperf reads (a schema, a readme) is listed, not loaded.
-                summary.files.append(FileSummary.not_recognised_file(path, exc.reason))
-                continue
-            formats[source_format.kind] = source_format
-            load = FileLoad(
-                path,
-                source_format.kind,
-                _new_load_id(),
-                len(loads) + 1,
-                staging,
-                la_code=default_la,
-                collection_year=year,
-            )
-            load.details["content_sha256"] = sha
-            source_format.read(path, load)
-            if la_code is not None:
-                load.la_code = la_code
-            if year is not None:
-                load.collection_year = year
-            if load.la_code is None:
-                raise UnreadableFile(path, "does not say which council it is from. Give the 3-digit code with --la.")
-            load.flush()
-            loads.append(load)
-            loaded_before[sha] = load.load_id
+        formats = _read_files(named, staging, loads, summary, loaded_before, default_la, la_code, year, progress)
         staged = StagedLoads(con, staging, loads)
-        if loads:
-            staged.record_loads()
-            reject_unidentified_and_duplicates(staged)
-            for source_format in formats.values():
-                if source_format.after_all is not None:
-                    source_format.after_all(staged)
-            report_person_conflicts(staged)
-            merge_into_store(staged)
-            _record(con, staged)
-            councils = sorted({load.la_code for load in loads if load.la_code})
-            summary.population_years_added = fill_population_from_comparators(con, councils)
-        _pause_before_commit()
-        run(con, "COMMIT")
-    except BaseException:
-        run(con, "ROLLBACK")
-        raise
+        # Until here only scratch tables were written; the store's tables change in this one transaction.
+        run(con, "BEGIN TRANSACTION")
+        try:
+            if loads:
+                staged.record_loads()
+                reject_unidentified_and_duplicates(staged)
+                for source_format in formats.values():
+                    if source_format.after_all is not None:
+                        source_format.after_all(staged)
+                report_person_conflicts(staged)
+                for load in loads:
+                    load.flush()
+                merge_into_store(staged)
+                _record(con, staged)
+                councils = sorted({load.la_code for load in loads if load.la_code})
+                summary.population_years_added = fill_population_from_comparators(con, councils)
+            _pause_before_commit()
+            run(con, "COMMIT")
+        except BaseException:
+            run(con, "ROLLBACK")
+            raise
     finally:
-        _drop_staging(con, staging)
+        staging.close()
     summary.files.extend(FileSummary.of(load) for load in loads)
     summary.files.sort(key=lambda f: files.index(f.path) if f.path in files else 0)
     return summary
+
+
+def _read_files(
+    named: list[tuple[Path, bool]],
+    staging: Staging,
+    loads: list[FileLoad],
+    summary: LoadSummary,
+    loaded_before: dict[str, str],
+    default_la: str | None,
+    la_code: str | None,
+    year: int | None,
+    progress: Progress | None,
+) -> dict[str, SourceFormat]:
+    """Read every file into the staging database; the formats met, by kind."""
+    formats: dict[str, SourceFormat] = {}
+    for number, (path, in_folder) in enumerate(named, start=1):
+        if progress:
+            progress(path.name, number, len(named))
+        sha = content_sha256(path)
+        if sha in loaded_before:
+            summary.files.append(FileSummary.skipped(path, loaded_before[sha]))
+            continue
+        try:
+            source_format = recognise(path)
+        except UnreadableFile as exc:
+            if not in_folder:
+                raise
+            # A file found in a folder that is no format cscperf reads (a schema, a readme) is listed, not loaded.
+            summary.files.append(FileSummary.not_recognised_file(path, exc.reason))
+            continue
+        formats[source_format.kind] = source_format
+        load = FileLoad(path, source_format.kind, _new_load_id(), len(loads) + 1, staging,
+                        la_code=default_la, collection_year=year)  # fmt: skip
+        load.details["content_sha256"] = sha
+        source_format.read(path, load)
+        if la_code is not None:
+            load.la_code = la_code
+        if year is not None:
+            load.collection_year = year
+        if load.la_code is None:
+            raise UnreadableFile(path, "does not say which council it is from. Give the 3-digit code with --la.")
+        load.flush()
+        loads.append(load)
+        loaded_before[sha] = load.load_id
+    return formats
 
 
 def _pause_before_commit() -> None:
@@ -221,14 +235,6 @@ def _record(con: duckdb.DuckDBPyConnection, staged: StagedLoads) -> None:
         WHERE l.la_code NOT IN (SELECT la_code FROM cscperf_councils)
     """,
     )
-
-
-def _drop_staging(con: duckdb.DuckDBPyConnection, staging: Staging) -> None:
-    try:
-        staging.drop()
-        run(con, f"DROP TABLE IF EXISTS {LOADS_TABLE}")
-    except duckdb.Error:
-        pass
 
 
 __all__ = ["files_named", "load_files", "staging_name"]

@@ -1,5 +1,8 @@
-"""Rows on their way into the store: staged per target table in temporary tables, in chunks, so memory does
-not grow with the size of the file; merged into the store only when every file of the load has been read.
+"""Rows on their way into the store: staged per target table, in chunks, in the scratch schema
+`cscperf_staging` of the store file. Each chunk is committed there as it comes, so DuckDB keeps it on disk
+and memory does not grow with the size of the file. The store's own tables (schema `main`) are not touched
+until every file has been read; then one transaction merges the staged rows into them, and the scratch
+schema is dropped. A load that was killed leaves only scratch tables, which the next load drops first.
 
 Staged rows carry the load they came from, that load's collection year and position, their own running
 number and their location in the file, so duplicates can be reported where they were and a later return
@@ -8,6 +11,7 @@ can replace what an earlier one said about the same record.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import Any
 
@@ -31,8 +35,12 @@ ARROW_TYPES = {
 }
 
 
+STAGING_CATALOG = "cscperf_staging"  # a schema of the store file, for scratch tables only
+
+
 def staging_name(table: str) -> str:
-    return f"cscperf_staged_{table}"
+    """The staged table for a store table, e.g. cscperf_staging.cscperf_staged_ssd_person."""
+    return f"{STAGING_CATALOG}.cscperf_staged_{table}"
 
 
 def arrow_schema(table: Table) -> pa.Schema:
@@ -48,12 +56,14 @@ def arrow_schema(table: Table) -> pa.Schema:
 
 
 class Staging:
-    """The temporary tables of one load command, on the command's connection (inside its transaction)."""
+    """The scratch schema of one load command."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
         self.schema = load_schema()
         self.tables: set[str] = set()
+        run(con, f"DROP SCHEMA IF EXISTS {STAGING_CATALOG} CASCADE")  # left by a load that was killed
+        run(con, f"CREATE SCHEMA {STAGING_CATALOG}")
 
     def table(self, name: str) -> Table:
         return self.schema.table(name)
@@ -77,14 +87,15 @@ class Staging:
         self.con.register("cscperf_arrow_chunk", data)
         try:
             if name not in self.tables:
-                run(self.con, f"CREATE OR REPLACE TEMP TABLE {staged} AS SELECT * FROM cscperf_arrow_chunk")
+                run(self.con, f"CREATE OR REPLACE TABLE {staged} AS SELECT * FROM cscperf_arrow_chunk")
                 self.tables.add(name)
             else:
                 run(self.con, f"INSERT INTO {staged} SELECT * FROM cscperf_arrow_chunk")
         finally:
             self.con.unregister("cscperf_arrow_chunk")
 
-    def drop(self) -> None:
-        for name in self.tables:
-            run(self.con, f"DROP TABLE IF EXISTS {staging_name(name)}")
+    def close(self) -> None:
+        """Drop the scratch schema and everything in it."""
+        with contextlib.suppress(duckdb.Error):
+            run(self.con, f"DROP SCHEMA IF EXISTS {STAGING_CATALOG} CASCADE")
         self.tables.clear()
