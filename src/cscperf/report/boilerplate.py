@@ -1,0 +1,138 @@
+"""The report's standing text, in the seed report's tone: recommendations, purpose, how to read the report,
+the summary's opening, each section's introduction and the notes on the data."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from cscperf.report.comparisons import MISSING_NOTE
+from cscperf.report.config import ReportConfig
+from cscperf.report.figures import month_name
+
+if TYPE_CHECKING:
+    from cscperf.report.contents import ReportContent
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def recommendations(content: ReportContent) -> list[tuple[str, str]]:
+    counts = content.status_counts()
+    red = counts["red"]
+    return [
+        (f"It is recommended that the {content.committee}:", "text"),
+        (
+            "Notes the content of the report in relation to performance by children's social care and the actions "
+            "being taken to maintain and improve it in certain areas;",
+            "list",
+        ),
+        (
+            f"Notes the {_plural(red, 'measure', 'measures')} rated red against target, and the service's "
+            "explanation of each;",
+            "list",
+        ),
+        ("Notes how the council compares with England, its region and its statistical neighbours.", "list"),
+    ]
+
+
+def purpose(content: ReportContent) -> list[str]:
+    return [
+        f"This report provides Members with an overview of key performance measures within children's social care "
+        f"for {content.council_name}, with figures to {content.as_at:%-d %B %Y}.",
+        "Charts are referred to throughout; these can be found in Appendix 1 to this report, each with the figures "
+        "behind it. A glossary of the terms used is at the end.",
+        "The figures are counts and percentages only: no child can be identified from this report.",
+    ]
+
+
+def how_to_read(content: ReportContent, config: ReportConfig) -> list[str]:
+    del config
+    text = [
+        "For every measure the report says which way is better: for most, higher or lower is better; for a few, "
+        "such as re-referrals, both too high and too low are a concern, so the target is a band; counts such as "
+        "the number of children in care are shown for context and have no target.",
+        "Each measure with a target has a status, given in words as well as colour and symbol: Blue (well beyond "
+        "the target), Green (on target), Amber (on the wrong side of the target but within the tolerance) and Red "
+        "(beyond the tolerance). Targets are marked as local targets, local stretch targets or national "
+        "standards.",
+        'Percentages based on small numbers are flagged with the numbers behind them (for example "7 of 9 '
+        'children"), because a few children can move them a lot.',
+        "Figures are rounded as the Department for Education (DfE) rounds published statistics. The 12-month "
+        "average is the mean of the last 12 monthly figures.",
+    ]
+    if content.comparators_loaded:
+        text.append(
+            "England, region and statistical-neighbour figures are the latest the DfE has published, for the year "
+            "named beside them; they are usually for an earlier period than our latest month."
+        )
+    else:
+        text.append(MISSING_NOTE)
+    return text
+
+
+def summary(content: ReportContent) -> list[str]:
+    counts = content.status_counts()
+    with_target = sum(v for k, v in counts.items() if k != "none")
+    text = [
+        f"The table below gives every measure's latest figure ({month_name(content.as_at)}), the month before, the "
+        f"change, the average of the last 12 months, the target and the status. Of the "
+        f"{_plural(with_target, 'measure', 'measures')} with a target, {counts['blue']} "
+        f"{'is' if counts['blue'] == 1 else 'are'} "
+        f"blue, {counts['green']} green, {counts['amber']} amber and {counts['red']} red.",
+    ]
+    if content.comparators_loaded:
+        text.append("The second table sets our latest figures beside England, our region and our statistical "
+                    "neighbours, for the latest year published.")  # fmt: skip
+    return text
+
+
+SECTION_INTROS: dict[str, list[str]] = {
+    "front_door": [
+        "This section covers early help, contacts to the front door, referrals to children's social care and the "
+        "timeliness of assessments (Charts 1 to 4, and 19 and 20).",
+    ],
+    "child_protection": [
+        "This section covers section 47 enquiries, child protection conferences and children subject to child "
+        "protection plans (Charts 5 to 7, and 21 to 25). Any child subject to a plan for 9 months is reviewed by a "
+        "senior manager, and legal planning meetings are considered where plans have been in place for 12 months "
+        "or more.",
+    ],
+    "children_in_care": [
+        "This section covers children in care: how many, placement stability, visits, health, dental checks and "
+        "education plans (Charts 8 to 13, and 26 to 28).",
+    ],
+    "workforce": [
+        "This section covers social work caseloads, vacancies, agency staff and turnover (Charts 14 to 18). "
+        "Average caseloads hide variation: some social workers hold more cases than the average.",
+    ],
+}
+
+
+def section_intro(section_id: str) -> list[str]:
+    return SECTION_INTROS.get(section_id, [])
+
+
+def data_notes(content: ReportContent, config: ReportConfig) -> list[str]:
+    settings = config.indicator_settings
+    notes = [
+        f"Figures are calculated by cscperf from the council's case records as at {content.as_at:%-d %B %Y}, to "
+        "the DfE and Ofsted definitions (each measure's definition is in the cscperf documentation, "
+        "docs/indicators.md). The latest month may change a little as late recording catches up.",
+        f"Local standards used: child protection visits within {settings.cp_visit_interval_working_days} working "
+        f"days; visits to children in care within {settings.cla_visit_first_days} days of a placement starting, "
+        f"then every {settings.cla_visit_interval_days} days ({settings.cla_visit_long_term_days} days in a "
+        f"long-term placement after its first year); a caseload target of {settings.caseload_target:g}.",
+    ]
+    for event in config.events:
+        notes.append(f"{event.date:%-d %B %Y}: {event.text}. This is marked on the charts it affects.")
+    if content.comparators_loaded:
+        models = {f.comparators.neighbour_model for f in content.figures.values() if f.comparators is not None}
+        named = ", ".join(sorted(m for m in models if m)) or "none"
+        notes.append(
+            f"Comparators are the DfE's published statistics (Children in need, Children looked after in England, "
+            f"Children's social work workforce, and LAIT). Statistical neighbours: {named}."
+        )
+    else:
+        notes.append(MISSING_NOTE)
+    return notes

@@ -1,0 +1,70 @@
+"""The glossary annex: every term of the trade the report uses, in plain English, so that no jargon goes
+unexplained."""
+
+from __future__ import annotations
+
+GLOSSARY: tuple[tuple[str, str], ...] = (
+    ("Agency social worker", "A social worker supplied by an agency rather than employed by the council, often to "
+     "cover a vacancy or an absence such as maternity leave."),
+    ("Annex A", "The lists of children that Ofsted asks a council for before an inspection."),
+    ("Average caseload", "The number of children's cases held by qualified social workers divided by their "
+     "full-time-equivalent number (the DfE workforce census method)."),
+    ("Care leaver", "A young person aged 16 to 25 who was looked after by the council for at least 13 weeks after "
+     "their 14th birthday."),
+    ("CIN (child in need)", "A child whose health or development is likely to suffer without services from the "
+     "council (section 17 of the Children Act 1989). A CIN plan sets out the help the family gets."),
+    ("CLA (child looked after, child in care)", "A child in the care of the council, under a care order or "
+     "accommodated with the parents' agreement (section 20). Children only in a series of short breaks are not "
+     "counted, as in DfE figures."),
+    ("Contact", "An enquiry about a child to the council's front door, from a professional, a family member or "
+     "the public. Some become referrals."),
+    ("CP (child protection) plan", "A plan agreed at a child protection conference for a child at risk of "
+     "significant harm, with visits and review conferences until the risk is reduced."),
+    ("Early help", "Support for a family before problems need statutory social care, often led by schools, "
+     "health visitors or family workers. An early help assessment identifies what help is needed."),
+    ("England, region and statistical neighbours", "The published figures for England, for our government office "
+     "region and for the councils most like ours, used to judge our figures. They are for the latest year "
+     "published, which is named beside them."),
+    ("FTE (full-time equivalent)", "Staff counted by hours: two half-time workers are one FTE."),
+    ("ICPC (initial child protection conference)", "The first meeting of professionals and family after a section 47 "
+     "enquiry, which decides whether a child needs a child protection plan. It should be held within 15 working "
+     "days of the strategy discussion that started the enquiry."),
+    ("IRO (independent reviewing officer)", "The officer who chairs reviews of a looked-after child's care plan."),
+    ("MASH (multi-agency safeguarding hub)", "Police, health, education and social care staff working together at "
+     "the front door to decide quickly what help a child needs."),
+    ("Ofsted ILACS", "Ofsted's inspection of local authority children's services: full inspections, focused visits "
+     "and an annual conversation."),
+    ("PEP (Personal Education Plan)", "The part of a looked-after child's care plan about their education, reviewed "
+     "each school term with the virtual school."),
+    ("Placement stability", "Whether children in care stay with the same carers: the share with 3 or more placements "
+     "in a year (lower is better) and the share of children in care for 2.5 years or more who have lived with the "
+     "same carer for 2 years (higher is better)."),
+    ("RAG (red, amber, green) status", "How a figure stands against its target: blue well beyond the target, green "
+     "on target, amber on the wrong side but within the tolerance, red beyond the tolerance. Each status is written "
+     "in words and has a symbol, not only a colour."),
+    ("Referral", "A contact accepted by children's social care for a decision on whether to assess the child's "
+     "needs."),
+    ("Re-referral", "A referral about a child who had another referral in the 12 months before. Too many can mean "
+     "cases were closed too soon; too few can mean the front door is too cautious."),
+    ("Regulation 28 visit", "A statutory visit by a social worker to a child in care: within a week of a new "
+     "placement, then at least every six weeks (every three months in a long-term placement after its first year) "
+     "(Care Planning, Placement and Case Review (England) Regulations 2010)."),
+    ("Section 47 (s47) enquiry", "An investigation by the council, with the police and others, when there is "
+     "reasonable cause to suspect a child is suffering, or likely to suffer, significant harm (section 47 of the "
+     "Children Act 1989)."),
+    ("Single (child and family) assessment", "The social work assessment of a child's needs after a referral, to be "
+     "completed within 45 working days."),
+    ("Statistical neighbours", "The ten councils the DfE judges most like ours in population and circumstances. We "
+     "quote their average (mean) unless the report says median."),
+    ("Stretch target", "A target set higher than usual performance to drive improvement; missing it narrowly is "
+     "not failure. Local targets are set by the council; national standards come from statute or the DfE."),
+    ("Target band", "For measures where too high and too low are both a concern (such as re-referrals), the range "
+     "the council aims to be within."),
+    ("Tolerance", "How far on the wrong side of a target a figure can be and still count as amber rather than red."),
+    ("Turnover rate", "Employed social workers (full-time equivalent) who left the council in the last 12 months as "
+     "a share of those in post."),
+    ("Vacancy rate", "Social worker posts (full-time equivalent) with no employed worker, as a share of all posts. A "
+     "post covered by an agency worker still counts as vacant."),
+    ("Working day", "A weekday that is not a bank holiday in England and Wales. Timescales count the start date as "
+     "day 0."),
+)  # fmt: skip

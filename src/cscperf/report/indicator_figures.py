@@ -1,0 +1,139 @@
+"""One indicator's figures as the report states them: latest month, previous month, change, 12-month average,
+a year earlier, target and RAG status, comparators, and a small-number warning. Every figure is the engine's,
+rounded as the DfE rounds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cscperf.indicators.definition import Indicator
+from cscperf.indicators.engine import Point, round_as_dfe
+from cscperf.report.comparisons import Comparators
+from cscperf.report.config import TargetConfig
+from cscperf.report.figures import count_text
+from cscperf.report.rag import Status, rag_status
+
+
+@dataclass(frozen=True)
+class IndicatorFigures:
+    indicator: Indicator
+    points: tuple[Point, ...]  # oldest first, the charted months
+    target: TargetConfig | None
+    status: Status
+    comparators: Comparators | None
+    small_denominator: int
+
+    @property
+    def latest(self) -> Point:
+        return self.points[-1]
+
+    @property
+    def previous(self) -> Point | None:
+        return self.points[-2] if len(self.points) >= 2 else None
+
+    @property
+    def year_ago(self) -> Point | None:
+        """The same month a year earlier."""
+        return self.points[-13] if len(self.points) >= 13 else None
+
+    @property
+    def last_12(self) -> tuple[Point, ...]:
+        return self.points[-12:]
+
+    @property
+    def average_12m(self) -> float | None:
+        """The mean of the monthly figures over the latest 12 months, rounded as the figure is."""
+        values = [p.value for p in self.last_12 if p.value is not None]
+        if not values:
+            return None
+        return round_as_dfe(sum(values) / len(values), self.indicator.decimals)
+
+    @property
+    def change(self) -> float | None:
+        """Latest month less the month before, as the figures are shown."""
+        prev = self.previous
+        if prev is None or prev.value is None or self.latest.value is None:
+            return None
+        return round_as_dfe(self.latest.value - prev.value, self.indicator.decimals)
+
+    @property
+    def change_words(self) -> str:
+        """Whether the change since last month is better or worse, in the indicator's own terms."""
+        change = self.change
+        if change is None:
+            return ""
+        if change == 0:
+            return "no change"
+        polarity = self.indicator.polarity
+        if polarity == "higher_is_better":
+            return "better" if change > 0 else "worse"
+        if polarity == "lower_is_better":
+            return "better" if change < 0 else "worse"
+        band = self.target.band if self.target is not None else None
+        if polarity == "target_band" and band is not None:
+            prev = self.previous
+            assert prev is not None and prev.value is not None and self.latest.value is not None
+            now, before = _distance(self.latest.value, band), _distance(prev.value, band)
+            if now == 0:
+                return "within the band"
+            return "better" if now < before else "worse" if now > before else "no nearer the band"
+        return "up" if change > 0 else "down"
+
+    @property
+    def direction_words(self) -> str:
+        """Which way is good, for every measure: "Higher is better", "Best between 18% and 24%"..."""
+        ind = self.indicator
+        band = self.target.band if self.target is not None and self.target.band is not None else ind.band
+        if ind.polarity == "higher_is_better":
+            return "Higher is better"
+        if ind.polarity == "lower_is_better":
+            return "Lower is better"
+        if band is not None:
+            suffix = "%" if ind.unit == "percent" else ""
+            return f"Best between {band[0]:g}{suffix} and {band[1]:g}{suffix} (too high and too low both concern)"
+        return "Neither higher nor lower is better: shown for context"
+
+    @property
+    def direction_short(self) -> str:
+        """Which way is good, in a few words for a table cell."""
+        ind = self.indicator
+        band = self.target.band if self.target is not None and self.target.band is not None else ind.band
+        if ind.polarity == "higher_is_better":
+            return "Higher is better"
+        if ind.polarity == "lower_is_better":
+            return "Lower is better"
+        if band is not None:
+            return "Best within the band"
+        return "Context: neither way is better"
+
+    @property
+    def small_number_note(self) -> str | None:
+        """ "7 of 9 children": the latest percentage rests on a small number, so swings mean little."""
+        p = self.latest
+        if self.indicator.unit != "percent" or p.denominator is None or p.denominator >= self.small_denominator:
+            return None
+        if p.denominator == 0:
+            return None
+        return (
+            f"Small numbers: {count_text(p.numerator)} of {count_text(p.denominator)} {self.indicator.counts} "
+            f"in the latest month, so a few {self.indicator.counts} change the percentage a lot."
+        )
+
+    @property
+    def history_complete(self) -> bool:
+        return all(p.value is not None for p in self.points)
+
+
+def _distance(value: float, band: tuple[float, float]) -> float:
+    return max(band[0] - value, value - band[1], 0.0)
+
+
+def indicator_figures(
+    indicator: Indicator,
+    points: list[Point],
+    target: TargetConfig | None,
+    comparators: Comparators | None,
+    small_denominator: int,
+) -> IndicatorFigures:
+    status = rag_status(indicator, points[-1].value if points else None, target)
+    return IndicatorFigures(indicator, tuple(points), target, status, comparators, small_denominator)

@@ -1,0 +1,126 @@
+"""The report's tables as text, once, for every format: the summary of performance and how we compare."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cscperf.report.appendix import chart_of
+from cscperf.report.chart_request import Rag
+from cscperf.report.contents import ReportContent
+from cscperf.report.figures import change_shown, count_text, month_short, shown
+from cscperf.report.indicator_figures import IndicatorFigures
+from cscperf.report.rag import target_short
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    indicator_id: str
+    measure: str
+    chart: int
+    direction: str
+    latest: str
+    previous: str
+    change: str
+    average: str
+    target: str
+    rag: Rag
+    status: str
+    note: str  # small numbers
+
+
+@dataclass(frozen=True)
+class CompareRow:
+    indicator_id: str
+    measure: str
+    direction: str
+    ours: str
+    england: str
+    region: str
+    neighbours: str
+    year: str
+    quartile: str
+
+
+def _value(f: IndicatorFigures, value: float | None) -> str:
+    return "-" if value is None else shown(value, f.indicator.unit, f.indicator.decimals)
+
+
+def summary_headers(content: ReportContent) -> list[str]:
+    latest = content.figures[next(iter(content.figures))]
+    prev = latest.previous
+    return ["Measure", "Which way is better", f"Latest ({month_short(latest.latest.period_end)})",
+            f"Previous month ({month_short(prev.period_end)})" if prev else "Previous month", "Change",
+            "12-month average", "Target", "Status"]  # fmt: skip
+
+
+def summary_row(f: IndicatorFigures) -> SummaryRow:
+    ind = f.indicator
+    latest = _value(f, f.latest.value)
+    if f.small_number_note and f.latest.denominator is not None:
+        latest += f" ({count_text(f.latest.numerator)} of {count_text(f.latest.denominator)})"
+    change = change_shown(f.change, ind.unit, ind.decimals)
+    if f.change_words in ("better", "worse"):
+        change += f" ({f.change_words})"
+    return SummaryRow(
+        indicator_id=ind.id,
+        measure=ind.title,
+        chart=chart_of(ind.id).number,
+        direction=f.direction_short,
+        latest=latest,
+        previous=_value(f, f.previous.value) if f.previous else "-",
+        change=change,
+        average=_value(f, f.average_12m),
+        target=target_short(ind, f.target),
+        rag=f.status.rag,
+        status=f.status.words,
+        note="Small numbers" if f.small_number_note else "",
+    )
+
+
+def summary_groups(content: ReportContent) -> list[tuple[str, list[SummaryRow]]]:
+    return [(title, [summary_row(f) for f in rows]) for title, rows in content.summary_groups()]
+
+
+COMPARE_HEADERS = ["Measure", "Which way is better", "Ours (latest)", "England", "Region", "Statistical neighbours",
+                   "Published year", "Our quartile"]  # fmt: skip
+
+
+def compare_headers(content: ReportContent) -> list[str]:
+    """The comparison table's headings, naming the region."""
+    names = {f.comparators.region_name for f in content.figures.values() if f.comparators and f.comparators.region_name}
+    headers = list(COMPARE_HEADERS)
+    if len(names) == 1:
+        headers[4] = f"Region ({next(iter(names))})"
+    return headers
+
+
+def compare_rows(content: ReportContent) -> list[CompareRow]:
+    rows = []
+    for f in content.figures.values():
+        c = f.comparators
+        if c is None:
+            continue
+        region = _value(f, c.region)
+        neighbours = _value(f, c.neighbours)
+        if c.neighbours is not None:
+            neighbours += f" ({c.neighbour_average} of {c.neighbours_with_data})"
+        rows.append(
+            CompareRow(
+                indicator_id=f.indicator.id,
+                measure=f.indicator.title,
+                direction=f.direction_short,
+                ours=_value(f, f.latest.value),
+                england=_value(f, c.england),
+                region=region,
+                neighbours=neighbours,
+                year=c.year_label,
+                quartile=c.quartile or "-",
+            )
+        )
+    return rows
+
+
+QUARTILE_NOTE = (
+    "Quartile: where our latest figure would place us among all councils in the published year, A the best quarter "
+    "(for measures with no better direction, A holds the lowest figures)."
+)

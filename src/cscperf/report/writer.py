@@ -1,0 +1,141 @@
+"""Write the report's files: build the content once, draw the charts once, then each format asked for.
+Each file is written whole or not at all (written beside, then moved into place)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import os
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cscperf.report.commentary import Commentary
+from cscperf.report.config import ReportConfig
+from cscperf.report.contents import ReportContent, build_report
+from cscperf.report.rendered import RenderedChart, render_charts
+from cscperf.store.database import open_store
+
+FORMATS = ("docx", "pdf", "html", "xlsx")
+FILE_NAMES = {"docx": "report.docx", "pdf": "report.pdf", "html": "report.html", "xlsx": "kpis.xlsx"}
+
+
+@dataclass
+class Written:
+    content: ReportContent
+    paths: dict[str, Path] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)  # "content", "charts", then per format
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_bytes(data)
+    os.replace(partial, path)
+
+
+def write_report(
+    db: Path,
+    as_at: dt.date,
+    out: Path,
+    config: ReportConfig,
+    commentary: Commentary,
+    formats: tuple[str, ...],
+    *,
+    la: str | None = None,
+    on_step: Callable[[str], None] | None = None,
+    jobs: int = 2,
+) -> Written:
+    """Build the report and write the formats asked for into `out`.
+
+    With `jobs` 2 a second process draws half the charts and then lays out the PDF while this one writes Word,
+    HTML and Excel: the PDF is the slowest format, so the two overlap."""
+
+    def step(name: str) -> None:
+        if on_step is not None:
+            on_step(name)
+
+    drawing = bool({"docx", "pdf", "html"} & set(formats))
+    pool = _pool() if jobs > 1 and drawing else None
+    try:
+        if pool is not None:
+            pool.submit(_warm_up)
+        clock = time.perf_counter()
+        con = open_store(db, read_only=True)
+        try:
+            content = build_report(con, as_at, config, commentary, la=la)
+        finally:
+            con.close()
+        written = Written(content)
+        written.seconds["content"] = time.perf_counter() - clock
+        step("content")
+        clock = time.perf_counter()
+        charts: list[RenderedChart] = []
+        png = bool({"docx", "pdf"} & set(formats))
+        if drawing:
+            if pool is not None:
+                # the second process is still starting up: it takes the smaller share
+                split = (len(content.charts) * 3) // 5
+                other = pool.submit(render_charts, content, png=png, first=split)
+                charts = render_charts(content, png=png, last=split) + other.result()
+            else:
+                charts = render_charts(content, png=png)
+        written.seconds["charts"] = time.perf_counter() - clock
+        step("charts")
+        out.mkdir(parents=True, exist_ok=True)
+        pdf: Future[bytes] | None = None
+        pdf_started = time.perf_counter()
+        if pool is not None and "pdf" in formats:
+            pdf = pool.submit(_render, "pdf", content, charts)
+        for fmt in FORMATS:
+            if fmt not in formats or (fmt == "pdf" and pdf is not None):
+                continue
+            clock = time.perf_counter()
+            _write(written, out, fmt, _render(fmt, content, charts), clock)
+            step(fmt)
+        if pdf is not None:
+            _write(written, out, "pdf", pdf.result(), pdf_started)
+            step("pdf")
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    return written
+
+
+def _pool() -> ProcessPoolExecutor:
+    """One more process, started fresh ("spawn"): forking a process whose chart renderer (V8) or store is
+    already running is not safe."""
+    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+
+
+def _warm_up() -> None:
+    """Load the PDF and chart renderers in the second process while this one computes the indicators."""
+    import weasyprint  # noqa: F401
+
+    from cscperf.report import charts, docx, html, pdf  # noqa: F401
+
+
+def _write(written: Written, out: Path, fmt: str, data: bytes, started: float) -> None:
+    path = out / FILE_NAMES[fmt]
+    write_atomically(path, data)
+    written.paths[fmt] = path
+    written.seconds[fmt] = time.perf_counter() - started
+
+
+def _render(fmt: str, content: ReportContent, charts: list[RenderedChart]) -> bytes:
+    if fmt == "html":
+        from cscperf.report.html import render_html
+
+        return render_html(content, charts).encode("utf-8")
+    if fmt == "pdf":
+        from cscperf.report.pdf import render_pdf
+
+        return render_pdf(content, charts)
+    if fmt == "docx":
+        from cscperf.report.docx import render_docx
+
+        return render_docx(content, charts)
+    from cscperf.report.xlsx import render_xlsx
+
+    return render_xlsx(content)

@@ -1,0 +1,464 @@
+"""The committee report end to end, generated once for the default synthetic council (with the published
+comparators imported): every section and chart; every number in the narrative parsed back and checked against
+the engine; the PDF, Word, HTML and Excel files opened and checked; accessibility; no child's identifier."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import itertools
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import duckdb
+import pytest
+from docx import Document
+from lxml import html as lxml_html
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from cscperf.cli import app
+from cscperf.comparators.comparison import compare, year_for
+from cscperf.comparators.importer import import_published
+from cscperf.comparators.published import MEASURES
+from cscperf.indicators.definition import load_library
+from cscperf.indicators.engine import compute, drill, round_as_dfe
+from cscperf.indicators.series import series_periods
+from cscperf.report import palette
+from cscperf.report.appendix import SEED_CHARTS
+from cscperf.report.commentary import read_commentary
+from cscperf.report.config import ReportConfig, read_report_config
+from cscperf.report.writer import FORMATS, Written, write_report
+from cscperf.store.database import open_store
+
+ROOT = Path(__file__).resolve().parents[1]
+REFERENCE = ROOT.parent / "shared" / "reference-data"
+AS_AT = dt.date(2026, 10, 31)
+EXPLAINED = "cla_visits_in_time"
+EXPLANATION = "Two social workers in the children in care teams were off sick for most of October."
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def store(council_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("report-store") / "council.duckdb"
+    shutil.copy(council_store, path)
+    if REFERENCE.is_dir():
+        con = open_store(path)
+        import_published(con, REFERENCE)
+        con.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def config(tmp_path_factory: pytest.TempPathFactory) -> ReportConfig:
+    folder = tmp_path_factory.mktemp("report-config")
+    commentary = folder / "commentary.toml"
+    commentary.write_text(
+        f'[{EXPLAINED}]\nexplanation = "{EXPLANATION}"\naction = "Managers get a weekly list."\n'
+        'by = "Head of Service"\n\n[sections.workforce]\ntext = "A joint recruitment campaign starts in December."\n',
+        encoding="utf-8",
+    )
+    base = read_report_config(ROOT / "cscperf.example.toml")
+    # 13 months (the least a chart may show) keeps the test quick; the default is 25
+    options = base.report.model_copy(update={"commentary": commentary, "chart_months": 13})
+    return base.model_copy(update={"report": options})
+
+
+@pytest.fixture(scope="module")
+def written(store: Path, config: ReportConfig, tmp_path_factory: pytest.TempPathFactory) -> Written:
+    out = tmp_path_factory.mktemp("report")
+    return write_report(store, AS_AT, out, config, read_commentary(config.report.commentary), FORMATS)
+
+
+@pytest.fixture(scope="module")
+def con(store: Path) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(store), read_only=True)
+
+
+@pytest.fixture(scope="module")
+def html_tree(written: Written) -> lxml_html.HtmlElement:
+    return lxml_html.fromstring(written.paths["html"].read_bytes())
+
+
+@pytest.fixture(scope="module")
+def pdf_text(written: Written) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(written.paths["pdf"]), "-"], check=True,
+                          capture_output=True, text=True).stdout  # fmt: skip
+
+
+# ---------------------------------------------------------------- content: sections and charts
+
+
+SECTION_TITLES = (
+    "Recommendations", "Purpose of this report", "How to read this report", "Summary of performance",
+    "Early help, contacts, referrals and the timeliness of assessments", "Safeguarding and child protection",
+    "Children in care", "Workforce and caseloads", "Notes on the data",
+)  # fmt: skip
+
+
+def test_every_section_is_present_in_every_format(written: Written, html_tree: lxml_html.HtmlElement,
+                                                  pdf_text: str) -> None:  # fmt: skip
+    titles = [s.title for s in written.content.sections]
+    assert tuple(titles) == SECTION_TITLES
+    h2 = [" ".join(h.text_content().split()) for h in html_tree.iter("h2")]
+    docx = Document(str(written.paths["docx"]))
+    headings = [p.text for p in docx.paragraphs if p.style is not None and p.style.name.startswith("Heading")]
+    flat_pdf = " ".join(pdf_text.split())
+    for n, title in enumerate(SECTION_TITLES, start=1):
+        assert f"{n}. {title}" in h2
+        assert f"{n}. {title}" in headings
+        assert f"{n}. {title}" in flat_pdf
+    for extra in ("Appendix 1: Charts", "Annex: Glossary"):
+        assert extra in h2 and extra in headings and extra in flat_pdf
+
+
+def test_charts_cover_the_seed_and_the_workforce(written: Written) -> None:
+    charts = written.content.charts
+    assert len(charts) >= SEED_CHARTS + 5
+    seed_mains = ["eh_assessments_started", "contacts", "re_referrals_12m", "assessments_within_45wd",
+                  "cp_rate_per_10k", "cp_open_over_12m", "cp_visits_in_time", "cla_rate_per_10k",
+                  "cla_3plus_placements", "cla_visits_in_time", "cla_health_assessment_in_date",
+                  "cla_dental_check_in_date", "cla_pep_in_date"]  # fmt: skip
+    assert [c.plan.main for c in charts[:SEED_CHARTS]] == seed_mains
+    mains = {c.plan.main for c in charts}
+    assert {"sw_average_caseload", "sw_vacancy_rate", "sw_agency_rate", "sw_turnover_rate"} <= mains
+    charted = {i for c in charts for i in c.plan.indicator_ids}
+    assert charted == set(load_library())  # every indicator has a chart
+    for chart in charts:
+        assert len(chart.request.main.points) >= 13
+        assert chart.request.title.startswith(f"Chart {chart.plan.number}: ")
+        assert chart.request.direction
+    cp_visits = next(c for c in charts if c.plan.main == "cp_visits_in_time").request
+    assert any(r.kind == "stretch" and r.value == 98 for r in cp_visits.references)
+    contacts = next(c for c in charts if c.plan.main == "contacts").request
+    assert contacts.events and "Case system upgrade" in contacts.events[0].text
+    if written.content.comparators_loaded:
+        cla = next(c for c in charts if c.plan.main == "cla_rate_per_10k").request
+        assert {"england", "region", "neighbours"} <= {r.kind for r in cla.references}
+
+
+def test_summary_rows_state_direction_target_and_status(written: Written) -> None:
+    for f in written.content.figures.values():
+        assert f.direction_words
+        if f.target is not None:
+            assert f.status.rag != "none"
+            assert f.status.words.split(":")[0] in ("Blue", "Green", "Amber", "Red")
+    kinds = {f.target.kind for f in written.content.figures.values() if f.target is not None}
+    assert {"stretch", "local", "national"} <= kinds
+
+
+# ---------------------------------------------------------------- the narrative, parsed back
+
+
+def _engine(con: duckdb.DuckDBPyConnection, config: ReportConfig, indicator_id: str) -> list:  # type: ignore[type-arg]
+    periods = series_periods(AS_AT, config.report.chart_months, "month")
+    result = compute(con, periods, ids=[indicator_id], settings=config.indicator_settings, la_codes=["874"])[0]
+    return [p for p in result.points if p.group is None]
+
+
+def _fmt(value: float | None, decimals: int) -> str:
+    assert value is not None
+    rounded = round_as_dfe(value, decimals)
+    return f"{rounded:,.{decimals}f}"
+
+
+def _count(value: float) -> str:
+    return f"{int(value):,}" if float(value).is_integer() else _fmt(value, 1)
+
+
+def _allowed_numbers(con: duckdb.DuckDBPyConnection, config: ReportConfig, indicator_id: str) -> set[str]:
+    """Every number a paragraph about this indicator may hold, worked out again from the engine (and the
+    comparators and configuration), independently of the report's own code."""
+    ind = load_library()[indicator_id]
+    d = ind.decimals
+    points = _engine(con, config, indicator_id)
+    latest, prev, year_ago = points[-1], points[-2], points[-13]
+    last12 = [p.value for p in points[-12:] if p.value is not None]
+    allowed = {_fmt(p.value, d) for p in (latest, prev, year_ago) if p.value is not None}
+    allowed.add(_fmt(sum(last12) / len(last12), d))
+    if latest.value is not None and prev.value is not None:
+        change = round_as_dfe(latest.value, d) - round_as_dfe(prev.value, d)  # type: ignore[operator]
+        allowed.add(_fmt(abs(change), d))
+    allowed |= {_count(latest.numerator)}
+    if latest.denominator is not None:
+        allowed.add(_count(latest.denominator))
+    target = config.effective_targets().get(indicator_id)
+    if target is not None:
+        allowed |= {f"{v:g}" for v in ([target.target] if target.target is not None else list(target.band or ()))}
+        allowed.add(f"{target.tolerance:g}" if target.tolerance is not None else "5")
+    if indicator_id in MEASURES:
+        year = year_for(con, indicator_id, AS_AT)
+        if year is not None:
+            c = compare(con, "874", indicator_id, year=year, model=config.report.neighbour_model)
+            allowed |= {_fmt(v, d) for v in (c.england, c.region, c.sn_mean) if v is not None}
+            allowed |= {f"{v:g}" for v in (c.england, c.sn_mean) if v is not None}  # counterfactual rates
+            for rate in (c.england, c.sn_mean):
+                if rate is not None and latest.denominator:
+                    at_rate = round_as_dfe(rate * latest.denominator / 10_000, 0)
+                    assert at_rate is not None
+                    allowed |= {f"{int(at_rate):,}", f"{abs(int(at_rate) - int(latest.numerator)):,}"}
+    if indicator_id in ("cp_visits_in_time", "cla_visits_in_time"):
+        rows = drill(con, indicator_id, series_periods(AS_AT, 1, "month")[-1], settings=config.indicator_settings,
+                     la_codes=["874"])  # fmt: skip
+        allowed.add(str(len({r["person_id"] for r in rows if not r["in_numerator"]})))
+    return allowed
+
+
+NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
+def _numbers_in(text: str, indicator_title: str) -> list[str]:
+    """The figures a paragraph states: dates, chart numbers, year labels and numbers that are part of an
+    indicator's name (45 working days, 12 months) are not figures."""
+    for name in [indicator_title, *(i.title for i in load_library().values())]:
+        text = text.replace(name, " ").replace(name[:1].lower() + name[1:], " ")
+    text = re.sub(r"\b(?:\d{1,2} )?(?:" + "|".join(MONTHS) + r") \d{4}", " ", text)
+    text = re.sub(r"\b\d{4}-\d{2}\b", " ", text)
+    text = re.sub(r"Chart \d+", " ", text)
+    text = re.sub(r"(last 12 months|per 10,000|aged 0 to 17|\[[a-z0-9_]+\])", " ", text)
+    return [n.rstrip(".,") for n in NUMBER.findall(text)]
+
+
+def test_every_number_in_the_narrative_is_the_engines(written: Written, con: duckdb.DuckDBPyConnection,
+                                                      config: ReportConfig) -> None:  # fmt: skip
+    checked = 0
+    for section in written.content.sections:
+        for p in section.paragraphs:
+            if p.indicator_id is None or p.kind not in ("narrative", "counterfactual"):
+                continue
+            allowed = _allowed_numbers(con, config, p.indicator_id)
+            title = load_library()[p.indicator_id].title
+            for number in _numbers_in(p.text, title):
+                assert number in allowed, f"{p.indicator_id}: {number} in {p.text!r} is not an engine figure"
+                checked += 1
+    assert checked > 150
+
+
+def test_key_sentences_parse_back(written: Written, con: duckdb.DuckDBPyConnection, config: ReportConfig) -> None:
+    texts = {p.indicator_id: p.text for s in written.content.sections for p in s.paragraphs if p.kind == "narrative"}
+    points = _engine(con, config, "cp_visits_in_time")
+    latest = points[-1]
+    m = re.search(r"Most recent performance is (\d+)% in October 2026 \((\d+) of (\d+) visits\)",
+                  texts["cp_visits_in_time"])  # fmt: skip
+    assert m is not None
+    assert (m[1], m[2], m[3]) == (_fmt(latest.value, 0), _count(latest.numerator), _count(latest.denominator))
+    assert "the local stretch target is 98%" in texts["cp_visits_in_time"]
+    m = re.search(r"Visits relating to (\d+) children were not carried out in time", texts["cp_visits_in_time"])
+    assert m is not None and int(m[1]) == written.content.not_in_time_children["cp_visits_in_time"]
+    m = re.search(r"the average over the last 12 months is ([\d.]+)%", texts["re_referrals_12m"])
+    values = [p.value for p in _engine(con, config, "re_referrals_12m")[-12:]]
+    assert m is not None and m[1] == _fmt(sum(values) / 12, 1)  # type: ignore[arg-type]
+    m = re.search(r"At the end of October 2026 the rate was (\d+) per 10,000 children aged 0 to 17 \(([\d,]+) children",
+                  texts["cla_rate_per_10k"])  # fmt: skip
+    cla = _engine(con, config, "cla_rate_per_10k")[-1]
+    assert m is not None and (m[1], m[2]) == (_fmt(cla.value, 0), _count(cla.numerator))
+
+
+def test_counterfactual_uses_the_neighbour_average(written: Written, con: duckdb.DuckDBPyConnection) -> None:
+    if not written.content.comparators_loaded:
+        pytest.skip("no published comparators to compare with")
+    c = next(c for c in written.content.counterfactuals
+             if c.indicator_id == "cla_rate_per_10k" and "neighbours" in c.comparator)  # fmt: skip
+    sn = compare(con, "874", "cla_rate_per_10k", year=year_for(con, "cla_rate_per_10k", AS_AT)).sn_mean
+    assert sn is not None and c.rate == sn
+    assert c.children_at_rate == round_as_dfe(sn * c.population / 10_000, 0)
+    texts = [p.text for s in written.content.sections for p in s.paragraphs if p.kind == "counterfactual"]
+    assert any(f"we would look after {c.children_at_rate:,} children" in t for t in texts)
+
+
+# ---------------------------------------------------------------- commentary slots
+
+
+def test_red_measures_have_a_visible_slot(written: Written, html_tree: lxml_html.HtmlElement) -> None:
+    content = written.content
+    red = [i for i, f in content.figures.items() if f.status.rag == "red"]
+    paragraphs = [p for s in content.sections for p in s.paragraphs]
+    needed = {p.indicator_id for p in paragraphs if p.kind == "explanation_needed"}
+    commented = {p.indicator_id for p in paragraphs if p.kind == "commentary" and p.indicator_id}
+    assert needed | commented >= set(red)
+    assert needed == set(content.explanations_missing)
+    if EXPLAINED in red:
+        assert EXPLAINED in commented and EXPLAINED not in needed
+        assert EXPLANATION in html_tree.text_content()
+    assert len(html_tree.find_class("explain-needed")) == len(needed)
+    assert "A joint recruitment campaign" in html_tree.text_content()
+
+
+# ---------------------------------------------------------------- the files
+
+
+def test_pdf_renders_with_headings_figures_and_page_numbers(written: Written, pdf_text: str) -> None:
+    info = subprocess.run(["pdfinfo", str(written.paths["pdf"])], check=True, capture_output=True, text=True).stdout
+    assert re.search(r"Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)", info)
+    pages = int(re.search(r"Pages:\s+(\d+)", info)[1])  # type: ignore[index]
+    assert pages > 10
+    assert f"Page 1 of {pages}" in pdf_text
+    flat = " ".join(pdf_text.split())
+    cp = written.content.figures["cp_visits_in_time"]
+    assert f"Most recent performance is {_fmt(cp.latest.value, 0)}% in October 2026" in flat
+    for chart in written.content.charts:
+        assert chart.request.title in flat
+    assert "Figures behind chart 7" in flat
+
+
+def test_pdf_text_is_12_point_or_larger(written: Written) -> None:
+    import pypdf
+
+    reader = pypdf.PdfReader(str(written.paths["pdf"]))
+    sizes: list[float] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if text.strip():
+            sizes.append(size * abs(tm[0]) * abs(cm[0]) if tm[0] and cm[0] else size)
+
+    for page in reader.pages[1:6]:
+        page.extract_text(visitor_text=visit)
+    body = [s for s in sizes if s > 0]
+    assert body
+    # body text is 12 pt (16 px); only the running footer is smaller. WeasyPrint writes pt sizes.
+    assert sorted(body)[len(body) // 2] >= 11.9
+
+
+def test_docx_has_headings_tables_and_charts_with_alt_text(written: Written) -> None:
+    doc = Document(str(written.paths["docx"]))
+    assert any(p.style is not None and p.style.name == "Title" for p in doc.paragraphs)
+    assert len(doc.inline_shapes) == len(written.content.charts)
+    for shape in doc.inline_shapes:
+        descr = shape._inline.docPr.get("descr")
+        assert descr and len(descr) > 40
+    assert len(doc.tables) >= len(written.content.charts) + 3
+    summary = next(t for t in doc.tables if t.rows[0].cells[0].text == "Measure")
+    text = "\n".join(c.text for row in summary.rows for c in row.cells)
+    assert "Child protection visits in time" in text and "Higher is better" in text
+    body = "\n".join(p.text for p in doc.paragraphs)
+    assert "Explanation needed" in body or "EXPLANATION NEEDED" in body
+    assert "Statistical neighbours" in body  # the glossary annex
+
+
+def test_html_is_accessible_and_self_contained(written: Written, html_tree: lxml_html.HtmlElement) -> None:
+    text = written.paths["html"].read_text(encoding="utf-8")
+    assert html_tree.get("lang") == "en-GB"
+    assert html_tree.find(".//title") is not None and html_tree.find(".//title").text  # type: ignore[union-attr]
+    images = list(html_tree.iter("img"))
+    assert len(images) == len(written.content.charts)
+    for img in images:
+        assert (img.get("alt") or "").strip()
+        assert (img.get("src") or "").startswith("data:image/")
+    tables = list(html_tree.iter("table"))
+    assert len(tables) >= len(written.content.charts) + 2
+    for table in tables:
+        headers = table.findall(".//th")
+        assert headers, "every table has header cells"
+        assert all(th.get("scope") in ("col", "row", "colgroup", "rowgroup") for th in headers)
+        assert table.find("caption") is not None or table.get("class") == "meta"
+    # one h1, and headings do not skip levels
+    levels = [int(el.tag[1]) for el in html_tree.iter("h1", "h2", "h3", "h4")]
+    assert levels.count(1) == 1 and all(b - a <= 1 for a, b in itertools.pairwise(levels))
+    # no external resources, no scripts
+    assert "http://" not in text and "https://" not in text
+    assert not html_tree.findall(".//script") and not html_tree.findall(".//link")
+    # status is never colour alone: every status cell carries its word
+    for cell in html_tree.find_class("rag"):
+        assert re.search(r"Blue|Green|Amber|Red|No target|No status|No figure", cell.text_content())
+
+
+def test_palette_contrast_meets_wcag_aa() -> None:
+    white = palette.BACKGROUND_COLOUR
+    assert palette.contrast_ratio(palette.TEXT_COLOUR, white) >= 7
+    assert palette.contrast_ratio(palette.MUTED_TEXT_COLOUR, white) >= 4.5
+    for rag, tint in palette.RAG_TINTS.items():
+        assert palette.contrast_ratio(palette.TEXT_COLOUR, tint) >= 4.5, rag  # status cells: text on tint
+        assert palette.contrast_ratio(palette.RAG_COLOURS[rag], white) >= 3, rag  # the status bar beside it
+    assert palette.contrast_ratio(palette.MAIN_SERIES_COLOUR, white) >= 4.5  # links
+
+
+def test_xlsx_holds_every_series(written: Written, con: duckdb.DuckDBPyConnection, config: ReportConfig) -> None:
+    wb = load_workbook(io.BytesIO(written.paths["xlsx"].read_bytes()))
+    assert {"About", "Summary", "Early help and front door", "Child protection", "Children in care",
+            "Workforce"} <= set(wb.sheetnames)  # fmt: skip
+    tables = {name for ws in wb.worksheets for name in ws.tables}
+    assert set(load_library()) <= tables
+    ws = wb["Child protection"]
+    ref = ws.tables["cp_visits_in_time"].ref
+    first, last = ref.split(":")
+    rows = list(ws[first:last])
+    assert len(rows) - 1 == config.report.chart_months
+    engine = _engine(con, config, "cp_visits_in_time")
+    assert [r[3].value for r in rows[1:]] == [p.value for p in engine]
+    assert [r[4].value for r in rows[1:]] == [p.numerator for p in engine]
+
+
+def test_no_child_identifier_anywhere(written: Written, con: duckdb.DuckDBPyConnection) -> None:
+    ids = {r[0] for r in con.execute("SELECT pers_person_id FROM ssd_person LIMIT 2000").fetchall()}
+    html = written.paths["html"].read_text(encoding="utf-8")
+    doc = Document(str(written.paths["docx"]))
+    docx_text = "\n".join(p.text for p in doc.paragraphs) + "\n".join(
+        c.text for t in doc.tables for row in t.rows for c in row.cells
+    )
+    for text in (html, docx_text):
+        found = {w for w in re.findall(r"\b[A-Z]{1,3}\d{3,}\b", text)}
+        assert not (found & ids)
+
+
+# ---------------------------------------------------------------- the command line
+
+
+runner = CliRunner()
+
+
+def test_command_line_problems(tmp_path: Path, store: Path) -> None:
+    for args, code, words in (
+        (["report", "--db", str(store), "--as-at", "2026-10-31", "--format", "odt"], 2, "--format"),
+        (["report", "--db", str(store)], 2, "--as-at"),
+        (["report", "--db", str(store), "--as-at", "31/10/2026"], 2, "YYYY-MM-DD"),
+        (["report", "--db", str(tmp_path / "none.duckdb"), "--as-at", "2026-10-31"], 2, "no store"),
+        (["report", "--db", str(store), "--as-at", "2026-10-31", "--la", "999"], 2, "no council 999"),
+        (["report", "--db", str(store), "--as-at", "2026-10-31", "--out", str(store)], 2, "must be a folder"),
+    ):
+        result = runner.invoke(app, args)
+        output = result.output + (result.stderr if result.stderr_bytes is not None else "")
+        assert result.exit_code == code, output
+        assert words in " ".join(output.split())
+        assert "Traceback" not in output
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[targets.cp_visits_in_time]\ntarget = 120\n", encoding="utf-8")
+    result = runner.invoke(app, ["report", "--db", str(store), "--as-at", "2026-10-31", "--config", str(bad)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+
+
+def test_command_writes_only_the_formats_asked_for(tmp_path: Path, store: Path) -> None:
+    out = tmp_path / "out"
+    template = tmp_path / "commentary.toml"
+    result = runner.invoke(app, ["report", "--db", str(store), "--as-at", "2026-10-31", "--out", str(out),
+                                 "--format", "xlsx", "--commentary-template", str(template)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["kpis.xlsx"]
+    assert str(out / "kpis.xlsx") in " ".join(result.output.split()).replace(" ", "") or "kpis.xlsx" in result.output
+    assert "explanation = " in template.read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- without comparators, and mid-month
+
+
+def test_without_comparators_the_report_says_how_to_add_them(council_store: Path) -> None:
+    from cscperf.report.boilerplate import data_notes
+    from cscperf.report.commentary import Commentary
+    from cscperf.report.comparisons import MISSING_NOTE
+    from cscperf.report.contents import build_report
+    from cscperf.report.tables import compare_rows
+
+    con = duckdb.connect(str(council_store), read_only=True)
+    try:
+        content = build_report(con, dt.date(2026, 10, 15), ReportConfig(), Commentary())
+    finally:
+        con.close()
+    assert not content.comparators_loaded and not content.counterfactuals and not compare_rows(content)
+    assert MISSING_NOTE in data_notes(content, ReportConfig())
+    assert content.latest_month == "15 October 2026"
+    texts = [p.text for s in content.sections for p in s.paragraphs if p.kind == "narrative"]
+    assert any("in the month to 15 October 2026" in t for t in texts)
+    assert not any("latest published figures" in t for t in texts)
