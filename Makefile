@@ -4,6 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO_DIR := demo-output
+REFERENCE_DATA := ../shared/reference-data
 
 .PHONY: demo test lint typecheck bench clean env
 
@@ -19,8 +20,11 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	@mkdir -p $(DEMO_DIR)
 	$(BIN)/cscperf synth --db $(DEMO_DIR)/cscperf.duckdb --seed 2019 --replace
+	@if [ -d $(REFERENCE_DATA) ]; then $(BIN)/cscperf benchmarks import $(REFERENCE_DATA) --db $(DEMO_DIR)/cscperf.duckdb; \
+	else echo "No comparators at $(REFERENCE_DATA): the report will say so."; fi
 	$(BIN)/cscperf summary --db $(DEMO_DIR)/cscperf.duckdb
 	$(BIN)/cscperf kpis --db $(DEMO_DIR)/cscperf.duckdb --as-at 2026-10-31 --kpi cla_rate_per_10k --kpi cp_plans_open --kpi cp_visits_in_time --kpi re_referrals_12m --kpi assessments_within_45wd --kpi sw_average_caseload --with-benchmarks
+	$(BIN)/cscperf report --db $(DEMO_DIR)/cscperf.duckdb --as-at 2026-10-31 --config cscperf.example.toml --out $(DEMO_DIR)/report --commentary-template $(DEMO_DIR)/commentary.toml
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
@@ -31,6 +35,9 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_synth.py
 	$(BIN)/python benchmarks/bench_indicators.py
+	$(BIN)/python benchmarks/bench_report.py
+	$(BIN)/python benchmarks/bench_load_cin.py
+	$(BIN)/python benchmarks/bench_load_903.py
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .ruff_cache .mypy_cache
