@@ -49,6 +49,11 @@ def colours() -> dict[str, object]:
     }
 
 
+PRINT_TABLE_MONTHS = 13
+"""Months in each chart's table of figures in the PDF: a year and the same month a year earlier, so a chart
+and its figures fit on one page. The HTML and Excel have every month the chart shows."""
+
+
 def render_html(content: ReportContent, charts: list[RenderedChart], *, print_version: bool = False) -> str:
     """The whole report as HTML text. `print_version` lays it out for WeasyPrint (pages, no folding)."""
     css = _template_text("report.css") + ("\n" + _template_text("print.css") if print_version else "")
@@ -69,4 +74,5 @@ def render_html(content: ReportContent, charts: list[RenderedChart], *, print_ve
         compare_rows=compare_rows(content),
         quartile_note=QUARTILE_NOTE,
         months=months,
+        print_rows=PRINT_TABLE_MONTHS,
     )
