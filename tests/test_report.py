@@ -24,7 +24,7 @@ from cscperf.comparators.comparison import compare, year_for
 from cscperf.comparators.importer import import_published
 from cscperf.comparators.published import MEASURES
 from cscperf.indicators.definition import load_library
-from cscperf.indicators.engine import compute, drill, round_as_dfe
+from cscperf.indicators.engine import Point, compute, drill, round_as_dfe
 from cscperf.indicators.series import series_periods
 from cscperf.report import palette
 from cscperf.report.appendix import SEED_CHARTS
@@ -170,6 +170,18 @@ def _count(value: float) -> str:
     return f"{int(value):,}" if float(value).is_integer() else _fmt(value, 1)
 
 
+def _average_12m(unit: str, points: list[Point]) -> float:
+    """Percentages and ratios pooled over the 12 months (numerators over denominators); others averaged."""
+    last12 = [p for p in points[-12:] if p.value is not None]
+    if unit in ("percent", "ratio"):
+        return (
+            (100 if unit == "percent" else 1)
+            * sum(p.numerator for p in last12)
+            / sum(p.denominator or 0 for p in last12)
+        )
+    return sum(float(p.value or 0) for p in last12) / len(last12)
+
+
 def _allowed_numbers(con: duckdb.DuckDBPyConnection, config: ReportConfig, indicator_id: str) -> set[str]:
     """Every number a paragraph about this indicator may hold, worked out again from the engine (and the
     comparators and configuration), independently of the report's own code."""
@@ -177,9 +189,8 @@ def _allowed_numbers(con: duckdb.DuckDBPyConnection, config: ReportConfig, indic
     d = ind.decimals
     points = _engine(con, config, indicator_id)
     latest, prev, year_ago = points[-1], points[-2], points[-13]
-    last12 = [p.value for p in points[-12:] if p.value is not None]
     allowed = {_fmt(p.value, d) for p in (latest, prev, year_ago) if p.value is not None}
-    allowed.add(_fmt(sum(last12) / len(last12), d))
+    allowed.add(_fmt(_average_12m(ind.unit, points), d))
     if latest.value is not None and prev.value is not None:
         change = round_as_dfe(latest.value, d) - round_as_dfe(prev.value, d)  # type: ignore[operator]
         allowed.add(_fmt(abs(change), d))
@@ -250,8 +261,9 @@ def test_key_sentences_parse_back(written: Written, con: duckdb.DuckDBPyConnecti
     m = re.search(r"Visits relating to (\d+) children were not carried out in time", texts["cp_visits_in_time"])
     assert m is not None and int(m[1]) == written.content.not_in_time_children["cp_visits_in_time"]
     m = re.search(r"the average over the last 12 months is ([\d.]+)%", texts["re_referrals_12m"])
-    values = [p.value for p in _engine(con, config, "re_referrals_12m")[-12:]]
-    assert m is not None and m[1] == _fmt(sum(values) / 12, 1)  # type: ignore[arg-type]
+    last12 = _engine(con, config, "re_referrals_12m")[-12:]
+    pooled = 100 * sum(p.numerator for p in last12) / sum(p.denominator or 0 for p in last12)  # all re-referrals
+    assert m is not None and m[1] == _fmt(pooled, 1)
     m = re.search(r"At the end of October 2026 the rate was (\d+) per 10,000 children aged 0 to 17 \(([\d,]+) children",
                   texts["cla_rate_per_10k"])  # fmt: skip
     cla = _engine(con, config, "cla_rate_per_10k")[-1]
@@ -462,3 +474,9 @@ def test_without_comparators_the_report_says_how_to_add_them(council_store: Path
     texts = [p.text for s in content.sections for p in s.paragraphs if p.kind == "narrative"]
     assert any("in the month to 15 October 2026" in t for t in texts)
     assert not any("latest published figures" in t for t in texts)
+    from cscperf.report.boilerplate import recommendations
+
+    said = " ".join(text for text, _ in recommendations(content))
+    assert "compares with England" not in said
+    red = content.status_counts()["red"]
+    assert red > 0 and f"{red} measures rated red against target, for which the service's explanations" in said

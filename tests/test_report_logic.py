@@ -115,7 +115,7 @@ def test_counterfactual_children_in_care_as_in_the_seed() -> None:
     assert c.children_at_rate == 434  # 87 x 49,900 / 10,000 = 434.13
     assert c.difference == 60
     assert counterfactual_sentence(c) == (
-        "If our rate matched the statistical neighbours' average of 87 per 10,000, we would look after 434 "
+        "if our rate matched the statistical neighbours' average of 87 per 10,000, we would look after 434 "
         "children, 60 more than now."
     )
 
@@ -147,6 +147,13 @@ def test_summary_figures_by_hand() -> None:
     # mean of the last 12: (91+...+99+90+91+95) / 12 = 1,131 / 12 = 94.25 -> 94 (0 decimals)
     assert f.average_12m == 94
     assert f.status.rag == "amber"
+
+
+def test_twelve_month_average_of_a_percentage_is_pooled() -> None:
+    # 12 months of 1 of 2 (50%) and one month of 90 of 100: pooled (11 x 1 + 90) / (11 x 2 + 100) = 101 / 122
+    # = 82.8%, not the mean of the monthly figures ((11 x 50 + 90) / 12 = 53.3%).
+    values = [(50.0, 1.0, 2.0)] * 12 + [(90.0, 90.0, 100.0)]
+    assert _figures("cp_second_or_subsequent", values).average_12m == 82.8
 
 
 def test_small_numbers_are_flagged() -> None:
@@ -199,6 +206,7 @@ def test_defaults_are_the_seed_targets() -> None:
         ("[targets.cp_visits_in_time]\ntarget = 98\nband = [90, 99]\n", "either a target or a band"),
         ("[targets.cp_visits_in_time]\ntarget = 108\n", "not a percentage"),
         ("[targets.cla_open]\ntarget = 400\n", "no better direction"),
+        ("[targets.re_referrals_12m]\ntarget = 20\n", "best within a band"),
         ('[targets.cp_visits_in_time]\ntarget = 98\nkind = "aspirational"\n', "targets.cp_visits_in_time.kind"),
         ("[targets.cp_visits_in_time]\ntarget = 98\ntolerance = -1\n", "tolerance"),
         ("[targets.re_referrals_12m]\nband = [24, 18]\n", "lower figure first"),
@@ -216,6 +224,13 @@ def test_config_problems_are_explained(tmp_path: Path, text: str, message: str) 
         read_report_config(_config(tmp_path, text))
     assert message in str(problem.value)
     assert "Traceback" not in str(problem.value)
+
+
+def test_a_config_that_is_not_utf8_is_explained(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.toml"
+    path.write_bytes(b'[report]\ntitle = "caf\xe9"\n')
+    with pytest.raises(DataProblem, match="not UTF-8"):
+        read_report_config(path)
 
 
 def test_missing_config_file_is_explained(tmp_path: Path) -> None:

@@ -77,6 +77,8 @@ def read_settings(path: Path | None) -> IndicatorSettings:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
         raise DataProblem(f"The configuration file {path} could not be read: {exc.strerror}.") from None
+    except UnicodeDecodeError:
+        raise DataProblem(f"The configuration file {path} is not UTF-8 text; save it as UTF-8 and try again.") from None
     except tomllib.TOMLDecodeError as exc:
         raise DataProblem(f"The configuration file {path} is not valid TOML: {exc}.") from None
     try:

@@ -20,20 +20,34 @@ def _plural(n: int, one: str, many: str) -> str:
 def recommendations(content: ReportContent) -> list[tuple[str, str]]:
     counts = content.status_counts()
     red = counts["red"]
-    return [
+    explained = red - len(content.explanations_missing)
+    lines: list[tuple[str, str]] = [
         (f"It is recommended that the {content.committee}:", "text"),
         (
             "Notes the content of the report in relation to performance by children's social care and the actions "
             "being taken to maintain and improve it in certain areas;",
             "list",
         ),
-        (
-            f"Notes the {_plural(red, 'measure', 'measures')} rated red against target, and the service's "
-            "explanation of each;",
-            "list",
-        ),
-        ("Notes how the council compares with England, its region and its statistical neighbours.", "list"),
     ]
+    if red == 0:
+        lines.append(("Notes that no measure is rated red against its target;", "list"))
+    elif explained == red:
+        lines.append((f"Notes the {_plural(red, 'measure', 'measures')} rated red against target, and the "
+                      "service's explanation of each;", "list"))  # fmt: skip
+    elif explained == 0:
+        lines.append((f"Notes the {_plural(red, 'measure', 'measures')} rated red against target, for which the "
+                      "service's explanations are still to come;", "list"))  # fmt: skip
+    else:
+        lines.append((f"Notes the {_plural(red, 'measure', 'measures')} rated red against target, the service's "
+                      f"explanation of {explained} of them, and that {red - explained} are still to come;",
+                      "list"))  # fmt: skip
+    if content.comparators_loaded:
+        lines.append(("Notes how the council compares with England, its region and its statistical neighbours.",
+                      "list"))  # fmt: skip
+    else:
+        last_text, kind = lines[-1]
+        lines[-1] = (last_text.rstrip(";") + ".", kind)
+    return lines
 
 
 def purpose(content: ReportContent) -> list[str]:
@@ -94,9 +108,7 @@ SECTION_INTROS: dict[str, list[str]] = {
     ],
     "child_protection": [
         "This section covers section 47 enquiries, child protection conferences and children subject to child "
-        "protection plans (Charts 5 to 7, and 21 to 25). Any child subject to a plan for 9 months is reviewed by a "
-        "senior manager, and legal planning meetings are considered where plans have been in place for 12 months "
-        "or more.",
+        "protection plans (Charts 5 to 7, and 21 to 25).",
     ],
     "children_in_care": [
         "This section covers children in care: how many, placement stability, visits, health, dental checks and "
@@ -117,8 +129,9 @@ def data_notes(content: ReportContent, config: ReportConfig) -> list[str]:
     settings = config.indicator_settings
     notes = [
         f"Figures are calculated by cscperf from the council's case records as at {content.as_at:%-d %B %Y}, to "
-        "the DfE and Ofsted definitions (each measure's definition is in the cscperf documentation, "
-        "docs/indicators.md). The latest month may change a little as late recording catches up.",
+        "the DfE and Ofsted definitions (the definition of each measure is published with cscperf, the "
+        "open-source software that produced this report). The latest month may change a little as late recording "
+        "catches up.",
         f"Local standards used: child protection visits within {settings.cp_visit_interval_working_days} working "
         f"days; visits to children in care within {settings.cla_visit_first_days} days of a placement starting, "
         f"then every {settings.cla_visit_interval_days} days ({settings.cla_visit_long_term_days} days in a "

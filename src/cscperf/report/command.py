@@ -111,5 +111,11 @@ def report(
         )
     if commentary_template is not None:
         red = [(i, f.indicator.title, f.status.words) for i, f in content.figures.items() if f.status.rag == "red"]
-        write_atomically(commentary_template, template_text(red, commentary, when.isoformat()).encode("utf-8"))
+        try:
+            commentary_template.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(commentary_template, template_text(red, commentary, when.isoformat()).encode("utf-8"))
+        except OSError as exc:
+            raise UsageProblem(
+                f"The commentary file {commentary_template} could not be written: {exc.strerror}."
+            ) from None
         console.print(f"Commentary to fill in: {commentary_template}", highlight=False)

@@ -70,6 +70,8 @@ def read_commentary(path: Path | None) -> Commentary:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
         raise DataProblem(f"The commentary file {path} could not be read: {exc.strerror}.") from None
+    except UnicodeDecodeError:
+        raise DataProblem(f"The commentary file {path} is not UTF-8 text; save it as UTF-8 and try again.") from None
     except tomllib.TOMLDecodeError as exc:
         raise DataProblem(f"The commentary file {path} is not valid TOML: {exc}.") from None
     sections = data.pop("sections", {})

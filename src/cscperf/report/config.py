@@ -139,6 +139,13 @@ def _check_target(indicator: Indicator, target: TargetConfig) -> None:
             f"{where}: {indicator.title} has no better direction, so a single target cannot say which side is "
             "good; give a band instead, e.g. band = [350, 400]"
         )
+    if indicator.polarity == "target_band" and target.target is not None:
+        lo, hi = indicator.band or (None, None)
+        example = f"band = [{lo:g}, {hi:g}]" if lo is not None and hi is not None else "band = [18, 24]"
+        raise ValueError(
+            f"{where}: {indicator.title} is best within a band (too high and too low both concern), so a single "
+            f"target cannot say which side is good; give a band instead, e.g. {example}"
+        )
     if indicator.unit == "percent":
         for value in [target.target] if target.target is not None else list(target.band or ()):
             if value is not None and not 0 <= value <= 100:
@@ -186,6 +193,8 @@ def read_report_config(path: Path | None) -> ReportConfig:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise DataProblem(f"The configuration file {path} could not be read: {exc.strerror}.") from None
+    except UnicodeDecodeError:
+        raise DataProblem(f"The configuration file {path} is not UTF-8 text; save it as UTF-8 and try again.") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

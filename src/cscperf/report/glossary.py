@@ -6,7 +6,6 @@ from __future__ import annotations
 GLOSSARY: tuple[tuple[str, str], ...] = (
     ("Agency social worker", "A social worker supplied by an agency rather than employed by the council, often to "
      "cover a vacancy or an absence such as maternity leave."),
-    ("Annex A", "The lists of children that Ofsted asks a council for before an inspection."),
     ("Average caseload", "The number of children's cases held by qualified social workers divided by their "
      "full-time-equivalent number (the DfE workforce census method)."),
     ("Care leaver", "A young person aged 16 to 25 who was looked after by the council for at least 13 weeks after "
@@ -30,15 +29,19 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
      "enquiry, which decides whether a child needs a child protection plan. It should be held within 15 working "
      "days of the strategy discussion that started the enquiry."),
     ("IRO (independent reviewing officer)", "The officer who chairs reviews of a looked-after child's care plan."),
-    ("MASH (multi-agency safeguarding hub)", "Police, health, education and social care staff working together at "
-     "the front door to decide quickly what help a child needs."),
-    ("Ofsted ILACS", "Ofsted's inspection of local authority children's services: full inspections, focused visits "
-     "and an annual conversation."),
+    ("LAIT (LA Interactive Tool)", "The DfE's published tool that brings together councils' figures; its averages "
+     "of statistical neighbours are the ones quoted in this report."),
+    ("Percentage points", "The difference between two percentages: from 90% to 93% is 3 percentage points (not "
+     "3%). The report shortens this to \"points\"."),
     ("PEP (Personal Education Plan)", "The part of a looked-after child's care plan about their education, reviewed "
      "each school term with the virtual school."),
     ("Placement stability", "Whether children in care stay with the same carers: the share with 3 or more placements "
      "in a year (lower is better) and the share of children in care for 2.5 years or more who have lived with the "
      "same carer for 2 years (higher is better)."),
+    ("Quartile (A to D)", "Where our figure sits among all councils in England: A is the best quarter and D the "
+     "worst, for measures where a direction is better; for context measures, A holds the lowest figures."),
+    ("Rate per 10,000 children", "A count divided by the number of children aged 0 to 17 living in the area (the "
+     "ONS mid-year estimate) and multiplied by 10,000, so councils of different sizes can be compared."),
     ("RAG (red, amber, green) status", "How a figure stands against its target: blue well beyond the target, green "
      "on target, amber on the wrong side but within the tolerance, red beyond the tolerance. Each status is written "
      "in words and has a symbol, not only a colour."),
@@ -49,6 +52,8 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
     ("Regulation 28 visit", "A statutory visit by a social worker to a child in care: within a week of a new "
      "placement, then at least every six weeks (every three months in a long-term placement after its first year) "
      "(Care Planning, Placement and Case Review (England) Regulations 2010)."),
+    ("Second or subsequent plan", "A child protection plan for a child who has had a plan before (at any time, "
+     "in any council). A high share can mean plans ended before the risk was reduced."),
     ("Section 47 (s47) enquiry", "An investigation by the council, with the police and others, when there is "
      "reasonable cause to suspect a child is suffering, or likely to suffer, significant harm (section 47 of the "
      "Children Act 1989)."),

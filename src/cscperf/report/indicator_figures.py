@@ -42,11 +42,18 @@ class IndicatorFigures:
 
     @property
     def average_12m(self) -> float | None:
-        """The mean of the monthly figures over the latest 12 months, rounded as the figure is."""
-        values = [p.value for p in self.last_12 if p.value is not None]
-        if not values:
+        """The figure over the latest 12 months, rounded once as the figure is: for percentages and ratios the
+        pooled figure (all numerators over all denominators, as the DfE computes a year's figure), for counts,
+        rates and days the mean of the monthly figures."""
+        months = [p for p in self.last_12 if p.value is not None]
+        if not months:
             return None
-        return round_as_dfe(sum(values) / len(values), self.indicator.decimals)
+        if self.indicator.unit in ("percent", "ratio"):
+            denominator = sum(p.denominator or 0 for p in months)
+            if denominator:
+                scale = 100 if self.indicator.unit == "percent" else 1
+                return round_as_dfe(scale * sum(p.numerator for p in months) / denominator, self.indicator.decimals)
+        return round_as_dfe(sum(float(p.value or 0) for p in months) / len(months), self.indicator.decimals)
 
     @property
     def change(self) -> float | None:

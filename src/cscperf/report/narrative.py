@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cscperf.indicators.definition import load_library
 from cscperf.report.appendix import ChartPlan
 from cscperf.report.config import TARGET_KIND_WORDS
 from cscperf.report.figures import count_text, month_name, number, shown
@@ -54,7 +55,8 @@ def counterfactual_sentence(c: Counterfactual) -> str:
     else:
         gap = f"{abs(c.difference):,} {'more' if c.difference > 0 else 'fewer'} than now"
     return (
-        f"If our rate matched the {c.comparator} of {number(c.rate, 1, trim=True)} per 10,000, we would {verb} "
+        f"if our rate matched the {c.comparator} of {number(c.rate, load_library()[c.indicator_id].decimals)} per "
+        f"10,000, we would {verb} "
         f"{c.children_at_rate:,} {children}, {gap}."
     )
 
