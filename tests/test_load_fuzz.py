@@ -59,7 +59,8 @@ SEEDS = _seeds()
 def damaged(draw: st.DrawFn) -> tuple[str, bytes]:
     name, content = draw(st.sampled_from(SEEDS))
     for _ in range(draw(st.integers(1, 3))):
-        how = draw(st.sampled_from(["truncate", "drop line", "garbage", "swap dates", "mangle date", "duplicate"]))
+        how = draw(st.sampled_from(["truncate", "drop line", "garbage", "swap dates", "mangle date", "duplicate",
+                                    "huge number", "long field"]))  # fmt: skip
         lines = content.split(b"\n")
         if how == "truncate":
             content = content[: draw(st.integers(0, max(0, len(content) - 1)))]
@@ -76,6 +77,14 @@ def damaged(draw: st.DrawFn) -> tuple[str, bytes]:
                 st.binary(min_size=1, max_size=12) | st.sampled_from([b"<", b"&", b",", b'"', b"\x00", b"31/02/2020"])
             )
             content = content[:at] + junk + content[at:]
+        elif how == "huge number":
+            found = list(re.finditer(rb"(?<=[>,])\d{1,3}(?=[<,\r\n])", content))
+            if found:
+                m = found[draw(st.integers(0, len(found) - 1))]
+                content = content[: m.start()] + b"99999999999" + content[m.end() :]
+        elif how == "long field":
+            at = draw(st.integers(0, len(content)))
+            content = content[:at] + b"x" * 200_000 + content[at:]
         elif how in ("swap dates", "mangle date"):
             found = list(DATE.finditer(content))
             if len(found) >= 2 and how == "swap dates":
@@ -117,6 +126,7 @@ def test_damaged_files_never_crash_and_never_half_load(fuzz_store: duckdb.DuckDB
             summary = load_files(fuzz_store, [path], la_code="874")
         except CscperfError as exc:
             assert _snapshot(fuzz_store) == before
+            assert "unexpected problem in cscperf" not in str(exc), "a defect, caught by the safety net"
             message = str(exc).encode()
             assert not any(i in message for i in identifiers), "a child identifier reached the message"
             return

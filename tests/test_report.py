@@ -480,3 +480,25 @@ def test_without_comparators_the_report_says_how_to_add_them(council_store: Path
     assert "compares with England" not in said
     red = content.status_counts()["red"]
     assert red > 0 and f"{red} measures rated red against target, for which the service's explanations" in said
+
+
+def test_a_report_outside_the_councils_data_is_refused_and_months_before_it_have_no_figure(
+    council_store: Path,
+) -> None:
+    from cscperf.errors import DataProblem
+    from cscperf.report.commentary import Commentary
+    from cscperf.report.contents import build_report
+
+    con = duckdb.connect(str(council_store), read_only=True)
+    try:
+        start, end = con.execute("SELECT data_start_date, data_end_date FROM cscperf_councils").fetchone() or (0, 0)
+        with pytest.raises(DataProblem, match="end on"):
+            build_report(con, end + dt.timedelta(days=1), ReportConfig(), Commentary())
+        with pytest.raises(DataProblem, match="less than a month"):
+            build_report(con, start + dt.timedelta(days=10), ReportConfig(), Commentary())
+        early = build_report(con, start + dt.timedelta(days=75), ReportConfig(), Commentary())
+    finally:
+        con.close()
+    points = early.figures["contacts"].points
+    assert all(p.value is None for p in points if p.period_start < start)
+    assert all(p.value is not None for p in points if p.period_start >= start)

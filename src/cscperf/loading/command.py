@@ -68,7 +68,7 @@ def _show(summary: LoadSummary, db: Path) -> None:
         table.add_column(name, justify="right" if numeric else "left", overflow="fold")
     for f in summary.files:
         if f.skipped_as_loaded_in or f.not_recognised:
-            why = "already loaded" if f.skipped_as_loaded_in else "skipped: not a return"
+            why = "already loaded" if f.skipped_as_loaded_in else f"skipped: it {f.not_recognised}"
             table.add_row(f.path.name, "-", "-", "-", "-", "-", why)
             continue
         problems = ", ".join(f"{sum(rules.values()):,} {sev}" for sev, rules in f.problems.items())
@@ -173,6 +173,9 @@ def rejects(
     finally:
         con.close()
     if out is None:
+        Console(stderr=True).print(
+            f"{len(rows):,} problems follow. They hold child identifiers: keep any copy secure.", highlight=False
+        )
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(REJECT_COLUMNS)
         writer.writerows(rows)

@@ -27,7 +27,6 @@ from cscperf.store.statements import run
 
 LOADS_TABLE = f"{STAGING_CATALOG}.cscperf_staged_loads"
 CHOSEN_PREFIX = f"{STAGING_CATALOG}.cscperf_chosen_"
-FILL_IN_TABLES = frozenset({"ssd_person"})
 COMPARED_PERSON_FIELDS = {"pers_dob": "date of birth", "pers_sex": "sex", "pers_ethnicity": "ethnicity"}
 REJECTS = "cscperf_load_rejects"
 
@@ -132,6 +131,22 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def check_staged_counts(staged: StagedLoads) -> None:
+    """Counts reconcile against the rows actually staged, not only the loader's own tally: for every file and
+    table, the rows in the staging table are the records counted as loaded."""
+    for name in sorted(staged.staging.tables):
+        if name == REJECTS:
+            continue
+        rows = dict(
+            staged.con.execute(f"SELECT _load_id, count(*) FROM {staging_name(name)} GROUP BY _load_id").fetchall()
+        )
+        for load in staged.loads:
+            counted = load.counts[name].loaded if name in load.counts else 0
+            if rows.get(load.load_id, 0) != counted:
+                raise AssertionError(f"{load.path.name}: {name} has {rows.get(load.load_id, 0)} rows staged but "
+                                     f"{counted} counted as loaded")  # fmt: skip
+
+
 def report_person_conflicts(staged: StagedLoads) -> None:
     """Rule 4: where sources disagree about a person, say so (once per person, field and file)."""
     name = staged.staged("ssd_person")
@@ -161,7 +176,8 @@ def report_person_conflicts(staged: StagedLoads) -> None:
                 Problem(
                     location,
                     "sources disagree",
-                    f"The {words} here ({value}) differs from {source} ({other_value}); this file's value is kept. "
+                    f"The {words} here ({value}) differs from {source} ({other_value}); the value from the most recent "
+                    "return is kept. "
                     "Check which is right in the case system.",
                     "warning",
                     "ssd_person",
@@ -174,50 +190,74 @@ def report_person_conflicts(staged: StagedLoads) -> None:
 
 
 def _chosen_select(staged: StagedLoads, name: str) -> str:
-    """The rows `name` will receive: for each identifier, the staged row of the latest collection year (then
-    the latest file); for fill-in tables, field by field, falling back on what the store holds."""
+    """The rows `name` will receive, one per identifier, field by field: each field from the most recent file
+    that gives it (the later collection year, then the later file), with `_older` true where every file that
+    gives the record is older than a return of the same kind the store already holds."""
     table = staged.staging.table(name)
     source = staging_name(name)
     data_columns = [c for c in table.column_names if c != "la_code"]
-    priority = "l.collection_year DESC NULLS LAST, s._load_seq DESC, s._row_seq DESC"
     staged_rows = f"FROM {source} s JOIN {LOADS_TABLE} l ON l.load_id = s._load_id"
     if not table.primary_key:
         return f"SELECT l.la_code, {', '.join('s.' + c for c in data_columns)} {staged_rows}"
     keys = ", ".join("s." + k for k in table.primary_key)
-    if name in FILL_IN_TABLES:
-        fields = [c for c in data_columns if c not in table.primary_key]
-        picks = ", ".join(f"first(s.{c} ORDER BY {priority}) FILTER (WHERE s.{c} IS NOT NULL) AS {c}" for c in fields)
-        on = " AND ".join(f"t.{k} = c.{k}" for k in table.key)
-        kept = ", ".join(f"COALESCE(c.{c}, t.{c}) AS {c}" for c in fields)
-        return (
-            f"SELECT c.la_code, {', '.join('c.' + k for k in table.primary_key)}, {kept} "
-            f"FROM (SELECT l.la_code, {keys}, {picks} {staged_rows} GROUP BY l.la_code, {keys}) c "
-            f"LEFT JOIN {name} t ON {on}"
-        )
-    return (
-        f"SELECT l.la_code, {', '.join('s.' + c for c in data_columns)} {staged_rows} "
-        f"QUALIFY ROW_NUMBER() OVER (PARTITION BY l.la_code, {keys} ORDER BY {priority}) = 1"
+    fields = [c for c in data_columns if c not in table.primary_key]
+    priority = "l.collection_year DESC NULLS LAST, s._load_seq DESC, s._row_seq DESC"
+    picks = ", ".join(f"first(s.{c} ORDER BY {priority}) FILTER (WHERE s.{c} IS NOT NULL) AS {c}" for c in fields)
+    older = (
+        "bool_and(COALESCE(l.collection_year < (SELECT max(x.collection_year) FROM cscperf_loads x "
+        "WHERE x.la_code = l.la_code AND x.load_kind = l.load_kind AND x.load_status = 'complete'), false))"
     )
+    return f"SELECT l.la_code, {keys}, {picks}, {older} AS _older {staged_rows} GROUP BY l.la_code, {keys}"
 
 
 def merge_into_store(staged: StagedLoads) -> None:
-    """Rule 5 (and the person fill-in of rule 4): each chosen row replaces the store's row with the same
-    identifier. Done in bulk statements straight from the staged rows, so DuckDB can write them to disk."""
+    """Rule 5 (and the fill-in of rule 4): a record the store already holds is updated field by field (a file
+    that leaves a field empty does not erase it; a file older than a return of the same kind already in the
+    store only fills what the store lacks); a new record is inserted."""
     for name in sorted(staged.staging.tables):
         if name == REJECTS:
             continue
         table = staged.staging.table(name)
         select = _chosen_select(staged, name)
-        if name in FILL_IN_TABLES:  # the new rows read the old ones: settle them before deleting
-            chosen = CHOSEN_PREFIX + name
-            run(staged.con, f"CREATE OR REPLACE TABLE {chosen} AS {select}")
-            select = f"SELECT * FROM {chosen}"
-        if table.primary_key:
-            on = " AND ".join(f"{name}.{k} = c.{k}" for k in table.key)
-            keys = ", ".join("s." + k for k in table.primary_key)
-            run(
-                staged.con,
-                f"DELETE FROM {name} USING (SELECT DISTINCT l.la_code, {keys} FROM {staging_name(name)} s "
-                f"JOIN {LOADS_TABLE} l ON l.load_id = s._load_id) c WHERE {on}",
+        if not table.primary_key:
+            run(staged.con, f"INSERT INTO {name} BY NAME {select}")
+            continue
+        chosen = CHOSEN_PREFIX + name
+        run(staged.con, f"CREATE OR REPLACE TABLE {chosen} AS {select}")
+        on = " AND ".join(f"{name}.{k} = c.{k}" for k in table.key)
+        fields = [c.name for c in table.columns if c.name not in table.primary_key]
+        if fields:
+            updates = ", ".join(
+                f"{c} = CASE WHEN c._older THEN COALESCE({name}.{c}, c.{c}) ELSE COALESCE(c.{c}, {name}.{c}) END"
+                for c in fields
             )
-        run(staged.con, f"INSERT INTO {name} BY NAME {select}")
+            run(staged.con, f"UPDATE {name} SET {updates} FROM {chosen} c WHERE {on}")
+        missing = " AND ".join(f"t.{k} = c.{k}" for k in table.key)
+        run(
+            staged.con,
+            f"INSERT INTO {name} BY NAME SELECT * EXCLUDE (_older) FROM {chosen} c "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {name} t WHERE {missing})",
+        )
+    _note_older_loads(staged)
+
+
+def _note_older_loads(staged: StagedLoads) -> None:
+    """Once per file: say that the store already held a later return, whose values were kept."""
+    for load in staged.loads:
+        if load.collection_year is None:
+            continue
+        later = staged.con.execute(
+            "SELECT max(collection_year) FROM cscperf_loads WHERE la_code = ? AND load_kind = ? "
+            "AND load_status = 'complete'",
+            [load.la_code, load.kind],
+        ).fetchall()
+        year = later[0][0] if later else None
+        load.details["older_than_store"] = bool(year is not None and load.collection_year < year)
+        if load.details["older_than_store"]:
+            load.flag(Problem(
+                load.where(), "older return",
+                f"The store already holds the {year} return; this {load.collection_year} return only fills in "
+                "what that return left empty, and adds records it does not have.",
+                "warning", None, None, str(load.collection_year),
+            ))  # fmt: skip
+        load.flush()

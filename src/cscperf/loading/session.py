@@ -20,13 +20,14 @@ from pathlib import Path
 import duckdb
 
 from cscperf import __version__
-from cscperf.errors import UsageProblem
+from cscperf.errors import CscperfError, DataProblem, UsageProblem
 from cscperf.loading.file_load import FileLoad
 from cscperf.loading.load_summary import FileSummary, LoadSummary
 from cscperf.loading.merge import (
     LOADS_TABLE,
     REJECTS,
     StagedLoads,
+    check_staged_counts,
     merge_into_store,
     reject_unidentified_and_duplicates,
     report_person_conflicts,
@@ -99,6 +100,7 @@ def load_files(
             if loads:
                 staged.record_loads()
                 reject_unidentified_and_duplicates(staged)
+                check_staged_counts(staged)
                 for source_format in formats.values():
                     if source_format.after_all is not None:
                         source_format.after_all(staged)
@@ -111,9 +113,17 @@ def load_files(
                 summary.population_years_added = fill_population_from_comparators(con, councils)
             _pause_before_commit()
             run(con, "COMMIT")
-        except BaseException:
+        except BaseException as exc:
             run(con, "ROLLBACK")
-            raise
+            if isinstance(exc, CscperfError | KeyboardInterrupt | MemoryError) or not isinstance(exc, Exception):
+                raise
+            if os.environ.get("CSCPERF_DEBUG"):  # for developers: the original error, with its traceback
+                raise
+            raise DataProblem(
+                f"The files could not be merged into the store because of an unexpected problem in cscperf "
+                f"({type(exc).__name__}). Nothing was loaded; the store is unchanged. Please report it with the "
+                "cscperf version."
+            ) from None
     finally:
         staging.close()
     summary.files.extend(FileSummary.of(load) for load in loads)
@@ -144,7 +154,7 @@ def _read_files(
         try:
             source_format = recognise(path)
         except UnreadableFile as exc:
-            if not in_folder:
+            if not in_folder or _protected_or_damaged(path):
                 raise
             # A file found in a folder that is no format cscperf reads (a schema, a readme) is listed, not loaded.
             summary.files.append(FileSummary.not_recognised_file(path, exc.reason))
@@ -153,7 +163,18 @@ def _read_files(
         load = FileLoad(path, source_format.kind, _new_load_id(), len(loads) + 1, staging,
                         la_code=default_la, collection_year=year)  # fmt: skip
         load.details["content_sha256"] = sha
-        source_format.read(path, load)
+        try:
+            source_format.read(path, load)
+        except (CscperfError, KeyboardInterrupt, MemoryError):
+            raise
+        except Exception as exc:  # a defect of cscperf's, not the data's: say so without showing the data
+            if os.environ.get("CSCPERF_DEBUG"):
+                raise
+            raise UnreadableFile(
+                path,
+                f"could not be read because of an unexpected problem in cscperf ({type(exc).__name__}). Please "
+                "report it with the cscperf version; the file itself is not shown.",
+            ) from None
         if la_code is not None:
             load.la_code = la_code
         if year is not None:
@@ -164,6 +185,13 @@ def _read_files(
         loads.append(load)
         loaded_before[sha] = load.load_id
     return formats
+
+
+def _protected_or_damaged(path: Path) -> bool:
+    """A file that looks like a return but cannot be opened (an encrypted workbook) is refused even inside a
+    folder: skipping it would lose a return without anyone noticing."""
+    with path.open("rb") as handle:
+        return handle.read(8) == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def _pause_before_commit() -> None:

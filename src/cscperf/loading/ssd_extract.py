@@ -81,7 +81,18 @@ def _record(load: FileLoad, table: Table, raw: dict[str, Any], location: str) ->
     columns = {c.name.lower(): c for c in table.all_columns}
     for name, value in raw.items():
         column = columns.get(name.strip().lower())
-        if column is None or column.name == "la_code":
+        if column is None:
+            continue
+        if column.name == "la_code":
+            council = read_text(value)
+            if council is not None and load.la_code is None:
+                load.la_code = council  # the extract says which council it is from
+            elif council is not None and council != load.la_code:
+                load.reject(Problem(location, "another council",
+                                    f"la_code {council} is not the council being loaded ({load.la_code}); load each "
+                                    "council's rows with its own --la.", "fatal", table.name, "la_code", council,
+                                    {k: None if v is None else str(v) for k, v in raw.items()}))  # fmt: skip
+                return
             continue
         try:
             if column.type == "JSON":
@@ -119,7 +130,10 @@ def read_csv_table(path: Path, load: FileLoad) -> None:
     with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
         reader = csv.reader(handle, dialect)
         names = next(reader)
-        rows = _read_rows(load, table, reader, names)
+        try:
+            rows = _read_rows(load, table, reader, names)
+        except csv.Error as exc:
+            load.fail(f"is not a readable CSV file (line {reader.line_num}: {exc}).")
     if rows == 0:
         load.fail("has a header but no records.")
 

@@ -126,10 +126,17 @@ def _outcome_years(staged: StagedLoads) -> None:
 
 
 # ------------------------------------------------------------------------------------------ episodes
+def _own(table: str) -> str:
+    """The staged rows of `table` that came from SSDA903 returns (other formats' episodes in the same command,
+    from Annex A or an SSD extract, are merged by the general rules, not stitched)."""
+    return f"(SELECT * FROM {table} WHERE _load_id IN (SELECT load_id FROM {LOADS_TABLE} WHERE load_kind = '{KIND}'))"
+
+
 def _stitch_episodes(staged: StagedLoads, repairs: dict[str, Counter[str]]) -> None:
     con = staged.con
-    episodes = staged.staged("ssd_cla_episodes")
-    assert episodes is not None
+    staged_episodes = staged.staged("ssd_cla_episodes")
+    assert staged_episodes is not None
+    episodes = _own(staged_episodes)
     details = _details_sql(staged)
     run(
         con,
@@ -202,7 +209,8 @@ def _stitch_episodes(staged: StagedLoads, repairs: dict[str, Counter[str]]) -> N
     _ended_without_date(staged, repairs, episodes)
     _rebuild(staged)
     run(con, "DROP TABLE s903_final")
-    run(con, f"DELETE FROM {episodes}")
+    run(con, f"DELETE FROM {staged_episodes} WHERE _load_id IN (SELECT load_id FROM {LOADS_TABLE} "
+             f"WHERE load_kind = '{KIND}')")  # fmt: skip
 
 
 def _details_sql(staged: StagedLoads) -> str:
@@ -474,7 +482,8 @@ REVIEW_CHILD = "substr(clar_cla_review_id, 5, length(clar_cla_review_id) - 15)"
 def _link_reviews(staged: StagedLoads) -> None:
     """Each review belongs to the period of care it was held in (the latest one that began by that date)."""
     con = staged.con
-    reviews = staged.staged("ssd_cla_reviews")
+    staged_reviews = staged.staged("ssd_cla_reviews")
+    reviews = _own(staged_reviews) if staged_reviews else None
     sources = (
         [
             f"SELECT DISTINCT l.la_code, {REVIEW_CHILD} AS person_id FROM {reviews} s "
@@ -511,8 +520,8 @@ def _link_reviews(staged: StagedLoads) -> None:
         )
         run(
             con,
-            f"UPDATE {reviews} SET clar_cla_id = k.cla_id FROM s903_review_links k "
-            f"WHERE {reviews}._load_id = k._load_id AND {reviews}._row_seq = k._row_seq",
+            f"UPDATE {staged_reviews} SET clar_cla_id = k.cla_id FROM s903_review_links k "
+            f"WHERE {staged_reviews}._load_id = k._load_id AND {staged_reviews}._row_seq = k._row_seq",
         )
         unlinked = con.execute(
             f"SELECT _load_id, _location, clar_cla_review_id, clar_cla_review_date FROM {reviews} "

@@ -13,6 +13,7 @@ from collections.abc import Collection
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$")
 _UK = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?: .*)?$")
+LARGEST_WHOLE_NUMBER = 2**31 - 1  # the store's INTEGER columns; no count in children's social care comes near
 _TRUE = {"1", "true", "t", "y", "yes"}
 _FALSE = {"0", "false", "f", "n", "no"}
 
@@ -71,6 +72,8 @@ def read_whole_number(value: object) -> int | None:
     if isinstance(value, bool):
         raise BadValue(f"{value} is not a whole number")
     if isinstance(value, int):
+        if not -LARGEST_WHOLE_NUMBER <= value <= LARGEST_WHOLE_NUMBER:
+            raise BadValue(f"{value} is too large to be a count or a score")
         return value
     text = str(value).strip()
     try:
@@ -79,6 +82,8 @@ def read_whole_number(value: object) -> int | None:
         raise BadValue(f"{text} is not a whole number") from None
     if not number.is_integer():
         raise BadValue(f"{text} is not a whole number")
+    if not -LARGEST_WHOLE_NUMBER <= number <= LARGEST_WHOLE_NUMBER:
+        raise BadValue(f"{text} is too large to be a count or a score")
     return int(number)
 
 

@@ -8,6 +8,7 @@ and the glossary annex. Counts only: no child's identifier is ever part of it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
@@ -139,12 +140,14 @@ def build_report(
 ) -> ReportContent:
     """Compute every indicator for the charted months and assemble the report's content."""
     la_code, council_name = council_of(con, config, la)
+    data_start = _check_covered(con, la_code, council_name, as_at)
     options = config.report
     periods = series_periods(as_at, options.chart_months, "month")
     settings = config.indicator_settings
     results = compute(con, periods, settings=settings, la_codes=[la_code])
     series: dict[str, list[Point]] = {
-        r.indicator.id: [p for p in r.points if p.group is None and p.la_code == la_code] for r in results
+        r.indicator.id: [_before_data(p, data_start) for p in r.points if p.group is None and p.la_code == la_code]
+        for r in results
     }
     latest = {i: pts[-1] for i, pts in series.items() if pts}
     comparators, loaded = comparators_for(
@@ -179,6 +182,32 @@ def build_report(
     )
     sections = _sections(content, config, commentary)
     return ReportContent(**{**content.__dict__, "sections": sections})
+
+
+def _check_covered(con: duckdb.DuckDBPyConnection, la_code: str, name: str, as_at: dt.date) -> dt.date | None:
+    """Refuse an as-at date the council's data do not reach; the first date the data cover, where known."""
+    rows = con.execute(
+        "SELECT data_start_date, data_end_date FROM cscperf_councils WHERE la_code = ?", [la_code]
+    ).fetchall()
+    start, end = (rows[0][0], rows[0][1]) if rows else (None, None)
+    if end is not None and as_at > end:
+        raise DataProblem(
+            f"The store's data for {name} end on {end:%-d %B %Y}, so there are no figures to {as_at:%-d %B %Y}. "
+            f"Report as at {end:%Y-%m-%d} or earlier, or load newer data."
+        )
+    if start is not None and as_at < start + dt.timedelta(days=27):
+        raise DataProblem(
+            f"The store's data for {name} begin on {start:%-d %B %Y}: a report as at {as_at:%-d %B %Y} would have "
+            "less than a month of figures. Choose a later date."
+        )
+    return start
+
+
+def _before_data(point: Point, data_start: dt.date | None) -> Point:
+    """A month that begins before the council's data do has no figure (not a zero)."""
+    if data_start is not None and point.period_start < data_start:
+        return dataclasses.replace(point, value=None)
+    return point
 
 
 def _children_not_in_time(
