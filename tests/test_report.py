@@ -502,3 +502,24 @@ def test_a_report_outside_the_councils_data_is_refused_and_months_before_it_have
     points = early.figures["contacts"].points
     assert all(p.value is None for p in points if p.period_start < start)
     assert all(p.value is not None for p in points if p.period_start >= start)
+
+
+def test_table_2_sets_a_years_figure_beside_a_published_year(
+    written: Written, con: duckdb.DuckDBPyConnection, config: ReportConfig
+) -> None:
+    """Published figures for flows (assessments in the year) are a whole year's: ours is the 12 months to the
+    as-at date, not the latest month; figures at a date (children in care) stay the latest month."""
+    from cscperf.report.tables import compare_rows
+    from cscperf.reporting_periods import rolling_12_months
+
+    if not written.content.comparators_loaded:
+        pytest.skip("comparators not imported (../shared/reference-data missing)")
+    rows = {r.indicator_id: r for r in compare_rows(written.content)}
+    year = compute(con, [rolling_12_months(AS_AT)], ids=["assessments_within_45wd"],
+                   settings=config.indicator_settings, la_codes=["874"])[0].points[-1]  # fmt: skip
+    month = _engine(con, config, "assessments_within_45wd")[-1]
+    d = load_library()["assessments_within_45wd"].decimals
+    assert rows["assessments_within_45wd"].ours.startswith(f"{_fmt(year.value, d)}% (12 months to Oct 2026)")
+    assert year.denominator is not None and month.denominator is not None and year.denominator > month.denominator
+    cla = _engine(con, config, "cla_rate_per_10k")[-1]
+    assert rows["cla_rate_per_10k"].ours.startswith(f"{_fmt(cla.value, 0)} per 10,000 (Oct 2026)")

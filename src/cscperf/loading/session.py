@@ -263,6 +263,20 @@ def _record(con: duckdb.DuckDBPyConnection, staged: StagedLoads) -> None:
         WHERE l.la_code NOT IN (SELECT la_code FROM cscperf_councils)
     """,
     )
+    # A loaded council's data cover the collection years of its annual returns (1 April to 31 March).
+    run(
+        con,
+        f"""
+        UPDATE cscperf_councils c
+        SET data_start_date = LEAST(COALESCE(c.data_start_date, y.first_day), y.first_day),
+            data_end_date = GREATEST(COALESCE(c.data_end_date, y.last_day), y.last_day)
+        FROM (SELECT la_code, make_date(min(collection_year) - 1, 4, 1) AS first_day,
+                     make_date(max(collection_year), 3, 31) AS last_day
+              FROM {LOADS_TABLE} WHERE load_kind IN ('cin_census', 'ssda903') AND collection_year IS NOT NULL
+              GROUP BY la_code) y
+        WHERE c.la_code = y.la_code AND c.data_source = 'loaded'
+        """,
+    )
 
 
 __all__ = ["files_named", "load_files", "staging_name"]

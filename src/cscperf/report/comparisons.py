@@ -41,6 +41,8 @@ class Comparators:
     quartile: str | None
     versus_england: str | None
     notes: tuple[str, ...]
+    own: Point | None = None  # our figure as compared: the latest month, or 12 months to it for flows
+    own_period: str = ""  # e.g. "12 months to Oct 2026"
 
     @property
     def neighbour_words(self) -> str:
@@ -57,15 +59,20 @@ def comparators_for(
     *,
     model: str,
     average: str,
+    year_to_date: dict[str, Point] | None = None,
 ) -> tuple[dict[str, Comparators], bool]:
-    """Comparators for each indicator with a published equivalent; and whether any are loaded at all."""
+    """Comparators for each indicator with a published equivalent; and whether any are loaded at all.
+
+    A published figure for a flow (assessments in the year, plans started in the year) is a whole year's, so
+    ours is set beside it for the 12 months to the as-at date (`year_to_date`), not for one month."""
     if not has_benchmarks(con):
         return {}, False
     found: dict[str, Comparators] = {}
     for indicator_id in MEASURES:
-        point = latest.get(indicator_id)
+        point = (year_to_date or {}).get(indicator_id) or latest.get(indicator_id)
         if point is None:
             continue
+        over_year = indicator_id in (year_to_date or {})
         year = year_for(con, indicator_id, as_at)
         if year is None:
             continue
@@ -88,5 +95,7 @@ def comparators_for(
             quartile=c.quartile,
             versus_england=c.versus_england,
             notes=notes,
+            own=point,
+            own_period=(f"12 months to {point.period_end:%b %Y}" if over_year else f"{point.period_end:%b %Y}"),
         )
     return found, True

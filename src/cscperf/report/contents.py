@@ -15,6 +15,7 @@ from typing import Literal
 
 import duckdb
 
+from cscperf.comparators.published import MEASURES
 from cscperf.errors import DataProblem, UsageProblem
 from cscperf.indicators.definition import load_library
 from cscperf.indicators.engine import Point, compute, drill
@@ -29,6 +30,7 @@ from cscperf.report.glossary import GLOSSARY
 from cscperf.report.indicator_figures import IndicatorFigures, indicator_figures
 from cscperf.report.narrative import Counterfactual, counterfactual, counterfactual_sentence, indicator_paragraph
 from cscperf.report.rag import RAG_NAMES
+from cscperf.reporting_periods import rolling_12_months
 
 ParagraphKind = Literal["text", "narrative", "counterfactual", "commentary", "explanation_needed", "note", "list"]
 
@@ -150,11 +152,20 @@ def build_report(
         for r in results
     }
     latest = {i: pts[-1] for i, pts in series.items() if pts}
+    library = load_library()
+    flows = [i for i in MEASURES if library[i].period_kind == "flow"]
+    year = compute(con, [rolling_12_months(as_at)], ids=flows, settings=settings, la_codes=[la_code]) if flows else []
+    year_to_date = {r.indicator.id: r.points[-1] for r in year if r.points}
     comparators, loaded = comparators_for(
-        con, la_code, latest, as_at, model=options.neighbour_model, average=options.neighbour_average
+        con,
+        la_code,
+        latest,
+        as_at,
+        model=options.neighbour_model,
+        average=options.neighbour_average,
+        year_to_date=year_to_date,
     )
     targets = config.effective_targets()
-    library = load_library()
     figures = {
         i: indicator_figures(library[i], series[i], targets.get(i), comparators.get(i), options.small_denominator)
         for i in library

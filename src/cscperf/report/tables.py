@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from cscperf.report.appendix import chart_of
 from cscperf.report.chart_request import Rag
+from cscperf.report.comparisons import Comparators
 from cscperf.report.contents import ReportContent
 from cscperf.report.figures import change_shown, count_text, month_short, shown
 from cscperf.report.indicator_figures import IndicatorFigures
@@ -81,8 +82,17 @@ def summary_groups(content: ReportContent) -> list[tuple[str, list[SummaryRow]]]
     return [(title, [summary_row(f) for f in rows]) for title, rows in content.summary_groups()]
 
 
-COMPARE_HEADERS = ["Measure", "Which way is better", "Ours (latest)", "England", "Region", "Statistical neighbours",
+COMPARE_HEADERS = ["Measure", "Which way is better", "Ours (period)", "England", "Region", "Statistical neighbours",
                    "Published year", "Our quartile"]  # fmt: skip
+
+
+def _ours(f: IndicatorFigures, c: Comparators) -> str:
+    """Our figure as compared, with its period, and the numbers behind it when they are few."""
+    own = c.own or f.latest
+    text = f"{_value(f, own.value)} ({c.own_period})" if c.own_period else _value(f, own.value)
+    if f.indicator.unit == "percent" and own.denominator and own.denominator < f.small_denominator:
+        text += f"; {int(own.numerator):,} of {int(own.denominator):,}, small numbers"
+    return text
 
 
 def compare_headers(content: ReportContent) -> list[str]:
@@ -109,7 +119,7 @@ def compare_rows(content: ReportContent) -> list[CompareRow]:
                 indicator_id=f.indicator.id,
                 measure=f.indicator.title,
                 direction=f.direction_short,
-                ours=_value(f, f.latest.value),
+                ours=_ours(f, c),
                 england=_value(f, c.england),
                 region=region,
                 neighbours=neighbours,
@@ -121,6 +131,8 @@ def compare_rows(content: ReportContent) -> list[CompareRow]:
 
 
 QUARTILE_NOTE = (
-    "Quartile: where our latest figure would place us among all councils in the published year, A the best quarter "
-    "(for measures with no better direction, A holds the lowest figures)."
+    "Ours: the latest month for figures at a date; the 12 months to it for figures over a year (assessments, "
+    "conferences, plans started), as the published figures are. Quartile: where our figure would place us among "
+    "all councils in the published year, A the best quarter (for measures with no better direction, A holds the "
+    "lowest figures)."
 )
