@@ -4,6 +4,7 @@ claim. SSD extract tables (CSV and Parquet) exercise it end to end."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import signal
@@ -20,6 +21,8 @@ from cscperf.errors import CscperfError, UsageProblem
 from cscperf.loading.session import load_files
 from cscperf.loading.unreadable import UnreadableFile
 from cscperf.store.database import open_store
+
+from .conftest import SHARED
 
 runner = CliRunner()
 
@@ -268,3 +271,35 @@ def test_a_folder_loads_its_returns_and_lists_other_files_without_loading_them(t
         ("README.txt", 0, True), ("people.csv", 1, False)]  # fmt: skip
     with pytest.raises(UnreadableFile, match="not a format cscperf can load"):
         load_files(con, [folder / "README.txt"], la_code="874")
+
+
+def _census(sample: str, year: int, *, closed: bool, ethnicity: str) -> str:
+    text = sample.replace("<Year>2022</Year>", f"<Year>{year}</Year>")
+    text = text.replace("<ReferenceDate>2022-03-31</ReferenceDate>", f"<ReferenceDate>{year}-03-31</ReferenceDate>")
+    text = text.replace("<Ethnicity>WBRI</Ethnicity>", f"<Ethnicity>{ethnicity}</Ethnicity>")
+    if not closed:
+        text = text.replace("<CINclosureDate>1971-02-27</CINclosureDate>", "").replace(
+            "<ReasonForClosure>RC1</ReasonForClosure>", ""
+        )
+    return text
+
+
+@pytest.mark.parametrize("together", [False, True])
+def test_an_older_return_does_not_undo_a_later_one(tmp_path: Path, together: bool) -> None:
+    """The 2023 return closes a referral the 2022 return shows open, and records a new ethnicity: loaded in
+    either order, in one command or two, the store shows the 2023 facts."""
+    sample = (SHARED / "samples" / "cin" / "BAR_cin_2022.xml").read_text(encoding="utf-8")
+    later = _write(tmp_path / "later.xml", _census(sample, 2023, closed=True, ethnicity="WIRI"))
+    older = _write(tmp_path / "older.xml", _census(sample, 2022, closed=False, ethnicity="WBRI"))
+    con = _store(tmp_path)
+    if together:
+        load_files(con, [older, later])
+    else:
+        load_files(con, [later])
+        [summary] = load_files(con, [older]).files
+        assert summary.problems["warning"]["older return"] == 1
+    closed = con.execute(
+        "SELECT cine_close_date, cine_close_reason FROM ssd_cin_episodes WHERE cine_referral_date = '1970-10-06'"
+    ).fetchall()
+    assert closed == [(dt.date(1971, 2, 27), "RC1")]
+    assert con.execute("SELECT DISTINCT pers_ethnicity FROM ssd_person").fetchall() == [("WIRI",)]

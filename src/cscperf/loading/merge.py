@@ -26,7 +26,6 @@ from cscperf.loading.staging import STAGING_CATALOG, STAGING_COLUMNS, Staging, s
 from cscperf.store.statements import run
 
 LOADS_TABLE = f"{STAGING_CATALOG}.cscperf_staged_loads"
-CHOSEN_PREFIX = f"{STAGING_CATALOG}.cscperf_chosen_"
 COMPARED_PERSON_FIELDS = {"pers_dob": "date of birth", "pers_sex": "sex", "pers_ethnicity": "ethnicity"}
 REJECTS = "cscperf_load_rejects"
 
@@ -222,8 +221,9 @@ def merge_into_store(staged: StagedLoads) -> None:
         if not table.primary_key:
             run(staged.con, f"INSERT INTO {name} BY NAME {select}")
             continue
-        chosen = CHOSEN_PREFIX + name
-        run(staged.con, f"CREATE OR REPLACE TABLE {chosen} AS {select}")
+        # Not materialised: a table written inside the transaction is held in memory until the commit, so the
+        # choice is computed twice (for the records the store holds, then for the new ones) instead.
+        chosen = f"({select})"
         on = " AND ".join(f"{name}.{k} = c.{k}" for k in table.key)
         fields = [c.name for c in table.columns if c.name not in table.primary_key]
         if fields:
