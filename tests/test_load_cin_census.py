@@ -757,3 +757,21 @@ def test_mutated_files_never_crash(tmp_path: Path) -> None:
             assert problem["message"] and problem["rule"]
 
     check()
+
+
+def test_a_misspelt_element_is_reported_not_silently_dropped(tmp_path: Path) -> None:
+    """An element the census does not have (here a misspelt Assessments) is an error with its line: what it
+    holds is not loaded, and the data-quality report says so."""
+    sample = (SHARED / "samples" / "cin" / "BAR_cin_2022.xml").read_text(encoding="utf-8")
+    misspelt = sample.replace("<Assessments>", "<Assesments>").replace("</Assessments>", "</Assesments>")
+    path = tmp_path / "misspelt.xml"
+    path.write_text(misspelt, encoding="utf-8")
+    con = open_store(tmp_path / "store.duckdb")
+    [summary] = load_files(con, [path]).files
+    assert summary.problems["error"]["unknown element"] == sample.count("<Assessments>")
+    line = next(i for i, text in enumerate(misspelt.splitlines(), start=1) if "<Assesments>" in text)
+    [(location, value)] = con.execute(
+        "SELECT source_location, field_name FROM cscperf_load_rejects WHERE rule = 'unknown element'"
+    ).fetchall()[:1]
+    assert (location, value) == (f"misspelt.xml:{line}", "assesments")
+    assert con.execute("SELECT count(*) FROM ssd_cin_assessments").fetchall() == [(0,)]

@@ -575,6 +575,21 @@ class CinReader:
                     str(text).strip()[:200],
                 )
             )
+        for part in el.iter():
+            name = _name(part)
+            if name and name not in KNOWN_ELEMENTS:
+                self.load.flag(
+                    self._problem(
+                        part.sourceline,
+                        "unknown element",
+                        f"{name[:60]} is not an element of the CIN Census (misspelt, or from another return); what "
+                        "it holds was not loaded.",
+                        "error",
+                        None,
+                        name[:60],
+                        None,
+                    )
+                )
         ids_el = c.get("childidentifiers")
         ids = Fields(ids_el) if ids_el is not None else None
         person = ids.text("lachildid") if ids is not None else None
@@ -1147,6 +1162,16 @@ _CANONICAL = {
         "Collection"
     )
 }
+
+
+KNOWN_ELEMENTS = frozenset(
+    name.lower()
+    for name in _words(
+        "Child ChildIdentifiers ChildCharacteristics Disabilities CINdetails Assessments FactorsIdentifiedAtAssessment "
+        "CINPlanDates Section47 ChildProtectionPlans Reviews PreProceedingsandFGDM"
+    )
+) | frozenset(_CANONICAL)
+"""Every element a Child may hold, in lower case (the DfE's schemas, 2017 to 2026-27)."""
 
 
 def _canonical(name: str | None) -> str | None:
