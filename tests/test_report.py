@@ -402,6 +402,16 @@ def test_xlsx_holds_every_series(written: Written, con: duckdb.DuckDBPyConnectio
     engine = _engine(con, config, "cp_visits_in_time")
     assert [r[3].value for r in rows[1:]] == [p.value for p in engine]
     assert [r[4].value for r in rows[1:]] == [p.numerator for p in engine]
+    # The summary's figures are numbers, so they sort and add up, with the status as a word.
+    summary = wb["Summary"]
+    first, last = summary.tables["summary"].ref.split(":")
+    table = [[c.value for c in row] for row in summary[first:last]]
+    header = table[0]
+    body = {row[header.index("Indicator id")]: row for row in table[1:]}
+    visits = body["cp_visits_in_time"]
+    assert visits[2] == engine[-1].value and isinstance(visits[2], int | float)
+    assert visits[header.index("Status")] in ("Blue", "Green", "Amber", "Red")
+    assert visits[header.index("Target")] == 98 and visits[header.index("Target kind")] == "stretch"
 
 
 def test_no_child_identifier_anywhere(written: Written, con: duckdb.DuckDBPyConnection) -> None:

@@ -41,12 +41,19 @@ def render_xlsx(content: ReportContent) -> bytes:
         ws.append(["How we compare: our latest figures beside the latest published figures"])
         ws["A1"].font = TITLE
         ws.append([])
-        _table(ws, "comparators", compare_headers(content),
-               [[r.measure, r.direction, r.ours, r.england, r.region, r.neighbours, r.year, r.quartile]
-                for r in compare])  # fmt: skip
+        headers = [*compare_headers(content), "Indicator id", "Ours (number)", "England (number)",
+                   "Region (number)", "Neighbours (number)"]  # fmt: skip
+        rows: list[list[object]] = []
+        for r in compare:
+            c = content.figures[r.indicator_id].comparators
+            own = c.own if c is not None and c.own is not None else content.figures[r.indicator_id].latest
+            rows.append([r.measure, r.direction, r.ours, r.england, r.region, r.neighbours, r.year, r.quartile,
+                         r.indicator_id, own.value, c.england if c else None, c.region if c else None,
+                         c.neighbours if c else None])  # fmt: skip
+        _table(ws, "comparators", headers, rows)
         ws.append([])
         ws.append([QUARTILE_NOTE])
-        _widths(ws, [45, 30, 14, 12, 28, 24, 18, 12])
+        _widths(ws, [45, 30, 24, 12, 12, 24, 18, 12, 28, 12, 12, 12, 12])
     for section_id, library_sections, title in PERFORMANCE_SECTIONS:
         ws = wb.create_sheet(SHEET_NAMES[section_id])
         ws.append([title])
@@ -91,23 +98,39 @@ def _about(ws: Worksheet, content: ReportContent) -> None:
     _widths(ws, [16, 80])
 
 
+RAG_NAMES_FOR_SHEET = {"blue": "Blue", "green": "Green", "amber": "Amber", "red": "Red", "none": "No target"}
+
+
 def _summary(ws: Worksheet, content: ReportContent) -> None:
     ws.append([f"Summary of performance to {content.latest_month}"])
     ws["A1"].font = TITLE
     ws.append([])
-    headers = [*summary_headers(content), "Section", "Chart"]
-    rows = []
+    ws.append(["Figures are numbers (percentages as 0-100, rates per 10,000), rounded as published, so they can "
+               "be sorted and used in formulas; the Unit column says what each is."])  # fmt: skip
+    headers = [*summary_headers(content), "Section", "Chart", "Indicator id", "Unit", "Status"]
+    headers[6] = "Target (as shown)"
+    headers[7] = "Status (in words)"
+    headers += ["Target", "Band from", "Band to", "Target kind", "Tolerance"]
+    rows: list[list[object]] = []
     fills = []
     for title, group in summary_groups(content):
         for r in group:
-            rows.append([r.measure, r.direction, r.latest, r.previous, r.change, r.average, r.target,
-                         f"{palette.RAG_LETTERS[r.rag]} - {r.status}", title, r.chart])  # fmt: skip
+            f = content.figures[r.indicator_id]
+            previous = f.previous.value if f.previous is not None else None
+            target = f.target
+            band = target.band if target is not None and target.band is not None else (None, None)
+            rows.append([r.measure, r.direction, f.latest.value, previous, f.change, f.average_12m, r.target,
+                         r.status, title, r.chart, r.indicator_id, f.indicator.unit.replace("_", " "),
+                         RAG_NAMES_FOR_SHEET[r.rag], target.target if target is not None else None, band[0], band[1],
+                         target.kind if target is not None else None,
+                         target.tolerance if target is not None else None])  # fmt: skip
             fills.append(palette.RAG_TINTS[r.rag])
     first = ws.max_row + 2
     _table(ws, "summary", headers, rows)
     for i, fill in enumerate(fills):
-        ws.cell(first + i, 8).fill = PatternFill("solid", fgColor=fill.lstrip("#"))
-    _widths(ws, [45, 30, 16, 16, 18, 14, 30, 40, 40, 8])
+        for column in (8, 13):
+            ws.cell(first + i, column).fill = PatternFill("solid", fgColor=fill.lstrip("#"))
+    _widths(ws, [45, 30, 12, 12, 12, 12, 24, 40, 30, 8, 28, 14, 10, 10, 10, 10, 12, 10])
 
 
 def _table(
