@@ -119,8 +119,10 @@ def test_every_section_is_present_in_every_format(written: Written, html_tree: l
 def test_charts_cover_the_seed_and_the_workforce(written: Written) -> None:
     charts = written.content.charts
     assert len(charts) >= SEED_CHARTS + 5
-    seed_mains = ["eh_assessments_started", "contacts", "re_referrals_12m", "assessments_within_45wd",
-                  "cp_rate_per_10k", "cp_open_over_12m", "cp_visits_in_time", "cla_rate_per_10k",
+    # The seed's charts, each led by the series its target or band judges (contacts progressing to a referral
+    # with its band, plans of 2 years or more with its target), the other series beside it.
+    seed_mains = ["eh_assessments_started", "contact_conversion", "re_referrals_12m", "assessments_within_45wd",
+                  "cp_rate_per_10k", "cp_open_2y_plus", "cp_visits_in_time", "cla_rate_per_10k",
                   "cla_3plus_placements", "cla_visits_in_time", "cla_health_assessment_in_date",
                   "cla_dental_check_in_date", "cla_pep_in_date"]  # fmt: skip
     assert [c.plan.main for c in charts[:SEED_CHARTS]] == seed_mains
@@ -134,11 +136,16 @@ def test_charts_cover_the_seed_and_the_workforce(written: Written) -> None:
         assert chart.request.direction
     cp_visits = next(c for c in charts if c.plan.main == "cp_visits_in_time").request
     assert any(r.kind == "stretch" and r.value == 98 for r in cp_visits.references)
-    contacts = next(c for c in charts if c.plan.main == "contacts").request
+    contacts = next(c for c in charts if c.plan.main == "contact_conversion").request
     assert contacts.events and "Case system upgrade" in contacts.events[0].text
+    assert contacts.band == (20, 40) and contacts.secondary is not None  # the band it is judged against
+    plans = next(c for c in charts if c.plan.main == "cp_open_2y_plus").request
+    assert any(r.kind == "target" and r.value == 2 for r in plans.references)
     if written.content.comparators_loaded:
         cla = next(c for c in charts if c.plan.main == "cla_rate_per_10k").request
         assert {"england", "region", "neighbours"} <= {r.kind for r in cla.references}
+        health = next(c for c in charts if c.plan.main == "cla_health_assessment_in_date").request
+        assert any(r.kind == "england" and "12 months" in r.label for r in health.references)
 
 
 def test_summary_rows_state_direction_target_and_status(written: Written) -> None:

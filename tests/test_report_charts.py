@@ -416,7 +416,7 @@ def test_data_table_rounds_to_the_series_decimals_and_includes_the_secondary() -
 
     band = visits_request(band=(18.0, 25.0), references=(), events=())
     headers, rows = charts.data_table(band)
-    assert headers[-1] == "Best range" and rows[0][-1] == "18 to 25"
+    assert headers[-1] == "Best range" and rows[0][-1] == "18% to 25%"
 
 
 # ----------------------------------------------------------------------------------------------- layout helpers

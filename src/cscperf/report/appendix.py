@@ -25,7 +25,8 @@ class ChartPlan:
     main: str
     secondary: str | None = None
     extra: tuple[str, ...] = ()
-    comparators: bool = True  # draw England, region and neighbour lines for the headline indicator
+    comparators: bool = True  # draw England, region and neighbour lines
+    comparators_of: str | None = None  # whose published figures they are, when not the headline indicator's
 
     @property
     def indicator_ids(self) -> tuple[str, ...]:
@@ -34,15 +35,15 @@ class ChartPlan:
 
 CHART_PLANS: tuple[ChartPlan, ...] = (
     ChartPlan(1, "early_help_assessments", "Early help assessments started by month", "eh_assessments_started"),
-    ChartPlan(2, "contacts", "Contacts and the percentage progressing to a referral", "contacts",
-              secondary="contact_conversion"),
+    ChartPlan(2, "contacts", "Contacts and the percentage progressing to a referral", "contact_conversion",
+              secondary="contacts"),
     ChartPlan(3, "re_referrals", "Re-referrals within 12 months", "re_referrals_12m"),
     ChartPlan(4, "assessments_45wd", "Assessments completed within 45 working days", "assessments_within_45wd",
               extra=("assessments_within_45wd_from_referral",)),
     ChartPlan(5, "cp_plans", "Children on child protection plans: rate per 10,000 and number", "cp_rate_per_10k",
               secondary="cp_plans_open"),
-    ChartPlan(6, "cp_plan_length", "Children on a plan for more than 12 months and for 2 years or more",
-              "cp_open_over_12m", extra=("cp_open_2y_plus",), comparators=False),
+    ChartPlan(6, "cp_plan_length", "Children on a plan for 2 years or more and for more than 12 months",
+              "cp_open_2y_plus", extra=("cp_open_over_12m",)),
     ChartPlan(7, "cp_visits", "Child protection visits in time", "cp_visits_in_time"),
     ChartPlan(8, "children_in_care", "Children in care: rate per 10,000 and number", "cla_rate_per_10k",
               secondary="cla_open"),
@@ -50,9 +51,9 @@ CHART_PLANS: tuple[ChartPlan, ...] = (
               "cla_3plus_placements"),
     ChartPlan(10, "cla_visits", "Children in care visited in time", "cla_visits_in_time"),
     ChartPlan(11, "health_assessments", "Health assessments in date", "cla_health_assessment_in_date",
-              extra=("oc2_health_assessment",), comparators=False),
+              extra=("oc2_health_assessment",), comparators_of="oc2_health_assessment"),
     ChartPlan(12, "dental_checks", "Dental checks in date", "cla_dental_check_in_date",
-              extra=("oc2_dental_check",), comparators=False),
+              extra=("oc2_dental_check",), comparators_of="oc2_dental_check"),
     ChartPlan(13, "peps", "Personal Education Plans in date", "cla_pep_in_date"),
     ChartPlan(14, "caseloads", "Average social worker caseload", "sw_average_caseload"),
     ChartPlan(15, "caseloads_over_target", "Social workers with caseloads over the target", "sw_caseload_over_target"),
@@ -108,7 +109,9 @@ def chart_request(
         kind: ReferenceKind = "stretch" if target.kind == "stretch" else "target"
         words = {"stretch": "Stretch target", "local": "Target", "national": "National standard"}[target.kind]
         references.append(ReferenceLine(f"{words} {shown(target.target, ind.unit, 1, trim=True)}", target.target, kind))
-    c = main.comparators
+    compared = figures[plan.comparators_of] if plan.comparators_of else main
+    c = compared.comparators
+    whose = f" ({compared.indicator.title.lower()})" if plan.comparators_of else ""
     if plan.comparators and c is not None:
         for value, kind, label in (
             (c.england, "england", "England"),
@@ -116,7 +119,7 @@ def chart_request(
             (c.neighbours, "neighbours", "Neighbours" + (" (median)" if c.neighbour_average == "median" else "")),
         ):
             if value is not None:
-                text = f"{label} {c.year_label}: {shown(value, ind.unit, ind.decimals)}"
+                text = f"{label}{whose} {c.year_label}: {shown(value, ind.unit, ind.decimals)}"
                 references.append(ReferenceLine(text, value, kind))
     ids = set(plan.indicator_ids)
     first, last = main.points[0].period_start, main.points[-1].period_end

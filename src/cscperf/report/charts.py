@@ -611,8 +611,7 @@ def _build_spec(req: ChartRequest) -> dict[str, Any]:
             .encode(y=alt.Y("low:Q", scale=y_scale, axis=y_axis), y2=alt.Y2("high"))
         )
         unit = "%" if left_unit == "percent" else ""
-        decimals = req.main.decimals
-        band_text = f"Best range {format_number(low, decimals)}{unit} to {format_number(high, decimals)}{unit}"
+        band_text = f"Best range {low:g}{unit} to {high:g}{unit}"
         margin_labels.append(((low + high) / 2, band_text, REFERENCE_COLOURS["target"]))
 
     # ---- reference lines: targets solid, stretch targets long-dashed, comparators dashed
@@ -1028,7 +1027,8 @@ def data_table(req: ChartRequest) -> tuple[list[str], list[list[str]]]:
     if req.band is not None:
         low, high = sorted(req.band)
         headers.append("Best range")
-        band_text = f"{format_number(low, req.main.decimals)} to {format_number(high, req.main.decimals)}"
+        unit = "%" if req.main.unit == "percent" else ""
+        band_text = f"{low:g}{unit} to {high:g}{unit}"  # as configured: 20% to 40%
         columns.append(dict.fromkeys(ends, band_text))
     for ref in req.references:
         headers.append(ref.label)

@@ -4,6 +4,7 @@ shared by every format."""
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -81,6 +82,17 @@ def render_charts(
     return out
 
 
+def _says(header: str, value: str) -> bool:
+    """Whether a reference line's label already states its value ("Target 80%" and 80.0)."""
+    if header.endswith(value) or value in header:
+        return True
+    try:
+        number = float(value.replace(",", "").rstrip("%"))
+    except ValueError:
+        return False
+    return any(float(found.replace(",", "")) == number for found in re.findall(r"\d[\d,]*(?:\.\d+)?", header))
+
+
 def compact_table(
     request: ChartRequest, headers: list[str], rows: list[list[str]]
 ) -> tuple[list[str], list[list[str]], tuple[str, ...]]:
@@ -94,7 +106,7 @@ def compact_table(
         values = {row[i] for row in rows}
         if header in constant_kinds and len(values) == 1:
             value = next(iter(values))
-            said.append(header if header.endswith(value) or value in header else f"{header}: {value}")
+            said.append(header if _says(header, value) else f"{header}: {value}")
         else:
             keep.append(i)
     return [headers[i] for i in keep], [[row[i] for i in keep] for row in rows], tuple(said)
