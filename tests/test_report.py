@@ -540,3 +540,22 @@ def test_table_2_sets_a_years_figure_beside_a_published_year(
     assert year.denominator is not None and month.denominator is not None and year.denominator > month.denominator
     cla = _engine(con, config, "cla_rate_per_10k")[-1]
     assert rows["cla_rate_per_10k"].ours.startswith(f"{_fmt(cla.value, 0)} per 10,000 (Oct 2026)")
+
+
+def test_a_council_without_population_is_told_why_it_has_no_rate(council_store: Path, tmp_path: Path) -> None:
+    from cscperf.report.commentary import Commentary
+    from cscperf.report.contents import build_report
+
+    path = tmp_path / "no-population.duckdb"
+    shutil.copy(council_store, path)
+    con = duckdb.connect(str(path))
+    con.execute("DELETE FROM cscperf_population").fetchall()
+    try:
+        content = build_report(con, AS_AT, ReportConfig(), Commentary())
+    finally:
+        con.close()
+    [text] = [p.text for s in content.sections for p in s.paragraphs
+              if p.kind == "narrative" and p.indicator_id == "cla_rate_per_10k"]  # fmt: skip
+    cla = content.figures["cla_open"].latest
+    assert "no 0-17 population" in text and f"{int(cla.numerator):,} children" in text
+    assert "nothing was counted" not in text and "it was no figure" not in text

@@ -88,7 +88,14 @@ def latest_sentence(figures: IndicatorFigures) -> str:
     when = month_name(p.period_end)
     value = shown(p.value, ind.unit, ind.decimals)
     if p.value is None:
-        return f"There is no figure for {when}: nothing was counted in the period."
+        if ind.unit == "rate_per_10k" and p.numerator:
+            return (
+                f"There is no rate for {when}: the store has no 0-17 population for the council (import the "
+                f"comparators to add it). {count_text(p.numerator)} {ind.counts} were counted."
+            )
+        if p.denominator is None and ind.unit in ("percent", "ratio"):
+            return f"There is no figure for {when}: the records this measure needs are not in the store."
+        return f"There is no figure for {when}: there was nothing to measure in the period."
     if ind.unit == "count":
         if ind.period_kind == "flow":
             return f"There were {value} {_lower_first(ind.title)} in {when}."
@@ -133,7 +140,9 @@ def trend_sentence(figures: IndicatorFigures) -> str:
     ind = figures.indicator
     prev, year_ago, average = figures.previous, figures.year_ago, figures.average_12m
     parts = []
-    if prev is not None:
+    if prev is not None and prev.value is None:
+        parts.append(f"there is no figure for {month_name(prev.period_end)}")
+    elif prev is not None:
         change = figures.change
         tail = ""
         if change is not None and change != 0:
@@ -147,7 +156,7 @@ def trend_sentence(figures: IndicatorFigures) -> str:
         parts.append(f"In {month_name(prev.period_end)} it was {shown(prev.value, ind.unit, ind.decimals)}{tail}")
     if average is not None:
         parts.append(f"the average over the last 12 months is {shown(average, ind.unit, ind.decimals)}")
-    if year_ago is not None:
+    if year_ago is not None and year_ago.value is not None:
         parts.append(f"a year earlier, in {month_name(year_ago.period_end)}, it was "
                      f"{shown(year_ago.value, ind.unit, ind.decimals)}")  # fmt: skip
     if not parts:
