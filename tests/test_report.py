@@ -313,6 +313,7 @@ def test_red_measures_have_a_visible_slot(written: Written, html_tree: lxml_html
 def test_pdf_renders_with_headings_figures_and_page_numbers(written: Written, pdf_text: str) -> None:
     info = subprocess.run(["pdfinfo", str(written.paths["pdf"])], check=True, capture_output=True, text=True).stdout
     assert re.search(r"Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)", info)
+    assert re.search(r"Tagged:\s+yes", info)  # structure for screen readers
     pages = int(re.search(r"Pages:\s+(\d+)", info)[1])  # type: ignore[index]
     assert pages > 10
     assert f"Page 1 of {pages}" in pdf_text

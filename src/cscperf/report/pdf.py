@@ -25,6 +25,7 @@ def render_pdf(content: ReportContent, charts: list[RenderedChart]) -> bytes:
             if chart.png is not None:
                 (Path(folder) / chart.print_uri).write_bytes(chart.png)
         # whole fonts: subsetting them (with fontTools) costs most of a second for 0.8 MB saved
-        pdf = HTML(string=html, base_url=Path(folder).as_uri() + "/").write_pdf(full_fonts=True)
+        # tagged (headings, tables, figures with their alt text) so screen readers can read the published paper
+        pdf = HTML(string=html, base_url=Path(folder).as_uri() + "/").write_pdf(full_fonts=True, pdf_tags=True)
     assert pdf is not None
     return bytes(pdf)
