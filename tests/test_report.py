@@ -492,8 +492,11 @@ def test_without_comparators_the_report_says_how_to_add_them(council_store: Path
     texts = [p.text for s in content.sections for p in s.paragraphs if p.kind == "narrative"]
     assert any("in the month to 15 October 2026" in t for t in texts)
     assert not any("latest published figures" in t for t in texts)
-    from cscperf.report.boilerplate import recommendations
+    from cscperf.report.boilerplate import how_to_read, recommendations
+    from cscperf.report.tables import summary_headers
 
+    assert "Latest (1-15 Oct 2026, part month)" in summary_headers(content)
+    assert any("part month, 1 to 15 October 2026" in t for t in how_to_read(content, ReportConfig()))
     said = " ".join(text for text, _ in recommendations(content))
     assert "compares with England" not in said
     red = content.status_counts()["red"]

@@ -3,6 +3,7 @@ the summary's opening, each section's introduction and the notes on the data."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from cscperf.report.comparisons import MISSING_NOTE
@@ -82,6 +83,13 @@ def how_to_read(content: ReportContent, config: ReportConfig) -> list[str]:
         )
     else:
         text.append(MISSING_NOTE)
+    as_at = content.as_at
+    if (as_at + dt.timedelta(days=1)).day != 1:
+        text.append(
+            f"The latest month is a part month, 1 to {as_at.day} {as_at:%B %Y}: counts in it (contacts, referrals, "
+            "plans started) are not comparable with whole months, so read their change and status with care; "
+            "figures at a date (children on plans, in care) and percentages are comparable."
+        )
     return text
 
 

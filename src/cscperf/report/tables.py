@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from cscperf.report.appendix import chart_of
@@ -49,7 +50,10 @@ def _value(f: IndicatorFigures, value: float | None) -> str:
 def summary_headers(content: ReportContent) -> list[str]:
     latest = content.figures[next(iter(content.figures))]
     prev = latest.previous
-    return ["Measure", "Which way is better", f"Latest ({month_short(latest.latest.period_end)})",
+    end = latest.latest.period_end
+    whole_month = (end + dt.timedelta(days=1)).day == 1
+    label = month_short(end) if whole_month else f"1-{end.day} {end:%b %Y}, part month"
+    return ["Measure", "Which way is better", f"Latest ({label})",
             f"Previous month ({month_short(prev.period_end)})" if prev else "Previous month", "Change",
             "12-month average", "Target", "Status"]  # fmt: skip
 
