@@ -303,3 +303,21 @@ def test_an_older_return_does_not_undo_a_later_one(tmp_path: Path, together: boo
     ).fetchall()
     assert closed == [(dt.date(1971, 2, 27), "RC1")]
     assert con.execute("SELECT DISTINCT pers_ethnicity FROM ssd_person").fetchall() == [("WIRI",)]
+
+
+def test_a_returns_year_is_not_moved_by_one_mistyped_date() -> None:
+    from collections import Counter
+
+    from cscperf.loading.collection_year import collection_year, dates_after, year_ending
+
+    assert (year_ending(dt.date(2024, 3, 31)), year_ending(dt.date(2024, 4, 1))) == (2024, 2025)
+    # 500 dates in 2023-24 and one in 2024-25: the one is a mistake (needs at least 3 and 1 in 1,000).
+    assert collection_year(Counter({2023: 40, 2024: 500, 2025: 1})) == 2024
+    assert dates_after(Counter({2023: 40, 2024: 500, 2025: 1}), 2024) == 1
+    # Three dates are a fair share of 503 (3 >= max(3, 0.5)): the return is for 2024-25.
+    assert collection_year(Counter({2024: 500, 2025: 3})) == 2025
+    # 6,000 dates: 5 in the later year are fewer than 1 in 1,000 (6.005), so still a mistake.
+    assert collection_year(Counter({2024: 6_000, 2025: 5})) == 2024
+    # A tiny file with no year holding 3 dates: the latest year it has.
+    assert collection_year(Counter({2022: 1, 2023: 2})) == 2023
+    assert collection_year(Counter()) is None

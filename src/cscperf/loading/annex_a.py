@@ -50,6 +50,7 @@ from cscperf.loading.annex_a_lists import (
     match_headers,
     strip_option,
 )
+from cscperf.loading.collection_year import collection_year, dates_after
 from cscperf.loading.file_load import FileLoad
 from cscperf.loading.problems import Problem
 from cscperf.loading.source_format import SourceFormat
@@ -870,11 +871,26 @@ def read(path: Path, load: FileLoad) -> None:
     lists = _read_lists(path, load)
     reader = AnnexAReader(load, lists)
     reader.read()
-    if reader.event_dates:
-        first, last = min(reader.event_dates), max(reader.event_dates)
+    today = dt.date.today()
+    dates = [d for d in reader.event_dates if d <= today]
+    if len(dates) < len(reader.event_dates):
+        load.flag(Problem(load.where(), "date in the future",
+                          f"{len(reader.event_dates) - len(dates)} contact, referral or assessment date(s) are after "
+                          "today; they were not used to decide the period the workbook covers.", "error"))  # fmt: skip
+    if dates:
+        years = Counter(collection_year_of(d) for d in dates)
+        chosen = collection_year(years)
+        assert chosen is not None
+        usual = [d for d in dates if collection_year_of(d) <= chosen]
+        first, last = min(usual), max(usual)
         load.details["period_covered"] = {"from": first.isoformat(), "to": last.isoformat()}
         if load.collection_year is None:
-            load.collection_year = collection_year_of(last)
+            load.collection_year = chosen
+        after = dates_after(years, chosen)
+        if after:
+            load.flag(Problem(load.where(), "dates after the workbook's year",
+                              f"{after} date(s) fall after 31 March {chosen}, the end of the year this workbook is "
+                              "mostly for; check them for typing mistakes.", "error"))  # fmt: skip
     if reader.spellings:
         load.details["values_mapped"] = {
             key: dict(counter.most_common(25)) for key, counter in sorted(reader.spellings.items())

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pyarrow as pa
 
+from cscperf.loading.collection_year import collection_year, dates_after
 from cscperf.loading.file_load import FileLoad
 from cscperf.loading.problems import Problem, Severity
 from cscperf.loading.staging import STAGING_CATALOG
@@ -348,6 +350,8 @@ class Reading:
     load: FileLoad
     today: dt.date = field(default_factory=dt.date.today)
     latest: dict[bool, tuple[dt.date, str]] = field(default_factory=dict)  # episode dates or not -> latest
+    years: dict[bool, Counter[int]] = field(default_factory=lambda: {True: Counter(), False: Counter()})
+    first_after: dict[int, tuple[str, str]] = field(default_factory=dict)  # year -> (location, field and date)
     future_dates: int = 0
     tables: dict[str, int] = field(default_factory=dict)
     header_children: set[str] = field(default_factory=set)
@@ -365,6 +369,9 @@ class Reading:
         episode = record.table == "episodes"
         if episode not in self.latest or day > self.latest[episode][0]:
             self.latest[episode] = (day, f"{record.table} {name}")
+        year = year_ending(day)
+        self.years[episode][year] += 1
+        self.first_after.setdefault(year, (record.location, f"{name} {day:%d/%m/%Y}"))
 
     def detail(self, episode_id: str, values: tuple[str | None, ...]) -> None:
         self._detail_n += 1
@@ -403,15 +410,24 @@ class Reading:
         load.details["ssda903_tables"] = dict(self.tables)
         if self.future_dates:
             load.details["dates_after_today"] = self.future_dates
-        # Episode dates decide (reviews and the like are sometimes recorded ahead); other dates otherwise.
-        latest = self.latest.get(True) or self.latest.get(False)
-        if latest is not None:
-            day, where = latest
-            load.collection_year = year_ending(day)
+        # Episode dates decide (reviews and the like are sometimes recorded ahead); other dates otherwise. The
+        # year is the latest holding a fair share of the dates, so one mistyped date cannot move the return.
+        episode = bool(self.years[True])
+        years = self.years[episode]
+        chosen = collection_year(years)
+        if chosen is not None:
+            load.collection_year = chosen
             load.details["collection_year_from"] = (
-                f"the latest {'episode ' if True in self.latest else ''}date in the file ({where} {day:%d/%m/%Y}) "
-                f"falls in the year ending 31 March {load.collection_year}"
+                f"the {'episode ' if episode else ''}dates in the file: the latest year ending 31 March that holds "
+                f"a fair share of them is {chosen}"
             )
+            after = dates_after(years, chosen)
+            if after:
+                location, what = self.first_after[min(y for y in years if y > chosen)]
+                load.flag(Problem(location, "dates after the return's year",
+                                  f"{after} date(s) fall after 31 March {chosen}, the end of the year this return is "
+                                  f"for, the first here ({what}); check them for typing mistakes.",
+                                  "error", "ssd_cla_episodes" if episode else None, None, None))  # fmt: skip
 
 
 def read_record(reading: Reading, table: str, raw: dict[str, str | None], location: str) -> None:
