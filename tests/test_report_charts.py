@@ -374,7 +374,9 @@ def test_alt_text_states_period_latest_value_trend_target_direction_and_rag() ->
     assert "Higher is better" in text
     assert "Target 90%" in text and "England 2024-25: 88%" in text
     assert "Amber: within tolerance" in text
-    assert text.count(". ") <= 2  # one or two sentences
+    assert "Marked on the chart: 15 March 2026, " + UPGRADE in text  # the event in range, not the old one
+    assert "Long before" not in text
+    assert text.count(". ") <= 2  # short: two sentences and the events
 
     rate = ChartRequest(
         chart_id="cla_rate",

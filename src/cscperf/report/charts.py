@@ -989,7 +989,12 @@ def alt_text(req: ChartRequest) -> str:
     if req.references:
         second.append(f"lines show {_join_words([ref.label for ref in req.references])}")
     second.append(req.rag_words)
-    return f"{first}. {'; '.join(second)}."
+    text = f"{first}. {'; '.join(second)}."
+    shown_events = _visible_events(req, [p.period_end for p in points])
+    if shown_events:
+        marks = _join_words([f"{day.strftime('%d %B %Y').lstrip('0')}, {words}" for day, words in shown_events])
+        text += f" Marked on the chart: {marks}."
+    return text
 
 
 def _join_words(items: Sequence[str]) -> str:
