@@ -24,21 +24,9 @@ import tempfile
 import time
 from pathlib import Path
 
-EPISODE_COLUMNS = [
-    "CHILD",
-    "DECOM",
-    "RNE",
-    "LS",
-    "CIN",
-    "PLACE",
-    "PLACE_PROVIDER",
-    "DEC",
-    "REC",
-    "REASON_PLACE_CHANGE",
-    "HOME_POST",
-    "PL_POST",
-    "URN",
-]
+from cscperf.loading.ssda903_tables import TABLE_COLUMNS
+
+EPISODE_COLUMNS = TABLE_COLUMNS["episodes"]
 PLACES = ("U4", "U5", "U6", "U1", "U3", "K2", "P1", "K3", "R1")
 LEGAL = ("C2", "C1", "V2", "E1", "L1")
 ETHNIC = ("WBRI", "WOTH", "MWBC", "AIND", "BAFR", "OOTH")

@@ -17,21 +17,9 @@ from typing import Any
 
 import duckdb
 
-EPISODE_COLUMNS = (
-    "CHILD",
-    "DECOM",
-    "RNE",
-    "LS",
-    "CIN",
-    "PLACE",
-    "PLACE_PROVIDER",
-    "DEC",
-    "REC",
-    "REASON_PLACE_CHANGE",
-    "HOME_POST",
-    "PL_POST",
-    "URN",
-)
+from cscperf.loading.ssda903_tables import TABLE_COLUMNS
+
+EPISODE_COLUMNS = TABLE_COLUMNS["episodes"]
 
 
 def uk(day: dt.date | None) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +12,6 @@ import duckdb
 import pytest
 from openpyxl import Workbook
 
-import cscperf.loading.source_format as source_format
 from cscperf.indicators.engine import compute
 from cscperf.loading.annex_a import FORMAT, collection_year_of
 from cscperf.loading.annex_a_lists import (
@@ -36,19 +34,6 @@ from .conftest import SHARED
 
 SAMPLE = SHARED / "samples" / "annex_a" / "Annex_A_2024_Jan.xlsx"
 LA = "874"
-
-
-@pytest.fixture(autouse=True)
-def working_formats(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Only the format modules that import cleanly (others are being written alongside)."""
-    usable = []
-    for name in source_format.FORMAT_MODULES:
-        try:
-            importlib.import_module(name)
-        except Exception:
-            continue
-        usable.append(name)
-    monkeypatch.setattr(source_format, "FORMAT_MODULES", tuple(usable))
 
 
 @pytest.fixture()

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 import pytest
 
-import cscperf.loading.source_format as source_format
 from cscperf.indicators.engine import compute
 from cscperf.loading.session import load_files
 from cscperf.loading.unreadable import UnreadableFile
@@ -22,19 +20,6 @@ from .conftest import SHARED
 
 SAMPLE = SHARED / "samples" / "workforce" / "social_work_workforce_2022.xml"
 CENSUS_DAY = dt.date(2022, 9, 30)
-
-
-@pytest.fixture(autouse=True)
-def working_formats(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Only the format modules that import cleanly (others are being written alongside)."""
-    usable = []
-    for name in source_format.FORMAT_MODULES:
-        try:
-            importlib.import_module(name)
-        except Exception:
-            continue
-        usable.append(name)
-    monkeypatch.setattr(source_format, "FORMAT_MODULES", tuple(usable))
 
 
 @pytest.fixture()

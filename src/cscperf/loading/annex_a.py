@@ -29,7 +29,6 @@ from typing import Any
 from cscperf.loading.annex_a_lists import (
     LIST_BY_NUMBER,
     LISTS,
-    REFERRAL_SOURCES,
     ListSpec,
     NotAnswer,
     list_number_of_sheet,
@@ -50,6 +49,7 @@ from cscperf.loading.annex_a_lists import (
     match_headers,
     strip_option,
 )
+from cscperf.loading.code_lists import REFERRAL_SOURCES
 from cscperf.loading.collection_year import collection_year, dates_after
 from cscperf.loading.file_load import FileLoad
 from cscperf.loading.problems import Problem

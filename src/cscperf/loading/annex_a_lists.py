@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from cscperf.loading.code_lists import ETHNICITY, PLACEMENT_TYPES, REASONS_EPISODE_CEASED, REFERRAL_SOURCES
+
 # ------------------------------------------------------------------------------------------------ lists
 
 
@@ -431,28 +433,7 @@ def map_sex(raw: str) -> str | None:
     return None
 
 
-ETHNIC_CODES = (
-    "WBRI",
-    "WIRI",
-    "WIRT",
-    "WOTH",
-    "WROM",
-    "MWBC",
-    "MWBA",
-    "MWAS",
-    "MOTH",
-    "AIND",
-    "APKN",
-    "ABAN",
-    "AOTH",
-    "BCRB",
-    "BAFR",
-    "BOTH",
-    "CHNE",
-    "OOTH",
-    "REFU",
-    "NOBT",
-)
+ETHNIC_CODES = ETHNICITY
 _ETHNIC_CODE = re.compile(r"\b(" + "|".join(ETHNIC_CODES) + r")\b", re.IGNORECASE)
 # Descriptions (normalised), most specific first: (words that must all appear, code).
 ETHNIC_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
@@ -531,30 +512,6 @@ def map_yes_no(raw: object) -> str | None:
     raise NotAnswer(str(raw))
 
 
-REFERRAL_SOURCES = {
-    "1A": "Individual: family member/relative/carer",
-    "1B": "Individual: acquaintance",
-    "1C": "Individual: self",
-    "1D": "Individual: other",
-    "2A": "Schools",
-    "2B": "Education services",
-    "3A": "Health services: GP",
-    "3B": "Health services: health visitor",
-    "3C": "Health services: school nurse",
-    "3D": "Health services: other primary health services",
-    "3E": "Health services: A&E",
-    "3F": "Health services: other",
-    "4": "Housing",
-    "5A": "LA services: social care",
-    "5B": "LA services: other internal",
-    "5C": "LA services: external",
-    "5D": "LA services: early help",
-    "6": "Police",
-    "7": "Other legal agency",
-    "8": "Other",
-    "9": "Anonymous",
-    "10": "Unknown",
-}
 _SOURCE_CODE = re.compile(r"^(10|[1-9][A-F]?)\b(?:\s*[:\-.)]|\s|$)", re.IGNORECASE)
 SOURCE_WORDS: tuple[tuple[str, str], ...] = (
     ("anonymous", "9"),
@@ -748,42 +705,7 @@ def map_legal_status(raw: str) -> str | None:
     return None
 
 
-PLACE_CODES = frozenset(
-    (
-        "A3",
-        "A4",
-        "A5",
-        "A6",
-        "H5",
-        "K1",
-        "K2",
-        "K3",
-        "P1",
-        "P2",
-        "P3",
-        "R1",
-        "R2",
-        "R3",
-        "R5",
-        "S1",
-        "T0",
-        "T1",
-        "T2",
-        "T3",
-        "T4",
-        "U1",
-        "U2",
-        "U3",
-        "U4",
-        "U5",
-        "U6",
-        "Z1",
-        "Z11",
-        "Z12",
-        "Z13",
-        "Z14",
-    )
-)
+PLACE_CODES = frozenset(PLACEMENT_TYPES)
 _PLACE_CODE = re.compile(r"\b([AHKPRSTUZ]\d{1,2})\b", re.IGNORECASE)
 
 
@@ -818,35 +740,7 @@ def map_provider(raw: str) -> str | None:
     return None
 
 
-REC_CODES = frozenset(
-    (
-        "X1",
-        "E11",
-        "E12",
-        "E2",
-        "E3",
-        "E4A",
-        "E4B",
-        "E13",
-        "E41",
-        "E43",
-        "E44",
-        "E45",
-        "E46",
-        "E47",
-        "E48",
-        "E5",
-        "E6",
-        "E7",
-        "E9",
-        "E14",
-        "E15",
-        "E16",
-        "E17",
-        "E8",
-        "E99",
-    )
-)
+REC_CODES = frozenset({*REASONS_EPISODE_CEASED, "E99"})  # Annex A also allows E99 (unknown)
 _REC_CODE = re.compile(r"\b(X1|E\d{1,2}[AB]?)\b", re.IGNORECASE)
 
 

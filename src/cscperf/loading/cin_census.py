@@ -22,6 +22,8 @@ from typing import Any
 
 from lxml import etree
 
+from cscperf.loading.code_lists import ETHNICITY as ETHNIC_CODES
+from cscperf.loading.code_lists import REFERRAL_SOURCES
 from cscperf.loading.file_load import FileLoad
 from cscperf.loading.problems import Problem, Severity
 from cscperf.loading.source_format import SourceFormat
@@ -35,35 +37,9 @@ def _words(text: str) -> frozenset[str]:
 
 
 # ----------------------------------------------------------------------------------------------- code lists
-REFERRAL_SOURCES = {
-    "1A": "Individual: family member, relative or carer",
-    "1B": "Individual: acquaintance",
-    "1C": "Individual: self",
-    "1D": "Individual: other",
-    "2A": "Schools",
-    "2B": "Education services",
-    "3A": "Health services: GP",
-    "3B": "Health services: health visitor",
-    "3C": "Health services: school nurse",
-    "3D": "Health services: other primary health services",
-    "3E": "Health services: A&E",
-    "3F": "Health services: other",
-    "4": "Housing",
-    "5A": "LA services: social care",
-    "5B": "LA services: other internal",
-    "5C": "LA services: external",
-    "5D": "LA services: early help",
-    "6": "Police",
-    "7": "Other legal agency",
-    "8": "Other",
-    "9": "Anonymous",
-    "10": "Unknown",
-}
 PRIMARY_NEED = frozenset({"N0", "N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8", "N9"})
 CLOSURE_REASONS = frozenset({f"RC{n}" for n in range(1, 10)})
-ETHNICITY = _words(
-    "WBRI WIRI WIRT WOTH WROM MWBC MWBA MWAS MOTH AIND APKN ABAN AOTH BCRB BAFR BOTH CHNE OOTH REFU NOBT"
-)
+ETHNICITY = frozenset(ETHNIC_CODES)
 DISABILITY = _words("NONE MOB HAND PC INC COMM LD HEAR VIS BEH CON AUT DDA")
 UPN_UNKNOWN = frozenset({f"UN{n}" for n in range(1, 8)})
 ASSESSMENT_FACTORS = _words(

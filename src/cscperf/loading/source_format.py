@@ -44,12 +44,7 @@ FORMAT_MODULES = (
 def known_formats() -> list[SourceFormat]:
     formats: list[SourceFormat] = []
     for name in FORMAT_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue  # a format not built yet
-            raise
+        module = importlib.import_module(name)
         found = getattr(module, "FORMATS", None) or (getattr(module, "FORMAT", None),)
         formats.extend(f for f in found if f is not None)
     return formats
