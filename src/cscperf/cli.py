@@ -24,7 +24,7 @@ from rich.table import Table
 
 from cscperf import __version__
 from cscperf.errors import CscperfError, DataProblem, UsageProblem
-from cscperf.indicators.engine import Result
+from cscperf.indicators.engine import Point, Result
 from cscperf.indicators.series import SeriesKind
 
 app = typer.Typer(
@@ -235,9 +235,15 @@ ConfigOption = Annotated[
 ]
 
 
-def _as_at(text: str | None) -> dt.date:
+def _as_at(text: str | None, con: duckdb.DuckDBPyConnection | None = None, la_code: str | None = None) -> dt.date:
+    """The --as-at date; without one, the end of the last complete month of the council's data."""
     if text is None:
-        raise UsageProblem("Give the date to report as at: --as-at YYYY-MM-DD.")
+        from cscperf.indicators.coverage import default_as_at
+
+        found = default_as_at(con, la_code) if con is not None and la_code is not None else None
+        if found is None:
+            raise UsageProblem("The store does not say what dates the council's data cover: give --as-at YYYY-MM-DD.")
+        return found
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
@@ -305,7 +311,8 @@ def kpis(
     from cscperf.indicators.settings import read_settings
     from cscperf.store.database import open_store
 
-    when = _as_at(as_at)
+    if as_at is not None:
+        _as_at(as_at)
     kind = _series_kind(period)
     if output not in ("json", "csv", "table"):
         raise UsageProblem("--format must be json, csv or table.")
@@ -316,6 +323,7 @@ def kpis(
     con = open_store(db, read_only=True)
     try:
         codes = _council_codes(con, la)
+        when = _as_at(as_at, con, codes[0])
         periods = series_periods(when, months, kind)
         results = compute(con, periods, ids=ids, settings=settings, la_codes=codes, by=by)
         extra = _benchmarks_for(con, results, codes[0], when, model) if with_benchmarks else None
@@ -327,6 +335,8 @@ def kpis(
         sys.stdout.write(results_csv(results, by=by))
     else:
         _kpi_table(results, by, extra)
+        if as_at is None:
+            console.print(f"As at {when:%-d %B %Y}, the end of the last complete month of the data (--as-at: another).")
 
 
 def _benchmarks_for(
@@ -374,20 +384,24 @@ def _kpi_table(results: list[Result], by: str | None, benchmarks: dict[str, dict
         table.add_column("England", justify="right", min_width=7, no_wrap=True)
         table.add_column("Neighbours", justify="right", min_width=7, no_wrap=True)
     table.add_column("Good is", no_wrap=True)
+    marks = _Notes()
     for result in results:
         ind = result.indicator
         suffix = "%" if ind.unit == "percent" else ""
         if by:
             last_end = max((p.period_end for p in result.points), default=None)
             for p in [q for q in result.points if q.period_end == last_end]:
-                table.add_row(ind.title, str(p.group), _shown(p.value, ind.decimals, suffix), GOOD_IS[ind.polarity])
+                table.add_row(escape(ind.title), escape(str(p.group)), marks.shown(p, ind.decimals, suffix),
+                              GOOD_IS[ind.polarity])  # fmt: skip
         else:
-            values = [_shown(p.value, ind.decimals, suffix) for p in result.points[-shown:]]
+            values = [marks.shown(p, ind.decimals, suffix) for p in result.points[-shown:]]
             if benchmarks is not None:
                 b = benchmarks.get(ind.id, {})
                 values += [_g(b.get("england")), _g(b.get("sn_mean"))]  # type: ignore[arg-type]
-            table.add_row(ind.title, *values, GOOD_IS[ind.polarity])
+            table.add_row(escape(ind.title), *values, GOOD_IS[ind.polarity])
     console.print(table)
+    for line in marks.lines():
+        console.print(escape(line), highlight=False, soft_wrap=True)
     if benchmarks is not None:
         notes = {str(n) for b in benchmarks.values() for n in _as_list(b.get("notes"))}
         if any("No comparators imported" in n for n in notes):
@@ -408,6 +422,37 @@ def _shown(value: float | None, decimals: int, suffix: str) -> str:
     if value is None:
         return "-"
     return f"{value:,.{decimals}f}{suffix}"
+
+
+class _Notes:
+    """Footnotes for a table of figures: why a figure is not available (n/a), or covers part of its period
+    (marked *), or left records unmeasured (marked +), each reason said once."""
+
+    def __init__(self) -> None:
+        self.reasons: dict[str, str] = {}  # reason -> mark
+        self.unmeasured = False
+
+    def shown(self, p: Point, decimals: int, suffix: str) -> str:
+        if not p.available:
+            return self._mark("n/a", p.reason or "not available")
+        text = _shown(p.value, decimals, suffix)
+        if p.coverage == "part":
+            text = self._mark(text, p.reason or "part of the period only", "*")
+        if p.not_measurable:
+            self.unmeasured = True
+            text += "+"
+        return text
+
+    def _mark(self, text: str, reason: str, mark: str = "") -> str:
+        self.reasons.setdefault(reason, mark or "n/a")
+        return text + mark
+
+    def lines(self) -> list[str]:
+        out = [f"{mark}: {reason}" for reason, mark in self.reasons.items()]
+        if self.unmeasured:
+            out.append("+: some records could not be measured; they count as not meeting the standard "
+                       "(`cscperf drill` lists them with why).")  # fmt: skip
+        return out
 
 
 @kpis_app.command("list")
@@ -446,8 +491,7 @@ def drill(
 ) -> None:
     """List the children, referrals, plans, visits or workers behind the latest figure of an indicator,
     those not counted in the numerator first (for example the children not visited in time)."""
-    from cscperf.indicators.definition import load_library
-    from cscperf.indicators.engine import drill as drill_rows
+    from cscperf.indicators.engine import drill_down
     from cscperf.indicators.output import drill_csv
     from cscperf.indicators.series import series_periods
     from cscperf.indicators.settings import read_settings
@@ -456,7 +500,8 @@ def drill(
     if kpi is None:
         raise UsageProblem("Name the indicator with --kpi (see `cscperf kpis list`).")
     _indicator_ids([kpi])
-    when = _as_at(as_at)
+    if as_at is not None:
+        _as_at(as_at)
     kind = _series_kind(period)
     if output not in ("csv", "table"):
         raise UsageProblem("--format must be csv or table.")
@@ -464,21 +509,33 @@ def drill(
     con = open_store(db, read_only=True)
     try:
         codes = _council_codes(con, la)
+        when = _as_at(as_at, con, codes[0])
         the_period = series_periods(when, 1, kind)[-1]
-        rows = drill_rows(con, kpi, the_period, settings=settings, la_codes=codes)
+        found = drill_down(con, kpi, the_period, settings=settings, la_codes=codes)
     finally:
         con.close()
+    indicator, rows = found.indicator, found.rows
+    if not found.availability.available:
+        why = f"No figure for {indicator.title} in {the_period.label}: {found.availability.reason}. Nothing is listed."
+        if output == "csv":
+            sys.stdout.write(drill_csv(rows))
+            errors.print(escape(why), highlight=False, soft_wrap=True)
+        else:
+            console.print(escape(why), highlight=False, soft_wrap=True)
+        return
     if output == "csv":
         sys.stdout.write(drill_csv(rows))
         return
-    indicator = load_library()[kpi]
-    table = Table(title=f"{indicator.title}: {the_period.label} ({len(rows)} {indicator.counts})")
+    table = Table(title=escape(f"{indicator.title}: {the_period.label} ({len(rows)} {indicator.counts})"))
     for heading in ("Counted", "Person", "Unit", "Detail", "Team", "Worker"):
         table.add_column(heading)
     for row in rows:
-        table.add_row("yes" if row["in_numerator"] else "no", row["person_id"] or "-", str(row["unit_id"]),
-                      row["detail"] or "", row["team"] or "", row["worker"] or "")  # fmt: skip
+        counted = "yes" if row["in_numerator"] else "no" if row["measured"] else "not measurable"
+        table.add_row(counted, escape(row["person_id"] or "-"), escape(str(row["unit_id"])),
+                      escape(row["detail"] or ""), escape(row["team"] or ""), escape(row["worker"] or ""))  # fmt: skip
     console.print(table)
+    if found.availability.coverage == "part":
+        console.print(escape(f"* {found.availability.reason}"), highlight=False, soft_wrap=True)
 
 
 benchmarks_app = typer.Typer(

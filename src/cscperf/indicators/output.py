@@ -19,12 +19,18 @@ def _number(x: float | None) -> float | int | None:
 
 
 def _point(p: Point) -> dict[str, Any]:
+    """A point as JSON: the figure, whether the data support it (`available`, `coverage` full/part/none and
+    the `reason` when not full) and how many units could not be measured."""
     return {
         "period_start": p.period_start.isoformat(),
         "period_end": p.period_end.isoformat(),
         "numerator": _number(p.numerator),
         "denominator": _number(p.denominator),
         "value": _number(p.value),
+        "available": p.available,
+        "coverage": p.coverage,
+        "reason": p.reason,
+        "not_measurable": p.not_measurable,
     }
 
 
@@ -82,21 +88,22 @@ def results_csv(results: list[Result], *, by: str | None = None) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     header = ["id", "la_code", "period_start", "period_end", *(["group"] if by else []), "numerator", "denominator",
-              "value", "unit"]  # fmt: skip
+              "value", "unit", "available", "coverage", "reason", "not_measurable"]  # fmt: skip
     writer.writerow(header)
     for result in results:
         for p in result.points:
             writer.writerow([
                 result.indicator.id, p.la_code, p.period_start.isoformat(), p.period_end.isoformat(),
-                *([p.group] if by else []), _number(p.numerator),
+                *([p.group] if by else []), "" if p.numerator is None else _number(p.numerator),
                 "" if p.denominator is None else _number(p.denominator),
                 "" if p.value is None else _number(p.value), result.indicator.unit,
+                "yes" if p.available else "no", p.coverage, p.reason or "", p.not_measurable,
             ])  # fmt: skip
     return out.getvalue()
 
 
 DRILL_COLUMNS = ("la_code", "unit_id", "person_id", "in_numerator", "numerator", "denominator", "detail", "team",
-                 "worker", "age_band", "sex", "ethnicity")  # fmt: skip
+                 "worker", "age_band", "sex", "ethnicity", "measured")  # fmt: skip
 
 
 def drill_csv(rows: list[dict[str, Any]]) -> str:

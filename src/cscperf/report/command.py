@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from cscperf.errors import DataProblem, UsageProblem
+
+if TYPE_CHECKING:
+    from cscperf.report.config import ReportConfig
 
 console = Console()
 
@@ -26,9 +29,7 @@ def _formats(text: str) -> tuple[str, ...]:
     return wanted
 
 
-def _date(text: str | None) -> dt.date:
-    if text is None:
-        raise UsageProblem("Give the date to report as at: --as-at YYYY-MM-DD.")
+def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
@@ -37,7 +38,10 @@ def _date(text: str | None) -> dt.date:
 
 def report(
     db: Annotated[Path, typer.Option("--db", help="The store: a DuckDB file.")] = Path("cscperf.duckdb"),
-    as_at: Annotated[str | None, typer.Option("--as-at", help="Report as at this date, YYYY-MM-DD.")] = None,
+    as_at: Annotated[
+        str | None,
+        typer.Option("--as-at", help="Report as at this date, YYYY-MM-DD (default: the last complete month of data)."),
+    ] = None,
     out: Annotated[Path, typer.Option("--out", help="Folder to write the report into.")] = Path("report"),
     config: Annotated[Path | None, typer.Option("--config", help="cscperf.toml with targets and settings.")] = None,
     formats: Annotated[
@@ -65,12 +69,13 @@ def report(
     from cscperf.report.writer import write_atomically, write_report
 
     wanted = _formats(formats)
-    when = _date(as_at)
+    chosen = _date(as_at) if as_at is not None else None
     if not db.exists():
         raise UsageProblem(f"There is no store at {db}. Make one with `cscperf synth --db {db}`.")
     if out.exists() and not out.is_dir():
         raise UsageProblem(f"--out must be a folder; {out} is a file.")
     settings = read_report_config(config)
+    when = chosen or _last_complete_month(db, settings, la)
     commentary = read_commentary(settings.report.commentary)
     steps = ["content", "charts", *[f for f in ("docx", "pdf", "html", "xlsx") if f in wanted]]
     labels = {"content": "Computing the indicators", "charts": "Drawing the charts", "docx": "Writing Word",
@@ -96,7 +101,8 @@ def report(
     counts = content.status_counts()
     console.print(
         f"{content.council_name}, figures to {content.as_at:%-d %B %Y}: {counts['blue']} blue, {counts['green']} "
-        f"green, {counts['amber']} amber, {counts['red']} red, {counts['none']} without a target.",
+        f"green, {counts['amber']} amber, {counts['red']} red, {counts['none']} without a target"
+        + (f", {counts['not_available']} not available from the data loaded." if counts["not_available"] else "."),
         highlight=False,
     )
     if not content.comparators_loaded:
@@ -119,3 +125,14 @@ def report(
                 f"The commentary file {commentary_template} could not be written: {exc.strerror}."
             ) from None
         console.print(f"Commentary to fill in: {commentary_template}", highlight=False)
+
+
+def _last_complete_month(db: Path, settings: ReportConfig, la: str | None) -> dt.date:
+    from cscperf.report.contents import default_as_at
+    from cscperf.store.database import open_store
+
+    con = open_store(db, read_only=True)
+    try:
+        return default_as_at(con, settings, la)
+    finally:
+        con.close()

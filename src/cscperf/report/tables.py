@@ -60,8 +60,8 @@ def summary_headers(content: ReportContent) -> list[str]:
 
 def summary_row(f: IndicatorFigures) -> SummaryRow:
     ind = f.indicator
-    latest = _value(f, f.latest.value)
-    if f.small_number_note and f.latest.denominator is not None:
+    latest = _value(f, f.latest.value) if f.latest.available else "Not available"
+    if f.small_number_note and f.latest.denominator is not None and f.latest.numerator is not None:
         latest += f" ({count_text(f.latest.numerator)} of {count_text(f.latest.denominator)})"
     change = change_shown(f.change, ind.unit, ind.decimals)
     if f.change_words in ("better", "worse"):
@@ -94,7 +94,8 @@ def _ours(f: IndicatorFigures, c: Comparators) -> str:
     """Our figure as compared, with its period, and the numbers behind it when they are few."""
     own = c.own or f.latest
     text = f"{_value(f, own.value)} ({c.own_period})" if c.own_period else _value(f, own.value)
-    if f.indicator.unit == "percent" and own.denominator and own.denominator < f.small_denominator:
+    small = own.denominator and own.numerator is not None and own.denominator < f.small_denominator
+    if f.indicator.unit == "percent" and small and own.numerator is not None and own.denominator is not None:
         text += f"; {int(own.numerator):,} of {int(own.denominator):,}, small numbers"
     return text
 
