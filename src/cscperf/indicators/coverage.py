@@ -195,7 +195,7 @@ def _one(name: str, coverage: CouncilCoverage, period: ReportingPeriod, flow: bo
     measured_from = period.start if flow else period.end
     spans = coverage.spans(name)
     source = load_sources()[name]
-    things = source.what[0].lower() + source.what[1:]
+    things = source.what if source.what[:2].isupper() else source.what[0].lower() + source.what[1:]
     if not spans:
         return Availability("none", f"not available from the data loaded: {_provided(name)}")
     if source.only_31_march and (period.end.month, period.end.day) != (3, 31):
@@ -217,10 +217,9 @@ def _one(name: str, coverage: CouncilCoverage, period: ReportingPeriod, flow: bo
     # a flow's look-back includes the same day months before (a referral a year to the day after another).
     needed = add_months(measured_from, -history) + dt.timedelta(days=0 if flow else 1)
     if history and covering.start > needed:
-        return Availability(
-            "none",
-            f"needs the {history} months before the period, and the {things} loaded begin on {_day(covering.start)}",
-        )
+        span = "before the period" if flow else f"to {_day(period.end)}"
+        begins = _day(covering.start)
+        return Availability("none", f"needs the {history} months {span}, and the {things} loaded begin on {begins}")
     if covering.end < period.end:
         ends = _day(covering.end)
         return Availability("part", f"part of the period only: the {things} loaded end on {ends}; counted to then")

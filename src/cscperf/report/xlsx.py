@@ -12,6 +12,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
+from cscperf.indicators.engine import Point
 from cscperf.report import palette
 from cscperf.report.contents import PERFORMANCE_SECTIONS, ReportContent
 from cscperf.report.tables import QUARTILE_NOTE, compare_headers, compare_rows, summary_groups, summary_headers
@@ -68,19 +69,26 @@ def render_xlsx(content: ReportContent) -> bytes:
             ws.append([f"{ind.title} ({ind.id})"])
             ws.cell(ws.max_row, 1).font = BOLD
             ws.append([f"{f.direction_words}. Unit: {ind.unit.replace('_', ' ')}; counts {ind.counts}."])
-            rows = [[f"{p.period_end:%b %Y}", p.period_start, p.period_end, p.value, p.numerator, p.denominator]
-                    for p in f.points]  # fmt: skip
+            rows = [[f"{p.period_end:%b %Y}", p.period_start, p.period_end, p.value, p.numerator, p.denominator,
+                     _note(p)] for p in f.points]  # fmt: skip
             _table(
                 ws,
                 ind.id,
-                ["Month", "Period start", "Period end", "Figure", "Numerator", "Denominator"],
+                ["Month", "Period start", "Period end", "Figure", "Numerator", "Denominator", "Note"],
                 rows,
                 dates=True,
             )
-        _widths(ws, [14, 14, 14, 12, 12, 14])
+        _widths(ws, [14, 14, 14, 12, 12, 14, 60])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _note(p: Point) -> str:
+    """Why a month has no figure (or only part of one): empty cells are never zeros."""
+    if not p.available:
+        return f"Not available: {p.reason}"
+    return f"Part of the month only: {p.reason}" if p.coverage == "part" else ""
 
 
 def _about(ws: Worksheet, content: ReportContent) -> None:
