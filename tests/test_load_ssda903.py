@@ -404,15 +404,20 @@ def test_care_ended_without_an_end_date(tmp_path: Path, order: str) -> None:
             "repair: care ended without an end date": 1,
             "repair: episode from an older return": 1,
         }
-    # Closed at the end of the last year that showed it open, reason unknown; E stays open.
-    assert _episodes(con, "D") == [(dt.date(2023, 5, 1), dt.date(2024, 3, 31), None, "CLA:D:2023-05-01")]
+    # The 2023-24 return stands: D was looked after on 31 March 2024, and care ended after it on a date no
+    # return gives. The episode ends on 1 April 2024, reason END_UNKNOWN (issue 10, item 2); E stays open.
+    assert _episodes(con, "D") == [(dt.date(2023, 5, 1), dt.date(2024, 4, 1), "END_UNKNOWN", "CLA:D:2023-05-01")]
     assert _episodes(con, "E")[0][1] is None
     (problem,) = _problems(con, "repair: care ended without an end date")
-    assert problem["severity"] == "warning" and "31/03/2024" in problem["message"]
-    # The figures follow: D ceased in 2023-24 and is not looked after at 31 March 2024.
-    periods = series_periods(dt.date(2024, 3, 31), 1, "financial-year")
-    figures = {r.indicator.id: r.points[0].numerator for r in compute(con, periods, ids=["cla_open", "cla_ceased"])}
-    assert figures == {"cla_open": 1.0, "cla_ceased": 1.0}
+    assert problem["severity"] == "warning" and "looked after on 31/03/2024" in problem["message"]
+    # The figures follow: at 31 March 2024, D and E are looked after (2); nobody ceased in 2023-24 (D's care
+    # did not end in that year) nor, counted, in 2024-25 (the DfE's 2024-25 figures, from a return without
+    # D, do not count D either); at 31 March 2025, E and G are looked after (2).
+    periods = series_periods(dt.date(2025, 3, 31), 2, "financial-year")
+    found = {
+        r.indicator.id: [p.numerator for p in r.points] for r in compute(con, periods, ids=["cla_open", "cla_ceased"])
+    }
+    assert found == {"cla_open": [2.0, 2.0], "cla_ceased": [0.0, 0.0]}
     con.close()
 
 

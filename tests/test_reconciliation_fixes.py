@@ -4,6 +4,15 @@ hand-made (not the public samples) and its expected figure is worked out by hand
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+
+from cscperf.indicators.engine import compute, drill
+from cscperf.indicators.series import series_periods
+from cscperf.loading.session import load_files
+from cscperf.reporting_periods import month
+from cscperf.store.database import open_store
+
 from .golden import GoldenCouncil
 from .test_indicators_care import placements
 
@@ -55,3 +64,36 @@ def test_long_term_stability_joins_same_carer_placements(council: GoldenCouncil)
     placements(council, "F", [("2020-01-01", "2023-01-01", "S", "U4"), ("2023-01-01", None, "P", "U4")])
     stable = council.figure("cla_long_term_stability", "2024-03-31")
     assert (stable.numerator, stable.denominator, stable.value) == (1, 2, 50.0)  # E of E and F
+
+
+# ------------------------------------------------------------------------------------------ item 2
+EPISODES_HEADER = "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n"
+
+
+def _903(folder: Path, *rows: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "episodes.csv").write_text(EPISODES_HEADER + "".join(r + "\n" for r in rows), encoding="utf-8")
+    return folder
+
+
+def test_a_child_open_at_one_return_and_absent_from_the_next(tmp_path: Path) -> None:
+    # 2022-23 return: H in care since 10 Jan 2023, open at 31 March 2023; K since 1 June 2022, open.
+    # 2023-24 return: K still open, M from 1 Sept 2023; H is not in it. H was looked after on 31 March 2023
+    # (the 2022-23 return says so); care ended after, on a date no return gives.
+    y23 = _903(tmp_path / "2023", "H,10/01/2023,S,C2,N1,U4,PR1,,,,,,", "K,01/06/2022,S,C2,N1,U4,PR1,,,,,,")
+    y24 = _903(tmp_path / "2024", "K,01/06/2022,S,C2,N1,U4,PR1,,,,,,", "M,01/09/2023,S,C2,N1,U4,PR1,,,,,,")
+    con = open_store(tmp_path / "store.duckdb")
+    summary = load_files(con, [y23, y24], la_code="999")
+    assert summary.files[0].details["repairs"] == {"repair: care ended without an end date": 1}
+    years = series_periods(dt.date(2024, 3, 31), 2, "financial-year")  # 2022-23 and 2023-24
+    found = {r.indicator.id: [p.value for p in r.points]
+             for r in compute(con, years, ids=["cla_open", "cla_started", "cla_ceased"])}  # fmt: skip
+    # At 31 March 2023: H and K (2; before the fix H's episode was closed on 31 March: 1). At 31 March 2024:
+    # K and M (2). Started: H and K in 2022-23 (2), M in 2023-24 (1). Ceased: nobody in 2022-23 (before the
+    # fix: H), and nobody counted in 2023-24: the DfE's 2023-24 figures come from a return without H.
+    assert found == {"cla_open": [2, 2], "cla_started": [2, 1], "cla_ceased": [0, 0]}
+    # The drill-down of April 2023 lists H, not counted, with why.
+    [row] = drill(con, "cla_ceased", month(2023, 4), la_codes=["999"])
+    assert (row["person_id"], row["in_numerator"]) == ("H", False)
+    assert row["detail"].startswith("not counted: looked after at 2023-03-31 as the SSDA903 return says")
+    con.close()

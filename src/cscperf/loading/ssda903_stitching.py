@@ -14,7 +14,11 @@ returns; identifiers are made from natural keys (child + DECOM), so the versions
    starts, is ended when the next one starts (reason X1 unless the next one starts a new period of care).
 3. "repair: care ended without an end date": a child's last episode is open at the end of year N's return,
    and a later return (year M > N, in this command or already in the store) with episodes was loaded in
-   which the child does not appear: the episode is ended on 31 March of year N, reason not known.
+   which the child does not appear. Year N's return stands: the child was looked after on 31 March N; care
+   ended after it, on a date no return gives. The episode ends on 1 April N with the reason END_UNKNOWN, so
+   the child counts at 31 March N, is looked after at no later date, and is counted as ceasing in no year
+   (the DfE's figures, built from each year's return, never count the ceasing either: the return that would
+   record it does not hold the child). The drill-down of children who ceased lists them, not counted.
 4. Periods of care, placements and legal statuses are rebuilt from the whole history of every child the
    command touched (store and new returns together), and reviews are linked to their period of care.
 """
@@ -32,6 +36,7 @@ from cscperf.loading.staging import STAGING_CATALOG
 from cscperf.store.statements import run, scalar
 
 KIND = "ssda903"
+UNKNOWN_END = "END_UNKNOWN"  # reason an episode ended, when a later return shows care ended on an unknown date
 TEMP = ("s903_children", "s903_versions", "s903_final", "s903_seq", "s903_periods", "s903_review_links")
 EPISODE_FIELDS = {
     "rne": "RNE",
@@ -169,7 +174,9 @@ def _stitch_episodes(staged: StagedLoads, repairs: dict[str, Counter[str]]) -> N
                     THEN p.clap_cla_placement_change_reason END,
                -- the latest return that can have given the store's version: the year it ended, or if open
                -- the latest 903 return loaded for the council
-               CASE WHEN e.clae_cla_episode_ceased_date IS NOT NULL
+               CASE WHEN e.clae_cla_episode_ceased_reason = '{UNKNOWN_END}'  -- ended by rule 3: year N's return
+                    THEN year(e.clae_cla_episode_ceased_date)
+                    WHEN e.clae_cla_episode_ceased_date IS NOT NULL
                     THEN year(e.clae_cla_episode_ceased_date) + (month(e.clae_cla_episode_ceased_date) > 3)::INTEGER
                     ELSE (SELECT max(r.collection_year) FROM cscperf_loads r WHERE r.la_code = e.la_code
                           AND r.load_kind = '{KIND}' AND r.load_status = 'complete') END,
@@ -361,8 +368,10 @@ def _ended_without_date(staged: StagedLoads, repairs: dict[str, Counter[str]], e
         message = (
             f"The episode starting {decom:%d/%m/%Y} is open at the end of the return for the year ending 31 March "
             f"{shown_in}, but the child is not in the episodes of the return for the year ending 31 March "
-            f"{absent_in}, which was loaded: care must have ended. The episode is ended on 31/03/{shown_in}, "
-            "reason not known; record the real end date and reason in the case system."
+            f"{absent_in}, which was loaded: care ended after 31/03/{shown_in}, on a date no return gives. The "
+            f"child counts as looked after on 31/03/{shown_in}, as that return says; the episode is ended on "
+            f"01/04/{shown_in} with the reason {UNKNOWN_END} and is not counted as ceasing in any year. Record the "
+            "real end date and reason in the case system."
         )
         where = location if load_id is not None else f"{location} (episode {episode_id})"
         _repair(
@@ -377,8 +386,8 @@ def _ended_without_date(staged: StagedLoads, repairs: dict[str, Counter[str]], e
         )
         run(
             con,
-            "UPDATE s903_final SET dec = make_date(?, 3, 31), rec = NULL WHERE la_code = ? AND episode_id = ?",
-            [shown_in, la_code, episode_id],
+            "UPDATE s903_final SET dec = make_date(?, 4, 1), rec = ? WHERE la_code = ? AND episode_id = ?",
+            [shown_in, UNKNOWN_END, la_code, episode_id],
         )
 
 
