@@ -97,3 +97,87 @@ def test_a_child_open_at_one_return_and_absent_from_the_next(tmp_path: Path) -> 
     assert (row["person_id"], row["in_numerator"]) == ("H", False)
     assert row["detail"].startswith("not counted: looked after at 2023-03-31 as the SSDA903 return says")
     con.close()
+
+
+# ------------------------------------------------------------------------------------------ item 3
+HEADER = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n"
+OC2 = ("CHILD,DOB,SDQ_SCORE,SDQ_REASON,CONVICTED,HEALTH_CHECK,IMMUNISATIONS,TEETH_CHECK,HEALTH_ASSESSMENT,"
+       "SUBSTANCE_MISUSE,INTERVENTION_RECEIVED,INTERVENTION_OFFERED\n")  # fmt: skip
+REVIEWS = "CHILD,DOB,REVIEW,REVIEW_CODE\n"
+
+
+def _table(path: Path, header: str, *rows: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(header + "".join(r + "\n" for r in rows), encoding="utf-8")
+
+
+def test_a_folder_of_several_years_of_903_tables(tmp_path: Path) -> None:
+    # One folder, as councils keep them: each year's tables told apart by their names, three ways.
+    folder = tmp_path / "returns"
+    for year, name in ((2019, "{y}-{t}.csv"), (2020, "{t}_{y}.csv"), (2021, "{y}/{t}.csv")):
+        child, day = f"C{year}", f"01/06/{year - 1}"  # in care from 1 June of the year's first summer
+        _table(folder / name.format(y=year, t="header"), HEADER, f"{child},1,01/01/2012,WBRI,,,")
+        _table(folder / name.format(y=year, t="episodes"), EPISODES_HEADER, f"{child},{day},S,C2,N1,U4,PR1,,,,,,")
+        _table(folder / name.format(y=year, t="oc2"), OC2, f"{child},01/01/2012,10,,0,,1,1,1,0,,")
+    # 2022's reviews, three recorded ahead in 2026: their name says 2022, not their dates.
+    _table(folder / "2022" / "reviews.csv", REVIEWS, "C2021,01/01/2012,10/06/2021,PN1",
+           *[f"C2021,01/01/2012,0{m}/01/2026,PN1" for m in (1, 2, 3)])  # fmt: skip
+    # An OC2 table whose year nothing tells (no dates, no year in its name, several years beside it).
+    _table(folder / "oc2.csv", OC2, "C2019,01/01/2012,10,,0,,1,1,1,0,,", "C2020,01/01/2012,10,,0,,1,1,1,0,,")
+    con = open_store(tmp_path / "store.duckdb")
+    summary = load_files(con, [folder], la_code="999")
+    years = {f.path.relative_to(folder).as_posix(): f.collection_year for f in summary.files if f.not_loaded is None}
+    assert years == {
+        "2019-header.csv": 2019, "2019-episodes.csv": 2019, "2019-oc2.csv": 2019,
+        "header_2020.csv": 2020, "episodes_2020.csv": 2020, "oc2_2020.csv": 2020,
+        "2021/header.csv": 2021, "2021/episodes.csv": 2021, "2021/oc2.csv": 2021,
+        "2022/reviews.csv": 2022,
+    }  # fmt: skip
+    # Every OC2 row of the named tables is kept, by its year (before: all rejected, "collection year unknown").
+    assert con.execute("SELECT person_id, collection_year FROM cscperf_cla_outcomes ORDER BY 2").fetchall() == [
+        ("C2019", 2019), ("C2020", 2020), ("C2021", 2021)
+    ]  # fmt: skip
+    # The unnamed OC2 table: one message, not a reject for each of its 2 records.
+    [unnamed] = [f for f in summary.files if f.not_loaded is not None]
+    assert unnamed.path.name == "oc2.csv" and "cannot be told" in unnamed.not_loaded
+    assert con.execute("SELECT count(*) FROM cscperf_load_rejects WHERE severity = 'fatal'").fetchone() == (0,)
+    # The 3 reviews after 31 March 2022 are warnings, each with its line.
+    late = con.execute("SELECT source_location FROM cscperf_load_rejects WHERE rule = 'date after the return''s year' "
+                       "ORDER BY 1").fetchall()  # fmt: skip
+    assert late == [("reviews.csv:3",), ("reviews.csv:4",), ("reviews.csv:5",)]
+    con.close()
+
+
+def test_a_year_the_name_gives_when_the_dates_cannot(tmp_path: Path) -> None:
+    # 2023-24's episodes all began in earlier years (J since 1 June 2022, open): the dates alone say 2022-23,
+    # the folder says 2024, and a return cannot hold dates after its year, so 2024 it is.
+    y24 = _903(tmp_path / "2024", "J,01/06/2022,S,C2,N1,U4,PR1,,,,,,")
+    con = open_store(tmp_path / "store.duckdb")
+    [file] = load_files(con, [y24], la_code="999").files
+    assert file.collection_year == 2024 and "the name" in file.details["collection_year_from"]
+    con.close()
+
+
+# ------------------------------------------------------------------------------------------ item 4
+def test_census_dates_after_the_year_or_today_are_flagged(tmp_path: Path) -> None:
+    from .test_load_cin_census import child_xml, episode_xml, message
+
+    # The 2023-24 census (year end 31 March 2024): R1 referred 2 May 2023 (fine), R2 on 12 May 2024 (after
+    # the year), R3 on 1 January 2030 (after the year and after today).
+    children = "".join(child_xml(c, episodes=episode_xml(day)) for c, day in
+                       (("R1", "2023-05-02"), ("R2", "2024-05-12"), ("R3", "2030-01-01")))  # fmt: skip
+    path = tmp_path / "census.xml"
+    path.write_text(message(children, year=2024), encoding="utf-8")
+    con = open_store(tmp_path / "store.duckdb")
+    [file] = load_files(con, [path], la_code="999").files
+    flagged = con.execute(
+        "SELECT rule, severity, field_name, field_value, source_location FROM cscperf_load_rejects "
+        "WHERE rule LIKE 'date%' ORDER BY field_value"
+    ).fetchall()
+    assert [(r[0], r[1], r[2], r[3]) for r in flagged] == [
+        ("date after the return's year", "warning", "CINreferralDate", "2024-05-12"),
+        ("date in the future", "warning", "CINreferralDate", "2030-01-01"),
+    ]
+    assert all(r[4].startswith("census.xml:") for r in flagged)  # each with its line
+    assert file.loaded == file.read  # flagged, not rejected: the records are kept as sent
+    con.close()

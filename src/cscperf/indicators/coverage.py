@@ -52,10 +52,16 @@ FULL = Availability()
 
 @dataclass(frozen=True)
 class Span:
-    """A run of days, both ends included."""
+    """A run of days, both ends included; `history_from` is how far back its records account for (before
+    `start` when a source carries its own look-back, as Annex A's referral counts do)."""
 
     start: dt.date
     end: dt.date
+    history_from: dt.date | None = None
+
+    @property
+    def looks_back_to(self) -> dt.date:
+        return self.history_from if self.history_from is not None and self.history_from < self.start else self.start
 
 
 @dataclass(frozen=True)
@@ -67,6 +73,7 @@ class Held:
     start: dt.date
     end: dt.date
     fields: frozenset[str] | None = None
+    lookback_months: int = 0
 
 
 @dataclass(frozen=True)
@@ -116,7 +123,7 @@ class CouncilCoverage:
             return [Span(start, end)]
         table, _, wanted = name.partition(".")
         return [
-            Span(h.start, h.end)
+            Span(h.start, h.end, add_months(h.start, -h.lookback_months) if h.lookback_months else None)
             for h in self.held
             if h.table == table and (not wanted or h.fields is None or wanted in h.fields)
         ]
@@ -127,10 +134,10 @@ def _merge(spans: Iterable[Span]) -> list[Span]:
     out: list[Span] = []
     for s in sorted(spans, key=lambda x: x.start):
         if out and s.start <= out[-1].end + dt.timedelta(days=1):
-            if s.end > out[-1].end:
-                out[-1] = Span(out[-1].start, s.end)
+            last = out[-1]
+            out[-1] = Span(last.start, max(last.end, s.end), min(last.looks_back_to, s.looks_back_to))
         else:
-            out.append(s)
+            out.append(Span(s.start, s.end, s.looks_back_to))
     return out
 
 
@@ -138,13 +145,13 @@ def council_coverage(con: duckdb.DuckDBPyConnection, la_codes: list[str] | None 
     """What the store holds, council by council (every council, or those asked for)."""
     councils = con.execute("SELECT la_code, data_start_date, data_end_date FROM cscperf_councils").fetchall()
     rows = con.execute(
-        "SELECT la_code, table_name, covers_from, covers_to, fields_given FROM cscperf_coverage "
+        "SELECT la_code, table_name, covers_from, covers_to, fields_given, lookback_months FROM cscperf_coverage "
         "WHERE covers_from IS NOT NULL AND covers_to IS NOT NULL AND covers_from <= covers_to"
     ).fetchall()
     held: dict[str, list[Held]] = {}
-    for la, table, start, end, fields in rows:
+    for la, table, start, end, fields, lookback in rows:
         given = None if fields is None else frozenset(f for f in str(fields).split(",") if f)
-        held.setdefault(str(la), []).append(Held(str(table), start, end, given))
+        held.setdefault(str(la), []).append(Held(str(table), start, end, given, int(lookback or 0)))
     wanted = set(la_codes) if la_codes else None
     out: dict[str, CouncilCoverage] = {}
     for la, start, end in councils:
@@ -168,7 +175,10 @@ def availability(indicator: Indicator, coverage: CouncilCoverage, period: Report
         return Availability("none", f"before the data start on {_day(first)}")
     worst = FULL
     for choice in indicator.requires:
-        found = _best(choice, coverage, period, indicator.period_kind == "flow", indicator.history_months)
+        history = indicator.history_months
+        if indicator.history_of and not set(choice) & set(indicator.history_of):
+            history = 0
+        found = _best(choice, coverage, period, indicator.period_kind == "flow", history)
         if _RANK[found.coverage] > _RANK[worst.coverage]:
             worst = found
         if worst.coverage == "none":
@@ -216,7 +226,7 @@ def _one(name: str, coverage: CouncilCoverage, period: ReportingPeriod, flow: bo
     # A stock looks back over the months to its date (the 12 months to 31 March 2024 begin on 1 April 2023);
     # a flow's look-back includes the same day months before (a referral a year to the day after another).
     needed = add_months(measured_from, -history) + dt.timedelta(days=0 if flow else 1)
-    if history and covering.start > needed:
+    if history and covering.looks_back_to > needed:
         span = "before the period" if flow else f"to {_day(period.end)}"
         begins = _day(covering.start)
         return Availability("none", f"needs the {history} months {span}, and the {things} loaded begin on {begins}")

@@ -14,9 +14,10 @@ the unit rows, with its detail saying why, so the drill-down shows it and the en
 
 `requires` names the store tables (or `table.field`s) the figure cannot be computed without; a requirement
 may be a choice (`{any: [a, b]}`). `history_months` is how far before the period the data must reach (a
-re-referral looks back 12 months). `also_reads` lists the tables the SQL reads that refine the figure but
-whose absence does not make it wrong (a child's age, short-break legal statuses). Together they decide,
-with what the store holds for each council (coverage.py), whether a figure can be shown.
+re-referral looks back 12 months), for the requirements `history_of` lists (all, if it lists none).
+`also_reads` lists the tables the SQL reads that refine the figure but whose absence does not make it wrong
+(a child's age, short-break legal statuses). Together they decide, with what the store holds for each
+council (coverage.py), whether a figure can be shown.
 """
 
 from __future__ import annotations
@@ -78,6 +79,7 @@ class Indicator(BaseModel):
     period_kind: Literal["flow", "stock", "cohort"]
     requires: tuple[tuple[str, ...], ...]
     history_months: int = 0
+    history_of: tuple[str, ...] = ()  # the requirements the look-back applies to (none listed: all)
     also_reads: tuple[str, ...] = ()
     sql: str
 
@@ -106,6 +108,9 @@ class Indicator(BaseModel):
             raise ValueError(f"{self.id}: an indicator must say which tables it requires")
         if self.history_months < 0:
             raise ValueError(f"{self.id}: history_months cannot be negative")
+        required = {n for choice in self.requires for n in choice}
+        if set(self.history_of) - required:
+            raise ValueError(f"{self.id}: history_of names {sorted(set(self.history_of) - required)}, not required")
         if self.polarity == "target_band" and self.band is None:
             raise ValueError(f"{self.id}: a target-band indicator needs a band")
         if self.band is not None and self.band[0] > self.band[1]:

@@ -8,9 +8,11 @@
 - An Ofsted Annex A workbook and an SSD extract cover what their records show: from the end dates of the
   records that ended (an extract of the last N years leaves out what ended before them, while long-open
   records keep their old start dates), or the start dates where no record ended, to the latest date
-  recorded. The start is the first hundredth of those dates, not the very first, so one mistyped old date
-  cannot claim years of coverage (a later start only withholds a figure, never shows a wrong one). An Annex
-  A workbook's tables are also kept within the period the workbook covers (its dates' year, see annex_a.py).
+  recorded by any table of the same kind of source in the command (the extract, or the workbook, was taken
+  at once, so each table is complete to that date). For an extract the start is the first hundredth of
+  those dates, not the very first, so one mistyped old date cannot claim years of coverage (a later start
+  only withholds a figure, never shows a wrong one); an Annex A workbook's tables are kept within the period
+  the workbook covers instead (its dates' year, at most 12 months, see annex_a.py), from their first start.
   A table with no dates of its own (people, workers) takes the range of the other tables of the same kind of
   source in the command.
 - No range ever runs past the day of the load.
@@ -38,6 +40,19 @@ RETURNS = ("cin_census", "ssda903")
 BY_CONTENT = ("annex_a", "ssd_extract")
 # Tables the SSDA903 stitching builds from the episodes a return gives (every field of them).
 FROM_903_EPISODES = ("ssd_cla_placement", "ssd_legal_status")
+# Look-back a source's records carry beyond their own dates: Annex A List 3 gives, for each referral, the
+# number of referrals of the child in the 12 months before (the loader dates a placeholder for it), so the
+# re-referral measure needs no earlier workbook; List 8 gives each child's date of entering care (so who has
+# been looked after for 12 months is known) and latest health and dental checks, however old.
+LOOKBACK_MONTHS = {
+    ("annex_a", "ssd_cin_episodes"): 12,
+    ("annex_a", "ssd_cla_episodes"): 12,
+    ("annex_a", "ssd_cla_health"): 12,
+}
+# Tables a source gives only as they stand on its date: Annex A List 8 has each child's latest health
+# assessment and dental check (however old), not the checks before them, so they serve figures at the
+# workbook's date alone (with the look-back above).
+LATEST_ONLY = {("annex_a", "ssd_cla_health")}
 
 # The date columns that place a table's records in time: (start, end or None).
 DATES: dict[str, tuple[str, str | None]] = {
@@ -69,14 +84,16 @@ DATES: dict[str, tuple[str, str | None]] = {
 
 @dataclass
 class TableSurvey:
-    """What one load staged for one table: how many records, which fields were given, and its dates (the
-    first hundredth of its start and of its end dates, and the latest date)."""
+    """What one load staged for one table: how many records, which fields were given, and its dates: the
+    first start and end dates, the first hundredth of each (robust to a stray old date), and the latest."""
 
     records: int
     fields: tuple[str, ...]
     first_start: dt.date | None = None
     first_end: dt.date | None = None
     last: dt.date | None = None
+    robust_start: dt.date | None = None
+    robust_end: dt.date | None = None
 
 
 FIRST = "percentile_disc(0.01) WITHIN GROUP (ORDER BY {})"
@@ -94,17 +111,21 @@ def survey_staged(staged: StagedLoads) -> Surveys:
         columns = [c for c in staged.staging.table(name).column_names if c != "la_code"]
         start, end = DATES.get(name, (None, None))
         dates = [
+            f"min({start})" if start else "NULL",
+            f"min({end})" if end else "NULL",
+            f"greatest(max({start}), max({end}))" if start and end else f"max({start})" if start else "NULL",
             FIRST.format(start) if start else "NULL",
             FIRST.format(end) if end else "NULL",
-            f"greatest(max({start}), max({end}))" if start and end else f"max({start})" if start else "NULL",
         ]
         counts = ", ".join(f"count({c})" for c in columns)
         rows = staged.con.execute(
             f"SELECT _load_id, count(*), {', '.join(dates)}, {counts} FROM {staging_name(name)} GROUP BY _load_id"
         ).fetchall()
-        for load_id, records, first_start, first_end, last, *given in rows:
+        for load_id, records, first_start, first_end, last, robust_start, robust_end, *given in rows:
             fields = tuple(c for c, n in zip(columns, given, strict=True) if n)
-            out[(str(load_id), name)] = TableSurvey(int(records), fields, first_start, first_end, last)
+            out[(str(load_id), name)] = TableSurvey(
+                int(records), fields, first_start, first_end, last, robust_start, robust_end
+            )
     for load in staged.loads:
         if load.kind == "ssda903" and (load.load_id, "ssd_cla_episodes") in out:
             episodes = out[(load.load_id, "ssd_cla_episodes")]
@@ -115,8 +136,9 @@ def survey_staged(staged: StagedLoads) -> Surveys:
 
 def coverage_rows(
     loads: list[FileLoad], surveys: Surveys, today: dt.date
-) -> list[tuple[str, str, str, dt.date, dt.date, int, str | None]]:
-    """(la_code, load_id, table, covers_from, covers_to, records, fields given) for every load and table."""
+) -> list[tuple[str, str, str, dt.date, dt.date, int, str | None, int]]:
+    """(la_code, load_id, table, covers_from, covers_to, records, fields given, look-back months) for every
+    load and table."""
     by_load: dict[str, FileLoad] = {load.load_id: load for load in loads}
     content_ranges = _content_ranges(loads, surveys, today)
     rows = []
@@ -128,7 +150,8 @@ def coverage_rows(
         if span is None or span[0] > span[1]:
             continue
         fields = None if table in FROM_903_EPISODES and load.kind == "ssda903" else ",".join(survey.fields)
-        rows.append((load.la_code, load_id, table, span[0], span[1], survey.records, fields))
+        lookback = LOOKBACK_MONTHS.get((load.kind, table), 0)
+        rows.append((load.la_code, load_id, table, span[0], span[1], survey.records, fields, lookback))
     return rows
 
 
@@ -149,10 +172,15 @@ def _span(
             return None
         return dt.date(year - 1, 10, 1), min(dt.date(year, 9, 30), today)
     if load.kind in BY_CONTENT:
-        own = _own_range(survey, today) or content_ranges.get((load.la_code, load.kind))
         window = _workbook_window(load)
+        together = content_ranges.get((load.la_code, load.kind))
+        own = _own_range(survey, today, robust=window is None) or together
+        if own is not None and together is not None:  # the extract (or workbook) was taken at once: every
+            own = (own[0], together[1])  # table is complete to its latest date
         if own is None or window is None:
             return own
+        if (load.kind, table) in LATEST_ONLY:
+            return window[1], window[1]
         return max(own[0], window[0]), min(own[1], window[1])
     return None
 
@@ -167,8 +195,10 @@ def _workbook_window(load: FileLoad) -> tuple[dt.date, dt.date] | None:
     return first, last
 
 
-def _own_range(survey: TableSurvey, today: dt.date) -> tuple[dt.date, dt.date] | None:
-    start = survey.first_end or survey.first_start
+def _own_range(survey: TableSurvey, today: dt.date, *, robust: bool = True) -> tuple[dt.date, dt.date] | None:
+    """From the ends of the records that ended (or the starts) to the latest date; `robust` for an extract,
+    else (a workbook kept within its window) from the first start."""
+    start = (survey.robust_end or survey.robust_start) if robust else survey.first_start
     if start is None or survey.last is None:
         return None
     return start, min(survey.last, today)
@@ -182,7 +212,7 @@ def _content_ranges(
     out: dict[tuple[str | None, str], tuple[dt.date, dt.date]] = {}
     for (load_id, _table), survey in surveys.items():
         key = kinds.get(load_id)
-        own = _own_range(survey, today)
+        own = _own_range(survey, today, robust=key is not None and key[1] != "annex_a")
         if key is None or own is None:
             continue
         if key in out:
@@ -198,7 +228,7 @@ def record_coverage(con: duckdb.DuckDBPyConnection, rows: Sequence[tuple[object,
         run(
             con,
             "INSERT INTO cscperf_coverage (la_code, load_id, table_name, covers_from, covers_to, records, "
-            "fields_given) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "fields_given, lookback_months) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             list(row),
         )
     councils = sorted({str(r[0]) for r in rows})

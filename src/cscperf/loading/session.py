@@ -106,6 +106,7 @@ def load_files(
                 for source_format in formats.values():
                     if source_format.after_all is not None:
                         source_format.after_all(staged)
+                _refuse_named_files_withdrawn(staged, named)
                 report_person_conflicts(staged)
                 for load in loads:
                     load.flush()
@@ -129,6 +130,7 @@ def load_files(
     finally:
         staging.close()
     summary.files.extend(FileSummary.of(load) for load in loads)
+    summary.files.extend(FileSummary.withdrawn(load, reason) for load, reason in staged.withdrawn)
     summary.files.sort(key=lambda f: files.index(f.path) if f.path in files else 0)
     return summary
 
@@ -181,12 +183,23 @@ def _read_files(
             load.la_code = la_code
         if year is not None:
             load.collection_year = year
+            load.details["year_given"] = True
+            load.details["collection_year_from"] = "given with --year"
         if load.la_code is None:
             raise UnreadableFile(path, "does not say which council it is from. Give the 3-digit code with --la.")
         load.flush()
         loads.append(load)
         loaded_before[sha] = load.load_id
     return formats
+
+
+def _refuse_named_files_withdrawn(staged: StagedLoads, named: list[tuple[Path, bool]]) -> None:
+    """A file left out of the load (its year cannot be told, say) is listed when it was found in a folder;
+    named on the command line, it stops the load with the reason, as any file that cannot be loaded does."""
+    in_folder = dict(named)
+    for load, reason in staged.withdrawn:
+        if not in_folder.get(load.path, True):
+            raise UnreadableFile(load.path, f"cannot be loaded: {reason}")
 
 
 def _protected_or_damaged(path: Path) -> bool:
