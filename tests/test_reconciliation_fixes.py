@@ -181,3 +181,31 @@ def test_census_dates_after_the_year_or_today_are_flagged(tmp_path: Path) -> Non
     assert all(r[4].startswith("census.xml:") for r in flagged)  # each with its line
     assert file.loaded == file.read  # flagged, not rejected: the records are kept as sent
     con.close()
+
+
+# ------------------------------------------------------------------------------------------ item 5
+def test_no_assessment_is_dropped_from_the_45_day_measure(council: GoldenCouncil) -> None:
+    def assessment(unit: str, start: str, auth: str) -> None:
+        council.add("ssd_cin_assessments", cina_assessment_id=unit, cina_person_id=f"P{unit}",
+                    cina_assessment_start_date=start, cina_assessment_auth_date=auth)  # fmt: skip
+
+    assessment("A", "2024-03-01", "2024-03-05")  # Fri 1 to Tue 5 March: Fri 1, Mon 4 = 2 working days: in time
+    assessment("B", "1975-03-03", "2024-03-12")  # a 1970s start (as in a DfE test file): measured, 49 years late
+    assessment("C", "2024-03-20", "2024-03-15")  # authorised before it started: cannot be measured
+    assessment("D", "1850-06-01", "2024-03-20")  # before the working-day calendar (1900-2100): cannot be measured
+    # All four were completed in March 2024.
+    assert council.figure("assessments_completed", "2024-03-31").value == 4
+    # In time: A of all four (the two that cannot be measured count as not shown to be in time): 1/4 = 25.0%.
+    # Before the fix B, C and D were silently left out: 1 of 1, 100%.
+    within = council.figure("assessments_within_45wd", "2024-03-31")
+    assert (within.numerator, within.denominator, within.value, within.not_measurable) == (1, 4, 25.0, 2)
+    rows = council.units("assessments_within_45wd", "2024-03-31")
+    assert [(r["unit_id"], r["measured"], r["in_numerator"]) for r in rows] == [
+        ("C", False, False), ("D", False, False), ("B", True, False), ("A", True, True)
+    ]  # fmt: skip
+    details = {r["unit_id"]: r["detail"] for r in rows}
+    assert details["C"] == "not measurable: authorised 2024-03-15, before its start 2024-03-20"
+    assert details["D"] == (
+        "not measurable: started 1850-06-01, authorised 2024-03-20 (outside the working-day calendar, 1900-2100)"
+    )
+    assert details["A"] == "2 working days"
