@@ -67,7 +67,7 @@ working days without this module.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import holidays
 import numpy as np
@@ -97,7 +97,7 @@ _NP_START = np.datetime64(CALENDAR_START, "D")
 _NP_END = np.datetime64(CALENDAR_END, "D")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _bank_holidays_of(year: int) -> tuple[tuple[date, str], ...]:
     """One year's English bank holidays with their names, in date order (worked out when first asked for)."""
     found = holidays.country_holidays("GB", subdiv="ENG", years=year)
