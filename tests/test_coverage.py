@@ -61,7 +61,7 @@ def test_returns_alone_do_not_hold_visits() -> None:
     assert _at("cp_reviews_in_time", returns, month(2022, 10))[0] == "full"
     assert _at("cp_reviews_in_time", returns, month(2022, 9)) == (
         "none",
-        "needs the 6 months to 30 September 2022, and the child protection plans loaded begin on 1 April 2022",
+        "needs the 6 months to 30 September 2022, and the child protection reviews loaded begin on 1 April 2022",
     )
 
 

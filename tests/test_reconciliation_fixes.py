@@ -209,3 +209,74 @@ def test_no_assessment_is_dropped_from_the_45_day_measure(council: GoldenCouncil
         "not measurable: started 1850-06-01, authorised 2024-03-20 (outside the working-day calendar, 1900-2100)"
     )
     assert details["A"] == "2 working days"
+
+
+# ------------------------------------------------------------------------------------------ the sweep
+def _plan(council: GoldenCouncil, plan: str, child: str, start: str) -> None:
+    council.add("ssd_cp_plans", cppl_cp_plan_id=plan, cppl_person_id=child, cppl_cp_plan_start_date=start)
+
+
+def test_a_child_with_two_open_plans_keeps_the_plan_that_qualifies(council: GoldenCouncil) -> None:
+    # X's plan P1 began 1 Jan 2023 and was reviewed in time (20 Mar 2023, by 1 Apr; 10 Sep 2023, by 20 Sep;
+    # 1 Mar 2024, by 10 Mar; the next is due by 1 Sep 2024). A duplicate plan, P0, was opened on 1 Mar 2024.
+    # At 31 March 2024 X is on a plan open 3 months or more: 1 of 1 in time (before the fix the child took
+    # the plan with the lowest id, P0, not yet 3 months old, and dropped out: no figure).
+    _plan(council, "P1", "X", "2023-01-01")
+    _plan(council, "P0", "X", "2024-03-01")
+    for day in ("2023-03-20", "2023-09-10", "2024-03-01"):
+        council.add("ssd_cp_reviews", cppr_cp_review_id=f"P1-{day}", cppr_cp_plan_id="P1", cppr_person_id="X",
+                    cppr_cp_review_date=day)  # fmt: skip
+    reviews = council.figure("cp_reviews_in_time", "2024-03-31")
+    assert (reviews.numerator, reviews.denominator, reviews.value) == (1, 1, 100.0)
+    assert council.figure("cp_plans_open", "2024-03-31").value == 1  # one child, however many plans
+
+
+def test_cp_visits_recorded_without_their_plan(council: GoldenCouncil) -> None:
+    # Y on plan P2 from 1 Jan 2024; the case system records visits without the plan (cppv_cp_plan_id empty).
+    # Visits (all seen): Mon 26 Feb, Mon 4 Mar (5 working days after), Thu 14 Mar (8), Fri 22 Mar (6); at
+    # 31 March the last was 5 working days ago (22, 25-28 Mar; Good Friday 29 Mar is a bank holiday): none
+    # overdue. March: 3 of 3 in time, 100% (before: the visits were dropped and Y counted overdue, 0 of 1).
+    _plan(council, "P2", "Y", "2024-01-01")
+    for day in ("2024-02-26", "2024-03-04", "2024-03-14", "2024-03-22"):
+        council.add("ssd_cp_visits", cppv_cp_visit_id=f"V{day}", cppv_person_id="Y", cppv_cp_visit_date=day,
+                    cppv_cp_visit_seen="Y")  # fmt: skip
+    visits = council.figure("cp_visits_in_time", "2024-03-31")
+    assert (visits.numerator, visits.denominator, visits.value) == (3, 3, 100.0)
+
+
+def test_a_start_of_care_with_no_reason_recorded(council: GoldenCouncil) -> None:
+    # Z's only episode began 5 March 2024 with no reason for new episode: a start (before: not counted).
+    # W began care on 1 June 2023 (S) and moved on 10 March 2024 into an episode with no reason: that episode
+    # continues care (the first ended that day), not a start.
+    council.add("ssd_cla_episodes", clae_cla_episode_id="Z1", clae_person_id="Z", clae_cla_id="LZ",
+                clae_cla_episode_start_date="2024-03-05")  # fmt: skip
+    council.add("ssd_cla_episodes", clae_cla_episode_id="W1", clae_person_id="W", clae_cla_id="LW",
+                clae_cla_episode_start_date="2023-06-01", clae_cla_episode_start_reason="S",
+                clae_cla_episode_ceased_date="2024-03-10", clae_cla_episode_ceased_reason="X1")  # fmt: skip
+    council.add("ssd_cla_episodes", clae_cla_episode_id="W2", clae_person_id="W", clae_cla_id="LW",
+                clae_cla_episode_start_date="2024-03-10")  # fmt: skip
+    started = council.figure("cla_started", "2024-03-31")
+    assert started.value == 1
+    assert [r["person_id"] for r in council.units("cla_started", "2024-03-31")] == ["Z"]
+
+
+def test_cla_visits_recorded_without_their_period_of_care(council: GoldenCouncil) -> None:
+    # V placed on 1 Jan 2024; visits recorded without the period of care: 5 Jan (due by 8 Jan, 7 days),
+    # 10 Feb (by 16 Feb, 42 days after 5 Jan), 15 Mar (by 23 Mar). March: 1 visit, in time; at 31 March the
+    # next is due by 26 April, not overdue: 1 of 1, 100% (before: the visits were dropped and V counted
+    # never visited, 0 of 1).
+    placements(council, "V", [("2024-01-01", None, "S", "U4")])
+    for day in ("2024-01-05", "2024-02-10", "2024-03-15"):
+        council.add("ssd_cla_visits", clav_cla_visit_id=f"V{day}", clav_person_id="V", clav_cla_visit_date=day,
+                    clav_cla_visit_seen="Y")  # fmt: skip
+    visits = council.figure("cla_visits_in_time", "2024-03-31")
+    assert (visits.numerator, visits.denominator, visits.value) == (1, 1, 100.0)
+
+
+def test_a_care_end_with_reason_x1_and_no_next_episode(council: GoldenCouncil) -> None:
+    # U's only episode ended on 20 March 2024 with reason X1 ("a new episode follows"), but none does: care
+    # ended, and U counts as ceasing (before: dropped, as if another episode followed).
+    council.add("ssd_cla_episodes", clae_cla_episode_id="U1", clae_person_id="U", clae_cla_id="LU",
+                clae_cla_episode_start_date="2023-01-01", clae_cla_episode_start_reason="S",
+                clae_cla_episode_ceased_date="2024-03-20", clae_cla_episode_ceased_reason="X1")  # fmt: skip
+    assert council.figure("cla_ceased", "2024-03-31").value == 1
