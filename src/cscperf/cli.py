@@ -671,6 +671,7 @@ def _as_list(value: object) -> list[object]:
 
 def _register_commands() -> None:
     """Commands that live beside the work they do."""
+    from cscperf.comparators.reconcile_command import reconcile_command
     from cscperf.loading.command import load, loads, rejects
     from cscperf.report.command import report
 
@@ -678,6 +679,7 @@ def _register_commands() -> None:
     app.command("loads")(explained(loads))
     app.command("rejects")(explained(rejects))
     app.command("report")(explained(report))
+    app.command("reconcile")(explained(reconcile_command))
 
 
 _register_commands()

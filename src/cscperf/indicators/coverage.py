@@ -204,8 +204,10 @@ def _one(name: str, coverage: CouncilCoverage, period: ReportingPeriod, flow: bo
     """Whether the store holds `name` for the period (a flow: all of it; a stock: its end) and the look-back."""
     measured_from = period.start if flow else period.end
     spans = coverage.spans(name)
-    source = load_sources()[name]
-    things = source.what if source.what[:2].isupper() else source.what[0].lower() + source.what[1:]
+    sources = load_sources()
+    source = sources[name]
+    table = sources.get(name.split(".")[0], source)  # a field's dates are its table's
+    things = table.what if table.what[:2].isupper() else table.what[0].lower() + table.what[1:]
     if not spans:
         return Availability("none", f"not available from the data loaded: {_provided(name)}")
     if source.only_31_march and (period.end.month, period.end.day) != (3, 31):
