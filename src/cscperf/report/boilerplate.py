@@ -156,7 +156,7 @@ def data_notes(content: ReportContent, config: ReportConfig) -> list[str]:
     for event in config.events:
         notes.append(f"{event.date:%-d %B %Y}: {event.text}. This is marked on the charts it affects.")
     for indicator_id, reason in content.not_available.items():
-        notes.append(f"{content.figures[indicator_id].indicator.title}: not available for the latest month, {reason}.")
+        notes.append(f"{content.figures[indicator_id].indicator.title}: no figure for the latest month; {reason}.")
     if content.comparators_loaded:
         models = {f.comparators.neighbour_model for f in content.figures.values() if f.comparators is not None}
         named = ", ".join(sorted(m for m in models if m)) or "none"
