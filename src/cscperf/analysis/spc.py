@@ -22,7 +22,7 @@ Pure functions on a series: no store, no I/O. The method (docs/spc.md has the wo
 - Variation icon: the latest point's state. Assurance icon: where the target lies against the current limits.
 - A segment (or baseline) of fewer than 12 points gives trial limits and a warning.
 
-Figures are compared to within a billionth of the segment's scale, so that 12.66 lies on a limit computed as
+Figures are compared to within a ten-billionth of the segment's scale, so that 12.66 lies on a limit computed as
 10 + 2.66 x 1 and a tie stays a tie whatever the units.
 """
 
@@ -61,7 +61,7 @@ TREND_LENGTH = 7
 """Consecutive points each higher (or each lower) than the one before that make a trend."""
 MIN_POINTS = 12
 """Fewer points than this in a segment (or its baseline) give trial limits and a warning."""
-RELATIVE_TOLERANCE = 1e-9
+RELATIVE_TOLERANCE = 1e-10
 """Figures closer than this fraction of the segment's scale compare as equal."""
 
 
@@ -269,8 +269,10 @@ def _segment(
     baseline = figures[:baseline_points] if baseline_points else figures
     limits = _limits(baseline)
     segment = Segment(dates[0], dates[-1], len(figures), len(baseline), limits, break_date)
-    if limits is None:
-        return segment, [SpcPoint(d, v, number) for d, v in zip(dates, values, strict=True)]
+    if limits is None or limits.mean_moving_range is None:  # no figure, or one: a mean at most, no limits
+        mean = limits.mean if limits is not None else None
+        return segment, [SpcPoint(d, v, number, mean if v is not None else None)
+                         for d, v in zip(dates, values, strict=True)]  # fmt: skip
     flags = _flags(figures, limits)
     by_index = dict(zip([i for i, _ in known], flags, strict=True))
     points = []
