@@ -26,7 +26,7 @@ import base64
 import html
 from typing import Final
 
-from cscperf.analysis.spc import AssuranceIcon, Signal, VariationIcon
+from cscperf.analysis.spc import AssuranceIcon, Rule, Signal, VariationIcon
 
 IMPROVEMENT_COLOUR: Final = "#0072B2"  # blue, 5.2 to 1 on white
 CONCERN_COLOUR: Final = "#C04000"  # deep orange, 5.3 to 1
@@ -68,6 +68,30 @@ ASSURANCE_WORDS: Final[dict[AssuranceIcon, tuple[str, str]]] = {
                                      "some months and miss it in others."),
 }  # fmt: skip
 """Each assurance icon's short label and full meaning."""
+
+SIGNAL_LABELS: Final[dict[Signal, str]] = {
+    "improvement": "Improvement",
+    "concern": "Concern",
+    "neutral_high": "Unusually high",
+    "neutral_low": "Unusually low",
+}
+"""A flagged point's special cause in a word or two (a table cell)."""
+
+RULE_LABELS: Final[dict[Rule, str]] = {
+    "outside_limits": "beyond a process limit",
+    "trend": "trend of 7 or more",
+    "two_of_three": "2 of 3 close to a limit",
+    "run": "run of 7 or more on one side of the mean",
+}
+"""Which pattern flagged a point, in a few words."""
+
+
+def signal_words(signal: Signal | None, rules: tuple[Rule, ...]) -> str:
+    """ "Concern: run of 7 or more on one side of the mean"; "" for a point within normal variation."""
+    if signal is None:
+        return ""
+    return f"{SIGNAL_LABELS[signal]}: {'; '.join(RULE_LABELS[r] for r in rules)}"
+
 
 NO_VARIATION_WORDS: Final = ("Too few figures", "Too few figures to tell a signal from normal variation.")
 NO_ASSURANCE_WORDS: Final = ("No target", "No target to give assurance against.")
