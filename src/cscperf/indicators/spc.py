@@ -38,9 +38,12 @@ def series_spc(
     breaks: Sequence[dt.date] = (),
     baseline_points: int | None = None,
 ) -> SpcResult:
-    """The SPC analysis of one series of an indicator (points of one council and group, in any order)."""
+    """The SPC analysis of one series of an indicator (points of one council and group, in any order). Breaks
+    outside the series' periods are of no consequence to it and are left out."""
     ordered = sorted(points, key=lambda p: p.period_end)
     improvement = improvement_for(indicator)
+    if ordered:
+        breaks = [b for b in breaks if ordered[0].period_end < b <= ordered[-1].period_end]
     return analyse(
         [p.period_end for p in ordered],
         [p.value for p in ordered],
