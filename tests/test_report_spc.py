@@ -119,7 +119,7 @@ def test_short_series_say_their_limits_are_provisional() -> None:
     f = _figures([90.0, 92.0, 90.0, 93.0], baseline=None)
     assert spc_sentence(f).startswith("There are only 4 months of figures so far, too few to tell a signal from "
                                       "normal variation with confidence (12 are needed)")  # fmt: skip
-    assert summary_row(f).variation_words == "Common cause (provisional limits)"
+    assert summary_row(f).variation_words == "Common cause (provisional)"
     assert _figures([None, 91.0]).spc is not None
     assert (
         spc_sentence(_figures([None, 91.0])) == "There are too few figures yet to tell a signal from normal variation."
@@ -188,14 +188,15 @@ def test_the_chart_draws_limits_behind_the_data_and_marks_signals() -> None:
     req = chart_request(plan, {"cla_visits_in_time": f}, (NEW_SYSTEM.model_copy(update={"date": dt.date(2026, 4, 2)}),))
     assert req.spc is not None
     assert [p.mean for p in req.spc.points] == [91] * 13
-    assert req.spc.points[-1].signal == "improvement" and req.spc.points[-1].words == (
-        "Improvement: beyond a process limit"
-    )
+    assert req.spc.points[-1].signal == "improvement" and req.spc.points[-1].words == "Improvement (beyond limit)"
     assert req.spc.summary == "Latest month a signal of improvement (special cause)"
     assert req.events[0].series_break
     spec = json.dumps(chart_spec(req))
     assert palette.SPC_LIMIT_COLOUR in spec and palette.SPC_MEAN_COLOUR in spec
-    assert "Ringed: improvement" not in spec and "ringed: improvement" in spec  # the key in the subtitle
+    assert chart_spec(req)["title"]["subtitle"][2:] == [
+        "Latest month a signal of improvement (special cause).",
+        "Grey: mean and process limits; ringed: improvement.",
+    ]
     assert "Series break: Case recording system upgrade" in spec
     layers = chart_spec(req)["layer"]
     limits_at = next(i for i, layer in enumerate(layers) if palette.SPC_LIMIT_COLOUR in json.dumps(layer))
@@ -214,7 +215,7 @@ def test_the_chart_draws_limits_behind_the_data_and_marks_signals() -> None:
     headers, rows = data_table(req)
     assert "Mean and process limits (%)" in headers and "Signal" in headers
     assert rows[-1][headers.index("Mean and process limits (%)")] == "91 (86 to 96)"
-    assert rows[-1][headers.index("Signal")] == "Improvement: beyond a process limit"
+    assert rows[-1][headers.index("Signal")] == "Improvement (beyond limit)"
     assert rows[0][headers.index("Signal")] == ""
 
 

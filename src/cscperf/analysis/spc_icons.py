@@ -86,10 +86,22 @@ RULE_LABELS: Final[dict[Rule, str]] = {
 """Which pattern flagged a point, in a few words."""
 
 
-def signal_words(signal: Signal | None, rules: tuple[Rule, ...]) -> str:
-    """ "Concern: run of 7 or more on one side of the mean"; "" for a point within normal variation."""
+RULE_SHORT_LABELS: Final[dict[Rule, str]] = {
+    "outside_limits": "beyond limit",
+    "trend": "trend",
+    "two_of_three": "2 of 3",
+    "run": "run",
+}
+"""Which pattern flagged a point, in a word or two (a narrow table column)."""
+
+
+def signal_words(signal: Signal | None, rules: tuple[Rule, ...], *, short: bool = False) -> str:
+    """ "Concern: run of 7 or more on one side of the mean"; when `short`, the signal and the rule that decides
+    its direction, "Concern (run)"; "" for a point within normal variation."""
     if signal is None:
         return ""
+    if short:
+        return f"{SIGNAL_LABELS[signal]} ({RULE_SHORT_LABELS[rules[0]]})" if rules else SIGNAL_LABELS[signal]
     return f"{SIGNAL_LABELS[signal]}: {'; '.join(RULE_LABELS[r] for r in rules)}"
 
 

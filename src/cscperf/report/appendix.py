@@ -183,7 +183,7 @@ def chart_spc(figures: IndicatorFigures) -> ChartSpc | None:
             None if p.lower is None else within_possible(p.lower, unit),
             p.segment,
             p.signal,
-            signal_words(p.signal, p.rules),
+            signal_words(p.signal, p.rules, short=True),
         )
         for p in spc.points
         if p.value is not None and p.mean is not None

@@ -848,7 +848,7 @@ def _build_spec(req: ChartRequest) -> dict[str, Any]:
     status = f"{RAG_SYMBOLS[req.latest_rag]} {req.rag_words}"
     subtitle = [req.direction, status if req.rag_words.lower().startswith("latest") else f"Latest: {status}"]
     if req.spc is not None:
-        subtitle += textwrap.wrap(_spc_key(req.spc), SUBTITLE_WRAP)
+        subtitle += _spc_key(req.spc)
     title = alt.TitleParams(
         text=req.title,
         subtitle=subtitle,
@@ -878,7 +878,7 @@ def _build_spec(req: ChartRequest) -> dict[str, Any]:
 
 # ----------------------------------------------------------------------------------------------- process control
 
-SUBTITLE_WRAP: Final = 90
+SUBTITLE_WRAP: Final = 92
 """Characters per line of the subtitle's words about process control."""
 
 SIGNAL_SHAPES: Final[dict[str, str]] = {
@@ -963,11 +963,20 @@ def _spc_marks(req: ChartRequest, x_enc: alt.X, y_enc: alt.Y, point_size: int) -
     return layers
 
 
-def _spc_key(spc: ChartSpc) -> str:
-    """The subtitle's words on process control: the latest month's state and what the marks mean."""
+def _spc_key(spc: ChartSpc) -> list[str]:
+    """The subtitle's lines on process control: the latest month's state, then what the lines and marks mean
+    (each item kept whole on a line)."""
     kinds = {_signal_kind(p.signal) for p in spc.points if p.signal is not None}
-    key = ["grey lines: mean and process limits", *(SIGNAL_KEY_WORDS[k] for k in SIGNAL_SHAPES if k in kinds)]
-    return f"{spc.summary}. {'; '.join(key)[:1].upper()}{'; '.join(key)[1:]}."
+    items = ["Grey: mean and process limits", *(SIGNAL_KEY_WORDS[k] for k in SIGNAL_SHAPES if k in kinds)]
+    lines = textwrap.wrap(f"{spc.summary}.", SUBTITLE_WRAP)
+    key = ""
+    for item in items:
+        if key and len(key) + len(item) + 2 > SUBTITLE_WRAP:
+            lines.append(key + ";")
+            key = item
+        else:
+            key = f"{key}; {item}" if key else item
+    return [*lines, key + "."]
 
 
 def _spc_alt_text(req: ChartRequest) -> str:

@@ -32,7 +32,7 @@ class SummaryRow:
     note: str  # small numbers
     variation: VariationIcon | None = None  # statistical process control: the latest month's state
     assurance: AssuranceIcon | None = None  # will the process meet the target?
-    variation_words: str = ""  # e.g. "Common cause", "Concern (low) (provisional limits)"
+    variation_words: str = ""  # e.g. "Common cause", "Concern (low) (provisional)"
     assurance_words: str = ""  # e.g. "Hit and miss"
 
 
@@ -92,8 +92,8 @@ def summary_row(f: IndicatorFigures) -> SummaryRow:
         assurance=assurance,
         variation_words="No figure"
         if f.latest.value is None
-        else variation_label(variation) + (" (provisional limits)" if provisional and variation else ""),
-        assurance_words=assurance_label(assurance) + (" (provisional limits)" if provisional and assurance else ""),
+        else variation_label(variation) + (" (provisional)" if provisional and variation else ""),
+        assurance_words=assurance_label(assurance) + (" (provisional)" if provisional and assurance else ""),
     )
 
 
