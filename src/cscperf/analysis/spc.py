@@ -215,7 +215,8 @@ def _long_date(day: dt.date) -> str:
 
 
 def _used_breaks(dates: Sequence[dt.date], breaks: Sequence[dt.date]) -> tuple[list[dt.date], list[str]]:
-    """The breaks that start a segment (after the first date, on or before the last), and warnings for others."""
+    """The breaks that start a segment (on or after the first date, on or before the last), and warnings for the
+    others."""
     used: list[dt.date] = []
     warnings: list[str] = []
     for day in sorted(set(breaks)):
