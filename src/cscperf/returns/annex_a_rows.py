@@ -13,6 +13,7 @@ Values the store does not hold stay empty, never guessed.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -62,7 +63,7 @@ class AnnexAReader:
 
     def q(self, sql: str) -> list[tuple[Any, ...]]:
         params = {"la": self.la, "s": self.w.start, "e": self.w.as_at, "y": self.w.year_start}
-        return self.con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql}).fetchall()
+        return self.con.execute(sql, {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)}).fetchall()
 
     def child(self, person: str) -> list[Any]:
         sex, ethnicity, dob = self.people.get(person, (None, None, None))

@@ -13,6 +13,7 @@ is reported; the DfE rules then flag the closure (8565, 8620) for the council to
 from __future__ import annotations
 
 import datetime as dt
+import re
 import json
 from collections import defaultdict
 from collections.abc import Iterator
@@ -160,7 +161,7 @@ def _batch(con: duckdb.DuckDBPyConnection, la: str, year: int, first: str, last:
 
     def rows(name: str) -> list[dict[str, Any]]:
         sql = QUERIES[name]
-        params = {k: v for k, v in dated.items() if f"${k}" in sql}
+        params = {k: v for k, v in dated.items() if re.search(rf"\${k}\b", sql)}
         cursor = con.execute(sql, params)
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]

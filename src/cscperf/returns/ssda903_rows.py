@@ -9,6 +9,7 @@ has no DEC or REC). Values the store does not hold are left blank, never made up
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from typing import Any
 
@@ -189,10 +190,10 @@ class Reader:
         }
 
     def q(self, sql: str) -> list[tuple[Any, ...]]:
-        return self.con.execute(sql, {k: v for k, v in self.params.items() if f"${k}" in sql}).fetchall()
+        return self.con.execute(sql, {k: v for k, v in self.params.items() if re.search(rf"\${k}\b", sql)}).fetchall()
 
     def named(self, sql: str) -> list[dict[str, Any]]:
-        cursor = self.con.execute(sql, {k: v for k, v in self.params.items() if f"${k}" in sql})
+        cursor = self.con.execute(sql, {k: v for k, v in self.params.items() if re.search(rf"\${k}\b", sql)})
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
 
