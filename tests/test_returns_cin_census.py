@@ -135,7 +135,9 @@ def test_every_schema_error_is_reported_with_its_child_and_line(council: GoldenC
         assert f"<{f.field}" in lines[number - 1]
 
 
-def test_schema_check_is_flat_in_batches_and_keeps_lines_across_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_schema_check_is_flat_in_batches_and_keeps_lines_across_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """With batches of 2 children, an error in the fifth child keeps its own line and id."""
     monkeypatch.setattr(xml_schema, "BATCH", 2)
     children = "".join(

@@ -43,11 +43,14 @@ def export(request: ExportRequest) -> ExportResult:
     if request.file_format == "xml":
         paths = [write_xml(tables, request.out / XML_FILE)]
     elif request.file_format in ("csv", ""):
-        paths = [write_csv(tables[name], name, request.out, failures) for name in names]
+        paths = [write_csv(tables[name], name, request.out, failures) for name in names if tables[name]]
     else:
         raise UsageProblem("--format must be csv or xml for the SSDA903.")
     counts = {name: len(tables[name]) for name in names}
+    empty = [FILE_NAMES[n] for n in names if not tables[n]]
     notes = []
+    if empty and request.file_format != "xml":
+        notes.append(f"No records, so no file: {', '.join(empty)} (the DfE takes the tables that have records).")
     if not tables["header"]:
         notes.append(f"The store holds no child looked after in {collection_year_words(year)} for this council.")
     return ExportResult(paths, counts, collection_year_words(year), failures, notes)
