@@ -152,6 +152,13 @@ def test_the_sample_return_loaded_and_written_again_gives_the_same_tables(tmp_pa
         summary = load_files(con, [fake / f"{t}.csv" for t in tables], la_code=LA)
         year = max(f.collection_year for f in summary.files if f.collection_year)
         export(con, "ssda903", LA, tmp_path / "out", year=year, file_format="csv")
+        # Reviews no loaded episode covers are reported on load and have no period of care to be written with.
+        outside = {
+            v
+            for (v,) in con.execute(
+                "SELECT field_value FROM cscperf_load_rejects WHERE rule = 'review outside a period of care'"
+            ).fetchall()
+        }
     finally:
         con.close()
     source_episodes = _rows(fake / "episodes.csv")
@@ -167,11 +174,23 @@ def test_the_sample_return_loaded_and_written_again_gives_the_same_tables(tmp_pa
             # a reported repair) are left out; an L episode (legal status change only) keeps its placement.
             repaired = _overlapping(_rows(fake / "episodes.csv"))
             expected = {
-                _placement_kept(e, year) for e in expected if _overlaps(dict(e), year) and dict(e)["CHILD"] not in repaired
+                _placement_kept(e, year)
+                for e in expected
+                if _overlaps(dict(e), year) and dict(e)["CHILD"] not in repaired
             }
             written = {_placement_kept(e) for e in written if dict(e)["CHILD"] not in repaired}
         if table == "reviews":
-            expected = {r for r in expected if _in_year(dict(r)["REVIEW"], year)}
+            # Two reviews of a child on one day: the first is kept, the second rejected as a duplicate.
+            first: dict[str, tuple[tuple[str, str], ...]] = {}
+            for row in _rows(fake / "reviews.csv"):
+                first.setdefault(_review_id(row), _held(row))
+            expected = {
+                r
+                for r in expected
+                if _in_year(dict(r)["REVIEW"], year)
+                and _review_id(dict(r)) not in outside
+                and first[_review_id(dict(r))] == r
+            }
         assert written == expected, table
     assert len(source_episodes) > len(in_year)
 
@@ -184,11 +203,21 @@ def _held(row: dict[str, str]) -> tuple[tuple[str, str], ...]:
 
 
 def _overlapping(episodes: list[dict[str, str]]) -> set[str]:
+    """Children with an episode open, or ending after, when their next one starts (the stitching repairs it)."""
+
+    def day(text: str) -> dt.date:
+        return dt.datetime.strptime(text, "%d/%m/%Y").date()
+
     by_child: dict[str, list[dict[str, str]]] = {}
     for e in episodes:
         by_child.setdefault(e["CHILD"], []).append(e)
-    key = lambda e: dt.datetime.strptime(e["DECOM"], "%d/%m/%Y").date()  # noqa: E731
-    return {c for c, items in by_child.items() if any(not e["DEC"] for e in sorted(items, key=key)[:-1])}
+    found = set()
+    for child, items in by_child.items():
+        items.sort(key=lambda e: day(e["DECOM"]))
+        for before, after in zip(items, items[1:], strict=False):
+            if not before["DEC"] or day(before["DEC"]) > day(after["DECOM"]):
+                found.add(child)
+    return found
 
 
 def _placement_kept(e: tuple[tuple[str, str], ...], year: int = 0) -> tuple[tuple[str, str], ...]:
@@ -200,6 +229,10 @@ def _placement_kept(e: tuple[tuple[str, str], ...], year: int = 0) -> tuple[tupl
         for name in ("PLACE", "PLACE_PROVIDER", "PL_POST", "URN"):
             row[name] = ""
     return tuple(sorted(row.items()))
+
+
+def _review_id(row: dict[str, str]) -> str:
+    return f"REV:{row['CHILD']}:{dt.datetime.strptime(row['REVIEW'], '%d/%m/%Y').date().isoformat()}"
 
 
 def _in_year(day: str, year: int) -> bool:
