@@ -8,8 +8,8 @@ from typing import Any
 import duckdb
 
 from cscperf.indicators.engine import compute
-from cscperf.reporting_periods import ReportingPeriod
 from cscperf.loading.session import load_files
+from cscperf.reporting_periods import ReportingPeriod
 from cscperf.returns import return_format
 from cscperf.returns.base import ExportRequest, ExportResult
 from cscperf.store.database import open_store

@@ -31,42 +31,122 @@ def _golden(council: GoldenCouncil) -> None:
     for person, sex in (("A", "F"), ("B", "M"), ("C", "F"), ("D", "M"), ("E", "U")):
         c.person(person, sex=sex)
     c.add("ssd_disability", disa_person_id="A", disa_table_id="A1", disa_disability_code="AUT")
-    c.add("ssd_linked_identifiers", link_table_id="AU", link_person_id="A", link_identifier_type="Unique Pupil Number",
-          link_identifier_value="A123456789012")  # fmt: skip
+    c.add(
+        "ssd_linked_identifiers",
+        link_table_id="AU",
+        link_person_id="A",
+        link_identifier_type="Unique Pupil Number",
+        link_identifier_value="A123456789012",
+    )
     # A: referred before the year, still open; an assessment authorised in the year with two factors; a CP plan
     # begun in the year after an earlier plan (closed 2022), one review in the year and one after it.
-    c.add("ssd_cin_episodes", cine_referral_id="RA", cine_person_id="A", cine_referral_date=dt.date(2024, 2, 1),
-          cine_referral_source_code="6", cine_cin_primary_need_code="N1", cine_referral_nfa="N")  # fmt: skip
-    c.add("ssd_cin_assessments", cina_assessment_id="AA", cina_person_id="A", cina_referral_id="RA",
-          cina_assessment_start_date=dt.date(2024, 3, 1), cina_assessment_auth_date=dt.date(2024, 4, 20))  # fmt: skip
-    c.add("ssd_assessment_factors", cinf_table_id="AAF", cinf_assessment_id="AA",
-          cinf_assessment_factors_json='["3B", "16A"]')  # fmt: skip
-    c.add("ssd_cp_plans", cppl_cp_plan_id="P0", cppl_person_id="A", cppl_referral_id="OLD",
-          cppl_cp_plan_start_date=dt.date(2021, 5, 1), cppl_cp_plan_end_date=dt.date(2022, 1, 1),
-          cppl_cp_plan_initial_category="Neglect")  # fmt: skip
-    c.add("ssd_cp_plans", cppl_cp_plan_id="P1", cppl_person_id="A", cppl_referral_id="RA",
-          cppl_cp_plan_start_date=dt.date(2024, 5, 10), cppl_cp_plan_initial_category="Emotional abuse",
-          cppl_cp_plan_latest_category="Neglect")  # fmt: skip
+    c.add(
+        "ssd_cin_episodes",
+        cine_referral_id="RA",
+        cine_person_id="A",
+        cine_referral_date=dt.date(2024, 2, 1),
+        cine_referral_source_code="6",
+        cine_cin_primary_need_code="N1",
+        cine_referral_nfa="N",
+    )
+    c.add(
+        "ssd_cin_assessments",
+        cina_assessment_id="AA",
+        cina_person_id="A",
+        cina_referral_id="RA",
+        cina_assessment_start_date=dt.date(2024, 3, 1),
+        cina_assessment_auth_date=dt.date(2024, 4, 20),
+    )
+    c.add(
+        "ssd_assessment_factors",
+        cinf_table_id="AAF",
+        cinf_assessment_id="AA",
+        cinf_assessment_factors_json='["3B", "16A"]',
+    )
+    c.add(
+        "ssd_cp_plans",
+        cppl_cp_plan_id="P0",
+        cppl_person_id="A",
+        cppl_referral_id="OLD",
+        cppl_cp_plan_start_date=dt.date(2021, 5, 1),
+        cppl_cp_plan_end_date=dt.date(2022, 1, 1),
+        cppl_cp_plan_initial_category="Neglect",
+    )
+    c.add(
+        "ssd_cp_plans",
+        cppl_cp_plan_id="P1",
+        cppl_person_id="A",
+        cppl_referral_id="RA",
+        cppl_cp_plan_start_date=dt.date(2024, 5, 10),
+        cppl_cp_plan_initial_category="Emotional abuse",
+        cppl_cp_plan_latest_category="Neglect",
+    )
     for review, day in (("R1", dt.date(2024, 8, 1)), ("R2", dt.date(2025, 4, 2))):
-        c.add("ssd_cp_reviews", cppr_cp_review_id=review, cppr_person_id="A", cppr_cp_plan_id="P1",
-              cppr_cp_review_date=day)  # fmt: skip
-    c.add("ssd_s47_enquiry", s47e_s47_enquiry_id="SA", s47e_person_id="A", s47e_referral_id="RA",
-          s47e_s47_start_date=dt.date(2024, 4, 15), s47e_s47_nfa="N")  # fmt: skip
-    c.add("ssd_initial_cp_conference", icpc_icpc_id="IA", icpc_person_id="A", icpc_s47_enquiry_id="SA",
-          icpc_referral_id="RA", icpc_icpc_date=dt.date(2024, 5, 10), icpc_icpc_target_date=dt.date(2024, 5, 7))  # fmt: skip
+        c.add(
+            "ssd_cp_reviews",
+            cppr_cp_review_id=review,
+            cppr_person_id="A",
+            cppr_cp_plan_id="P1",
+            cppr_cp_review_date=day,
+        )
+    c.add(
+        "ssd_s47_enquiry",
+        s47e_s47_enquiry_id="SA",
+        s47e_person_id="A",
+        s47e_referral_id="RA",
+        s47e_s47_start_date=dt.date(2024, 4, 15),
+        s47e_s47_nfa="N",
+    )
+    c.add(
+        "ssd_initial_cp_conference",
+        icpc_icpc_id="IA",
+        icpc_person_id="A",
+        icpc_s47_enquiry_id="SA",
+        icpc_referral_id="RA",
+        icpc_icpc_date=dt.date(2024, 5, 10),
+        icpc_icpc_target_date=dt.date(2024, 5, 7),
+    )
     # B: referred in the year, NFA, closed RC8 in it. C: closed before the year (not in the census).
-    c.add("ssd_cin_episodes", cine_referral_id="RB", cine_person_id="B", cine_referral_date=dt.date(2024, 6, 3),
-          cine_referral_source_code="2A", cine_cin_primary_need_code="N9", cine_referral_nfa="Y",
-          cine_close_date=dt.date(2024, 6, 3), cine_close_reason="RC8")  # fmt: skip
-    c.add("ssd_cin_episodes", cine_referral_id="RC", cine_person_id="C", cine_referral_date=dt.date(2023, 1, 5),
-          cine_referral_source_code="1A", cine_referral_nfa="N", cine_close_date=dt.date(2024, 3, 31),
-          cine_close_reason="RC7")  # fmt: skip
+    c.add(
+        "ssd_cin_episodes",
+        cine_referral_id="RB",
+        cine_person_id="B",
+        cine_referral_date=dt.date(2024, 6, 3),
+        cine_referral_source_code="2A",
+        cine_cin_primary_need_code="N9",
+        cine_referral_nfa="Y",
+        cine_close_date=dt.date(2024, 6, 3),
+        cine_close_reason="RC8",
+    )
+    c.add(
+        "ssd_cin_episodes",
+        cine_referral_id="RC",
+        cine_person_id="C",
+        cine_referral_date=dt.date(2023, 1, 5),
+        cine_referral_source_code="1A",
+        cine_referral_nfa="N",
+        cine_close_date=dt.date(2024, 3, 31),
+        cine_close_reason="RC7",
+    )
     # D: referred after the year (not in it). E: referred in the year, closed after it (open in the census).
-    c.add("ssd_cin_episodes", cine_referral_id="RD", cine_person_id="D", cine_referral_date=dt.date(2025, 4, 1),
-          cine_referral_source_code="1A", cine_referral_nfa="N")  # fmt: skip
-    c.add("ssd_cin_episodes", cine_referral_id="RE", cine_person_id="E", cine_referral_date=dt.date(2025, 3, 31),
-          cine_referral_source_code="3A", cine_referral_nfa="N", cine_close_date=dt.date(2025, 5, 1),
-          cine_close_reason="RC7")  # fmt: skip
+    c.add(
+        "ssd_cin_episodes",
+        cine_referral_id="RD",
+        cine_person_id="D",
+        cine_referral_date=dt.date(2025, 4, 1),
+        cine_referral_source_code="1A",
+        cine_referral_nfa="N",
+    )
+    c.add(
+        "ssd_cin_episodes",
+        cine_referral_id="RE",
+        cine_person_id="E",
+        cine_referral_date=dt.date(2025, 3, 31),
+        cine_referral_source_code="3A",
+        cine_referral_nfa="N",
+        cine_close_date=dt.date(2025, 5, 1),
+        cine_close_reason="RC7",
+    )
 
 
 def _text(root: etree._Element, path: str) -> list[str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import itertools
 from pathlib import Path
 
 import duckdb
@@ -31,30 +32,83 @@ def _golden(c: GoldenCouncil) -> None:
     c.person("B", dob="2010-01-01", sex="M")
     # A: in care from 1 May 2023 (C2, U4), moved on 1 June 2024 (U6), still there. B: left care in 2023 (not in
     # the 2024-25 return).
-    c.add("ssd_cla_episodes", clae_cla_episode_id="A1", clae_person_id="A", clae_cla_id="CA",
-          clae_cla_episode_start_date=dt.date(2023, 5, 1), clae_cla_episode_start_reason="S",
-          clae_cla_primary_need_code="N1", clae_cla_episode_ceased_date=dt.date(2024, 6, 1),
-          clae_cla_episode_ceased_reason="X1", clae_cla_placement_id="PA1")  # fmt: skip
-    c.add("ssd_cla_episodes", clae_cla_episode_id="A2", clae_person_id="A", clae_cla_id="CA",
-          clae_cla_episode_start_date=dt.date(2024, 6, 1), clae_cla_episode_start_reason="P",
-          clae_cla_primary_need_code="N1", clae_cla_placement_id="PA2")  # fmt: skip
-    c.add("ssd_cla_placement", clap_cla_placement_id="PA1", clap_cla_id="CA", clap_person_id="A",
-          clap_cla_placement_start_date=dt.date(2023, 5, 1), clap_cla_placement_end_date=dt.date(2024, 6, 1),
-          clap_cla_placement_type="U4", clap_cla_placement_provider="PR1", clap_cla_placement_change_reason="CARPL")  # fmt: skip
-    c.add("ssd_cla_placement", clap_cla_placement_id="PA2", clap_cla_id="CA", clap_person_id="A",
-          clap_cla_placement_start_date=dt.date(2024, 6, 1), clap_cla_placement_type="U6",
-          clap_cla_placement_provider="PR4", clap_cla_placement_postcode="AB1 2CD")  # fmt: skip
-    c.add("ssd_legal_status", lega_legal_status_id="LA", lega_person_id="A", lega_legal_status="C2",
-          lega_legal_status_start_date=dt.date(2023, 5, 1))  # fmt: skip
+    c.add(
+        "ssd_cla_episodes",
+        clae_cla_episode_id="A1",
+        clae_person_id="A",
+        clae_cla_id="CA",
+        clae_cla_episode_start_date=dt.date(2023, 5, 1),
+        clae_cla_episode_start_reason="S",
+        clae_cla_primary_need_code="N1",
+        clae_cla_episode_ceased_date=dt.date(2024, 6, 1),
+        clae_cla_episode_ceased_reason="X1",
+        clae_cla_placement_id="PA1",
+    )
+    c.add(
+        "ssd_cla_episodes",
+        clae_cla_episode_id="A2",
+        clae_person_id="A",
+        clae_cla_id="CA",
+        clae_cla_episode_start_date=dt.date(2024, 6, 1),
+        clae_cla_episode_start_reason="P",
+        clae_cla_primary_need_code="N1",
+        clae_cla_placement_id="PA2",
+    )
+    c.add(
+        "ssd_cla_placement",
+        clap_cla_placement_id="PA1",
+        clap_cla_id="CA",
+        clap_person_id="A",
+        clap_cla_placement_start_date=dt.date(2023, 5, 1),
+        clap_cla_placement_end_date=dt.date(2024, 6, 1),
+        clap_cla_placement_type="U4",
+        clap_cla_placement_provider="PR1",
+        clap_cla_placement_change_reason="CARPL",
+    )
+    c.add(
+        "ssd_cla_placement",
+        clap_cla_placement_id="PA2",
+        clap_cla_id="CA",
+        clap_person_id="A",
+        clap_cla_placement_start_date=dt.date(2024, 6, 1),
+        clap_cla_placement_type="U6",
+        clap_cla_placement_provider="PR4",
+        clap_cla_placement_postcode="AB1 2CD",
+    )
+    c.add(
+        "ssd_legal_status",
+        lega_legal_status_id="LA",
+        lega_person_id="A",
+        lega_legal_status="C2",
+        lega_legal_status_start_date=dt.date(2023, 5, 1),
+    )
     for review, day in (("RV0", dt.date(2024, 3, 1)), ("RV1", dt.date(2024, 9, 1))):
-        c.add("ssd_cla_reviews", clar_cla_review_id=review, clar_cla_id="CA", clar_cla_review_date=day,
-              clar_cla_review_participation="PN1")  # fmt: skip
-    c.add("ssd_cla_episodes", clae_cla_episode_id="B1", clae_person_id="B", clae_cla_id="CB",
-          clae_cla_episode_start_date=dt.date(2022, 5, 1), clae_cla_episode_start_reason="S",
-          clae_cla_primary_need_code="N4", clae_cla_episode_ceased_date=dt.date(2023, 3, 1),
-          clae_cla_episode_ceased_reason="E4A")  # fmt: skip
-    c.add("ssd_cla_health", clah_health_check_id="H1", clah_person_id="A", clah_health_check_type="Health Assessment",
-          clah_health_check_date=dt.date(2024, 11, 1), clah_health_check_status="Completed")  # fmt: skip
+        c.add(
+            "ssd_cla_reviews",
+            clar_cla_review_id=review,
+            clar_cla_id="CA",
+            clar_cla_review_date=day,
+            clar_cla_review_participation="PN1",
+        )
+    c.add(
+        "ssd_cla_episodes",
+        clae_cla_episode_id="B1",
+        clae_person_id="B",
+        clae_cla_id="CB",
+        clae_cla_episode_start_date=dt.date(2022, 5, 1),
+        clae_cla_episode_start_reason="S",
+        clae_cla_primary_need_code="N4",
+        clae_cla_episode_ceased_date=dt.date(2023, 3, 1),
+        clae_cla_episode_ceased_reason="E4A",
+    )
+    c.add(
+        "ssd_cla_health",
+        clah_health_check_id="H1",
+        clah_person_id="A",
+        clah_health_check_type="Health Assessment",
+        clah_health_check_date=dt.date(2024, 11, 1),
+        clah_health_check_status="Completed",
+    )
 
 
 def test_the_903_tables_hold_the_children_looked_after_in_the_year(council: GoldenCouncil, tmp_path: Path) -> None:
@@ -66,11 +120,23 @@ def test_the_903_tables_hold_the_children_looked_after_in_the_year(council: Gold
         {"CHILD": "A", "SEX": "F", "DOB": "03/02/2012", "ETHNIC": "WBRI", "UPN": "", "MOTHER": "", "MC_DOB": ""}
     ]
     episodes = _rows(tmp_path / "out" / "episodes.csv")
-    assert [(e["DECOM"], e["RNE"], e["LS"], e["PLACE"], e["PLACE_PROVIDER"], e["DEC"], e["REC"],
-             e["REASON_PLACE_CHANGE"], e["PL_POST"]) for e in episodes] == [
+    assert [
+        (
+            e["DECOM"],
+            e["RNE"],
+            e["LS"],
+            e["PLACE"],
+            e["PLACE_PROVIDER"],
+            e["DEC"],
+            e["REC"],
+            e["REASON_PLACE_CHANGE"],
+            e["PL_POST"],
+        )
+        for e in episodes
+    ] == [
         ("01/05/2023", "S", "C2", "U4", "PR1", "01/06/2024", "X1", "CARPL", ""),
         ("01/06/2024", "P", "C2", "U6", "PR4", "", "", "", "AB1 2CD"),
-    ]  # fmt: skip
+    ]
     # Only the review held in the year; A was looked after from 1 May 2023, so continuously for 12 months at
     # 31 March 2025: in OC2, with the health assessment of November 2024 and no dental check.
     assert [r["REVIEW"] for r in _rows(tmp_path / "out" / "reviews.csv")] == ["01/09/2024"]
@@ -214,7 +280,7 @@ def _overlapping(episodes: list[dict[str, str]]) -> set[str]:
     found = set()
     for child, items in by_child.items():
         items.sort(key=lambda e: day(e["DECOM"]))
-        for before, after in zip(items, items[1:], strict=False):
+        for before, after in itertools.pairwise(items):
             if not before["DEC"] or day(before["DEC"]) > day(after["DECOM"]):
                 found.add(child)
     return found

@@ -13,8 +13,8 @@ is reported; the DfE rules then flag the closure (8565, 8620) for the council to
 from __future__ import annotations
 
 import datetime as dt
-import re
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field

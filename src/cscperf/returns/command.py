@@ -143,6 +143,10 @@ def validate(
         console.print(f"[bold]{escape(c.fmt.title)}[/]: {escape(', '.join(p.name for p in c.paths))}", highlight=False)
         _show_outcomes(c.outcomes)
         everything.extend(c.failures)
+    if failures is not None:
+        from cscperf.returns.failures import write_failures
+
+        write_failures(failures, everything)
     _finish(everything, failures, check_only=True)
 
 
