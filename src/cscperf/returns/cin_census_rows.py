@@ -22,7 +22,7 @@ from typing import Any
 
 import duckdb
 
-BATCH_CHILDREN = 4000
+BATCH_CHILDREN = 10_000
 
 # An episode's end for the census: its closure, or later where an assessment or plan carried on after it.
 EPISODE_END = """
@@ -32,11 +32,11 @@ EPISODE_END = """
                 COALESCE(p.last_day, r.cine_close_date)) END AS episode_end
     FROM ssd_cin_episodes r
     LEFT JOIN (SELECT cina_referral_id AS id, MAX(cina_assessment_auth_date) AS last_day FROM ssd_cin_assessments
-               WHERE la_code = $la GROUP BY cina_referral_id) a ON a.id = r.cine_referral_id
+               WHERE la_code = $la AND cina_person_id BETWEEN $first AND $last GROUP BY cina_referral_id) a ON a.id = r.cine_referral_id
     LEFT JOIN (SELECT cinp_referral_id AS id, MAX(cinp_cin_plan_end_date) AS last_day FROM ssd_cin_plans
-               WHERE la_code = $la GROUP BY cinp_referral_id) c ON c.id = r.cine_referral_id
+               WHERE la_code = $la AND cinp_person_id BETWEEN $first AND $last GROUP BY cinp_referral_id) c ON c.id = r.cine_referral_id
     LEFT JOIN (SELECT cppl_referral_id AS id, MAX(cppl_cp_plan_end_date) AS last_day FROM ssd_cp_plans
-               WHERE la_code = $la GROUP BY cppl_referral_id) p ON p.id = r.cine_referral_id
+               WHERE la_code = $la AND cppl_person_id BETWEEN $first AND $last GROUP BY cppl_referral_id) p ON p.id = r.cine_referral_id
     WHERE r.la_code = $la AND r.cine_person_id BETWEEN $first AND $last
 """
 IN_CENSUS = f"""
@@ -96,6 +96,7 @@ QUERIES: dict[str, str] = {
                c.cppl_cp_plan_initial_category, c.cppl_cp_plan_latest_category,
                n.number_of_previous_cp_plans,
                (SELECT COUNT(*) FROM ssd_cp_plans o WHERE o.la_code = c.la_code AND o.cppl_person_id = c.cppl_person_id
+                  AND o.cppl_person_id BETWEEN $first AND $last
                   AND o.cppl_cp_plan_start_date < c.cppl_cp_plan_start_date) AS earlier_plans
         FROM ssd_cp_plans c
         LEFT JOIN cscperf_cp_plan_previous n ON n.la_code = c.la_code AND n.cppl_cp_plan_id = c.cppl_cp_plan_id

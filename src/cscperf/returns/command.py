@@ -139,15 +139,17 @@ def validate(
     _failures_suffix(failures)
     checks = check_files(paths, year=year, la_name=la_name, schemas=schemas, dfe_rules=not no_dfe_rules)
     everything: list[Failure] = []
+    unchecked: list[str] = []
     for c in checks:
         console.print(f"[bold]{escape(c.fmt.title)}[/]: {escape(', '.join(p.name for p in c.paths))}", highlight=False)
         _show_outcomes(c.outcomes)
         everything.extend(c.failures)
+        unchecked.extend(o.check for o in c.outcomes if not o.ran)
     if failures is not None:
         from cscperf.returns.failures import write_failures
 
         write_failures(failures, everything)
-    _finish(everything, failures, check_only=True)
+    _finish(everything, failures, check_only=True, unchecked=unchecked)
 
 
 def _run(
@@ -196,7 +198,12 @@ def _run(
     _show_outcomes(run.outcomes)
     if run.result.failures:
         console.print(f"  Written with {len(run.result.failures):,} values made safe (see the failures).")
-    _finish(run.failures, run.failures_file, check_only=check_only and failures is None)
+    _finish(
+        run.failures,
+        run.failures_file,
+        check_only=check_only and failures is None,
+        unchecked=[o.check for o in run.outcomes if not o.ran],
+    )
 
 
 def _show_outcomes(outcomes: list[CheckOutcome]) -> None:
@@ -210,7 +217,7 @@ def _show_outcomes(outcomes: list[CheckOutcome]) -> None:
         console.print(f"  {escape(o.check)} ({escape(o.note)}): {found}", highlight=False, soft_wrap=True)
 
 
-def _finish(failures: list[Failure], file: Path | None, *, check_only: bool) -> None:
+def _finish(failures: list[Failure], file: Path | None, *, check_only: bool, unchecked: list[str]) -> None:
     if failures:
         table = Table(title="Failures by rule", title_justify="left")
         for column, justify in (
@@ -247,7 +254,10 @@ def _finish(failures: list[Failure], file: Path | None, *, check_only: bool) -> 
     if errors:
         console.print(f"[bold red]{errors:,} errors[/] would stop the return being accepted: correct them at source.")
         raise typer.Exit(1)
-    console.print("No errors." if not failures else "No errors; the queries need an explanation or a correction.")
+    found = "No errors" if not failures else "No errors; the queries need an explanation or a correction"
+    if unchecked:
+        found += f" in the checks that ran ({', '.join(sorted(set(unchecked)))} not checked: see above)"
+    console.print(escape(found + "."), highlight=False)
 
 
 def _failures_suffix(path: Path | None) -> None:

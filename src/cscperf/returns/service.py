@@ -4,15 +4,17 @@ service) call: write a return from the store and check it, or check return files
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
 
-from cscperf.errors import DataProblem, UsageProblem
+from cscperf.errors import CscperfError, DataProblem, UsageProblem
 from cscperf.returns import return_for_load_kind, return_format
 from cscperf.returns.base import CheckRequest, ExportRequest, ExportResult, ReturnFormat
 from cscperf.returns.failures import CheckOutcome, Failure
@@ -63,6 +65,22 @@ def council(con: duckdb.DuckDBPyConnection, la: str | None) -> tuple[str, str | 
     return rows[0][0], rows[0][1]
 
 
+@contextmanager
+def _explained(action: str) -> Iterator[None]:
+    """An unexpected error in cscperf becomes a plain message without the data (CSCPERF_DEBUG=1 shows it)."""
+    try:
+        yield
+    except (CscperfError, KeyboardInterrupt, MemoryError):
+        raise
+    except Exception as exc:
+        if os.environ.get("CSCPERF_DEBUG"):
+            raise
+        raise DataProblem(
+            f"The return could not be {action} because of an unexpected problem in cscperf ({type(exc).__name__}). "
+            "Please report it with the cscperf version; CSCPERF_DEBUG=1 shows the developer's detail."
+        ) from None
+
+
 def export_return(
     name: str,
     request: ExportRequest,
@@ -75,6 +93,18 @@ def export_return(
     """Write the return and check it. With `check_only`, it is written to a scratch folder, checked and
     discarded: `request.out` is left alone. The failures (with child ids) go to `failures_file` when given."""
     fmt = return_format(name)
+    with _explained("written and checked"):
+        return _export(fmt, request, check_only, dfe_rules, la_name, failures_file)
+
+
+def _export(
+    fmt: ReturnFormat,
+    request: ExportRequest,
+    check_only: bool,
+    dfe_rules: bool,
+    la_name: str | None,
+    failures_file: Path | None,
+) -> ExportRun:
     if check_only:
         scratch = Path(tempfile.mkdtemp(prefix="cscperf-return-"))
         try:
@@ -139,7 +169,8 @@ def check_files(
     for (name, _), group in groups.items():
         fmt = return_format(name)
         request = CheckRequest(group, year=year, la_name=la_name, schemas=schemas, dfe_rules=dfe_rules)
-        checks.append(FileCheck(fmt, group, fmt.check(request)))
+        with _explained("checked"):
+            checks.append(FileCheck(fmt, group, fmt.check(request)))
     return checks
 
 
