@@ -32,11 +32,14 @@ EPISODE_END = """
                 COALESCE(p.last_day, r.cine_close_date)) END AS episode_end
     FROM ssd_cin_episodes r
     LEFT JOIN (SELECT cina_referral_id AS id, MAX(cina_assessment_auth_date) AS last_day FROM ssd_cin_assessments
-               WHERE la_code = $la AND cina_person_id BETWEEN $first AND $last GROUP BY cina_referral_id) a ON a.id = r.cine_referral_id
+               WHERE la_code = $la AND cina_person_id BETWEEN $first AND $last
+               GROUP BY cina_referral_id) a ON a.id = r.cine_referral_id
     LEFT JOIN (SELECT cinp_referral_id AS id, MAX(cinp_cin_plan_end_date) AS last_day FROM ssd_cin_plans
-               WHERE la_code = $la AND cinp_person_id BETWEEN $first AND $last GROUP BY cinp_referral_id) c ON c.id = r.cine_referral_id
+               WHERE la_code = $la AND cinp_person_id BETWEEN $first AND $last
+               GROUP BY cinp_referral_id) c ON c.id = r.cine_referral_id
     LEFT JOIN (SELECT cppl_referral_id AS id, MAX(cppl_cp_plan_end_date) AS last_day FROM ssd_cp_plans
-               WHERE la_code = $la AND cppl_person_id BETWEEN $first AND $last GROUP BY cppl_referral_id) p ON p.id = r.cine_referral_id
+               WHERE la_code = $la AND cppl_person_id BETWEEN $first AND $last
+               GROUP BY cppl_referral_id) p ON p.id = r.cine_referral_id
     WHERE r.la_code = $la AND r.cine_person_id BETWEEN $first AND $last
 """
 IN_CENSUS = f"""
