@@ -299,6 +299,7 @@ def test_round_trip_of_the_hand_built_council(council: GoldenCouncil, tmp_path: 
     before = figures(council.con, periods, COMPARED, LA)
     loaded, summary = load_into_empty(council.con, [tmp_path / "cin.xml"], tmp_path / "loaded.duckdb", LA)
     try:
+        assert [f.rejected for f in summary.files] == [0]
         after = figures(loaded, periods, COMPARED, LA)
     finally:
         loaded.close()
