@@ -119,6 +119,7 @@ def run(kind: str, store: Path, out: Path, rules: bool) -> dict[str, Any]:
     return {
         "kind": kind,
         "seconds": seconds,
+        "cpu": cpu,
         "records": sum(result.counts.values()),
         "children": result.counts.get("children", 0),
         "mb": size / 2**20,
