@@ -168,7 +168,7 @@ def _run(
 
     _failures_suffix(failures)
     if failures is None and not check_only:
-        failures = out.with_name(out.name + ".failures.csv") if out.suffix else out / "failures.csv"
+        failures = out.with_name(out.name + ".failures.csv")  # beside the return (a folder's too), not in it
     con = open_store(db, read_only=True)
     try:
         code, la_name = council(con, la)
