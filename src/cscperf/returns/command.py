@@ -5,6 +5,7 @@ the failures with the child, table, field and value go to a CSV or Excel file (a
 from __future__ import annotations
 
 import csv
+import re
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -230,7 +231,7 @@ def _finish(failures: list[Failure], file: Path | None, *, check_only: bool, unc
             table.add_column(column, justify=justify, overflow="fold")  # type: ignore[arg-type]
         rows = count_by_rule(failures)
         for check, rule, severity, n, message in rows[:40]:
-            table.add_row(escape(check), escape(rule), severity, f"{n:,}", escape(message[:90]))
+            table.add_row(escape(check), escape(rule), severity, f"{n:,}", escape(_without_values(message)[:90]))
         console.print(table)
         if len(rows) > 40:
             console.print(f"... and {len(rows) - 40} more rules.")
@@ -258,6 +259,12 @@ def _finish(failures: list[Failure], file: Path | None, *, check_only: bool, unc
     if unchecked:
         found += f" in the checks that ran ({', '.join(sorted(set(unchecked)))} not checked: see above)"
     console.print(escape(found + "."), highlight=False)
+
+
+def _without_values(message: str) -> str:
+    """A schema message with the value it quotes left out (a value may be a child's UPN): the terminal shows no
+    child's data; the failures file has it."""
+    return re.sub(r"value '[^']*'", "value (see the failures file)", message)
 
 
 def _failures_suffix(path: Path | None) -> None:
