@@ -96,6 +96,15 @@ def test_a_child_open_at_one_return_and_absent_from_the_next(tmp_path: Path) -> 
     [row] = drill(con, "cla_ceased", month(2023, 4), la_codes=["999"])
     assert (row["person_id"], row["in_numerator"]) == ("H", False)
     assert row["detail"].startswith("not counted: looked after at 2023-03-31 as the SSDA903 return says")
+    # The returns written back from the store say what the council's said: H open at the end of 2022-23,
+    # and absent from 2023-24 (never a made-up end date or reason).
+    from cscperf.returns.ssda903_rows import read_tables
+
+    def episodes(year: int) -> list[tuple[str, str, str]]:
+        return [(e["CHILD"], e["DEC"], e["REC"]) for e in read_tables(con, "999", year)["episodes"]]
+
+    assert episodes(2023) == [("H", "", ""), ("K", "", "")]
+    assert episodes(2024) == [("K", "", ""), ("M", "", "")]
     con.close()
 
 
