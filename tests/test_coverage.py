@@ -282,3 +282,16 @@ def test_the_report_says_not_available_never_red(council: GoldenCouncil) -> None
     notes = " ".join(data_notes(content, config))
     assert "Child protection visits in time: no figure for the latest month; not available from the data" in notes
     assert content.status_counts()["not_available"] >= 4
+    # kpis.xlsx: the month's cell is empty, and the Note beside it says why.
+    import io
+
+    from openpyxl import load_workbook
+
+    from cscperf.report.xlsx import render_xlsx
+
+    sheet = load_workbook(io.BytesIO(render_xlsx(content)))["Child protection"]
+    first, last = sheet.tables["cp_visits_in_time"].ref.split(":")
+    rows = [[c.value for c in row] for row in sheet[first:last]]
+    march = rows[-1]
+    assert march[rows[0].index("Figure")] is None
+    assert str(march[rows[0].index("Note")]).startswith("Not available from the data loaded: CP visits come from")

@@ -525,7 +525,7 @@ def test_xlsx_holds_every_series(written: Written, con: duckdb.DuckDBPyConnectio
     spc = written.content.figures["cp_visits_in_time"].spc
     assert spc is not None
     names = [c.value for c in rows[0]]
-    assert names[-5:] == ["Mean", "Lower process limit", "Upper process limit", "Signal", "Rules"]
+    assert names[-6:] == ["Mean", "Lower process limit", "Upper process limit", "Signal", "Rules", "Note"]
     assert [r[6].value for r in rows[1:]] == [None if p.mean is None else round(p.mean, 6) for p in spc.points]
     assert [r[8].value for r in rows[1:]] == [None if p.upper is None else round(p.upper, 6) for p in spc.points]
     assert visits[header.index("Variation icon")] == spc.variation_icon

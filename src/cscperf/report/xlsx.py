@@ -89,7 +89,8 @@ def _note(p: Point | None) -> str:
     if p is None:
         return ""
     if not p.available:
-        return f"Not available: {p.reason}"
+        reason = p.reason or "not available"
+        return reason[0].upper() + reason[1:] if reason.startswith("not available") else f"Not available: {reason}"
     return f"Part of the month only: {p.reason}" if p.coverage == "part" else ""
 
 
