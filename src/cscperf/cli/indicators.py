@@ -1,0 +1,173 @@
+"""`cscperf kpis`, `cscperf kpis list` and `cscperf drill`: indicator series, the library, and the rows behind
+a figure."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+
+from cscperf.cli.choices import Dimension, DrillFormat, KpisFormat, LibraryFormat, NeighbourModel, Period
+from cscperf.cli.console import DataTable, console
+from cscperf.cli.explained import explained
+from cscperf.cli.kpi_table import kpi_tables, notes_on_benchmarks
+from cscperf.cli.options import (
+    DEFAULT_STORE,
+    AsAtOption,
+    ConfigOption,
+    CouncilsOption,
+    IndicatorOption,
+    IndicatorsOption,
+    StoreOption,
+    command_group,
+    required_as_at,
+)
+from cscperf.errors import UsageProblem
+from cscperf.indicators.series import SeriesKind
+
+kpis_app = command_group(
+    "Indicators: monthly (or yearly, or rolling 12-month) series for the whole library or chosen ids.",
+    invoke_without_command=True,
+    no_args_is_help=False,
+)
+
+
+def series_kind(period: Period) -> SeriesKind:
+    kinds: dict[Period, SeriesKind] = {Period.month: "month", Period.financial_year: "financial-year",
+                                       Period.rolling_12: "rolling-12"}  # fmt: skip
+    return kinds[period]
+
+
+PeriodOption = Annotated[Period, typer.Option("--period", help="What each point of a series covers.")]
+
+
+@kpis_app.callback()
+@explained
+def kpis(
+    ctx: typer.Context,
+    db: StoreOption = DEFAULT_STORE,
+    as_at: AsAtOption = None,
+    months: Annotated[
+        int, typer.Option("--months", min=1, max=240, metavar="N", help="Number of periods in each series.")
+    ] = 13,
+    kpi: IndicatorsOption = None,
+    by: Annotated[Dimension | None, typer.Option("--by", help="Break each period down by this.")] = None,
+    output: Annotated[KpisFormat, typer.Option("--format", help="How to print the series.")] = KpisFormat.table,
+    period: PeriodOption = Period.month,
+    la: CouncilsOption = None,
+    config: ConfigOption = None,
+    with_benchmarks: Annotated[
+        bool, typer.Option("--with-benchmarks", help="Add England, region and neighbour figures.")
+    ] = False,
+    model: Annotated[
+        NeighbourModel, typer.Option("--model", help="The DfE's statistical-neighbour model.")
+    ] = NeighbourModel.model_2021,
+) -> None:
+    """Compute indicators: a series of periods ending with the one holding the as-at date."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from cscperf.comparators.beside import benchmarks_beside
+    from cscperf.indicators.engine import compute
+    from cscperf.indicators.lookup import indicator_ids
+    from cscperf.indicators.output import results_csv, results_json
+    from cscperf.indicators.series import series_periods
+    from cscperf.indicators.settings import read_settings
+    from cscperf.store.councils import chosen_councils
+    from cscperf.store.database import open_store
+
+    when = required_as_at(as_at)
+    ids = indicator_ids(kpi)
+    dimension = by.value if by is not None else None
+    settings = read_settings(config)
+    con = open_store(db, read_only=True)
+    try:
+        codes = chosen_councils(con, la)
+        if with_benchmarks and len(codes) > 1:
+            raise UsageProblem("--with-benchmarks compares one council at a time; give one --la.")
+        periods = series_periods(when, months, series_kind(period))
+        results = compute(con, periods, ids=ids, settings=settings, la_codes=codes, by=dimension)
+        extra = benchmarks_beside(con, results, codes[0], when, model.value) if with_benchmarks else None
+    finally:
+        con.close()
+    if output is KpisFormat.json:
+        sys.stdout.write(results_json(when, results, by=dimension, benchmarks=extra) + "\n")
+    elif output is KpisFormat.csv:
+        sys.stdout.write(results_csv(results, by=dimension))
+    else:
+        for table in kpi_tables(results, period, dimension, extra):
+            console.print(table)
+        if extra is not None:
+            for note in notes_on_benchmarks(extra):
+                console.print(note)
+
+
+@kpis_app.command("list")
+@explained
+def kpis_list(
+    output: Annotated[LibraryFormat, typer.Option("--format", help="How to print the library.")] = LibraryFormat.table,
+) -> None:
+    """Print the indicator library: id, title, unit, which way is good, source."""
+    from cscperf.indicators.definition import load_library
+    from cscperf.indicators.library_doc import library_markdown
+    from cscperf.indicators.output import describe
+
+    library = load_library()
+    if output is LibraryFormat.markdown:
+        sys.stdout.write(library_markdown())
+        return
+    if output is LibraryFormat.json:
+        sys.stdout.write(json.dumps([describe(i) for i in library.values()], indent=2) + "\n")
+        return
+    table = DataTable(title=f"The indicator library ({len(library)} indicators)")
+    for heading in ("Id", "Title", "Unit", "Direction", "Source"):
+        table.add_column(heading)
+    for ind in library.values():
+        table.add_row(ind.id, ind.title, ind.unit, ind.polarity.replace("_", " "), ind.source)
+    console.print(table)
+
+
+def drill(
+    db: StoreOption = DEFAULT_STORE,
+    kpi: IndicatorOption = None,
+    as_at: AsAtOption = None,
+    period: PeriodOption = Period.month,
+    la: CouncilsOption = None,
+    config: ConfigOption = None,
+    output: Annotated[DrillFormat, typer.Option("--format", help="How to print the rows.")] = DrillFormat.table,
+) -> None:
+    """List the children, referrals, plans, visits or workers behind the latest figure of an indicator,
+    those not counted in the numerator first (for example the children not visited in time)."""
+    from cscperf.indicators.definition import load_library
+    from cscperf.indicators.engine import drill as drill_rows
+    from cscperf.indicators.lookup import indicator_ids
+    from cscperf.indicators.output import drill_csv
+    from cscperf.indicators.series import series_periods
+    from cscperf.indicators.settings import read_settings
+    from cscperf.store.councils import chosen_councils
+    from cscperf.store.database import open_store
+
+    if kpi is None:
+        raise UsageProblem("Name the indicator with --kpi (see `cscperf kpis list`).")
+    indicator_ids([kpi])
+    when = required_as_at(as_at)
+    settings = read_settings(config)
+    con = open_store(db, read_only=True)
+    try:
+        codes = chosen_councils(con, la)
+        the_period = series_periods(when, 1, series_kind(period))[-1]
+        rows = drill_rows(con, kpi, the_period, settings=settings, la_codes=codes)
+    finally:
+        con.close()
+    if output is DrillFormat.csv:
+        sys.stdout.write(drill_csv(rows))
+        return
+    indicator = load_library()[kpi]
+    table = DataTable(title=f"{indicator.title}: {the_period.label} ({len(rows)} {indicator.counts})")
+    for heading in ("Counted", "Person", "Unit", "Detail", "Team", "Worker"):
+        table.add_column(heading)
+    for row in rows:
+        table.add_row("yes" if row["in_numerator"] else "no", row["person_id"] or "-", str(row["unit_id"]),
+                      row["detail"] or "", row["team"] or "", row["worker"] or "")  # fmt: skip
+    console.print(table)
