@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from cscperf.cli.choices import Dimension, DrillFormat, KpisFormat, LibraryFormat, NeighbourModel, Period
-from cscperf.cli.console import DataTable, console
+from cscperf.cli.console import DataTable, console, say, warn
 from cscperf.cli.explained import explained
+from cscperf.cli.exports import export_kind, write_export
 from cscperf.cli.kpi_table import kpi_tables, notes_on_benchmarks
 from cscperf.cli.options import (
     DEFAULT_STORE,
@@ -136,13 +138,23 @@ def drill(
     la: CouncilsOption = None,
     config: ConfigOption = None,
     output: Annotated[DrillFormat, typer.Option("--format", help="How to print the rows.")] = DrillFormat.table,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            metavar="FILE",
+            help="Write the rows to this .xlsx or .csv file instead, the detail split into "
+            "columns (dates as dates) to sort and filter.",
+        ),
+    ] = None,
 ) -> None:
     """List the children, referrals, plans, visits or workers behind the latest figure of an indicator,
-    those not counted in the numerator first (for example the children not visited in time)."""
+    those not counted in the numerator first (for example the children not visited in time). The list holds
+    child identifiers: keep any copy secure."""
     from cscperf.indicators.definition import load_library
     from cscperf.indicators.engine import drill as drill_rows
     from cscperf.indicators.lookup import indicator_ids
-    from cscperf.indicators.output import drill_csv
+    from cscperf.indicators.output import drill_csv, drill_export
     from cscperf.indicators.series import series_periods
     from cscperf.indicators.settings import read_settings
     from cscperf.store.councils import chosen_councils
@@ -151,6 +163,7 @@ def drill(
     if kpi is None:
         raise UsageProblem("Name the indicator with --kpi (see `cscperf kpis list`).")
     indicator_ids([kpi])
+    kind = export_kind(out)
     when = required_as_at(as_at)
     settings = read_settings(config)
     con = open_store(db, read_only=True)
@@ -160,10 +173,17 @@ def drill(
         rows = drill_rows(con, kpi, the_period, settings=settings, la_codes=codes)
     finally:
         con.close()
+    indicator = load_library()[kpi]
+    if out is not None:
+        headings, values = drill_export(rows)
+        write_export(out, kind, headings, values, sheet=indicator.id)
+        say(f"Wrote the {len(values):,} {indicator.counts} behind '{indicator.title}', {the_period.label}, to {out}. "
+            "It holds child identifiers: keep it secure.")  # fmt: skip
+        return
     if output is DrillFormat.csv:
         sys.stdout.write(drill_csv(rows))
         return
-    indicator = load_library()[kpi]
+    warn(f"{len(rows):,} {indicator.counts} follow. They hold child identifiers: keep any copy secure.")
     table = DataTable(title=f"{indicator.title}: {the_period.label} ({len(rows)} {indicator.counts})")
     for heading in ("Counted", "Person", "Unit", "Detail", "Team", "Worker"):
         table.add_column(heading)

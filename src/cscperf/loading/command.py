@@ -3,7 +3,6 @@ loaded, and export the rejected records for the data-quality meeting."""
 
 from __future__ import annotations
 
-import csv
 import json
 import logging
 import sys
@@ -15,8 +14,9 @@ from rich.text import Text
 
 from cscperf.cli.choices import Severity
 from cscperf.cli.console import DataTable, command_text, console, literal, one_line, progress, say, warn
+from cscperf.cli.exports import export_kind, write_export
 from cscperf.cli.options import DEFAULT_STORE, CouncilOption, StoreOption, one_council
-from cscperf.errors import UsageProblem
+from cscperf.exports.csv_file import stream_csv
 from cscperf.loading.history import REJECT_COLUMNS
 from cscperf.loading.load_summary import LoadSummary
 
@@ -130,8 +130,7 @@ def rejects(
     from cscperf.loading.history import rejected_records
     from cscperf.store.database import open_store
 
-    if out is not None and out.suffix.lower() not in (".csv", ".xlsx"):
-        raise UsageProblem("--out must end in .csv or .xlsx.")
+    kind = export_kind(out)
     con = open_store(db, read_only=True)
     try:
         rows = rejected_records(con, load_id=load_id, severity=severity.value if severity else None)
@@ -139,38 +138,10 @@ def rejects(
         con.close()
     if out is None:
         warn(f"{len(rows):,} problems follow. They hold child identifiers: keep any copy secure.")
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(REJECT_COLUMNS)
-        writer.writerows(rows)
+        stream_csv(sys.stdout, REJECT_COLUMNS, rows)
         return
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if out.suffix.lower() == ".csv":
-        with out.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(REJECT_COLUMNS)
-            writer.writerows(rows)
-    else:
-        _write_xlsx(out, rows)
+    write_export(out, kind, REJECT_COLUMNS, rows, sheet="Rejects", widths=REJECT_WIDTHS)
     say(f"Wrote {len(rows):,} problems to {out} (it holds child identifiers: keep it secure).")
 
 
-def _write_xlsx(out: Path, rows: list[tuple[object, ...]]) -> None:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.worksheet.table import Table as SheetTable
-
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "Rejects"
-    sheet.append(list(REJECT_COLUMNS))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(["" if v is None else str(v) if not isinstance(v, int) else v for v in row])
-    if rows:
-        sheet.add_table(SheetTable(displayName="Rejects", ref=sheet.dimensions))
-    sheet.freeze_panes = "A2"
-    for column, width in zip("ABCDEFGHIJK", (22, 30, 8, 28, 9, 24, 22, 20, 20, 60, 60), strict=True):
-        sheet.column_dimensions[column].width = width
-    book.save(out)
+REJECT_WIDTHS = (22, 30, 8, 28, 9, 24, 22, 20, 20, 60, 60)

@@ -68,10 +68,11 @@ def report(
     ] = None,
 ) -> None:
     """Write the committee performance report (Word, PDF, HTML and Excel)."""
+    from cscperf.exports.files import write_atomically
     from cscperf.report.commentary import commentary_template as template_text
     from cscperf.report.commentary import read_commentary
     from cscperf.report.config import read_report_config
-    from cscperf.report.writer import write_atomically, write_report
+    from cscperf.report.writer import write_report
 
     wanted = _formats(formats)
     when = required_as_at(as_at)

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
-import os
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cscperf.exports.files import write_atomically
 from cscperf.report.commentary import Commentary
 from cscperf.report.config import ReportConfig
 from cscperf.report.contents import ReportContent, build_report
@@ -27,12 +27,6 @@ class Written:
     content: ReportContent
     paths: dict[str, Path] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)  # "content", "charts", then per format
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_bytes(data)
-    os.replace(partial, path)
 
 
 def write_report(
