@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from cscperf.cli.choices import NeighbourModel, ShowFormat
-from cscperf.cli.console import DataTable, console, progress, say
+from cscperf.cli.console import Col, DataTable, console, fitted_tables, progress, say, show
 from cscperf.cli.explained import explained
 from cscperf.cli.options import (
     DEFAULT_STORE,
@@ -21,6 +21,7 @@ from cscperf.cli.options import (
     command_group,
     one_council,
 )
+from cscperf.comparators.comparison import Comparison
 from cscperf.errors import DataProblem, UsageProblem
 from cscperf.reference.la_codes import council_name
 
@@ -104,26 +105,41 @@ def benchmarks_show(
                                      for c in comparisons], indent=2) + "\n")  # fmt: skip
         return
     name = next((c.la_name for c in comparisons if c.la_name != council), council_name(council))
-    table = DataTable(title=f"{name} ({council}) compared with England, region and statistical neighbours")
-    for heading in ("Indicator", "Year", "Council", "England", "Region", "Neighbours mean", "Median", "Quartile",
-                    "Rank"):  # fmt: skip
-        table.add_column(heading, justify="left" if heading == "Indicator" else "right")
-    for c in comparisons:
-        shown = "-" if c.value is None else f"{c.value:g}"
-        if c.value is None and c.suppression:
-            shown = f"[{c.suppression}]"
-        table.add_row(c.indicator_id, str(c.year or "-"), shown, _g(c.england), _g(c.region), _g(c.sn_mean),
-                      _g(c.sn_median) + (f" ({c.sn_with_data}/{c.sn_total})" if c.sn_total else ""),
-                      c.quartile or "-", f"{c.rank} of {c.rank_of}" if c.rank else "-")  # fmt: skip
-    console.print(table)
+    show(fitted_tables(f"{name} ({council}) compared with England, region and statistical neighbours", COLUMNS,
+                       [_row(c) for c in comparisons]))  # fmt: skip
     sn = next((c.sn_model for c in comparisons if c.sn_model), None)
     say(f"Neighbours: {sn or 'none'}; mean of those with a figure (LAIT), median (DfE dashboard). "
         "[c] suppressed, [x] not available, [z] not applicable, [-] not published.")  # fmt: skip
     for c in comparisons:
         for note in ([c.versus_england] if c.versus_england else []) + c.notes:
             if "Quartile A holds" not in note:
-                say(f"- {c.indicator_id}: {note}", soft_wrap=True)
+                say(f"- {c.indicator_id}: {note}")
 
 
-def _g(value: float | None) -> str:
-    return "-" if value is None else f"{value:g}"
+COLUMNS = [Col("Indicator"), Col("Year"), Col("Council", True), Col("England", True), Col("Region", True),
+           Col("Neighbours", True), Col("Median", True), Col("With data", True), Col("Quartile"),
+           Col("Rank", True)]  # fmt: skip
+
+
+def _row(c: Comparison) -> list[str]:
+    """One comparison as the table shows it; percentages with their % sign."""
+    from cscperf.indicators.definition import load_library
+
+    unit = "%" if load_library()[c.indicator_id].unit == "percent" else ""
+
+    def shown(value: float | None) -> str:
+        return "-" if value is None else f"{value:g}{unit}"
+
+    own = f"[{c.suppression}]" if c.value is None and c.suppression else shown(c.value)
+    with_data = f"{c.sn_with_data}/{c.sn_total}" if c.sn_total else "-"
+    return [c.indicator_id, _year(c.year, c.year_meaning), own, shown(c.england), shown(c.region), shown(c.sn_mean),
+            shown(c.sn_median), with_data, c.quartile or "-", f"{c.rank}/{c.rank_of}" if c.rank else "-"]  # fmt: skip
+
+
+def _year(year: int | None, meaning: str) -> str:
+    """A published year, short: "2024-25" (the year to 31 March), "31 Mar 2025", "30 Sep 2025" (a date)."""
+    if year is None:
+        return "-"
+    if meaning == "year to 31 March":
+        return f"{year - 1}-{year % 100:02d}"
+    return f"30 Sep {year}" if meaning == "30 September" else f"31 Mar {year}"

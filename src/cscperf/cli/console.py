@@ -9,11 +9,14 @@ never by putting data into a markup string.
 
 from __future__ import annotations
 
+import io
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from rich import box
 from rich.console import Console, RenderableType
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.style import Style
@@ -85,6 +88,63 @@ def show(renderables: Iterable[RenderableType]) -> None:
     """Print tables and texts one after another on standard output."""
     for renderable in renderables:
         console.print(renderable)
+
+
+@dataclass(frozen=True)
+class Col:
+    """A column of a table whose values are never cut: its heading and whether it is a figure."""
+
+    heading: str
+    figure: bool = False
+
+
+def compact_table(title: str, columns: Sequence[Col], caption: str | None = None) -> DataTable:
+    """A table with light rules and one space between columns, so that more fits across."""
+    table = DataTable(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True,
+                      caption=caption, caption_justify="left")  # fmt: skip
+    for col in columns:
+        table.add_column(col.heading, justify="right" if col.figure else "left", no_wrap=True)
+    return table
+
+
+def width_needed(table: Table) -> int:
+    """The columns the table takes with nothing wrapped or cut."""
+    return Console(width=100_000, file=io.StringIO()).measure(table).maximum
+
+
+def fitted_tables(
+    title: str,
+    columns: Sequence[Col],
+    rows: Sequence[Sequence[str]],
+    *,
+    keys: int = 1,
+    width: int | None = None,
+    caption: str | None = None,
+) -> list[DataTable]:
+    """The rows as one table if it fits `width` (the terminal's), else as several, each repeating the first
+    `keys` columns (what the row is) with as many of the others as fit: no value is ever cut."""
+    width = width or console.width
+
+    def build(chosen: list[int], part: str, note: str | None) -> DataTable:
+        table = compact_table(part, [columns[i] for i in chosen], note)
+        for row in rows:
+            table.add_row(*(row[i] for i in chosen))
+        return table
+
+    key_columns = list(range(keys))
+    rest = list(range(keys, len(columns)))
+    groups: list[list[int]] = []
+    while rest:
+        take = len(rest)
+        while take > 1 and width_needed(build(key_columns + rest[:take], title, None)) > width:
+            take -= 1
+        groups.append(rest[:take])
+        rest = rest[take:]
+    tables = []
+    for number, group in enumerate(groups or [[]], start=1):
+        part = title if len(groups) <= 1 else f"{title} ({number} of {len(groups)})"
+        tables.append(build(key_columns + group, part, caption if number == len(groups or [[]]) else None))
+    return tables
 
 
 def progress(*, to_errors: bool = False, disable: bool = False) -> Progress:

@@ -34,10 +34,11 @@ def write_export(
     *,
     sheet: str,
     widths: Sequence[int] = (),
+    banner: str = CHILD_IDENTIFIERS,
 ) -> None:
-    """Write rows holding child identifiers: a CSV, or a workbook whose one sheet says so and is a
-    filterable table."""
+    """Write rows holding personal data: a CSV, or a workbook whose one sheet says what it holds (child
+    identifiers by default) and is a filterable table."""
     if kind == "csv":
         write_csv(out, header, rows)
     else:
-        write_xlsx(out, [Sheet(sheet, header, rows, banner=CHILD_IDENTIFIERS, widths=widths)])
+        write_xlsx(out, [Sheet(sheet, header, rows, banner=banner, widths=widths)])

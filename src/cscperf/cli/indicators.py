@@ -9,12 +9,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
 from cscperf.cli.choices import Dimension, DrillFormat, KpisFormat, LibraryFormat, NeighbourModel, Period
-from cscperf.cli.console import DataTable, console, say, warn
+from cscperf.cli.console import Col, compact_table, console, one_line, say, warn
 from cscperf.cli.explained import explained
 from cscperf.cli.exports import export_kind, write_export
-from cscperf.cli.kpi_table import kpi_tables, notes_on_benchmarks
+from cscperf.cli.kpi_table import GOOD_IS, UNITS, kpi_tables, notes_on_benchmarks
 from cscperf.cli.options import (
     DEFAULT_STORE,
     AsAtOption,
@@ -27,6 +28,7 @@ from cscperf.cli.options import (
     required_as_at,
 )
 from cscperf.errors import UsageProblem
+from cscperf.exports.xlsx_file import CHILD_IDENTIFIERS, WORKER_IDENTIFIERS
 from cscperf.indicators.series import SeriesKind
 
 kpis_app = command_group(
@@ -122,11 +124,14 @@ def kpis_list(
     if output is LibraryFormat.json:
         sys.stdout.write(json.dumps([describe(i) for i in library.values()], indent=2) + "\n")
         return
-    table = DataTable(title=f"The indicator library ({len(library)} indicators)")
-    for heading in ("Id", "Title", "Unit", "Direction", "Source"):
-        table.add_column(heading)
+    table = compact_table(f"The indicator library ({len(library)} indicators)", [Col("Id")],
+                          "`cscperf kpis list --format markdown` gives each definition in full.")  # fmt: skip
+    table.add_column("Title; unit and which way is better; source", ratio=1, overflow="fold")
     for ind in library.values():
-        table.add_row(ind.id, ind.title, ind.unit, ind.polarity.replace("_", " "), ind.source)
+        about = Text(one_line(ind.title))
+        about.append("\n" + one_line(f"{UNITS.get(ind.unit, ind.unit)}; {GOOD_IS[ind.polarity]}"), style="italic")
+        about.append("\n" + one_line(ind.source), style="dim")
+        table.add_row(ind.id, about, end_section=True)
     console.print(table)
 
 
@@ -174,20 +179,25 @@ def drill(
     finally:
         con.close()
     indicator = load_library()[kpi]
+    children = any(r["person_id"] for r in rows)
     if out is not None:
         headings, values = drill_export(rows)
-        write_export(out, kind, headings, values, sheet=indicator.id)
+        write_export(out, kind, headings, values, sheet=indicator.id,
+                     banner=CHILD_IDENTIFIERS if children else WORKER_IDENTIFIERS)  # fmt: skip
         say(f"Wrote the {len(values):,} {indicator.counts} behind '{indicator.title}', {the_period.label}, to {out}. "
-            "It holds child identifiers: keep it secure.")  # fmt: skip
+            f"It holds {'child' if children else 'worker'} identifiers: keep it secure.")  # fmt: skip
         return
     if output is DrillFormat.csv:
         sys.stdout.write(drill_csv(rows))
         return
-    warn(f"{len(rows):,} {indicator.counts} follow. They hold child identifiers: keep any copy secure.")
-    table = DataTable(title=f"{indicator.title}: {the_period.label} ({len(rows)} {indicator.counts})")
-    for heading in ("Counted", "Person", "Unit", "Detail", "Team", "Worker"):
-        table.add_column(heading)
+    if children:
+        warn(f"{len(rows):,} {indicator.counts} follow. They hold child identifiers: keep any copy secure.")
+    title = f"{indicator.title}: {the_period.label} ({len(rows):,} {indicator.counts}, those not counted first)"
+    table = compact_table(title, [Col("Counted"), *([Col("Child")] if children else []), Col("Unit"), Col("Worker")])
+    table.add_column("Team", overflow="fold", ratio=1)
+    table.add_column("Detail", overflow="fold", ratio=2)
     for row in rows:
-        table.add_row("yes" if row["in_numerator"] else "no", row["person_id"] or "-", str(row["unit_id"]),
-                      row["detail"] or "", row["team"] or "", row["worker"] or "")  # fmt: skip
+        child = [row["person_id"] or "-"] if children else []
+        table.add_row("yes" if row["in_numerator"] else "no", *child, str(row["unit_id"]), row["worker"] or "",
+                      row["team"] or "", row["detail"] or "")  # fmt: skip
     console.print(table)

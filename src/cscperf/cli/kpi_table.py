@@ -9,16 +9,14 @@ unit the same way ("22.6%", "75.0", "1,234"); a figure the data cannot support i
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rich import box
-from rich.console import Console
 from rich.text import Text
 
 from cscperf.cli.choices import Period
-from cscperf.cli.console import DataTable, console, literal, one_line
+from cscperf.cli.console import DataTable, console, literal, one_line, width_needed
 from cscperf.indicators.definition import Indicator
 from cscperf.indicators.engine import Result
 
@@ -29,6 +27,8 @@ CAPTION = {
     Period.financial_year: "Each figure is for the financial year (April to March) shown, or the year so far.",
     Period.rolling_12: "Each figure is for the 12 months to the end of the month shown.",
 }
+UNITS = {"percent": "percentage", "rate_per_10k": "rate per 10,000 children", "count": "count",
+         "ratio": "ratio", "days": "days"}  # fmt: skip
 NOT_AVAILABLE = "n/a"
 MISSING_COMPARATORS = ("Comparators are missing: import them with `cscperf benchmarks import ../shared/reference-data "
                        "--db STORE` (England, region and statistical neighbours).")  # fmt: skip
@@ -129,8 +129,7 @@ def _published(value: object, indicator: Indicator) -> str:
 
 def _fits(table: DataTable, width: int) -> bool:
     """Whether the table fits `width` columns without cutting or folding a figure or an id."""
-    unbounded = Console(width=10_000, file=io.StringIO())
-    return unbounded.measure(table).maximum <= width
+    return width_needed(table) <= width
 
 
 def kpi_tables(

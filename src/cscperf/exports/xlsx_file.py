@@ -35,6 +35,8 @@ STYLE = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
 
 CHILD_IDENTIFIERS = ("HOLDS CHILD IDENTIFIERS: special-category personal data for the service's own use. "
                      "Keep it secure; do not share or publish it.")  # fmt: skip
+WORKER_IDENTIFIERS = ("HOLDS WORKER IDENTIFIERS: personal data about staff, for the service's own use. "
+                      "Keep it secure; do not share or publish it.")  # fmt: skip
 NOT_FOR_PUBLICATION = ("NOT FOR PUBLICATION: working figures for analysts, with small numbers shown in full. "
                        "Share the committee report instead, where small numbers are withheld.")  # fmt: skip
 

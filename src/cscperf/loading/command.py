@@ -3,6 +3,7 @@ loaded, and export the rejected records for the data-quality meeting."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import sys
@@ -13,7 +14,19 @@ import typer
 from rich.text import Text
 
 from cscperf.cli.choices import Severity
-from cscperf.cli.console import DataTable, command_text, console, literal, one_line, progress, say, warn
+from cscperf.cli.console import (
+    Col,
+    DataTable,
+    command_text,
+    console,
+    fitted_tables,
+    literal,
+    one_line,
+    progress,
+    say,
+    show,
+    warn,
+)
 from cscperf.cli.exports import export_kind, write_export
 from cscperf.cli.options import DEFAULT_STORE, CouncilOption, StoreOption, one_council
 from cscperf.exports.csv_file import stream_csv
@@ -97,22 +110,22 @@ def loads(
     if as_json:
         sys.stdout.write(json.dumps(rows, indent=2, default=str) + "\n")
         return
-    table = DataTable(title="Loads", title_justify="left")
-    for name in ("Load", "Format", "LA", "Year", "Loaded at (UTC)", "File", "Read", "Loaded", "Rejected"):
-        table.add_column(name, justify="right" if name in ("Read", "Loaded", "Rejected") else "left")
-    for r in rows:
-        table.add_row(
-            str(r["load_id"]),
-            str(r["load_kind"]),
-            str(r["la_code"]),
-            str(r["collection_year"] or ""),
-            str(r["loaded_at"]),
-            Path(str(r["source_file"])).name,
-            f"{r['records_read'] or 0:,}",
-            f"{r['records_loaded'] or 0:,}",
-            f"{r['records_rejected'] or 0:,}",
-        )
-    console.print(table)
+    columns = [Col("Load"), Col("Format"), Col("LA"), Col("Year", True), Col("Loaded at (UTC)"), Col("File"),
+               Col("Read", True), Col("Loaded", True), Col("Rejected", True)]  # fmt: skip
+    table_rows = [
+        [str(r["load_id"]), str(r["load_kind"]), str(r["la_code"] or "-"), str(r["collection_year"] or "-"),
+         _when(r["loaded_at"]), Path(str(r["source_file"])).name, f"{r['records_read'] or 0:,}",
+         f"{r['records_loaded'] or 0:,}", f"{r['records_rejected'] or 0:,}"]
+        for r in rows
+    ]  # fmt: skip
+    if not table_rows:
+        say(f"Nothing has been loaded into {db} yet.")
+        return
+    show(fitted_tables("Loads", columns, table_rows))
+
+
+def _when(value: object) -> str:
+    return f"{value:%Y-%m-%d %H:%M}" if isinstance(value, dt.datetime) else str(value)
 
 
 def rejects(
