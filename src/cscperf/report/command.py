@@ -69,8 +69,8 @@ def report(
 ) -> None:
     """Write the committee performance report (Word, PDF, HTML and Excel)."""
     from cscperf.exports.files import write_atomically
+    from cscperf.report.commentary import Commentary, existing_template, merged, read_commentary
     from cscperf.report.commentary import commentary_template as template_text
-    from cscperf.report.commentary import read_commentary
     from cscperf.report.config import read_report_config
     from cscperf.report.writer import write_report
 
@@ -81,6 +81,7 @@ def report(
         raise UsageProblem(f"--out must be a folder; {out} is a file.")
     settings = read_report_config(config)
     commentary = read_commentary(settings.report.commentary)
+    already_written = existing_template(commentary_template) if commentary_template is not None else Commentary()
     steps = ["content", "charts", *[f for f in ("docx", "pdf", "html", "xlsx") if f in wanted]]
     labels = {"content": "Computing the indicators", "charts": "Drawing the charts", "docx": "Writing Word",
               "pdf": "Writing PDF", "html": "Writing HTML", "xlsx": "Writing Excel"}  # fmt: skip
@@ -119,11 +120,8 @@ def report(
         )
     if commentary_template is not None:
         red = [(i, f.indicator.title, f.status.words) for i, f in content.figures.items() if f.status.rag == "red"]
-        try:
-            commentary_template.parent.mkdir(parents=True, exist_ok=True)
-            write_atomically(commentary_template, template_text(red, commentary, when.isoformat()).encode("utf-8"))
-        except OSError as exc:
-            raise UsageProblem(
-                f"The commentary file {commentary_template} could not be written: {exc.strerror}."
-            ) from None
-        say(f"Commentary to fill in: {commentary_template}", soft_wrap=True)
+        both = merged(already_written, commentary)
+        write_atomically(commentary_template, template_text(red, both, when.isoformat()).encode("utf-8"))
+        kept = sum(1 for c in both.indicators.values() if not c.is_empty)
+        say(f"Commentary to fill in: {commentary_template}" + (f" ({kept} explanation(s) already written kept)."
+                                                               if kept else "."), soft_wrap=True)  # fmt: skip
