@@ -168,7 +168,9 @@ def build_report(
     )
     targets = config.effective_targets()
     figures = {
-        i: indicator_figures(library[i], series[i], targets.get(i), comparators.get(i), options.small_denominator)
+        i: indicator_figures(
+            library[i], series[i], targets.get(i), comparators.get(i), options.small_denominator, config.disclosure
+        )
         for i in library
     }
     not_in_time = {i: _children_not_in_time(con, i, periods[-1], config, la_code) for i in VISIT_INDICATORS}

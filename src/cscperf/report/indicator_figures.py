@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cscperf.disclosure import DEFAULT_POLICY, DisclosurePolicy
 from cscperf.indicators.definition import Indicator
 from cscperf.indicators.engine import Point, round_as_dfe
 from cscperf.report.comparisons import Comparators
 from cscperf.report.config import TargetConfig
-from cscperf.report.figures import count_text
+from cscperf.report.figures import n_of_d
 from cscperf.report.rag import Status, rag_status
 
 
@@ -22,6 +23,7 @@ class IndicatorFigures:
     status: Status
     comparators: Comparators | None
     small_denominator: int
+    disclosure: DisclosurePolicy = DEFAULT_POLICY  # how small numbers are withheld from what members read
 
     @property
     def latest(self) -> Point:
@@ -122,7 +124,7 @@ class IndicatorFigures:
         if p.denominator == 0:
             return None
         return (
-            f"Small numbers: {count_text(p.numerator)} of {count_text(p.denominator)} {self.indicator.counts} "
+            f"Small numbers: {n_of_d(p.numerator, p.denominator, self.indicator.counts, self.disclosure)} "
             f"in the latest month, so a few {self.indicator.counts} change the percentage a lot."
         )
 
@@ -141,6 +143,7 @@ def indicator_figures(
     target: TargetConfig | None,
     comparators: Comparators | None,
     small_denominator: int,
+    disclosure: DisclosurePolicy = DEFAULT_POLICY,
 ) -> IndicatorFigures:
     status = rag_status(indicator, points[-1].value if points else None, target)
-    return IndicatorFigures(indicator, tuple(points), target, status, comparators, small_denominator)
+    return IndicatorFigures(indicator, tuple(points), target, status, comparators, small_denominator, disclosure)
