@@ -5,17 +5,28 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO_DIR := demo-output
 REFERENCE_DATA := ../shared/reference-data
+LOCK   := requirements.lock
 
-.PHONY: demo test lint typecheck bench clean env
+.PHONY: demo test lint typecheck bench clean env lock
 
 env: $(STAMP)
 
-$(STAMP): pyproject.toml
+# Every package at the version and hash in requirements.lock (reproducible), then cscperf itself.
+$(STAMP): pyproject.toml $(LOCK)
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "cscperf needs Python 3.11 or newer"'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@$(BIN)/python -m pip check >/dev/null || { $(BIN)/python -m pip check; \
+		echo "$(LOCK) does not match pyproject.toml: run 'make lock'" >&2; exit 1; }
 	@touch $(STAMP)
+
+# Regenerate requirements.lock from pyproject.toml (runtime and dev dependencies, every platform, hashed).
+lock:
+	@test -x $(BIN)/uv || { $(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip install --quiet uv; }
+	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 --generate-hashes \
+		--quiet --output-file $(LOCK)
 
 demo: $(STAMP)
 	@mkdir -p $(DEMO_DIR)

@@ -176,3 +176,23 @@ def test_kpis_xlsx_makes_the_council_name_inert_and_marks_every_sheet(tmp_path: 
         assert "NOT FOR PUBLICATION" in ws.oddHeader.center.text, ws.title
     about = wb["About"]
     assert any(str(c.value).startswith(FORMULA) for row in about.iter_rows() for c in row if c.value)
+
+
+def test_a_pdf_without_pango_is_refused_before_any_work(
+    council_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_pango(name: str, *args: object, **kwargs: object) -> object:
+        if name == "weasyprint":
+            raise OSError("cannot load library 'libgobject-2.0-0'")
+        return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(builtins, "__import__", no_pango)
+    out = tmp_path / "report"
+    result = runner.invoke(app, ["report", "--db", str(council_store), "--as-at", "2026-03-31", "--out", str(out),
+                                 "--format", "pdf"])  # fmt: skip
+    assert result.exit_code == 1 and "Pango" in result.output and "docx,html,xlsx" in result.output
+    assert not out.exists()

@@ -38,6 +38,18 @@ def _formats(given: list[str] | None) -> tuple[str, ...]:
     return wanted
 
 
+def _check_pdf_can_be_made() -> None:
+    """The PDF needs WeasyPrint's Pango text library: say so before any work if it is not installed."""
+    try:
+        import weasyprint  # noqa: F401
+    except (OSError, ImportError):
+        raise DataProblem(
+            "The PDF cannot be made on this machine: WeasyPrint needs the Pango library, which is not installed "
+            "(README: Installing on a council's Windows laptop). Word, HTML and Excel need nothing else: "
+            "--format docx,html,xlsx."
+        ) from None
+
+
 def report(
     db: StoreOption = DEFAULT_STORE,
     as_at: AsAtOption = None,
@@ -75,6 +87,8 @@ def report(
     from cscperf.report.writer import write_report
 
     wanted = _formats(formats)
+    if "pdf" in wanted:
+        _check_pdf_can_be_made()
     when = required_as_at(as_at)
     council = one_council(la)
     if out.exists() and not out.is_dir():
