@@ -93,3 +93,24 @@ def test_the_command_refuses_a_template_it_cannot_read_and_leaves_it(council_sto
     assert result.exit_code == 1 and "left as it is" in " ".join(result.output.split())
     assert template.read_text(encoding="utf-8") == broken
     assert not out.exists()  # refused before any work
+
+
+def test_control_characters_pasted_into_the_commentary_or_configuration_do_not_stop_the_paper(
+    council_store: Path, tmp_path: Path
+) -> None:
+    from docx import Document
+
+    commentary = tmp_path / "commentary.toml"
+    commentary.write_text('[cp_visits_in_time]\nexplanation = "Pasted from Word:\\u000bsecond line\\u0007."\n',
+                          encoding="utf-8")  # fmt: skip
+    config = tmp_path / "cscperf.toml"
+    config.write_text('[report]\ncommentary = "commentary.toml"\nauthor = "Head\\u0000 of Service"\n'
+                      '[council]\nname = "Council\\u001b[31m name"\n', encoding="utf-8")  # fmt: skip
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["report", "--db", str(council_store), "--as-at", "2026-03-31", "--config",
+                                 str(config), "--out", str(out), "--format", "docx,html"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    doc = Document(str(out / "report.docx"))
+    text = "\n".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells])
+    assert "Pasted from Word:\nsecond line." in text and "Head of Service" in text and "Council[31m name" in text
+    assert read_commentary(commentary).indicators["cp_visits_in_time"].explanation == "Pasted from Word:\nsecond line."

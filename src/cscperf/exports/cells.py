@@ -38,6 +38,16 @@ def visible_controls(text: str) -> str:
     return UNWRITABLE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
+DOCUMENT_BREAKS = re.compile("[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")  # line and page breaks Word pastes
+DOCUMENT_UNWRITABLE = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f]")
+
+
+def document_text(text: str) -> str:
+    """Text for a document (Word, PDF, HTML) that its XML can hold: the line and page breaks a paste from
+    Word brings (vertical tab, form feed) as new lines, other control characters removed."""
+    return DOCUMENT_UNWRITABLE.sub("", DOCUMENT_BREAKS.sub("\n", text))
+
+
 def plain_value(value: object) -> Cell:
     """A value of a type a spreadsheet holds: numbers, booleans, dates and times as they are (a time zone
     converted to UTC, as spreadsheets have none), anything else as text; infinities and NaN as text."""

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,7 @@ def is_known(la_code: str) -> bool:
 def council_name(la_code: str | None, stored: str | None = None) -> str:
     """How to name a council: the name the store holds, else the DfE list's, else "council 123"."""
     if stored is not None and stored.strip():
-        return stored.strip()
+        return " ".join(_CONTROL.sub(" ", stored).split())  # a name as one line of printable text
     if la_code is None:
         return "the council"
     known = local_authorities().get(la_code)

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from cscperf.errors import DataProblem
 from cscperf.indicators.definition import load_library
+from cscperf.report.config import Words
 
 REPORT_SECTIONS = ("front_door", "child_protection", "children_in_care", "workforce", "introduction")
 
@@ -32,9 +33,9 @@ REPORT_SECTIONS = ("front_door", "child_protection", "children_in_care", "workfo
 class IndicatorComment(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    explanation: str = ""
-    action: str = ""
-    by: str = ""
+    explanation: Words = ""
+    action: Words = ""
+    by: Words = ""
 
     @property
     def is_empty(self) -> bool:
@@ -44,7 +45,7 @@ class IndicatorComment(BaseModel):
 class SectionComment(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    text: str = ""
+    text: Words = ""
 
 
 class Commentary(BaseModel):
