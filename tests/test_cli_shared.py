@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Annotated
 
 import pytest
 import typer
@@ -62,6 +63,21 @@ def test_help_shows_square_brackets_as_written_and_lists_choices() -> None:
     assert "--json Print the loads as JSON." in text
 
 
+def test_help_text_is_printed_as_written_never_as_markup() -> None:
+    from cscperf.cli.options import command_group
+
+    group = command_group("Settings live in [indicator_settings] and [targets.<id>].")
+
+    @group.command()
+    def show(
+        config: Annotated[str, typer.Option(help="cscperf.toml with [indicator_settings] (local choices).")] = "",
+    ) -> None:
+        """Show [bold]this[/bold] as it is."""
+
+    text = " ".join(runner.invoke(group, ["show", "--help"]).output.split())
+    assert "[indicator_settings] (local choices)" in text and "[bold]this[/bold]" in text
+
+
 def test_a_choice_not_offered_is_a_usage_error_naming_the_choices() -> None:
     result = runner.invoke(app, ["kpis", "--period", "fortnight", "--as-at", "2026-03-31"])
     assert result.exit_code == 2 and "month" in result.output and "financial-year" in result.output
@@ -113,6 +129,12 @@ def test_la_may_be_repeated_to_compare_councils(store: Path) -> None:
     assert result.exit_code == 0, result.output
     [kpi] = json.loads(result.stdout)["kpis"]
     assert {p["la_code"] for p in kpi["series"]} == {"874", "001"}
+    result = runner.invoke(app, ["kpis", "--db", str(store), "--as-at", "2026-03-31", "--la", "874", "--la", "001",
+                                 "--kpi", "cla_open", "--months", "2"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows = [line.split() for line in result.output.splitlines()]
+    assert ["LA", "Indicator", "Feb", "2026", "Mar", "2026"] in rows
+    assert any(r[:2] == ["874", "cla_open"] for r in rows) and any(r[:2] == ["001", "cla_open"] for r in rows)
     result = runner.invoke(app, ["kpis", "--db", str(store), "--as-at", "2026-03-31", "--la", "874", "--la", "999"])
     assert result.exit_code == 2 and "no council 999" in result.output
     result = runner.invoke(app, ["report", "--db", str(store), "--as-at", "2026-03-31", "--la", "874", "--la", "001"])
