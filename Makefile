@@ -7,7 +7,15 @@ DEMO_DIR := demo-output
 REFERENCE_DATA := ../shared/reference-data
 LOCK   := requirements.lock
 
-.PHONY: demo test lint typecheck bench clean env lock
+.PHONY: demo test lint typecheck bench clean env lock validators
+
+# The DfE validation rules (csc-validator-be-cin, csc-validator-be-903) pin numpy<1.25 and pandas<2: they get
+# their own environment, run by cscperf as a subprocess, so ours is never downgraded. It too is installed
+# from a lock file (requirements-validators.lock), made from VALIDATOR_PACKAGES by `make lock`.
+VALIDATORS := .venv-validators
+VALIDATORS_STAMP := $(VALIDATORS)/.installed
+VALIDATORS_LOCK := requirements-validators.lock
+VALIDATOR_PACKAGES := csc-validator-be-cin==0.1.13 csc-validator-be-903==0.1.17
 
 env: $(STAMP)
 
@@ -22,11 +30,22 @@ $(STAMP): pyproject.toml $(LOCK)
 		echo "$(LOCK) does not match pyproject.toml: run 'make lock'" >&2; exit 1; }
 	@touch $(STAMP)
 
-# Regenerate requirements.lock from pyproject.toml (runtime and dev dependencies, every platform, hashed).
+# Regenerate the lock files: requirements.lock from pyproject.toml (runtime and dev dependencies, every
+# platform, hashed) and requirements-validators.lock from VALIDATOR_PACKAGES. One command after any change.
 lock:
 	@test -x $(BIN)/uv || { $(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip install --quiet uv; }
 	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 --generate-hashes \
 		--quiet --output-file $(LOCK)
+	printf '%s\n' $(VALIDATOR_PACKAGES) | $(BIN)/uv pip compile - --universal --python-version 3.11 \
+		--generate-hashes --quiet --output-file $(VALIDATORS_LOCK)
+
+validators: $(VALIDATORS_STAMP)
+
+$(VALIDATORS_STAMP): Makefile $(VALIDATORS_LOCK)
+	$(PYTHON) -m venv $(VALIDATORS)
+	$(VALIDATORS)/bin/python -m pip install --quiet --upgrade pip
+	$(VALIDATORS)/bin/python -m pip install --quiet --require-hashes --no-deps -r $(VALIDATORS_LOCK)
+	@touch $(VALIDATORS_STAMP)
 
 demo: $(STAMP)
 	@mkdir -p $(DEMO_DIR)
@@ -37,7 +56,7 @@ demo: $(STAMP)
 	$(BIN)/cscperf kpis --db $(DEMO_DIR)/cscperf.duckdb --as-at 2026-10-31 --kpi cla_rate_per_10k --kpi cp_plans_open --kpi cp_visits_in_time --kpi re_referrals_12m --kpi assessments_within_45wd --kpi sw_average_caseload --with-benchmarks
 	$(BIN)/cscperf report --db $(DEMO_DIR)/cscperf.duckdb --as-at 2026-10-31 --config cscperf.example.toml --out $(DEMO_DIR)/report --commentary-template $(DEMO_DIR)/commentary.toml
 
-test: $(STAMP)
+test: $(STAMP) $(VALIDATORS_STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
@@ -49,6 +68,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_report.py
 	$(BIN)/python benchmarks/bench_load_cin.py
 	$(BIN)/python benchmarks/bench_load_903.py
+	$(BIN)/python benchmarks/bench_export.py
 
 clean:
-	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) $(VALIDATORS) $(DEMO_DIR) .pytest_cache .ruff_cache .mypy_cache

@@ -65,6 +65,7 @@ def _register_commands() -> None:
     from cscperf.cli import benchmarks, indicators, store, working_days
     from cscperf.loading.command import load, loads, rejects
     from cscperf.report.command import report
+    from cscperf.returns.command import annex_a, cin_census, export_app, ssda903, validate
 
     command("synth", store.synth)
     command("summary", store.summary)
@@ -77,6 +78,10 @@ def _register_commands() -> None:
     command("loads", loads)
     command("rejects", rejects)
     command("report", report)
+    for name, function in (("annex-a", annex_a), ("cin-census", cin_census), ("ssda903", ssda903)):
+        export_app.command(name)(explained(function))
+    app.add_typer(export_app, name="export")
+    command("validate", validate)
 
 
 _register_commands()
