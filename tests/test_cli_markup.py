@@ -139,3 +139,20 @@ def test_choice_errors_do_not_print_escapes(store: Path) -> None:
     assert code == 2
     code, _ = invoke("kpis", "--db", str(store), "--as-at", f"x{ESCAPE}")
     assert code == 2
+
+
+def test_export_and_validate_with_markup_in_paths_and_codes(store: Path, tmp_path: Path) -> None:
+    folder = tmp_path / f"returns {MARKUP}"
+    folder.mkdir(parents=True)
+    odd = folder / f"notes{ESCAPE}{BOLD}.csv"
+    odd.write_text("not,a,return\n1,2,3\n", encoding="utf-8")
+    code, out = invoke("validate", str(odd), "--no-dfe-rules")
+    assert code in (0, 1, 2)
+    code, out = invoke("validate", str(folder / f"missing {MARKUP}.xml"))
+    assert code == 2 and f"missing {MARKUP}" in " ".join(out.split())
+    code, out = invoke("export", "cin-census", "--db", str(store), "--year", "2024", "--check-only", "--no-dfe-rules",
+                       "--out", str(folder / "cin.xml"))  # fmt: skip
+    assert code in (0, 1)
+    code, out = invoke("export", "annex-a", "--db", str(store), "--as-at", "31/03/2024", "--check-only",
+                       "--out", str(folder / f"annex {BOLD}.xlsx"))  # fmt: skip
+    assert code in (0, 1)
