@@ -146,16 +146,25 @@ def kpi_tables(
         return
     width = width or console.width
     title = "Indicators" + (f" by {by.replace('_', ' ')}" if by else "")
-    across = _across(rows, periods, period, by, benchmarks, width)
-    tables = -(-len(periods) // across)
+    sizes = _chunk_sizes(len(periods), _across(rows, periods, period, by, None, width))
+    if benchmarks is not None:  # the comparator columns go beside the latest periods, in a table of their own width
+        last = min(_across(rows, periods, period, by, benchmarks, width), len(periods))
+        sizes = [*_chunk_sizes(len(periods) - last, _across(rows, periods, period, by, None, width)), last]
     start = 0
-    for number in range(tables):  # as even as can be: 13 periods, 5 across, are 5, 4 and 4
-        size = len(periods) // tables + (1 if number < len(periods) % tables else 0)
+    for number, size in enumerate(sizes):
         chunk = periods[start : start + size]
-        last = number == tables - 1
-        yield _table(rows, chunk, period, by, benchmarks if last else None, _part(title, start, len(chunk), periods),
-                     CAPTION[period] if last else None)  # fmt: skip
+        final = number == len(sizes) - 1
+        yield _table(rows, chunk, period, by, benchmarks if final else None, _part(title, start, len(chunk), periods),
+                     CAPTION[period] if final else None)  # fmt: skip
         start += size
+
+
+def _chunk_sizes(count: int, across: int) -> list[int]:
+    """`count` periods in tables of at most `across`, as even as can be: 13 periods, 5 across, are 5, 4 and 4."""
+    if count <= 0:
+        return []
+    tables = -(-count // across)
+    return [count // tables + (1 if number < count % tables else 0) for number in range(tables)]
 
 
 def _across(
