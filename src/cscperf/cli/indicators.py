@@ -29,6 +29,8 @@ from cscperf.cli.options import (
 )
 from cscperf.errors import UsageProblem
 from cscperf.exports.xlsx_file import CHILD_IDENTIFIERS, WORKER_IDENTIFIERS
+from cscperf.indicators.engine import Result
+from cscperf.indicators.output import SeriesSpc
 from cscperf.indicators.series import SeriesKind
 
 kpis_app = command_group(
@@ -68,6 +70,14 @@ def kpis(
     model: Annotated[
         NeighbourModel, typer.Option("--model", help="The DfE's statistical-neighbour model.")
     ] = NeighbourModel.model_2021,
+    with_spc: Annotated[
+        bool,
+        typer.Option(
+            "--spc",
+            help="Add statistical process control: each point's mean, limits and signal, and each "
+            "series' variation and assurance icons (targets, [[breaks]] and [spc] from --config).",
+        ),
+    ] = False,
 ) -> None:
     """Compute indicators: a series of periods ending with the one holding the as-at date."""
     if ctx.invoked_subcommand is not None:
@@ -84,6 +94,11 @@ def kpis(
     when = required_as_at(as_at)
     ids = indicator_ids(kpi)
     dimension = by.value if by is not None else None
+    if with_spc and period is Period.rolling_12:
+        raise UsageProblem(
+            "--spc needs monthly or financial-year periods: rolling 12-month figures share 11 months "
+            "with their neighbours, so their runs and trends would show the overlap, not a change."
+        )
     settings = read_settings(config)
     con = open_store(db, read_only=True)
     try:
@@ -95,16 +110,40 @@ def kpis(
         extra = benchmarks_beside(con, results, codes[0], when, model.value) if with_benchmarks else None
     finally:
         con.close()
+    spc = _spc_for(results, config) if with_spc else None
     if output is KpisFormat.json:
-        sys.stdout.write(results_json(when, results, by=dimension, benchmarks=extra) + "\n")
+        sys.stdout.write(results_json(when, results, by=dimension, benchmarks=extra, spc=spc) + "\n")
     elif output is KpisFormat.csv:
-        sys.stdout.write(results_csv(results, by=dimension))
+        sys.stdout.write(results_csv(results, by=dimension, spc=spc))
     else:
-        for table in kpi_tables(results, period, dimension, extra):
+        for table in kpi_tables(results, period, dimension, extra, spc=spc):
             console.print(table)
+        if spc is not None:
+            say("Variation and assurance: statistical process control of each series shown (docs/spc.md).")
         if extra is not None:
             for note in notes_on_benchmarks(extra):
                 console.print(note)
+
+
+def _spc_for(results: list[Result], config: Path | None) -> SeriesSpc:
+    """Statistical process control on every series, with the targets, breaks and baseline of the configuration
+    (the report's: cscperf.toml, or the seed report's targets without one)."""
+    from cscperf.indicators.spc import result_spc
+    from cscperf.report.config import read_report_config
+
+    chosen = read_report_config(config)
+    targets = chosen.effective_targets()
+    out: SeriesSpc = {}
+    for r in results:
+        target = targets.get(r.indicator.id)
+        out[r.indicator.id] = result_spc(
+            r,
+            target=target.target if target is not None else None,
+            band=target.band if target is not None else None,
+            breaks=[b.date for b in chosen.breaks_for(r.indicator.id)],
+            baseline_points=chosen.spc.baseline_points,
+        )
+    return out
 
 
 @kpis_app.command("list")

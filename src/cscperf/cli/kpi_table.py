@@ -19,6 +19,7 @@ from cscperf.cli.choices import Period
 from cscperf.cli.console import DataTable, console, literal, one_line, width_needed
 from cscperf.indicators.definition import Indicator
 from cscperf.indicators.engine import Result
+from cscperf.indicators.output import SeriesSpc
 
 GOOD_IS = {"higher_is_better": "higher is better", "lower_is_better": "lower is better",
            "target_band": "best within a band", "neutral": "context only"}  # fmt: skip
@@ -92,6 +93,7 @@ def _table(
     benchmarks: dict[str, dict[str, object]] | None,
     title: str,
     caption: str | None,
+    spc: SeriesSpc | None = None,
 ) -> DataTable:
     several = len({r.la_code for r in rows}) > 1
     table = DataTable(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True,
@@ -107,6 +109,9 @@ def _table(
     if benchmarks is not None:
         table.add_column("England", justify="right", no_wrap=True)
         table.add_column("Neighbours", justify="right", no_wrap=True)
+    if spc is not None:
+        table.add_column("Variation", overflow="fold", max_width=16)
+        table.add_column("Assurance", overflow="fold", max_width=14)
     previous: tuple[str, str] | None = None
     for row in rows:
         cells: list[Text | str] = [row.la_code] if several else []
@@ -119,8 +124,20 @@ def _table(
         if benchmarks is not None:
             extra = benchmarks.get(row.indicator.id, {})
             cells += [_published(extra.get("england"), row.indicator), _published(extra.get("sn_mean"), row.indicator)]
+        if spc is not None:
+            cells += _icon_words(spc, row)
         table.add_row(*cells)
     return table
+
+
+def _icon_words(spc: SeriesSpc, row: _Row) -> list[str]:
+    """A series' variation and assurance icons in words ("-" where none was worked out)."""
+    from cscperf.analysis.spc_icons import assurance_label, variation_label
+
+    result = spc.get(row.indicator.id, {}).get((row.la_code, row.group))
+    if result is None:
+        return ["-", "-"]
+    return [variation_label(result.variation_icon), assurance_label(result.assurance_icon)]
 
 
 def _published(value: object, indicator: Indicator) -> str:
@@ -139,6 +156,7 @@ def kpi_tables(
     benchmarks: dict[str, dict[str, object]] | None = None,
     *,
     width: int | None = None,
+    spc: SeriesSpc | None = None,
 ) -> Iterator[DataTable]:
     """Tables holding every period asked for, as many periods across as fit `width` (the terminal's)."""
     rows, periods = _rows(results)
@@ -147,15 +165,15 @@ def kpi_tables(
     width = width or console.width
     title = "Indicators" + (f" by {by.replace('_', ' ')}" if by else "")
     sizes = _chunk_sizes(len(periods), _across(rows, periods, period, by, None, width))
-    if benchmarks is not None:  # the comparator columns go beside the latest periods, in a table of their own width
-        last = min(_across(rows, periods, period, by, benchmarks, width), len(periods))
+    if benchmarks is not None or spc is not None:  # their columns go beside the latest periods
+        last = min(_across(rows, periods, period, by, benchmarks, width, spc), len(periods))
         sizes = [*_chunk_sizes(len(periods) - last, _across(rows, periods, period, by, None, width)), last]
     start = 0
     for number, size in enumerate(sizes):
         chunk = periods[start : start + size]
         final = number == len(sizes) - 1
         yield _table(rows, chunk, period, by, benchmarks if final else None, _part(title, start, len(chunk), periods),
-                     CAPTION[period] if final else None)  # fmt: skip
+                     CAPTION[period] if final else None, spc if final else None)  # fmt: skip
         start += size
 
 
@@ -174,10 +192,11 @@ def _across(
     by: str | None,
     benchmarks: dict[str, dict[str, object]] | None,
     width: int,
+    spc: SeriesSpc | None = None,
 ) -> int:
-    """How many periods fit across `width` (at least one), with the comparator columns beside the last."""
+    """How many periods fit across `width` (at least one), with the comparator and SPC columns if given."""
     for count in range(len(periods), 1, -1):
-        if _fits(_table(rows, periods[-count:], period, by, benchmarks, "", None), width):
+        if _fits(_table(rows, periods[-count:], period, by, benchmarks, "", None, spc), width):
             return count
     return 1
 

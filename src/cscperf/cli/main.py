@@ -62,6 +62,7 @@ def command(name: str, function: object) -> None:
 
 
 def _register_commands() -> None:
+    from cscperf.analysis.command import spc
     from cscperf.cli import benchmarks, indicators, store, working_days
     from cscperf.loading.command import load, loads, rejects
     from cscperf.report.command import report
@@ -78,6 +79,7 @@ def _register_commands() -> None:
     command("loads", loads)
     command("rejects", rejects)
     command("report", report)
+    command("spc", spc)
     for name, function in (("annex-a", annex_a), ("cin-census", cin_census), ("ssda903", ssda903)):
         export_app.command(name)(explained(function))
     app.add_typer(export_app, name="export")
