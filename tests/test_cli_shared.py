@@ -19,17 +19,18 @@ from cscperf.store.statements import run
 runner = CliRunner()
 
 
-def _command_paths(group: object, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+def _commands(group: object, prefix: tuple[str, ...] = ()) -> dict[tuple[str, ...], object]:
     """Every command and subcommand of the application, found from the application itself (so a command
     added later is checked too)."""
-    paths = []
+    found: dict[tuple[str, ...], object] = {}
     for name, command in sorted(getattr(group, "commands", {}).items()):
-        paths.append((*prefix, name))
-        paths += _command_paths(command, (*prefix, name))
-    return paths
+        found[(*prefix, name)] = command
+        found.update(_commands(command, (*prefix, name)))
+    return found
 
 
-COMMANDS = _command_paths(typer.main.get_command(app))
+ROOT_COMMAND = typer.main.get_command(app)
+COMMANDS = _commands(ROOT_COMMAND)
 
 
 def test_the_application_has_the_commands_the_readme_lists() -> None:
@@ -44,11 +45,10 @@ def test_every_command_and_subcommand_has_help(path: tuple[str, ...]) -> None:
     result = runner.invoke(app, [*path, "--help"])
     assert result.exit_code == 0, result.output
     assert "Usage" in result.output and "Traceback" not in result.output
-    text = " ".join(result.output.split())
-    for line in text.split("--")[1:]:  # every option says what it is for
-        option = line.split()[0]
-        if option not in ("help",):
-            assert len(line.split()) > 1, option
+    command = COMMANDS.get(path, ROOT_COMMAND)
+    assert getattr(command, "help", None), "the command says what it does"
+    for param in getattr(command, "params", []):  # and every option and argument what it is for
+        assert getattr(param, "help", None) or param.name == "help", f"{' '.join(path)} {param.name}"
 
 
 def test_help_shows_square_brackets_as_written_and_lists_choices() -> None:
