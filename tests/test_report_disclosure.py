@@ -30,7 +30,9 @@ from cscperf.report.tables import summary_groups, summary_row
 from cscperf.report.writer import write_report
 
 AS_AT = dt.date(2026, 10, 31)
-SMALL_N_OF_D = re.compile(r"(?<![\d.,])[1-4] of [\d,]+(?![\d.])|relating to [1-4] child")
+SMALL_N_OF_D = re.compile(r"(?<![\d.,])[1-4] of [\d,]+(?![\d.])(?! close to a limit)(?!\))|relating to [1-4] child")
+"""A small count beside its total: "4 of 24", "relating to 3 children" (not the SPC rule "2 of 3 close to a limit",
+nor its short form "(2 of 3)", which count months)."""
 
 
 def test_counts_and_pairs_follow_the_policy_but_staff_ftes_are_shown() -> None:
@@ -47,7 +49,7 @@ def _figures(numerator: float, denominator: float, policy: DisclosurePolicy = DE
     library = load_library()
     points = [Point("999", dt.date(2026, m, 1), dt.date(2026, m, 28), numerator, denominator,
                     round(100 * numerator / denominator, 1), int(denominator)) for m in range(1, 11)]  # fmt: skip
-    return indicator_figures(library["cp_second_or_subsequent"], points, None, None, 30, policy)
+    return indicator_figures(library["cp_second_or_subsequent"], points, None, None, 30, disclosure=policy)
 
 
 def test_the_narrative_summary_and_chart_withhold_a_small_numerator() -> None:
