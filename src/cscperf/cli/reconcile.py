@@ -5,73 +5,54 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
-from cscperf.errors import DataProblem, UsageProblem
-
-console = Console()
+from cscperf.cli.choices import ShowFormat
+from cscperf.cli.console import console, literal, say
+from cscperf.cli.options import DEFAULT_STORE, ConfigOption, CouncilOption, StoreOption, one_council
+from cscperf.errors import UsageProblem
 
 
 def reconcile_command(
-    db: Annotated[Path, typer.Option("--db", help="The store: a DuckDB file.")] = Path("cscperf.duckdb"),
-    la: Annotated[
-        str | None, typer.Option("--la", help="Council (3-digit DfE code); needed when the store holds several.")
-    ] = None,
+    db: StoreOption = DEFAULT_STORE,
+    la: CouncilOption = None,
     year: Annotated[
         int | None,
         typer.Option("--year", help="Year ending 31 March, e.g. 2024 (default: the last the data cover)."),
     ] = None,
-    output: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    output: Annotated[ShowFormat, typer.Option("--format", help="How to print the reconciliation.")] = ShowFormat.table,
     rows: Annotated[
         int, typer.Option("--rows", min=0, help="Records shown under each difference in the table (json: all).")
     ] = 20,
-    config: Annotated[
-        Path | None, typer.Option("--config", help="cscperf.toml with [indicator_settings] (local choices).")
-    ] = None,
+    config: ConfigOption = None,
 ) -> None:
     """Reconcile our figures with the DfE's published ones for a year: each measure, the difference, and the
     children behind each difference (holds child identifiers: for the performance team)."""
     from cscperf.comparators.reconcile import default_year, reconcile
     from cscperf.indicators.settings import read_settings
+    from cscperf.store.councils import chosen_councils
     from cscperf.store.database import open_store
 
-    if output not in ("table", "json"):
-        raise UsageProblem("--format must be table or json.")
     if year is not None and not 2000 <= year <= 2100:
         raise UsageProblem(f"--year must be a year ending 31 March, such as 2024, not {year}.")
     settings = read_settings(config)
     con = open_store(db, read_only=True)
     try:
-        la_code = _council(con, la)
+        council = one_council(la)
+        la_code = chosen_councils(con, [council] if council else None)[0]
         chosen = year or default_year(con, la_code)
         if chosen is None:
             raise UsageProblem("The store does not say what dates the council's data cover: give --year YYYY.")
         result = reconcile(con, la_code, chosen, settings=settings)
     finally:
         con.close()
-    if output == "json":
+    if output is ShowFormat.json:
         sys.stdout.write(json.dumps(as_json(result), indent=2, default=str) + "\n")
     else:
         show(result, rows)
-
-
-def _council(con: Any, la: str | None) -> str:
-    codes = [str(r[0]) for r in con.execute("SELECT la_code FROM cscperf_councils ORDER BY la_code").fetchall()]
-    if not codes:
-        raise DataProblem("The store holds no councils yet: load a council's data with `cscperf load`.")
-    if la is not None:
-        if la not in codes:
-            raise UsageProblem(f"The store holds no council {la}; it holds {', '.join(codes[:10])}.")
-        return la
-    if len(codes) > 1:
-        raise UsageProblem(f"The store holds {len(codes)} councils ({', '.join(codes[:10])}); choose one with --la.")
-    return codes[0]
 
 
 def as_json(result: Any) -> dict[str, Any]:
@@ -127,9 +108,9 @@ def _count(value: float | None) -> str:
 
 
 def show(result: Any, rows: int) -> None:
-    console.print(f"[bold]{escape(result.la_name)} ({result.la_code}): our figures beside the published ones, year "
-                  f"ending 31 March {result.year}[/]", soft_wrap=True)  # fmt: skip
-    console.print(escape(result.notice), style="bold red", soft_wrap=True)
+    console.print(literal(f"{result.la_name} ({result.la_code}): our figures beside the published ones, year "
+                          f"ending 31 March {result.year}", style="bold"), soft_wrap=True)  # fmt: skip
+    console.print(literal(result.notice, style="bold red"), soft_wrap=True)
     table = Table(show_lines=False, caption="For: at 31 March, or the year to it. Ours (numerator/denominator); "
                   "Difference: ours less published (and in children, records or plans, where the count is published).",
                   caption_justify="left")  # fmt: skip
@@ -154,7 +135,7 @@ def show(result: Any, rows: int) -> None:
         elif line.published.note:
             note = line.published.note
         when = "31 Mar" if line.when.startswith("at") else "year"
-        table.add_row(escape(line.title), when, ours, published, difference, escape(note))
+        table.add_row(literal(line.title), when, ours, published, difference, literal(note))
     console.print(table)
     for line in result.lines:
         if not line.records:
@@ -162,13 +143,13 @@ def show(result: Any, rows: int) -> None:
         shown = line.records[:rows]
         more = len(line.records) - len(shown)
         title = f"Behind our figure for {line.title.lower()}: {len(line.records):,} records, those not counted first"
-        detail = Table(title=escape(title), title_justify="left")
+        detail = Table(title=literal(title), title_justify="left")
         for heading in ("Counted", "Person", "Unit", "Detail"):
             detail.add_column(heading, overflow="fold")
         for r in shown:
             counted = "yes" if r["in_numerator"] else "no" if r["measured"] else "not measurable"
-            detail.add_row(counted, escape(str(r["person_id"] or "-")), escape(str(r["unit_id"])),
-                           escape(str(r["detail"] or "")))  # fmt: skip
+            detail.add_row(counted, literal(str(r["person_id"] or "-")), literal(str(r["unit_id"])),
+                           literal(str(r["detail"] or "")))  # fmt: skip
         console.print(detail)
         if more:
-            console.print(f"... and {more:,} more (--rows to show more, or --format json for all).")
+            say(f"... and {more:,} more (--rows to show more, or --format json for all).")
