@@ -54,6 +54,7 @@ demo: $(STAMP)
 	else echo "No comparators at $(REFERENCE_DATA): the report will say so."; fi
 	$(BIN)/cscperf summary --db $(DEMO_DIR)/cscperf.duckdb
 	$(BIN)/cscperf kpis --db $(DEMO_DIR)/cscperf.duckdb --as-at 2026-10-31 --kpi cla_rate_per_10k --kpi cp_plans_open --kpi cp_visits_in_time --kpi re_referrals_12m --kpi assessments_within_45wd --kpi sw_average_caseload --with-benchmarks
+	@test -f $(DEMO_DIR)/commentary.toml || cp commentary.example.toml $(DEMO_DIR)/commentary.toml
 	$(BIN)/cscperf report --db $(DEMO_DIR)/cscperf.duckdb --as-at 2026-10-31 --config cscperf.example.toml --out $(DEMO_DIR)/report --commentary-template $(DEMO_DIR)/commentary.toml
 
 test: $(STAMP) $(VALIDATORS_STAMP)

@@ -25,7 +25,9 @@ from cscperf.report.appendix import chart_of, chart_request
 from cscperf.report.charts import alt_text, chart_spec, data_table
 from cscperf.report.config import EventConfig, ReportConfig, TargetConfig
 from cscperf.report.indicator_figures import IndicatorFigures, indicator_figures
-from cscperf.report.narrative import indicator_paragraph, spc_sentence, trend_sentence
+from cscperf.report.narrative import spc_sentence, trend_sentence
+from cscperf.report.paragraphs import Extras, Wording, chart_paragraph
+from cscperf.report.rendered import chart_notes
 from cscperf.report.tables import summary_row
 
 LIBRARY = load_library()
@@ -63,7 +65,8 @@ def test_within_normal_variation_is_not_called_better_or_worse() -> None:
         "This is within normal variation, not a signal: the latest month lies within the process limits of 86% to "
         "96% worked out from the first 12 of the 13 months shown, and is not part of a run or a trend."
     )
-    text = indicator_paragraph(f, chart_of("cla_visits_in_time"))
+    text = chart_paragraph(chart_of("cla_visits_in_time"), {"cla_visits_in_time": f}, Extras(), Wording())
+    assert "within normal variation, not a signal" in text
     for word in ("better)", "worse)", "improv", "deteriorat", "concern"):
         assert word not in text
     row = summary_row(f)
@@ -120,6 +123,7 @@ def test_short_series_say_their_limits_are_provisional() -> None:
     assert spc_sentence(f).startswith("There are only 4 months of figures so far, too few to tell a signal from "
                                       "normal variation with confidence (12 are needed)")  # fmt: skip
     assert summary_row(f).variation_words == "Common cause (provisional)"
+    assert summary_row(f).variation_short == "Common cause *"  # the narrow table's mark, explained beneath it
     assert _figures([None, 91.0]).spc is not None
     assert (
         spc_sentence(_figures([None, 91.0])) == "There are too few figures yet to tell a signal from normal variation."
@@ -193,22 +197,18 @@ def test_the_chart_draws_limits_behind_the_data_and_marks_signals() -> None:
     assert req.events[0].series_break
     spec = json.dumps(chart_spec(req))
     assert palette.SPC_LIMIT_COLOUR in spec and palette.SPC_MEAN_COLOUR in spec
-    assert chart_spec(req)["title"]["subtitle"][2:] == [
-        "Latest month a signal of improvement (special cause).",
-        "Grey: mean and process limits; ringed: improvement.",
-    ]
-    assert "Series break: Case recording system upgrade" in spec
+    assert "title" not in chart_spec(req)  # the paper's heading is the chart's title, said once
+    assert '"Mean"' in spec and '"Process limits"' in spec  # named once in the legend
+    assert chart_notes(req)[:2] == ("Marked: 1: 2 April 2026, series break: case recording system upgrade.",
+                                    "Special causes ringed: improvement.")  # fmt: skip
     layers = chart_spec(req)["layer"]
     limits_at = next(i for i, layer in enumerate(layers) if palette.SPC_LIMIT_COLOUR in json.dumps(layer))
-    series_at = next(
-        i
-        for i, layer in enumerate(layers)
-        if layer["mark"] == {"type": "line", "strokeWidth": 2.5, "invalid": "break-paths-show-domains"}
-    )
+    series_at = next(i for i, layer in enumerate(layers) if layer["mark"].get("type") == "line"
+                     and layer["mark"].get("strokeWidth") == 2.5)  # fmt: skip
     assert limits_at < series_at  # behind the data
     ringed = [layer["mark"] for layer in layers if layer["mark"].get("shape") == "circle"]
     assert ringed == [{"type": "point", "color": SIGNAL_COLOURS["improvement"], "filled": False, "opacity": 1,
-                       "shape": "circle", "size": 240, "strokeWidth": 2.5}]  # fmt: skip
+                       "shape": "circle", "size": 160, "strokeWidth": 2}]  # fmt: skip
     text = alt_text(req)
     assert "Latest month a signal of improvement (special cause). Grey lines show the mean (91%) and process " \
            "limits (86% to 96%); special causes: 1 marked improvement (Oct 2026)." in text  # fmt: skip
