@@ -6,6 +6,7 @@
     [indicator_settings] the engine's local choices (see docs/indicators.md#settings)
     [targets.<id>]       a target (or a band) per indicator, its kind (stretch, local or national) and tolerance
     [[events]]           dated events to mark on the charts (e.g. a case-system upgrade)
+    [forecast]           the "Looking ahead" section (docs/forecasting.md)
 
 Without a file (or without a [targets] table) the targets are the seed report's (`SEED_TARGETS`).
 """
@@ -19,6 +20,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from cscperf.analysis.forecast.config import ForecastConfig
 from cscperf.errors import DataProblem
 from cscperf.indicators.definition import Indicator, load_library
 from cscperf.indicators.settings import IndicatorSettings
@@ -102,6 +104,7 @@ class ReportConfig(BaseModel):
     indicator_settings: IndicatorSettings = IndicatorSettings()
     targets: dict[str, TargetConfig] | None = None
     events: tuple[EventConfig, ...] = ()
+    forecast: ForecastConfig = ForecastConfig()
 
     @model_validator(mode="after")
     def _known_indicators(self) -> ReportConfig:

@@ -14,6 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from cscperf.report import palette
 from cscperf.report.contents import PERFORMANCE_SECTIONS, ReportContent
+from cscperf.report.forecast_writers import add_forecast_workbook
 from cscperf.report.tables import QUARTILE_NOTE, compare_headers, compare_rows, summary_groups, summary_headers
 
 SHEET_NAMES = {
@@ -78,6 +79,7 @@ def render_xlsx(content: ReportContent) -> bytes:
                 dates=True,
             )
         _widths(ws, [14, 14, 14, 12, 12, 14])
+    add_forecast_workbook(wb, content.forecast)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
