@@ -240,10 +240,10 @@ def _costed(
         )
     units = costs.unit_costs(config.unit_costs.by_group(), records, notes)
     spend = _spend(run, future, [u.weekly for u in units], config)
+    per_group = [spreads(spend[:, :, i]) for i in range(len(GROUPS))]
     months = [
         CostMonth(future[t + 1], total, {g: s[t] for g, s in zip(GROUPS, per_group, strict=True)})
         for t, total in enumerate(spreads(spend.sum(axis=2)))
-        for per_group in [[spreads(spend[:, :, i]) for i in range(len(GROUPS))]]
     ]
     history = result.history
     assert history is not None

@@ -85,10 +85,11 @@ def poisson_quantiles(uniforms: FloatArray, means: FloatArray) -> IntArray:
     log_pmf = k[None, :] * np.log(safe) - safe - gammaln(k + 1.0)[None, :]
     cdf = np.cumsum(np.exp(log_pmf), axis=1)
     cdf[means <= 0] = 1.0  # a mean of 0: nobody comes in
-    counts = np.empty(uniforms.shape, dtype=np.int64)
-    for r in range(uniforms.shape[0]):
-        counts[r] = np.searchsorted(cdf[r], uniforms[r], side="right")
-    return np.minimum(counts, len(k) - 1)
+    # one search for every row: row r's cumulative probabilities (0 to 1) shifted to 2r to 2r + 1
+    shift = 2.0 * np.arange(uniforms.shape[0], dtype=np.float64)[:, None]
+    found = np.searchsorted((cdf + shift).ravel(), (uniforms + shift).ravel(), side="right").reshape(uniforms.shape)
+    counts: IntArray = np.minimum(found - np.arange(uniforms.shape[0])[:, None] * len(k), len(k) - 1)
+    return counts
 
 
 def simulate(
@@ -215,13 +216,27 @@ class _World:
     # ---- placing children
     def place_start(self, ages: IntArray, groups: IntArray) -> None:
         """The children at the start, in the first slots of every run (and, for a redirection scenario, those
-        already in the group chosen to step down, and when)."""
+        already in the group chosen to step down, and when). Worked out once and repeated for every run."""
         n = len(ages)
-        slots = (np.arange(self.runs)[:, None] * self.capacity + np.arange(n)[None, :]).ravel()
-        self._place(slots, np.tile(ages, self.runs), np.tile(groups, self.runs), 0)
+        if n == 0:
+            return
+        states = self.scheme.bands(ages).astype(np.int64) * (self.groups + 1) + groups
+        flat = self.state.reshape(-1)
+        runs = np.arange(self.runs)[:, None] * self.capacity
+        flat[(runs + np.arange(n)[None, :]).ravel()] = np.tile(states, self.runs)
+        per_run = np.bincount(states, minlength=self.states)
+        self.tally += np.tile(per_run, self.runs)
+        self.tally[np.arange(self.runs) * self.states + self.gone] -= n  # those slots were counted as empty
+        if self.scheme.ageing:
+            known = np.flatnonzero((ages >= 0) & (ages < AGE_OUT_MONTHS))
+            due = self.months_to_band_end[ages[known]]
+            for month in np.unique(due[due <= self.horizon]):
+                children = known[due == month]
+                self.birthdays.setdefault(int(month), []).append((runs + children[None, :]).ravel())
         adjust = self.adjust
-        if adjust.redirect_share > 0 and n:
+        if adjust.redirect_share > 0:
             rng = np.random.default_rng(np.random.SeedSequence([self.seed, 4]))
+            slots = (runs + np.arange(n)[None, :]).ravel()
             chosen = rng.random((self.runs, n)).ravel() < adjust.redirect_share
             months = rng.integers(1, adjust.step_down_months + 1, size=(self.runs, n)).ravel()
             chosen &= np.tile(groups, self.runs) == adjust.redirect_from

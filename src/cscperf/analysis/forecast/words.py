@@ -131,8 +131,10 @@ def scenario_sentence(s: ScenarioResult) -> str:
         return f"{s.scenario.name}: {s.reason or 'not available'}."
     d = s.difference_total
     verb = "saves" if d.p50 < 0 else "costs"
+    what = s.scenario.describe()
+    named = s.scenario.name if what.lower() in s.scenario.name.lower() else f"{s.scenario.name} ({what})"
     return (
-        f"{s.scenario.name} ({s.scenario.describe()}): about {whole(s.cla[-1].p50)} in care at the end; over the "
+        f"{named}: about {whole(s.cla[-1].p50)} in care at the end; over the "
         f"{len(s.cla)} months it {verb} about {money(abs(d.p50))} against the central forecast (8 in 10 chances "
         f"of between {change_words(d.p10)} and {change_words(d.p90)})."
     )
