@@ -585,7 +585,7 @@ def test_the_forecast_section_says_what_the_forecast_says(written: Written, html
     end = forecast.result.cla[-1]
     assert (f"the number in care in October 2029 is expected to be about {whole(end.total.p50)} (8 in 10 chances "
             f"between {whole(end.total.p10)} and {whole(end.total.p90)}") in text  # fmt: skip
-    assert "How good is the forecast? Run from October 2025" in text and "Run from October 2024" in text
+    assert "How good is the forecast? Tested from October 2025 and October 2024" in text
     assert "Placement spend in 2027-28 is expected to be about £" in text
     assert "qualified case-holding social workers (FTE) are needed" in text
     # three fan charts, each an image with its alt text and the figures behind it

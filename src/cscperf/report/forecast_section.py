@@ -19,8 +19,9 @@ from cscperf.analysis.forecast.groups import GROUPS
 from cscperf.analysis.forecast.result import ForecastResult
 from cscperf.analysis.forecast.spread import Spread
 from cscperf.analysis.forecast.words import (
-    backtests_summary,
+    backtest_one_sentence,
     cla_sentence,
+    placement_sentence,
     scenario_sentence,
     spend_sentence,
     whole,
@@ -68,14 +69,14 @@ def _paragraphs(r: ForecastResult) -> tuple[str, ...]:
         "heading if children keep coming into care, moving and leaving as they have recently, and how sure that "
         "is. The shaded bands on the charts are the ranges the outcome is expected to fall in 8 times in 10 "
         "(darker) and 19 times in 20 (lighter); they widen the further ahead they look.",
-        cla_sentence(r),
+        f"{cla_sentence(r)} {placement_sentence(r)}",
     ]
     spend = spend_sentence(r)
     if spend:
         out.append(spend)
     staff = workforce_sentence(r)
     out.append(staff if staff else f"Social workers needed cannot be forecast: {r.workforce_reason}")
-    out.append("How good is the forecast? " + backtests_summary(r))
+    out.append("How good is the forecast? " + backtest_one_sentence(r))
     out += [scenario_sentence(s) for s in r.scenarios]
     return tuple(out)
 

@@ -75,7 +75,7 @@ def backtest_sentence(b: Backtest) -> str:
 
 
 def backtests_summary(result: ForecastResult) -> str:
-    """The backtests in one or two sentences for the committee."""
+    """The backtests in one or two sentences, saying plainly when the model was no better than a simple forecast."""
     done = [b for b in result.backtests if b.total is not None and b.total.mape is not None]
     if not done:
         reasons = {b.reason for b in result.backtests if b.reason}
@@ -85,6 +85,44 @@ def backtests_summary(result: ForecastResult) -> str:
     if losing:
         parts.append("Read the central figure with caution: a simple forecast did as well.")
     return " ".join(parts)
+
+
+def backtest_one_sentence(result: ForecastResult) -> str:
+    """All the backtests in one sentence for the committee, e.g. "Tested from October 2025 and October 2024, the
+    forecast was out by 1.1% and 2.8% on average (assuming no change: 3.3% and 1.7%; a straight-line trend: 1.6%
+    and 3.0%), with the actual number inside the 80% range in 12 of 12 and 23 of 24 months, so it did better than
+    both simple forecasts from October 2025 but no better than assuming no change from October 2024."."""
+    done = [b for b in result.backtests if b.total is not None and b.total.mape is not None]
+    if not done:
+        return backtests_summary(result)
+
+    def both(values: list[str]) -> str:
+        return " and ".join(values)
+
+    accuracy = [b.total for b in done if b.total is not None]
+    inside = [
+        f"{round((a.coverage_80 or 0) * len(b.series) / 100)} of {len(b.series)}"
+        for b, a in zip(done, accuracy, strict=True)
+    ]
+    text = (
+        f"Tested from {both([month_words(b.start) for b in done])}, the forecast was out by "
+        f"{both([percent(a.mape) for a in accuracy])} on average (assuming no change: "
+        f"{both([percent(a.naive_mape) for a in accuracy])}; a straight-line trend: "
+        f"{both([percent(a.trend_mape) for a in accuracy])}), with the actual number inside the 80% range in "
+        f"{both(inside)} months"
+    )
+    verdicts = []
+    for b, a in zip(done, accuracy, strict=True):
+        worse = [
+            name
+            for name, better in (("assuming no change", a.beats_naive), ("a straight-line trend", a.beats_trend))
+            if better is False
+        ]
+        verdict = f"no better than {' or '.join(worse)}" if worse else "better than both simple forecasts"
+        verdicts.append(f"{verdict} from {month_words(b.start)}")
+    if len(set(v.split(" from ")[0] for v in verdicts)) == 1:
+        return f"{text}, so it did {verdicts[0].split(' from ')[0]} each time."
+    return f"{text}, so it did {both(verdicts)}."
 
 
 def cla_sentence(result: ForecastResult) -> str:
@@ -115,14 +153,43 @@ def workforce_sentence(result: ForecastResult) -> str | None:
         return None
     inputs = result.workforce_inputs
     year = result.workforce[min(11, len(result.workforce) - 1)]
-    recruits = sum(m.starters_needed for m in result.workforce[:12])
-    return (
+    text = (
         f"To hold caseloads at {inputs.caseload_target.value:g}, about {whole(year.fte_needed.p50)} qualified "
         f"case-holding social workers (FTE) are needed in {month_words(year.month)} (8 in 10 chances between "
         f"{whole(year.fte_needed.p10)} and {whole(year.fte_needed.p90)}), against {inputs.fte_in_post:,.0f} in post "
         f"now. With turnover at {inputs.turnover_rate.value:.0f}% a year and about "
-        f"{inputs.months_to_recruit.value:.0f} months to fill a post, about {whole(recruits)} FTE need to start in "
-        "the next 12 months."
+        f"{inputs.months_to_recruit.value:.0f} months to fill a post, "
+    )
+    recruits = sum(m.starters_needed for m in result.workforce[:12])
+    first = next((m for m in result.workforce if m.starters_needed >= 0.05), None)
+    if recruits >= 0.5:
+        text += f"about {whole(recruits)} FTE need to start in the next 12 months"
+    elif first is not None:
+        text += (
+            f"no starters are needed in the next 12 months: the FTE in post falls to the need by "
+            f"{month_words(first.month)}, and recruiting to replace leavers must be under way before then"
+        )
+    else:
+        text += "no starters are needed over the forecast"
+    gap = max((m.gap_to_cover for m in result.workforce), default=0.0)
+    if gap >= 0.5:
+        text += (
+            f"; until recruits can start, up to {whole(gap)} FTE must be covered another way (agency staff, "
+            "overtime or higher caseloads)"
+        )
+    return text + "."
+
+
+def placement_sentence(result: ForecastResult) -> str:
+    """Residential care, the costliest placements, now and at the end of the forecast."""
+    from cscperf.analysis.forecast.groups import PlacementGroup
+
+    group = PlacementGroup.RESIDENTIAL
+    last = result.cla[-1]
+    s = last.by_placement[group]
+    return (
+        f"Of them, about {whole(s.p50)} are expected to be in residential care (8 in 10 chances between "
+        f"{whole(s.p10)} and {whole(s.p90)}), against {result.now.get(group, 0):,} now."
     )
 
 
