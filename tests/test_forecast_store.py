@@ -291,3 +291,20 @@ def test_sources_without_an_episode_history_are_named(council: GoldenCouncil, ki
     _small_council(council)
     result = build_forecast(council.con, LA, dt.date(2026, 3, 31))
     assert not result.available and "SSDA903" in (result.reason or "")
+
+
+def test_without_a_recorded_data_range_it_is_taken_from_the_episodes(council: GoldenCouncil) -> None:
+    # An SSD extract's load does not record the dates it covers. The earliest date an episode ended is taken as
+    # the start (the extract holds the episodes open at any time from then): here 30 September 2025, when two of
+    # the twelve children left; the latest date anything happened is the end: 15 April 2026, a new entrant.
+    _loaded(council, kind="ssd_extract")
+    run(council.con, "UPDATE cscperf_councils SET data_start_date = NULL, data_end_date = NULL")
+    _small_council(council)
+    council.person("N1", dob="2012-01-01")
+    _looked_after(council, "N1", "2026-04-15", place="K2", provider="PR4")
+    result = build_forecast(council.con, LA, dt.date(2026, 3, 31), ForecastConfig(simulations=100))
+    assert not result.available and "(30 September 2025)" in (result.reason or "")
+    result = build_forecast(council.con, LA, dt.date(2026, 3, 31), ForecastConfig(simulations=100, reference_months=6))
+    assert result.available, result.reason
+    assert any("taken from the episodes of care themselves" in n for n in result.notes)
+    assert not build_forecast(council.con, LA, dt.date(2026, 4, 30)).available  # after the last date held

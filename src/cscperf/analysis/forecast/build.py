@@ -166,7 +166,7 @@ def _data_notes(
     if council.range_from_episodes:
         notes.append(
             "The store does not record the dates the council's data cover; they were taken from the "
-            "episodes of care themselves."
+            "episodes of care themselves (from the earliest date an episode ended)."
         )
     if placed.no_placement:
         notes.append(

@@ -71,12 +71,16 @@ def council_data(con: duckdb.DuckDBPyConnection, la_code: str) -> CouncilData | 
     }
     if source == "synthetic":
         kinds.add("synthetic")
-    count, first, latest = con.execute(
-        "SELECT COUNT(*), MIN(clae_cla_episode_start_date), "
+    # Where the store does not record the dates its data cover (an SSD extract), they are inferred from the
+    # episodes: an extract holds the episodes open at any time in its window, so the earliest date any episode
+    # ended is the earliest date the counts are whole from; the latest date anything happened is its end.
+    count, first_end, first, latest = con.execute(
+        "SELECT COUNT(*), MIN(clae_cla_episode_ceased_date), MIN(clae_cla_episode_start_date), "
         "MAX(COALESCE(clae_cla_episode_ceased_date, clae_cla_episode_start_date)) "
         "FROM ssd_cla_episodes WHERE la_code = ?",
         [la_code],
     ).fetchall()[0]
+    first = first_end if first_end is not None else first
     inferred = start is None or end is None
     return CouncilData(
         la_code=la_code,
