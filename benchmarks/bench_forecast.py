@@ -16,6 +16,7 @@ import argparse
 import datetime as dt
 import json
 import multiprocessing
+import os
 import resource
 import subprocess
 import sys
@@ -28,8 +29,8 @@ OUTPUT = HERE / "output"
 AS_AT = dt.date(2026, 10, 31)
 
 
-def _forecast_councils(db: str, codes: list[str], with_scenarios: bool) -> list[tuple[str, float, bool]]:
-    """Forecast each council in turn: (code, seconds, available)."""
+def _forecast_councils(db: str, codes: list[str], with_scenarios: bool) -> list[tuple[str, float, bool, float]]:
+    """Forecast each council in turn: (code, seconds, available, CPU seconds)."""
     import duckdb
 
     from cscperf.analysis.forecast import ForecastConfig, Scenario, build_forecast
@@ -43,9 +44,9 @@ def _forecast_councils(db: str, codes: list[str], with_scenarios: bool) -> list[
     out = []
     try:
         for code in codes:
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             result = build_forecast(con, code, AS_AT, ForecastConfig(), scenarios=scenarios)
-            out.append((code, time.perf_counter() - started, result.available))
+            out.append((code, time.perf_counter() - started, result.available, time.process_time() - cpu))
     finally:
         con.close()
     return out
@@ -82,11 +83,13 @@ def run_scenario(name: str, jobs: int, with_scenarios: bool) -> dict[str, object
         "jobs": jobs,
         "with_scenarios": with_scenarios,
         "seconds": round(seconds, 1),
+        "cpu_seconds": round(sum(t[3] for t in timings), 1),
         "slowest_council": slowest[0],
         "slowest_seconds": round(slowest[1], 2),
         "median_seconds": round(sorted(t[1] for t in timings)[len(timings) // 2], 2),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "peak_rss_worker_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
+        "load": round(os.getloadavg()[0], 1),
     }
 
 
@@ -113,7 +116,8 @@ def main() -> None:
         extra = " with two scenarios each" if r["with_scenarios"] else ""
         print(
             f"== forecast, {r['scenario']}: {r['councils']} council(s) ({r['looked_after']:,} children looked after, "
-            f"{r['available']} forecast){extra} in {r['seconds']} s on {r['jobs']} process(es); median council "
+            f"{r['available']} forecast){extra} in {r['seconds']} s on {r['jobs']} process(es) "
+            f"({r['cpu_seconds']} s of CPU, load average {r['load']}); median council "
             f"{r['median_seconds']} s, slowest {r['slowest_council']} {r['slowest_seconds']} s; peak memory "
             f"{r['peak_rss_mb']} MB (workers {r['peak_rss_worker_mb']} MB)"
         )

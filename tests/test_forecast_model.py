@@ -149,13 +149,9 @@ def _frozen(runs: int = 20) -> RateDraws:
     outcome = np.zeros((runs, 6, 7, 8))
     for g in range(7):
         outcome[:, :, g, 1 + g] = 1.0
+    none = np.zeros(0, dtype=np.int64)
     return RateDraws(
-        outcome,
-        np.zeros(runs),
-        np.zeros((runs, 0)),
-        np.zeros(0, dtype=np.int64),
-        np.zeros(0, dtype=np.int64),
-        np.zeros((runs, 6, 7)),
+        outcome, np.zeros(runs), np.zeros((runs, 0)), np.zeros(1, dtype=np.int64), none, none, np.zeros((runs, 6, 7))
     )
 
 
@@ -175,8 +171,15 @@ def test_a_17_year_old_leaves_care_at_18_and_children_move_up_a_band_on_their_bi
 
 def test_an_entrant_aged_17_years_11_months_leaves_the_next_month() -> None:
     draws = _frozen(runs=5)
+    # one reference month with one entrant, aged 215 months, in kinship care; 3 such entrants a month
     draws = RateDraws(
-        draws.outcome, np.full(5, 3.0), np.ones((5, 1)), np.array([215]), np.array([KINSHIP]), draws.exposure
+        draws.outcome,
+        np.full(5, 3.0),
+        np.ones((5, 1)),
+        np.array([0, 1]),
+        np.array([215]),
+        np.array([KINSHIP]),
+        draws.exposure,
     )
     sim = simulate(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), draws, 4, CLA_SCHEME, seed=3)
     # each month's arrivals are there at its end and gone at the next: the count never builds up

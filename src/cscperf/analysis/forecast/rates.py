@@ -34,12 +34,15 @@ class RateDraws:
 
     - `outcome[r, b, g, o]`: chance in a month of leaving (o = 0) or being in group o - 1 at the next month end.
     - `entries_per_month[r]`: children coming into care a month.
-    - `entrant_weight[r, e]`: weight of reference entrant e (its age and group) when drawing a new entrant.
+    - New entrants are like the reference period's: `month_weight[r, m]` is how often reference month m counts in
+      run r, and month m's entrants are `entrant_age[first[m]:first[m + 1]]` (and `entrant_group`), so a new
+      entrant is drawn by picking a month (by its weight times its entrants) and then one of its entrants.
     """
 
     outcome: FloatArray
     entries_per_month: FloatArray
-    entrant_weight: FloatArray
+    month_weight: FloatArray
+    first: npt.NDArray[np.int64]
     entrant_age: npt.NDArray[np.int64]
     entrant_group: npt.NDArray[np.int64]
     exposure: FloatArray  # child-months seen in each (run, band, group), for reporting and tests
@@ -47,6 +50,10 @@ class RateDraws:
     @property
     def runs(self) -> int:
         return int(self.outcome.shape[0])
+
+    @property
+    def entrants_in_month(self) -> npt.NDArray[np.int64]:
+        return np.diff(self.first)
 
     def leaving(self) -> FloatArray:
         """Chance of leaving care in a month: shape (runs, bands, groups)."""
@@ -57,6 +64,16 @@ class RateDraws:
         g = self.outcome.shape[2]
         stay = self.outcome[..., 1:][..., np.arange(g), np.arange(g)]
         return 1.0 - self.outcome[..., 0] - stay
+
+    def entrant_mix(self, groups: int) -> FloatArray:
+        """Each run's share of entrants in each group: shape (runs, groups)."""
+        per_month = np.zeros((len(self.first) - 1, groups))
+        months = np.repeat(np.arange(len(self.first) - 1), self.entrants_in_month)
+        np.add.at(per_month, (months, self.entrant_group), 1.0)
+        mix = self.month_weight @ per_month
+        totals = mix.sum(axis=1, keepdims=True)
+        out: FloatArray = np.where(totals > 0, mix / np.where(totals > 0, totals, 1.0), 1.0 / groups)
+        return out
 
 
 def bootstrap_weights(rng: np.random.Generator, months: int, runs: int) -> FloatArray:
@@ -76,16 +93,17 @@ def estimate(flows: Flows, first: int, last: int, weights: FloatArray | None = N
     runs, (_, b, g, o) = weights.shape[0], counts.shape
     seen = (weights @ counts.reshape(n, -1)).reshape(runs, b, g, o)
     outcome = _shrunk(seen)
-    in_window = (flows.entry_transition >= first) & (flows.entry_transition <= last)
+    in_window = np.flatnonzero((flows.entry_transition >= first) & (flows.entry_transition <= last))
     local = flows.entry_transition[in_window] - first
-    entrant_weight = weights[:, local]
-    entries = entrant_weight.sum(axis=1) / max(n, 1)
+    order = np.argsort(local, kind="stable")
+    per_month = np.bincount(local, minlength=n)
     return RateDraws(
         outcome=outcome,
-        entries_per_month=entries,
-        entrant_weight=entrant_weight,
-        entrant_age=flows.entry_age[in_window],
-        entrant_group=flows.entry_group[in_window],
+        entries_per_month=(weights @ per_month) / max(n, 1),
+        month_weight=weights,
+        first=np.concatenate([[0], np.cumsum(per_month)]).astype(np.int64),
+        entrant_age=flows.entry_age[in_window][order],
+        entrant_group=flows.entry_group[in_window][order],
         exposure=seen.sum(axis=-1),
     )
 

@@ -125,11 +125,7 @@ def simulate_counts(groups: IntArray, draws: RateDraws, horizon: int, scheme: Sc
     outcome = draws.outcome[:, 0]  # (runs, groups, outcomes)
     outcome = outcome / outcome.sum(axis=-1, keepdims=True)
     coming = arrivals(draws, horizon, 1.0, seed)
-    mix = np.zeros((runs, g))
-    for k in range(g):
-        mix[:, k] = draws.entrant_weight[:, draws.entrant_group == k].sum(axis=1)
-    totals = mix.sum(axis=1, keepdims=True)
-    mix = np.where(totals > 0, mix / np.where(totals > 0, totals, 1.0), 1.0 / g)
+    mix = draws.entrant_mix(g)
     now = np.tile(np.bincount(np.asarray(groups, dtype=np.int64), minlength=g), (runs, 1))
     by_group = np.zeros((runs, horizon + 1, g), dtype=np.int32)
     by_group[:, 0] = now
@@ -197,8 +193,9 @@ class _World:
         self.state = np.full((self.runs, self.capacity), self.gone, dtype=np.int16)
         self.tally = np.zeros(self.runs * self.states, dtype=np.int64)
         self.run_offset = (np.arange(self.runs, dtype=np.intp) * self.states)[:, None]
-        self.change, self.cumulative = _tables(draws, self.groups)
-        self.entrant_cum = _entrant_cumulative(draws)
+        self.change, cumulative = _tables(draws, self.groups)
+        self.cumulative = cumulative.reshape(-1, cumulative.shape[-1])  # one row per (run, band, group)
+        self.month_cum = _month_cumulative(draws)
         self.start_rng = np.random.default_rng(np.random.SeedSequence([seed, 3]))
         self.birthdays: dict[int, list[IntArray]] = {}
         self.step_downs: tuple[IntArray, IntArray] | None = None
@@ -296,7 +293,8 @@ class _World:
         if len(slots) == 0:
             return
         band, group = self._decode(slots)
-        chances = self.cumulative[slots // self.capacity, band, group]
+        cell = ((slots // self.capacity) * self.scheme.n_bands + band) * self.groups + group
+        chances = self.cumulative[cell]
         outcome = np.minimum((chances <= luck[:, None]).sum(axis=1), chances.shape[1] - 1)
         new = outcome - 1  # -1: left care
         if self.adjust.redirect_share > 0:
@@ -325,23 +323,37 @@ class _World:
     def _arrivals(self, t: int) -> None:
         counts = self.coming[:, t - 1]
         total = int(counts.sum())
-        if total == 0 or self.entrant_cum is None:
+        if total == 0 or self.month_cum is None:
             return
         runs = np.repeat(np.arange(self.runs), counts)
         offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
         arrival = self.filled[runs, t - 1] - self.start + offsets
         luck = hashed_uniform(self.entrant_keys[runs, arrival] + np.uint64(NEVER))
-        pool = self.draws.entrant_age.shape[0]
-        target = luck + runs
-        picked = np.clip(np.searchsorted(self.entrant_cum, target, side="right"), 0, len(self.entrant_cum) - 1)
-        groups = self.draws.entrant_group[picked - runs * pool].copy()
-        if self.adjust.redirect_share > 0:
-            low = np.where(picked > runs * pool, self.entrant_cum[np.maximum(picked - 1, 0)], runs.astype(np.float64))
-            within = (target - low) / np.maximum(self.entrant_cum[picked] - low, 1e-12)
-            sent = (groups == self.adjust.redirect_from) & (within < self.adjust.redirect_share)
-            groups[sent] = self.adjust.redirect_to
+        ages, groups = self._entrants(runs, luck)
         slots = runs * self.capacity + self.start + arrival
-        self._place(slots, self.draws.entrant_age[picked - runs * pool], groups, t)
+        self._place(slots, ages, groups, t)
+
+    def _entrants(self, runs: IntArray, luck: FloatArray) -> tuple[IntArray, IntArray]:
+        """The ages and groups of new entrants, one for each uniform number: a reference month picked by its
+        weight in the run times its entrants, then one of that month's entrants; what is left of the uniform
+        number decides a scenario's redirection."""
+        assert self.month_cum is not None
+        months = self.month_cum.shape[1]
+        target = luck + runs
+        flat = self.month_cum.ravel()
+        picked = np.clip(np.searchsorted(flat, target, side="right"), 0, len(flat) - 1)
+        month = picked - runs * months
+        low = np.where(month > 0, flat[np.maximum(picked - 1, 0)], runs.astype(np.float64))
+        within = np.clip((target - low) / np.maximum(flat[picked] - low, 1e-12), 0.0, 1.0 - 1e-12)
+        count = self.draws.entrants_in_month[month]
+        position = within * count
+        entrant = self.draws.first[month] + np.minimum(position.astype(np.int64), np.maximum(count - 1, 0))
+        groups = self.draws.entrant_group[entrant].copy()
+        if self.adjust.redirect_share > 0:
+            rest = position - np.floor(position)
+            sent = (groups == self.adjust.redirect_from) & (rest < self.adjust.redirect_share)
+            groups[sent] = self.adjust.redirect_to
+        return self.draws.entrant_age[entrant], groups
 
     def _step_downs(self, t: int) -> None:
         if self.step_downs is None:
@@ -370,14 +382,15 @@ def _tables(draws: RateDraws, groups_n: int) -> tuple[npt.NDArray[np.float32], F
     return change.ravel(), cumulative
 
 
-def _entrant_cumulative(draws: RateDraws) -> FloatArray | None:
-    """Each run's entrant weights as a cumulative share, offset by the run number and flattened, so one
-    searchsorted draws entrants for every run at once."""
-    weights = draws.entrant_weight
-    if weights.shape[1] == 0:
+def _month_cumulative(draws: RateDraws) -> FloatArray | None:
+    """Each run's reference months, weighted by how often each counts in the run times its entrants, as a
+    cumulative share offset by the run number (run r's from r to r + 1), so one search picks a month for
+    entrants of every run at once. None when the reference period had no entrants."""
+    weights = draws.month_weight * draws.entrants_in_month[None, :]
+    if weights.shape[1] == 0 or not weights.any():
         return None
     totals = weights.sum(axis=1, keepdims=True)
     cum = np.cumsum(weights, axis=1) / np.where(totals > 0, totals, 1.0)
     cum[:, -1] = np.where(totals[:, 0] > 0, 1.0, 0.0)
-    offset: FloatArray = (cum + np.arange(weights.shape[0])[:, None]).ravel()
+    offset: FloatArray = cum + np.arange(weights.shape[0])[:, None]
     return offset
