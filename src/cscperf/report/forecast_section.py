@@ -24,6 +24,7 @@ from cscperf.analysis.forecast.words import (
     placement_sentence,
     scenario_sentence,
     spend_sentence,
+    unit_costs_sentence,
     whole,
     workforce_sentence,
 )
@@ -73,11 +74,13 @@ def _paragraphs(r: ForecastResult) -> tuple[str, ...]:
     ]
     spend = spend_sentence(r)
     if spend:
-        out.append(spend)
+        out.append(f"{spend} {unit_costs_sentence(r)}")
     staff = workforce_sentence(r)
     out.append(staff if staff else f"Social workers needed cannot be forecast: {r.workforce_reason}")
     out.append("How good is the forecast? " + backtest_one_sentence(r))
     out += [scenario_sentence(s) for s in r.scenarios]
+    if r.notes:
+        out.append("Notes on the forecast: " + " ".join(r.notes))
     return tuple(out)
 
 

@@ -148,6 +148,22 @@ def spend_sentence(result: ForecastResult) -> str | None:
     return f"Placement spend in {first.label} is expected to be {money_range(first.total)}, {prices}."
 
 
+def unit_costs_sentence(result: ForecastResult) -> str:
+    """The weekly costs behind the spend figures, and where they come from."""
+    kinds = {
+        "configured": "the council's own figures",
+        "finance_records": "the council's own placements (section 251 finance records)",
+        "published_default": "England averages for 2024-25 from the DfE's section 251 outturn, or stated stand-ins "
+        "where none is published",
+    }
+    costs = ", ".join(f"{u.group.label.lower()} £{u.weekly:,.0f}" for u in result.unit_costs)
+    used = sorted({u.kind for u in result.unit_costs}, key=list(kinds).index)
+    return (
+        f"The weekly costs used are {costs}: from {'; '.join(kinds[k] for k in used)} (each cost's source is in "
+        "kpis.xlsx). Residential care is never costed below £3,000 a week."
+    )
+
+
 def workforce_sentence(result: ForecastResult) -> str | None:
     if not result.workforce or result.workforce_inputs is None:
         return None
