@@ -175,31 +175,28 @@ def alt_text(chart: FanChart) -> str:
 
 
 def data_table(chart: FanChart, every: int = 1) -> tuple[list[str], list[list[str]]]:
-    """The figures behind the chart: actual months, then forecast months (every `every`th, and the last)."""
-    headers = [
-        "Month",
-        chart.actual_label,
-        "2.5%",
-        "10%",
-        "Central",
-        "90%",
-        "97.5%",
-        *(label for label, _ in chart.lines),
-    ]
+    """The figures behind the chart: the actual months, then the forecast months with the central figure and
+    its ranges (every `every`th month of each, and always the last)."""
+    headers = ["Month", chart.actual_label, CENTRAL, BAND_80, BAND_95, *(label for label, _ in chart.lines)]
     extra = [dict(points) for _, points in chart.lines]
     d = chart.decimals
-    rows = [
-        [f"{day:%b %Y}", _number(v, d), "", "", "", "", "", *(_cell(e.get(day), d) for e in extra)]
-        for day, v in chart.actual
-    ]
-    shown = [i for i in range(len(chart.forecast)) if (i + 1) % every == 0 or i == len(chart.forecast) - 1]
-    for i in shown:
+
+    def shown(count: int) -> list[int]:
+        return [i for i in range(count) if (count - 1 - i) % every == 0]
+
+    rows = []
+    for i in shown(len(chart.actual)):
+        day, value = chart.actual[i]
+        rows.append([f"{day:%b %Y}", _number(value, d), "", "", "", *(_cell(e.get(day), d) for e in extra)])
+    for i in shown(len(chart.forecast)):
         day, s = chart.forecast[i]
         rows.append(
             [
                 f"{day:%b %Y}",
                 "",
-                *(_number(getattr(s, k), d) for k in ("p2_5", "p10", "p50", "p90", "p97_5")),
+                _number(s.p50, d),
+                f"{_number(s.p10, d)} to {_number(s.p90, d)}",
+                f"{_number(s.p2_5, d)} to {_number(s.p97_5, d)}",
                 *(_cell(e.get(day), d) for e in extra),
             ]
         )

@@ -43,7 +43,8 @@ _HTML = """
     <thead><tr>{% for h in chart.headers %}<th scope="col">{{ h }}</th>{% endfor %}</tr></thead>
     <tbody>
     {% for row in chart.rows %}
-      <tr><th scope="row">{{ row[0] }}</th>{% for cell in row[1:] %}<td class="num">{{ cell }}</td>{% endfor %}</tr>
+      <tr><th scope="row" style="white-space: nowrap">{{ row[0] }}</th>
+        {%- for cell in row[1:] %}<td class="num">{{ cell }}</td>{% endfor %}</tr>
     {% endfor %}
     </tbody>
   </table>
@@ -85,7 +86,7 @@ def forecast_html(section: ForecastSection | None, print_version: bool) -> str:
                 "rows": rows,
             }
         )
-    note = f"(every {PRINT_EVERY} months of the forecast; all are in kpis.xlsx)"
+    note = f"(every {PRINT_EVERY} months; all months are in kpis.xlsx)"
     return _template().render(section=section, charts=charts, print=print_version, print_note=note)
 
 

@@ -215,7 +215,7 @@ def scenario_sentence(s: ScenarioResult) -> str:
     d = s.difference_total
     verb = "saves" if d.p50 < 0 else "costs"
     what = s.scenario.describe()
-    named = s.scenario.name if what.lower() in s.scenario.name.lower() else f"{s.scenario.name} ({what})"
+    named = s.scenario.name if len(s.scenario.name.split()) >= 4 else f"{s.scenario.name} ({what})"
     return (
         f"{named}: about {whole(s.cla[-1].p50)} in care at the end; over the "
         f"{len(s.cla)} months it {verb} about {money(abs(d.p50))} against the central forecast (8 in 10 chances "
