@@ -171,7 +171,18 @@ def test_the_workbook_has_a_sheet_for_each_part(council_store: Path, config: Pat
     first, last = ws.tables["forecast_cla"].ref.split(":")
     rows = [[c.value for c in row] for row in ws[first:last]]
     forecast = [r for r in rows[1:] if r[1] == "forecast"]
-    assert len(forecast) == 36 and all(isinstance(v, int | float) for v in forecast[0][2:])  # numbers, not text
+    assert len(forecast) == 36 and all(isinstance(v, int | float) for v in forecast[0][3:])  # numbers, not text
+    actual = [r for r in rows[1:] if r[1] == "actual"]
+    assert actual and actual[-1][2] == sum(json_now(council_store, config).values()) and actual[-1][3] is None
+
+
+def json_now(db: Path, config: Path) -> dict[str, int]:
+    result = runner.invoke(
+        app,
+        ["forecast", "--db", str(db), "--as-at", AS_AT, "--format", "json", "--config", str(config), "--horizon", "1"],
+    )
+    now: dict[str, int] = json.loads(result.stdout)["now"]
+    return now
 
 
 def test_json_can_be_written_to_a_file(council_store: Path, config: Path, tmp_path: Path) -> None:

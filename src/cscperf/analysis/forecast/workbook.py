@@ -123,15 +123,13 @@ def _overview(ws: Worksheet, r: ForecastResult) -> None:
     )
     rows: list[list[object]] = []
     if r.history is not None:
-        rows += [
-            [m, "actual", total, total, total, total, total]
-            for m, total in zip(r.history.months, r.history.total, strict=True)
-        ]
-    rows += [[m.month, "forecast", *_spread(m.total)] for m in r.cla]
-    _table(ws, "forecast_cla", ["Month end", "Actual or forecast", *RANGE_HEADINGS], rows)
+        blank = [None] * len(RANGE_HEADINGS)
+        rows += [[m, "actual", total, *blank] for m, total in zip(r.history.months, r.history.total, strict=True)]
+    rows += [[m.month, "forecast", None, *_spread(m.total)] for m in r.cla]
+    _table(ws, "forecast_cla", ["Month end", "Actual or forecast", "Actual", *RANGE_HEADINGS], rows)
     for row in ws.iter_rows(min_row=ws.max_row - len(rows) + 1, max_col=1):
         row[0].number_format = "yyyy-mm-dd"
-    _widths(ws, [14, 18, 16, 16, 16, 16, 16])
+    _widths(ws, [14, 18, 10, 16, 16, 16, 16, 16])
 
 
 def _by_placement(ws: Worksheet, r: ForecastResult) -> None:
