@@ -118,7 +118,7 @@ def cla_panel(
     the records at the last month end."""
     set_periods(con, _periods(ends))
     sql = f"""
-    WITH cla AS ({fragment_sql("cla_at_period_end", settings)}),
+    WITH cla AS (SELECT * FROM ({fragment_sql("cla_at_period_end", settings)}) f WHERE f.la_code = ?),
     placed AS (
         SELECT c.la_code, c.period_end, c.person_id, p.clap_cla_placement_type AS place,
                p.clap_cla_placement_provider AS provider,
@@ -140,7 +140,7 @@ def cla_panel(
     LEFT JOIN ssd_person a ON a.la_code = x.la_code AND a.pers_person_id = x.person_id
     WHERE x.pick = 1
     """
-    rows = con.execute(sql, [la_code]).fetchall()
+    rows = con.execute(sql, [la_code, la_code]).fetchall()
     index = {d: i for i, d in enumerate(ends)}
     last = len(ends) - 1
     month_of = np.fromiter((index[r[0]] for r in rows), dtype=np.int64, count=len(rows))
@@ -193,15 +193,15 @@ def caseload_data(
     )
     sql = f"""
     WITH allocated AS ({allocated}),
-    cla AS ({fragment_sql("cla_at_period_end", settings)}),
-    cp AS ({fragment_sql("cp_at_period_end", settings)})
+    cla AS (SELECT * FROM ({fragment_sql("cla_at_period_end", settings)}) f WHERE f.la_code = ?),
+    cp AS (SELECT * FROM ({fragment_sql("cp_at_period_end", settings)}) f WHERE f.la_code = ?)
     SELECT a.period_end, DENSE_RANK() OVER (ORDER BY a.person_id) AS child, a.workers,
            CASE WHEN c.person_id IS NOT NULL THEN 2 WHEN q.person_id IS NOT NULL THEN 1 ELSE 0 END AS kind
     FROM allocated a
     LEFT JOIN cla c ON c.la_code = a.la_code AND c.period_end = a.period_end AND c.person_id = a.person_id
     LEFT JOIN cp q ON q.la_code = a.la_code AND q.period_end = a.period_end AND q.person_id = a.person_id
     """
-    rows = con.execute(sql, [la_code]).fetchall()
+    rows = con.execute(sql, [la_code, la_code, la_code]).fetchall()
     index = {d: i for i, d in enumerate(ends)}
     cases = [0] * len(ends)
     children = [0] * len(ends)
