@@ -1,1 +1,1 @@
-"""Analysis on top of the indicators: pure numeric methods (forecasting, statistical process control)."""
+"""Analysis of the indicators' series: statistical process control and forecasts (docs/spc.md, forecasting.md)."""
