@@ -391,7 +391,7 @@ def test_pdf_text_is_12_point_or_larger(written: Written) -> None:
 
 
 def _forecast_charts(written: Written) -> int:
-    """The fan charts of the Looking ahead section (tested in test_forecast_report.py)."""
+    """The fan charts of the Looking ahead section (their tests are at the end of this file)."""
     return len(written.content.forecast.charts) if written.content.forecast is not None else 0
 
 
