@@ -57,13 +57,15 @@ def parse_date(text: str | None) -> dt.date:
 
 def forecast(
     db: Annotated[Path, typer.Option("--db", help="The store: a DuckDB file.")] = Path("cscperf.duckdb"),
-    as_at: Annotated[str | None, typer.Option("--as-at", help="Forecast from this date, YYYY-MM-DD.")] = None,
+    as_at: Annotated[
+        str | None, typer.Option("--as-at", help="Forecast from this date, YYYY-MM-DD or DD/MM/YYYY.")
+    ] = None,
     horizon: Annotated[int, typer.Option("--horizon", min=1, max=60, help="Months ahead.")] = 36,
     scenario: Annotated[
-        Path | None, typer.Option("--scenario", help="TOML file of [[scenario]] tables (what-ifs to compare).")
+        Path | None, typer.Option("--scenario", help="TOML file of \\[\\[scenario]] tables (what-ifs to compare).")
     ] = None,
     config: Annotated[
-        Path | None, typer.Option("--config", help="cscperf.toml: its [forecast] table (unit costs, workforce...).")
+        Path | None, typer.Option("--config", help="cscperf.toml: its \\[forecast] table (unit costs, workforce...).")
     ] = None,
     la: Annotated[
         str | None, typer.Option("--la", help="Council (3-digit DfE code); needed when the store holds several.")
