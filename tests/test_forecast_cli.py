@@ -211,18 +211,30 @@ def test_json_can_be_written_to_a_file(council_store: Path, config: Path, tmp_pa
 
 def test_command_line_problems_are_explained(council_store: Path, tmp_path: Path) -> None:
     for args, code, words in (
-        (["--as-at", "2026-13-01"], 2, "--as-at must be a date"),
-        ([], 2, "Give the date"),
+        (["--as-at", "2026-13-01"], 2, "write the date as YYYY-MM-DD or DD/MM/YYYY"),
         (["--as-at", AS_AT, "--la", "123"], 2, "no council 123"),
+        (["--as-at", AS_AT, "--la", "874", "--la", "001"], 2, "one council at a time"),
         (["--as-at", AS_AT, "--format", "pdf"], 2, "pdf"),
         (["--as-at", AS_AT, "--scenario", str(tmp_path / "missing.toml")], 1, "could not be read"),
+        (["--as-at", AS_AT, "--format", "xlsx", "--out", str(tmp_path)], 1, "is a folder"),
     ):
         result = runner.invoke(app, ["forecast", "--db", str(council_store), *args])
         assert result.exit_code == code, (args, result.output)
-        assert words in result.output, (args, result.output)
+        assert words in " ".join(result.output.split()), (args, result.output)
         assert "Traceback" not in result.output
     result = runner.invoke(app, ["forecast", "--db", str(tmp_path / "none.duckdb"), "--as-at", AS_AT])
-    assert result.exit_code == 2 and "There is no store" in result.output
+    assert result.exit_code == 1 and "There is no store" in result.output
+
+
+def test_without_a_date_it_forecasts_from_the_last_complete_month(council_store: Path, config: Path) -> None:
+    result = runner.invoke(
+        app,
+        ["forecast", "--db", str(council_store), "--config", str(config), "--horizon", "3"],
+        env={"CSCPERF_DB": str(council_store)},
+        terminal_width=80,
+    )
+    assert result.exit_code == 0, result.output
+    assert "As at 31 October 2026, the end of the last complete month of the data" in " ".join(result.stdout.split())
 
 
 def test_a_store_without_episodes_says_why_there_is_no_forecast(tmp_path: Path) -> None:

@@ -308,3 +308,35 @@ def test_without_a_recorded_data_range_it_is_taken_from_the_episodes(council: Go
     assert result.available, result.reason
     assert any("taken from the episodes of care themselves" in n for n in result.notes)
     assert not build_forecast(council.con, LA, dt.date(2026, 4, 30)).available  # after the last date held
+
+
+def _return(council: GoldenCouncil, load_id: str, kind: str, year: int) -> None:
+    """A load recorded in the coverage table as giving a whole year of episodes (1 April to 31 March)."""
+    council.add("cscperf_loads", load_id=load_id, load_kind=kind, load_status="complete", collection_year=year)
+    council.add(
+        "cscperf_coverage",
+        load_id=load_id,
+        table_name="ssd_cla_episodes",
+        covers_from=f"{year - 1}-04-01",
+        covers_to=f"{year}-03-31",
+        records=10,
+    )
+
+
+def test_the_years_the_returns_cover_come_from_the_coverage_records(council: GoldenCouncil) -> None:
+    # SSDA903 returns for 2022-23 and 2024-25 (not 2023-24) and an Annex A list for 2023-24, whose episodes are
+    # each child's latest placement only, so no history: the years with a history are 1 April 2022 to 31 March
+    # 2023, and 1 April 2024 to 31 March 2025.
+    run(council.con, "UPDATE cscperf_councils SET data_source = 'loaded'")
+    _return(council, "L2023", "ssda903", 2023)
+    _return(council, "A2024", "annex_a", 2024)
+    _return(council, "L2025", "ssda903", 2025)
+    _small_council(council)
+    twelve = ForecastConfig(simulations=100, reference_months=12)
+    result = build_forecast(council.con, LA, dt.date(2025, 3, 31), twelve)
+    assert result.available, result.reason  # 31 March 2024 to 31 March 2025: the 2024-25 return
+    result = build_forecast(council.con, LA, dt.date(2025, 3, 31), ForecastConfig(simulations=100))
+    assert not result.available and "begins before the data do (1 April 2024)" in (result.reason or "")
+    result = build_forecast(council.con, LA, dt.date(2024, 1, 31), twelve)
+    assert not result.available and "No episodes of care are loaded for 31 January 2024" in (result.reason or "")
+    assert "1 April 2022 to 31 March 2023; 1 April 2024 to 31 March 2025" in (result.reason or "")

@@ -77,8 +77,10 @@ def build_forecast(
     reason = _why_not(council, as_at, start, config.reference_months)
     if reason is not None:
         return replace(base, reason=reason)
-    assert council is not None and council.data_start is not None
-    first_usable = month_end(council.data_start - dt.timedelta(days=1))
+    assert council is not None
+    span = council.span_holding(start)
+    assert span is not None
+    first_usable = month_end(span[0] - dt.timedelta(days=1))
     wanted = max([config.reference_months + max(BACKTEST_MONTHS), *(s.reference_months or 0 for s in scenarios)])
     count = min(wanted, _months_between(first_usable, start)) + 1
     ends = reading.month_ends(start, count)
@@ -124,25 +126,28 @@ def _why_not(council: reading.CouncilData | None, as_at: dt.date, start: dt.date
     """Why the data cannot support a forecast from this date (None when they can)."""
     if council is None:
         return "The store holds no such council."
-    if council.episodes == 0 or not set(council.sources) & set(reading.HISTORY_SOURCES):
+    if council.episodes == 0 or not set(council.sources) & set(reading.HISTORY_SOURCES) or not council.spans:
         held = ", ".join(_SOURCE_WORDS.get(s, s) for s in council.sources) or "nothing yet"
         return (
             f"The store holds no history of children's care episodes for {council.name} (loaded: {held}). A "
             "forecast needs the SSDA903 returns (or an SSD extract) covering at least the reference period."
         )
-    if council.data_start is None or council.data_end is None:
-        return "The store does not say which dates the council's data cover."
-    if as_at > council.data_end:
+    end = council.data_end
+    if end is not None and as_at > end:
         return (
-            f"The data for {council.name} end on {council.data_end:%-d %B %Y}, so there is nothing to forecast "
-            f"from on {as_at:%-d %B %Y}. Forecast as at {council.data_end:%Y-%m-%d} or earlier."
+            f"The data for {council.name} end on {end:%-d %B %Y}, so there is nothing to forecast from on "
+            f"{as_at:%-d %B %Y}. Forecast as at {end:%Y-%m-%d} or earlier."
         )
+    span = council.span_holding(start)
+    if span is None:
+        held = "; ".join(f"{a:%-d %B %Y} to {b:%-d %B %Y}" for a, b in council.spans)
+        return f"No episodes of care are loaded for {start:%-d %B %Y} (those loaded cover {held})."
     reference_start = month_end(add_months(start.replace(day=1), -reference))
-    if reference_start < council.data_start - dt.timedelta(days=1):
+    if reference_start < span[0] - dt.timedelta(days=1):
         return (
             f"The reference period ({reference} months to {start:%-d %B %Y}) begins before the data do "
-            f"({council.data_start:%-d %B %Y}). Load earlier returns, choose a later date, or shorten the "
-            "reference period ([forecast] reference_months)."
+            f"({span[0]:%-d %B %Y}). Load earlier returns, choose a later date, or shorten the reference period "
+            "([forecast] reference_months)."
         )
     return None
 

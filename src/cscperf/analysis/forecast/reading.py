@@ -20,6 +20,7 @@ from cscperf.analysis.forecast.costs import CostRecord
 from cscperf.analysis.forecast.groups import FOSTER_CODES, PlacementGroup, group_index_sql
 from cscperf.analysis.forecast.panel import Panel
 from cscperf.analysis.forecast.workforce import CASELOAD_SCHEME
+from cscperf.indicators.coverage import CouncilCoverage, Held
 from cscperf.indicators.engine import compute, set_periods
 from cscperf.indicators.settings import IndicatorSettings
 from cscperf.indicators.sql_text import fragment_sql, with_settings
@@ -42,19 +43,31 @@ def _periods(ends: list[dt.date]) -> list[ReportingPeriod]:
 
 @dataclass(frozen=True)
 class CouncilData:
-    """What the store says about a council's data: its name, the loads it came from and the dates covered."""
+    """What the store says about a council's data: its name, the loads it came from, and the runs of days its
+    episodes of care give a complete record of (merged where one year's return follows another)."""
 
     la_code: str
     name: str
     sources: tuple[str, ...]
-    data_start: dt.date | None
-    data_end: dt.date | None
+    spans: tuple[tuple[dt.date, dt.date], ...]
     episodes: int
     range_from_episodes: bool  # True when the store does not record the dates covered and they were inferred
 
+    @property
+    def data_end(self) -> dt.date | None:
+        return self.spans[-1][1] if self.spans else None
+
+    def span_holding(self, day: dt.date) -> tuple[dt.date, dt.date] | None:
+        """The run of days whose records give the count at month end `day`: a month end the day before a run
+        starts counts, since everyone looked after then was still looked after the next day and so is in it."""
+        return next((s for s in self.spans if s[0] - dt.timedelta(days=1) <= day <= s[1]), None)
+
 
 def council_data(con: duckdb.DuckDBPyConnection, la_code: str) -> CouncilData | None:
-    """The council's name, sources and data range (None when the store holds no such council)."""
+    """The council's name, sources and the dates its episodes of care cover (None when the store holds no such
+    council). The dates come from the engine's coverage records (`cscperf.indicators.coverage`) for the loads
+    that carry an episode history; a council the store records no coverage for falls back on its data range,
+    and a store that records neither on the episodes themselves."""
     rows = con.execute(
         "SELECT la_name, data_source, data_start_date, data_end_date FROM cscperf_councils WHERE la_code = ?",
         [la_code],
@@ -71,26 +84,44 @@ def council_data(con: duckdb.DuckDBPyConnection, la_code: str) -> CouncilData | 
     }
     if source == "synthetic":
         kinds.add("synthetic")
-    # Where the store does not record the dates its data cover (an SSD extract), they are inferred from the
-    # episodes: an extract holds the episodes open at any time in its window, so the earliest date any episode
-    # ended is the earliest date the counts are whole from; the latest date anything happened is its end.
     count, first_end, first, latest = con.execute(
         "SELECT COUNT(*), MIN(clae_cla_episode_ceased_date), MIN(clae_cla_episode_start_date), "
         "MAX(COALESCE(clae_cla_episode_ceased_date, clae_cla_episode_start_date)) "
         "FROM ssd_cla_episodes WHERE la_code = ?",
         [la_code],
     ).fetchall()[0]
-    first = first_end if first_end is not None else first
-    inferred = start is None or end is None
-    return CouncilData(
-        la_code=la_code,
-        name=str(name or f"Council {la_code}"),
-        sources=tuple(sorted(kinds)),
-        data_start=start if start is not None else first,
-        data_end=end if end is not None else latest,
-        episodes=int(count),
-        range_from_episodes=inferred,
-    )
+    recorded = _recorded_spans(con, la_code)
+    inferred = False
+    if recorded is not None:
+        spans = recorded
+    elif start is not None and end is not None:
+        spans = ((start, end),)
+    else:
+        # An extract holds the episodes open at any time in its window, so the earliest date any episode ended is
+        # the earliest date the counts are whole from; the latest date anything happened is its end.
+        begin = first_end if first_end is not None else first
+        spans = ((begin, latest),) if begin is not None and latest is not None else ()
+        inferred = True
+    return CouncilData(la_code, str(name or f"Council {la_code}"), tuple(sorted(kinds)), spans, int(count), inferred)
+
+
+def _recorded_spans(con: duckdb.DuckDBPyConnection, la_code: str) -> tuple[tuple[dt.date, dt.date], ...] | None:
+    """The runs of days the loads with an episode history give a complete record of the council's episodes of
+    care for, from the coverage records; None when the store records no coverage for the council at all."""
+    any_recorded = con.execute("SELECT COUNT(*) FROM cscperf_coverage WHERE la_code = ?", [la_code]).fetchall()
+    if not any_recorded[0][0]:
+        return None
+    kinds = ", ".join(f"'{k}'" for k in HISTORY_SOURCES)
+    rows = con.execute(
+        "SELECT c.covers_from, c.covers_to FROM cscperf_coverage c "
+        "JOIN cscperf_loads l ON l.la_code = c.la_code AND l.load_id = c.load_id "
+        f"WHERE c.la_code = ? AND c.table_name = 'ssd_cla_episodes' AND l.load_kind IN ({kinds}) "
+        "AND c.covers_from IS NOT NULL AND c.covers_to IS NOT NULL AND c.covers_from <= c.covers_to",
+        [la_code],
+    ).fetchall()
+    held = tuple(Held("ssd_cla_episodes", r[0], r[1]) for r in rows)
+    spans = CouncilCoverage(la_code, held, recorded=True).spans("ssd_cla_episodes")
+    return tuple((span.start, span.end) for span in spans)
 
 
 def _age_months_sql(day: str, dob: str) -> str:

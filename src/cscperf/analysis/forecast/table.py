@@ -1,18 +1,19 @@
 """The forecast as tables for the terminal (80 columns): children in care every three months, by placement,
 spend by financial year, social workers, backtests and scenarios, with the notes. Text that comes from data or
-configuration (the council's name, scenario names) is printed as Text, which Rich never reads as markup."""
+configuration (the council's name, scenario names) is printed literally (the shared console's DataTable and
+Text), never read as markup."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from rich.console import RenderableType
-from rich.table import Table
 from rich.text import Text
 
 from cscperf.analysis.forecast.groups import GROUPS, SHORT_LABELS
 from cscperf.analysis.forecast.result import ForecastResult
 from cscperf.analysis.forecast.words import backtests_summary, percent, scenario_sentence, whole
+from cscperf.cli.console import DataTable
 
 
 def _k(value: float) -> str:
@@ -52,8 +53,8 @@ def _every_third(count: int) -> list[int]:
     return shown if shown and shown[-1] == count - 1 else [*shown, count - 1]
 
 
-def _cla(r: ForecastResult) -> Table:
-    table = Table(title="Children looked after", title_justify="left")
+def _cla(r: ForecastResult) -> DataTable:
+    table = DataTable(title="Children looked after", title_justify="left")
     for heading in ("Month", "2.5%", "10%", "Central", "90%", "97.5%"):
         table.add_column(heading, justify="left" if heading == "Month" else "right")
     for i in _every_third(len(r.cla)):
@@ -63,9 +64,9 @@ def _cla(r: ForecastResult) -> Table:
     return table
 
 
-def _placements(r: ForecastResult) -> Table:
+def _placements(r: ForecastResult) -> DataTable:
     points = [i for i in (11, 23, 35) if i < len(r.cla)] or [len(r.cla) - 1]
-    table = Table(title="By placement: central estimate (80% range)", title_justify="left")
+    table = DataTable(title="By placement: central estimate (80% range)", title_justify="left")
     table.add_column("Placement")
     table.add_column("Now", justify="right")
     for i in points:
@@ -76,9 +77,9 @@ def _placements(r: ForecastResult) -> Table:
     return table
 
 
-def _spend(r: ForecastResult) -> Table:
+def _spend(r: ForecastResult) -> DataTable:
     prices = f"{r.price_year} prices" + (f", +{r.annual_uplift:g}% a year" if r.annual_uplift else "")
-    table = Table(title=f"Placement spend, £ thousands ({prices})", title_justify="left")
+    table = DataTable(title=f"Placement spend, £ thousands ({prices})", title_justify="left")
     for heading in ("Financial year", "Months", "Central", "80% range", "95% range"):
         table.add_column(heading, justify="left" if heading == "Financial year" else "right")
     for y in r.cost_years:
@@ -92,7 +93,7 @@ def _workforce(r: ForecastResult) -> Iterator[RenderableType]:
         yield Text(f"Social workers needed: not available. {r.workforce_reason}")
         return
     w = r.workforce_inputs
-    table = Table(
+    table = DataTable(
         title=f"Qualified case-holding social workers (FTE), caseload target {w.caseload_target.value:g}",
         title_justify="left",
     )
@@ -119,8 +120,8 @@ def _workforce(r: ForecastResult) -> Iterator[RenderableType]:
     )
 
 
-def _backtests(r: ForecastResult) -> Table:
-    table = Table(title="Backtests: mean absolute % error, and months inside the ranges", title_justify="left")
+def _backtests(r: ForecastResult) -> DataTable:
+    table = DataTable(title="Backtests: mean absolute % error, and months inside the ranges", title_justify="left")
     for heading in ("From", "Months", "Model", "No change", "Trend", "In 80%", "In 95%"):
         table.add_column(heading, justify="left" if heading == "From" else "right")
     for b in r.backtests:

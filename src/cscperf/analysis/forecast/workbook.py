@@ -2,20 +2,19 @@
 scenarios, every figure a number (with its 80% and 95% ranges), so analysts can chart and sort them. Used by
 `cscperf forecast --format xlsx` and added to the committee report's kpis.xlsx.
 
-Text that came from outside cscperf (scenario names, the council's name) is written so Excel never reads it as
-a formula.
+Every cell goes through the shared safe writer (`cscperf.exports.xlsx_file`): text that came from outside
+cscperf (scenario names, the council's name) is never read as a formula. Each sheet is marked "not for
+publication", as the report's kpis.xlsx sheets are: it is the analysts' working copy, and the committee paper
+is what is shared.
 """
 
 from __future__ import annotations
 
-import io
-import re
 from collections.abc import Sequence
 from typing import Final
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
-from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cscperf.analysis.forecast.ages import BAND_LABELS
@@ -23,10 +22,10 @@ from cscperf.analysis.forecast.groups import GROUPS
 from cscperf.analysis.forecast.result import ForecastResult
 from cscperf.analysis.forecast.spread import PERCENTILE_KEYS, Spread
 from cscperf.analysis.forecast.words import backtests_summary
+from cscperf.exports.xlsx_file import NOT_FOR_PUBLICATION, add_table, append_row, mark_sheet, workbook_bytes
 
 BOLD: Final = Font(bold=True)
 TITLE: Final = Font(bold=True, size=14)
-STYLE: Final = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
 RANGE_HEADINGS: Final = (
     "2.5th percentile",
     "10th percentile",
@@ -45,57 +44,49 @@ SHEETS: Final = (
 )
 
 
-def inert(value: object) -> object:
-    """Text that Excel would read as a formula (starting = + - @, a tab or a carriage return) made plain text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def _row(values: Sequence[object]) -> list[object]:
-    return [inert(v) for v in values]
-
-
 def _spread(s: Spread, decimals: int = 1) -> list[float]:
     return [round(getattr(s, k), decimals) for k in PERCENTILE_KEYS]
 
 
 def _table(ws: Worksheet, name: str, headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
-    ws.append(list(headers))
+    append_row(ws, headers)
     top = ws.max_row
     for cell in ws[top]:
         cell.font = BOLD
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in rows:
-        ws.append(_row(row))
-    if rows:
-        last = ws.cell(top, len(headers)).column_letter
-        ws.add_table(
-            Table(displayName=re.sub(r"\W", "_", name), ref=f"A{top}:{last}{ws.max_row}", tableStyleInfo=STYLE)
-        )
+        append_row(ws, row)
+    add_table(ws, name, top, len(headers))
 
 
 def _heading(ws: Worksheet, title: str, *lines: str) -> None:
-    ws.append([inert(title)])
+    append_row(ws, [title])
     ws.cell(ws.max_row, 1).font = TITLE
     for line in lines:
-        ws.append([inert(line)])
+        append_row(ws, [line])
     ws.append([])
 
 
 def add_forecast_sheets(wb: Workbook, result: ForecastResult) -> None:
     """The forecast's sheets, added to a workbook (a single sheet saying why, when there is no forecast)."""
-    ws = wb.create_sheet(SHEETS[0])
+    ws = _sheet(wb, SHEETS[0])
     if not result.available:
         _heading(ws, "Forecast: not available", result.reason or "")
         return
     _overview(ws, result)
-    _by_placement(wb.create_sheet(SHEETS[1]), result)
-    _spend(wb.create_sheet(SHEETS[2]), result)
-    _workforce(wb.create_sheet(SHEETS[3]), result)
-    _backtests(wb.create_sheet(SHEETS[4]), result)
+    _by_placement(_sheet(wb, SHEETS[1]), result)
+    _spend(_sheet(wb, SHEETS[2]), result)
+    _workforce(_sheet(wb, SHEETS[3]), result)
+    _backtests(_sheet(wb, SHEETS[4]), result)
     if result.scenarios:
-        _scenarios(wb.create_sheet(SHEETS[5]), result)
+        _scenarios(_sheet(wb, SHEETS[5]), result)
+
+
+def _sheet(wb: Workbook, name: str) -> Worksheet:
+    """A new sheet, marked as not for publication before anything else is written on it."""
+    ws = wb.create_sheet(name)
+    mark_sheet(ws, NOT_FOR_PUBLICATION)
+    return ws
 
 
 def forecast_workbook(result: ForecastResult) -> bytes:
@@ -105,9 +96,7 @@ def forecast_workbook(result: ForecastResult) -> bytes:
     assert first is not None
     wb.remove(first)
     add_forecast_sheets(wb, result)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 def _overview(ws: Worksheet, r: ForecastResult) -> None:
