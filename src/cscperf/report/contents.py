@@ -186,7 +186,7 @@ def build_report(
     charts = tuple(ChartEntry(plan, request) for plan, request in chart_requests(figures, config.all_events()))
     missing = tuple(i for i, f in figures.items() if f.status.rag == "red" and commentary.for_indicator(i) is None)
     ahead = config.forecast
-    forecast = forecast_section(con, la_code, as_at, ahead, settings) if ahead.in_report else None
+    forecast = forecast_section(con, la_code, as_at, ahead, settings, config.disclosure) if ahead.in_report else None
     content = ReportContent(
         title=options.title,
         committee=options.committee,
