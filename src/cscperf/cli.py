@@ -616,11 +616,17 @@ def _register_commands() -> None:
     """Commands that live beside the work they do."""
     from cscperf.loading.command import load, loads, rejects
     from cscperf.report.command import report
+    from cscperf.web.command import audit_app, serve, users_app
 
     app.command("load")(explained(load))
     app.command("loads")(explained(loads))
     app.command("rejects")(explained(rejects))
     app.command("report")(explained(report))
+    app.command("serve")(explained(serve))
+    for sub in (*users_app.registered_commands, *audit_app.registered_commands):
+        sub.callback = explained(sub.callback)  # type: ignore[arg-type]
+    app.add_typer(users_app, name="users")
+    app.add_typer(audit_app, name="audit")
 
 
 _register_commands()

@@ -1,0 +1,62 @@
+"""The one way the web service reaches the store: `reading()` opens it for one request and closes it after
+(so a load can take the store between requests), and `store_version()` names the store's state, so figures
+computed once are reused until the store changes.
+
+The PostgreSQL store (docs/postgresql.md, when it lands) is reached the same way: `open_store` will accept a
+`postgresql://` URL in `CSCPERF_DB`, and `store_version` will read the store's last load instead of the file's
+modification time.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+from django.conf import settings
+
+from cscperf.store.database import open_store
+
+
+def store_target() -> str:
+    return str(settings.STORE)
+
+
+@contextmanager
+def reading() -> Iterator[duckdb.DuckDBPyConnection]:
+    """The store, read-only, for the length of a `with` block."""
+    con = open_store(store_target(), read_only=True)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+@contextmanager
+def writing() -> Iterator[duckdb.DuckDBPyConnection]:
+    """The store, for a load."""
+    con = open_store(store_target())
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def store_version() -> str:
+    """Changes whenever the store is written: the modification time and size of the file and its log."""
+    parts = []
+    for path in (Path(store_target()), Path(store_target() + ".wal")):
+        try:
+            stat = os.stat(path)
+        except OSError:
+            parts.append("-")
+            continue
+        parts.append(f"{stat.st_mtime_ns}:{stat.st_size}")
+    return "/".join(parts)
+
+
+def open_reader() -> duckdb.DuckDBPyConnection:
+    """A read-only connection the caller closes (for the figures' builders, which open only on a cache miss)."""
+    return open_store(store_target(), read_only=True)

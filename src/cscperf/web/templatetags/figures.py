@@ -1,0 +1,84 @@
+"""Template filters that format figures (rounded as the DfE rounds, with units); no rules are decided here."""
+
+from __future__ import annotations
+
+from django import template
+
+from cscperf.disclosure import DisclosurePolicy
+from cscperf.indicators.engine import Point
+from cscperf.report.figures import change_shown, month_name, shown
+from cscperf.report.indicator_figures import IndicatorFigures
+from cscperf.report.palette import RAG_SYMBOLS
+from cscperf.web.figures import value_text
+from cscperf.web.spc_seam import icons_for
+
+register = template.Library()
+
+
+@register.filter
+def latest(figures: IndicatorFigures, policy: DisclosurePolicy | None = None) -> str:
+    """The latest figure; for a reader with a disclosure policy (members), a count, or a percentage or rate
+    built on a count, from 1 to the threshold less one shows as "fewer than 5"."""
+    return _point_text(figures, figures.latest, policy)
+
+
+@register.filter
+def previous(figures: IndicatorFigures, policy: DisclosurePolicy | None = None) -> str:
+    prev = figures.previous
+    return _point_text(figures, prev, policy) if prev is not None else "not available"
+
+
+def _point_text(figures: IndicatorFigures, point: Point, policy: DisclosurePolicy | None) -> str:
+    if policy is not None and policy.is_small(point.numerator):
+        return (
+            policy.label
+            if figures.indicator.unit == "count"
+            else f"withheld ({policy.label} {figures.indicator.counts})"
+        )
+    return value_text(figures.indicator, point)
+
+
+@register.filter
+def change(figures: IndicatorFigures) -> str:
+    text = change_shown(figures.change, figures.indicator.unit, figures.indicator.decimals)
+    words = figures.change_words
+    return f"{text} ({words})" if words and text not in ("-", "no change") else text
+
+
+@register.filter
+def rag_symbol(figures: IndicatorFigures) -> str:
+    return RAG_SYMBOLS[figures.status.rag]
+
+
+@register.filter
+def england(figures: IndicatorFigures) -> str:
+    c = figures.comparators
+    if c is None or c.england is None:
+        return "–"
+    return f"{shown(c.england, figures.indicator.unit, figures.indicator.decimals)} ({c.year_label})"
+
+
+@register.filter
+def neighbours(figures: IndicatorFigures) -> str:
+    c = figures.comparators
+    if c is None or c.neighbours is None:
+        return "–"
+    return f"{shown(c.neighbours, figures.indicator.unit, figures.indicator.decimals)} ({c.year_label})"
+
+
+@register.filter
+def target(figures: IndicatorFigures) -> str:
+    from cscperf.report.rag import target_short
+
+    return target_short(figures.indicator, figures.target)
+
+
+@register.filter
+def month(figures: IndicatorFigures) -> str:
+    return month_name(figures.latest.period_end)
+
+
+@register.filter
+def spc_icons(figures: IndicatorFigures) -> list[tuple[str, str]]:
+    """(symbol, words) for the SPC variation and assurance icons, when the SPC fields are present."""
+    return icons_for(figures)
