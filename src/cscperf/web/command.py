@@ -168,7 +168,7 @@ def audit_list(
         return
     table = Table(title=f"Audit log ({len(rows)} records)", title_justify="left")
     for heading in ("No.", "When (UTC)", "Who", "What", "Details", "Children", "From"):
-        table.add_column(heading, overflow="fold")
+        table.add_column(heading, overflow="fold", no_wrap=heading in ("No.", "What"))
     for r in rows:
         table.add_row(
             str(r["seq"]),

@@ -15,8 +15,8 @@ WARNING = "This file holds child identifiers: keep it secure and delete it when 
 
 def inert(value: Any) -> Any:
     """A cell value safe to write: text that could be read as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    if isinstance(value, str):
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
     if isinstance(value, bool):
         return "yes" if value else "no"
     if value is None or isinstance(value, int | float | dt.date | dt.datetime):
