@@ -21,7 +21,7 @@ from cscperf.indicators.definition import Indicator, load_library
 from cscperf.indicators.engine import DIMENSIONS, Point, compute, drill
 from cscperf.indicators.series import series_periods
 from cscperf.report.appendix import ChartPlan, chart_of, chart_request
-from cscperf.report.chart_request import ChartRequest
+from cscperf.report.chart_request import ChartLine, ChartRequest
 from cscperf.report.charts import chart_spec, data_table
 from cscperf.report.commentary import Commentary
 from cscperf.report.config import ReportConfig, read_report_config
@@ -270,29 +270,44 @@ def indicator_page(
             plan, main=indicator_id, secondary=None, extra=(), comparators_of=None, title=figures.indicator.title
         )
     request = chart_request(plan, board.figures, config.events)
-    headers, rows = data_table(request)
+    shown_request = request if policy is None else without_counts(request)
+    headers, rows = data_table(shown_request)
     if policy is not None:
         headers, rows = _suppress_table(headers, rows, request, policy)
     breakdowns = tuple(breakdown(opener, version, scope, indicator_id, dim, config_path, policy) for dim in dimensions)
-    return IndicatorPage(figures, plan, request, browser_spec(chart_spec(request)), headers, rows, breakdowns)
+    return IndicatorPage(
+        figures, plan, shown_request, browser_spec(chart_spec(shown_request)), headers, rows, breakdowns
+    )
+
+
+def without_counts(req: ChartRequest) -> ChartRequest:
+    """The chart as members read it: figures (percentages, rates) without the counts behind them, so neither
+    its alt text nor its table says "3 of 40"."""
+
+    def line(chart_line: ChartLine) -> ChartLine:
+        points = tuple(dataclasses.replace(p, numerator=None, denominator=None) for p in chart_line.points)
+        return dataclasses.replace(chart_line, points=points)
+
+    return dataclasses.replace(
+        req,
+        main=line(req.main),
+        secondary=line(req.secondary) if req.secondary else None,
+        extra=tuple(line(x) for x in req.extra),
+    )
 
 
 def _suppress_table(
     headers: list[str], rows: list[list[str]], req: ChartRequest, policy: DisclosurePolicy
 ) -> tuple[list[str], list[list[str]]]:
-    """The chart's table as members read it: a month's "n of d" (and its percentage) withheld when either
-    count is small."""
+    """The chart's table as members read it: a month's figure withheld when its count (or the count its
+    percentage or rate is built on) is small."""
     by_label = {p.label: p for p in req.main.points}
-    pair_columns = [i for i, h in enumerate(headers) if h.endswith("(number of total)")]
-    value_column = 1
     out = []
     for row in rows:
         point = by_label.get(row[0])
         row = list(row)
         if point is not None and (policy.is_small(point.numerator) or policy.is_small(point.denominator)):
-            for i in pair_columns[:1]:
-                row[i] = policy.label
-            row[value_column] = policy.label
+            row[1] = policy.label  # the main series' column
         out.append(row)
     return headers, out
 

@@ -14,7 +14,9 @@ from django.db import models
 class Profile(models.Model):
     """What a user is limited to: a council (none: every council in the store) and, for a manager, teams."""
 
-    user: models.OneToOneField[Any, Any] = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cscperf_profile")
+    user: models.OneToOneField[Any, Any] = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cscperf_profile"
+    )
     la_code: models.CharField[str, str] = models.CharField(max_length=3, blank=True, default="")
     teams: models.JSONField[Any, Any] = models.JSONField(default=list, blank=True)
 
