@@ -6,16 +6,13 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
-import sys
 import tempfile
-import types
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-
 from django.test.utils import setup_test_environment
 
 from cscperf.web.config import start_django
@@ -33,6 +30,7 @@ start_django()
 setup_test_environment()  # responses carry their template context
 
 PASSWORD = "correct horse battery staple"
+FAKE_LISTS = "tests.web.fake_lists"
 TEAM = "Family Safeguarding Team 1"
 
 
@@ -111,39 +109,8 @@ def client_for(accounts: Accounts) -> Any:
     return make
 
 
-class FakeLists(types.ModuleType):
-    """A stand-in `cscperf.lists` offering the interface the web service documents (lists_seam)."""
-
-    @dataclass(frozen=True)
-    class Definition:
-        id: str
-        title: str
-        audience: str
-        rule: str
-
-    def list_definitions(self) -> list[Any]:
-        return [self.Definition("cp_visits_overdue", "CP visits overdue", "Team managers",
-                                "Children on a plan not seen within the visit interval.")]  # fmt: skip
-
-    def list_rows(self, con: Any, list_id: str, *, la_code: str, as_at: Any, teams: Any) -> list[dict[str, Any]]:
-        rows = [
-            {"la_code": la_code, "person_id": "SYN-LIST-1", "team": TEAM, "worker": "W1", "due_date": as_at,
-             "status": "overdue", "detail": "=HYPERLINK(\"x\")"},
-            {"la_code": la_code, "person_id": "SYN-LIST-2", "team": "Another team", "worker": "W2",
-             "due_date": as_at, "status": "due", "detail": "due soon"},
-        ]  # fmt: skip
-        return [r for r in rows if teams is None or r["team"] in teams]
-
-
 @pytest.fixture()
-def fake_lists() -> Iterator[FakeLists]:
-    module = FakeLists("cscperf.lists")
-    saved = sys.modules.get("cscperf.lists")
-    sys.modules["cscperf.lists"] = module
-    try:
-        yield module
-    finally:
-        if saved is None:
-            sys.modules.pop("cscperf.lists", None)
-        else:
-            sys.modules["cscperf.lists"] = saved
+def fake_lists(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The lists pages served from the stand-in lists module."""
+    monkeypatch.setenv("CSCPERF_WEB_LISTS_MODULE", FAKE_LISTS)
+    yield FAKE_LISTS

@@ -29,8 +29,9 @@ def _count() -> int:
 
 
 @pytest.mark.parametrize(("action", "url"), CHILD_VIEWS, ids=[a for a, _ in CHILD_VIEWS])
-def test_each_child_level_view_adds_exactly_one_record(action: str, url: str, web_store: WebStore,
-                                                        accounts: Accounts, client_for: Any, fake_lists: Any) -> None:  # fmt: skip
+def test_each_child_level_view_adds_exactly_one_record(
+    action: str, url: str, web_store: WebStore, accounts: Accounts, client_for: Any, fake_lists: Any
+) -> None:
     client = client_for(accounts.manager)
     before = _count()
     response = client.get(url + f"?la={web_store.la_codes[0]}&as_at={web_store.latest}", REMOTE_ADDR="10.1.2.3")

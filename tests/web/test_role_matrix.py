@@ -55,8 +55,9 @@ def _load_id(web_store: WebStore) -> str:
 
 @pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
 @pytest.mark.parametrize("role", ROLES)
-def test_role_matrix(page: Any, role: str, web_store: WebStore, accounts: Accounts, client_for: Any,
-                     fake_lists: Any) -> None:  # fmt: skip
+def test_role_matrix(
+    page: Any, role: str, web_store: WebStore, accounts: Accounts, client_for: Any, fake_lists: Any
+) -> None:
     name = None if role == "anonymous" else getattr(accounts, role)
     client = client_for(name)
     example = dict(page.example)
@@ -88,8 +89,9 @@ def test_disabled_account_cannot_sign_in(accounts: Accounts, client_for: Any) ->
     assert client.get("/").status_code == 302
 
 
-def test_an_account_limited_to_one_council_sees_only_it(web_store: WebStore, accounts: Accounts,
-                                                         client_for: Any) -> None:  # fmt: skip
+def test_an_account_limited_to_one_council_sees_only_it(
+    web_store: WebStore, accounts: Accounts, client_for: Any
+) -> None:
     client = client_for(accounts.other_council)
     mine, other = web_store.la_codes[1], web_store.la_codes[0]
     assert client.get(f"/?la={mine}").status_code == 200

@@ -29,8 +29,14 @@ def test_security_headers(web_store: WebStore, accounts: Accounts, client_for: A
 
 def test_no_inline_script_in_any_page(web_store: WebStore, accounts: Accounts, client_for: Any) -> None:
     client = client_for(accounts.analyst)
-    for url in ("/", "/indicators/cp_visits_in_time/", "/indicators/cp_visits_in_time/children/", "/loads/",
-                "/reports/", "/login/"):  # fmt: skip
+    for url in (
+        "/",
+        "/indicators/cp_visits_in_time/",
+        "/indicators/cp_visits_in_time/children/",
+        "/loads/",
+        "/reports/",
+        "/login/",
+    ):
         html = client.get(url).content.decode()
         for tag in re.findall(r"<script\b[^>]*>", html):
             assert "src=" in tag or 'type="application/json"' in tag, f"inline script on {url}: {tag}"
@@ -89,8 +95,9 @@ def test_csrf_on_every_form(web_store: WebStore, accounts: Accounts) -> None:
     assert client.post("/logout/").status_code == 403
 
 
-def test_uploads_over_the_limit_are_refused_unread(web_store: WebStore, accounts: Accounts, client_for: Any,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_uploads_over_the_limit_are_refused_unread(
+    web_store: WebStore, accounts: Accounts, client_for: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(settings, "UPLOAD_MAX_BYTES", 1000)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -105,8 +112,9 @@ def _child_ids(client: Client) -> set[str]:
     return {row[0] for row in page.context["rows"] if row[0]}
 
 
-def test_no_child_identifier_in_urls_or_titles(web_store: WebStore, accounts: Accounts, client_for: Any,
-                                                capfd: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+def test_no_child_identifier_in_urls_or_titles(
+    web_store: WebStore, accounts: Accounts, client_for: Any, capfd: pytest.CaptureFixture[str]
+) -> None:
     client = client_for(accounts.analyst)
     ids = _child_ids(client)
     assert ids
@@ -129,3 +137,21 @@ def test_a_bad_month_is_explained_not_a_traceback(web_store: WebStore, accounts:
         response = client.get(f"/?{query}")
         assert response.status_code in (400, 403)
         assert b"Traceback" not in response.content
+
+
+def test_downloads_make_formulas_inert(
+    web_store: WebStore, accounts: Accounts, client_for: Any, fake_lists: str
+) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    response = client_for(accounts.analyst).get("/lists/cp_visits_overdue/download/")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="cp_visits_overdue-{web_store.latest}.xlsx"'
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
+    values = [c.value for row in sheet.iter_rows() for c in row]
+    assert '\'=HYPERLINK("x")' in values
+    assert not any(isinstance(v, str) and v.startswith("=") for v in values)
+    assert any(isinstance(v, str) and "child identifiers" in v for v in values)

@@ -73,8 +73,9 @@ def test_members_cannot_filter_by_team(web_store: WebStore, accounts: Accounts, 
     assert b'id="team"' not in client.get("/").content
 
 
-def test_a_figure_on_a_small_count_reads_fewer_than_5_for_members(web_store: WebStore, accounts: Accounts,
-                                                              client_for: Any) -> None:  # fmt: skip
+def test_a_figure_on_a_small_count_reads_fewer_than_5_for_members(
+    web_store: WebStore, accounts: Accounts, client_for: Any
+) -> None:
     staff = client_for(accounts.analyst).get("/")
     member = client_for(accounts.member).get("/")
     small = [f for _, rows in staff.context["groups"] for f, _ in rows if 0 < f.latest.numerator < 5]

@@ -11,7 +11,8 @@ The web service needs two things from `cscperf.lists`, and nothing else:
         each row a dict with the list's columns (person_id or worker_id, team, worker, due_date, status,
         detail, ...)
 
-Until the package exists the lists pages say so (and no list can be opened). Rows are shown with the
+Until the package exists the lists pages say so (and no list can be opened). CSCPERF_WEB_LISTS_MODULE names
+another module offering the same two functions (the browser tests use a stand-in this way). Rows are shown with the
 columns below first, in this order, then any others the list has.
 """
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -65,7 +67,7 @@ class ListDefinition:
 def lists_module() -> Any | None:
     """The lists package when it is installed and offers the interface, else None."""
     try:
-        module = importlib.import_module("cscperf.lists")
+        module = importlib.import_module(os.environ.get("CSCPERF_WEB_LISTS_MODULE") or "cscperf.lists")
     except ImportError:
         return None
     if not (hasattr(module, "list_definitions") and hasattr(module, "list_rows")):
