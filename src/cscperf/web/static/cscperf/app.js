@@ -15,10 +15,17 @@ for (const block of document.querySelectorAll("script[type='application/json'][i
   window
     .vegaEmbed(target, spec, { actions: false, renderer: "svg", ast: true, tooltip: false, defaultStyle: false })
     .then((result) => {
+      // One image named by the chart's alt text (the spec's description, as in the report); the marks
+      // inside are drawing, not content: the table below the chart holds the figures.
       const svg = target.querySelector("svg");
       if (svg) {
         svg.setAttribute("role", "img");
-        svg.setAttribute("aria-label", target.dataset.alt || "");
+        svg.setAttribute("aria-label", spec.description || target.dataset.alt || "");
+        for (const part of svg.querySelectorAll("[role], [aria-roledescription], [aria-label]")) {
+          part.removeAttribute("role");
+          part.removeAttribute("aria-roledescription");
+          part.removeAttribute("aria-label");
+        }
       }
       target.setAttribute("data-rendered", "true");
       return result;
