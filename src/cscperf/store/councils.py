@@ -45,3 +45,13 @@ def councils(con: duckdb.DuckDBPyConnection) -> list[Council]:
         "SELECT la_code, la_name, data_start_date, data_end_date FROM cscperf_councils ORDER BY la_code"
     ).fetchall()
     return [Council(str(r[0]), str(r[1] or r[0]), r[2], r[3]) for r in rows]
+
+
+def team_names(con: duckdb.DuckDBPyConnection, la_code: str) -> list[str]:
+    """The council's teams as the indicators' breakdowns name them (the department's name, else its id)."""
+    rows = con.execute(
+        "SELECT DISTINCT COALESCE(dept_team_name, dept_team_id) FROM ssd_department WHERE la_code = ? "
+        "AND COALESCE(dept_team_name, dept_team_id) IS NOT NULL ORDER BY 1",
+        [la_code],
+    ).fetchall()
+    return [str(r[0]) for r in rows]

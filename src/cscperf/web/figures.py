@@ -5,11 +5,13 @@ team so that a dashboard is computed once and not per request or per tile. No SQ
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -28,7 +30,7 @@ from cscperf.report.config import ReportConfig, read_report_config
 from cscperf.report.contents import PERFORMANCE_SECTIONS, build_report
 from cscperf.report.figures import shown
 from cscperf.report.indicator_figures import IndicatorFigures, indicator_figures
-from cscperf.store.councils import Council
+from cscperf.store.councils import Council, team_names
 from cscperf.web.charts import browser_spec
 
 T = TypeVar("T")
@@ -38,7 +40,9 @@ DIMENSION_WORDS = {"team": "Team", "worker": "Worker", "age_band": "Age band", "
 
 
 class Cache:
-    """A small thread-safe least-recently-used cache of computed figures, keyed by the store's state."""
+    """Figures computed once and kept: in this process (a small least-recently-used store) and, when Django's
+    cache is configured, shared by every worker process (so a figure computed by one, or by the warm-up run
+    when the service starts, serves them all). Keys name the store's state, so a load makes them stale."""
 
     def __init__(self, size: int = 64) -> None:
         self.size = size
@@ -56,20 +60,62 @@ class Cache:
             with self.lock:
                 if key in self.items:
                     return self.items[key]  # type: ignore[no-any-return]
-            value = build()
-            with self.lock:
-                self.items[key] = value
-                self.building.pop(key, None)
-                while len(self.items) > self.size:
-                    self.items.popitem(last=False)
-        return value
+            value = _shared_get(key)
+            if value is _MISSING:
+                value = build()
+                _shared_set(key, value)
+            self.keep(key, value)
+        return value  # type: ignore[no-any-return]
+
+    def keep(self, key: Hashable, value: Any) -> None:
+        with self.lock:
+            self.items[key] = value
+            self.building.pop(key, None)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
 
     def clear(self) -> None:
         with self.lock:
             self.items.clear()
 
 
-CACHE = Cache()
+_MISSING = object()
+
+
+def _shared_key(key: Hashable) -> str:
+    return "cscperf:" + hashlib.sha256(repr(key).encode("utf-8")).hexdigest()
+
+
+def _shared_get(key: Hashable) -> Any:
+    cache = _shared_cache()
+    if cache is None:
+        return _MISSING
+    try:
+        return cache.get(_shared_key(key), _MISSING)
+    except Exception:  # a damaged or unreadable entry is computed again
+        return _MISSING
+
+
+def _shared_set(key: Hashable, value: Any) -> None:
+    cache = _shared_cache()
+    if cache is not None:
+        with contextlib.suppress(Exception):  # sharing is an optimisation; a full disk must not fail a page
+            cache.set(_shared_key(key), value, timeout=24 * 3600)
+
+
+def _shared_cache() -> Any:
+    try:
+        from django.conf import settings
+        from django.core.cache import caches
+
+        if not settings.configured or "figures" not in settings.CACHES:
+            return None
+        return caches["figures"]
+    except Exception:
+        return None
+
+
+CACHE = Cache(size=512)
 
 
 @dataclass(frozen=True)
@@ -151,7 +197,11 @@ def council_level(
             content = build_report(con, scope.as_at, config, Commentary(), la=scope.la_code)
         finally:
             con.close()
-        teams = tuple(sorted(team_figures(opener, version, scope, config, config_path)))
+        con = opener()
+        try:
+            teams = tuple(team_names(con, scope.la_code))
+        finally:
+            con.close()
         return Dashboard(dataclasses.replace(scope, team=None), content.figures, content.comparators_loaded, teams)
 
     return CACHE.get(key, build)
@@ -215,6 +265,14 @@ def for_members(board: Dashboard, policy: DisclosurePolicy) -> Dashboard:
 # ------------------------------------------------------------------------------------------- one indicator
 
 
+def reader_options(suppressed: bool, threshold: int) -> tuple[DisclosurePolicy | None, tuple[str, ...]]:
+    """The disclosure policy (members) or none (staff), and the breakdowns shown: members see no breakdown by
+    worker (a people-management matter, not a committee's)."""
+    if suppressed:
+        return DisclosurePolicy(threshold=threshold), tuple(d for d in DIMENSIONS if d != "worker")
+    return None, DIMENSIONS
+
+
 @dataclass(frozen=True)
 class Cell:
     text: str
@@ -258,7 +316,22 @@ def indicator_page(
     dimensions: tuple[str, ...],
 ) -> IndicatorPage:
     """The chart (the report's own Vega-Lite spec) with its table, and the breakdowns; `policy` given for a
-    reader from whom small counts are withheld."""
+    reader from whom small counts are withheld. Built once per store state and reader kind."""
+    key = ("indicator", version, config_path, _mtime(config_path), scope, indicator_id, policy, dimensions)
+    return CACHE.get(
+        key, lambda: _indicator_page(opener, version, scope, indicator_id, config_path, policy, dimensions)
+    )
+
+
+def _indicator_page(
+    opener: Callable[[], duckdb.DuckDBPyConnection],
+    version: str,
+    scope: Scope,
+    indicator_id: str,
+    config_path: str | None,
+    policy: DisclosurePolicy | None,
+    dimensions: tuple[str, ...],
+) -> IndicatorPage:
     config = report_config(config_path)
     board = dashboard(opener, version, scope, config_path)
     if policy is not None:
@@ -312,6 +385,35 @@ def _suppress_table(
     return headers, out
 
 
+@dataclass(frozen=True)
+class GroupPoint(Point):
+    indicator_id: str = ""
+
+
+def breakdown_points(
+    opener: Callable[[], duckdb.DuckDBPyConnection], version: str, scope: Scope, dimension: str, config_path: str | None
+) -> list[GroupPoint]:
+    """Every indicator's figure for the scope's month, by one dimension, in one computation (cached)."""
+    config = report_config(config_path)
+    key = ("breakdowns", version, config_path, _mtime(config_path), scope.la_code, scope.as_at, dimension)
+
+    def build() -> list[GroupPoint]:
+        period = series_periods(scope.as_at, 1, "month")
+        con = opener()
+        try:
+            results = compute(con, period, settings=config.indicator_settings, la_codes=[scope.la_code], by=dimension)
+        finally:
+            con.close()
+        out = []
+        for result in results:
+            for p in sorted(result.points, key=lambda p: str(p.group)):
+                out.append(GroupPoint(**{f.name: getattr(p, f.name) for f in dataclasses.fields(p)},
+                                      indicator_id=result.indicator.id))  # fmt: skip
+        return out
+
+    return CACHE.get(key, build)
+
+
 def breakdown(
     opener: Callable[[], duckdb.DuckDBPyConnection],
     version: str,
@@ -323,38 +425,15 @@ def breakdown(
 ) -> Breakdown:
     if dimension not in DIMENSIONS:
         raise LookupError(dimension)
-    config = report_config(config_path)
-    key = ("breakdown", version, config_path, _mtime(config_path), scope, indicator_id, dimension)
-
-    def build() -> list[Point]:
-        period = series_periods(scope.as_at, 1, "month")
-        con = opener()
-        try:
-            result = compute(
-                con,
-                period,
-                ids=[indicator_id],
-                settings=config.indicator_settings,
-                la_codes=[scope.la_code],
-                by=dimension,
-            )[0]
-        finally:
-            con.close()
-        points = result.points
-        if scope.team is not None and dimension != "team":
-            return []  # breakdowns of one team's figure by other dimensions are not computed yet
-        if scope.team is not None:
-            points = [p for p in points if p.group == scope.team]
-        return sorted(points, key=lambda p: str(p.group))
-
-    points = CACHE.get(key, build)
+    points = [p for p in breakdown_points(opener, version, scope, dimension, config_path)
+              if p.indicator_id == indicator_id]  # fmt: skip
     indicator = load_library()[indicator_id]
     rows, suppressed_any = _breakdown_rows(indicator, points, policy)
     return Breakdown(dimension, DIMENSION_WORDS[dimension], tuple(rows), suppressed_any)
 
 
 def _breakdown_rows(
-    indicator: Indicator, points: list[Point], policy: DisclosurePolicy | None
+    indicator: Indicator, points: Sequence[Point], policy: DisclosurePolicy | None
 ) -> tuple[list[BreakdownRow], bool]:
     has_denominator = indicator.unit in ("percent", "ratio", "days")
     hidden: set[str] = set()

@@ -3,6 +3,8 @@ workers start, so the first dashboard after start is as fast as any other."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -41,7 +43,15 @@ def run_server(host: str, port: int, *, workers: int, threads: int, on_ready: Ca
     url = f"http://{host}:{port}/"
 
     def when_ready(server: Any) -> None:
+        # the indicator pages, computed in the background into the cache the workers share
+        server.cscperf_warm = subprocess.Popen([sys.executable, "-m", "cscperf.web.warm"], stdin=subprocess.DEVNULL)
         on_ready(url)
+
+    def on_exit(server: Any) -> None:
+        warming = getattr(server, "cscperf_warm", None)
+        if warming is not None and warming.poll() is None:
+            warming.terminate()
+            warming.wait(timeout=10)
 
     options = {
         "bind": f"{host}:{port}",
@@ -57,6 +67,7 @@ def run_server(host: str, port: int, *, workers: int, threads: int, on_ready: Ca
         "access_log_format": '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',  # no query string, no referrer
         "limit_request_line": 4094,
         "when_ready": when_ready,
+        "on_exit": on_exit,
         "proc_name": "cscperf-web",
     }
     _Gunicorn(options).run()

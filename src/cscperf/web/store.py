@@ -24,10 +24,28 @@ def store_target() -> str:
     return str(settings.STORE)
 
 
+_checked: set[str] = set()
+
+
+def _open_reading() -> duckdb.DuckDBPyConnection:
+    """Read-only; the store's schema is checked once per store state (a check costs more than the query)."""
+    version = store_version()
+    if version in _checked:
+        try:
+            return duckdb.connect(store_target(), read_only=True)
+        except duckdb.IOException:
+            raise
+        except duckdb.Error:
+            _checked.discard(version)
+    con = open_store(store_target(), read_only=True)
+    _checked.add(version)
+    return con
+
+
 @contextmanager
 def reading() -> Iterator[duckdb.DuckDBPyConnection]:
     """The store, read-only, for the length of a `with` block."""
-    con = open_store(store_target(), read_only=True)
+    con = _open_reading()
     try:
         yield con
     finally:
@@ -59,4 +77,4 @@ def store_version() -> str:
 
 def open_reader() -> duckdb.DuckDBPyConnection:
     """A read-only connection the caller closes (for the figures' builders, which open only on a cache miss)."""
-    return open_store(store_target(), read_only=True)
+    return _open_reading()

@@ -9,7 +9,6 @@ from django.shortcuts import render
 
 from cscperf.disclosure import DisclosurePolicy
 from cscperf.indicators.definition import load_library
-from cscperf.indicators.engine import DIMENSIONS
 from cscperf.web import audit, exports
 from cscperf.web.access import Access
 from cscperf.web.figures import (
@@ -20,6 +19,7 @@ from cscperf.web.figures import (
     dashboard,
     for_members,
     indicator_page,
+    reader_options,
 )
 from cscperf.web.pages import BadRequest, client_address, councils_of, guarded, scope_of, scope_query
 from cscperf.web.sparkline import sparkline
@@ -75,18 +75,10 @@ def _indicator(indicator_id: str):  # type: ignore[no-untyped-def]
 def indicator_view(request: HttpRequest, access: Access, indicator_id: str) -> HttpResponse:
     indicator = _indicator(indicator_id)
     scope = scope_of(request, access, team_allowed=not access.suppressed)
-    dimensions = tuple(d for d in DIMENSIONS if not (access.suppressed and d == "worker"))
+    policy, dimensions = reader_options(access.suppressed, settings.CSCPERF_SUPPRESSION)
     if scope.team is not None:
-        dimensions = ()
-    page = indicator_page(
-        open_reader,
-        store_version(),
-        scope,
-        indicator.id,
-        _config(),
-        _policy() if access.suppressed else None,
-        dimensions,
-    )
+        dimensions = ()  # a team's figure is not broken down further (yet)
+    page = indicator_page(open_reader, store_version(), scope, indicator.id, _config(), policy, dimensions)
     return render(
         request,
         "web/indicator.html",

@@ -1,0 +1,94 @@
+"""Start `cscperf serve` on a loopback port with throwaway accounts (for the web benchmark and screenshots)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+FLAGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def serve(
+    store: Path,
+    folder: Path,
+    users: list[tuple[str, str]],
+    password: str,
+    *,
+    config: Path | None = None,
+    workers: int = 2,
+    threads: int = 8,
+    on_started: Any = None,
+) -> Iterator[str]:
+    """The service on a free port, its app database in `folder`, with these (name, role) accounts."""
+    env = dict(os.environ, CSCPERF_WEB_DATABASE=str(folder / "app.sqlite3"), CSCPERF_WEB_SECRET_KEY="bench-" * 10)
+    cscperf = [sys.executable, "-m", "cscperf"]
+    for name, role in users:
+        subprocess.run(
+            [*cscperf, "users", "add", "--db", str(store), name, "--role", role, "--password-stdin"],
+            input=password + "\n",
+            text=True,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+    port = free_port()
+    command = [
+        *cscperf,
+        "serve",
+        "--db",
+        str(store),
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        *(["--config", str(config)] if config else []),
+    ]
+    started = time.perf_counter()
+    log = (folder / "serve.log").open("wb")
+    process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/healthz", timeout=2):
+                    break
+            except OSError:
+                if process.poll() is not None or time.perf_counter() - started > 120:
+                    raise RuntimeError(f"cscperf serve did not start: {(folder / 'serve.log').read_text()}") from None
+                time.sleep(0.1)
+        if on_started is not None:
+            on_started(time.perf_counter() - started)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
+def launch_browser(playwright: Any) -> Any:
+    return playwright.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
