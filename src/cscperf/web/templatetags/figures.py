@@ -10,7 +10,7 @@ from cscperf.report.figures import change_shown, month_name, shown
 from cscperf.report.indicator_figures import IndicatorFigures
 from cscperf.report.palette import RAG_SYMBOLS
 from cscperf.web.figures import value_text
-from cscperf.web.spc_seam import icons_for
+from cscperf.web.spc_seam import Icon, icons_for
 
 register = template.Library()
 
@@ -79,6 +79,6 @@ def month(figures: IndicatorFigures) -> str:
 
 
 @register.filter
-def spc_icons(figures: IndicatorFigures) -> list[tuple[str, str]]:
-    """(symbol, words) for the SPC variation and assurance icons, when the SPC fields are present."""
+def spc_icons(figures: IndicatorFigures) -> list[Icon]:
+    """The SPC variation and assurance icons with their words, when the figures carry an SPC analysis."""
     return icons_for(figures)
