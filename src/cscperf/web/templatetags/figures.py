@@ -6,7 +6,7 @@ from django import template
 
 from cscperf.disclosure import DisclosurePolicy
 from cscperf.indicators.engine import Point
-from cscperf.report.figures import change_shown, month_name, shown
+from cscperf.report.figures import change_shown, count_text, month_name, shown
 from cscperf.report.indicator_figures import IndicatorFigures
 from cscperf.report.palette import RAG_SYMBOLS
 from cscperf.web.figures import value_text
@@ -64,6 +64,24 @@ def neighbours(figures: IndicatorFigures) -> str:
     if c is None or c.neighbours is None:
         return "–"
     return f"{shown(c.neighbours, figures.indicator.unit, figures.indicator.decimals)} ({c.year_label})"
+
+
+@register.filter
+def region(figures: IndicatorFigures) -> str:
+    c = figures.comparators
+    if c is None or c.region is None:
+        return "–"
+    return f"{shown(c.region, figures.indicator.unit, figures.indicator.decimals)} ({c.year_label})"
+
+
+@register.filter
+def counts(figures: IndicatorFigures) -> str:
+    """ "398 of 429 visits": the counts behind the latest percentage, rate or ratio (staff only)."""
+    p = figures.latest
+    if p.value is None or p.denominator is None or figures.indicator.unit == "count":
+        return ""
+    what = "children aged 0-17" if figures.indicator.unit == "rate_per_10k" else figures.indicator.counts
+    return f"({count_text(p.numerator)} of {count_text(p.denominator)} {what})"
 
 
 @register.filter
