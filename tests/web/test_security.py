@@ -103,8 +103,10 @@ def test_uploads_over_the_limit_are_refused_unread(
 
     big = SimpleUploadedFile("cin.xml", b"<x>" + b" " * 5000 + b"</x>")
     response = client_for(accounts.analyst).post("/loads/", {"files": [big]})
-    assert response.status_code == 400
+    assert response.status_code == 413
     assert b"larger than" in response.content
+    anonymous = client_for(None).post("/loads/", {"files": [SimpleUploadedFile("cin.xml", b" " * 5000)]})
+    assert anonymous.status_code == 413  # refused before anything (even the CSRF check) reads the body
 
 
 def _child_ids(client: Client) -> set[str]:

@@ -68,6 +68,13 @@ def serve(
 
     if not User.objects.filter(is_active=True).exists():
         console.print(escape(first_user_hint(db)), highlight=False, soft_wrap=True)
+    if not (Path(__file__).parent / "static" / "vendor" / "app.css").exists():
+        console.print(
+            "The web assets are not built (run `make assets`: npm ci and the build). Pages work without them, "
+            "unstyled and with their tables in place of charts.",
+            highlight=False,
+            soft_wrap=True,
+        )
     run_server(
         host,
         port,

@@ -86,7 +86,7 @@ def councils_of(access: Access) -> list[Council]:
     return [c for c in all_councils() if access.la_code is None or c.la_code == access.la_code]
 
 
-def scope_of(request: HttpRequest, access: Access, *, team_allowed: bool = True) -> Scope:
+def scope_of(request: HttpRequest, access: Access, *, team_allowed: bool = True, any_day: bool = False) -> Scope:
     """The council, month and team the query asks for, checked against what the store holds and what the user
     may see; defaults: the user's (or the store's first) council, its last complete month, no team."""
     choices = councils_of(access)
@@ -97,13 +97,28 @@ def scope_of(request: HttpRequest, access: Access, *, team_allowed: bool = True)
     if council is None:
         raise NotAllowed("that council's figures")
     months = council.month_ends()
-    if not months:
+    if any_day and council.data_end is not None:  # a list is as at a day: by default the data's last
+        as_at = _day(request.GET.get("as_at"), council.data_start, council.data_end)
+    elif not months:
         raise BadRequest(f"The store holds no whole month of data for {council.la_name}.")
-    as_at = _month(request.GET.get("as_at"), months)
+    else:
+        as_at = _month(request.GET.get("as_at"), months)
     team = request.GET.get("team") or None
     if team is not None and not team_allowed:
         raise NotAllowed("figures for one team")
     return Scope(council.la_code, council.la_name, as_at, team)
+
+
+def _day(text: str | None, first: dt.date | None, last: dt.date) -> dt.date:
+    if not text:
+        return last
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        raise BadRequest("The date asked for is not written YYYY-MM-DD.") from None
+    if day > last or (first is not None and day < first):
+        raise BadRequest(f"The data cover {first or 'the start'} to {last}; choose a day within them.")
+    return day
 
 
 def _month(text: str | None, months: list[dt.date]) -> dt.date:

@@ -38,6 +38,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    "cscperf.web.middleware.UploadLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -158,7 +159,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Uploads: the whole request is refused above the limit before it is read (see views_loads).
+# Uploads: a request larger than this is refused before it is read (middleware.UploadLimitMiddleware).
 UPLOAD_MAX_BYTES = int(float(os.environ.get("CSCPERF_WEB_UPLOAD_MAX_MB", "200")) * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -8,12 +8,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from cscperf.disclosure import DisclosurePolicy
-from cscperf.indicators.definition import load_library
+from cscperf.indicators.definition import Indicator, load_library
 from cscperf.web import audit, exports
 from cscperf.web.access import Access
 from cscperf.web.figures import (
     CHILD_COLUMNS,
     CHILD_HEADINGS,
+    Dashboard,
     Scope,
     children,
     dashboard,
@@ -34,7 +35,7 @@ def _policy() -> DisclosurePolicy:
     return DisclosurePolicy(threshold=settings.CSCPERF_SUPPRESSION)
 
 
-def _board(scope: Scope):  # type: ignore[no-untyped-def]
+def _board(scope: Scope) -> Dashboard:
     try:
         return dashboard(open_reader, store_version(), scope, _config())
     except LookupError:
@@ -64,7 +65,7 @@ def dashboard_view(request: HttpRequest, access: Access) -> HttpResponse:
     )
 
 
-def _indicator(indicator_id: str):  # type: ignore[no-untyped-def]
+def _indicator(indicator_id: str) -> Indicator:
     indicator = load_library().get(indicator_id)
     if indicator is None:
         raise Http404("No such indicator")

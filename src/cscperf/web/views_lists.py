@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from cscperf.web import audit, exports, lists_seam
 from cscperf.web.access import Access
+from cscperf.web.figures import Scope
 from cscperf.web.pages import client_address, guarded, scope_of, scope_query
 from cscperf.web.store import reading
 from cscperf.web.views import _download
@@ -14,7 +17,7 @@ from cscperf.web.views import _download
 
 @guarded("view_lists")
 def lists_view(request: HttpRequest, access: Access) -> HttpResponse:
-    scope = scope_of(request, access)
+    scope = scope_of(request, access, any_day=True)
     return render(
         request,
         "web/lists.html",
@@ -29,9 +32,11 @@ def _definition(list_id: str) -> lists_seam.ListDefinition:
     return found[list_id]
 
 
-def _rows(request: HttpRequest, access: Access, list_id: str, action: str):  # type: ignore[no-untyped-def]
+def _rows(
+    request: HttpRequest, access: Access, list_id: str, action: str
+) -> tuple[lists_seam.ListDefinition, Scope, tuple[str, ...] | None, list[dict[str, Any]]]:
     definition = _definition(list_id)
-    scope = scope_of(request, access)
+    scope = scope_of(request, access, any_day=True)
     teams = access.teams_for_children(scope.team)
     with reading() as con:
         rows = lists_seam.rows(con, list_id, la_code=scope.la_code, as_at=scope.as_at, teams=teams)

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from cscperf.loading.history import REJECT_COLUMNS, load_history, load_rejects, problems_by_rule
+from cscperf.loading.load_summary import LoadSummary
 from cscperf.loading.session import load_files
 from cscperf.web import audit, exports
 from cscperf.web.access import Access
@@ -37,9 +38,9 @@ def loads_view(request: HttpRequest, access: Access) -> HttpResponse:
     )
 
 
-def _upload(request: HttpRequest, access: Access):  # type: ignore[no-untyped-def]
+def _upload(request: HttpRequest, access: Access) -> LoadSummary:
     length = int(request.META.get("CONTENT_LENGTH") or 0)
-    if length > settings.UPLOAD_MAX_BYTES:
+    if length > settings.UPLOAD_MAX_BYTES:  # also refused, unread, by UploadLimitMiddleware
         raise BadRequest(
             f"The files are larger than the {settings.UPLOAD_MAX_BYTES // (1024 * 1024)} MB this "
             "service accepts at once. Load them in smaller groups, or with `cscperf load`."
