@@ -117,6 +117,10 @@ def test_member_journey(page: Any, base: str, accounts: Accounts) -> None:
     page.goto(base + "/reports/")
     assert page.locator("#format-xlsx").count() == 0
     assert page.locator("#format-pdf").count() == 1
+    page.check("#format-html")
+    with page.expect_download(timeout=120000) as report:
+        page.click("text=Write and download")
+    assert report.value.suggested_filename.endswith("report.html")
 
 
 def test_admin_journey(page: Any, base: str, accounts: Accounts) -> None:
@@ -126,6 +130,9 @@ def test_admin_journey(page: Any, base: str, accounts: Accounts) -> None:
     page.fill("#user", accounts.analyst)
     page.click("text=Filter")
     assert page.locator("tbody tr").count() >= 1
+    with page.expect_download() as exported:
+        page.click("text=CSV")
+    assert exported.value.suggested_filename == "audit.csv"
     page.click("text=Users")
     assert page.locator("tbody tr").count() >= 4
     page.click("text=Sign out")

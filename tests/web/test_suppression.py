@@ -78,9 +78,9 @@ def test_a_figure_on_a_small_count_reads_fewer_than_5_for_members(
 ) -> None:
     staff = client_for(accounts.analyst).get("/")
     member = client_for(accounts.member).get("/")
-    small = [f for _, rows in staff.context["groups"] for f, _ in rows if 0 < (f.latest.numerator or 0) < 5]
+    small = [f for _, rows in staff.context["board"].groups() for f in rows if 0 < (f.latest.numerator or 0) < 5]
     assert small, "the test store should have a small count to withhold"
-    shown = {f.indicator.id: f for _, rows in member.context["groups"] for f, _ in rows}
+    shown = {f.indicator.id: f for _, rows in member.context["board"].groups() for f in rows}
     for f in small:
         assert shown[f.indicator.id].latest.value is None
     html = member.content.decode()

@@ -6,12 +6,15 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from cscperf.disclosure import DisclosurePolicy
 from cscperf.indicators.definition import Indicator, load_library
 from cscperf.web import audit, exports
 from cscperf.web.access import Access
 from cscperf.web.figures import (
+    CACHE,
     CHILD_COLUMNS,
     CHILD_HEADINGS,
     Dashboard,
@@ -46,21 +49,28 @@ def _board(scope: Scope) -> Dashboard:
 def dashboard_view(request: HttpRequest, access: Access) -> HttpResponse:
     scope = scope_of(request, access, team_allowed=not access.suppressed)
     board = _board(scope)
-    if access.suppressed:
-        board = for_members(board, _policy())
-    rows = [(title, [(f, sparkline(f)) for f in figures]) for title, figures in board.groups()]
+    member_policy = _policy() if access.suppressed else None
+    if member_policy is not None:
+        board = for_members(board, member_policy)
+
+    def tables() -> str:  # the same for every reader of a kind, so drawn once
+        rows = [(title, [(f, sparkline(f)) for f in figures]) for title, figures in board.groups()]
+        context = {"groups": rows, "query": scope_query(scope), "member_policy": member_policy}
+        return render_to_string("web/_dashboard_tables.html", context)
+
+    key = ("dashboard-tables", store_version(), _config(), scope, member_policy)
+    html = mark_safe(CACHE.get(key, tables))  # drawn by our own template, which escapes
     return render(
         request,
         "web/dashboard.html",
         {
             "scope": scope,
             "board": board,
-            "groups": rows,
+            "tables": html,
             "access": access,
             "councils": councils_of(access),
             "months": next(c for c in councils_of(access) if c.la_code == scope.la_code).month_ends(),
             "query": scope_query(scope),
-            "member_policy": _policy() if access.suppressed else None,
         },
     )
 
