@@ -21,7 +21,10 @@ from cscperf.errors import DataProblem, UsageProblem
 from cscperf.web.roles import Role
 
 console = Console()
-DbOption = Annotated[Path, typer.Option("--db", envvar="CSCPERF_DB", help="The store (a DuckDB file).")]
+DbOption = Annotated[
+    str, typer.Option("--db", envvar="CSCPERF_DB", help="The store: a DuckDB file (or, with the server store, a URL).")
+]
+DEFAULT_DB = "cscperf.duckdb"
 
 users_app = typer.Typer(help="Accounts of the web service: add, list, disable.", no_args_is_help=True)
 audit_app = typer.Typer(help="The web service's audit log: list and verify.", no_args_is_help=True)
@@ -33,15 +36,24 @@ class AuditFormat(StrEnum):
     csv = "csv"
 
 
-def _start(db: Path, *, config: Path | None = None, suppression: int | None = None) -> None:
+def _start(db: str, *, config: Path | None = None, suppression: int | None = None) -> None:
     from cscperf.store.database import open_store
     from cscperf.web.config import use_store
+    from cscperf.web.store import is_server_store
 
     open_store(db, read_only=True).close()  # a clear message if there is no store, or not a cscperf one
-    use_store(db.resolve(), config=config.resolve() if config else None, suppression=suppression)
+    target = db if is_server_store(db) else str(Path(db).resolve())
+    use_store(target, config=config.resolve() if config else None, suppression=suppression)
 
 
-def first_user_hint(db: Path) -> str:
+def _shown_store(db: str) -> str:
+    """The store as it may be printed: a server URL without its password."""
+    import re
+
+    return re.sub(r"(://[^:/@]+):[^@/]*@", r"\1:***@", db)
+
+
+def first_user_hint(db: str | Path) -> str:
     return (
         "No one can sign in yet. Add the first account (an administrator) with:\n"
         f"  cscperf users add --db {db} NAME --role admin --password-stdin\n"
@@ -50,7 +62,7 @@ def first_user_hint(db: Path) -> str:
 
 
 def serve(
-    db: DbOption = Path("cscperf.duckdb"),
+    db: DbOption = DEFAULT_DB,
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
     config: Annotated[Path | None, typer.Option("--config", help="cscperf.toml: targets, council, settings.")] = None,
@@ -81,7 +93,7 @@ def serve(
         workers=workers,
         threads=threads,
         on_ready=lambda url: console.print(
-            f"Serving {escape(str(db))} at {url} (Ctrl+C stops).", highlight=False, soft_wrap=True
+            f"Serving {escape(_shown_store(db))} at {url} (Ctrl+C stops).", highlight=False, soft_wrap=True
         ),
     )
 
@@ -90,7 +102,7 @@ def serve(
 def users_add(
     name: Annotated[str, typer.Argument(help="User name (with single sign-on: the name the identity provider gives).")],
     role: Annotated[list[Role], typer.Option("--role", help="admin, analyst, manager or member (repeat for more).")],
-    db: DbOption = Path("cscperf.duckdb"),
+    db: DbOption = DEFAULT_DB,
     team: Annotated[list[str] | None, typer.Option("--team", help="A manager's team (repeat for several).")] = None,
     la: Annotated[str | None, typer.Option("--la", help="Limit to this council (3-digit DfE code).")] = None,
     password_stdin: Annotated[
@@ -112,7 +124,7 @@ def users_add(
 
 
 @users_app.command("list")
-def users_list(db: DbOption = Path("cscperf.duckdb")) -> None:
+def users_list(db: DbOption = DEFAULT_DB) -> None:
     """List the accounts: roles, council, teams, whether active, last sign-in."""
     _start(db)
     from cscperf.web.accounts import user_rows
@@ -130,9 +142,7 @@ def users_list(db: DbOption = Path("cscperf.duckdb")) -> None:
 
 
 @users_app.command("disable")
-def users_disable(
-    name: Annotated[str, typer.Argument(help="User name.")], db: DbOption = Path("cscperf.duckdb")
-) -> None:
+def users_disable(name: Annotated[str, typer.Argument(help="User name.")], db: DbOption = DEFAULT_DB) -> None:
     """Disable an account: it can no longer sign in, and any session it has ends at its next request."""
     _start(db)
     from cscperf.web.accounts import set_active
@@ -142,9 +152,7 @@ def users_disable(
 
 
 @users_app.command("enable")
-def users_enable(
-    name: Annotated[str, typer.Argument(help="User name.")], db: DbOption = Path("cscperf.duckdb")
-) -> None:
+def users_enable(name: Annotated[str, typer.Argument(help="User name.")], db: DbOption = DEFAULT_DB) -> None:
     """Enable a disabled account again."""
     _start(db)
     from cscperf.web.accounts import set_active
@@ -155,7 +163,7 @@ def users_enable(
 
 @audit_app.command("list")
 def audit_list(
-    db: DbOption = Path("cscperf.duckdb"),
+    db: DbOption = DEFAULT_DB,
     user: Annotated[str | None, typer.Option("--user", help="Only this user's records.")] = None,
     output: Annotated[AuditFormat, typer.Option("--format", help="table, json or csv.")] = AuditFormat.table,
 ) -> None:
@@ -190,7 +198,7 @@ def audit_list(
 
 
 @audit_app.command("verify")
-def audit_verify(db: DbOption = Path("cscperf.duckdb")) -> None:
+def audit_verify(db: DbOption = DEFAULT_DB) -> None:
     """Check the audit log's hash chain; name the first record that was changed, removed or inserted."""
     _start(db)
     from cscperf.web import audit

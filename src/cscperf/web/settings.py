@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import urllib.parse
 from pathlib import Path
 
 from cscperf.web.config import STORE_ENV, app_database_for, secret_key_for
@@ -17,7 +18,9 @@ from cscperf.web.config import STORE_ENV, app_database_for, secret_key_for
 HERE = Path(__file__).resolve().parent
 STORE = os.environ.get(STORE_ENV, "cscperf.duckdb")
 
-SECRET_KEY = os.environ.get("CSCPERF_WEB_SECRET_KEY") or secret_key_for(STORE)
+SECRET_KEY = os.environ.get("CSCPERF_WEB_SECRET_KEY") or secret_key_for(
+    STORE if not STORE.startswith(("postgresql://", "postgres://")) else Path.cwd() / "cscperf-server-store"
+)
 DEBUG = False
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("CSCPERF_WEB_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",")]
 ALLOWED_HOSTS = [h for h in ALLOWED_HOSTS if h]
@@ -68,16 +71,32 @@ TEMPLATES = [
     }
 ]
 
-_database = os.environ.get("CSCPERF_WEB_DATABASE") or str(app_database_for(STORE))
-DATABASES = {
-    "default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": _database,
-        # IMMEDIATE: a transaction takes the write lock when it starts, so audit records are chained one at a
-        # time even with several worker processes.
-        "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"},
+_SERVER_STORE = STORE.startswith(("postgresql://", "postgres://"))
+_database = os.environ.get("CSCPERF_WEB_DATABASE") or (STORE if _SERVER_STORE else str(app_database_for(STORE)))
+if _database.startswith(("postgresql://", "postgres://")):
+    # The PostgreSQL store's own database holds the service's tables too (auth_*, django_*, cscperf_web_*).
+    _url = urllib.parse.urlsplit(_database)
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": urllib.parse.unquote(_url.path.lstrip("/")),
+            "USER": urllib.parse.unquote(_url.username or ""),
+            "PASSWORD": urllib.parse.unquote(_url.password or ""),
+            "HOST": _url.hostname or "",
+            "PORT": str(_url.port or ""),
+            "CONN_MAX_AGE": 60,
+        }
     }
-}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": _database,
+            # IMMEDIATE: a transaction takes the write lock when it starts, so audit records are chained one at
+            # a time even with several worker processes.
+            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"},
+        }
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Figures computed once are shared by the worker processes through files beside the app database (aggregate
@@ -86,7 +105,8 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "figures": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.environ.get("CSCPERF_WEB_CACHE") or str(Path(_database).with_suffix(".cache")),
+        "LOCATION": os.environ.get("CSCPERF_WEB_CACHE")
+        or str(Path.cwd() / "cscperf-web.cache" if _SERVER_STORE else Path(_database).with_suffix(".cache")),
         "TIMEOUT": 24 * 3600,
         "OPTIONS": {"MAX_ENTRIES": 5000},
     },

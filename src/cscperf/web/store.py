@@ -10,6 +10,7 @@ modification time.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,6 +30,8 @@ _checked: set[str] = set()
 
 def _open_reading() -> duckdb.DuckDBPyConnection:
     """Read-only; the store's schema is checked once per store state (a check costs more than the query)."""
+    if is_server_store(store_target()):
+        return open_store(store_target(), read_only=True)
     version = store_version()
     if version in _checked:
         try:
@@ -62,8 +65,28 @@ def writing() -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
+def is_server_store(target: str) -> bool:
+    return target.startswith(("postgresql://", "postgres://"))
+
+
+_server_version: tuple[float, str] = (0.0, "")
+_SERVER_VERSION_SECONDS = 5.0
+
+
 def store_version() -> str:
-    """Changes whenever the store is written: the modification time and size of the file and its log."""
+    """Changes whenever the store is written: for a DuckDB file, the modification time and size of the file and
+    its log; for a server store, its loads (count and latest), looked up at most every 5 seconds."""
+    global _server_version
+    target = store_target()
+    if is_server_store(target):
+        checked, version = _server_version
+        if time.monotonic() - checked < _SERVER_VERSION_SECONDS and version:
+            return version
+        with reading() as con:
+            row = con.execute("SELECT count(*), max(loaded_at) FROM cscperf_loads").fetchone()
+        version = f"loads:{row[0] if row else 0}:{row[1] if row else ''}"
+        _server_version = (time.monotonic(), version)
+        return version
     parts = []
     for path in (Path(store_target()), Path(store_target() + ".wal")):
         try:
