@@ -8,7 +8,13 @@ REFERENCE_DATA := ../shared/reference-data
 
 ASSETS := src/cscperf/web/static/vendor/.built
 
-.PHONY: demo test lint typecheck bench clean env assets serve screenshots
+.PHONY: demo test lint typecheck bench clean env validators assets serve screenshots
+
+# The DfE validation rules (csc-validator-be-cin, csc-validator-be-903) pin numpy<1.25 and pandas<2: they get
+# their own environment, run by cscperf as a subprocess, so ours is never downgraded.
+VALIDATORS := .venv-validators
+VALIDATORS_STAMP := $(VALIDATORS)/.installed
+VALIDATOR_PACKAGES := csc-validator-be-cin==0.1.13 csc-validator-be-903==0.1.17
 
 env: $(STAMP)
 
@@ -18,6 +24,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
+
+validators: $(VALIDATORS_STAMP)
+
+$(VALIDATORS_STAMP): Makefile
+	$(PYTHON) -m venv $(VALIDATORS)
+	$(VALIDATORS)/bin/python -m pip install --quiet --upgrade pip
+	$(VALIDATORS)/bin/python -m pip install --quiet $(VALIDATOR_PACKAGES)
+	@touch $(VALIDATORS_STAMP)
 
 demo: $(STAMP)
 	@mkdir -p $(DEMO_DIR)
@@ -44,7 +58,7 @@ serve: $(STAMP) assets
 screenshots: $(STAMP) assets
 	$(BIN)/python benchmarks/web_screenshots.py --db $(DEMO_DIR)/cscperf.duckdb
 
-test: $(STAMP) assets
+test: $(STAMP) $(VALIDATORS_STAMP) assets
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
@@ -56,7 +70,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_report.py
 	$(BIN)/python benchmarks/bench_load_cin.py
 	$(BIN)/python benchmarks/bench_load_903.py
+	$(BIN)/python benchmarks/bench_export.py
 	$(BIN)/python benchmarks/bench_web.py
 
 clean:
-	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .ruff_cache .mypy_cache node_modules src/cscperf/web/static/vendor
+	rm -rf $(VENV) $(VALIDATORS) $(DEMO_DIR) .pytest_cache .ruff_cache .mypy_cache node_modules src/cscperf/web/static/vendor
