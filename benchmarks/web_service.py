@@ -82,12 +82,39 @@ def serve(
                     raise RuntimeError(f"cscperf serve did not start: {(folder / 'serve.log').read_text()}") from None
                 time.sleep(0.1)
         if on_started is not None:
-            on_started(time.perf_counter() - started)
+            on_started(time.perf_counter() - started, process.pid)
         yield base
     finally:
         process.terminate()
         process.wait(timeout=30)
         log.close()
+
+
+def cpu_seconds(root: int) -> float:
+    """CPU seconds (user + system) used so far by a process and its children, from /proc (Linux)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    family = {root}
+    stats = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    fields = handle.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            stats[int(entry)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
+    grew = True
+    while grew:
+        grew = False
+        for pid, (parent, _) in stats.items():
+            if parent in family and pid not in family:
+                family.add(pid)
+                grew = True
+    for pid in family:
+        if pid in stats:
+            total += stats[pid][1] / tick
+    return total
 
 
 def launch_browser(playwright: Any) -> Any:
