@@ -21,7 +21,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from web_service import cpu_seconds, serve
+from web_service import cpu_seconds, resident_mb, serve
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -119,6 +119,7 @@ def main() -> None:
             capture_output=True,
         )
         cpu = cpu_seconds(pid) - cpu_before
+        memory = resident_mb(pid)
         with Path(str(prefix) + "_stats.csv").open() as stats:
             rows = list(csv.DictReader(stats))
         with Path(str(prefix) + "_failures.csv").open() as failed:
@@ -134,6 +135,7 @@ def main() -> None:
                 f"{row['Name']:<14}{row['Request Count']:>9}{row['Failure Count']:>9}{median:>7}ms"
                 f"{p95:>6.0f}ms{float(row['99%']):>6.0f}ms  {ratio}"
             )
+    print(f"server memory at the end: {memory:.0f} MB resident (master, 2 workers)")
     served = sum(int(r["Request Count"]) for r in rows if r["Name"] == "Aggregated")
     print(
         f"server CPU: {cpu:.1f} s for {served} requests ({1000 * cpu / max(served, 1):.1f} ms a request, sign-in's "

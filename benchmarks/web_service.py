@@ -90,6 +90,39 @@ def serve(
         log.close()
 
 
+def family(root: int) -> list[int]:
+    """A process and all its descendants (from /proc, Linux)."""
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    parents[int(entry)] = int(handle.read().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue
+    found = {root}
+    grew = True
+    while grew:
+        grew = False
+        for pid, parent in parents.items():
+            if parent in found and pid not in found:
+                found.add(pid)
+                grew = True
+    return sorted(found)
+
+
+def resident_mb(root: int) -> float:
+    """Resident memory of a process and its descendants, in MB."""
+    total = 0
+    for pid in family(root):
+        try:
+            with open(f"/proc/{pid}/status") as handle:
+                total += next((int(line.split()[1]) for line in handle if line.startswith("VmRSS:")), 0)
+        except OSError:
+            continue
+    return total / 1024
+
+
 def cpu_seconds(root: int) -> float:
     """CPU seconds (user + system) used so far by a process and its children, from /proc (Linux)."""
     tick = os.sysconf("SC_CLK_TCK")

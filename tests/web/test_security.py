@@ -49,11 +49,12 @@ def test_cookies_and_sessions() -> None:
     assert settings.CSRF_COOKIE_SECURE
     assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
-    assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    assert settings.PASSWORD_HASHERS == ["cscperf.web.hashers.OwaspArgon2PasswordHasher"]
 
 
-def test_passwords_are_stored_as_argon2(accounts: Accounts) -> None:
-    assert User.objects.get(username=accounts.analyst).password.startswith("argon2$argon2id$")
+def test_passwords_are_stored_as_argon2id_with_owasp_parameters(accounts: Accounts) -> None:
+    stored = User.objects.get(username=accounts.analyst).password
+    assert stored.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
 
 
 def test_an_idle_session_ends(web_store: WebStore, accounts: Accounts) -> None:

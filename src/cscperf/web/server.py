@@ -60,6 +60,7 @@ def run_server(host: str, port: int, *, workers: int, threads: int, on_ready: Ca
         "worker_class": "gthread",
         "timeout": 300,  # a PDF report takes a while
         "graceful_timeout": 20,
+        "keepalive": 30,  # keep connections from the proxy (and browsers) open between pages
         "preload_app": True,
         "accesslog": "-",
         "errorlog": "-",

@@ -1,6 +1,6 @@
 """Django settings for the web service, read from the environment (see cscperf.web.config).
 
-Secure by default: Argon2 password hashing, lockout after repeated failures (django-axes), sessions that end
+Secure by default: Argon2id password hashing (OWASP's parameters, see hashers.py), lockout after repeated failures (django-axes), sessions that end
 after 30 minutes idle or when the browser closes, secure HttpOnly SameSite cookies, CSRF on every form, a
 Content-Security-Policy with no inline script and frame-ancestors 'none' (django-csp), X-Content-Type-Options
 nosniff, a strict Referrer-Policy, and no caching of pages by browsers or proxies.
@@ -116,7 +116,7 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+PASSWORD_HASHERS = ["cscperf.web.hashers.OwaspArgon2PasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
