@@ -87,3 +87,18 @@ def test_a_figure_on_a_small_count_reads_fewer_than_5_for_members(
     for f in small:
         row = html[html.index(f.indicator.title) :][:2000]
         assert "fewer than 5" in row
+
+
+def test_members_charts_carry_no_counts(web_store: WebStore, accounts: Accounts, client_for: Any) -> None:
+    page = client_for(accounts.member).get("/indicators/cp_second_or_subsequent/").context["page"]
+    for point in page.chart.main.points:
+        assert point.numerator is None and point.denominator is None
+    assert not any(re.search(r"\\d+ of \\d+", note) for note in page.chart.notes)
+    assert not re.search(r"\\(\\d+ of \\d+\\)", page.spec.get("description", ""))
+    staff = client_for(accounts.analyst).get("/indicators/cp_second_or_subsequent/").context["page"]
+    small = [p.label for p in staff.chart.main.points if p.numerator is not None and 0 < p.numerator < 5]
+    assert small, "the test store should have a month resting on a small count"
+    shown = {row[0]: row[1] for row in page.table_rows}
+    for label in small:
+        assert shown[label] == "fewer than 5"
+        assert next(p for p in page.chart.main.points if p.label == label).value is None

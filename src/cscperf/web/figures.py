@@ -334,55 +334,63 @@ def _indicator_page(
 ) -> IndicatorPage:
     config = report_config(config_path)
     board = dashboard(opener, version, scope, config_path)
-    if policy is not None:
-        board = for_members(board, policy)
-    figures = board.figures[indicator_id]
     plan = chart_of(indicator_id)
     if plan.main != indicator_id:  # the indicator's own chart, headed by it, with the report's design
-        plan = dataclasses.replace(
-            plan, main=indicator_id, secondary=None, extra=(), comparators_of=None, title=figures.indicator.title
-        )
+        title = board.figures[indicator_id].indicator.title
+        plan = dataclasses.replace(plan, main=indicator_id, secondary=None, extra=(), comparators_of=None, title=title)
     request = chart_request(plan, board.figures, config.events)
-    shown_request = request if policy is None else without_counts(request)
+    shown_request = request
+    if policy is not None:
+        board = for_members(board, policy)
+        shown_request = members_chart(request, policy)
     headers, rows = data_table(shown_request)
     if policy is not None:
-        headers, rows = _suppress_table(headers, rows, request, policy)
+        rows = _suppress_table(rows, request, policy)
     breakdowns = tuple(breakdown(opener, version, scope, indicator_id, dim, config_path, policy) for dim in dimensions)
-    return IndicatorPage(
-        figures, plan, shown_request, browser_spec(chart_spec(shown_request)), headers, rows, breakdowns
-    )
+    spec = browser_spec(chart_spec(shown_request))
+    return IndicatorPage(board.figures[indicator_id], plan, shown_request, spec, headers, rows, breakdowns)
 
 
-def without_counts(req: ChartRequest) -> ChartRequest:
+SMALL_NUMBERS_FOR_MEMBERS = "Small numbers: a few children change this figure a lot."
+
+
+def members_chart(req: ChartRequest, policy: DisclosurePolicy) -> ChartRequest:
     """The chart as members read it: figures (percentages, rates) without the counts behind them, so neither
-    its alt text nor its table says "3 of 40"."""
+    its alt text nor its table says "3 of 40"; a month whose figure rests on a count from 1 to the threshold
+    less one has no point; notes that quote counts are said without them."""
+    withheld = False
 
     def line(chart_line: ChartLine) -> ChartLine:
-        points = tuple(dataclasses.replace(p, numerator=None, denominator=None) for p in chart_line.points)
-        return dataclasses.replace(chart_line, points=points)
+        nonlocal withheld
+        points = []
+        for p in chart_line.points:
+            small = policy.is_small(p.numerator) or policy.is_small(p.denominator)
+            withheld = withheld or (small and p.value is not None)
+            value = None if small else p.value
+            points.append(dataclasses.replace(p, value=value, numerator=None, denominator=None))
+        return dataclasses.replace(chart_line, points=tuple(points))
 
-    return dataclasses.replace(
-        req,
-        main=line(req.main),
-        secondary=line(req.secondary) if req.secondary else None,
-        extra=tuple(line(x) for x in req.extra),
-    )
+    main, extra = line(req.main), tuple(line(x) for x in req.extra)
+    secondary = line(req.secondary) if req.secondary else None
+    notes = tuple(dict.fromkeys(SMALL_NUMBERS_FOR_MEMBERS if n.startswith("Small numbers") else n for n in req.notes))
+    if withheld:
+        notes += (f"Months whose figure rests on {policy.label} children have no point, to protect their privacy.",)
+    return dataclasses.replace(req, main=main, secondary=secondary, extra=extra, notes=notes)
 
 
-def _suppress_table(
-    headers: list[str], rows: list[list[str]], req: ChartRequest, policy: DisclosurePolicy
-) -> tuple[list[str], list[list[str]]]:
-    """The chart's table as members read it: a month's figure withheld when its count (or the count its
-    percentage or rate is built on) is small."""
-    by_label = {p.label: p for p in req.main.points}
+def _suppress_table(rows: list[list[str]], req: ChartRequest, policy: DisclosurePolicy) -> list[list[str]]:
+    """The chart's table as members read it: a month's figure withheld ("fewer than 5") when the count it
+    rests on is small. Columns follow the chart's lines (main, extra, secondary), one each."""
+    lines = [req.main, *req.extra, *([req.secondary] if req.secondary else [])]
     out = []
     for row in rows:
-        point = by_label.get(row[0])
         row = list(row)
-        if point is not None and (policy.is_small(point.numerator) or policy.is_small(point.denominator)):
-            row[1] = policy.label  # the main series' column
+        for column, chart_line in enumerate(lines, start=1):
+            point = next((p for p in chart_line.points if p.label == row[0]), None)
+            if point is not None and (policy.is_small(point.numerator) or policy.is_small(point.denominator)):
+                row[column] = policy.label
         out.append(row)
-    return headers, out
+    return out
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,10 @@
 """Django settings for the web service, read from the environment (see cscperf.web.config).
 
-Secure by default: Argon2id password hashing (OWASP's parameters, see hashers.py), lockout after repeated failures (django-axes), sessions that end
-after 30 minutes idle or when the browser closes, secure HttpOnly SameSite cookies, CSRF on every form, a
-Content-Security-Policy with no inline script and frame-ancestors 'none' (django-csp), X-Content-Type-Options
-nosniff, a strict Referrer-Policy, and no caching of pages by browsers or proxies.
+Secure by default: Argon2id password hashing (OWASP's parameters, see hashers.py), lockout after repeated
+failures (django-axes), sessions that end after 30 minutes idle or when the browser closes, secure HttpOnly
+SameSite cookies, CSRF on every form, a Content-Security-Policy with no inline script and frame-ancestors
+'none' (django-csp), X-Content-Type-Options nosniff, a strict Referrer-Policy, and no caching of pages by
+browsers or proxies.
 """
 
 from __future__ import annotations
