@@ -100,3 +100,11 @@ def month(figures: IndicatorFigures) -> str:
 def spc_icons(figures: IndicatorFigures) -> list[Icon]:
     """The SPC variation and assurance icons with their words, when the figures carry an SPC analysis."""
     return icons_for(figures)
+
+
+@register.filter
+def thousands(value: object) -> str:
+    """A whole number with thousands separators ("380,058"); anything else as it is."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return "" if value is None else str(value)
