@@ -239,7 +239,13 @@ def team_figures(
                 if ind.unit == "rate_per_10k":
                     points = [dataclasses.replace(p, value=None, denominator=None) for p in points]
                 out[team][ind.id] = indicator_figures(
-                    ind, points, targets.get(ind.id), None, config.report.small_denominator
+                    ind,
+                    points,
+                    targets.get(ind.id),
+                    None,
+                    config.report.small_denominator,
+                    breaks=config.breaks_for(ind.id),
+                    baseline_points=config.spc.baseline_points,
                 )
         return out
 
@@ -338,7 +344,7 @@ def _indicator_page(
     if plan.main != indicator_id:  # the indicator's own chart, headed by it, with the report's design
         title = board.figures[indicator_id].indicator.title
         plan = dataclasses.replace(plan, main=indicator_id, secondary=None, extra=(), comparators_of=None, title=title)
-    request = chart_request(plan, board.figures, config.events)
+    request = chart_request(plan, board.figures, config.all_events())
     shown_request = request
     if policy is not None:
         board = for_members(board, policy)
