@@ -42,6 +42,9 @@ def _point_text(figures: IndicatorFigures, point: Point, policy: DisclosurePolic
 def change(figures: IndicatorFigures) -> str:
     text = change_shown(figures.change, figures.indicator.unit, figures.indicator.decimals)
     words = figures.change_words
+    if getattr(figures, "spc", None) is not None and words in ("better", "worse"):
+        # a month-on-month movement is better or worse only when SPC says it is a signal, not noise
+        words = figures.change_verdict or "within normal variation"
     return f"{text} ({words})" if words and text not in ("-", "no change") else text
 
 
