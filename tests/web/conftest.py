@@ -28,6 +28,7 @@ os.environ["CSCPERF_WEB_ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
 os.environ["CSCPERF_WEB_DATABASE"] = str(FOLDER / "web.web.sqlite3")
 start_django()
 setup_test_environment()  # responses carry their template context
+del os.environ["CSCPERF_DB"]  # read by Django's settings above; other tests' commands must not inherit it
 
 PASSWORD = "correct horse battery staple"
 FAKE_LISTS = "tests.web.fake_lists"
@@ -114,3 +115,10 @@ def fake_lists(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """The lists pages served from the stand-in lists module."""
     monkeypatch.setenv("CSCPERF_WEB_LISTS_MODULE", FAKE_LISTS)
     yield FAKE_LISTS
+
+
+@pytest.fixture(autouse=True)
+def _store_variable_not_left_behind(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands run in this process point the service at the store through CSCPERF_DB; the tests of other
+    commands must not inherit it."""
+    monkeypatch.delenv("CSCPERF_DB", raising=False)
