@@ -5,32 +5,48 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO_DIR := demo-output
 REFERENCE_DATA := ../shared/reference-data
+LOCK   := requirements.lock
 
 ASSETS := src/cscperf/web/static/vendor/.built
 
-.PHONY: demo test lint typecheck bench clean env validators assets serve screenshots
+.PHONY: demo test lint typecheck bench clean env lock validators assets serve screenshots
 
 # The DfE validation rules (csc-validator-be-cin, csc-validator-be-903) pin numpy<1.25 and pandas<2: they get
-# their own environment, run by cscperf as a subprocess, so ours is never downgraded.
+# their own environment, run by cscperf as a subprocess, so ours is never downgraded. It too is installed
+# from a lock file (requirements-validators.lock), made from VALIDATOR_PACKAGES by `make lock`.
 VALIDATORS := .venv-validators
 VALIDATORS_STAMP := $(VALIDATORS)/.installed
+VALIDATORS_LOCK := requirements-validators.lock
 VALIDATOR_PACKAGES := csc-validator-be-cin==0.1.13 csc-validator-be-903==0.1.17
 
 env: $(STAMP)
 
-$(STAMP): pyproject.toml
+# Every package at the version and hash in requirements.lock (reproducible), then cscperf itself.
+$(STAMP): pyproject.toml $(LOCK)
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "cscperf needs Python 3.11 or newer"'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@$(BIN)/python -m pip check >/dev/null || { $(BIN)/python -m pip check; \
+		echo "$(LOCK) does not match pyproject.toml: run 'make lock'" >&2; exit 1; }
 	@touch $(STAMP)
+
+# Regenerate the lock files: requirements.lock from pyproject.toml (runtime and dev dependencies, every
+# platform, hashed) and requirements-validators.lock from VALIDATOR_PACKAGES. One command after any change.
+lock:
+	@test -x $(BIN)/uv || { $(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip install --quiet uv; }
+	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 --generate-hashes \
+		--quiet --output-file $(LOCK)
+	printf '%s\n' $(VALIDATOR_PACKAGES) | $(BIN)/uv pip compile - --universal --python-version 3.11 \
+		--generate-hashes --quiet --output-file $(VALIDATORS_LOCK)
 
 validators: $(VALIDATORS_STAMP)
 
-$(VALIDATORS_STAMP): Makefile
+$(VALIDATORS_STAMP): Makefile $(VALIDATORS_LOCK)
 	$(PYTHON) -m venv $(VALIDATORS)
 	$(VALIDATORS)/bin/python -m pip install --quiet --upgrade pip
-	$(VALIDATORS)/bin/python -m pip install --quiet $(VALIDATOR_PACKAGES)
+	$(VALIDATORS)/bin/python -m pip install --quiet --require-hashes --no-deps -r $(VALIDATORS_LOCK)
 	@touch $(VALIDATORS_STAMP)
 
 demo: $(STAMP)
@@ -49,7 +65,7 @@ $(ASSETS): package.json package-lock.json src/cscperf/web/assets/build.mjs src/c
 	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error && npm run --silent build && touch $(ASSETS); \
 	else echo "npm is not installed: the web service will run without its styles and charts (install Node.js and npm)."; fi
 
-# Build the assets and serve the demo store (make demo first) at http://127.0.0.1:8000/.
+# Build the assets and serve the demo store (made by `make demo` if missing) at http://127.0.0.1:8000/.
 serve: $(STAMP) assets
 	@test -f $(DEMO_DIR)/cscperf.duckdb || $(MAKE) demo
 	$(BIN)/cscperf serve --db $(DEMO_DIR)/cscperf.duckdb --config cscperf.example.toml

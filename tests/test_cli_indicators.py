@@ -81,7 +81,7 @@ def test_kpis_csv_and_table_and_breakdown(store: Path) -> None:
     )
     assert code == 0 and "Under 1" in out and "group" in out.splitlines()[0]
     code, out = invoke("kpis", "--db", str(store), "--as-at", "2026-03-31", "--kpi", "cla_open")
-    assert code == 0 and "Children looked after" in out
+    assert code == 0 and "cla_open" in out and "Children looked" in out
 
 
 def test_kpis_list() -> None:
@@ -103,7 +103,7 @@ def test_drill_lists_the_units_behind_the_figure(store: Path) -> None:
 
 
 @pytest.mark.parametrize("args", [
-    ["kpis", "--as-at", "31/03/2026"],
+    ["kpis", "--as-at", "31.3.26"],
     ["kpis"],
     ["kpis", "--as-at", "2026-03-31", "--kpi", "no_such_kpi"],
     ["kpis", "--as-at", "2026-03-31", "--by", "shoe_size"],

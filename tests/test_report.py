@@ -555,8 +555,8 @@ def test_command_line_problems(tmp_path: Path, store: Path) -> None:
     for args, code, words in (
         (["report", "--db", str(store), "--as-at", "2026-10-31", "--format", "odt"], 2, "--format"),
         (["report", "--db", str(store)], 2, "--as-at"),
-        (["report", "--db", str(store), "--as-at", "31/10/2026"], 2, "YYYY-MM-DD"),
-        (["report", "--db", str(tmp_path / "none.duckdb"), "--as-at", "2026-10-31"], 2, "no store"),
+        (["report", "--db", str(store), "--as-at", "2026-31-10"], 2, "YYYY-MM-DD or DD/MM/YYYY"),
+        (["report", "--db", str(tmp_path / "none.duckdb"), "--as-at", "2026-10-31"], 1, "no store"),
         (["report", "--db", str(store), "--as-at", "2026-10-31", "--la", "999"], 2, "no council 999"),
         (["report", "--db", str(store), "--as-at", "2026-10-31", "--out", str(store)], 2, "must be a folder"),
     ):

@@ -20,6 +20,7 @@ from cscperf.errors import DataProblem, UsageProblem
 from cscperf.indicators.definition import load_library
 from cscperf.indicators.engine import Point, compute, drill
 from cscperf.indicators.series import series_periods
+from cscperf.reference.la_codes import council_name
 from cscperf.report.appendix import CHART_PLANS, ChartPlan, chart_of, chart_requests
 from cscperf.report.chart_request import ChartRequest
 from cscperf.report.commentary import Commentary
@@ -118,7 +119,7 @@ def council_of(con: duckdb.DuckDBPyConnection, config: ReportConfig, la: str | N
     rows = con.execute("SELECT la_code, la_name FROM cscperf_councils ORDER BY la_code").fetchall()
     if not rows:
         raise DataProblem("The store holds no councils yet: create one with `cscperf synth` or load a council's data.")
-    names = {str(r[0]): str(r[1]) for r in rows}
+    names = {str(code): council_name(str(code), name) for code, name in rows}  # a loaded council has no name yet
     wanted = la or config.council.la_code
     if wanted is None:
         if len(names) > 1:
@@ -168,7 +169,8 @@ def build_report(
     targets = config.effective_targets()
     figures = {
         i: indicator_figures(library[i], series[i], targets.get(i), comparators.get(i), options.small_denominator,
-                             breaks=config.breaks_for(i), baseline_points=config.spc.baseline_points)
+                             breaks=config.breaks_for(i), baseline_points=config.spc.baseline_points,
+                             disclosure=config.disclosure)
         for i in library
     }  # fmt: skip
     not_in_time = {i: _children_not_in_time(con, i, periods[-1], config, la_code) for i in VISIT_INDICATORS}

@@ -9,12 +9,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cscperf.analysis.spc import Signal, SpcResult
+from cscperf.disclosure import DEFAULT_POLICY, DisclosurePolicy
 from cscperf.indicators.definition import Indicator
 from cscperf.indicators.engine import Point, round_as_dfe
 from cscperf.indicators.spc import series_spc
 from cscperf.report.comparisons import Comparators
 from cscperf.report.config import EventConfig, TargetConfig
-from cscperf.report.figures import count_text
+from cscperf.report.figures import n_of_d
 from cscperf.report.rag import Status, rag_status
 
 
@@ -28,6 +29,7 @@ class IndicatorFigures:
     small_denominator: int
     spc: SpcResult | None = None  # the charted months' process behaviour (None: not worked out)
     breaks: tuple[EventConfig, ...] = ()  # series breaks within the charted months, by date
+    disclosure: DisclosurePolicy = DEFAULT_POLICY  # how small numbers are withheld from what members read
 
     @property
     def latest(self) -> Point:
@@ -154,7 +156,7 @@ class IndicatorFigures:
         if p.denominator == 0:
             return None
         return (
-            f"Small numbers: {count_text(p.numerator)} of {count_text(p.denominator)} {self.indicator.counts} "
+            f"Small numbers: {n_of_d(p.numerator, p.denominator, self.indicator.counts, self.disclosure)} "
             f"in the latest month, so a few {self.indicator.counts} change the percentage a lot."
         )
 
@@ -176,6 +178,7 @@ def indicator_figures(
     *,
     breaks: Sequence[EventConfig] = (),
     baseline_points: int | None = None,
+    disclosure: DisclosurePolicy = DEFAULT_POLICY,
 ) -> IndicatorFigures:
     status = rag_status(indicator, points[-1].value if points else None, target)
     # the breaks that split the charted months (one in the first month starts no new segment)
@@ -183,4 +186,5 @@ def indicator_figures(
     spc = series_spc(indicator, points, target=target.target if target is not None else None,
                      band=target.band if target is not None else None, breaks=[b.date for b in shown],
                      baseline_points=baseline_points) if points else None  # fmt: skip
-    return IndicatorFigures(indicator, tuple(points), target, status, comparators, small_denominator, spc, shown)
+    return IndicatorFigures(indicator, tuple(points), target, status, comparators, small_denominator, spc, shown,
+                            disclosure)  # fmt: skip

@@ -15,7 +15,7 @@ from cscperf.analysis.spc import MIN_POINTS, SpcPoint
 from cscperf.indicators.definition import load_library
 from cscperf.report.appendix import ChartPlan
 from cscperf.report.config import TARGET_KIND_WORDS
-from cscperf.report.figures import count_text, month_name, number, shown, within_possible
+from cscperf.report.figures import count_text, month_name, n_of_d, number, people_count, shown, within_possible
 from cscperf.report.indicator_figures import IndicatorFigures
 from cscperf.report.rag import RAG_NAMES, default_tolerance
 
@@ -64,6 +64,10 @@ def counterfactual_sentence(c: Counterfactual) -> str:
     )
 
 
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
@@ -76,7 +80,7 @@ def _pair(figures: IndicatorFigures) -> str:
     counts = figures.indicator.counts
     fte = not (float(p.numerator).is_integer() and float(p.denominator).is_integer())
     what = f"full-time-equivalent {counts}" if fte else counts
-    return f" ({count_text(p.numerator)} of {count_text(p.denominator)} {what})"
+    return f" ({n_of_d(p.numerator, p.denominator, what, figures.disclosure)})"
 
 
 def opening(figures: IndicatorFigures, plan: ChartPlan) -> str:
@@ -94,7 +98,8 @@ def latest_sentence(figures: IndicatorFigures) -> str:
         if ind.unit == "rate_per_10k" and p.numerator:
             return (
                 f"There is no rate for {when}: the store has no 0-17 population for the council (import the "
-                f"comparators to add it). {count_text(p.numerator)} {ind.counts} were counted."
+                f"comparators to add it). {_capital(people_count(p.numerator, figures.disclosure))} {ind.counts} "
+                "were counted."
             )
         if p.denominator is None and ind.unit in ("percent", "ratio"):
             return f"There is no figure for {when}: the records this measure needs are not in the store."
@@ -106,12 +111,13 @@ def latest_sentence(figures: IndicatorFigures) -> str:
     if ind.unit == "rate_per_10k":
         return (
             f"At the end of {when} the rate was {number(p.value, ind.decimals)} per 10,000 children aged 0 to 17 "
-            f"({count_text(p.numerator)} {ind.counts})."
+            f"({people_count(p.numerator, figures.disclosure)} {ind.counts})."
         )
     if ind.unit == "ratio" and p.denominator is not None:
         return (
-            f"The most recent figure, at the end of {when}, is {value}: {count_text(p.numerator)} cases held by "
-            f"{count_text(p.denominator)} full-time-equivalent {ind.counts}."
+            f"The most recent figure, at the end of {when}, is {value}: "
+            f"{people_count(p.numerator, figures.disclosure)} cases held by {count_text(p.denominator)} "
+            f"full-time-equivalent {ind.counts}."
         )
     if ind.unit in ("ratio", "days"):
         return f"The most recent figure, at the end of {when}, is {value}."
@@ -314,7 +320,10 @@ def indicator_paragraph(figures: IndicatorFigures, plan: ChartPlan, not_in_time_
             sentences.append("Every visit was carried out in time.")
         else:
             children = "child" if not_in_time_children == 1 else "children"
-            sentences.append(f"Visits relating to {not_in_time_children:,} {children} were not carried out in time.")
+            if figures.disclosure.is_small(not_in_time_children):
+                children = "children"
+            how_many = people_count(not_in_time_children, figures.disclosure)
+            sentences.append(f"Visits relating to {how_many} {children} were not carried out in time.")
     note = figures.small_number_note
     if note:
         sentences.append(note)

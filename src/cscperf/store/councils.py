@@ -1,4 +1,4 @@
-"""The councils a store holds, with the dates their data cover (for pickers and default dates)."""
+"""Which councils a command works on: the ones asked for, checked against the store, or the store's only one."""
 
 from __future__ import annotations
 
@@ -7,11 +7,45 @@ from dataclasses import dataclass
 
 import duckdb
 
+from cscperf.errors import DataProblem, UsageProblem
+from cscperf.reference.la_codes import council_name
 from cscperf.reporting_periods import month_end
+
+
+def council_codes(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The councils the store holds, by DfE code."""
+    return [str(r[0]) for r in con.execute("SELECT la_code FROM cscperf_councils ORDER BY la_code").fetchall()]
+
+
+def council_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Each council's name: as the store holds it, else from the DfE's code list."""
+    rows = con.execute("SELECT la_code, la_name FROM cscperf_councils ORDER BY la_code").fetchall()
+    return {str(code): council_name(str(code), name) for code, name in rows}
+
+
+def _listed(codes: list[str]) -> str:
+    return ", ".join(codes[:10]) + (" ..." if len(codes) > 10 else "")
+
+
+def chosen_councils(con: duckdb.DuckDBPyConnection, wanted: list[str] | None) -> list[str]:
+    """The councils asked for (each must be in the store), or the store's one council when none is asked for."""
+    codes = council_codes(con)
+    if not codes:
+        raise DataProblem("The store holds no councils yet: create one with `cscperf synth` or `cscperf load`.")
+    if wanted:
+        missing = [code for code in dict.fromkeys(wanted) if code not in codes]
+        if missing:
+            raise UsageProblem(f"The store holds no council {missing[0]}; it holds {_listed(codes)}.")
+        return list(dict.fromkeys(wanted))
+    if len(codes) > 1:
+        raise UsageProblem(f"The store holds {len(codes)} councils ({_listed(codes)}); choose one with --la.")
+    return codes
 
 
 @dataclass(frozen=True)
 class Council:
+    """A council in the store with the dates its data cover (for the web service's pickers and default dates)."""
+
     la_code: str
     la_name: str
     data_start: dt.date | None
@@ -41,10 +75,12 @@ class Council:
 
 
 def councils(con: duckdb.DuckDBPyConnection) -> list[Council]:
+    """Every council in the store, named (as council_names does), with its data's first and last dates."""
+    names = council_names(con)
     rows = con.execute(
-        "SELECT la_code, la_name, data_start_date, data_end_date FROM cscperf_councils ORDER BY la_code"
+        "SELECT la_code, data_start_date, data_end_date FROM cscperf_councils ORDER BY la_code"
     ).fetchall()
-    return [Council(str(r[0]), str(r[1] or r[0]), r[2], r[3]) for r in rows]
+    return [Council(str(r[0]), names.get(str(r[0]), str(r[0])), r[1], r[2]) for r in rows]
 
 
 def team_names(con: duckdb.DuckDBPyConnection, la_code: str) -> list[str]:

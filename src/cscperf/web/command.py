@@ -5,7 +5,6 @@ before doing anything, so the first command on a new store needs no set-up step.
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from enum import StrEnum
@@ -169,17 +168,15 @@ def audit_list(
 ) -> None:
     """The audit log, newest first: who saw or downloaded child-level data, when, what, how many, from where."""
     _start(db)
+    from cscperf.exports.csv_file import stream_csv
     from cscperf.web import audit
-    from cscperf.web.exports import inert
 
     rows = [audit.as_row(e) for e in audit.records_for(user)]
     if output is AuditFormat.json:
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")
         return
     if output is AuditFormat.csv:
-        writer = csv.DictWriter(sys.stdout, fieldnames=audit.AUDIT_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows({k: inert(v) for k, v in r.items()} for r in rows)
+        stream_csv(sys.stdout, audit.AUDIT_COLUMNS, ([r[c] for c in audit.AUDIT_COLUMNS] for r in rows))
         return
     table = Table(title=f"Audit log ({len(rows)} records)", title_justify="left")
     for heading in ("No.", "When (UTC)", "Who", "What", "Details", "Children", "From"):

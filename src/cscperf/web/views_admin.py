@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 
 from django.contrib.auth.models import User
@@ -13,7 +11,7 @@ from django.shortcuts import render
 
 from cscperf.web import audit
 from cscperf.web.access import Access, access_of
-from cscperf.web.exports import inert
+from cscperf.web.exports import csv_text
 from cscperf.web.pages import BadRequest, guarded
 
 PAGE_SIZE = 200
@@ -40,11 +38,8 @@ def audit_view(request: HttpRequest, access: Access) -> HttpResponse:
     rows = [audit.as_row(e) for e in entries]
     wanted = request.GET.get("format")
     if wanted == "csv":
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=audit.AUDIT_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows({k: inert(v) for k, v in r.items()} for r in rows)
-        return _attachment(out.getvalue(), "audit.csv", "text/csv; charset=utf-8")
+        text = csv_text(audit.AUDIT_COLUMNS, ([r[c] for c in audit.AUDIT_COLUMNS] for r in rows))
+        return _attachment(text, "audit.csv", "text/csv; charset=utf-8")
     if wanted == "json":
         return _attachment(json.dumps(rows, indent=2), "audit.json", "application/json")
     verdict = audit.verify()

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Any
 
+import duckdb
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from cscperf.loading.history import REJECT_COLUMNS, load_history, load_rejects, problems_by_rule
+from cscperf.loading.history import REJECT_COLUMNS, load_history, problems_by_rule, rejected_records
 from cscperf.loading.load_summary import LoadSummary
 from cscperf.loading.session import load_files
 from cscperf.web import audit, exports
@@ -25,7 +27,7 @@ from cscperf.web.views import _download
 def loads_view(request: HttpRequest, access: Access) -> HttpResponse:
     summary = _upload(request, access) if request.method == "POST" else None
     with reading() as con:
-        history = load_history(con, access.la_code)
+        history = _loads_of(con, access)
     return render(
         request,
         "web/loads.html",
@@ -70,9 +72,15 @@ def _upload(request: HttpRequest, access: Access) -> LoadSummary:
     return summary
 
 
+def _loads_of(con: duckdb.DuckDBPyConnection, access: Access) -> list[dict[str, Any]]:
+    """The loads the user may see (their council's, when they have one), newest first."""
+    found = [r for r in load_history(con) if access.la_code is None or r["la_code"] == access.la_code]
+    return list(reversed(found))
+
+
 def _own_load(access: Access, load_id: str) -> dict[str, object]:
     with reading() as con:
-        found = [r for r in load_history(con, access.la_code) if r["load_id"] == load_id]
+        found = [r for r in _loads_of(con, access) if r["load_id"] == load_id]
     if not found:
         raise Http404("No such load")
     return found[0]
@@ -90,7 +98,7 @@ def load_view(request: HttpRequest, access: Access, load_id: str) -> HttpRespons
 def rejects_download(request: HttpRequest, access: Access, load_id: str) -> HttpResponse:
     _own_load(access, load_id)
     with reading() as con:
-        rows = load_rejects(con, load_id)
+        rows = rejected_records(con, load_id=load_id)
     audit.record(
         access.username,
         "download_rejects",
@@ -101,6 +109,6 @@ def rejects_download(request: HttpRequest, access: Access, load_id: str) -> Http
     )
     data = exports.workbook(
         f"Rejected and questioned records of load {load_id}",
-        [("Problems", REJECT_COLUMNS, [[r[c] for c in REJECT_COLUMNS] for r in rows])],
+        [("Problems", REJECT_COLUMNS, rows)],
     )
     return _download(data, f"rejects-{load_id}.xlsx")
