@@ -12,18 +12,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
+from cscperf.cli.console import console, literal, say
+from cscperf.cli.options import DEFAULT_STORE, StoreOption
 from cscperf.errors import DataProblem, UsageProblem
 from cscperf.web.roles import Role
-
-console = Console()
-DbOption = Annotated[
-    str, typer.Option("--db", envvar="CSCPERF_DB", help="The store: a DuckDB file (or, with the server store, a URL).")
-]
-DEFAULT_DB = "cscperf.duckdb"
 
 users_app = typer.Typer(help="Accounts of the web service: add, list, disable.", no_args_is_help=True)
 audit_app = typer.Typer(help="The web service's audit log: list and verify.", no_args_is_help=True)
@@ -61,7 +55,7 @@ def first_user_hint(db: str | Path) -> str:
 
 
 def serve(
-    db: DbOption = DEFAULT_DB,
+    db: StoreOption = DEFAULT_STORE,
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
     config: Annotated[Path | None, typer.Option("--config", help="cscperf.toml: targets, council, settings.")] = None,
@@ -78,12 +72,11 @@ def serve(
     from django.contrib.auth.models import User
 
     if not User.objects.filter(is_active=True).exists():
-        console.print(escape(first_user_hint(db)), highlight=False, soft_wrap=True)
+        say(first_user_hint(db), soft_wrap=True)
     if not (Path(__file__).parent / "static" / "vendor" / "app.css").exists():
-        console.print(
+        say(
             "The web assets are not built (run `make assets`: npm ci and the build). Pages work without them, "
             "unstyled and with their tables in place of charts.",
-            highlight=False,
             soft_wrap=True,
         )
     run_server(
@@ -91,9 +84,7 @@ def serve(
         port,
         workers=workers,
         threads=threads,
-        on_ready=lambda url: console.print(
-            f"Serving {escape(_shown_store(db))} at {url} (Ctrl+C stops).", highlight=False, soft_wrap=True
-        ),
+        on_ready=lambda url: say(f"Serving {_shown_store(db)} at {url} (Ctrl+C stops).", soft_wrap=True),
     )
 
 
@@ -101,7 +92,7 @@ def serve(
 def users_add(
     name: Annotated[str, typer.Argument(help="User name (with single sign-on: the name the identity provider gives).")],
     role: Annotated[list[Role], typer.Option("--role", help="admin, analyst, manager or member (repeat for more).")],
-    db: DbOption = DEFAULT_DB,
+    db: StoreOption = DEFAULT_STORE,
     team: Annotated[list[str] | None, typer.Option("--team", help="A manager's team (repeat for several).")] = None,
     la: Annotated[str | None, typer.Option("--la", help="Limit to this council (3-digit DfE code).")] = None,
     password_stdin: Annotated[
@@ -119,50 +110,50 @@ def users_add(
     from cscperf.web.accounts import add_user
 
     add_user(name, [r.value for r in role], password, teams=team or [], la_code=la)
-    console.print(f"Added {escape(name)} ({', '.join(r.value for r in role)}).", highlight=False)
+    say(f"Added {name} ({', '.join(r.value for r in role)}).")
 
 
 @users_app.command("list")
-def users_list(db: DbOption = DEFAULT_DB) -> None:
+def users_list(db: StoreOption = DEFAULT_STORE) -> None:
     """List the accounts: roles, council, teams, whether active, last sign-in."""
     _start(db)
     from cscperf.web.accounts import user_rows
 
     rows = user_rows()
     if not rows:
-        console.print(escape(first_user_hint(db)), highlight=False, soft_wrap=True)
+        say(first_user_hint(db), soft_wrap=True)
         return
     table = Table(title="Accounts", title_justify="left")
     for heading in ("User", "Roles", "Council", "Teams", "Active", "Last sign-in"):
         table.add_column(heading, overflow="fold")
     for r in rows:
-        table.add_row(*(escape(str(r[k])) for k in ("username", "roles", "la", "teams", "active", "last_login")))
+        table.add_row(*(literal(r[k]) for k in ("username", "roles", "la", "teams", "active", "last_login")))
     console.print(table)
 
 
 @users_app.command("disable")
-def users_disable(name: Annotated[str, typer.Argument(help="User name.")], db: DbOption = DEFAULT_DB) -> None:
+def users_disable(name: Annotated[str, typer.Argument(help="User name.")], db: StoreOption = DEFAULT_STORE) -> None:
     """Disable an account: it can no longer sign in, and any session it has ends at its next request."""
     _start(db)
     from cscperf.web.accounts import set_active
 
     set_active(name, False)
-    console.print(f"Disabled {escape(name)}.", highlight=False)
+    say(f"Disabled {name}.")
 
 
 @users_app.command("enable")
-def users_enable(name: Annotated[str, typer.Argument(help="User name.")], db: DbOption = DEFAULT_DB) -> None:
+def users_enable(name: Annotated[str, typer.Argument(help="User name.")], db: StoreOption = DEFAULT_STORE) -> None:
     """Enable a disabled account again."""
     _start(db)
     from cscperf.web.accounts import set_active
 
     set_active(name, True)
-    console.print(f"Enabled {escape(name)}.", highlight=False)
+    say(f"Enabled {name}.")
 
 
 @audit_app.command("list")
 def audit_list(
-    db: DbOption = DEFAULT_DB,
+    db: StoreOption = DEFAULT_STORE,
     user: Annotated[str | None, typer.Option("--user", help="Only this user's records.")] = None,
     output: Annotated[AuditFormat, typer.Option("--format", help="table, json or csv.")] = AuditFormat.table,
 ) -> None:
@@ -185,24 +176,24 @@ def audit_list(
         table.add_row(
             str(r["seq"]),
             r["at"][:16].replace("T", " "),
-            escape(r["username"]),
+            literal(r["username"]),
             r["action"],
-            escape(r["detail"]),
+            literal(r["detail"]),
             "" if r["children"] is None else str(r["children"]),
-            escape(r["address"]),
+            literal(r["address"]),
         )
     console.print(table)
 
 
 @audit_app.command("verify")
-def audit_verify(db: DbOption = DEFAULT_DB) -> None:
+def audit_verify(db: StoreOption = DEFAULT_STORE) -> None:
     """Check the audit log's hash chain; name the first record that was changed, removed or inserted."""
     _start(db)
     from cscperf.web import audit
 
     verdict = audit.verify()
     if verdict.intact:
-        console.print(f"The audit log is intact: {verdict.records} records, each linked to the one before.")
+        say(f"The audit log is intact: {verdict.records} records, each linked to the one before.")
         return
     raise DataProblem(
         f"The audit log has been tampered with. The first broken record is number "

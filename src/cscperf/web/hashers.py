@@ -9,7 +9,10 @@ upgraded to these the next time its owner signs in."""
 
 from __future__ import annotations
 
+import argon2
 from django.contrib.auth.hashers import Argon2PasswordHasher
+
+VARIANT = argon2.low_level.Type.ID  # Django hashes with Argon2id; imported here so a missing package fails at start
 
 
 class OwaspArgon2PasswordHasher(Argon2PasswordHasher):

@@ -14,6 +14,10 @@ import os
 import urllib.parse
 from pathlib import Path
 
+from axes.middleware import AxesMiddleware
+from csp.constants import NONE, SELF
+from whitenoise.middleware import WhiteNoiseMiddleware
+
 from cscperf.web.config import STORE_ENV, app_database_for, secret_key_for
 
 HERE = Path(__file__).resolve().parent
@@ -40,7 +44,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    f"{WhiteNoiseMiddleware.__module__}.{WhiteNoiseMiddleware.__name__}",  # static files, served by the app
     "csp.middleware.CSPMiddleware",
     "cscperf.web.middleware.UploadLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -50,7 +54,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "cscperf.web.middleware.NoStoreMiddleware",
-    "axes.middleware.AxesMiddleware",
+    f"{AxesMiddleware.__module__}.{AxesMiddleware.__name__}",  # lockout after repeated failures
 ]
 
 ROOT_URLCONF = "cscperf.web.urls"
@@ -167,16 +171,16 @@ if os.environ.get("CSCPERF_WEB_TRUST_PROXY") == "1":
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
-        "default-src": ["'self'"],
-        "script-src": ["'self'"],
-        "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
-        "font-src": ["'self'"],
-        "connect-src": ["'self'"],
-        "object-src": ["'none'"],
-        "base-uri": ["'none'"],
-        "form-action": ["'self'"],
-        "frame-ancestors": ["'none'"],
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
     }
 }
 
