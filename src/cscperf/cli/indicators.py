@@ -15,7 +15,7 @@ from cscperf.cli.choices import Dimension, DrillFormat, KpisFormat, LibraryForma
 from cscperf.cli.console import Col, compact_table, console, one_line, say, warn
 from cscperf.cli.explained import explained
 from cscperf.cli.exports import export_kind, write_export
-from cscperf.cli.kpi_table import GOOD_IS, UNITS, kpi_tables, notes_on_benchmarks
+from cscperf.cli.kpi_table import GOOD_IS, UNITS, availability_notes, kpi_tables, notes_on_benchmarks
 from cscperf.cli.options import (
     DEFAULT_STORE,
     AsAtOption,
@@ -24,8 +24,8 @@ from cscperf.cli.options import (
     IndicatorOption,
     IndicatorsOption,
     StoreOption,
+    as_at_or_last_month,
     command_group,
-    required_as_at,
 )
 from cscperf.errors import UsageProblem
 from cscperf.exports.xlsx_file import CHILD_IDENTIFIERS, WORKER_IDENTIFIERS
@@ -91,7 +91,6 @@ def kpis(
     from cscperf.store.councils import chosen_councils
     from cscperf.store.database import open_store
 
-    when = required_as_at(as_at)
     ids = indicator_ids(kpi)
     dimension = by.value if by is not None else None
     if with_spc and period is Period.rolling_12:
@@ -103,6 +102,7 @@ def kpis(
     con = open_store(db, read_only=True)
     try:
         codes = chosen_councils(con, la)
+        when = as_at_or_last_month(as_at, con, codes[0])
         if with_benchmarks and len(codes) > 1:
             raise UsageProblem("--with-benchmarks compares one council at a time; give one --la.")
         periods = series_periods(when, months, series_kind(period))
@@ -118,6 +118,10 @@ def kpis(
     else:
         for table in kpi_tables(results, period, dimension, extra, spc=spc):
             console.print(table)
+        for line in availability_notes(results):
+            say(line, soft_wrap=True)
+        if as_at is None:
+            say(f"As at {when:%-d %B %Y}, the end of the last complete month of the data (--as-at: another date).")
         if spc is not None:
             say("Variation and assurance: statistical process control of each series shown (docs/spc.md).")
         if extra is not None:
@@ -195,8 +199,7 @@ def drill(
     """List the children, referrals, plans, visits or workers behind the latest figure of an indicator,
     those not counted in the numerator first (for example the children not visited in time). The list holds
     child identifiers: keep any copy secure."""
-    from cscperf.indicators.definition import load_library
-    from cscperf.indicators.engine import drill as drill_rows
+    from cscperf.indicators.engine import drill_down
     from cscperf.indicators.lookup import indicator_ids
     from cscperf.indicators.output import drill_csv, drill_export
     from cscperf.indicators.series import series_periods
@@ -208,16 +211,22 @@ def drill(
         raise UsageProblem("Name the indicator with --kpi (see `cscperf kpis list`).")
     indicator_ids([kpi])
     kind = export_kind(out)
-    when = required_as_at(as_at)
     settings = read_settings(config)
     con = open_store(db, read_only=True)
     try:
         codes = chosen_councils(con, la)
+        when = as_at_or_last_month(as_at, con, codes[0])
         the_period = series_periods(when, 1, series_kind(period))[-1]
-        rows = drill_rows(con, kpi, the_period, settings=settings, la_codes=codes)
+        found = drill_down(con, kpi, the_period, settings=settings, la_codes=codes)
     finally:
         con.close()
-    indicator = load_library()[kpi]
+    indicator, rows = found.indicator, found.rows
+    if not found.availability.available:
+        why = f"No figure for {indicator.title} in {the_period.label}: {found.availability.reason}. Nothing is listed."
+        if output is DrillFormat.csv and out is None:
+            sys.stdout.write(drill_csv(rows))
+        warn(why)
+        return
     children = any(r["person_id"] for r in rows)
     if out is not None:
         headings, values = drill_export(rows)
@@ -237,6 +246,9 @@ def drill(
     table.add_column("Detail", overflow="fold", ratio=2)
     for row in rows:
         child = [row["person_id"] or "-"] if children else []
-        table.add_row("yes" if row["in_numerator"] else "no", *child, str(row["unit_id"]), row["worker"] or "",
+        counted = "yes" if row["in_numerator"] else "no" if row["measured"] else "not measurable"
+        table.add_row(counted, *child, str(row["unit_id"]), row["worker"] or "",
                       row["team"] or "", row["detail"] or "")  # fmt: skip
     console.print(table)
+    if found.availability.coverage == "part":
+        say(f"* {found.availability.reason}", soft_wrap=True)

@@ -18,7 +18,7 @@ from rich.text import Text
 from cscperf.cli.choices import Period
 from cscperf.cli.console import DataTable, console, literal, one_line, width_needed
 from cscperf.indicators.definition import Indicator
-from cscperf.indicators.engine import Result
+from cscperf.indicators.engine import Point, Result
 from cscperf.indicators.output import SeriesSpc
 
 GOOD_IS = {"higher_is_better": "higher is better", "lower_is_better": "lower is better",
@@ -59,12 +59,49 @@ def figure(value: float | None, indicator: Indicator) -> str:
     return text + "%" if indicator.unit == "percent" else text
 
 
+PART_MARK = "*"
+UNMEASURED_MARK = "+"
+
+
+def _marked(p: Point | None, indicator: Indicator) -> str:
+    """A point's figure, "n/a" when the data do not support it, marked * when it covers part of its period
+    and + when some records could not be measured (the notes under the table say why)."""
+    if p is None or not p.available:
+        return NOT_AVAILABLE
+    text = figure(p.value, indicator)
+    if p.coverage == "part":
+        text += PART_MARK
+    if p.not_measurable:
+        text += UNMEASURED_MARK
+    return text
+
+
+def availability_notes(results: list[Result]) -> list[str]:
+    """Under a table: why figures are n/a or marked, each reason said once with the indicators it concerns."""
+    missing: dict[str, dict[str, None]] = {}
+    part: dict[str, None] = {}
+    unmeasured = False
+    for result in results:
+        for p in result.points:
+            if not p.available:
+                missing.setdefault(p.reason or "not available", {})[result.indicator.id] = None
+            elif p.coverage == "part":
+                part[p.reason or "part of the period only"] = None
+            unmeasured = unmeasured or bool(p.not_measurable)
+    lines = [f"{NOT_AVAILABLE}: {reason} ({', '.join(ids)})" for reason, ids in missing.items()]
+    lines += [f"{PART_MARK} {reason}" for reason in part]
+    if unmeasured:
+        lines.append(f"{UNMEASURED_MARK} some records could not be measured; they count as not meeting the standard "
+                     "(`cscperf drill` lists them with why).")  # fmt: skip
+    return lines
+
+
 @dataclass(frozen=True)
 class _Row:
     la_code: str
     indicator: Indicator
     group: str | None
-    figures: dict[tuple[dt.date, dt.date], float | None]
+    figures: dict[tuple[dt.date, dt.date], Point]
 
 
 def _rows(results: list[Result]) -> tuple[list[_Row], list[tuple[dt.date, dt.date]]]:
@@ -74,7 +111,7 @@ def _rows(results: list[Result]) -> tuple[list[_Row], list[tuple[dt.date, dt.dat
         for p in result.points:
             key = (p.la_code, result.indicator.id, p.group)
             row = rows.setdefault(key, _Row(p.la_code, result.indicator, p.group, {}))
-            row.figures[(p.period_start, p.period_end)] = p.value
+            row.figures[(p.period_start, p.period_end)] = p
     return list(rows.values()), periods
 
 
@@ -120,7 +157,7 @@ def _table(
         previous = (row.la_code, row.indicator.id)
         if by:
             cells.append(row.group if row.group is not None else "(none)")
-        cells += [figure(row.figures.get(p), row.indicator) for p in periods]
+        cells += [_marked(row.figures.get(p), row.indicator) for p in periods]
         if benchmarks is not None:
             extra = benchmarks.get(row.indicator.id, {})
             cells += [_published(extra.get("england"), row.indicator), _published(extra.get("sn_mean"), row.indicator)]

@@ -64,6 +64,7 @@ def command(name: str, function: object) -> None:
 def _register_commands() -> None:
     from cscperf.analysis.command import spc
     from cscperf.cli import benchmarks, indicators, store, working_days
+    from cscperf.cli.reconcile import reconcile_command
     from cscperf.loading.command import load, loads, rejects
     from cscperf.report.command import report
     from cscperf.returns.command import annex_a, cin_census, export_app, ssda903, validate
@@ -80,6 +81,7 @@ def _register_commands() -> None:
     command("loads", loads)
     command("rejects", rejects)
     command("report", report)
+    command("reconcile", reconcile_command)
     command("spc", spc)
     for name, function in (("annex-a", annex_a), ("cin-census", cin_census), ("ssda903", ssda903)):
         export_app.command(name)(explained(function))

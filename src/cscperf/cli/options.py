@@ -50,6 +50,20 @@ def required_as_at(day: dt.date | None) -> dt.date:
     return day
 
 
+def as_at_or_last_month(day: dt.date | None, con: object, la_code: str) -> dt.date:
+    """The as-at date given, or else the end of the last complete month of the council's data."""
+    if day is not None:
+        return day
+    from cscperf.indicators.coverage import default_as_at
+
+    found = default_as_at(con, la_code)  # type: ignore[arg-type]
+    if found is None:
+        raise UsageProblem(
+            f"The store does not say what dates the council's data cover: give --as-at {DATE_SPELLINGS}."
+        )
+    return found
+
+
 def one_council(codes: list[str] | None) -> str | None:
     """The one council a command works on, from a repeatable --la."""
     if codes and len(set(codes)) > 1:
@@ -68,7 +82,12 @@ StoreOption = Annotated[
 ]
 AsAtOption = Annotated[
     dt.date | None,
-    typer.Option("--as-at", parser=as_at_date, metavar="DATE", help=f"The date figures are as at: {DATE_SPELLINGS}."),
+    typer.Option(
+        "--as-at",
+        parser=as_at_date,
+        metavar="DATE",
+        help=f"The date figures are as at: {DATE_SPELLINGS} (default: the end of the last complete month of the data).",
+    ),
 ]
 CouncilsOption = Annotated[
     list[str] | None,

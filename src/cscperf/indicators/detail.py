@@ -34,7 +34,7 @@ SHAPES = tuple(
         r"(?P<plan_days>N) days",
         r"in care since (?P<in_care_since>D)",
         r"ceased (?P<ceased_on>D)",
-        r"(?P<placements_12m>N) placements in 12 months",
+        r"(?P<placements_12m>N) placements? in 12 months",
         r"with current carer since (?P<carer_since>D)",
         r"last health assessment (?P<last_health_assessment_on>D)",
         r"last dental check (?P<last_dental_check_on>D)",

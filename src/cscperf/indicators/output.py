@@ -25,12 +25,18 @@ def _number(x: float | None) -> float | int | None:
 
 
 def _point(p: Point) -> dict[str, Any]:
+    """A point as JSON: the figure, whether the data support it (`available`, `coverage` full/part/none and
+    the `reason` when not full) and how many units could not be measured."""
     return {
         "period_start": p.period_start.isoformat(),
         "period_end": p.period_end.isoformat(),
         "numerator": _number(p.numerator),
         "denominator": _number(p.denominator),
         "value": _number(p.value),
+        "available": p.available,
+        "coverage": p.coverage,
+        "reason": p.reason,
+        "not_measurable": p.not_measurable,
     }
 
 
@@ -123,10 +129,12 @@ def results_csv(results: list[Result], *, by: str | None = None, spc: SeriesSpc 
     """One row a point; with `spc`, the SPC fields of the point and the icons of its series after them. Text
     cells are made inert by the safe CSV writer (a team named "=..." stays text)."""
     header = ["id", "la_code", "period_start", "period_end", *(["group"] if by else []), "numerator", "denominator",
-              "value", "unit", *((*POINT_FIELDS, *ICON_FIELDS) if spc is not None else ())]  # fmt: skip
+              "value", "unit", "available", "coverage", "reason", "not_measurable",
+              *((*POINT_FIELDS, *ICON_FIELDS) if spc is not None else ())]  # fmt: skip
     rows = (
         [result.indicator.id, p.la_code, p.period_start, p.period_end, *([p.group] if by else []),
          _number(p.numerator), _number(p.denominator), _number(p.value), result.indicator.unit,
+         "yes" if p.available else "no", p.coverage, p.reason or "", p.not_measurable,
          *(_spc_csv(spc, result.indicator.id, p) if spc is not None else ())]
         for result in results
         for p in result.points
@@ -142,7 +150,7 @@ def _spc_csv(spc: SeriesSpc, indicator_id: str, p: Point) -> list[object]:
 
 
 DRILL_COLUMNS = ("la_code", "unit_id", "person_id", "in_numerator", "numerator", "denominator", "detail", "team",
-                 "worker", "age_band", "sex", "ethnicity")  # fmt: skip
+                 "worker", "age_band", "sex", "ethnicity", "measured")  # fmt: skip
 
 
 def drill_csv(rows: list[dict[str, Any]]) -> str:
@@ -166,7 +174,8 @@ def drill_export(rows: list[dict[str, Any]]) -> tuple[list[str], list[list[Any]]
     headings = [DRILL_HEADINGS[c] for c in before] + [HEADINGS[f] for f in fields] + [DRILL_HEADINGS[c] for c in after]
     out = []
     for row, parsed in zip(rows, split, strict=True):
-        values = [row[c] for c in before[:3]] + ["yes" if row["in_numerator"] else "no"]
+        counted = "yes" if row["in_numerator"] else "no" if row.get("measured", True) else "not measurable"
+        values = [row[c] for c in before[:3]] + [counted]
         values += [_number(row["numerator"]), _number(row["denominator"]), row["detail"]]
         out.append(values + [parsed.get(f) for f in fields] + [row[c] for c in after])
     return headings, out

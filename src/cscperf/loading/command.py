@@ -75,9 +75,15 @@ def _show(summary: LoadSummary, db: str) -> None:
         numeric = name in ("Year", "Read", "Loaded", "Rejected")
         table.add_column(name, justify="right" if numeric else "left", overflow="fold")
     for f in summary.files:
-        if f.skipped_as_loaded_in or f.not_recognised:
-            why = "already loaded" if f.skipped_as_loaded_in else f"skipped: it {f.not_recognised}"
-            table.add_row(f.path.name, "-", "-", "-", "-", "-", why)
+        if f.skipped_as_loaded_in or f.not_recognised or f.not_loaded:
+            why = (
+                "already loaded"
+                if f.skipped_as_loaded_in
+                else f"not loaded: {f.not_loaded}"
+                if f.not_loaded
+                else f"skipped: it {f.not_recognised}"
+            )
+            table.add_row(f.path.name, f.kind or "-", "-", "-", "-", "-", why)
             continue
         problems = ", ".join(f"{sum(rules.values()):,} {sev}" for sev, rules in f.problems.items())
         table.add_row(f.path.name, f.kind or "", str(f.collection_year or ""), f"{f.read:,}", f"{f.loaded:,}",

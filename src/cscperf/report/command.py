@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.text import Text
@@ -18,9 +18,13 @@ from cscperf.cli.options import (
     CouncilOption,
     StoreOption,
     one_council,
-    required_as_at,
 )
 from cscperf.errors import DataProblem, UsageProblem
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from cscperf.report.config import ReportConfig
 
 log = logging.getLogger(__name__)
 FORMAT_NAMES = ", ".join(f.value for f in ReportFormat)
@@ -89,11 +93,11 @@ def report(
     wanted = _formats(formats)
     if "pdf" in wanted:
         _check_pdf_can_be_made()
-    when = required_as_at(as_at)
     council = one_council(la)
     if out.exists() and not out.is_dir():
         raise UsageProblem(f"--out must be a folder; {out} is a file.")
     settings = read_report_config(config)
+    when = as_at or _last_complete_month(db, settings, council)
     commentary = read_commentary(settings.report.commentary)
     already_written = existing_template(commentary_template) if commentary_template is not None else Commentary()
     steps = ["content", "charts", *[f for f in ("docx", "pdf", "html", "xlsx") if f in wanted]]
@@ -120,7 +124,8 @@ def report(
     counts = content.status_counts()
     say(
         f"{content.council_name}, figures to {content.as_at:%-d %B %Y}: {counts['blue']} blue, {counts['green']} "
-        f"green, {counts['amber']} amber, {counts['red']} red, {counts['none']} without a target."
+        f"green, {counts['amber']} amber, {counts['red']} red, {counts['none']} without a target"
+        + (f", {counts['not_available']} not available from the data loaded." if counts["not_available"] else "."),
     )
     if not content.comparators_loaded:
         console.print(Text.assemble("No comparators in the store: import them with ",
@@ -139,3 +144,15 @@ def report(
         kept = sum(1 for c in both.indicators.values() if not c.is_empty)
         say(f"Commentary to fill in: {commentary_template}" + (f" ({kept} explanation(s) already written kept)."
                                                                if kept else "."), soft_wrap=True)  # fmt: skip
+
+
+def _last_complete_month(db: str, settings: ReportConfig, la: str | None) -> dt.date:
+    """The as-at date when none is given: the end of the last complete month of the council's data."""
+    from cscperf.report.contents import default_as_at
+    from cscperf.store.database import open_store
+
+    con = open_store(db, read_only=True)
+    try:
+        return default_as_at(con, settings, la)
+    finally:
+        con.close()

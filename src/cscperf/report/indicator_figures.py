@@ -60,7 +60,8 @@ class IndicatorFigures:
             denominator = sum(p.denominator or 0 for p in months)
             if denominator:
                 scale = 100 if self.indicator.unit == "percent" else 1
-                return round_as_dfe(scale * sum(p.numerator for p in months) / denominator, self.indicator.decimals)
+                numerator = sum(p.numerator or 0 for p in months)
+                return round_as_dfe(scale * numerator / denominator, self.indicator.decimals)
         return round_as_dfe(sum(float(p.value or 0) for p in months) / len(months), self.indicator.decimals)
 
     @property
@@ -153,7 +154,7 @@ class IndicatorFigures:
         p = self.latest
         if self.indicator.unit != "percent" or p.denominator is None or p.denominator >= self.small_denominator:
             return None
-        if p.denominator == 0:
+        if p.denominator == 0 or p.numerator is None:
             return None
         return (
             f"Small numbers: {n_of_d(p.numerator, p.denominator, self.indicator.counts, self.disclosure)} "
@@ -180,7 +181,9 @@ def indicator_figures(
     baseline_points: int | None = None,
     disclosure: DisclosurePolicy = DEFAULT_POLICY,
 ) -> IndicatorFigures:
-    status = rag_status(indicator, points[-1].value if points else None, target)
+    latest = points[-1] if points else None
+    why = (latest.reason or "not available") if latest is not None and not latest.available else None
+    status = rag_status(indicator, latest.value if latest else None, target, why)
     # the breaks that split the charted months (one in the first month starts no new segment)
     shown = tuple(b for b in breaks if points and points[0].period_end < b.date <= points[-1].period_end)
     spc = series_spc(indicator, points, target=target.target if target is not None else None,

@@ -39,7 +39,13 @@ class Counterfactual:
 def counterfactual(figures: IndicatorFigures, comparator: str, rate: float | None) -> Counterfactual | None:
     """Children at the comparator's rate: rate x our 0-17 population / 10,000, to the nearest child."""
     p = figures.latest
-    if figures.indicator.unit != "rate_per_10k" or rate is None or p.denominator is None or p.value is None:
+    if (
+        figures.indicator.unit != "rate_per_10k"
+        or rate is None
+        or p.denominator is None
+        or p.numerator is None
+        or p.value is None
+    ):
         return None
     at_rate = int(number(rate * p.denominator / 10_000, 0).replace(",", ""))
     return Counterfactual(figures.indicator.id, comparator, rate, p.denominator, int(p.numerator), at_rate)
@@ -75,7 +81,7 @@ def _lower_first(text: str) -> str:
 def _pair(figures: IndicatorFigures) -> str:
     """ "(398 of 429 visits)" for a percentage; full-time equivalents for the workforce."""
     p = figures.latest
-    if p.denominator is None:
+    if p.denominator is None or p.numerator is None:
         return ""
     counts = figures.indicator.counts
     fte = not (float(p.numerator).is_integer() and float(p.denominator).is_integer())
@@ -94,7 +100,9 @@ def latest_sentence(figures: IndicatorFigures) -> str:
     ind, p = figures.indicator, figures.latest
     when = month_name(p.period_end)
     value = shown(p.value, ind.unit, ind.decimals)
-    if p.value is None:
+    if not p.available:
+        return f"There is no figure for {when}: {p.reason or 'the data loaded cannot support one'}."
+    if p.value is None or p.numerator is None:
         if ind.unit == "rate_per_10k" and p.numerator:
             return (
                 f"There is no rate for {when}: the store has no 0-17 population for the council (import the "

@@ -15,6 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from cscperf.analysis.spc import SpcPoint
 from cscperf.analysis.spc_icons import RULE_LABELS, SIGNAL_LABELS
 from cscperf.exports.xlsx_file import NOT_FOR_PUBLICATION, append_row, mark_sheet, workbook_bytes
+from cscperf.indicators.engine import Point
 from cscperf.report import palette
 from cscperf.report.contents import PERFORMANCE_SECTIONS, ReportContent
 from cscperf.report.tables import QUARTILE_NOTE, compare_headers, compare_rows, summary_groups, summary_headers
@@ -76,9 +77,9 @@ def render_xlsx(content: ReportContent) -> bytes:
             append_row(ws, [f"{f.direction_words}. Unit: {ind.unit.replace('_', ' ')}; counts {ind.counts}."])
             spc_points = f.spc.points if f.spc is not None else ()
             rows = [[f"{p.period_end:%b %Y}", p.period_start, p.period_end, p.value, p.numerator, p.denominator,
-                     *_spc_cells(s)] for p, s in itertools.zip_longest(f.points, spc_points)]  # fmt: skip
-            _table(ws, ind.id, [*SERIES_HEADERS, *SPC_HEADERS], rows, dates=True)
-        _widths(ws, [14, 14, 14, 12, 12, 14, 12, 14, 14, 22, 40])
+                     *_spc_cells(s), _note(p)] for p, s in itertools.zip_longest(f.points, spc_points)]  # fmt: skip
+            _table(ws, ind.id, [*SERIES_HEADERS, *SPC_HEADERS, "Note"], rows, dates=True)
+        _widths(ws, [14, 14, 14, 12, 12, 14, 12, 14, 14, 22, 40, 60])
     return workbook_bytes(wb)
 
 
@@ -87,6 +88,16 @@ def _sheet(wb: Workbook, name: str) -> Worksheet:
     ws = wb.create_sheet(name)
     mark_sheet(ws, NOT_FOR_PUBLICATION)
     return ws
+
+
+def _note(p: Point | None) -> str:
+    """Why a month has no figure (or only part of one): empty cells are never zeros."""
+    if p is None:
+        return ""
+    if not p.available:
+        reason = p.reason or "not available"
+        return reason[0].upper() + reason[1:] if reason.startswith("not available") else f"Not available: {reason}"
+    return f"Part of the month only: {p.reason}" if p.coverage == "part" else ""
 
 
 SERIES_HEADERS = ["Month", "Period start", "Period end", "Figure", "Numerator", "Denominator"]
