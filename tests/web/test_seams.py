@@ -3,7 +3,6 @@ the engine's reason) when a point has no value."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from types import SimpleNamespace
 
@@ -22,17 +21,16 @@ def test_spc_icons_come_from_the_figures_analysis() -> None:
     assert icons_for(SimpleNamespace(spc=SimpleNamespace(variation_icon=None, assurance_icon=None))) == []
 
 
-@dataclasses.dataclass(frozen=True)
-class PointWithReason(Point):
-    reason: str | None = None
-
-
 def test_a_point_with_no_value_reads_not_available_with_its_reason() -> None:
     visits = load_library()["cp_visits_in_time"]
     day = dt.date(2026, 10, 31)
     bare = Point("001", day.replace(day=1), day, 0.0, None, None, 0)
     assert value_text(visits, bare) == "not available"
-    why = PointWithReason("001", day.replace(day=1), day, 0.0, None, None, 0, None, "no visits in the data loaded")
+    why = Point(
+        "001", day.replace(day=1), day, None, None, None, 0, coverage="none", reason="no visits in the data loaded"
+    )
     assert value_text(visits, why) == "not available (no visits in the data loaded)"
     zero = Point("001", day.replace(day=1), day, 0.0, 10.0, 0.0, 10)
     assert value_text(visits, zero) == "0%"
+    part = Point("001", day.replace(day=1), day, 9.0, 10.0, 90.0, 10, coverage="part")
+    assert value_text(visits, part) == "90% (the data end within this month)"

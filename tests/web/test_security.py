@@ -81,6 +81,14 @@ def test_lockout_after_repeated_failures(web_store: WebStore, accounts: Accounts
         assert b"locked" in locked.content
         elsewhere = Client(REMOTE_ADDR="10.9.9.10").post("/login/", {"username": accounts.admin, "password": PASSWORD})
         assert elsewhere.status_code == 429  # the account itself is locked, from any address
+        from typer.testing import CliRunner
+
+        from cscperf.cli import app
+
+        from .conftest import STORE
+
+        unlocked = CliRunner().invoke(app, ["users", "unlock", "--db", str(STORE), accounts.admin])
+        assert unlocked.exit_code == 0 and "Unlocked" in unlocked.output
     finally:
         reset(username=accounts.admin)
         reset(ip="10.9.9.9")

@@ -60,3 +60,12 @@ def user_rows() -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def unlock(name: str) -> int:
+    """End a lockout (django-axes) of the account before its cool-off; the number of lockouts cleared."""
+    from axes.utils import reset
+
+    if not User.objects.filter(username=name).exists():
+        raise UsageProblem(f"There is no account called {name}.")
+    return int(reset(username=name))

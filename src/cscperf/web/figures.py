@@ -452,7 +452,7 @@ def _breakdown_rows(
     has_denominator = indicator.unit in ("percent", "ratio", "days")
     hidden: set[str] = set()
     if policy is not None:
-        numerators = {str(p.group): p.numerator for p in points}
+        numerators = {str(p.group): p.numerator or 0.0 for p in points}
         hidden |= {c.key for c in suppress_breakdown(numerators, policy) if c.suppressed}
         if has_denominator:
             denominators = {str(p.group): p.denominator or 0 for p in points}
@@ -483,7 +483,10 @@ def value_text(indicator: Indicator, point: Point) -> str:
     if point.value is None:
         reason = getattr(point, "reason", None)
         return f"not available ({reason})" if reason else "not available"
-    return shown(point.value, indicator.unit, indicator.decimals)
+    text = shown(point.value, indicator.unit, indicator.decimals)
+    if getattr(point, "coverage", "full") == "part":
+        text += " (the data end within this month)"
+    return text
 
 
 # ------------------------------------------------------------------------------------------- the children

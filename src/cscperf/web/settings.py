@@ -14,7 +14,6 @@ import os
 import urllib.parse
 from pathlib import Path
 
-from axes.middleware import AxesMiddleware
 from csp.constants import NONE, SELF
 from whitenoise.middleware import WhiteNoiseMiddleware
 
@@ -54,7 +53,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "cscperf.web.middleware.NoStoreMiddleware",
-    f"{AxesMiddleware.__module__}.{AxesMiddleware.__name__}",  # lockout after repeated failures
+    "axes.middleware.AxesMiddleware",  # lockout after repeated failures
 ]
 
 ROOT_URLCONF = "cscperf.web.urls"

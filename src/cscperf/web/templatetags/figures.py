@@ -81,7 +81,7 @@ def region(figures: IndicatorFigures) -> str:
 def counts(figures: IndicatorFigures) -> str:
     """ "398 of 429 visits": the counts behind the latest percentage, rate or ratio (staff only)."""
     p = figures.latest
-    if p.value is None or p.denominator is None or figures.indicator.unit == "count":
+    if p.value is None or p.numerator is None or p.denominator is None or figures.indicator.unit == "count":
         return ""
     what = "children aged 0-17" if figures.indicator.unit == "rate_per_10k" else figures.indicator.counts
     return f"({count_text(p.numerator)} of {count_text(p.denominator)} {what})"
