@@ -69,6 +69,7 @@ def _register_commands() -> None:
     from cscperf.loading.command import load, loads, rejects
     from cscperf.report.command import report
     from cscperf.returns.command import annex_a, cin_census, export_app, ssda903, validate
+    from cscperf.web.command import audit_app, serve, users_app
 
     command("synth", store.synth)
     command("summary", store.summary)
@@ -88,6 +89,11 @@ def _register_commands() -> None:
         export_app.command(name)(explained(function))
     app.add_typer(export_app, name="export")
     command("validate", validate)
+    command("serve", serve)
+    for group, name in ((users_app, "users"), (audit_app, "audit")):
+        for sub in group.registered_commands:
+            sub.callback = explained(sub.callback)  # type: ignore[arg-type]
+        app.add_typer(group, name=name)
 
 
 _register_commands()
