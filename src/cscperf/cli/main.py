@@ -63,6 +63,7 @@ def command(name: str, function: object) -> None:
 
 def _register_commands() -> None:
     from cscperf.analysis.command import spc
+    from cscperf.analysis.forecast.command import forecast
     from cscperf.cli import benchmarks, indicators, store, working_days
     from cscperf.cli.reconcile import reconcile_command
     from cscperf.loading.command import load, loads, rejects
@@ -83,6 +84,7 @@ def _register_commands() -> None:
     command("report", report)
     command("reconcile", reconcile_command)
     command("spc", spc)
+    command("forecast", forecast)
     for name, function in (("annex-a", annex_a), ("cin-census", cin_census), ("ssda903", ssda903)):
         export_app.command(name)(explained(function))
     app.add_typer(export_app, name="export")
