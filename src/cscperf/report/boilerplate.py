@@ -55,11 +55,9 @@ def purpose(content: ReportContent) -> str:
 def background_intro(content: ReportContent) -> list[str]:
     months = len(next(iter(content.figures.values())).points)
     return [
-        "This section gives the usual performance information, area by area: early help and the front door, "
-        "child protection, children in care and the workforce; then inspection and the portfolio holder's report.",
-        f"Charts are referred to throughout; they are in Appendix 1, each showing {months} months with the figures "
-        "for the latest 13 beneath it. Appendix 2 explains how to read them: the statuses, targets and the "
-        "difference between a signal and normal variation.",
+        "This section gives the usual performance information area by area, then inspection and the portfolio "
+        f"holder's report. The charts referred to are in Appendix 1, each showing {months} months; Appendix 2 "
+        "explains the statuses, targets and the difference between a signal and normal variation.",
     ]
 
 

@@ -55,8 +55,15 @@ from cscperf.report.palette import (
     TEXT_COLOUR,
 )
 
-__all__ = ["FONT_FAMILY", "SUBSET_FAMILY", "SYMBOL_FONT_FAMILY", "_installed_fonts", "choose_font_family",
-           "prepare_fonts"]  # fmt: skip
+__all__ = [
+    "FONT_FAMILY",
+    "FONT_SIZE",
+    "SUBSET_FAMILY",
+    "SYMBOL_FONT_FAMILY",
+    "_installed_fonts",
+    "choose_font_family",
+    "prepare_fonts",
+]
 
 CHART_WIDTH: Final = 470
 """Width of the plotting area in pixels; the y axis and the words in the right margin add about 150."""

@@ -30,6 +30,7 @@ from cscperf.report.commentary import Commentary
 from cscperf.report.comparisons import Comparators, comparators_for
 from cscperf.report.config import ReportConfig
 from cscperf.report.figures import month_name
+from cscperf.report.forecast_section import ForecastSection, forecast_section
 from cscperf.report.glossary import GLOSSARY
 from cscperf.report.indicator_figures import IndicatorFigures, indicator_figures
 from cscperf.report.narrative import Counterfactual, counterfactual
@@ -37,7 +38,7 @@ from cscperf.report.scorecard import Headline, scorecard
 from cscperf.reporting_periods import ReportingPeriod
 
 ParagraphKind = Literal["text", "narrative", "counterfactual", "commentary", "explanation_needed", "note", "list",
-                        "heading", "gap", "bullet"]  # fmt: skip
+                        "heading", "gap", "bullet", "forecast"]  # fmt: skip
 
 # The performance parts of section 4, the library sections each holds, and their titles (the seed's headings).
 PERFORMANCE_SECTIONS: tuple[tuple[str, tuple[str, ...], str], ...] = (
@@ -104,6 +105,7 @@ class ReportContent:
     appendix_2: tuple[ReportSection, ...] = ()  # how to read the figures; notes on the data
     measures: tuple[tuple[str, str], ...] = ()  # the glossary's measures: short title, definition
     created: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    forecast: ForecastSection | None = None
 
     @property
     def latest_month(self) -> str:
@@ -176,6 +178,12 @@ def build_report(
     charts = tuple(ChartEntry(plan, request) for plan, request in chart_requests(figures, config.all_events()))
     missing = tuple(i for i, f in figures.items() if f.status.rag == "red" and commentary.for_indicator(i) is None
                     and f.latest.available)  # fmt: skip
+    ahead = config.forecast
+    forecast = (
+        forecast_section(con, la_code, as_at, ahead, config.indicator_settings, config.disclosure)
+        if ahead.in_report
+        else None
+    )
     content = ReportContent(
         title=options.title,
         committee=options.committee,
@@ -193,6 +201,7 @@ def build_report(
         not_in_time_children=not_in_time,
         explanations_missing=missing,
         scorecard=scorecard(figures, counterfactuals),
+        forecast=forecast,
     )
     return paper_sections(content, config, commentary)
 

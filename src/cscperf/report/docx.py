@@ -26,6 +26,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from cscperf.report import palette
 from cscperf.report.charts import MAX_PRINT_WIDTH_MM, MM_PER_PX
 from cscperf.report.contents import Paragraph, ReportContent, ReportSection
+from cscperf.report.forecast_writers import add_forecast_charts_docx, add_forecast_docx
 from cscperf.report.html import RAG_KEY, SPC_KEY
 from cscperf.report.rag import RAG_NAMES
 from cscperf.report.rendered import RenderedChart
@@ -55,7 +56,7 @@ def render_docx(content: ReportContent, charts: list[RenderedChart]) -> bytes:
     for section in content.sections:
         if section.section_id == "summary":
             _landscape(doc, True)
-            _section(doc, section)
+            _section(doc, section, content)
             _summary_tables(doc, content)
             _landscape(doc, False)
             continue
@@ -63,7 +64,7 @@ def render_docx(content: ReportContent, charts: list[RenderedChart]) -> bytes:
             _page_break(doc)
             _at_a_glance(doc, content, section)
             continue
-        _section(doc, section)
+        _section(doc, section, content)
     _appendix_1(doc, content, charts)
     _appendix_2(doc, content)
     _glossary(doc, content)
@@ -208,10 +209,13 @@ def _contents_field(doc: DocumentObject, content: ReportContent) -> None:
 # ------------------------------------------------------------------------------------------------ paragraphs
 
 
-def _section(doc: DocumentObject, section: ReportSection) -> None:
+def _section(doc: DocumentObject, section: ReportSection, content: ReportContent) -> None:
     doc.add_heading(section.heading, level=1)
     for p in section.paragraphs:
-        _paragraph(doc, p)
+        if p.kind == "forecast":
+            add_forecast_docx(doc, content.forecast)
+        else:
+            _paragraph(doc, p)
 
 
 def _paragraph(doc: DocumentObject, p: Paragraph) -> None:
@@ -404,6 +408,7 @@ def _appendix_1(doc: DocumentObject, content: ReportContent, charts: list[Render
         headers = ["", *chart.print_headers[1:]]
         _table(doc, headers, chart.print_rows, caption, 8.5, keep=True)
         doc.add_paragraph()
+    add_forecast_charts_docx(doc, content.forecast, len(charts) + 1)
 
 
 def _picture(doc: DocumentObject, chart: RenderedChart) -> None:

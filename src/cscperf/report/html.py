@@ -20,6 +20,7 @@ from cscperf.analysis.spc_icons import (
 )
 from cscperf.report import palette
 from cscperf.report.contents import ReportContent
+from cscperf.report.forecast_writers import forecast_charts_html, forecast_html
 from cscperf.report.rag import RAG_NAMES
 from cscperf.report.rendered import RenderedChart
 from cscperf.report.tables import (
@@ -104,4 +105,6 @@ def render_html(content: ReportContent, charts: list[RenderedChart], *, print_ve
         status_cell=status_cell,
         months=months,
         threshold=next(iter(content.figures.values())).disclosure.threshold,
+        forecast_html=forecast_html(content.forecast, print_version),
+        forecast_charts_html=forecast_charts_html(content.forecast, print_version, len(content.charts) + 1),
     )

@@ -11,13 +11,14 @@ from cscperf.report.appendix import all_plans
 from cscperf.report.commentary import Commentary
 from cscperf.report.config import ReportConfig
 from cscperf.report.contents import PERFORMANCE_SECTIONS, Paragraph, ParagraphKind, ReportContent, ReportSection
+from cscperf.report.forecast_section import SECTION_TITLE as FORECAST_TITLE
 from cscperf.report.measures import words_for
 from cscperf.report.paragraphs import Extras, Wording, chart_paragraph, counterfactual_paragraphs
 from cscperf.report.slots import BY_ID, gap_text
 from cscperf.report.workforce import workforce_paragraphs
 
 EXPLANATION_TO_COME = "The service's explanation will be given at the meeting."
-UNNUMBERED = ("heading", "bullet", "gap", "commentary", "explanation_needed", "counterfactual")
+UNNUMBERED = ("heading", "bullet", "gap", "commentary", "explanation_needed", "counterfactual", "forecast")
 
 
 class _Numbered:
@@ -191,6 +192,16 @@ def background(
                 p.add(sentence, "counterfactual", plan.main, indicator_ids=(plan.main,))
             for indicator_id in covered:
                 _comment(p, content, commentary, indicator_id)
+    if content.forecast is not None:  # the forecast's words, then its table and fan charts (the "forecast" mark)
+        p.heading(FORECAST_TITLE)
+        for text in content.forecast.paragraphs:
+            p.add(text)
+        fans = len(content.forecast.charts)
+        if fans:
+            first = len(content.charts) + 1
+            which = f"Charts {first} to {first + fans - 1}" if fans > 1 else f"Chart {first}"
+            p.add(f"{which} in Appendix 1 show the forecasts with their ranges.")
+        p.add("", "forecast")
     p.heading("Inspection")
     said = boilerplate.inspection(config.inspection)
     if said is None:

@@ -18,6 +18,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from cscperf.indicators.engine import round_as_dfe
 from cscperf.report.appendix import ChartPlan
 from cscperf.report.config import TARGET_KIND_WORDS
 from cscperf.report.figures import count_text, month_name, n_of_d, number, people_count, shown
@@ -300,6 +301,13 @@ def movement(f: IndicatorFigures, wording: Wording) -> str:
     spc = spc_sentence(f)
     if not spc or f.latest.value is None:
         return ""
+    segment = f.spc.current if f.spc is not None else None
+    if spc.startswith("There are only") and segment is not None and segment.break_date is not None:
+        key = f"break:{segment.break_date}"  # the paragraph before told of this break already: say it briefly
+        if wording.used.get(key):
+            return (f"Here too there are only {segment.points} months since the series break, too few to tell a "
+                    f"signal from normal variation (provisional limits {limit_range(f)}).")  # fmt: skip
+        wording.used[key] = "said"
     prev = f.previous
     if spc.startswith("This is within normal variation") and prev is not None and prev.value is not None:
         if f.break_since_previous is not None:
@@ -328,8 +336,8 @@ def twelve_months(f: IndicatorFigures) -> str:
     """The last 12 months, said as what it is: the months taken together for events, the average month-end
     figure for figures at a date, the average month for counts."""
     average, ind = f.average_12m, f.indicator
-    if average is None or f.basis == "12 months":
-        return ""
+    if average is None or f.basis == "12 months" or average == round_as_dfe(f.latest.value or 0, ind.decimals):
+        return ""  # nothing the latest month does not say
     value = _value(f, average)
     if ind.unit in ("percent", "ratio") and ind.period_kind == "flow":
         return f"Taking the last 12 months together, the figure is {value}."
@@ -348,12 +356,20 @@ def comparison(f: IndicatorFigures, wording: Wording) -> str:
     if c is None or c.own is None:
         return ""
     found = []
+    bare = f.indicator.unit == "rate_per_10k"  # "England 40.6, ... and our neighbours' 46.5 per 10,000"
+
+    def figure(value: float) -> str:
+        return number(value, f.indicator.decimals) if bare else _value(f, value)
+
     if c.england is not None:
-        found.append(f"England {_value(f, c.england)}")
+        found.append(f"England {figure(c.england)}")
     if c.region is not None:
-        found.append(f"{c.region_name or 'our region'} {_value(f, c.region)}")
+        found.append(f"{c.region_name or 'our region'} {figure(c.region)}")
     if c.neighbours is not None:
-        found.append(f"our {c.neighbour_words} {_value(f, c.neighbours)}")
+        average = "" if c.neighbour_average == "mean" else " median"
+        found.append(f"our neighbours'{average} {figure(c.neighbours)}")
+    if bare and found:
+        found[-1] += " per 10,000"
     if not found:
         return f"No England, region or neighbour figures were published for {c.year_label}."
     listed = ", ".join(found[:-1]) + (" and " if len(found) > 1 else "") + found[-1]

@@ -49,8 +49,7 @@ def workforce_paragraphs(figures: Mapping[str, IndicatorFigures]) -> list[str]:
         out.append(f"In the 12 months to {month}, {count_text(turnover.latest.numerator or 0)} FTE employed social "
                    f"workers left the council, a turnover of {_value(turnover)} of the "
                    f"{count_text(turnover.latest.denominator or 0)} FTE employed at the end of the period"
-                   f"{_status(turnover)}. Turnover is always a figure for a whole year: each month's figure covers "
-                   "the 12 months to it.")  # fmt: skip
+                   f"{_status(turnover)}: turnover is always a whole year's figure.")  # fmt: skip
     caseload, over = figures.get("sw_average_caseload"), figures.get("sw_caseload_over_target")
     if caseload is not None and _ready(caseload):
         target = caseload.target.target if caseload.target is not None else None

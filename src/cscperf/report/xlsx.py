@@ -26,6 +26,7 @@ from cscperf.exports.xlsx_file import NOT_FOR_PUBLICATION, append_row, mark_shee
 from cscperf.indicators.engine import Point
 from cscperf.report import palette
 from cscperf.report.contents import PERFORMANCE_SECTIONS, ReportContent
+from cscperf.report.forecast_writers import add_forecast_workbook
 from cscperf.report.indicator_figures import IndicatorFigures
 from cscperf.report.measures import words_for
 from cscperf.report.rag import rag_status
@@ -80,6 +81,7 @@ def render_xlsx(content: ReportContent) -> bytes:
                    formats={4: _format(f), 7: _format(f), 8: _format(f), 9: _format(f)})  # fmt: skip
         _widths(ws, [14, 14, 14, 12, 12, 14, 12, 14, 14, 22, 40, 60])
         ws.freeze_panes = "A4"
+    add_forecast_workbook(wb, content.forecast)
     return workbook_bytes(wb)
 
 
