@@ -96,6 +96,9 @@ def test_the_layout_check_finds_what_differs_from_the_template(tmp_path: Path) -
     assert ("blank", "List 8", "Ethnicity") in rules
     assert not any(f.rule == "header" and f.table == "List 3" for f in outcome.failures)
     assert all(f.location.startswith(f.table + "!") for f in outcome.failures)
+    # The sample's child ids are numbers: named as written (10897459), not as the spreadsheet holds them (.0)
+    assert outcome.failures and not any(f.child.endswith(".0") for f in outcome.failures)
+    assert any(f.child.isdigit() for f in outcome.failures)
 
 
 def test_round_trip_of_the_synthetic_council_through_annex_a(council_store: Path, tmp_path: Path) -> None:
@@ -119,3 +122,47 @@ def test_round_trip_of_the_synthetic_council_through_annex_a(council_store: Path
         assert b.units > 0, kpi
         assert (a.numerator, a.denominator, a.value) == (b.numerator, b.denominator, b.value), kpi
     assert CalamineWorkbook.from_path(str(tmp_path / "annex.xlsx")).sheet_names[0] == "Summary"
+
+
+def test_a_list_the_store_cannot_give_is_not_available_not_empty(council: GoldenCouncil, tmp_path: Path) -> None:
+    """A store from returns: contacts held for the whole window (1 May to 31 October 2026), referrals only from
+    1 August 2026, and no adoption records at all. List 10 is "not available" with the reason (never 0 records),
+    List 3 is written but noted as possibly incomplete, List 1 is complete."""
+    c = council
+    c.person("A")
+    c.add("ssd_contacts", cont_contact_id="C1", cont_person_id="A", cont_contact_date=dt.date(2026, 6, 1),
+          cont_contact_source_code="6")  # fmt: skip
+    for table, start in (("ssd_contacts", "2026-04-01"), ("ssd_cin_episodes", "2026-08-01"),
+                         ("ssd_person", "2026-04-01")):  # fmt: skip
+        c.add("cscperf_coverage", load_id="L1", table_name=table, covers_from=start, covers_to="2026-12-31",
+              records=1)  # fmt: skip
+    result = export(c.con, "annex-a", LA, tmp_path / "annex.xlsx", as_at=AS_AT)
+    assert "List 10 Adoption" not in result.counts and result.counts["List 1 Contacts"] == 1
+    notes = " ".join(result.notes)
+    assert "List 10 (Adoption) is not available: the store holds no adoption decisions" in notes
+    assert "List 3 (Referrals) may be incomplete: the referrals loaded cover only 1 August 2026 to 31 October" in notes
+    assert "List 1 (Contacts)" not in notes
+    book = load_workbook(tmp_path / "annex.xlsx")
+    summary = {row[0].value: [cell.value for cell in row[2:5]] for row in book["Summary"].iter_rows(min_row=8)}
+    assert summary["List 10"][:2] == ["not available", "not available"]
+    assert "no adoption decisions" in summary["List 10"][2]
+    assert summary["List 1"] == [1, 1, None]
+    assert summary["List 3"][0] == 0 and "may be incomplete" in summary["List 3"][2]
+
+
+def test_the_export_command_fits_the_terminal_and_says_when_there_are_no_failures(
+    council: GoldenCouncil, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from cscperf.cli import app
+
+    council.person("A")
+    council.close()
+    out = tmp_path / "annex.xlsx"
+    done = CliRunner().invoke(app, ["export", "annex-a", "--db", str(tmp_path / "golden.duckdb"), "--as-at",
+                                    "2026-10-31", "--out", str(out)])  # fmt: skip
+    assert done.exit_code == 0, done.output
+    assert "No failures to list" in done.output and "The 0 failures" not in done.output
+    assert max(len(line) for line in done.output.splitlines()) <= 80
+    assert "List 1 Contacts 0; List 2 Early help 0" in " ".join(done.output.split())

@@ -30,8 +30,7 @@ def _month_end(year: int, month: int) -> dt.date:
 
 def _series(last_value: float, *, last_end: dt.date, coverage: str = "full") -> list[Point]:
     points = [
-        Point("874", dt.date(2025, m, 1), _month_end(2025, m), v, None, v, int(v))
-        for m, v in enumerate(WHOLE, start=1)
+        Point("874", dt.date(2025, m, 1), _month_end(2025, m), v, None, v, int(v)) for m, v in enumerate(WHOLE, start=1)
     ]
     points.append(Point("874", dt.date(2026, 1, 1), last_end, last_value, None, last_value, 3, coverage=coverage))
     return points
