@@ -126,7 +126,7 @@ def kpis(
         for table in kpi_tables(results, period, dimension, extra, spc=spc):
             console.print(table)
         for line in availability_notes(results):
-            say(line, soft_wrap=True)
+            say(line)
         if as_at is None:
             say(f"As at {when:%-d %B %Y}, the end of the last complete month of the data (--as-at: another date).")
         if spc is not None:
