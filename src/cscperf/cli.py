@@ -614,6 +614,7 @@ def _as_list(value: object) -> list[object]:
 
 def _register_commands() -> None:
     """Commands that live beside the work they do."""
+    from cscperf.lists.command import lists_app
     from cscperf.loading.command import load, loads, rejects
     from cscperf.report.command import report
 
@@ -621,6 +622,7 @@ def _register_commands() -> None:
     app.command("loads")(explained(loads))
     app.command("rejects")(explained(rejects))
     app.command("report")(explained(report))
+    app.add_typer(lists_app(explained), name="lists")
 
 
 _register_commands()
