@@ -10,51 +10,31 @@ from typing import Any
 
 import jinja2
 
-# Why a visit did not take place or the child was not seen (cscperf_visit_missed.missed_reason).
-MISSED_REASONS: dict[str, str] = {
-    "family_not_available": "family not available",
-    "avoiding_visit": "family avoiding the visit",
-    "worker_absent": "worker absent",
-    "rearranged": "visit rearranged",
-    "other": "other reason",
-}
-# What a senior-manager review or legal planning meeting decided (cscperf_cp_oversight.oversight_outcome).
-OVERSIGHT_OUTCOMES: dict[str, str] = {
-    "continue_plan": "plan to continue",
-    "step_down": "step down considered",
-    "legal_planning_meeting": "referred to a legal planning meeting",
-    "pre_proceedings": "pre-proceedings (Public Law Outline)",
-    "care_proceedings": "care proceedings",
-    "other": "other decision",
-}
-OVERSIGHT_TYPES: dict[str, str] = {
-    "senior_manager_review": "senior manager review",
-    "legal_planning_meeting": "legal planning meeting",
-}
+from cscperf.oversight_codes import MISSED_REASONS, OVERSIGHT_OUTCOMES, code_of
+
 NOT_RECORDED = "no reason recorded"
 
 
-def code_of(value: object, known: Mapping[str, str]) -> str | None:
-    """A recorded value as one of the known codes: the code itself, or its words, in any case and spacing
-    ("Family not available" -> family_not_available); None when empty; unknown values become "other"."""
-    if value is None:
+def reason_code(value: object) -> str | None:
+    """A recorded reason as its code; one cscperf does not know counts as "other"; None if none recorded."""
+    if value is None or not str(value).strip():
         return None
-    text = " ".join(str(value).strip().lower().replace("_", " ").replace("-", " ").split())
-    if not text:
-        return None
-    for code, words in known.items():
-        if text in (code.replace("_", " "), words):
-            return code
-    return "other" if "other" in known else None
+    return code_of(value, MISSED_REASONS) or "other"
 
 
 def reason_words(value: object) -> str:
-    code = code_of(value, MISSED_REASONS)
+    code = reason_code(value)
     return MISSED_REASONS[code] if code else NOT_RECORDED
 
 
+def outcome_code(value: object) -> str | None:
+    if value is None or not str(value).strip():
+        return None
+    return code_of(value, OVERSIGHT_OUTCOMES) or "other"
+
+
 def outcome_words(value: object) -> str:
-    code = code_of(value, OVERSIGHT_OUTCOMES)
+    code = outcome_code(value)
     return OVERSIGHT_OUTCOMES[code] if code else "decision not recorded"
 
 
