@@ -23,7 +23,7 @@ OVERSIGHT_OUTCOMES: dict[str, str] = {
     "continue_plan": "plan to continue",
     "step_down": "step down considered",
     "legal_planning_meeting": "referred to a legal planning meeting",
-    "pre_proceedings": "pre-proceedings (Public Law Outline)",
+    "pre_proceedings": "pre-proceedings under the Public Law Outline",
     "care_proceedings": "care proceedings",
     "other": "other decision",
 }
