@@ -84,13 +84,18 @@ def missed_visits_paragraph(entries: list[ListEntry], kind: str, as_at: dt.date,
 
 
 def _breakdown(counts: dict[str, float], words: dict[str, str], policy: DisclosurePolicy) -> str:
-    """'family not available (12); worker absent (6); visit rearranged and other reason (fewer than 5 each)'."""
+    """'family not available (12); worker absent (6); visit rearranged and other reason (fewer than 5 each)':
+    small counts withheld, and a second one too where the first could be worked out from the total."""
     cells = suppress_breakdown(counts, policy, total_shown=True)
     shown = [f"{words.get(c.key, c.key)} ({c.shown(policy)})" for c in cells if not c.suppressed]
-    hidden = [words.get(c.key, c.key) for c in cells if c.suppressed]
+    hidden = [c.key for c in cells if c.suppressed]
     if hidden:
-        names = hidden[0] if len(hidden) == 1 else ", ".join(hidden[:-1]) + " and " + hidden[-1]
-        shown.append(f"{names} ({policy.label}{' each' if len(hidden) > 1 else ''})")
+        names = ", ".join(words.get(k, k) for k in hidden[:-1])
+        names = f"{names} and {words.get(hidden[-1], hidden[-1])}" if names else words.get(hidden[-1], hidden[-1])
+        if all(policy.is_small(counts[k]) for k in hidden):
+            shown.append(f"{names} ({policy.label}{' each' if len(hidden) > 1 else ''})")
+        else:
+            shown.append(f"{names} (not shown, to protect small numbers)")
     return "; ".join(shown)
 
 

@@ -90,8 +90,8 @@ def lists_csv(lists: Lists) -> str:
     """One CSV of every list's rows (and, with a since date, those who left, with change "left" and why in
     detail), after a first line saying the file holds child identifiers."""
     out = io.StringIO()
+    out.write(f"# {NOTICE}\n")
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([f"# {NOTICE}"])
     writer.writerow(CSV_COLUMNS)
     for r in lists.results:
         for row in r.rows:

@@ -14,7 +14,7 @@ Change = Literal["new", "continuing"]
 
 NOTICE = (
     "These lists hold child identifiers (special category personal data). Share them only with the managers "
-    "responsible for the children on them, keep them securely and do not publish them."
+    "responsible for the children on them; keep them securely and do not publish them."
 )
 
 
