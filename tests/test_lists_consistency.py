@@ -152,3 +152,15 @@ def test_the_synthetic_council_records_oversight_as_the_issue_describes(db: duck
          AND o.oversight_type = 'senior_manager_review'""").fetchall()[0]  # fmt: skip
     assert on_time / held > 0.75 and late / held > 0.05
     assert 0.8 < held / reached < 0.97  # some never held (or not before the plan ended)
+
+
+def test_the_lists_reference_in_the_docs_is_generated_from_the_definitions() -> None:
+    from pathlib import Path
+
+    from cscperf.lists.library_doc import END, START, lists_markdown
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "lists.md").read_text(encoding="utf-8")
+    block = doc[doc.index(START) : doc.index(END) + len(END)] + "\n"
+    assert block == lists_markdown(), (
+        "docs/lists.md is out of date: replace its generated part with `cscperf lists list --format markdown`"
+    )

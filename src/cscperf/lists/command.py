@@ -38,6 +38,7 @@ class ListsFormat(StrEnum):
 class CatalogueFormat(StrEnum):
     table = "table"
     json = "json"
+    markdown = "markdown"
 
 
 class ListsBy(StrEnum):
@@ -112,13 +113,19 @@ def lists(
 
 
 def lists_list(
-    output: Annotated[CatalogueFormat, typer.Option("--format", help="table or json.")] = CatalogueFormat.table,
+    output: Annotated[
+        CatalogueFormat, typer.Option("--format", help="table, json or markdown.")
+    ] = CatalogueFormat.table,
 ) -> None:
     """Name every list: its id, title, who it is for and its rule."""
     import json
 
     from cscperf.lists.engine import list_definitions
+    from cscperf.lists.library_doc import lists_markdown
 
+    if output is CatalogueFormat.markdown:
+        sys.stdout.write(lists_markdown())
+        return
     definitions = list_definitions()
     if output is CatalogueFormat.json:
         sys.stdout.write(json.dumps(definitions, indent=2) + "\n")

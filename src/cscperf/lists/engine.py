@@ -7,7 +7,7 @@ One call, `compute_lists`, serves the command line, the web service and the comm
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -77,6 +77,26 @@ def compute_lists(
 ) -> Lists:
     """The lists asked for (all by default) for one council as at a date, optionally for one team or worker
     only, with each child marked new or continuing since an earlier date and those who left listed."""
+    return compute_lists_for_councils(
+        con, [la_code], as_at, ids=ids, team=team, worker=worker, look_ahead_days=look_ahead_days, since=since,
+        indicator_settings=indicator_settings, settings=settings,
+    )[la_code]  # fmt: skip
+
+
+def compute_lists_for_councils(
+    con: duckdb.DuckDBPyConnection,
+    la_codes: Sequence[str],
+    as_at: dt.date,
+    *,
+    ids: Sequence[str] | None = None,
+    team: str | None = None,
+    worker: str | None = None,
+    look_ahead_days: int | None = None,
+    since: dt.date | None = None,
+    indicator_settings: IndicatorSettings | None = None,
+    settings: ListSettings | None = None,
+) -> dict[str, Lists]:
+    """`compute_lists` for several councils at once (each list's SQL runs once for all of them)."""
     indicator_settings = indicator_settings or IndicatorSettings()
     settings = settings or ListSettings()
     look_ahead = settings.look_ahead_days if look_ahead_days is None else look_ahead_days
@@ -85,26 +105,35 @@ def compute_lists(
     if since is not None and since >= as_at:
         raise UsageProblem("The since date must be before the as-at date.")
     definitions = chosen_lists(ids)
-    la_name = _council_name(con, la_code)
-    coverage = Coverage(con, la_code)
-    unavailable = {d.id: coverage.unavailable(d, as_at) for d in definitions}
-    since_problem = coverage.date_problem(since, "the since date") if since is not None else None
-    dates = [as_at] if since is None or since_problem else [as_at, since]
-    runnable = [d for d in definitions if unavailable[d.id] is None]
-    entries = list_entries(con, runnable, dates, [la_code], indicator_settings, settings, look_ahead)
+    names = {code: _council_name(con, code) for code in la_codes}
+    coverage = {code: Coverage(con, code) for code in la_codes}
+    unavailable = {(code, d.id): coverage[code].unavailable(d, as_at) for code in la_codes for d in definitions}
+    since_problem = {code: coverage[code].date_problem(since, "the since date") if since else None for code in la_codes}
+    dates = [as_at] if since is None or all(since_problem.values()) else [as_at, since]
+    runnable = [d for d in definitions if any(unavailable[(code, d.id)] is None for code in la_codes)]
+    entries: dict[tuple[str, str], list[ListEntry]] = defaultdict(list)
+    for list_id, found in list_entries(
+        con, runnable, dates, la_codes, indicator_settings, settings, look_ahead
+    ).items():
+        for entry in found:
+            entries[(list_id, entry.values["la_code"])].append(entry)
     context = template_values(indicator_settings, settings)
-    results = []
-    for d in definitions:
-        if unavailable[d.id] is not None:
-            results.append(ListResult(d, la_code, as_at, False, unavailable[d.id]))
-            continue
-        notes = coverage.notes(d)
-        if since_problem:
-            notes += (f"No comparison with the since date: {since_problem}.",)
-        result = _result(d, la_code, as_at, since if not since_problem else None, entries.get(d.id, []),
-                         team, worker, context, look_ahead, notes)  # fmt: skip
-        results.append(result)
-    return Lists(la_code, la_name, as_at, look_ahead, since, team, worker, tuple(results))
+    out = {}
+    for code in la_codes:
+        results = []
+        compared = since if since is not None and not since_problem[code] else None
+        for d in definitions:
+            reason = unavailable[(code, d.id)]
+            if reason is not None:
+                results.append(ListResult(d, code, as_at, False, reason))
+                continue
+            notes = coverage[code].notes(d)
+            if since_problem[code]:
+                notes += (f"No comparison with the since date: {since_problem[code]}.",)
+            results.append(_result(d, code, as_at, compared, entries.get((d.id, code), []), team, worker, context,
+                                   look_ahead, notes))  # fmt: skip
+        out[code] = Lists(code, names[code], as_at, look_ahead, since, team, worker, tuple(results))
+    return out
 
 
 def chosen_lists(ids: Sequence[str] | None) -> list[ListDefinition]:
