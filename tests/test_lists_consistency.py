@@ -164,3 +164,32 @@ def test_the_lists_reference_in_the_docs_is_generated_from_the_definitions() -> 
     assert block == lists_markdown(), (
         "docs/lists.md is out of date: replace its generated part with `cscperf lists list --format markdown`"
     )
+
+
+@pytest.mark.parametrize("query", [
+    # every review or meeting is of a plan of the child, held while the plan was open and within the data
+    """SELECT o.oversight_id FROM cscperf_cp_oversight o
+       LEFT JOIN ssd_cp_plans p ON p.la_code = o.la_code AND p.cppl_cp_plan_id = o.oversight_cp_plan_id
+       JOIN cscperf_councils c ON c.la_code = o.la_code
+       WHERE p.cppl_cp_plan_id IS NULL OR p.cppl_person_id <> o.oversight_person_id
+          OR o.oversight_date < p.cppl_cp_plan_start_date OR o.oversight_date >= p.cppl_cp_plan_end_date
+          OR o.oversight_date > c.data_end_date""",
+    # every missed visit is of a plan or period of care of the child, due within the data; a not-seen visit
+    # names a visit of the child where the child was not seen
+    """SELECT m.missed_id FROM cscperf_visit_missed m
+       JOIN cscperf_councils c ON c.la_code = m.la_code
+       LEFT JOIN ssd_cp_plans p ON m.missed_visit_kind = 'cp' AND p.la_code = m.la_code
+        AND p.cppl_cp_plan_id = m.missed_case_id AND p.cppl_person_id = m.missed_person_id
+       LEFT JOIN (SELECT DISTINCT la_code, clae_cla_id, clae_person_id FROM ssd_cla_episodes) e
+         ON m.missed_visit_kind = 'cla' AND e.la_code = m.la_code AND e.clae_cla_id = m.missed_case_id
+        AND e.clae_person_id = m.missed_person_id
+       WHERE (p.cppl_cp_plan_id IS NULL AND e.clae_cla_id IS NULL) OR m.missed_due_date > c.data_end_date
+          OR m.missed_reason NOT IN ('family_not_available', 'avoiding_visit', 'worker_absent', 'rearranged', 'other')""",
+    """SELECT m.missed_id FROM cscperf_visit_missed m
+       LEFT JOIN ssd_cp_visits v ON v.la_code = m.la_code AND v.cppv_cp_visit_id = m.missed_visit_id
+       LEFT JOIN ssd_cla_visits w ON w.la_code = m.la_code AND w.clav_cla_visit_id = m.missed_visit_id
+       WHERE m.missed_visit_id IS NOT NULL
+         AND COALESCE(v.cppv_cp_visit_seen, w.clav_cla_visit_seen, 'missing') <> 'N'""",
+])  # fmt: skip
+def test_the_synthetic_oversight_records_hang_together(db: duckdb.DuckDBPyConnection, query: str) -> None:
+    assert db.execute(query).fetchall()[:3] == []
