@@ -16,8 +16,10 @@ from cscperf.indicators.series import series_periods
 from cscperf.indicators.settings import IndicatorSettings
 from cscperf.lists import compute_lists, list_definitions
 from cscperf.lists.definition import LIST_ORDER, ListDefinition, load_lists
-from cscperf.lists.engine import ListEntry, list_entries, list_sql
+from cscperf.lists.engine import list_entries
+from cscperf.lists.entries import ListEntry
 from cscperf.lists.settings import ListSettings, sql_values
+from cscperf.lists.sql import list_sql
 
 ISSUE_IDS = """cp_visits_overdue cla_visits_overdue visits_missed_last_week cp_plan_9_months cp_plan_12_months
 cp_plan_2_years assessments_due icpc_due cp_reviews_due cla_reviews_due cla_health_assessment_due
@@ -184,7 +186,8 @@ def test_the_lists_reference_in_the_docs_is_generated_from_the_definitions() -> 
          ON m.missed_visit_kind = 'cla' AND e.la_code = m.la_code AND e.clae_cla_id = m.missed_case_id
         AND e.clae_person_id = m.missed_person_id
        WHERE (p.cppl_cp_plan_id IS NULL AND e.clae_cla_id IS NULL) OR m.missed_due_date > c.data_end_date
-          OR m.missed_reason NOT IN ('family_not_available', 'avoiding_visit', 'worker_absent', 'rearranged', 'other')""",
+          OR m.missed_reason NOT IN ('family_not_available', 'avoiding_visit', 'worker_absent', 'rearranged',
+                                     'other')""",
     """SELECT m.missed_id FROM cscperf_visit_missed m
        LEFT JOIN ssd_cp_visits v ON v.la_code = m.la_code AND v.cppv_cp_visit_id = m.missed_visit_id
        LEFT JOIN ssd_cla_visits w ON w.la_code = m.la_code AND w.clav_cla_visit_id = m.missed_visit_id

@@ -14,7 +14,8 @@ from cscperf.disclosure import DEFAULT_POLICY, DisclosurePolicy, count_words, su
 from cscperf.indicators.settings import IndicatorSettings
 from cscperf.lists.coverage import Coverage
 from cscperf.lists.definition import load_lists
-from cscperf.lists.engine import ListEntry, list_entries
+from cscperf.lists.engine import list_entries
+from cscperf.lists.entries import ListEntry
 from cscperf.lists.settings import ListSettings
 from cscperf.lists.wording import outcome_code, reason_code
 from cscperf.oversight_codes import MISSED_REASONS, OVERSIGHT_OUTCOMES

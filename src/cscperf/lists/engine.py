@@ -9,42 +9,21 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any, Literal
 
 import duckdb
 
 from cscperf.errors import UsageProblem
 from cscperf.indicators.engine import materialise_fragments, set_periods
 from cscperf.indicators.settings import IndicatorSettings
-from cscperf.indicators.sql_text import SETTING, expand_fragments, fragments_within
+from cscperf.indicators.sql_text import fragments_within
 from cscperf.lists.coverage import Coverage
 from cscperf.lists.definition import ListDefinition, load_lists
-from cscperf.lists.rows import LeftRow, ListResult, ListRow, Lists
+from cscperf.lists.entries import ListEntry, entry_of
+from cscperf.lists.results import list_result
+from cscperf.lists.rows import ListResult, Lists
 from cscperf.lists.settings import ListSettings, sql_values, template_values
-from cscperf.lists.wording import render
+from cscperf.lists.sql import enriched_sql
 from cscperf.reporting_periods import as_at as as_at_period
-from cscperf.working_days import working_days_between
-
-State = Literal["overdue", "due", "met", "later"]
-NOT_ALLOCATED = "Not allocated"
-
-
-@dataclass(frozen=True)
-class ListEntry:
-    """A row of the list SQL with its state worked out (every unit in scope, on the list or not)."""
-
-    definition: ListDefinition
-    values: dict[str, Any]
-    state: State
-
-    @property
-    def unit_id(self) -> str:
-        return str(self.values["unit_id"])
-
-    @property
-    def listed(self) -> bool:
-        return self.state in ("overdue", "due")
 
 
 def list_definitions() -> list[dict[str, str]]:
@@ -130,7 +109,7 @@ def compute_lists_for_councils(
             notes = coverage[code].notes(d)
             if since_problem[code]:
                 notes += (f"No comparison with the since date: {since_problem[code]}.",)
-            results.append(_result(d, code, as_at, compared, entries.get((d.id, code), []), team, worker, context,
+            results.append(list_result(d, code, as_at, compared, entries.get((d.id, code), []), team, worker, context,
                                    look_ahead, notes))  # fmt: skip
         out[code] = Lists(code, names[code], as_at, look_ahead, since, team, worker, tuple(results))
     return out
@@ -174,185 +153,8 @@ def list_entries(
         cursor = con.execute(enriched_sql(d, values, la_codes, tables))
         names = [c[0] for c in cursor.description]
         horizon = {day: day + dt.timedelta(days=look_ahead_days) for day in dates}
-        out[d.id] = [_entry(d, dict(zip(names, row, strict=True)), horizon) for row in cursor.fetchall()]
+        out[d.id] = [entry_of(d, dict(zip(names, row, strict=True)), horizon) for row in cursor.fetchall()]
     return out
-
-
-def list_sql(definition: ListDefinition, values: dict[str, str], tables: dict[str, str] | None = None) -> str:
-    """A list's runnable SQL (DuckDB dialect): fragments and settings put in place."""
-    sql = expand_fragments(definition.sql, definition.id, tables)
-
-    def setting(match: Any) -> str:
-        name = match.group(1)
-        if name not in values:
-            raise ValueError(f"{definition.id}: unknown setting {name}")
-        return values[name]
-
-    return SETTING.sub(setting, sql).strip().rstrip(";")
-
-
-def enriched_sql(
-    definition: ListDefinition, values: dict[str, str], la_codes: Sequence[str], tables: dict[str, str] | None = None
-) -> str:
-    """The list's rows for the councils asked for, with each child's team and worker on the date: the
-    unit's own where it has them, else the child's allocated worker (a case-holding involvement first, then
-    the most recently started)."""
-    councils = ", ".join("'" + c.replace("'", "''") + "'" for c in la_codes)
-    return f"""
-    WITH u AS (SELECT * FROM ({list_sql(definition, values, tables)}) AS list_rows WHERE la_code IN ({councils})),
-    children AS (SELECT DISTINCT la_code, as_at, person_id FROM u WHERE worker_id IS NULL AND person_id IS NOT NULL),
-    allocated AS (
-        SELECT c.la_code, c.as_at, c.person_id, i.invo_professional_team AS team_id,
-               i.invo_professional_id AS worker_id,
-               ROW_NUMBER() OVER (PARTITION BY c.la_code, c.as_at, c.person_id
-                                  ORDER BY CASE WHEN i.invo_professional_role_id IS NULL
-                                                  OR i.invo_professional_role_id IN ({values["case_holding_roles"]})
-                                                THEN 0 ELSE 1 END,
-                                           i.invo_involvement_start_date DESC, i.invo_professional_id) AS pick
-        FROM children c
-        JOIN ssd_involvements i ON i.la_code = c.la_code AND i.invo_person_id = c.person_id
-         AND i.invo_involvement_start_date <= c.as_at
-         AND (i.invo_involvement_end_date IS NULL OR i.invo_involvement_end_date >= c.as_at)
-    ), placed AS (
-        SELECT u.*, COALESCE(u.worker_id, a.worker_id) AS assigned_worker_id,
-               COALESCE(u.team_id, a.team_id) AS assigned_team_id
-        FROM u
-        LEFT JOIN allocated a ON a.la_code = u.la_code AND a.as_at = u.as_at AND a.person_id = u.person_id
-         AND a.pick = 1 AND u.worker_id IS NULL
-    )
-    SELECT p.*, d.dept_team_name AS team_name, w.prof_professional_name AS worker_name
-    FROM placed p
-    LEFT JOIN ssd_department d ON d.la_code = p.la_code AND d.dept_team_id = p.assigned_team_id
-    LEFT JOIN ssd_professionals w ON w.la_code = p.la_code AND w.prof_professional_id = p.assigned_worker_id
-    """
-
-
-def _entry(definition: ListDefinition, values: dict[str, Any], horizon: dict[dt.date, dt.date]) -> ListEntry:
-    state: State
-    due = values["due_date"]
-    if values["met"]:
-        state = "met"
-    elif values["overdue"]:
-        state = "overdue"
-    elif definition.look_ahead and due is not None and due <= horizon[values["as_at"]]:
-        state = "due"
-    else:
-        state = "later"
-    return ListEntry(definition, values, state)
-
-
-def _result(
-    definition: ListDefinition,
-    la_code: str,
-    as_at: dt.date,
-    since: dt.date | None,
-    entries: list[ListEntry],
-    team: str | None,
-    worker: str | None,
-    context: dict[str, Any],
-    look_ahead: int,
-    notes: tuple[str, ...],
-) -> ListResult:
-    def wanted(entry: ListEntry) -> bool:
-        return entry.values["la_code"] == la_code and _for(entry, team, worker)
-
-    now = [e for e in entries if e.values["as_at"] == as_at and wanted(e)]
-    listed_now = [e for e in now if e.listed]
-    before_units: set[str] = set()
-    left: list[LeftRow] = []
-    if since is not None:
-        then = [e for e in entries if e.values["as_at"] == since and e.listed and wanted(e)]
-        before_units = {e.unit_id for e in then}
-        present = {e.unit_id: e for e in now}
-        still = {e.unit_id for e in listed_now}
-        seen: set[str] = set()
-        for e in then:
-            if e.unit_id in still or e.unit_id in seen:
-                continue
-            seen.add(e.unit_id)
-            left.append(_left_row(e, present.get(e.unit_id), context, look_ahead))
-    rows = [_row(e, as_at, context, look_ahead, before_units if since is not None else None) for e in listed_now]
-    rows.sort(key=_order)
-    left.sort(key=lambda r: (r.team, r.worker, r.person_id or "", r.unit_id))
-    return ListResult(definition, la_code, as_at, True, None, tuple(rows), since, tuple(left), notes)
-
-
-def _for(entry: ListEntry, team: str | None, worker: str | None) -> bool:
-    v = entry.values
-    if team is not None and team.casefold() not in {str(x).casefold() for x in (v["team_name"], v["assigned_team_id"])}:
-        return False
-    return worker is None or worker.casefold() in {
-        str(x).casefold() for x in (v["assigned_worker_id"], v["worker_name"])
-    }
-
-
-def _team(values: dict[str, Any]) -> str:
-    return str(values["team_name"] or values["assigned_team_id"] or NOT_ALLOCATED)
-
-
-def _worker(values: dict[str, Any]) -> str:
-    return str(values["worker_name"] or values["assigned_worker_id"] or NOT_ALLOCATED)
-
-
-def _days(as_at: dt.date, due: dt.date | None, state: State) -> tuple[int | None, int | None]:
-    """(working days, calendar days) overdue, or until due."""
-    if due is None:
-        return None, None
-    if state == "overdue":
-        return working_days_between(due, as_at), (as_at - due).days
-    return working_days_between(as_at, due), (due - as_at).days
-
-
-def _template_values(entry: ListEntry, context: dict[str, Any], look_ahead: int) -> dict[str, Any]:
-    values = dict(entry.values)
-    values.update(settings=context, status=entry.state, look_ahead_days=look_ahead)
-    return values
-
-
-def _row(
-    entry: ListEntry, as_at: dt.date, context: dict[str, Any], look_ahead: int, before: set[str] | None
-) -> ListRow:
-    v = entry.values
-    d = entry.definition
-    state: Any = entry.state
-    working, calendar = _days(as_at, v["due_date"], state)
-    values = _template_values(entry, context, look_ahead)
-    return ListRow(
-        list_id=d.id,
-        la_code=str(v["la_code"]),
-        unit_id=str(v["unit_id"]),
-        person_id=None if v["person_id"] is None else str(v["person_id"]),
-        worker_id=None if v["assigned_worker_id"] is None else str(v["assigned_worker_id"]),
-        team=_team(v),
-        worker=_worker(v),
-        event_date=v["event_date"],
-        due_date=v["due_date"],
-        status=state,
-        working_days=working,
-        calendar_days=calendar,
-        action=render(d.action, values),
-        detail=render(d.detail, values),
-        manager=None if v.get("manager") is None else str(v["manager"]),
-        change=None if before is None else ("continuing" if entry.unit_id in before else "new"),
-    )
-
-
-def _left_row(entry: ListEntry, now: ListEntry | None, context: dict[str, Any], look_ahead: int) -> LeftRow:
-    v = entry.values
-    d = entry.definition
-    if now is None:
-        why = d.gone
-    else:
-        why = render(d.cleared, _template_values(now, context, look_ahead)) or "no longer due within the look-ahead"
-    return LeftRow(d.id, str(v["la_code"]), entry.unit_id, None if v["person_id"] is None else str(v["person_id"]),
-                   None if v["assigned_worker_id"] is None else str(v["assigned_worker_id"]), _team(v), _worker(v),
-                   v["due_date"], why)  # fmt: skip
-
-
-def _order(row: ListRow) -> tuple[object, ...]:
-    overdue = row.status == "overdue"
-    return (not overdue, -(row.calendar_days or 0) if overdue else (row.calendar_days or 0), row.team, row.worker,
-            row.person_id or "", row.unit_id)  # fmt: skip
 
 
 def teams(con: duckdb.DuckDBPyConnection, la_code: str) -> list[str]:
