@@ -617,12 +617,17 @@ def _register_commands() -> None:
     from cscperf.lists.command import lists_app
     from cscperf.loading.command import load, loads, rejects
     from cscperf.report.command import report
+    from cscperf.returns.command import annex_a, cin_census, export_app, ssda903, validate
 
     app.command("load")(explained(load))
     app.command("loads")(explained(loads))
     app.command("rejects")(explained(rejects))
     app.command("report")(explained(report))
     app.add_typer(lists_app(explained), name="lists")
+    for name, command in (("annex-a", annex_a), ("cin-census", cin_census), ("ssda903", ssda903)):
+        export_app.command(name)(explained(command))
+    app.add_typer(export_app, name="export")
+    app.command("validate")(explained(validate))
 
 
 _register_commands()
