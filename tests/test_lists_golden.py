@@ -472,3 +472,24 @@ def test_dates_outside_the_councils_data_are_not_available(council: GoldenCounci
     later = one(council, "cp_plan_2_years", "2024-11-29")
     assert not later.available and later.reason is not None and "31 October 2024" in later.reason
     assert "since date" in one(council, "cp_plan_2_years", "2024-10-31", since="2019-01-01").notes[-1]
+
+
+def test_one_council_of_several_reads_only_its_own_rows(council: GoldenCouncil) -> None:
+    nine_month_plans(council)
+    cp_visit(council, "V3", "P3", "2024-11-01")  # due by 15 Nov: overdue on the 29th
+    cp_visit(council, "V4", "P4", "2024-11-27")
+    alone = compute_lists(council.con, LA, d("2024-11-29"))
+    assert [r.person_id for r in alone.result("cp_visits_overdue").rows if r.person_id == "P3"] == ["P3"]
+    council.con.execute("INSERT INTO cscperf_councils (la_code, la_name) VALUES ('998', 'Other')").fetchall()
+    for table in ("ssd_cp_plans", "ssd_cp_visits", "cscperf_cp_oversight"):  # the same ids, another council
+        council.con.execute(f"INSERT INTO {table} SELECT * REPLACE ('998' AS la_code) FROM {table}").fetchall()
+    council.con.execute("DELETE FROM cscperf_cp_oversight WHERE la_code = '998'").fetchall()
+    council.con.execute("INSERT INTO cscperf_cp_oversight (la_code, oversight_id, oversight_type, oversight_date) "
+                        "VALUES ('998', 'X', 'senior_manager_review', '2000-01-01')").fetchall()  # fmt: skip
+    beside_another = compute_lists(council.con, LA, d("2024-11-29"))
+    assert beside_another == alone
+    other = compute_lists(council.con, "998", d("2024-11-29"), ids=["cp_plan_9_months"]).results[0]
+    # the other council has the same plans but none of the reviews: P5 and P7 are on its list too
+    assert {r.person_id for r in other.rows} == {r.person_id for r in alone.result("cp_plan_9_months").rows} | {
+        "P5", "P7"}  # fmt: skip
+    assert all(r.la_code == "998" for r in other.rows)

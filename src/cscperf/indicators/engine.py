@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
@@ -173,17 +174,22 @@ def _materialise_shared_fragments(
 
 
 def materialise_fragments(
-    con: duckdb.DuckDBPyConnection, names: list[str], settings: IndicatorSettings, prefix: str = "cscperf_fragment_"
+    con: duckdb.DuckDBPyConnection,
+    names: list[str],
+    settings: IndicatorSettings,
+    prefix: str = "cscperf_fragment_",
+    rewrite: Callable[[str], str] | None = None,
 ) -> dict[str, str]:
     """Each named fragment computed once into a temporary table (a fragment that uses another one of them
-    reads its table); returns fragment name -> table."""
+    reads its table; `rewrite`, if given, is applied to each fragment's SQL); returns fragment name -> table."""
     tables: dict[str, str] = {}
     waiting = list(names)
     while waiting:
         ready = [n for n in waiting if not (fragments_within(load_fragments()[n]) & set(waiting))]
         for name in ready or waiting[:1]:
             table = f"{prefix}{name}"
-            run(con, f"CREATE OR REPLACE TEMP TABLE {table} AS {fragment_sql(name, settings, tables)}")
+            sql = fragment_sql(name, settings, tables)
+            run(con, f"CREATE OR REPLACE TEMP TABLE {table} AS {rewrite(sql) if rewrite else sql}")
             tables[name] = table
             waiting.remove(name)
     return tables

@@ -22,7 +22,7 @@ from cscperf.lists.entries import ListEntry, entry_of
 from cscperf.lists.results import list_result
 from cscperf.lists.rows import ListResult, Lists
 from cscperf.lists.settings import ListSettings, sql_values, template_values
-from cscperf.lists.sql import enriched_sql
+from cscperf.lists.sql import council_list, enriched_sql, for_councils
 from cscperf.reporting_periods import as_at as as_at_period
 
 
@@ -147,10 +147,18 @@ def list_entries(
     values = sql_values(indicator_settings, settings)
     uses = Counter(name for d in definitions for name in fragments_within(d.sql))
     shared = sorted(name for name, count in uses.items() if count >= 2)
-    tables = materialise_fragments(con, shared, indicator_settings, prefix="cscperf_list_fragment_")
+    others = con.execute(
+        f"SELECT count(*) FROM cscperf_councils WHERE la_code NOT IN ({council_list(la_codes)})"
+    ).fetchall()[0][0]
+    codes = tuple(la_codes)
+
+    def scoped(sql: str) -> str:  # only worth rewriting when the store holds other councils too
+        return for_councils(sql, codes) if others else sql
+
+    tables = materialise_fragments(con, shared, indicator_settings, prefix="cscperf_list_fragment_", rewrite=scoped)
     out: dict[str, list[ListEntry]] = {}
     for d in definitions:
-        cursor = con.execute(enriched_sql(d, values, la_codes, tables))
+        cursor = con.execute(scoped(enriched_sql(d, values, la_codes, tables)))
         names = [c[0] for c in cursor.description]
         horizon = {day: day + dt.timedelta(days=look_ahead_days) for day in dates}
         out[d.id] = [entry_of(d, dict(zip(names, row, strict=True)), horizon) for row in cursor.fetchall()]

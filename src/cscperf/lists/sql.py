@@ -4,10 +4,15 @@ child's team and worker on the date."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
+
+import sqlglot
+from sqlglot import exp
 
 from cscperf.indicators.sql_text import SETTING, expand_fragments
 from cscperf.lists.definition import ListDefinition
+from cscperf.store.schema import load_schema
 
 
 def list_sql(definition: ListDefinition, values: dict[str, str], tables: dict[str, str] | None = None) -> str:
@@ -29,7 +34,7 @@ def enriched_sql(
     """The list's rows for the councils asked for, with each child's team and worker on the date: the
     unit's own where it has them, else the child's allocated worker (a case-holding involvement first, then
     the most recently started)."""
-    councils = ", ".join("'" + c.replace("'", "''") + "'" for c in la_codes)
+    councils = council_list(la_codes)
     return f"""
     WITH u AS (SELECT * FROM ({list_sql(definition, values, tables)}) AS list_rows WHERE la_code IN ({councils})),
     children AS (SELECT DISTINCT la_code, as_at, person_id FROM u WHERE worker_id IS NULL AND person_id IS NOT NULL),
@@ -57,3 +62,28 @@ def enriched_sql(
     LEFT JOIN ssd_department d ON d.la_code = p.la_code AND d.dept_team_id = p.assigned_team_id
     LEFT JOIN ssd_professionals w ON w.la_code = p.la_code AND w.prof_professional_id = p.assigned_worker_id
     """
+
+
+def council_list(la_codes: Sequence[str]) -> str:
+    return ", ".join("'" + c.replace("'", "''") + "'" for c in la_codes)
+
+
+@lru_cache(maxsize=1)
+def _per_council_tables() -> frozenset[str]:
+    return frozenset(t.name for t in load_schema().tables if t.per_council)
+
+
+@lru_cache(maxsize=256)
+def for_councils(sql: str, la_codes: tuple[str, ...]) -> str:
+    """The SQL with every per-council store table read only for the councils asked for, so that one council
+    in a store of many reads only its own rows (the database cannot push a council filter through the
+    window functions the lists use). Rewriting takes SQLGlot a moment, so the result is kept."""
+    wanted = council_list(la_codes)
+
+    def scope(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Table) and node.name in _per_council_tables() and not node.args.get("db"):
+            rows = exp.select("*").from_(exp.to_table(node.name)).where(f"la_code IN ({wanted})")
+            return exp.Subquery(this=rows, alias=exp.TableAlias(this=exp.to_identifier(node.alias_or_name)))
+        return node
+
+    return sqlglot.parse_one(sql, read="duckdb").transform(scope).sql(dialect="duckdb")
