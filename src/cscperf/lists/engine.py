@@ -22,8 +22,9 @@ from cscperf.lists.entries import ListEntry, entry_of
 from cscperf.lists.results import list_result
 from cscperf.lists.rows import ListResult, Lists
 from cscperf.lists.settings import ListSettings, sql_values, template_values
-from cscperf.lists.sql import council_list, enriched_sql, for_councils
+from cscperf.lists.sql import ALLOCATED, allocation_sql, council_list, enriched_sql, for_councils
 from cscperf.reporting_periods import as_at as as_at_period
+from cscperf.store.statements import run
 
 
 def list_definitions() -> list[dict[str, str]]:
@@ -156,9 +157,10 @@ def list_entries(
         return for_councils(sql, codes) if others else sql
 
     tables = materialise_fragments(con, shared, indicator_settings, prefix="cscperf_list_fragment_", rewrite=scoped)
+    run(con, f"CREATE OR REPLACE TEMP TABLE {ALLOCATED} AS {scoped(allocation_sql(values))}")
     out: dict[str, list[ListEntry]] = {}
     for d in definitions:
-        cursor = con.execute(scoped(enriched_sql(d, values, la_codes, tables)))
+        cursor = con.execute(scoped(enriched_sql(d, values, la_codes, tables, ALLOCATED)))
         names = [c[0] for c in cursor.description]
         horizon = {day: day + dt.timedelta(days=look_ahead_days) for day in dates}
         out[d.id] = [entry_of(d, dict(zip(names, row, strict=True)), horizon) for row in cursor.fetchall()]

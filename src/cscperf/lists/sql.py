@@ -28,34 +28,49 @@ def list_sql(definition: ListDefinition, values: dict[str, str], tables: dict[st
     return SETTING.sub(setting, sql).strip().rstrip(";")
 
 
-def enriched_sql(
-    definition: ListDefinition, values: dict[str, str], la_codes: Sequence[str], tables: dict[str, str] | None = None
-) -> str:
-    """The list's rows for the councils asked for, with each child's team and worker on the date: the
-    unit's own where it has them, else the child's allocated worker (a case-holding involvement first, then
-    the most recently started)."""
-    councils = council_list(la_codes)
+ALLOCATED = "cscperf_list_allocated"
+
+
+def allocation_sql(values: dict[str, str]) -> str:
+    """Each child's allocated worker and team at each date in report_periods: an open case-holding
+    involvement first (setting case_holding_roles; blank roles count), then any other, the most recently
+    started first. Computed once for every list of a run."""
     return f"""
-    WITH u AS (SELECT * FROM ({list_sql(definition, values, tables)}) AS list_rows WHERE la_code IN ({councils})),
-    children AS (SELECT DISTINCT la_code, as_at, person_id FROM u WHERE worker_id IS NULL AND person_id IS NOT NULL),
-    allocated AS (
-        SELECT c.la_code, c.as_at, c.person_id, i.invo_professional_team AS team_id,
+    SELECT la_code, as_at, person_id, team_id, worker_id FROM (
+        SELECT i.la_code, p.period_end AS as_at, i.invo_person_id AS person_id, i.invo_professional_team AS team_id,
                i.invo_professional_id AS worker_id,
-               ROW_NUMBER() OVER (PARTITION BY c.la_code, c.as_at, c.person_id
+               ROW_NUMBER() OVER (PARTITION BY i.la_code, p.period_end, i.invo_person_id
                                   ORDER BY CASE WHEN i.invo_professional_role_id IS NULL
                                                   OR i.invo_professional_role_id IN ({values["case_holding_roles"]})
                                                 THEN 0 ELSE 1 END,
                                            i.invo_involvement_start_date DESC, i.invo_professional_id) AS pick
-        FROM children c
-        JOIN ssd_involvements i ON i.la_code = c.la_code AND i.invo_person_id = c.person_id
-         AND i.invo_involvement_start_date <= c.as_at
-         AND (i.invo_involvement_end_date IS NULL OR i.invo_involvement_end_date >= c.as_at)
-    ), placed AS (
+        FROM ssd_involvements i
+        JOIN report_periods p ON i.invo_involvement_start_date <= p.period_end
+         AND (i.invo_involvement_end_date IS NULL OR i.invo_involvement_end_date >= p.period_end)
+    ) AS ranked WHERE pick = 1
+    """
+
+
+def enriched_sql(
+    definition: ListDefinition,
+    values: dict[str, str],
+    la_codes: Sequence[str],
+    tables: dict[str, str] | None = None,
+    allocated: str | None = None,
+) -> str:
+    """The list's rows for the councils asked for, with each child's team and worker on the date: the
+    unit's own where it has them, else the child's allocated worker (`allocated`: the table made from
+    allocation_sql, or it is computed here)."""
+    councils = council_list(la_codes)
+    source = allocated or f"({allocation_sql(values)})"
+    return f"""
+    WITH u AS (SELECT * FROM ({list_sql(definition, values, tables)}) AS list_rows WHERE la_code IN ({councils})),
+    placed AS (
         SELECT u.*, COALESCE(u.worker_id, a.worker_id) AS assigned_worker_id,
                COALESCE(u.team_id, a.team_id) AS assigned_team_id
         FROM u
-        LEFT JOIN allocated a ON a.la_code = u.la_code AND a.as_at = u.as_at AND a.person_id = u.person_id
-         AND a.pick = 1 AND u.worker_id IS NULL
+        LEFT JOIN {source} AS a ON a.la_code = u.la_code AND a.as_at = u.as_at AND a.person_id = u.person_id
+         AND u.worker_id IS NULL
     )
     SELECT p.*, d.dept_team_name AS team_name, w.prof_professional_name AS worker_name
     FROM placed p
