@@ -23,6 +23,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from cscperf import __version__
+from cscperf.analysis.spc import SpcResult
 from cscperf.errors import CscperfError, DataProblem, UsageProblem
 from cscperf.indicators.engine import Result
 from cscperf.indicators.series import SeriesKind
@@ -295,6 +296,14 @@ def kpis(
         bool, typer.Option("--with-benchmarks", help="Add England, region and neighbour figures (JSON).")
     ] = False,
     model: Annotated[str, typer.Option("--model", help="Statistical neighbours: 2021 or 2025.")] = "2021",
+    with_spc: Annotated[
+        bool,
+        typer.Option(
+            "--spc",
+            help="Add statistical process control: each point's mean, limits and signal, and each "
+            "series' variation and assurance icons (targets, [[breaks]] and [spc] from --config).",
+        ),
+    ] = False,
 ) -> None:
     """Compute indicators: a series of periods ending with the one holding the as-at date."""
     if ctx.invoked_subcommand is not None:
@@ -312,6 +321,11 @@ def kpis(
     if by is not None and by not in DIMENSIONS:
         raise UsageProblem(f"--by must be one of {', '.join(DIMENSIONS)}.")
     ids = _indicator_ids(kpi)
+    if with_spc and kind == "rolling-12":
+        raise UsageProblem(
+            "--spc needs monthly or financial-year periods: rolling 12-month figures share 11 months "
+            "with their neighbours, so their runs and trends would show the overlap, not a change."
+        )
     settings = read_settings(config)
     con = open_store(db, read_only=True)
     try:
@@ -321,12 +335,34 @@ def kpis(
         extra = _benchmarks_for(con, results, codes[0], when, model) if with_benchmarks else None
     finally:
         con.close()
+    spc = _spc_for(results, config) if with_spc else None
     if output == "json":
-        sys.stdout.write(results_json(when, results, by=by, benchmarks=extra) + "\n")
+        sys.stdout.write(results_json(when, results, by=by, benchmarks=extra, spc=spc) + "\n")
     elif output == "csv":
-        sys.stdout.write(results_csv(results, by=by))
+        sys.stdout.write(results_csv(results, by=by, spc=spc))
     else:
-        _kpi_table(results, by, extra)
+        _kpi_table(results, by, extra, spc)
+
+
+def _spc_for(results: list[Result], config: Path | None) -> dict[str, dict[tuple[str, str | None], SpcResult]]:
+    """Statistical process control on every series, with the targets, breaks and baseline of the configuration
+    (the report's: cscperf.toml, or the seed report's targets without one)."""
+    from cscperf.indicators.spc import result_spc
+    from cscperf.report.config import read_report_config
+
+    chosen = read_report_config(config)
+    targets = chosen.effective_targets()
+    out = {}
+    for r in results:
+        target = targets.get(r.indicator.id)
+        out[r.indicator.id] = result_spc(
+            r,
+            target=target.target if target is not None else None,
+            band=target.band if target is not None else None,
+            breaks=[b.date for b in chosen.breaks_for(r.indicator.id)],
+            baseline_points=chosen.spc.baseline_points,
+        )
+    return out
 
 
 def _benchmarks_for(
@@ -358,11 +394,17 @@ def _benchmarks_for(
     return out
 
 
-def _kpi_table(results: list[Result], by: str | None, benchmarks: dict[str, dict[str, object]] | None = None) -> None:
-    shown = 2 if benchmarks is not None else 3
+def _kpi_table(
+    results: list[Result],
+    by: str | None,
+    benchmarks: dict[str, dict[str, object]] | None = None,
+    spc: dict[str, dict[tuple[str, str | None], SpcResult]] | None = None,
+) -> None:
+    shown = 1 if spc is not None else 2 if benchmarks is not None else 3
     for_periods = results[0].points[-shown:] if results and results[0].points and not by else []
     table = Table(title="Indicators" + (f" by {by}" if by else ""))
-    table.add_column("Indicator", no_wrap=True, overflow="ellipsis", max_width=30 if benchmarks is None else 26)
+    widest = 30 if benchmarks is None and spc is None else 20 if by and spc is not None else 26
+    table.add_column("Indicator", no_wrap=True, overflow="ellipsis", max_width=widest)
     if by:
         table.add_column("Group")
     headings = [
@@ -373,21 +415,31 @@ def _kpi_table(results: list[Result], by: str | None, benchmarks: dict[str, dict
     if benchmarks is not None:
         table.add_column("England", justify="right", min_width=7, no_wrap=True)
         table.add_column("Neighbours", justify="right", min_width=7, no_wrap=True)
-    table.add_column("Good is", no_wrap=True)
+    if spc is not None:  # the variation words say which way is good, so "Good is" makes way for them
+        table.add_column("Variation", min_width=12)
+        table.add_column("Assurance", min_width=9)
+    else:
+        table.add_column("Good is", no_wrap=True)
     for result in results:
         ind = result.indicator
         suffix = "%" if ind.unit == "percent" else ""
         if by:
             last_end = max((p.period_end for p in result.points), default=None)
             for p in [q for q in result.points if q.period_end == last_end]:
-                table.add_row(ind.title, str(p.group), _shown(p.value, ind.decimals, suffix), GOOD_IS[ind.polarity])
+                icons = _icon_words(spc, ind.id, (p.la_code, p.group))
+                table.add_row(ind.title, escape(str(p.group)), _shown(p.value, ind.decimals, suffix), *icons,
+                              *([] if spc is not None else [GOOD_IS[ind.polarity]]))  # fmt: skip
         else:
             values = [_shown(p.value, ind.decimals, suffix) for p in result.points[-shown:]]
             if benchmarks is not None:
                 b = benchmarks.get(ind.id, {})
                 values += [_g(b.get("england")), _g(b.get("sn_mean"))]  # type: ignore[arg-type]
-            table.add_row(ind.title, *values, GOOD_IS[ind.polarity])
+            keys = sorted({(p.la_code, p.group) for p in result.points})
+            icons = _icon_words(spc, ind.id, keys[0]) if len(keys) == 1 else ["-", "-"] if spc is not None else []
+            table.add_row(ind.title, *values, *icons, *([] if spc is not None else [GOOD_IS[ind.polarity]]))
     console.print(table)
+    if spc is not None:
+        console.print("Variation and assurance: statistical process control of each series shown (docs/spc.md).")
     if benchmarks is not None:
         notes = {str(n) for b in benchmarks.values() for n in _as_list(b.get("notes"))}
         if any("No comparators imported" in n for n in notes):
@@ -399,6 +451,20 @@ def _kpi_table(results: list[Result], by: str | None, benchmarks: dict[str, dict
             year = next((b.get("benchmark_year") for b in benchmarks.values() if b.get("benchmark_year")), None)
             model = next((b.get("sn_model") for b in benchmarks.values() if b.get("sn_model")), None)
             console.print(f"England and neighbour (mean) figures are the latest published ({year}); {model}.")
+
+
+def _icon_words(
+    spc: dict[str, dict[tuple[str, str | None], SpcResult]] | None, indicator_id: str, key: tuple[str, str | None]
+) -> list[str]:
+    """The variation and assurance icons of a series, in words (nothing without --spc)."""
+    if spc is None:
+        return []
+    from cscperf.analysis.spc_icons import assurance_label, variation_label
+
+    result = spc.get(indicator_id, {}).get(key)
+    if result is None:
+        return ["-", "-"]
+    return [variation_label(result.variation_icon), assurance_label(result.assurance_icon)]
 
 
 GOOD_IS = {"higher_is_better": "higher", "lower_is_better": "lower", "target_band": "in band", "neutral": "(context)"}
@@ -614,6 +680,7 @@ def _as_list(value: object) -> list[object]:
 
 def _register_commands() -> None:
     """Commands that live beside the work they do."""
+    from cscperf.analysis.command import spc
     from cscperf.lists.command import lists_app
     from cscperf.loading.command import load, loads, rejects
     from cscperf.report.command import report
@@ -624,6 +691,7 @@ def _register_commands() -> None:
     app.command("rejects")(explained(rejects))
     app.command("report")(explained(report))
     app.add_typer(lists_app(explained), name="lists")
+    app.command("spc")(explained(spc))
     for name, command in (("annex-a", annex_a), ("cin-census", cin_census), ("ssda903", ssda903)):
         export_app.command(name)(explained(command))
     app.add_typer(export_app, name="export")

@@ -8,8 +8,14 @@ import io
 import json
 from typing import Any
 
+from cscperf.analysis.spc import SpcResult
+from cscperf.analysis.spc_output import ICON_FIELDS, POINT_FIELDS, csv_cells, icon_fields, point_fields
 from cscperf.indicators.definition import Indicator
 from cscperf.indicators.engine import Point, Result
+from cscperf.indicators.spc import SeriesKey
+
+SeriesSpc = dict[str, dict[SeriesKey, SpcResult]]
+"""Statistical process control by indicator id, then by series (council, group)."""
 
 
 def _number(x: float | None) -> float | int | None:
@@ -46,11 +52,43 @@ def describe(indicator: Indicator) -> dict[str, Any]:
     }
 
 
+def _spc_point(spc: SeriesSpc | None, indicator_id: str, p: Point) -> dict[str, Any]:
+    """The SPC fields of a point (nothing without --spc)."""
+    if spc is None:
+        return {}
+    result = spc.get(indicator_id, {}).get((p.la_code, p.group))
+    found = next((s for s in result.points if s.date == p.period_end), None) if result is not None else None
+    return point_fields(found)
+
+
+def _spc_icons(spc: SeriesSpc | None, indicator_id: str) -> dict[str, Any]:
+    """Per indicator: `variation_icon`, `assurance_icon` and `spc_warnings` of its series; with several series
+    (councils or groups) the icons are null here and each series' are listed in `spc_series`."""
+    if spc is None:
+        return {}
+    series = spc.get(indicator_id, {})
+    if len(series) == 1:
+        (result,) = series.values()
+        return {**icon_fields(result), "spc_warnings": list(result.warnings)}
+    return {
+        **icon_fields(None),
+        "spc_series": [{"la_code": la, "group": group, **icon_fields(r), "spc_warnings": list(r.warnings)}
+                       for (la, group), r in series.items()],
+    }  # fmt: skip
+
+
 def results_json(
-    as_at: dt.date, results: list[Result], *, by: str | None = None, benchmarks: dict[str, dict[str, Any]] | None = None
+    as_at: dt.date,
+    results: list[Result],
+    *,
+    by: str | None = None,
+    benchmarks: dict[str, dict[str, Any]] | None = None,
+    spc: SeriesSpc | None = None,
 ) -> str:
     """`{"as_at": ..., "kpis": [{"id", "title", "unit", "polarity", "series": [...]}]}`; with several councils
-    each kpi lists `councils`, and with a breakdown each series point carries its `group`."""
+    each kpi lists `councils`, and with a breakdown each series point carries its `group`. With `spc` each
+    point carries `spc_mean`, `spc_upper`, `spc_lower`, `spc_signal` and `spc_rules`, and each kpi its
+    `variation_icon` and `assurance_icon` (docs/spc.md)."""
     kpis = []
     for result in results:
         entry: dict[str, Any] = {
@@ -63,11 +101,14 @@ def results_json(
         councils = sorted({p.la_code for p in result.points})
         if len(councils) == 1:
             entry["la_code"] = councils[0]
+        ind = result.indicator.id
         if by:
             entry["by"] = by
-            entry["series"] = [{**_point(p), "group": p.group} | _council(p, councils) for p in result.points]
+            entry["series"] = [{**_point(p), "group": p.group} | _council(p, councils) | _spc_point(spc, ind, p)
+                               for p in result.points]  # fmt: skip
         else:
-            entry["series"] = [_point(p) | _council(p, councils) for p in result.points]
+            entry["series"] = [_point(p) | _council(p, councils) | _spc_point(spc, ind, p) for p in result.points]
+        entry.update(_spc_icons(spc, ind))
         if benchmarks is not None:
             entry.update(benchmarks.get(result.indicator.id, {}))
         kpis.append(entry)
@@ -78,11 +119,12 @@ def _council(p: Point, councils: list[str]) -> dict[str, Any]:
     return {"la_code": p.la_code} if len(councils) > 1 else {}
 
 
-def results_csv(results: list[Result], *, by: str | None = None) -> str:
+def results_csv(results: list[Result], *, by: str | None = None, spc: SeriesSpc | None = None) -> str:
+    """One row a point; with `spc`, the SPC fields of the point and the icons of its series after them."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     header = ["id", "la_code", "period_start", "period_end", *(["group"] if by else []), "numerator", "denominator",
-              "value", "unit"]  # fmt: skip
+              "value", "unit", *((*POINT_FIELDS, *ICON_FIELDS) if spc is not None else ())]  # fmt: skip
     writer.writerow(header)
     for result in results:
         for p in result.points:
@@ -91,8 +133,16 @@ def results_csv(results: list[Result], *, by: str | None = None) -> str:
                 *([p.group] if by else []), _number(p.numerator),
                 "" if p.denominator is None else _number(p.denominator),
                 "" if p.value is None else _number(p.value), result.indicator.unit,
+                *(_spc_csv(spc, result.indicator.id, p) if spc is not None else ()),
             ])  # fmt: skip
     return out.getvalue()
+
+
+def _spc_csv(spc: SeriesSpc, indicator_id: str, p: Point) -> list[object]:
+    result = spc.get(indicator_id, {}).get((p.la_code, p.group))
+    found = next((s for s in result.points if s.date == p.period_end), None) if result is not None else None
+    icons = ["" if v is None else v for v in icon_fields(result).values()]
+    return [*csv_cells(found), *icons]
 
 
 DRILL_COLUMNS = ("la_code", "unit_id", "person_id", "in_numerator", "numerator", "denominator", "detail", "team",

@@ -6,7 +6,12 @@
     [indicator_settings] the engine's local choices (see docs/indicators.md#settings)
     [list_settings]      the managers' lists' local choices (see docs/lists.md#settings)
     [targets.<id>]       a target (or a band) per indicator, its kind (stretch, local or national) and tolerance
-    [[events]]           dated events to mark on the charts (e.g. a case-system upgrade)
+    [[events]]           dated events to mark on the charts (e.g. a case-system upgrade); `break = true` makes
+                         one a series break
+    [[breaks]]           series breaks (date, what changed): the process limits start afresh at each, and the
+                         months either side of it are not compared; marked on the charts like events
+    [spc]                statistical process control: a fixed baseline of N months (default: every month since
+                         the last break)
 
 Without a file (or without a [targets] table) the targets are the seed report's (`SEED_TARGETS`).
 """
@@ -85,13 +90,26 @@ class ReportOptions(BaseModel):
 
 
 class EventConfig(BaseModel):
-    """A dated event marked on charts, e.g. a case-system upgrade after which counts are not comparable."""
+    """A dated event marked on charts, e.g. a case-system upgrade after which counts are not comparable. A
+    series break (`break = true`, or an entry of [[breaks]]) also starts the process limits afresh."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     date: dt.date
     text: str = Field(min_length=1, max_length=120)
     indicators: tuple[str, ...] = ()  # empty: every chart whose months include the date
+    series_break: bool = Field(default=False, alias="break")
+
+    def applies_to(self, indicator_id: str) -> bool:
+        return not self.indicators or indicator_id in self.indicators
+
+
+class SpcOptions(BaseModel):
+    """Statistical process control: the baseline the mean and process limits are worked out from."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    baseline_points: int | None = Field(default=None, ge=2, le=60)  # None: every month since the last break
 
 
 class ReportConfig(BaseModel):
@@ -105,6 +123,8 @@ class ReportConfig(BaseModel):
     list_settings: ListSettings = ListSettings()
     targets: dict[str, TargetConfig] | None = None
     events: tuple[EventConfig, ...] = ()
+    breaks: tuple[EventConfig, ...] = ()
+    spc: SpcOptions = SpcOptions()
 
     @model_validator(mode="after")
     def _known_indicators(self) -> ReportConfig:
@@ -113,11 +133,21 @@ class ReportConfig(BaseModel):
             if indicator_id not in library:
                 raise ValueError(f"targets.{indicator_id}: no such indicator (`cscperf kpis list` shows the library)")
             _check_target(library[indicator_id], target)
-        for n, event in enumerate(self.events, start=1):
-            for indicator_id in event.indicators:
-                if indicator_id not in library:
-                    raise ValueError(f"events {n} ({event.text!r}): no such indicator {indicator_id!r}")
+        for table, entries in (("events", self.events), ("breaks", self.breaks)):
+            for n, event in enumerate(entries, start=1):
+                for indicator_id in event.indicators:
+                    if indicator_id not in library:
+                        raise ValueError(f"{table} {n} ({event.text!r}): no such indicator {indicator_id!r}")
         return self
+
+    def all_events(self) -> tuple[EventConfig, ...]:
+        """The dated events and the series breaks, by date: everything marked on the charts."""
+        breaks = tuple(b.model_copy(update={"series_break": True}) for b in self.breaks)
+        return tuple(sorted((*self.events, *breaks), key=lambda e: e.date))
+
+    def breaks_for(self, indicator_id: str) -> tuple[EventConfig, ...]:
+        """The series breaks that apply to an indicator, by date."""
+        return tuple(e for e in self.all_events() if e.series_break and e.applies_to(indicator_id))
 
     def effective_targets(self) -> dict[str, TargetConfig]:
         """The target each indicator is judged against: the file's [targets] (or the seed report's when the

@@ -169,13 +169,14 @@ def build_report(
     )
     targets = config.effective_targets()
     figures = {
-        i: indicator_figures(library[i], series[i], targets.get(i), comparators.get(i), options.small_denominator)
+        i: indicator_figures(library[i], series[i], targets.get(i), comparators.get(i), options.small_denominator,
+                             breaks=config.breaks_for(i), baseline_points=config.spc.baseline_points)
         for i in library
-    }
+    }  # fmt: skip
     not_in_time = {i: _children_not_in_time(con, i, periods[-1], config, la_code) for i in VISIT_INDICATORS}
     oversight = oversight_paragraphs(con, la_code, as_at, indicator_settings=settings, settings=config.list_settings)
     counterfactuals = _counterfactuals(figures)
-    charts = tuple(ChartEntry(plan, request) for plan, request in chart_requests(figures, config.events))
+    charts = tuple(ChartEntry(plan, request) for plan, request in chart_requests(figures, config.all_events()))
     missing = tuple(i for i, f in figures.items() if f.status.rag == "red" and commentary.for_indicator(i) is None)
     content = ReportContent(
         title=options.title,

@@ -64,3 +64,9 @@ def year_label(year: int, meaning: str) -> str:
     if meaning == "30 September":
         return f"30 September {year}"
     return f"31 March {year}"
+
+
+def within_possible(value: float, unit: str) -> float:
+    """A process limit kept within what a measure can take: 0 to 100 for a percentage, 0 or more otherwise (every
+    unit of the library counts something). The limit itself may lie beyond; it is drawn and stated at the edge."""
+    return min(max(value, 0.0), 100.0) if unit == "percent" else max(value, 0.0)

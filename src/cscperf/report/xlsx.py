@@ -4,6 +4,7 @@ sheet per section with each indicator's months (figure, numerator, denominator) 
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from collections.abc import Sequence
 
@@ -12,6 +13,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
+from cscperf.analysis.spc import SpcPoint
+from cscperf.analysis.spc_icons import RULE_LABELS, SIGNAL_LABELS
 from cscperf.report import palette
 from cscperf.report.contents import PERFORMANCE_SECTIONS, ReportContent
 from cscperf.report.tables import QUARTILE_NOTE, compare_headers, compare_rows, summary_groups, summary_headers
@@ -59,7 +62,9 @@ def render_xlsx(content: ReportContent) -> bytes:
         ws.append([title])
         ws["A1"].font = TITLE
         ws.append(["Each table is one indicator, month by month: the figure as published (rounded as the DfE "
-                   "rounds), and the numerator and denominator behind it."])  # fmt: skip
+                   "rounds), the numerator and denominator behind it, and statistical process control: the mean "
+                   "and process limits of the months since the last series break, and any signal (special cause) "
+                   "with the rule that found it."])  # fmt: skip
         for f in content.figures.values():
             if f.indicator.section not in library_sections:
                 continue
@@ -68,19 +73,31 @@ def render_xlsx(content: ReportContent) -> bytes:
             ws.append([f"{ind.title} ({ind.id})"])
             ws.cell(ws.max_row, 1).font = BOLD
             ws.append([f"{f.direction_words}. Unit: {ind.unit.replace('_', ' ')}; counts {ind.counts}."])
-            rows = [[f"{p.period_end:%b %Y}", p.period_start, p.period_end, p.value, p.numerator, p.denominator]
-                    for p in f.points]  # fmt: skip
-            _table(
-                ws,
-                ind.id,
-                ["Month", "Period start", "Period end", "Figure", "Numerator", "Denominator"],
-                rows,
-                dates=True,
-            )
-        _widths(ws, [14, 14, 14, 12, 12, 14])
+            spc_points = f.spc.points if f.spc is not None else ()
+            rows = [[f"{p.period_end:%b %Y}", p.period_start, p.period_end, p.value, p.numerator, p.denominator,
+                     *_spc_cells(s)] for p, s in itertools.zip_longest(f.points, spc_points)]  # fmt: skip
+            _table(ws, ind.id, [*SERIES_HEADERS, *SPC_HEADERS], rows, dates=True)
+        _widths(ws, [14, 14, 14, 12, 12, 14, 12, 14, 14, 22, 40])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+SERIES_HEADERS = ["Month", "Period start", "Period end", "Figure", "Numerator", "Denominator"]
+SPC_HEADERS = ["Mean", "Lower process limit", "Upper process limit", "Signal", "Rules"]
+"""Statistical process control beside each month: its segment's mean and limits, and the special cause."""
+
+
+def _spc_cells(point: SpcPoint | None) -> list[object]:
+    if point is None or point.value is None:
+        return [None, None, None, None, None]
+    rules = "; ".join(RULE_LABELS[r] for r in point.rules) or None
+    signal = SIGNAL_LABELS[point.signal] if point.signal is not None else None
+    return [_spc_number(point.mean), _spc_number(point.lower), _spc_number(point.upper), signal, rules]
+
+
+def _spc_number(value: float | None) -> float | None:
+    return None if value is None else round(value, 6)
 
 
 def _about(ws: Worksheet, content: ReportContent) -> None:
@@ -110,7 +127,7 @@ def _summary(ws: Worksheet, content: ReportContent) -> None:
     headers = [*summary_headers(content), "Section", "Chart", "Indicator id", "Unit", "Status"]
     headers[6] = "Target (as shown)"
     headers[7] = "Status (in words)"
-    headers += ["Target", "Band from", "Band to", "Target kind", "Tolerance"]
+    headers += ["Target", "Band from", "Band to", "Target kind", "Tolerance", "Variation icon", "Assurance icon"]
     rows: list[list[object]] = []
     fills = []
     for title, group in summary_groups(content):
@@ -120,17 +137,18 @@ def _summary(ws: Worksheet, content: ReportContent) -> None:
             target = f.target
             band = target.band if target is not None and target.band is not None else (None, None)
             rows.append([r.measure, r.direction, f.latest.value, previous, f.change, f.average_12m, r.target,
-                         r.status, title, r.chart, r.indicator_id, f.indicator.unit.replace("_", " "),
-                         RAG_NAMES_FOR_SHEET[r.rag], target.target if target is not None else None, band[0], band[1],
+                         r.status, r.variation_words, r.assurance_words, title, r.chart, r.indicator_id,
+                         f.indicator.unit.replace("_", " "), RAG_NAMES_FOR_SHEET[r.rag],
+                         target.target if target is not None else None, band[0], band[1],
                          target.kind if target is not None else None,
-                         target.tolerance if target is not None else None])  # fmt: skip
+                         target.tolerance if target is not None else None, r.variation, r.assurance])  # fmt: skip
             fills.append(palette.RAG_TINTS[r.rag])
     first = ws.max_row + 2
     _table(ws, "summary", headers, rows)
     for i, fill in enumerate(fills):
-        for column in (8, 13):
+        for column in (8, headers.index("Status") + 1):
             ws.cell(first + i, column).fill = PatternFill("solid", fgColor=fill.lstrip("#"))
-    _widths(ws, [45, 30, 12, 12, 12, 12, 24, 40, 30, 8, 28, 14, 10, 10, 10, 10, 12, 10])
+    _widths(ws, [45, 30, 12, 12, 12, 12, 24, 40, 24, 18, 30, 8, 28, 14, 10, 10, 10, 10, 12, 10, 16, 14])
 
 
 def _table(
