@@ -84,7 +84,8 @@ def lists(
     output: Annotated[ListsFormat, typer.Option("--format", help="table, csv, json or xlsx.")] = ListsFormat.table,
     out: Annotated[Path | None, typer.Option("--out", help="Write to this file (needed for xlsx).")] = None,
     config: Annotated[
-        Path | None, typer.Option("--config", help="cscperf.toml with [indicator_settings] and [list_settings].")
+        Path | None,
+        typer.Option("--config", help="cscperf.toml with the indicator and list settings (the council's local rules)."),
     ] = None,
 ) -> None:
     """The managers' lists as at a date: who is overdue, and who falls due within the look-ahead."""
