@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from cscperf.cli import app
+from cscperf.exports.xlsx_file import CHILD_IDENTIFIERS, WORKER_IDENTIFIERS
 from cscperf.lists.rows import NOTICE
 
 from .golden import GoldenCouncil
@@ -79,7 +80,7 @@ def test_csv_says_it_holds_child_identifiers_and_lists_who_left(council_store: P
     code, out = invoke("lists", "--db", str(council_store), "--as-at", AS_AT, "--since", "24/10/2026",
                        "--format", "csv", "--out", str(out_file))  # fmt: skip
     assert code == 0 and "child identifiers" in out
-    text = out_file.read_text(encoding="utf-8")
+    text = out_file.read_text(encoding="utf-8-sig")  # with a byte-order mark, for Excel
     assert text.startswith(f"# {NOTICE}")
     records = list(csv.DictReader(io.StringIO(text.split("\n", 1)[1])))
     changes = {r["change"] for r in records}
@@ -96,14 +97,16 @@ def test_xlsx_has_a_first_sheet_about_it_and_a_sheet_per_list(council_store: Pat
     wb = load_workbook(path)
     assert wb.sheetnames == ["About", "By team", *ISSUE_IDS, "Left since"]
     about = wb["About"]
-    assert about["A2"].value == NOTICE
+    assert about["A1"].value == CHILD_IDENTIFIERS and about["A3"].value == NOTICE
     sheet = wb["cp_plan_9_months"]
-    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref is not None and sheet.auto_filter.ref.startswith("A1:")
-    headings = [c.value for c in sheet[1]]
+    assert sheet["A1"].value == CHILD_IDENTIFIERS  # every sheet says what it holds
+    assert sheet.freeze_panes == "A3" and len(sheet.tables) == 1  # the header frozen, a filterable table
+    headings = [c.value for c in sheet[2]]
     assert headings[:6] == ["Child", "Worker ID", "Team", "Worker", "Plan started", "Reaches 9 months"]
-    first = [c.value for c in sheet[2]]
+    first = [c.value for c in sheet[3]]
     assert isinstance(first[4], dt.datetime) and isinstance(first[5], dt.datetime)  # dates as dates
-    assert sheet.cell(2, 5).number_format == "d mmm yyyy"
+    assert sheet.cell(3, 5).number_format == "yyyy-mm-dd"
+    assert wb["caseloads_over_target"]["A1"].value == WORKER_IDENTIFIERS
 
 
 def test_xlsx_needs_a_file_and_the_table_is_for_the_screen(council_store: Path) -> None:
@@ -118,8 +121,7 @@ def test_xlsx_needs_a_file_and_the_table_is_for_the_screen(council_store: Path) 
 
 
 @pytest.mark.parametrize(("args", "expected"), [
-    (["--as-at", "31-10-2026"], "YYYY-MM-DD"),
-    ([], "--as-at"),
+    (["--as-at", "2026-13-45"], "YYYY-MM-DD"),
     (["--as-at", AS_AT, "--list", "no_such_list"], "cscperf lists list"),
     (["--as-at", AS_AT, "--team", "No Such Team"], "no team called"),
     (["--as-at", AS_AT, "--worker", "NOBODY"], "no worker"),
@@ -129,6 +131,11 @@ def test_xlsx_needs_a_file_and_the_table_is_for_the_screen(council_store: Path) 
 def test_usage_errors_are_explained(council_store: Path, args: list[str], expected: str) -> None:
     code, out = invoke("lists", "--db", str(council_store), *args)
     assert code == 2 and expected in out
+
+
+def test_without_a_date_the_lists_are_as_at_the_end_of_the_last_complete_month(council_store: Path) -> None:
+    code, out = invoke("lists", "--db", str(council_store), "--list", "cp_visits_overdue", "--format", "json")
+    assert code == 0 and json.loads(out)["as_at"] == "2026-10-31"
 
 
 def test_messages_never_name_a_child(tmp_path: Path) -> None:

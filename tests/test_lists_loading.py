@@ -18,14 +18,16 @@ def _write(path: Path, text: str) -> Path:
 
 def test_missed_reasons_and_plan_oversight_load_from_ssd_columns_and_csv(tmp_path: Path) -> None:
     plans = _write(tmp_path / "plans.csv", (
-        "cppl_cp_plan_id,cppl_person_id,cppl_cp_plan_start_date,cppl_cp_plan_senior_review_date,"
+        "cppl_cp_plan_id,cppl_person_id,cppl_cp_plan_start_date,cppl_cp_plan_end_date,cppl_cp_plan_senior_review_date,"
         "cppl_cp_plan_senior_review_outcome,cppl_cp_plan_legal_planning_date,cppl_cp_plan_legal_planning_outcome\n"
-        "CP1,C1,2024-01-10,2024-10-10,Continue,2025-01-13,PLO\n"
-        "CP2,C2,2024-03-18,not a date,,,\n"
-        "CP3,C3,2024-03-01,,,,\n"))  # fmt: skip
+        "CP0,C0,2021-06-01,2022-01-04,,,,\n"  # an older plan: the extract reaches back years
+        "CP1,C1,2024-01-10,,2024-10-10,Continue,2025-01-13,PLO\n"
+        "CP2,C2,2024-03-18,,not a date,,,\n"
+        "CP3,C3,2024-03-01,,,,,\n"))  # fmt: skip
     visits = _write(tmp_path / "visits.csv", (
         "cppv_cp_visit_id,cppv_person_id,cppv_cp_plan_id,cppv_cp_visit_date,cppv_cp_visit_seen,"
         "cppv_cp_visit_missed_reason\n"
+        "V0,C1,CP1,2024-01-12,Y,\n"
         "V1,C1,CP1,2024-12-02,Y,\n"
         "V2,C2,CP2,2024-11-28,N,No access\n"
         "V3,C2,CP2,2024-11-29,N,Dog ate it\n"))  # fmt: skip
@@ -39,9 +41,9 @@ def test_missed_reasons_and_plan_oversight_load_from_ssd_columns_and_csv(tmp_pat
     assert by_file["plans.csv"].problems == {"warning": {"date not valid": 1}}  # the plan loads, the date does not
     assert by_file["visits.csv"].problems == {"warning": {"unknown code": 1}}  # kept as sent, shown as "other"
     assert by_file["missed.csv"].problems == {"fatal": {"unknown code": 1}}  # a kind of visit it cannot place
-    # counts reconcile table by table: plans 3 + 2 oversight records, visits 3 + 2 reasons, 2 missed read, 1 kept
+    # counts reconcile table by table: plans 4 + 2 oversight records, visits 4 + 2 reasons, 2 missed read, 1 kept
     totals = [sum(getattr(f, what) for f in summary.files) for what in ("read", "loaded", "rejected")]
-    assert totals == [12, 11, 1]
+    assert totals == [14, 13, 1]
     assert by_file["visits.csv"].by_table["cscperf_visit_missed"] == {"read": 2, "loaded": 2, "rejected": 0}
     reasons = con.execute("SELECT missed_id, missed_visit_kind, missed_visit_id, missed_due_date, missed_reason "
                           "FROM cscperf_visit_missed ORDER BY 1").fetchall()  # fmt: skip

@@ -84,6 +84,8 @@ def test_plans_at_9_and_12_months_paragraph(council: GoldenCouncil) -> None:
 def test_without_oversight_records_the_report_says_it_cannot_tell(council: GoldenCouncil) -> None:
     for n in range(6):
         plan(council, f"P{n}", "2023-06-01")
+    council.add("cscperf_coverage", load_id="L1", table_name="ssd_cp_plans", covers_from="2023-04-01",
+                covers_to="2025-03-31", records=6)  # plans loaded; no reviews or meetings  # fmt: skip
     [text] = oversight_paragraphs(council.con, LA, dt.date(2024, 11, 29))["child_protection"]
     assert "6 children had been on a child protection plan for 9 months or more and 6 for 12 months or more" in text
     assert "cannot be reported" in text and "cscperf" not in text  # no software instructions for members

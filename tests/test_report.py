@@ -525,7 +525,7 @@ def test_xlsx_holds_every_series(written: Written, con: duckdb.DuckDBPyConnectio
     spc = written.content.figures["cp_visits_in_time"].spc
     assert spc is not None
     names = [c.value for c in rows[0]]
-    assert names[-5:] == ["Mean", "Lower process limit", "Upper process limit", "Signal", "Rules"]
+    assert names[-6:] == ["Mean", "Lower process limit", "Upper process limit", "Signal", "Rules", "Note"]
     assert [r[6].value for r in rows[1:]] == [None if p.mean is None else round(p.mean, 6) for p in spc.points]
     assert [r[8].value for r in rows[1:]] == [None if p.upper is None else round(p.upper, 6) for p in spc.points]
     assert visits[header.index("Variation icon")] == spc.variation_icon
@@ -554,9 +554,8 @@ runner = CliRunner()
 def test_command_line_problems(tmp_path: Path, store: Path) -> None:
     for args, code, words in (
         (["report", "--db", str(store), "--as-at", "2026-10-31", "--format", "odt"], 2, "--format"),
-        (["report", "--db", str(store)], 2, "--as-at"),
-        (["report", "--db", str(store), "--as-at", "31/10/2026"], 2, "YYYY-MM-DD"),
-        (["report", "--db", str(tmp_path / "none.duckdb"), "--as-at", "2026-10-31"], 2, "no store"),
+        (["report", "--db", str(store), "--as-at", "2026-31-10"], 2, "YYYY-MM-DD or DD/MM/YYYY"),
+        (["report", "--db", str(tmp_path / "none.duckdb"), "--as-at", "2026-10-31"], 1, "no store"),
         (["report", "--db", str(store), "--as-at", "2026-10-31", "--la", "999"], 2, "no council 999"),
         (["report", "--db", str(store), "--as-at", "2026-10-31", "--out", str(store)], 2, "must be a folder"),
     ):

@@ -12,17 +12,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich import box
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
+from rich.text import Text
 
+from cscperf.cli.console import DataTable, console, errors, literal
 from cscperf.errors import DataProblem, UsageProblem
 
 if TYPE_CHECKING:
     from cscperf.analysis.spc import SpcResult
-
-console = Console()
-errors = Console(stderr=True)
 
 
 class ImprovementChoice(StrEnum):
@@ -87,7 +83,7 @@ def spc(
     for text in breaks or []:
         day = parse_date(text)
         if day is None:
-            raise UsageProblem(escape(f"--break {text!r} is not a date: write it 2024-03-31 or 31/03/2024."))
+            raise UsageProblem(f"--break {text!r} is not a date: write it 2024-03-31 or 31/03/2024.")
         break_dates.append(day)
     name = "standard input" if str(input_file) == "-" else str(input_file)
     series = read_series(_read_text(input_file), name=name, date_column=date_column, value_column=value_column)
@@ -99,13 +95,14 @@ def spc(
         sys.stdout.write(spc_csv(result))
     else:
         _table(result, series.decimals)
-    shown = console if output == SpcFormat.TABLE else errors
     for warning in result.warnings:
-        shown.print(f"[yellow]Note:[/] {escape(warning)}", highlight=False, soft_wrap=True)
+        (console if output == SpcFormat.TABLE else errors).print(
+            Text.assemble(("Note: ", "yellow"), literal(warning)), soft_wrap=True
+        )
 
 
 def _read_text(path: Path) -> str:
-    name = escape(str(path))
+    name = str(path)
     try:
         data = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
     except FileNotFoundError:
@@ -113,7 +110,7 @@ def _read_text(path: Path) -> str:
     except IsADirectoryError:
         raise UsageProblem(f"{name} is a folder; --input needs a CSV file.") from None
     except OSError as exc:
-        raise DataProblem(f"{name} could not be read: {escape(exc.strerror or str(exc))}.") from None
+        raise DataProblem(f"{name} could not be read: {exc.strerror or exc}.") from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -132,7 +129,7 @@ def _table(result: SpcResult, decimals: int) -> None:
     def fmt(value: float | None, extra: int = 0) -> str:
         return "-" if value is None else f"{value:,.{min(decimals + extra, 6)}f}"
 
-    table = Table(box=box.SIMPLE_HEAD, title="Statistical process control (Making Data Count XmR)")
+    table = DataTable(box=box.SIMPLE_HEAD, title="Statistical process control (Making Data Count XmR)")
     for heading, justify in (("Date", "left"), ("Value", "right"), ("Mean", "right"), ("Lower", "right"),
                              ("Upper", "right"), ("Signal", "left")):  # fmt: skip
         table.add_column(heading, justify=justify, no_wrap=heading != "Signal")  # type: ignore[arg-type]

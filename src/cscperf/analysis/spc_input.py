@@ -17,8 +17,6 @@ import math
 import re
 from dataclasses import dataclass
 
-from rich.markup import escape
-
 from cscperf.errors import DataProblem
 
 MAX_PROBLEMS = 5
@@ -77,8 +75,8 @@ def _column(header: list[str], wanted: str, option: str, name: str) -> int:
         if found.strip().lower() == wanted.lower():
             return i
     shown = ", ".join(repr(h.strip()) for h in header[:12]) + (", ..." if len(header) > 12 else "")
-    raise DataProblem(escape(f"{name} has no column {wanted!r}; its columns are {shown}. Name the column to use "
-                             f"with {option}."))  # fmt: skip
+    raise DataProblem(f"{name} has no column {wanted!r}; its columns are {shown}. Name the column to use "
+                      f"with {option}.")  # fmt: skip
 
 
 def _delimiter(text: str) -> str:
@@ -95,7 +93,7 @@ def read_series(text: str, *, name: str, date_column: str = "date", value_column
         while header is not None and not any(cell.strip() for cell in header):
             header = next(reader, None)
         if header is None:
-            raise DataProblem(escape(f"{name} is empty: it needs a header line (e.g. date,value) and a row a period."))
+            raise DataProblem(f"{name} is empty: it needs a header line (e.g. date,value) and a row a period.")
         d, v = (
             _column(header, date_column, "--date-column", name),
             _column(header, value_column, "--value-column", name),
@@ -117,14 +115,14 @@ def read_series(text: str, *, name: str, date_column: str = "date", value_column
             if day is not None and parsed is not None:
                 rows.append((line, day, parsed[0], parsed[1]))
     except csv.Error as exc:
-        raise DataProblem(escape(f"{name} could not be read as CSV (line {reader.line_num}: {exc}).")) from None
+        raise DataProblem(f"{name} could not be read as CSV (line {reader.line_num}: {exc}).") from None
     problems += _duplicates(rows)
     if problems:
         more = len(problems) - MAX_PROBLEMS
         listed = "; ".join(problems[:MAX_PROBLEMS]) + (f"; and {more} more" if more > 0 else "")
-        raise DataProblem(escape(f"{name} has problems: {listed}."))
+        raise DataProblem(f"{name} has problems: {listed}.")
     if not rows:
-        raise DataProblem(escape(f"{name} has a header but no rows: add a row a period (date and value)."))
+        raise DataProblem(f"{name} has a header but no rows: add a row a period (date and value).")
     rows.sort(key=lambda r: r[1])
     return Series([r[1] for r in rows], [r[2] for r in rows], max(r[3] for r in rows))
 

@@ -9,12 +9,11 @@ rules that flag it: `outside_limits`, `trend`, `two_of_three`, `run`). Per serie
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any
 
 from cscperf.analysis.spc import SpcPoint, SpcResult
+from cscperf.exports.csv_file import csv_text
 
 POINT_FIELDS = ("spc_mean", "spc_upper", "spc_lower", "spc_signal", "spc_rules")
 ICON_FIELDS = ("variation_icon", "assurance_icon")
@@ -80,10 +79,6 @@ def csv_cells(point: SpcPoint | None) -> list[object]:
 
 def spc_csv(result: SpcResult) -> str:
     """One row a point: date, value, the SPC fields, and the series' icons repeated on every row."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["date", "value", *POINT_FIELDS, *ICON_FIELDS])
     icons = ["" if v is None else v for v in icon_fields(result).values()]
-    for p in result.points:
-        writer.writerow([p.date.isoformat(), "" if p.value is None else value(p.value), *csv_cells(p), *icons])
-    return out.getvalue()
+    rows = ([p.date, None if p.value is None else value(p.value), *csv_cells(p), *icons] for p in result.points)
+    return csv_text(["date", "value", *POINT_FIELDS, *ICON_FIELDS], rows)  # the safe CSV writer

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 from typing import Any
 
 from cscperf.analysis.spc import SpcResult
 from cscperf.analysis.spc_output import ICON_FIELDS, POINT_FIELDS, csv_cells, icon_fields, point_fields
+from cscperf.exports.csv_file import csv_text
 from cscperf.indicators.definition import Indicator
+from cscperf.indicators.detail import HEADINGS, detail_fields
 from cscperf.indicators.engine import Point, Result
 from cscperf.indicators.spc import SeriesKey
 
@@ -25,12 +25,18 @@ def _number(x: float | None) -> float | int | None:
 
 
 def _point(p: Point) -> dict[str, Any]:
+    """A point as JSON: the figure, whether the data support it (`available`, `coverage` full/part/none and
+    the `reason` when not full) and how many units could not be measured."""
     return {
         "period_start": p.period_start.isoformat(),
         "period_end": p.period_end.isoformat(),
         "numerator": _number(p.numerator),
         "denominator": _number(p.denominator),
         "value": _number(p.value),
+        "available": p.available,
+        "coverage": p.coverage,
+        "reason": p.reason,
+        "not_measurable": p.not_measurable,
     }
 
 
@@ -120,22 +126,20 @@ def _council(p: Point, councils: list[str]) -> dict[str, Any]:
 
 
 def results_csv(results: list[Result], *, by: str | None = None, spc: SeriesSpc | None = None) -> str:
-    """One row a point; with `spc`, the SPC fields of the point and the icons of its series after them."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    """One row a point; with `spc`, the SPC fields of the point and the icons of its series after them. Text
+    cells are made inert by the safe CSV writer (a team named "=..." stays text)."""
     header = ["id", "la_code", "period_start", "period_end", *(["group"] if by else []), "numerator", "denominator",
-              "value", "unit", *((*POINT_FIELDS, *ICON_FIELDS) if spc is not None else ())]  # fmt: skip
-    writer.writerow(header)
-    for result in results:
-        for p in result.points:
-            writer.writerow([
-                result.indicator.id, p.la_code, p.period_start.isoformat(), p.period_end.isoformat(),
-                *([p.group] if by else []), _number(p.numerator),
-                "" if p.denominator is None else _number(p.denominator),
-                "" if p.value is None else _number(p.value), result.indicator.unit,
-                *(_spc_csv(spc, result.indicator.id, p) if spc is not None else ()),
-            ])  # fmt: skip
-    return out.getvalue()
+              "value", "unit", "available", "coverage", "reason", "not_measurable",
+              *((*POINT_FIELDS, *ICON_FIELDS) if spc is not None else ())]  # fmt: skip
+    rows = (
+        [result.indicator.id, p.la_code, p.period_start, p.period_end, *([p.group] if by else []),
+         _number(p.numerator), _number(p.denominator), _number(p.value), result.indicator.unit,
+         "yes" if p.available else "no", p.coverage, p.reason or "", p.not_measurable,
+         *(_spc_csv(spc, result.indicator.id, p) if spc is not None else ())]
+        for result in results
+        for p in result.points
+    )  # fmt: skip
+    return csv_text(header, rows)
 
 
 def _spc_csv(spc: SeriesSpc, indicator_id: str, p: Point) -> list[object]:
@@ -146,14 +150,32 @@ def _spc_csv(spc: SeriesSpc, indicator_id: str, p: Point) -> list[object]:
 
 
 DRILL_COLUMNS = ("la_code", "unit_id", "person_id", "in_numerator", "numerator", "denominator", "detail", "team",
-                 "worker", "age_band", "sex", "ethnicity")  # fmt: skip
+                 "worker", "age_band", "sex", "ethnicity", "measured")  # fmt: skip
 
 
 def drill_csv(rows: list[dict[str, Any]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(DRILL_COLUMNS)
-    for row in rows:
-        writer.writerow(["" if row[c] is None else _number(row[c]) if c in ("numerator", "denominator") else row[c]
-                         for c in DRILL_COLUMNS])  # fmt: skip
-    return out.getvalue()
+    """The drill-down rows as CSV (child identifiers: made inert by the safe CSV writer, never formulas)."""
+    return csv_text(DRILL_COLUMNS, ([_number(row[c]) if c in ("numerator", "denominator") else row[c]
+                                     for c in DRILL_COLUMNS] for row in rows))  # fmt: skip
+
+
+DRILL_HEADINGS = {"la_code": "Council", "unit_id": "Unit", "person_id": "Child", "in_numerator": "Counted",
+                  "numerator": "Numerator", "denominator": "Denominator", "detail": "Detail", "team": "Team",
+                  "worker": "Worker", "age_band": "Age band", "sex": "Sex", "ethnicity": "Ethnicity"}  # fmt: skip
+
+
+def drill_export(rows: list[dict[str, Any]]) -> tuple[list[str], list[list[Any]]]:
+    """The drill-down as a list to sort and filter: readable headings, and the detail also split into its
+    fields (dates as dates, counts as numbers), placed after the detail."""
+    split = [detail_fields(r["detail"]) for r in rows]
+    fields = [f for f in HEADINGS if any(d.get(f) is not None for d in split)]
+    before = ["la_code", "unit_id", "person_id", "in_numerator", "numerator", "denominator", "detail"]
+    after = ["team", "worker", "age_band", "sex", "ethnicity"]
+    headings = [DRILL_HEADINGS[c] for c in before] + [HEADINGS[f] for f in fields] + [DRILL_HEADINGS[c] for c in after]
+    out = []
+    for row, parsed in zip(rows, split, strict=True):
+        counted = "yes" if row["in_numerator"] else "no" if row.get("measured", True) else "not measurable"
+        values = [row[c] for c in before[:3]] + [counted]
+        values += [_number(row["numerator"]), _number(row["denominator"]), row["detail"]]
+        out.append(values + [parsed.get(f) for f in fields] + [row[c] for c in after])
+    return headings, out

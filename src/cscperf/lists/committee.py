@@ -42,12 +42,13 @@ def oversight_paragraphs(
     runnable = [d for d in wanted if coverage.unavailable(d, as_at) is None]
     entries = list_entries(con, runnable, [as_at], [la_code], indicator_settings, settings, settings.look_ahead_days)
     out: dict[str, list[str]] = {"child_protection": [], "children_in_care": []}
-    if "visits_missed_last_week" in entries:
+    if "visits_missed_last_week" in entries and coverage.holds("ssd_cp_visits"):
         missed = entries["visits_missed_last_week"]
         out["child_protection"].append(missed_visits_paragraph(missed, "cp", as_at, policy))
         if coverage.holds("ssd_cla_visits"):
             out["children_in_care"].append(missed_visits_paragraph(missed, "cla", as_at, policy))
-    if coverage.holds("ssd_cp_plans") and coverage.date_problem(as_at) is None:
+    plans_known = coverage.unavailable(lists["cp_plan_2_years"], as_at) is None  # plans held at the date
+    if plans_known:
         if "cp_plan_9_months" in entries:
             out["child_protection"].append(
                 plan_oversight_paragraph(entries["cp_plan_9_months"], entries["cp_plan_12_months"], as_at, policy)

@@ -19,12 +19,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib.resources import files
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from cscperf.indicators.definition import load_library
+from cscperf.indicators.definition import load_library, load_sources
+from cscperf.store.schema import load_schema
 
 SQL_COLUMNS = (
     "la_code", "as_at", "unit_id", "person_id", "worker_id", "team_id", "event_date", "due_date", "overdue", "met",
@@ -66,7 +67,10 @@ class ListDefinition(BaseModel):
     rule: str
     source: str
     statutory_basis: str
-    requires: tuple[str, ...] = Field(min_length=1)
+    requires: tuple[tuple[str, ...], ...] = Field(min_length=1)
+    history_months: int = Field(default=0, ge=0)
+    history_of: tuple[str, ...] = ()
+    period_kind: Literal["stock"] = "stock"  # as at a date, for the coverage rule the indicators follow
     optional: dict[str, str] = Field(default_factory=dict)
     look_ahead: bool
     event_label: str
@@ -78,11 +82,32 @@ class ListDefinition(BaseModel):
     gone: str
     sql: str
 
+    @field_validator("requires", mode="before")
+    @classmethod
+    def _choices(cls, value: Any) -> Any:
+        """Each requirement as a tuple of alternatives, as indicators declare them (`{any: [a, b]}`)."""
+        if not isinstance(value, list | tuple):
+            return value
+        return tuple((item,) if isinstance(item, str) else tuple(item["any"]) for item in value)
+
     @model_validator(mode="after")
     def _check(self) -> ListDefinition:
         if self.mirror is not None and self.mirror.indicator not in load_library():
             raise ValueError(f"{self.id}: mirrors unknown indicator {self.mirror.indicator}")
+        named = {n for choice in self.requires for n in choice}
+        unknown = sorted(named - set(load_sources()))
+        if unknown:
+            raise ValueError(f"{self.id}: requires {unknown}, which sources.yml does not describe")
+        if set(self.history_of) - named:
+            raise ValueError(f"{self.id}: history_of names tables it does not require")
+        tables = set(load_schema().table_names)
+        if set(self.optional) - tables:
+            raise ValueError(f"{self.id}: optional names unknown tables {sorted(set(self.optional) - tables)}")
         return self
+
+    @property
+    def required_tables(self) -> list[str]:
+        return [n for choice in self.requires for n in choice]
 
     @property
     def rule_text(self) -> str:

@@ -88,8 +88,9 @@ def compute_lists_for_councils(
     names = {code: _council_name(con, code) for code in la_codes}
     coverage = {code: Coverage(con, code) for code in la_codes}
     unavailable = {(code, d.id): coverage[code].unavailable(d, as_at) for code in la_codes for d in definitions}
-    since_problem = {code: coverage[code].date_problem(since, "the since date") if since else None for code in la_codes}
-    dates = [as_at] if since is None or all(since_problem.values()) else [as_at, since]
+    then = {(code, d.id): coverage[code].unavailable(d, since) if since else None
+            for code in la_codes for d in definitions}  # fmt: skip
+    dates = [as_at] if since is None or all(then.values()) else [as_at, since]
     runnable = [d for d in definitions if any(unavailable[(code, d.id)] is None for code in la_codes)]
     entries: dict[tuple[str, str], list[ListEntry]] = defaultdict(list)
     for list_id, found in list_entries(
@@ -101,17 +102,18 @@ def compute_lists_for_councils(
     out = {}
     for code in la_codes:
         results = []
-        compared = since if since is not None and not since_problem[code] else None
         for d in definitions:
             reason = unavailable[(code, d.id)]
             if reason is not None:
                 results.append(ListResult(d, code, as_at, False, reason))
                 continue
             notes = coverage[code].notes(d)
-            if since_problem[code]:
-                notes += (f"No comparison with the since date: {since_problem[code]}.",)
-            results.append(list_result(d, code, as_at, compared, entries.get((d.id, code), []), team, worker, context,
-                                   look_ahead, notes))  # fmt: skip
+            compared = since
+            if since is not None and then[(code, d.id)]:
+                notes += (f"No comparison with {since:%-d %B %Y}: {then[(code, d.id)]}.",)
+                compared = None
+            results.append(list_result(d, code, as_at, compared, entries.get((d.id, code), []), team, worker,
+                                       context, look_ahead, notes))  # fmt: skip
         out[code] = Lists(code, names[code], as_at, look_ahead, since, team, worker, tuple(results))
     return out
 

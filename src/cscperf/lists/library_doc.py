@@ -24,7 +24,9 @@ def lists_markdown() -> str:
     for d in lists.values():
         out += ["", f"### {d.id}", "", f"**{d.title}.** For: {d.audience}.", "", d.rule_text, ""]
         out.append(f"- Statutory basis: {' '.join(d.statutory_basis.split())}")
-        out.append(f"- Data: {d.source}. Needs: {', '.join(f'`{t}`' for t in d.requires)}.")
+        needs = ", ".join(" or ".join(f"`{t}`" for t in choice) for choice in d.requires)
+        back = f" (covering the {d.history_months} months to the date)" if d.history_months else ""
+        out.append(f"- Data: {d.source}. Needs: {needs}{back}.")
         if d.event_label or d.due_label:
             out.append(f"- Columns: event date = {d.event_label.lower()}; due date = {d.due_label.lower()}.")
         if d.mirror is not None:

@@ -1,10 +1,9 @@
 """The lists as JSON, CSV and Excel, and the per-team summary for heads of service. Every output says it
-holds child identifiers. Text that a spreadsheet could take for a formula (a leading = + - @, tab or carriage
-return) is made inert; dates are dates."""
+holds child identifiers. Files go through the shared safe writers (cscperf.exports): text a spreadsheet could
+take for a formula is made inert, dates are dates, and a file is written whole or not at all."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import json
@@ -18,24 +17,25 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from cscperf.exports.csv_file import FILE_ENCODING, csv_text, stream_csv
+from cscperf.exports.xlsx_file import (
+    CHILD_IDENTIFIERS,
+    WORKER_IDENTIFIERS,
+    add_table,
+    append_row,
+    mark_sheet,
+    set_value,
+    workbook_bytes,
+)
 from cscperf.lists.rows import NOTICE, LeftRow, ListResult, ListRow, Lists
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CSV_ENCODING = FILE_ENCODING
 CSV_COLUMNS = (
     "list_id", "la_code", "person_id", "worker_id", "team", "worker", "event_date", "due_date", "status",
     "working_days", "calendar_days", "action", "detail", "change", "manager", "unit_id",
 )  # fmt: skip
-DATE_FORMAT = "d mmm yyyy"
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
-WARNING = Font(bold=True, color="B00020")
-
-
-def inert(value: object) -> object:
-    """Text a spreadsheet would read as a formula, with a leading apostrophe; anything else as it is."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _iso(d: dt.date | None) -> str | None:
@@ -89,22 +89,18 @@ def lists_json(lists: Lists) -> str:
 def lists_csv(lists: Lists) -> str:
     """One CSV of every list's rows (and, with a since date, those who left, with change "left" and why in
     detail), after a first line saying the file holds child identifiers."""
-    out = io.StringIO()
-    out.write(f"# {NOTICE}\n")
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    rows: list[list[object]] = []
     for r in lists.results:
         for row in r.rows:
             values = {**row_dict(row, r), "list_id": r.id}
-            writer.writerow([inert(_text(values.get(c))) for c in CSV_COLUMNS])
+            rows.append([values.get(c) for c in CSV_COLUMNS])
         for x in r.left:
-            values = {**left_dict(x), "list_id": r.id, "change": "left", "detail": x.why, "why": None}
-            writer.writerow([inert(_text(values.get(c))) for c in CSV_COLUMNS])
+            values = {**left_dict(x), "list_id": r.id, "change": "left", "detail": x.why}
+            rows.append([values.get(c) for c in CSV_COLUMNS])
+    out = io.StringIO()
+    out.write(f"# {NOTICE}\n")
+    stream_csv(out, CSV_COLUMNS, rows)
     return out.getvalue()
-
-
-def _text(value: object) -> object:
-    return "" if value is None else value
 
 
 # ------------------------------------------------------------------------------------------------ by team
@@ -149,21 +145,18 @@ def by_team_json(lists: Lists) -> str:
 
 
 def by_team_csv(lists: Lists) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
     ids = [r.id for r in lists.results if r.available]
-    writer.writerow(["team", "worker", "worker_id", *[f"{i}_{s}" for i in ids for s in ("overdue", "due")]])
-    for c in by_team(lists):
-        counts = [n for i in ids for n in c.counts.get(i, (0, 0))]
-        writer.writerow([inert(c.team), inert(c.worker or "(whole team)"), inert(c.worker_id or ""), *counts])
-    return out.getvalue()
+    header = ["team", "worker", "worker_id", *[f"{i}_{s}" for i in ids for s in ("overdue", "due")]]
+    rows = [[c.team, c.worker or "(whole team)", c.worker_id, *[n for i in ids for n in c.counts.get(i, (0, 0))]]
+            for c in by_team(lists)]  # fmt: skip
+    return csv_text(header, rows)
 
 
 # ------------------------------------------------------------------------------------------------ Excel
 def lists_xlsx(lists: Lists, *, with_summary: bool = False) -> bytes:
-    """A workbook: a first sheet saying what it holds (child identifiers), then one sheet per list (one row
-    per child, filterable, header frozen, dates as dates), those who left since the since date, and with
-    `with_summary` the counts per team and worker."""
+    """A workbook: a first sheet saying what it holds (child identifiers) with each list's rule and counts,
+    then one sheet per list (one row per child, a filterable table, the header frozen, dates as dates), those
+    who left since the since date, and with `with_summary` the counts per team and worker."""
     wb = Workbook()
     about = wb.active
     assert about is not None
@@ -175,26 +168,19 @@ def lists_xlsx(lists: Lists, *, with_summary: bool = False) -> bytes:
         _list_sheet(wb.create_sheet(r.id[:31]), r)
     if lists.since is not None:
         _left_sheet(wb.create_sheet("Left since"), lists)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(wb)
 
 
 def _put(ws: Worksheet, row: int, column: int, value: object) -> Cell:
     cell = ws.cell(row=row, column=column)
-    if isinstance(value, str):
-        cell.value = value
-        cell.data_type = "s"  # text stays text: never read as a formula
-    else:
-        cell.value = value
-        if isinstance(value, dt.date):
-            cell.number_format = DATE_FORMAT
+    set_value(cell, value)
     return cell
 
 
 def _about(ws: Worksheet, lists: Lists) -> None:
-    _put(ws, 1, 1, f"Managers' lists: {lists.la_name} ({lists.la_code}) as at {lists.as_at:%-d %B %Y}").font = TITLE
-    _put(ws, 2, 1, NOTICE).font = WARNING
+    mark_sheet(ws, CHILD_IDENTIFIERS)
+    _put(ws, 2, 1, f"Managers' lists: {lists.la_name} ({lists.la_code}) as at {lists.as_at:%-d %B %Y}").font = TITLE
+    _put(ws, 3, 1, NOTICE)
     horizon = lists.as_at + dt.timedelta(days=lists.look_ahead_days)
     facts = [
         ("As at", lists.as_at),
@@ -202,11 +188,11 @@ def _about(ws: Worksheet, lists: Lists) -> None:
         ("Compared with", lists.since if lists.since is not None else "(no since date)"),
         ("Team", lists.team or "(all teams)"),
         ("Worker", lists.worker or "(all workers)"),
-    ]  # fmt: skip
-    for n, (label, value) in enumerate(facts, start=4):
+    ]
+    for n, (label, value) in enumerate(facts, start=5):
         _put(ws, n, 1, label).font = BOLD
         _put(ws, n, 2, value)
-    top = 4 + len(facts) + 1
+    top = 5 + len(facts) + 1
     for column, heading in enumerate(("Sheet", "List", "For", "Overdue", "Due", "Rule or why not available"), 1):
         _put(ws, top, column, heading).font = BOLD
     for n, r in enumerate(lists.results, start=top + 1):
@@ -222,62 +208,64 @@ def _about(ws: Worksheet, lists: Lists) -> None:
 
 def _list_sheet(ws: Worksheet, r: ListResult) -> None:
     d = r.definition
+    mark_sheet(ws, CHILD_IDENTIFIERS if d.subject == "child" else WORKER_IDENTIFIERS)
     if not r.available:
-        _put(ws, 1, 1, f"{d.title}: not available: {r.reason}.")
+        _put(ws, 2, 1, f"{d.title}: not available: {r.reason}.")
         return
-    who = ["Child"] if d.subject == "child" else []
-    headings = [*who, "Worker ID", "Team", "Worker", *([d.event_label] if d.event_label else []),
-                *([d.due_label] if d.due_label else []), "Status", "Working days", "Calendar days",
-                "Action or reason recorded", "Detail", *(["Team manager"] if d.subject == "worker" else []),
+    child, worker = d.subject == "child", d.subject == "worker"
+    headings = [*(["Child"] if child else []), "Worker ID", "Team", "Worker",
+                *([d.event_label] if d.event_label else []), *([d.due_label] if d.due_label else []),
+                "Status", "Working days", "Calendar days",
+                "Action or reason recorded", "Detail", *(["Team manager"] if worker else []),
                 *(["Change"] if r.since is not None else [])]  # fmt: skip
-    for column, heading in enumerate(headings, 1):
-        _put(ws, 1, column, heading).font = BOLD
-    for n, row in enumerate(r.rows, start=2):
-        values: list[object] = [*([row.person_id] if d.subject == "child" else []), row.worker_id, row.team, row.worker,
-                                *([row.event_date] if d.event_label else []), *([row.due_date] if d.due_label else []),
-                                row.status, row.working_days, row.calendar_days, row.action or None, row.detail,
-                                *([row.manager] if d.subject == "worker" else []),
-                                *([row.change] if r.since is not None else [])]  # fmt: skip
-        for column, value in enumerate(values, 1):
-            _put(ws, n, column, value)
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(headings))}{max(2, len(r.rows) + 1)}"
+    append_row(ws, headings)
+    for cell in ws[2]:
+        cell.font = BOLD
+    for row in r.rows:
+        append_row(ws, [*([row.person_id] if child else []), row.worker_id, row.team, row.worker,
+                        *([row.event_date] if d.event_label else []), *([row.due_date] if d.due_label else []),
+                        row.status, row.working_days, row.calendar_days, row.action or None, row.detail,
+                        *([row.manager] if worker else []),
+                        *([row.change] if r.since is not None else [])])  # fmt: skip
+    add_table(ws, d.id, 2, len(headings))
+    ws.freeze_panes = "A3"
     widths = {"Child": 12, "Worker ID": 12, "Team": 28, "Worker": 22, "Status": 10, "Working days": 9,
               "Calendar days": 9, "Action or reason recorded": 40, "Detail": 90, "Team manager": 22,
               "Change": 11}  # fmt: skip
     _widths(ws, [widths.get(h, 14) for h in headings])
     if r.notes:
-        _put(ws, len(r.rows) + 3, 1, " ".join(r.notes))
+        _put(ws, ws.max_row + 2, 1, " ".join(r.notes))
 
 
 def _left_sheet(ws: Worksheet, lists: Lists) -> None:
+    mark_sheet(ws, CHILD_IDENTIFIERS)
     headings = ["List", "Child", "Worker ID", "Team", "Worker", "Was due by", "Why no longer on the list"]
-    for column, heading in enumerate(headings, 1):
-        _put(ws, 1, column, heading).font = BOLD
-    n = 1
+    append_row(ws, headings)
+    for cell in ws[2]:
+        cell.font = BOLD
     for r in lists.results:
         for x in r.left:
-            n += 1
-            for column, value in enumerate((r.id, x.person_id, x.worker_id, x.team, x.worker, x.due_date, x.why), 1):
-                _put(ws, n, column, value)
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:G{max(2, n)}"
+            append_row(ws, [r.id, x.person_id, x.worker_id, x.team, x.worker, x.due_date, x.why])
+    add_table(ws, "left_since", 2, len(headings))
+    ws.freeze_panes = "A3"
     _widths(ws, [28, 12, 12, 28, 22, 12, 70])
 
 
 def _summary(ws: Worksheet, lists: Lists) -> None:
+    mark_sheet(ws, WORKER_IDENTIFIERS)
     ids = [r.id for r in lists.results if r.available]
     headings = ["Team", "Worker", "Worker ID", *[f"{i} {s}" for i in ids for s in ("overdue", "due")]]
-    for column, heading in enumerate(headings, 1):
-        _put(ws, 1, column, heading).font = BOLD
-    for n, c in enumerate(by_team(lists), start=2):
-        values = [c.team, c.worker or "(whole team)", c.worker_id, *[x for i in ids for x in c.counts.get(i, (0, 0))]]
-        for column, value in enumerate(values, 1):
-            cell = _put(ws, n, column, value)
-            if c.worker is None:
+    append_row(ws, headings)
+    for cell in ws[2]:
+        cell.font = BOLD
+    for c in by_team(lists):
+        append_row(ws, [c.team, c.worker or "(whole team)", c.worker_id,
+                        *[x for i in ids for x in c.counts.get(i, (0, 0))]])  # fmt: skip
+        if c.worker is None:
+            for cell in ws[ws.max_row]:
                 cell.font = BOLD
-    ws.freeze_panes = "D2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(headings))}{max(2, len(by_team(lists)) + 1)}"
+    add_table(ws, "by_team", 2, len(headings))
+    ws.freeze_panes = "D3"
     _widths(ws, [28, 22, 12, *[12 for _ in ids for _ in (0, 1)]])
 
 

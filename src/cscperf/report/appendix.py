@@ -155,6 +155,7 @@ def chart_request(
         latest_rag=main.status.rag,
         rag_words=f"Latest month {main.status.words}" if main.status.rag != "none" else main.status.words,
         notes=notes,
+        disclosure=main.disclosure,
         spc=chart_spc(main),
     )
 

@@ -114,7 +114,7 @@ def how_to_read(content: ReportContent, config: ReportConfig) -> list[str]:
 
 def summary(content: ReportContent) -> list[str]:
     counts = content.status_counts()
-    with_target = sum(v for k, v in counts.items() if k != "none")
+    with_target = sum(v for k, v in counts.items() if k not in ("none", "not_available"))
     text = [
         f"The table below gives every measure's latest figure ({month_name(content.as_at)}), the month before, the "
         f"change, the average of the last 12 months, the target and the status. Of the "
@@ -122,6 +122,14 @@ def summary(content: ReportContent) -> list[str]:
         f"{'is' if counts['blue'] == 1 else 'are'} "
         f"blue, {counts['green']} green, {counts['amber']} amber and {counts['red']} red.",
     ]
+    missing = counts["not_available"]
+    if missing:
+        them = "it" if missing == 1 else "them"
+        text.append(
+            f"{_plural(missing, 'measure has', 'measures have')} no figure for the latest month because the data "
+            f"behind {them} are not held for it; the notes on the data say which and why. A measure that cannot be "
+            "computed is shown as not available, never as zero."
+        )
     if content.comparators_loaded:
         text.append("The second table sets our latest figures beside England, our region and our statistical "
                     "neighbours, for the latest year published.")  # fmt: skip
@@ -171,6 +179,8 @@ def data_notes(content: ReportContent, config: ReportConfig) -> list[str]:
                          "it are not compared.")  # fmt: skip
         else:
             notes.append(f"{event.date:%-d %B %Y}: {event.text}. This is marked on the charts it affects.")
+    for indicator_id, reason in content.not_available.items():
+        notes.append(f"{content.figures[indicator_id].indicator.title}: no figure for the latest month; {reason}.")
     if content.comparators_loaded:
         models = {f.comparators.neighbour_model for f in content.figures.values() if f.comparators is not None}
         named = ", ".join(sorted(m for m in models if m)) or "none"

@@ -7,6 +7,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
+from cscperf.disclosure import DEFAULT_POLICY, DisclosurePolicy
+
 Rag = Literal["blue", "green", "amber", "red", "none"]
 ReferenceKind = Literal["target", "stretch", "england", "region", "neighbours"]
 
@@ -91,3 +93,4 @@ class ChartRequest:
     rag_words: str = "No target"  # e.g. "Red: below tolerance (target 90%, tolerance 85%)"
     notes: tuple[str, ...] = field(default_factory=tuple)  # e.g. small-number warnings
     spc: ChartSpc | None = None  # mean, process limits and signals of the headline series
+    disclosure: DisclosurePolicy = DEFAULT_POLICY  # small counts withheld in "7 of 9" (alt text, data table)

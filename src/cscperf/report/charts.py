@@ -29,6 +29,7 @@ import altair as alt
 import vl_convert
 
 from cscperf.analysis.spc_icons import SIGNAL_COLOURS
+from cscperf.disclosure import DEFAULT_POLICY, DisclosurePolicy, n_of_d_words
 from cscperf.report.chart_request import ChartLine, ChartPoint, ChartRequest, ChartSpc
 from cscperf.report.palette import (
     BACKGROUND_COLOUR,
@@ -310,10 +311,13 @@ def format_value(value: float, line: ChartLine) -> str:
     return number
 
 
-def format_count_pair(point: ChartPoint) -> str | None:
-    """The numerator and denominator as "7 of 9", or None when either is missing."""
+def format_count_pair(point: ChartPoint, policy: DisclosurePolicy = DEFAULT_POLICY) -> str | None:
+    """The numerator and denominator as "7 of 9" ("fewer than 5 of 24" where the disclosure policy withholds a
+    small count; full-time equivalents as they are), or None when either is missing."""
     if point.numerator is None or point.denominator is None:
         return None
+    if float(point.numerator).is_integer() and float(point.denominator).is_integer():
+        return n_of_d_words(point.numerator, point.denominator, policy=policy)
     return f"{_format_count(point.numerator)} of {_format_count(point.denominator)}"
 
 
@@ -1125,7 +1129,7 @@ def alt_text(req: ChartRequest) -> str:
         first += "; there are no figures for these periods"
     else:
         first += f"; latest {format_value(latest.value, req.main)} in {latest.label}"
-        pair = format_count_pair(latest)
+        pair = format_count_pair(latest, req.disclosure)
         if pair is not None:
             first += f" ({pair})"
         trend = _trend_words(req.main, latest)
@@ -1192,7 +1196,7 @@ def data_table(req: ChartRequest) -> tuple[list[str], list[list[str]]]:
         columns.append({end: _cell(p.value, line.decimals) for end, p in by_end.items()})
         if any(format_count_pair(p) is not None for p in line.points):
             headers.append(f"{line.label} (number of total)")
-            columns.append({end: format_count_pair(p) or _MISSING for end, p in by_end.items()})
+            columns.append({end: format_count_pair(p, req.disclosure) or _MISSING for end, p in by_end.items()})
     if req.spc is not None:
         main = req.main
         headers += [f"Mean and process limits ({unit_words(main.unit)})", "Signal"]

@@ -12,6 +12,7 @@
                          months either side of it are not compared; marked on the charts like events
     [spc]                statistical process control: a fixed baseline of N months (default: every month since
                          the last break)
+    [disclosure]         small numbers withheld from what members read (`cscperf.disclosure`)
 
 Without a file (or without a [targets] table) the targets are the seed report's (`SEED_TARGETS`).
 """
@@ -21,16 +22,20 @@ from __future__ import annotations
 import datetime as dt
 import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from cscperf.disclosure import DisclosurePolicy
 from cscperf.errors import DataProblem
+from cscperf.exports.cells import document_text
 from cscperf.indicators.definition import Indicator, load_library
 from cscperf.indicators.settings import IndicatorSettings
 from cscperf.lists.settings import ListSettings
 
 TargetKind = Literal["stretch", "local", "national"]
+Words = Annotated[str, AfterValidator(document_text)]
+"""Text that goes into the paper: control characters (a paste from Word) made safe for Word, PDF and HTML."""
 
 TARGET_KIND_WORDS: dict[str, str] = {
     "stretch": "local stretch target",
@@ -50,7 +55,7 @@ class TargetConfig(BaseModel):
     band: tuple[float, float] | None = None
     kind: TargetKind = "local"
     tolerance: float | None = Field(default=None, ge=0)
-    note: str | None = None  # e.g. "Set by the Family Safeguarding board, April 2026"
+    note: Words | None = None  # e.g. "Set by the Family Safeguarding board, April 2026"
 
     @model_validator(mode="after")
     def _one_of(self) -> TargetConfig:
@@ -64,7 +69,7 @@ class TargetConfig(BaseModel):
 class CouncilConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: str | None = None
+    name: Words | None = None
     la_code: str | None = None
 
     @field_validator("la_code")
@@ -78,9 +83,9 @@ class CouncilConfig(BaseModel):
 class ReportOptions(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    title: str = "Children's social care performance report"
-    committee: str = "Children and Education Scrutiny Committee"
-    author: str = "Service Director, Children and Safeguarding"
+    title: Words = "Children's social care performance report"
+    committee: Words = "Children and Education Scrutiny Committee"
+    author: Words = "Service Director, Children and Safeguarding"
     meeting_date: dt.date | None = None
     chart_months: int = Field(default=25, ge=13, le=60)
     neighbour_model: Literal["2021", "2025"] = "2021"
@@ -96,7 +101,7 @@ class EventConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     date: dt.date
-    text: str = Field(min_length=1, max_length=120)
+    text: Words = Field(min_length=1, max_length=120)
     indicators: tuple[str, ...] = ()  # empty: every chart whose months include the date
     series_break: bool = Field(default=False, alias="break")
 
@@ -125,6 +130,7 @@ class ReportConfig(BaseModel):
     events: tuple[EventConfig, ...] = ()
     breaks: tuple[EventConfig, ...] = ()
     spc: SpcOptions = SpcOptions()
+    disclosure: DisclosurePolicy = DisclosurePolicy()
 
     @model_validator(mode="after")
     def _known_indicators(self) -> ReportConfig:

@@ -9,12 +9,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cscperf.analysis.spc import Signal, SpcResult
+from cscperf.disclosure import DEFAULT_POLICY, DisclosurePolicy
 from cscperf.indicators.definition import Indicator
 from cscperf.indicators.engine import Point, round_as_dfe
 from cscperf.indicators.spc import series_spc
 from cscperf.report.comparisons import Comparators
 from cscperf.report.config import EventConfig, TargetConfig
-from cscperf.report.figures import count_text
+from cscperf.report.figures import n_of_d
 from cscperf.report.rag import Status, rag_status
 
 
@@ -28,6 +29,7 @@ class IndicatorFigures:
     small_denominator: int
     spc: SpcResult | None = None  # the charted months' process behaviour (None: not worked out)
     breaks: tuple[EventConfig, ...] = ()  # series breaks within the charted months, by date
+    disclosure: DisclosurePolicy = DEFAULT_POLICY  # how small numbers are withheld from what members read
 
     @property
     def latest(self) -> Point:
@@ -58,7 +60,8 @@ class IndicatorFigures:
             denominator = sum(p.denominator or 0 for p in months)
             if denominator:
                 scale = 100 if self.indicator.unit == "percent" else 1
-                return round_as_dfe(scale * sum(p.numerator for p in months) / denominator, self.indicator.decimals)
+                numerator = sum(p.numerator or 0 for p in months)
+                return round_as_dfe(scale * numerator / denominator, self.indicator.decimals)
         return round_as_dfe(sum(float(p.value or 0) for p in months) / len(months), self.indicator.decimals)
 
     @property
@@ -151,10 +154,10 @@ class IndicatorFigures:
         p = self.latest
         if self.indicator.unit != "percent" or p.denominator is None or p.denominator >= self.small_denominator:
             return None
-        if p.denominator == 0:
+        if p.denominator == 0 or p.numerator is None:
             return None
         return (
-            f"Small numbers: {count_text(p.numerator)} of {count_text(p.denominator)} {self.indicator.counts} "
+            f"Small numbers: {n_of_d(p.numerator, p.denominator, self.indicator.counts, self.disclosure)} "
             f"in the latest month, so a few {self.indicator.counts} change the percentage a lot."
         )
 
@@ -176,11 +179,15 @@ def indicator_figures(
     *,
     breaks: Sequence[EventConfig] = (),
     baseline_points: int | None = None,
+    disclosure: DisclosurePolicy = DEFAULT_POLICY,
 ) -> IndicatorFigures:
-    status = rag_status(indicator, points[-1].value if points else None, target)
+    latest = points[-1] if points else None
+    why = (latest.reason or "not available") if latest is not None and not latest.available else None
+    status = rag_status(indicator, latest.value if latest else None, target, why)
     # the breaks that split the charted months (one in the first month starts no new segment)
     shown = tuple(b for b in breaks if points and points[0].period_end < b.date <= points[-1].period_end)
     spc = series_spc(indicator, points, target=target.target if target is not None else None,
                      band=target.band if target is not None else None, breaks=[b.date for b in shown],
                      baseline_points=baseline_points) if points else None  # fmt: skip
-    return IndicatorFigures(indicator, tuple(points), target, status, comparators, small_denominator, spc, shown)
+    return IndicatorFigures(indicator, tuple(points), target, status, comparators, small_denominator, spc, shown,
+                            disclosure)  # fmt: skip

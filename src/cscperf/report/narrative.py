@@ -15,7 +15,7 @@ from cscperf.analysis.spc import MIN_POINTS, SpcPoint
 from cscperf.indicators.definition import load_library
 from cscperf.report.appendix import ChartPlan
 from cscperf.report.config import TARGET_KIND_WORDS
-from cscperf.report.figures import count_text, month_name, number, shown, within_possible
+from cscperf.report.figures import count_text, month_name, n_of_d, number, people_count, shown, within_possible
 from cscperf.report.indicator_figures import IndicatorFigures
 from cscperf.report.rag import RAG_NAMES, default_tolerance
 
@@ -39,7 +39,13 @@ class Counterfactual:
 def counterfactual(figures: IndicatorFigures, comparator: str, rate: float | None) -> Counterfactual | None:
     """Children at the comparator's rate: rate x our 0-17 population / 10,000, to the nearest child."""
     p = figures.latest
-    if figures.indicator.unit != "rate_per_10k" or rate is None or p.denominator is None or p.value is None:
+    if (
+        figures.indicator.unit != "rate_per_10k"
+        or rate is None
+        or p.denominator is None
+        or p.numerator is None
+        or p.value is None
+    ):
         return None
     at_rate = int(number(rate * p.denominator / 10_000, 0).replace(",", ""))
     return Counterfactual(figures.indicator.id, comparator, rate, p.denominator, int(p.numerator), at_rate)
@@ -64,6 +70,10 @@ def counterfactual_sentence(c: Counterfactual) -> str:
     )
 
 
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
@@ -71,12 +81,12 @@ def _lower_first(text: str) -> str:
 def _pair(figures: IndicatorFigures) -> str:
     """ "(398 of 429 visits)" for a percentage; full-time equivalents for the workforce."""
     p = figures.latest
-    if p.denominator is None:
+    if p.denominator is None or p.numerator is None:
         return ""
     counts = figures.indicator.counts
     fte = not (float(p.numerator).is_integer() and float(p.denominator).is_integer())
     what = f"full-time-equivalent {counts}" if fte else counts
-    return f" ({count_text(p.numerator)} of {count_text(p.denominator)} {what})"
+    return f" ({n_of_d(p.numerator, p.denominator, what, figures.disclosure)})"
 
 
 def opening(figures: IndicatorFigures, plan: ChartPlan) -> str:
@@ -90,11 +100,14 @@ def latest_sentence(figures: IndicatorFigures) -> str:
     ind, p = figures.indicator, figures.latest
     when = month_name(p.period_end)
     value = shown(p.value, ind.unit, ind.decimals)
-    if p.value is None:
+    if not p.available:
+        return f"There is no figure for {when}: {p.reason or 'the data loaded cannot support one'}."
+    if p.value is None or p.numerator is None:
         if ind.unit == "rate_per_10k" and p.numerator:
             return (
                 f"There is no rate for {when}: the store has no 0-17 population for the council (import the "
-                f"comparators to add it). {count_text(p.numerator)} {ind.counts} were counted."
+                f"comparators to add it). {_capital(people_count(p.numerator, figures.disclosure))} {ind.counts} "
+                "were counted."
             )
         if p.denominator is None and ind.unit in ("percent", "ratio"):
             return f"There is no figure for {when}: the records this measure needs are not in the store."
@@ -106,12 +119,13 @@ def latest_sentence(figures: IndicatorFigures) -> str:
     if ind.unit == "rate_per_10k":
         return (
             f"At the end of {when} the rate was {number(p.value, ind.decimals)} per 10,000 children aged 0 to 17 "
-            f"({count_text(p.numerator)} {ind.counts})."
+            f"({people_count(p.numerator, figures.disclosure)} {ind.counts})."
         )
     if ind.unit == "ratio" and p.denominator is not None:
         return (
-            f"The most recent figure, at the end of {when}, is {value}: {count_text(p.numerator)} cases held by "
-            f"{count_text(p.denominator)} full-time-equivalent {ind.counts}."
+            f"The most recent figure, at the end of {when}, is {value}: "
+            f"{people_count(p.numerator, figures.disclosure)} cases held by {count_text(p.denominator)} "
+            f"full-time-equivalent {ind.counts}."
         )
     if ind.unit in ("ratio", "days"):
         return f"The most recent figure, at the end of {when}, is {value}."
@@ -314,7 +328,10 @@ def indicator_paragraph(figures: IndicatorFigures, plan: ChartPlan, not_in_time_
             sentences.append("Every visit was carried out in time.")
         else:
             children = "child" if not_in_time_children == 1 else "children"
-            sentences.append(f"Visits relating to {not_in_time_children:,} {children} were not carried out in time.")
+            if figures.disclosure.is_small(not_in_time_children):
+                children = "children"
+            how_many = people_count(not_in_time_children, figures.disclosure)
+            sentences.append(f"Visits relating to {how_many} {children} were not carried out in time.")
     note = figures.small_number_note
     if note:
         sentences.append(note)

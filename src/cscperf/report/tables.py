@@ -11,7 +11,7 @@ from cscperf.report.appendix import chart_of
 from cscperf.report.chart_request import Rag
 from cscperf.report.comparisons import Comparators
 from cscperf.report.contents import ReportContent
-from cscperf.report.figures import change_shown, count_text, month_short, shown
+from cscperf.report.figures import change_shown, month_short, n_of_d, shown
 from cscperf.report.indicator_figures import IndicatorFigures
 from cscperf.report.rag import target_short
 
@@ -66,9 +66,9 @@ def summary_headers(content: ReportContent) -> list[str]:
 
 def summary_row(f: IndicatorFigures) -> SummaryRow:
     ind = f.indicator
-    latest = _value(f, f.latest.value)
-    if f.small_number_note and f.latest.denominator is not None:
-        latest += f" ({count_text(f.latest.numerator)} of {count_text(f.latest.denominator)})"
+    latest = _value(f, f.latest.value) if f.latest.available else "Not available"
+    if f.small_number_note and f.latest.denominator is not None and f.latest.numerator is not None:
+        latest += f" ({n_of_d(f.latest.numerator, f.latest.denominator, policy=f.disclosure)})"
     change = change_shown(f.change, ind.unit, ind.decimals)
     if f.change_verdict:
         change += f" ({f.change_verdict})"
@@ -119,8 +119,9 @@ def _ours(f: IndicatorFigures, c: Comparators) -> str:
     """Our figure as compared, with its period, and the numbers behind it when they are few."""
     own = c.own or f.latest
     text = f"{_value(f, own.value)} ({c.own_period})" if c.own_period else _value(f, own.value)
-    if f.indicator.unit == "percent" and own.denominator and own.denominator < f.small_denominator:
-        text += f"; {int(own.numerator):,} of {int(own.denominator):,}, small numbers"
+    small = own.denominator and own.numerator is not None and own.denominator < f.small_denominator
+    if f.indicator.unit == "percent" and small and own.numerator is not None and own.denominator is not None:
+        text += f"; {n_of_d(own.numerator, own.denominator, policy=f.disclosure)}, small numbers"
     return text
 
 

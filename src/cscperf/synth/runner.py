@@ -16,7 +16,7 @@ from cscperf.synth.writer import council_exists, write_council
 
 
 def synthesise(
-    db: Path,
+    db: Path | str,
     profiles: list[Profile],
     *,
     seed: int,
