@@ -499,3 +499,18 @@ def test_one_council_of_several_reads_only_its_own_rows(council: GoldenCouncil) 
     assert {r.person_id for r in other.rows} == {r.person_id for r in alone.result("cp_plan_9_months").rows} | {
         "P5", "P7"}  # fmt: skip
     assert all(r.la_code == "998" for r in other.rows)
+
+
+def test_visits_recorded_without_their_plan_or_period_of_care_count(council: GoldenCouncil) -> None:
+    plan(council, "P1", "2024-04-02")
+    council.add("ssd_cp_visits", cppv_cp_visit_id="V1", cppv_person_id="P1", cppv_cp_visit_date="2024-04-12",
+                cppv_cp_visit_seen="Y")  # no plan id: the child's plan open that day  # fmt: skip
+    looked_after(council, "P2", "2024-04-08")
+    council.add("ssd_cla_visits", clav_cla_visit_id="C2", clav_person_id="P2", clav_cla_visit_date="2024-04-19",
+                clav_cla_visit_seen="N")  # no period of care: the child's placement that day  # fmt: skip
+    # P1 seen Fri 12 Apr: due by Fri 26 Apr, so not overdue on Mon 22 Apr (the plan start alone would say 16 Apr)
+    assert "P1" not in by_child(one(council, "cp_visits_overdue", "2024-04-22"))
+    missed_rows = {(r.person_id, r.due_date) for r in one(council, "visits_missed_last_week", "2024-04-22").rows}
+    # P2: first visit due by 15 Apr (placed 8 Apr) and missed; the visit on 19 Apr did not see the child
+    assert missed_rows == {("P2", d("2024-04-15")), ("P2", d("2024-04-19"))}
+    assert "P2" in by_child(one(council, "cla_visits_overdue", "2024-04-22"))
