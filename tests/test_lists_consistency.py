@@ -37,8 +37,9 @@ def test_the_lists_have_the_issues_ids() -> None:
 def test_every_list_says_what_it_is(list_id: str) -> None:
     d = load_lists()[list_id]
     assert d.title and d.audience and len(d.rule_text) > 100 and d.source and len(d.statutory_basis) > 30 and d.gone
-    described = {x["id"]: x for x in list_definitions()}[list_id]
-    assert set(described) == {"id", "title", "audience", "rule", "source", "statutory_basis"}
+    described = {x.id: x for x in list_definitions()}[list_id]
+    assert (described.title, described.audience, described.rule) == (d.title, d.audience, d.rule_text)
+    assert described.source and described.statutory_basis
 
 
 @pytest.mark.parametrize("list_id", ISSUE_IDS)

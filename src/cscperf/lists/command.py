@@ -11,6 +11,7 @@ import json
 import logging
 import sys
 import time
+from dataclasses import asdict
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -141,14 +142,14 @@ def lists_list(
         return
     definitions = list_definitions()
     if output is CatalogueFormat.json:
-        sys.stdout.write(json.dumps(definitions, indent=2) + "\n")
+        sys.stdout.write(json.dumps([asdict(d) for d in definitions], indent=2) + "\n")
         return
     table = DataTable(title=f"The managers' lists ({len(definitions)})", show_lines=True)
     table.add_column("Id", no_wrap=True)
     table.add_column("Title and who it is for", ratio=1)
     table.add_column("Rule", ratio=2)
     for d in definitions:
-        table.add_row(d["id"], literal(f"{d['title']}\nFor: {d['audience']}"), literal(d["rule"]))
+        table.add_row(d.id, literal(f"{d.title}\nFor: {d.audience}"), literal(d.rule))
     console.print(table)
 
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import duckdb
 
-from cscperf.errors import UsageProblem
+from cscperf.errors import DataProblem, UsageProblem
 from cscperf.indicators.engine import materialise_fragments, set_periods
 from cscperf.indicators.settings import IndicatorSettings
 from cscperf.indicators.sql_text import fragments_within
@@ -27,19 +29,52 @@ from cscperf.reporting_periods import as_at as as_at_period
 from cscperf.store.statements import run
 
 
-def list_definitions() -> list[dict[str, str]]:
+@dataclass(frozen=True)
+class ListInfo:
+    """What a list is, for anyone choosing one (the command line's `lists list`, the web service's menu)."""
+
+    id: str
+    title: str
+    audience: str
+    rule: str
+    source: str
+    statutory_basis: str
+
+
+class ListNotAvailable(DataProblem):
+    """The council's data cannot support the list at the date; the message says why."""
+
+
+def list_definitions() -> list[ListInfo]:
     """Every list: id, title, who it is for, its rule, where the data come from, its statutory basis."""
     return [
-        {
-            "id": d.id,
-            "title": d.title,
-            "audience": d.audience,
-            "rule": d.rule_text,
-            "source": d.source,
-            "statutory_basis": d.statutory_basis,
-        }
+        ListInfo(d.id, d.title, d.audience, d.rule_text, d.source, " ".join(d.statutory_basis.split()))
         for d in load_lists().values()
     ]
+
+
+def list_rows(
+    con: duckdb.DuckDBPyConnection,
+    list_id: str,
+    *,
+    la_code: str,
+    as_at: dt.date,
+    teams: Sequence[str] | None = None,
+    look_ahead_days: int | None = None,
+    indicator_settings: IndicatorSettings | None = None,
+    settings: ListSettings | None = None,
+) -> list[dict[str, Any]]:
+    """One list's rows for one council as at a date, limited to those teams (None: every team), each a dict
+    of the list's columns (the JSON rows of `cscperf lists`). A list the data cannot support raises
+    ListNotAvailable with the reason, rather than giving no rows (which would read as "nobody")."""
+    from cscperf.lists.output import row_dict
+
+    result = compute_lists(con, la_code, as_at, ids=[list_id], look_ahead_days=look_ahead_days,
+                           indicator_settings=indicator_settings, settings=settings).results[0]  # fmt: skip
+    if not result.available:
+        raise ListNotAvailable(f"{result.title} is not available: {result.reason}.")
+    wanted = None if teams is None else set(teams)
+    return [row_dict(row, result) for row in result.rows if wanted is None or row.team in wanted]
 
 
 def compute_lists(
