@@ -59,6 +59,7 @@ demo: $(STAMP)
 	@test -f $(DEMO_DIR)/commentary.toml || cp commentary.example.toml $(DEMO_DIR)/commentary.toml
 	$(BIN)/cscperf forecast --db $(DEMO_DIR)/cscperf.duckdb --as-at 2026-10-31 --config cscperf.example.toml --format xlsx --out $(DEMO_DIR)/forecast.xlsx
 	$(BIN)/cscperf report --db $(DEMO_DIR)/cscperf.duckdb --as-at 2026-10-31 --config cscperf.example.toml --out $(DEMO_DIR)/report --commentary-template $(DEMO_DIR)/commentary.toml
+	$(BIN)/cscperf lists --db $(DEMO_DIR)/cscperf.duckdb --as-at 2026-10-31 --since 2026-10-24 --by team --config cscperf.example.toml --format xlsx --out $(DEMO_DIR)/lists.xlsx
 
 # The web service's static files: GOV.UK Frontend and Vega from the pinned package-lock.json (npm ci), built.
 assets: $(ASSETS)
@@ -85,6 +86,7 @@ test: $(STAMP) $(VALIDATORS_STAMP) assets
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_synth.py
 	$(BIN)/python benchmarks/bench_indicators.py
+	$(BIN)/python benchmarks/bench_lists.py
 	$(BIN)/python benchmarks/bench_report.py
 	$(BIN)/python benchmarks/bench_load_cin.py
 	$(BIN)/python benchmarks/bench_load_903.py

@@ -23,6 +23,7 @@ from cscperf.indicators.coverage import council_coverage
 from cscperf.indicators.definition import load_library
 from cscperf.indicators.engine import Point, compute, drill
 from cscperf.indicators.series import series_periods
+from cscperf.lists.committee import oversight_paragraphs
 from cscperf.reference.la_codes import council_name
 from cscperf.report.appendix import ChartPlan, chart_requests
 from cscperf.report.chart_request import ChartRequest
@@ -105,6 +106,7 @@ class ReportContent:
     appendix_2: tuple[ReportSection, ...] = ()  # how to read the figures; notes on the data
     measures: tuple[tuple[str, str], ...] = ()  # the glossary's measures: short title, definition
     created: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    oversight: dict[str, tuple[str, ...]] = field(default_factory=dict)  # managers' lists paragraphs, by section
     forecast: ForecastSection | None = None
 
     @property
@@ -174,6 +176,10 @@ def build_report(
     periods = series_periods(as_at, options.chart_months, "month")
     figures, loaded = report_figures(con, periods, config, la_code)
     not_in_time = {i: _children_not_in_time(con, i, periods[-1], config, la_code) for i in VISIT_INDICATORS}
+    oversight = oversight_paragraphs(
+        con, la_code, as_at, indicator_settings=config.indicator_settings, settings=config.list_settings,
+        policy=config.disclosure,
+    )
     counterfactuals = _counterfactuals(figures)
     charts = tuple(ChartEntry(plan, request) for plan, request in chart_requests(figures, config.all_events()))
     missing = tuple(i for i, f in figures.items() if f.status.rag == "red" and commentary.for_indicator(i) is None
@@ -201,6 +207,7 @@ def build_report(
         not_in_time_children=not_in_time,
         explanations_missing=missing,
         scorecard=scorecard(figures, counterfactuals),
+        oversight=oversight,
         forecast=forecast,
     )
     return paper_sections(content, config, commentary)

@@ -192,6 +192,8 @@ def background(
                 p.add(sentence, "counterfactual", plan.main, indicator_ids=(plan.main,))
             for indicator_id in covered:
                 _comment(p, content, commentary, indicator_id)
+        for text in content.oversight.get(section_id, ()):  # the managers' lists: missed visits, 9/12-month plans
+            p.add(text)
     if content.forecast is not None:  # the forecast's words, then its table and fan charts (the "forecast" mark)
         p.heading(FORECAST_TITLE)
         for text in content.forecast.paragraphs:
