@@ -98,6 +98,19 @@ def test_a_run_is_counted() -> None:
     assert f.change == 0 and summary_row(f).change == "no change"
 
 
+def test_a_limit_that_rounds_to_the_month_is_given_with_a_decimal() -> None:
+    # the baseline as before (upper limit 96.32%, shown 96%); the latest month 96.4% also rounds to 96%, so both
+    # are given to one decimal: never "96% is above the upper process limit of 96%"
+    f = _figures([*BASELINE, 96.4])
+    assert f.latest_signal == "improvement"
+    assert "the latest month (96.4%) is above the upper process limit of 96.3%" in spc_sentence(f)
+    # a run at 100% above a mean of 99.5% (the baseline alternates 99% and 100%), which rounds to 100% as well
+    g = _figures([*[99.0, 100.0] * 6, *[100.0] * 8])
+    sentence = spc_sentence(g)
+    assert "the latest month (100.0%) is one of 9 in a row above the mean of 99.5%" in sentence
+    assert "mean of 100%" not in sentence
+
+
 def test_a_signal_of_concern_and_a_change_the_other_way() -> None:
     # 80 then 84: both below the lower limit (85.68), the latest up 4 points. The change is not called better:
     # the latest month is a signal of concern.

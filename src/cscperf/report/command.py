@@ -145,8 +145,8 @@ def report(
         text = template_text(red, both, when.isoformat(), committee=content.committee)
         write_atomically(commentary_template, text.encode("utf-8"))
         kept = sum(1 for c in both.indicators.values() if not c.is_empty)
-        say(f"Commentary to fill in: {commentary_template}" + (f" ({kept} explanation(s) already written kept)."
-                                                               if kept else "."), soft_wrap=True)  # fmt: skip
+        say(f"Commentary to fill in: {commentary_template}" + (f" ({_plural(kept, 'explanation')} already written "
+                                                               "kept)." if kept else "."), soft_wrap=True)  # fmt: skip
 
 
 def _say_what_is_missing(content: ReportContent, settings: ReportConfig, template: Path | None) -> None:
@@ -159,16 +159,22 @@ def _say_what_is_missing(content: ReportContent, settings: ReportConfig, templat
     if content.explanations_missing:
         listed = "; ".join(f"{words_for(content.figures[i].indicator).short} [{i}]"
                            for i in content.explanations_missing)  # fmt: skip
-        say(f"{len(content.explanations_missing)} red measure(s) have no explanation yet (the paper says it will be "
-            f"given at the meeting): {listed}. Add them to {where}.", soft_wrap=True)  # fmt: skip
+        n = len(content.explanations_missing)
+        say(f"{_plural(n, 'red measure')} {'has' if n == 1 else 'have'} no explanation yet (the paper says it will "
+            f"be given at the meeting): {listed}. Add them to {where}.", soft_wrap=True)  # fmt: skip
     parts = [s for s in content.slots_missing if s in BY_ID]
     if parts:
         listed = "; ".join(f"{BY_ID[s].heading.lower()} [paper.{s}]" for s in parts)
-        say(f"{len(parts)} part(s) of the paper are marked \"To be completed\": {listed}. Write them in {where}.",
-            soft_wrap=True)  # fmt: skip
+        say(f"{_plural(len(parts), 'part')} of the paper {'is' if len(parts) == 1 else 'are'} marked \"To be "
+            f"completed\": {listed}. Write them in {where}.", soft_wrap=True)  # fmt: skip
     if "inspection_config" in content.slots_missing:
         say("The last inspection's date and judgement are not configured: add [inspection] last_full = YYYY-MM-DD "
             'and judgement = "Good" (or as it was) to the configuration file.', soft_wrap=True)  # fmt: skip
+
+
+def _plural(n: int, noun: str) -> str:
+    """ "1 red measure", "7 red measures": counts in plain English, never "measure(s)"."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def _last_complete_month(db: str, settings: ReportConfig, la: str | None) -> dt.date:

@@ -177,7 +177,11 @@ def build_report(
     figures, loaded = report_figures(con, periods, config, la_code)
     not_in_time = {i: _children_not_in_time(con, i, periods[-1], config, la_code) for i in VISIT_INDICATORS}
     oversight = oversight_paragraphs(
-        con, la_code, as_at, indicator_settings=config.indicator_settings, settings=config.list_settings,
+        con,
+        la_code,
+        as_at,
+        indicator_settings=config.indicator_settings,
+        settings=config.list_settings,
         policy=config.disclosure,
     )
     counterfactuals = _counterfactuals(figures)

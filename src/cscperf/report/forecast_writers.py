@@ -22,7 +22,7 @@ from cscperf.report.forecast_section import ForecastSection
 
 _TABLE_HTML = """
 {% if section.placement_rows %}
-<div class="scroller" tabindex="0" role="region" aria-labelledby="forecast-placements-caption">
+<div class="scroller placements" tabindex="0" role="region" aria-labelledby="forecast-placements-caption">
 <table class="forecast-placements">
   <caption id="forecast-placements-caption">Children looked after by placement: now and forecast</caption>
   <thead><tr>{% for h in section.placement_headers %}<th scope="col">{{ h }}</th>{% endfor %}</tr></thead>

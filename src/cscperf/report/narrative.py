@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from cscperf.analysis.spc import MIN_POINTS, SpcPoint
 from cscperf.indicators.definition import load_library
+from cscperf.indicators.engine import round_as_dfe
 from cscperf.report.figures import month_name, n_of_d, number, shown, within_possible
 from cscperf.report.indicator_figures import IndicatorFigures
 
@@ -203,9 +204,11 @@ def _rule_words(figures: IndicatorFigures) -> str:
     high = latest.direction == "high"
     rule = latest.rules[0]
     lower, upper = shown_limits(figures)
+    value = latest.value
     if rule == "outside_limits":
-        limit = shown(upper if high else lower, ind.unit, ind.decimals)
-        return f"the latest month is {'above the upper' if high else 'below the lower'} process limit of {limit}"
+        edge = upper if high else lower
+        month, limit = _apart(value, edge, ind.unit, ind.decimals)
+        return f"the latest month{month} is {'above the upper' if high else 'below the lower'} process limit of {limit}"
     if rule == "two_of_three":
         limit = shown(upper if high else lower, ind.unit, ind.decimals)
         return f"two of the last three months are close to the {'upper' if high else 'lower'} process limit of {limit}"
@@ -213,8 +216,22 @@ def _rule_words(figures: IndicatorFigures) -> str:
     if rule == "trend":
         return f"the latest month is one of {months} in a row each {'higher' if high else 'lower'} than the one before"
     assert latest.mean is not None
-    mean = shown(latest.mean, ind.unit, ind.decimals)
-    return f"the latest month is one of {months} in a row {'above' if high else 'below'} the mean of {mean}"
+    month, mean = _apart(value, latest.mean, ind.unit, ind.decimals)
+    return f"the latest month{month} is one of {months} in a row {'above' if high else 'below'} the mean of {mean}"
+
+
+def _apart(value: float | None, reference: float, unit: str, decimals: int) -> tuple[str, str]:
+    """A mean or process limit beside the month compared with it, with up to two more decimals where at the
+    measure's own they would read the same: ("", "80%"), or (" (100.0%)", "99.6%"), never "100% ... above the
+    mean of 100%"."""
+    if value is None:
+        return "", shown(reference, unit, decimals)
+    for extra in range(3):
+        places = decimals + extra
+        if round_as_dfe(value, places) != round_as_dfe(reference, places):
+            month = f" ({shown(value, unit, places)})" if extra else ""
+            return month, shown(reference, unit, places)
+    return "", shown(reference, unit, decimals)
 
 
 def pattern_length(points: Sequence[SpcPoint], rule: str) -> int:
