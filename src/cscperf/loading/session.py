@@ -8,6 +8,7 @@ are not touched (or the transaction is rolled back) and are exactly as they were
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
@@ -21,7 +22,9 @@ import duckdb
 
 from cscperf import __version__
 from cscperf.errors import CscperfError, DataProblem, UsageProblem
+from cscperf.loading.checks_after_reading import check_options, settle_read_file
 from cscperf.loading.coverage_record import Surveys, coverage_rows, record_coverage, survey_staged
+from cscperf.loading.failures import machine_failure
 from cscperf.loading.file_load import FileLoad
 from cscperf.loading.load_summary import FileSummary, LoadSummary
 from cscperf.loading.merge import (
@@ -85,8 +88,7 @@ def load_files(
     """Load the files into the store, all or nothing."""
     named = _files_and_origin(paths)
     files = [path for path, _ in named]
-    if la_code is not None and not (len(la_code) == 3 and la_code.isdigit()):
-        raise UsageProblem(f"--la must be a council's 3-digit DfE code, such as 874, not {la_code!r}.")
+    check_options(con, la_code, year)
     default_la = la_code or _only_council(con)
     summary = LoadSummary()
     loaded_before = _hashes_loaded(con)
@@ -117,8 +119,11 @@ def load_files(
             _pause_before_commit()
             run(con, "COMMIT")
         except BaseException as exc:
-            run(con, "ROLLBACK")
-            if isinstance(exc, CscperfError | KeyboardInterrupt | MemoryError) or not isinstance(exc, Exception):
+            with contextlib.suppress(duckdb.Error):  # a failed COMMIT has already ended the transaction
+                run(con, "ROLLBACK")
+            if (failure := machine_failure(exc)) is not None:
+                raise failure from None
+            if isinstance(exc, CscperfError | KeyboardInterrupt) or not isinstance(exc, Exception):
                 raise
             if os.environ.get("CSCPERF_DEBUG"):  # for developers: the original error, with its traceback
                 raise
@@ -164,12 +169,15 @@ def _read_files(
             summary.files.append(FileSummary.not_recognised_file(path, exc.reason))
             continue
         formats[source_format.kind] = source_format
-        load = FileLoad(path, source_format.kind, _new_load_id(), len(loads) + 1, staging,
-                        la_code=default_la, collection_year=year)  # fmt: skip
+        load = FileLoad(path, source_format.kind, _new_load_id(), len(loads) + 1, staging, collection_year=year)
         load.details["content_sha256"] = sha
         try:
             source_format.read(path, load)
-        except (CscperfError, KeyboardInterrupt, MemoryError):
+        except (CscperfError, KeyboardInterrupt):
+            raise
+        except (duckdb.Error, MemoryError) as exc:
+            if (failure := machine_failure(exc)) is not None:  # a full disk while staging, not cscperf's fault
+                raise failure from None
             raise
         except Exception as exc:  # a defect of cscperf's, not the data's: say so without showing the data
             if os.environ.get("CSCPERF_DEBUG"):
@@ -179,14 +187,7 @@ def _read_files(
                 f"could not be read because of an unexpected problem in cscperf ({type(exc).__name__}). Please "
                 "report it with the cscperf version; the file itself is not shown.",
             ) from None
-        if la_code is not None:
-            load.la_code = la_code
-        if year is not None:
-            load.collection_year = year
-            load.details["year_given"] = True
-            load.details["collection_year_from"] = "given with --year"
-        if load.la_code is None:
-            raise UnreadableFile(path, "does not say which council it is from. Give the 3-digit code with --la.")
+        settle_read_file(load, la_code, default_la, year)
         load.flush()
         loads.append(load)
         loaded_before[sha] = load.load_id
