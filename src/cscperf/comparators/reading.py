@@ -101,7 +101,11 @@ def read_published_file(path: Path) -> FileResult | None:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise DataProblem(f"{path} is not a text CSV file (it could not be read as UTF-8).") from None
-    rows = list(csv.reader(io.StringIO(text)))
+    reader = csv.reader(io.StringIO(text))
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        raise DataProblem(f"{path} is not a readable CSV file (line {reader.line_num}: {exc}).") from None
     if not rows:
         raise DataProblem(f"{path} is empty.")
     header = [h.strip() for h in rows[0]]

@@ -26,6 +26,7 @@ from cscperf.loading import councils
 from cscperf.loading.code_lists import ETHNICITY as ETHNIC_CODES
 from cscperf.loading.code_lists import REFERRAL_SOURCES
 from cscperf.loading.date_checks import DatedField, flag_late_dates
+from cscperf.loading.encoding import xml_codec
 from cscperf.loading.file_load import FileLoad
 from cscperf.loading.problems import Problem, Severity
 from cscperf.loading.source_format import SourceFormat
@@ -377,6 +378,7 @@ class CinReader:
         load = self.load
         root_checked = False
         children_seen = False
+        codec = xml_codec(self.path, load)
         try:
             context = etree.iterparse(
                 str(self.path),
@@ -385,6 +387,7 @@ class CinReader:
                 resolve_entities=False,
                 no_network=True,
                 huge_tree=True,
+                encoding=codec,
             )
             for _event, el in context:
                 if not root_checked:

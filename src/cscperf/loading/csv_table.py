@@ -65,7 +65,7 @@ def plain_csv_error(exc: csv.Error) -> str:
     return text
 
 
-def duplicate_columns(names: list[str], same: Callable[[str], str | None]) -> str | None:
+def duplicate_columns(names: list[str], same: Callable[[str], str | None], what: str = "its header row") -> str | None:
     """Why a header row cannot be used, if two of its columns are the same field (`same` gives the field a
     name stands for, or None for a column that is not read): "DOB is the name of columns 3 and 7 (C and G)"."""
     first: dict[str, int] = {}
@@ -76,7 +76,7 @@ def duplicate_columns(names: list[str], same: Callable[[str], str | None]) -> st
         if field in first:
             earlier = first[field]
             return (
-                f"its header row names {field} twice: columns {earlier + 1} and {index + 1} ({column_letter(earlier)} "
+                f"{what} names {field} twice: columns {earlier + 1} and {index + 1} ({column_letter(earlier)} "
                 f"and {column_letter(index)} in a spreadsheet), so one would overwrite the other. Remove or rename "
                 "one of them and load it again."
             )

@@ -20,7 +20,10 @@ import codecs
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cscperf.loading.file_load import FileLoad
 
 BLOCK = 1 << 20
 
@@ -34,9 +37,9 @@ class TextEncoding:
     @property
     def warning(self) -> str:
         return (
-            f"The file is not UTF-8, so it was read as {self.name} (what Excel saves as 'CSV (Comma delimited)' "
-            "on English Windows). Check that names with accents or the pound sign read correctly in the store; "
-            "saving the file as 'CSV UTF-8' removes the doubt."
+            f"The file is not UTF-8, so it was read as {self.name} (what Windows programs such as Excel write on "
+            "an English machine). Check that names with accents or the pound sign read correctly in the store; "
+            "saving the file as UTF-8 ('CSV UTF-8' in Excel) removes the doubt."
         )
 
 
@@ -148,3 +151,20 @@ def xml_encoding(path: Path) -> TextEncoding | None:
     if problem is not None:
         raise NotText(problem)
     return WINDOWS_1252
+
+
+def xml_codec(path: Path, load: FileLoad) -> str | None:
+    """The encoding to give lxml for this file (None: lxml tells), saying so on the load when it is a guess;
+    a file that is not text stops the load."""
+    from cscperf.loading.problems import Problem
+
+    try:
+        encoding = xml_encoding(path)
+    except NotText as exc:
+        load.fail(f"is not a text file cscperf can read: {exc}.")
+    if encoding is None:
+        return None
+    load.details["encoding"] = encoding.name
+    load.flag(Problem(load.where(), "encoding guessed", encoding.warning, "warning",
+                      None, None, encoding.name))  # fmt: skip
+    return encoding.codec

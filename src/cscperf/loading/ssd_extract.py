@@ -10,11 +10,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cscperf.loading import councils
+from cscperf.loading import councils, parquet_rows
 from cscperf.loading.coverage_record import DATES
 from cscperf.loading.csv_table import CsvRows, csv_rows, duplicate_columns
 from cscperf.loading.date_checks import DatedField, flag_late_dates
@@ -212,21 +212,22 @@ def read_parquet_table(path: Path, load: FileLoad) -> None:
         parquet = pq.ParquetFile(path)
     except Exception as exc:
         load.fail(f"is not a readable Parquet file ({str(exc).splitlines()[0]}).")
-    table = table_for_columns(parquet.schema_arrow.names)
+    names = list(parquet.schema_arrow.names)
+    table = table_for_columns(names)
     if table is None:
         load.fail("is not an SSD table extract.")
     load.details["ssd_table"] = table.name
+    if twice := parquet_rows.refuse_duplicates(names):
+        load.fail(twice)
     number = 0
-    for record in _parquet_rows(parquet):
-        number += 1
-        _record(load, table, record, f"{path.name} row {number}")
+    try:
+        for record in parquet_rows.rows(parquet):
+            number += 1
+            _record(load, table, record, f"{path.name} row {number}")
+    except parquet_rows.DamagedParquet as exc:
+        load.fail(f"is a damaged Parquet file: after row {number:,}, {exc}.")
     if number == 0:
         load.fail("has no records.")
-
-
-def _parquet_rows(parquet: Any) -> Iterator[dict[str, Any]]:
-    for batch in parquet.iter_batches(batch_size=10_000):
-        yield from batch.to_pylist()
 
 
 EXTRACT_DATES = tuple(

@@ -18,7 +18,7 @@ from typing import Any
 from lxml import etree
 
 from cscperf.loading.csv_table import csv_rows, duplicate_columns
-from cscperf.loading.encoding import decode_head
+from cscperf.loading.encoding import decode_head, xml_codec
 from cscperf.loading.file_load import FileLoad
 from cscperf.loading.problems import Problem
 from cscperf.loading.source_format import SourceFormat
@@ -238,9 +238,10 @@ def read_xml(path: Path, load: FileLoad) -> None:
     reading = Reading(load)
     children = 0
     depth = 0
+    codec = xml_codec(path, load)
     try:
         for event, element in etree.iterparse(
-            str(path), events=("start", "end"), huge_tree=True, resolve_entities=False, no_network=True
+            str(path), events=("start", "end"), huge_tree=True, resolve_entities=False, no_network=True, encoding=codec
         ):
             name = etree.QName(element).localname
             if event == "start":

@@ -27,6 +27,7 @@ from typing import Any
 from lxml import etree
 
 from cscperf.loading import councils
+from cscperf.loading.encoding import xml_codec
 from cscperf.loading.file_load import FileLoad
 from cscperf.loading.problems import Problem
 from cscperf.loading.source_format import SourceFormat
@@ -97,8 +98,11 @@ class CensusReader:
         self.seen: set[str] = set()
 
     def read(self) -> None:
+        codec = xml_codec(self.path, self.load)
         try:
-            for _event, element in etree.iterparse(str(self.path), events=("end",), huge_tree=True):
+            for _event, element in etree.iterparse(
+                str(self.path), events=("end",), huge_tree=True, resolve_entities=False, no_network=True, encoding=codec
+            ):
                 name = _local(element.tag)
                 if name == "CollectionDetails":
                     self.header(element)
