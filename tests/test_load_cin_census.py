@@ -55,7 +55,9 @@ def rules(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
 
 
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    tables = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE NOT temporary").fetchall()]
+    # every table of the store file: the store's own, and the ledger of what each load gave (cscperf_ledger)
+    tables = [f"{r[0]}.{r[1]}" for r in con.execute("SELECT schema_name, table_name FROM duckdb_tables() "
+                                                    "WHERE NOT temporary").fetchall()]  # fmt: skip
     return {t: int(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in sorted(tables)}  # type: ignore[index]
 
 

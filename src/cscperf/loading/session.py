@@ -22,20 +22,13 @@ import duckdb
 
 from cscperf import __version__
 from cscperf.errors import CscperfError, DataProblem, UsageProblem
+from cscperf.loading import ledger, pipeline
 from cscperf.loading.checks_after_reading import check_options, settle_read_file
-from cscperf.loading.coverage_record import Surveys, coverage_rows, record_coverage, survey_staged
+from cscperf.loading.coverage_record import Surveys, coverage_rows, record_coverage
 from cscperf.loading.failures import machine_failure
 from cscperf.loading.file_load import FileLoad
 from cscperf.loading.load_summary import FileSummary, LoadSummary
-from cscperf.loading.merge import (
-    LOADS_TABLE,
-    REJECTS,
-    StagedLoads,
-    check_staged_counts,
-    merge_into_store,
-    reject_unidentified_and_duplicates,
-    report_person_conflicts,
-)
+from cscperf.loading.merge import LOADS_TABLE, StagedLoads
 from cscperf.loading.population import fill_population_from_comparators
 from cscperf.loading.source_format import SourceFormat, recognise
 from cscperf.loading.staging import Staging, staging_name
@@ -92,28 +85,23 @@ def load_files(
     default_la = la_code or _only_council(con)
     summary = LoadSummary()
     loaded_before = _hashes_loaded(con)
+    ledger.forget_unfinished(con)
     staging = Staging(con)
     loads: list[FileLoad] = []
     try:
         formats = _read_files(named, staging, loads, summary, loaded_before, default_la, la_code, year, progress)
+        ledger.keep(con, loads)  # what each file gave, as read, so that its load can be undone
         staged = StagedLoads(con, staging, loads)
         # Until here only scratch tables were written; the store's tables change in this one transaction.
         run(con, "BEGIN TRANSACTION")
         try:
             if loads:
-                staged.record_loads()
-                reject_unidentified_and_duplicates(staged)
-                check_staged_counts(staged)
-                surveys = survey_staged(staged)
-                for source_format in formats.values():
-                    if source_format.after_all is not None:
-                        source_format.after_all(staged)
+                surveys = pipeline.settle(staged, formats.values())
                 _refuse_named_files_withdrawn(staged, named)
-                report_person_conflicts(staged)
-                for load in loads:
-                    load.flush()
-                merge_into_store(staged)
+                pipeline.merge(staged)
                 _record(con, staged, surveys)
+                ledger.forget(con, [load.load_id for load, _ in staged.withdrawn]
+                              + [load.load_id for load in loads if not load.records_loaded])  # fmt: skip
                 councils = sorted({load.la_code for load in loads if load.la_code})
                 summary.population_years_added = fill_population_from_comparators(con, councils)
             _pause_before_commit()
@@ -249,7 +237,7 @@ def _record(con: duckdb.DuckDBPyConnection, staged: StagedLoads, surveys: Survey
             con,
             "INSERT INTO cscperf_loads (la_code, load_id, load_kind, source_file, content_sha256, "
             "collection_year, loaded_at, cscperf_version, records_read, records_loaded, records_rejected, "
-            "load_status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'complete')",
+            "load_status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 load.la_code,
                 load.load_id,
@@ -262,21 +250,16 @@ def _record(con: duckdb.DuckDBPyConnection, staged: StagedLoads, surveys: Survey
                 load.records_read,
                 load.records_loaded,
                 load.records_rejected,
+                pipeline.status(load.records_loaded),
             ],
         )
-    rejects = staged.staged(REJECTS)
-    if rejects:
-        run(
-            con,
-            f"INSERT INTO {REJECTS} BY NAME SELECT l.la_code, r.load_id, r.reject_number, r.source_location, "
-            "r.target_table, r.field_name, r.field_value, r.rule, r.severity, r.message, r.raw_record "
-            f"FROM {rejects} r JOIN {LOADS_TABLE} l ON l.load_id = r.load_id",
-        )
+    pipeline.record_problems(con, staged)
     run(
         con,
         f"""
         INSERT INTO cscperf_councils (la_code, la_name, region, data_source)
         SELECT DISTINCT l.la_code, NULL, NULL, 'loaded' FROM {LOADS_TABLE} l
+        JOIN cscperf_loads x ON x.load_id = l.load_id AND x.load_status = 'complete'
         WHERE l.la_code NOT IN (SELECT la_code FROM cscperf_councils)
     """,
     )

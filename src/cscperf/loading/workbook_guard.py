@@ -142,6 +142,20 @@ def inspect(path: Path, limits: WorkbookLimits) -> Workbook:
     """The workbook's sheets with their extents, once every part has been unzipped within the limits and every
     sheet found within them; WorkbookRefused (with the reason) otherwise."""
     try:
+        return _inspect(path, limits)
+    except WorkbookRefused:
+        raise
+    except (zlib.error, zipfile.BadZipFile, struct.error, EOFError, ValueError, OSError) as exc:
+        raise WorkbookRefused(f"is a damaged xlsx file ({_first_line(exc)}).") from None
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:120] if text else type(exc).__name__
+
+
+def _inspect(path: Path, limits: WorkbookLimits) -> Workbook:
+    try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise WorkbookRefused(f"is not a readable xlsx file ({exc}).") from None
