@@ -137,7 +137,7 @@ def test_an_unload_that_fails_changes_nothing(tmp_path: Path, monkeypatch: pytes
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("cscperf.loading.unload.record_coverage", broken)
-    with pytest.raises(DataProblem, match="the disk it is on is full. Nothing was unloaded; the store is unchanged"):
+    with pytest.raises(DataProblem, match=r"the disk it is on is full\. Nothing was unloaded; the store is unchanged"):
         unload(con, [_id_of(con, y23)])
     after = (_records(con), _coverage(con), con.execute("SELECT * FROM cscperf_loads ORDER BY 1, 2").fetchall())
     assert after == before
