@@ -125,7 +125,7 @@ MemoryLimitOption = Annotated[
         "--memory-limit",
         envvar="CSCPERF_MEMORY_LIMIT",
         metavar="SIZE",
-        help="Memory the database may use while loading, such as 2GB (the default) or 512MB; beyond it, work "
+        help="Memory the database may use while loading, such as 1GB (the default) or 2GB; beyond it, work "
         "spills to a temporary folder beside the store.",
     ),
 ]

@@ -15,7 +15,12 @@ from cscperf.loading.years import year_problem
 def check_options(con: duckdb.DuckDBPyConnection, la_code: str | None, year: int | None) -> None:
     """`--la` must be a council's code and `--year` a year a return can be for (the command used wrongly
     otherwise: nothing is read)."""
+    check_year(year)
     councils.check_given(la_code, councils.councils_held(con))
+
+
+def check_year(year: int | None) -> None:
+    """`--year`, refused when no return can be for it (before a store is even opened)."""
     if year is not None and (why := year_problem(year)):
         raise UsageProblem(f"--year {year}: {why}. It is the year ending 31 March the return is for (2024 for "
                            "2023-24), or the year of a workforce census's 30 September.")  # fmt: skip

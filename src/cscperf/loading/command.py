@@ -49,11 +49,13 @@ def load(
     memory: MemoryLimitOption = None,
 ) -> None:
     """Load CIN Census, SSDA903, Annex A, SSD extract or workforce census files into the store (all or nothing)."""
+    from cscperf.loading.checks_after_reading import check_year
     from cscperf.loading.resources import limit_memory
     from cscperf.loading.session import load_files
     from cscperf.store.database import open_store
 
     limit = memory_limit(memory)
+    check_year(year)
     con = open_store(db)
     try:
         limit_memory(con, limit)

@@ -7,7 +7,7 @@ each changeable by an environment variable (and the memory limit by `--memory-li
   value (a stray value at XFD1048576 would make 17 billion), and the workbook's number of shared strings.
 - `CSCPERF_MAX_SHEET_TEXT_MB` (default 256): the text one sheet's cells hold, and the workbook's shared
   strings (a shared string repeated in a million cells is a million copies once read).
-- `CSCPERF_MEMORY_LIMIT` (default 2GB): the memory DuckDB may use while a load stages and merges, spilling to
+- `CSCPERF_MEMORY_LIMIT` (default 1GB): the memory DuckDB may use while a load stages and merges, spilling to
   disk beyond it (DuckDB's own default is 80% of the machine's memory).
 
 A value that is not a positive whole number (or, for the memory limit, a size such as `2GB` or `512MB`) is
@@ -24,7 +24,7 @@ from cscperf.errors import UsageProblem
 
 MB = 1 << 20
 MEMORY_VARIABLE = "CSCPERF_MEMORY_LIMIT"
-DEFAULT_MEMORY_LIMIT = "2GB"
+DEFAULT_MEMORY_LIMIT = "1GB"
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$", re.IGNORECASE)
 
 
@@ -56,7 +56,7 @@ def workbook_limits() -> WorkbookLimits:
 
 
 def memory_limit(given: str | None = None) -> str:
-    """The memory DuckDB may use: `--memory-limit`, else CSCPERF_MEMORY_LIMIT, else 2GB; as DuckDB writes it."""
+    """The memory DuckDB may use: `--memory-limit`, else CSCPERF_MEMORY_LIMIT, else 1GB; as DuckDB writes it."""
     text = given if given is not None else os.environ.get(MEMORY_VARIABLE) or DEFAULT_MEMORY_LIMIT
     match = _SIZE.match(text)
     if match is None or float(match.group(1)) <= 0:

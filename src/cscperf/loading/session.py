@@ -89,8 +89,13 @@ def load_files(
     staging = Staging(con)
     loads: list[FileLoad] = []
     try:
-        formats = _read_files(named, staging, loads, summary, loaded_before, default_la, la_code, year, progress)
-        ledger.keep(con, loads)  # what each file gave, as read, so that its load can be undone
+        try:
+            formats = _read_files(named, staging, loads, summary, loaded_before, default_la, la_code, year, progress)
+            ledger.keep(con, loads)  # what each file gave, as read, so that its load can be undone
+        except (duckdb.Error, MemoryError) as exc:
+            if (failure := machine_failure(exc)) is not None:  # a full disk while staging, not cscperf's fault
+                raise failure from None
+            raise
         staged = StagedLoads(con, staging, loads)
         # Until here only scratch tables were written; the store's tables change in this one transaction.
         run(con, "BEGIN TRANSACTION")
@@ -161,12 +166,8 @@ def _read_files(
         load.details["content_sha256"] = sha
         try:
             source_format.read(path, load)
-        except (CscperfError, KeyboardInterrupt):
-            raise
-        except (duckdb.Error, MemoryError) as exc:
-            if (failure := machine_failure(exc)) is not None:  # a full disk while staging, not cscperf's fault
-                raise failure from None
-            raise
+        except (CscperfError, KeyboardInterrupt, duckdb.Error, MemoryError):
+            raise  # the last two: the machine (a full disk while staging), explained by load_files
         except Exception as exc:  # a defect of cscperf's, not the data's: say so without showing the data
             if os.environ.get("CSCPERF_DEBUG"):
                 raise
