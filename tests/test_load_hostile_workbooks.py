@@ -231,3 +231,34 @@ def test_two_columns_with_the_same_header_are_refused_naming_both(store: duckdb.
     book.save(path)
     with pytest.raises(UnreadableFile, match=rf"two columns headed '{title}' on sheet 'List 3' \(D1 and L1\)"):
         load_files(store, [path], la_code=LA)
+
+
+# ------------------------------------------------------------------------------------------ the same elsewhere
+def test_validate_refuses_the_workbook_instead_of_aborting(tmp_path: Path) -> None:
+    """`cscperf validate` reads a council's Annex A with the same reader: it is guarded the same way."""
+    path = _annex_a(tmp_path / "annex_a.xlsx")
+    book = load_workbook(path)
+    book["List 2"]["XFD1048576"] = 1
+    book.save(path)
+    result = subprocess.run([sys.executable, "-m", "cscperf", "validate", str(path)], capture_output=True, text=True,
+                            cwd=ROOT, timeout=120)  # fmt: skip
+    assert result.returncode == 1 and "has a sheet 'List 2' whose values reach cell XFD1048576" in result.stderr
+    assert "panicked" not in result.stderr
+
+
+def test_published_statistics_workbooks_are_refused_beyond_their_declared_extent(tmp_path: Path) -> None:
+    """The comparators' workbooks are read by openpyxl, which pads every row to the extent a sheet declares."""
+    from cscperf.comparators.reading import read_published_file
+    from cscperf.errors import DataProblem
+
+    path = tmp_path / "SN_2025.xlsx"
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "LA SN Groups"
+    sheet.append(["LA num", "LA Name"])
+    book.save(path)
+    _rewrite(path, "xl/worksheets/sheet1.xml",
+             lambda xml: re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:Z300000"/>', xml))  # fmt: skip
+    with pytest.raises(DataProblem, match="'LA SN Groups' that declares it reaches cell Z300000"):
+        read_published_file(path)

@@ -51,6 +51,8 @@ class Sheet:
     rows: int = 0  # the last row holding a value (1-based), so the grid read is rows x columns
     columns: int = 0
     text_bytes: int = 0
+    declared_rows: int = 0  # the extent the sheet's <dimension> declares (openpyxl's read-only mode pads to it)
+    declared_columns: int = 0
 
     @property
     def visible(self) -> bool:
@@ -273,9 +275,13 @@ def _scan_sheet(sheet: Sheet, stream: Unzipped, lengths: array[int], limits: Wor
     """The sheet's extent (last row and column holding a value) and the text its cells hold, stopping as soon as
     either is beyond the limits."""
     row = column = 0
-    tags = (f"{{{MAIN}}}row", f"{{{MAIN}}}c")
+    tags = (f"{{{MAIN}}}row", f"{{{MAIN}}}c", f"{{{MAIN}}}dimension")
     try:
         for event, element in etree.iterparse(stream, events=("start", "end"), tag=tags, **_SAFE):
+            if element.tag == tags[2]:
+                last = str(element.get("ref") or "").split(":")[-1]
+                sheet.declared_rows, sheet.declared_columns = _number(_row_of(last), 0), _column(last)
+                continue
             if element.tag == tags[0]:
                 if event == "start":
                     row = _number(element.get("r"), row + 1)
@@ -328,6 +334,19 @@ def _check(sheet: Sheet, limits: WorkbookLimits) -> None:
             "(CSCPERF_MAX_SHEET_TEXT_MB), far more than an Annex A list holds. If the workbook is genuine, raise "
             "the limit."
         )
+
+
+def refuse_declared(book: Workbook, limits: WorkbookLimits) -> None:
+    """For readers that size a sheet by the extent it declares (openpyxl's read-only mode pads every row to
+    it): a declared extent beyond the cell limit is refused, naming the sheet."""
+    for sheet in book.sheets:
+        if sheet.declared_rows * sheet.declared_columns > limits.max_sheet_cells:
+            corner = f"{_column_letters(sheet.declared_columns)}{sheet.declared_rows}"
+            raise WorkbookRefused(
+                f"has a sheet {sheet.name!r} that declares it reaches cell {corner}, more than the "
+                f"{limits.max_sheet_cells:,} cells allowed (CSCPERF_MAX_SHEET_CELLS). Delete the rows and columns "
+                "after its last ones, save, and try again."
+            )
 
 
 def _drain(stream: Unzipped) -> None:
