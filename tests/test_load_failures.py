@@ -4,6 +4,7 @@ can be set. The files are made here; the full disk is real in one test (a file-s
 
 from __future__ import annotations
 
+import datetime as dt
 import resource
 import signal
 import subprocess
@@ -125,3 +126,26 @@ def test_the_memory_limit_is_set_and_can_be_changed(tmp_path: Path, monkeypatch:
     assert applied == ["1GB", "512MB", "3GB"]
     wrong = runner.invoke(app, ["load", str(path), "--db", str(tmp_path / "d.duckdb"), "--memory-limit", "lots"])
     assert wrong.exit_code == 2 and "a size such as 2GB or 512MB" in wrong.output
+
+
+def test_a_merge_in_slices_gives_what_one_statement_gives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The merge takes a large table's records in slices (by a hash of the identifier) so that its memory does
+    not grow with the load; every version of a record is in one slice, so the later file still wins."""
+    first = tmp_path / "first.csv"
+    first.write_text("pers_person_id,pers_sex,pers_dob\n" + "".join(f"P{n},F,2015-01-01\n" for n in range(40)))
+    later = tmp_path / "later.csv"
+    later.write_text("pers_person_id,pers_sex,pers_dob\n" + "".join(f"P{n},M,\n" for n in range(0, 60, 2)))
+
+    def people(slice_rows: int) -> list[tuple[object, ...]]:
+        monkeypatch.setattr("cscperf.loading.merge.SLICE_ROWS", slice_rows)
+        con = open_store(tmp_path / f"store-{slice_rows}.duckdb")
+        load_files(con, [first], la_code=LA)
+        load_files(con, [later], la_code=LA)
+        return con.execute("SELECT pers_person_id, pers_sex, pers_dob FROM ssd_person ORDER BY 1").fetchall()
+
+    whole, sliced = people(100_000), people(7)  # one slice; 6 and 5 slices
+    assert sliced == whole
+    by_id = {r[0]: r[1:] for r in whole}
+    assert len(by_id) == 50  # P0-P39, and P40-P58 (even) from the later file
+    assert by_id["P2"] == ("M", dt.date(2015, 1, 1))  # the later file's sex; its empty date erases nothing
+    assert by_id["P1"] == ("F", dt.date(2015, 1, 1)) and by_id["P50"] == ("M", None)
