@@ -162,3 +162,18 @@ def test_published_statistics_with_an_overlong_field_are_refused_plainly(tmp_pat
     path.write_text(f'time_period,la_code,value\n202324,874,"{LONG}\n')
     with pytest.raises(DataProblem, match="is not a readable CSV file"):
         read_published_file(path)
+
+
+def test_the_workforce_census_resolves_no_entity(store: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    """The same settings as the other XML readers: entities are not resolved, nothing is fetched."""
+    from .test_load_workforce_census import census, worker
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET-VALUE")
+    doctype = f'<!DOCTYPE Message [<!ENTITY leak SYSTEM "file://{secret}"><!ENTITY word "inside">]>\n'
+    text = census(worker("AB1", agency=0, fte="1.0") + worker("&leak;&word;", agency=0, fte="1.0"))
+    path = tmp_path / "csww.xml"
+    path.write_text(text.replace("<Message>", doctype + "<Message>", 1))
+    load_files(store, [path])
+    stored = _every_text(store, "ssd_professionals") + _every_text(store, "cscperf_load_rejects")
+    assert not any("SECRET" in value or "inside" in value for value in stored)

@@ -164,9 +164,13 @@ def test_a_file_whose_every_record_is_rejected_is_not_recorded_as_loaded(tmp_pat
     assert con.execute("SELECT load_status FROM cscperf_loads").fetchall() == [("rejected",)]
     assert con.execute("SELECT count(*) FROM cscperf_load_rejects WHERE severity = 'fatal'").fetchall() == [(2,)]
     assert con.execute("SELECT count(*) FROM cscperf_councils").fetchall() == [(0,)]  # no council from nothing
-    # Loaded again (the same file: no "already loaded"), it is read again; corrected, it loads.
+    # Loaded again (the same file: no "already loaded"), it is read again, and the command says why it is not
+    # loaded; corrected, it loads.
     [again] = load_files(con, [bad], la_code=LA).files
     assert again.skipped_as_loaded_in is None and again.rejected == 2
+    shown = CliRunner().invoke(app, ["load", str(bad), "--db", str(tmp_path / "cli.duckdb"), "--la", LA],
+                               env={"COLUMNS": "120"})  # fmt: skip
+    assert shown.exit_code == 0 and "every record rejected: not loaded" in shown.output
     bad.write_text(EPISODES + "H,28/02/2024,S,C2,N1,U4,PR1,,,,,,\n", encoding="utf-8")
     [fixed] = load_files(con, [bad], la_code=LA).files
     assert fixed.loaded == 1

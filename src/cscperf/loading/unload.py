@@ -204,7 +204,8 @@ def _file_load(con: duckdb.DuckDBPyConnection, staging: Staging, kept: ledger.Ke
     rejects = staging_name(REJECTS) if REJECTS in staging.tables else None
     if rejects is not None:
         problems = con.execute(
-            f"SELECT severity, rule, target_table, count(*) FROM {rejects} WHERE load_id = ? GROUP BY ALL",
+            f"SELECT severity, rule, target_table, count(*) FROM {rejects} WHERE load_id = ? "
+            "GROUP BY severity, rule, target_table",
             [kept.load_id],
         ).fetchall()
         for severity, rule, table, n in problems:
