@@ -4,6 +4,7 @@
     [report]             title, committee, author, months charted, neighbour model, small-number threshold,
                          commentary file
     [indicator_settings] the engine's local choices (see docs/indicators.md#settings)
+    [list_settings]      the managers' lists' local choices (see docs/lists.md#settings)
     [targets.<id>]       a target (or a band) per indicator, its kind (stretch, local or national) and tolerance
     [[events]]           dated events to mark on the charts (e.g. a case-system upgrade); `break = true` makes
                          one a series break
@@ -12,6 +13,7 @@
     [spc]                statistical process control: a fixed baseline of N months (default: every month since
                          the last break)
     [disclosure]         small numbers withheld from what members read (`cscperf.disclosure`)
+    [forecast]           the "Looking ahead" section (docs/forecasting.md)
 
 Without a file (or without a [targets] table) the targets are the seed report's (`SEED_TARGETS`).
 """
@@ -25,11 +27,13 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from cscperf.analysis.forecast.config import ForecastConfig
 from cscperf.disclosure import DisclosurePolicy
 from cscperf.errors import DataProblem
 from cscperf.exports.cells import document_text
 from cscperf.indicators.definition import Indicator, load_library
 from cscperf.indicators.settings import IndicatorSettings
+from cscperf.lists.settings import ListSettings
 
 TargetKind = Literal["stretch", "local", "national"]
 Words = Annotated[str, AfterValidator(document_text)]
@@ -123,11 +127,13 @@ class ReportConfig(BaseModel):
     council: CouncilConfig = CouncilConfig()
     report: ReportOptions = ReportOptions()
     indicator_settings: IndicatorSettings = IndicatorSettings()
+    list_settings: ListSettings = ListSettings()
     targets: dict[str, TargetConfig] | None = None
     events: tuple[EventConfig, ...] = ()
     breaks: tuple[EventConfig, ...] = ()
     spc: SpcOptions = SpcOptions()
     disclosure: DisclosurePolicy = DisclosurePolicy()
+    forecast: ForecastConfig = ForecastConfig()
 
     @model_validator(mode="after")
     def _known_indicators(self) -> ReportConfig:

@@ -9,7 +9,7 @@ and the glossary annex. Counts only: no child's identifier is ever part of it.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import duckdb
@@ -20,6 +20,7 @@ from cscperf.indicators.coverage import council_coverage
 from cscperf.indicators.definition import load_library
 from cscperf.indicators.engine import Point, compute, drill
 from cscperf.indicators.series import series_periods
+from cscperf.lists.committee import oversight_paragraphs
 from cscperf.reference.la_codes import council_name
 from cscperf.report.appendix import CHART_PLANS, ChartPlan, chart_of, chart_requests
 from cscperf.report.chart_request import ChartRequest
@@ -27,6 +28,7 @@ from cscperf.report.commentary import Commentary
 from cscperf.report.comparisons import Comparators, comparators_for
 from cscperf.report.config import ReportConfig
 from cscperf.report.figures import month_name
+from cscperf.report.forecast_section import SECTION_ID, SECTION_TITLE, ForecastSection, forecast_section
 from cscperf.report.glossary import GLOSSARY
 from cscperf.report.indicator_figures import IndicatorFigures, indicator_figures
 from cscperf.report.narrative import Counterfactual, counterfactual, counterfactual_sentence, indicator_paragraph
@@ -88,6 +90,8 @@ class ReportContent:
     counterfactuals: tuple[Counterfactual, ...]
     not_in_time_children: dict[str, int]
     explanations_missing: tuple[str, ...]
+    oversight: dict[str, tuple[str, ...]] = field(default_factory=dict)  # managers' lists paragraphs, by section
+    forecast: ForecastSection | None = None
 
     @property
     def latest_month(self) -> str:
@@ -180,9 +184,14 @@ def build_report(
         for i in library
     }  # fmt: skip
     not_in_time = {i: _children_not_in_time(con, i, periods[-1], config, la_code) for i in VISIT_INDICATORS}
+    oversight = oversight_paragraphs(
+        con, la_code, as_at, indicator_settings=settings, settings=config.list_settings, policy=config.disclosure
+    )
     counterfactuals = _counterfactuals(figures)
     charts = tuple(ChartEntry(plan, request) for plan, request in chart_requests(figures, config.all_events()))
     missing = tuple(i for i, f in figures.items() if f.status.rag == "red" and commentary.for_indicator(i) is None)
+    ahead = config.forecast
+    forecast = forecast_section(con, la_code, as_at, ahead, settings, config.disclosure) if ahead.in_report else None
     content = ReportContent(
         title=options.title,
         committee=options.committee,
@@ -199,6 +208,8 @@ def build_report(
         counterfactuals=counterfactuals,
         not_in_time_children=not_in_time,
         explanations_missing=missing,
+        oversight=oversight,
+        forecast=forecast,
     )
     sections = _sections(content, config, commentary)
     return ReportContent(**{**content.__dict__, "sections": sections})
@@ -314,7 +325,15 @@ def _sections(content: ReportContent, config: ReportConfig, commentary: Commenta
             p.add(own, "commentary", label="Service comment")
         for indicator_id in _narrative_order(ids):
             _indicator_paragraphs(p, content, indicator_id, commentary, commentary_name)
+        for text in content.oversight.get(section_id, ()):
+            p.add(text)
         sections.append(ReportSection(p.section, section_id, title, tuple(p.items), ids))
+
+    if content.forecast is not None:
+        p = start()
+        for text in content.forecast.paragraphs:
+            p.add(text)
+        sections.append(ReportSection(p.section, SECTION_ID, SECTION_TITLE, tuple(p.items)))
 
     p = start()
     for text in boilerplate.data_notes(content, config):
