@@ -25,7 +25,8 @@ _TABLE_HTML = """
 <div class="scroller placements" tabindex="0" role="region" aria-labelledby="forecast-placements-caption">
 <table class="forecast-placements">
   <caption id="forecast-placements-caption">Children looked after by placement: now and forecast</caption>
-  <colgroup><col class="placement"><col class="now">{% for h in section.placement_headers[2:] %}<col class="ahead">{% endfor %}</colgroup>
+  <colgroup><col class="placement"><col class="now">
+    {%- for h in section.placement_headers[2:] %}<col class="ahead">{% endfor %}</colgroup>
   <thead><tr>{% for h in section.placement_headers %}<th scope="col">{{ h }}</th>{% endfor %}</tr></thead>
   <tbody>
   {% for row in section.placement_rows %}
