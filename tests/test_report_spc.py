@@ -111,6 +111,20 @@ def test_a_limit_that_rounds_to_the_month_is_given_with_a_decimal() -> None:
     assert "mean of 100%" not in sentence
 
 
+def test_a_paragraph_led_by_a_signal_says_which_way_it_points() -> None:
+    plan = chart_of("cla_visits_in_time")
+    better = _figures([*BASELINE, 97.0], target=TargetConfig(target=90, kind="local", tolerance=10))  # green
+    worse = _figures([*BASELINE, 80.0], target=TargetConfig(target=80, kind="local", tolerance=10))  # on target
+    wording = Wording()
+    first = chart_paragraph(plan, {"cla_visits_in_time": better}, Extras(), wording)
+    second = chart_paragraph(plan, {"cla_visits_in_time": worse}, Extras(), wording)
+    assert first.startswith("Chart 10 shows an improvement in ")
+    assert second.startswith("In Chart 10, ") and "80% in October 2026" in second
+    assert second.split(". ")[0].endswith("a sign of deterioration")
+    for text in (first, second):
+        assert "shows a change in" not in text and "moved to" not in text
+
+
 def test_a_signal_of_concern_and_a_change_the_other_way() -> None:
     # 80 then 84: both below the lower limit (85.68), the latest up 4 points. The change is not called better:
     # the latest month is a signal of concern.

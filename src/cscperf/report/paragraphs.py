@@ -198,12 +198,19 @@ def lead(f: IndicatorFigures, plan: ChartPlan, wording: Wording) -> str:
             "b": lambda: (f"Chart {n} shows {title} at {value} {when}{bare}, {distance_words(f)} {target_words(f)}: "
                           f"{rag}."),
         })  # fmt: skip
-    if kind == "signal":
+    if kind == "signal":  # the sentence after names the pattern (SPC); this one says which way it points
+        better = f.latest_signal == "improvement"
         return wording.pick(
             "lead:signal",
             {
-                "a": lambda: f"Chart {n} shows a change in {title}: {value} {when}{bare}.",
-                "b": lambda: f"In Chart {n}, the figure for {title} moved to {value} {when}{bare}.",
+                "a": lambda: (
+                    f"Chart {n} shows {'an improvement' if better else 'a deterioration'} in {title}: "
+                    f"{value} {when}{bare}."
+                ),
+                "b": lambda: (
+                    f"In Chart {n}, {title} stood at {value} {when}{bare}, a sign of "
+                    f"{'improvement' if better else 'deterioration'}."
+                ),
             },
         )
     if kind == "contrary":
