@@ -281,12 +281,10 @@ def _spc_numbers(config: ReportConfig, indicator_id: str, points: list[Point]) -
     known = [p for p in result.points if p.value is not None]
     latest = known[-1]
     # a mean or limit that reads the same as the latest month at the measure's decimals is given with one or two
-    # more, and the month with it ("the latest month (100.0%) is ... above the mean of 99.6%")
+    # more ("100% ... above the mean of 99.8%")
     for places in (d, d + 1, d + 2):
         allowed.add(_fmt(segment.limits.mean, places))
         allowed |= {_fmt(min(max(v, 0.0), top), places) for v in (segment.limits.lower, segment.limits.upper)}
-        if places > d:
-            allowed.add(_fmt(latest.value, places))
     if latest.rules and latest.rules[0] in ("run", "trend"):
         # the months in a row, back from the latest, on its side of the mean (a run) or moving its way (a trend)
         length = 1

@@ -207,8 +207,8 @@ def _rule_words(figures: IndicatorFigures) -> str:
     value = latest.value
     if rule == "outside_limits":
         edge = upper if high else lower
-        month, limit = _apart(value, edge, ind.unit, ind.decimals)
-        return f"the latest month{month} is {'above the upper' if high else 'below the lower'} process limit of {limit}"
+        limit = _apart(value, edge, ind.unit, ind.decimals)
+        return f"the latest month is {'above the upper' if high else 'below the lower'} process limit of {limit}"
     if rule == "two_of_three":
         limit = shown(upper if high else lower, ind.unit, ind.decimals)
         return f"two of the last three months are close to the {'upper' if high else 'lower'} process limit of {limit}"
@@ -216,22 +216,20 @@ def _rule_words(figures: IndicatorFigures) -> str:
     if rule == "trend":
         return f"the latest month is one of {months} in a row each {'higher' if high else 'lower'} than the one before"
     assert latest.mean is not None
-    month, mean = _apart(value, latest.mean, ind.unit, ind.decimals)
-    return f"the latest month{month} is one of {months} in a row {'above' if high else 'below'} the mean of {mean}"
+    mean = _apart(value, latest.mean, ind.unit, ind.decimals)
+    return f"the latest month is one of {months} in a row {'above' if high else 'below'} the mean of {mean}"
 
 
-def _apart(value: float | None, reference: float, unit: str, decimals: int) -> tuple[str, str]:
-    """A mean or process limit beside the month compared with it, with up to two more decimals where at the
-    measure's own they would read the same: ("", "80%"), or (" (100.0%)", "99.6%"), never "100% ... above the
-    mean of 100%"."""
-    if value is None:
-        return "", shown(reference, unit, decimals)
-    for extra in range(3):
-        places = decimals + extra
-        if round_as_dfe(value, places) != round_as_dfe(reference, places):
-            month = f" ({shown(value, unit, places)})" if extra else ""
-            return month, shown(reference, unit, places)
-    return "", shown(reference, unit, decimals)
+def _apart(value: float | None, reference: float, unit: str, decimals: int) -> str:
+    """A mean or process limit compared with the month's figure, with up to two more decimals where at the
+    measure's own it would read as the figure: "100% ... above the mean of 99.8%", never "of 100%". The month's
+    figure is the engine's, rounded to the measure's decimals, and is what the analysis judged, so it is never
+    given more decimals than it has."""
+    if value is not None:
+        for extra in range(3):
+            if round_as_dfe(reference, decimals + extra) != value:
+                return shown(reference, unit, decimals + extra)
+    return shown(reference, unit, decimals)
 
 
 def pattern_length(points: Sequence[SpcPoint], rule: str) -> int:
