@@ -105,6 +105,16 @@ def test_no_chart_is_split_from_its_figures(written: Written, pages: list[str]) 
     assert len(titles) >= 20
 
 
+def test_the_forecasts_placement_table_is_kept_with_its_caption(written: Written, pages: list[str]) -> None:
+    if written.content.forecast is None or not written.content.forecast.placement_rows:
+        pytest.skip("no forecast in this paper")
+    caption = _page_of(pages, "Children looked after by placement: now and forecast")
+    last_row = _page_of(pages, "All placements")
+    assert len(caption) == 1 and caption[0] in last_row
+    lines = [line for line in pages[caption[0]].splitlines() if line.strip().startswith("Fostering (in-house)")]
+    assert len(lines) == 1 and len(lines[0].split()) >= 6  # the row on one line: label, now and each year ahead
+
+
 def test_two_charts_to_a_page(written: Written, pages: list[str]) -> None:
     chart_pages = {n for entry in written.content.charts for n in _page_of(pages, f"Figures behind chart "
                                                                                   f"{entry.plan.number},")}  # fmt: skip
