@@ -55,9 +55,7 @@ def _load_id(web_store: WebStore) -> str:
 
 @pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
 @pytest.mark.parametrize("role", ROLES)
-def test_role_matrix(
-    page: Any, role: str, web_store: WebStore, accounts: Accounts, client_for: Any, fake_lists: Any
-) -> None:
+def test_role_matrix(page: Any, role: str, web_store: WebStore, accounts: Accounts, client_for: Any) -> None:
     name = None if role == "anonymous" else getattr(accounts, role)
     client = client_for(name)
     example = dict(page.example)

@@ -151,19 +151,32 @@ def test_a_bad_month_is_explained_not_a_traceback(web_store: WebStore, accounts:
 
 
 def test_downloads_make_formulas_inert(
-    web_store: WebStore, accounts: Accounts, client_for: Any, fake_lists: str
+    web_store: WebStore, accounts: Accounts, client_for: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """A recorded text that a spreadsheet would run as a formula is written as inert text in the list's
+    workbook (the real list, with one row's detail made formula-like, as a case note could be)."""
+    import dataclasses
     import io
 
     from openpyxl import load_workbook
 
+    from cscperf.web import lists_seam
+
+    real = lists_seam.restricted
+
+    def with_formula(lists: Any, teams: Any, worker: Any) -> Any:
+        found = real(lists, teams, worker)
+        result = found.results[0]
+        first = dataclasses.replace(result.rows[0], detail='=HYPERLINK("x")')
+        return dataclasses.replace(found, results=(dataclasses.replace(result, rows=(first, *result.rows[1:])),))
+
+    monkeypatch.setattr(lists_seam, "restricted", with_formula)
     response = client_for(accounts.analyst).get("/lists/cp_visits_overdue/download/")
     assert response.status_code == 200
-    assert response["Content-Disposition"] == f'attachment; filename="cp_visits_overdue-{web_store.latest}.xlsx"'
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    assert sheet is not None
-    cells = [c for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert response["Content-Disposition"] == f'attachment; filename="cp_visits_overdue-{web_store.data_end}.xlsx"'
+    book = load_workbook(io.BytesIO(response.content))
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row if c.value is not None]
     formula_like = [c for c in cells if isinstance(c.value, str) and c.value.startswith("=")]
     assert [c.value for c in formula_like] == ['=HYPERLINK("x")']
     assert all(c.data_type == "s" and c.quotePrefix for c in formula_like)  # text, never a formula
-    assert "HOLDS CHILD IDENTIFIERS" in str(cells[0].value)
+    assert all("HOLDS CHILD IDENTIFIERS" in str(sheet["A1"].value) for sheet in book.worksheets)
