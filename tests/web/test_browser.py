@@ -237,3 +237,21 @@ def _focus_visible(page: Any) -> bool:
         "s.backgroundColor]; }"
     )
     return style[0] != "none" or style[1] != "none"
+
+
+def test_the_server_log_holds_no_child_identifier_or_query(page: Any, base: str, accounts: Accounts) -> None:
+    """The served pages hold children's identifiers; the server's log lines of those requests do not (nor their
+    query strings, which name teams and workers)."""
+    import re
+
+    sign_in(page, base, accounts.analyst, PASSWORD)
+    seen: set[str] = set()
+    for path in ("/indicators/cp_visits_in_time/children/", "/lists/cp_plan_9_months/?look_ahead=60&since=2026-10-01"):
+        page.goto(base + path)
+        seen |= {t.strip() for t in page.locator("tbody tr td:first-child").all_inner_texts() if t.strip()}
+    assert len(seen) > 5
+    log = STORE.with_name("serve.log").read_text(encoding="utf-8", errors="replace")
+    assert '"GET /lists/cp_plan_9_months/" 200' in log  # the request is logged, without its query
+    assert "look_ahead=" not in log and "since=" not in log
+    leaked = [child for child in seen if re.search(rf"(?<![\w-]){re.escape(child)}(?![\w-])", log)]
+    assert not leaked

@@ -33,6 +33,9 @@ def test_no_inline_script_in_any_page(web_store: WebStore, accounts: Accounts, c
         "/",
         "/indicators/cp_visits_in_time/",
         "/indicators/cp_visits_in_time/children/",
+        "/lists/",
+        "/lists/cp_plan_9_months/?since=2026-10-01",
+        "/lists/cla_visits_overdue/?as_at=2023-12-15",
         "/loads/",
         "/reports/",
         "/login/",
@@ -67,6 +70,26 @@ def test_an_idle_session_ends(web_store: WebStore, accounts: Accounts) -> None:
     session.set_expiry(-1)  # as if 30 minutes had passed since the last request
     session.save()
     assert client.get("/").status_code == 302
+
+
+def test_a_session_ends_after_30_minutes_without_a_request(web_store: WebStore, accounts: Accounts) -> None:
+    """By the clock: a request every 29 minutes keeps the session; 31 minutes without one ends it."""
+    import datetime as dt
+    from unittest import mock
+
+    from django.utils import timezone
+
+    client = Client()
+    assert client.post("/login/", {"username": accounts.member, "password": PASSWORD}).status_code == 302
+    start = timezone.now()
+
+    def at(minutes: int) -> int:
+        with mock.patch("django.utils.timezone.now", return_value=start + dt.timedelta(minutes=minutes)):
+            return int(client.get("/").status_code)
+
+    assert at(29) == 200
+    assert at(58) == 200  # 29 minutes after the last request: still signed in
+    assert at(89) == 302  # 31 minutes after it: signed out, sent to /login/
 
 
 def test_lockout_after_repeated_failures(web_store: WebStore, accounts: Accounts) -> None:
@@ -120,7 +143,8 @@ def test_uploads_over_the_limit_are_refused_unread(
 
 def _child_ids(client: Client) -> set[str]:
     page = client.get("/indicators/cp_visits_in_time/children/")
-    return {row[0] for row in page.context["rows"] if row[0]}
+    listed = client.get("/lists/cp_plan_9_months/")
+    return {row[0] for row in page.context["rows"] if row[0]} | {row[0] for row in listed.context["shown"].rows}
 
 
 def test_no_child_identifier_in_urls_or_titles(
@@ -129,17 +153,21 @@ def test_no_child_identifier_in_urls_or_titles(
     client = client_for(accounts.analyst)
     ids = _child_ids(client)
     assert ids
-    for url in ("/", "/indicators/cp_visits_in_time/", "/indicators/cp_visits_in_time/children/"):
+    pages = ("/", "/indicators/cp_visits_in_time/", "/indicators/cp_visits_in_time/children/", "/lists/",
+             "/lists/cp_plan_9_months/?since=2026-10-01")  # fmt: skip
+    for url in pages:
         html = client.get(url).content.decode()
         title = re.search(r"<title>(.*?)</title>", html, re.S)
         assert title is not None
-        links = re.findall(r'(?:href|action|src)="([^"]*)"', html)
+        links = re.findall(r'(?:href|action|src|value)="([^"]*)"', html)
         for child in ids:
             assert child not in title.group(1)
-            assert not any(child in link for link in links), f"{child} in a link on {url}"
+            assert not any(re.search(rf"\b{child}\b", link) for link in links), f"{child} in a link on {url}"
+    download = client.get("/lists/cp_plan_9_months/download/")
+    assert not any(child in download["Content-Disposition"] for child in ids)
     logged = capfd.readouterr()
     for child in ids:
-        assert child not in logged.out and child not in logged.err
+        assert not re.search(rf"\b{child}\b", logged.out + logged.err)
 
 
 def test_a_bad_month_is_explained_not_a_traceback(web_store: WebStore, accounts: Accounts, client_for: Any) -> None:
