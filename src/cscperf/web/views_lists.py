@@ -230,6 +230,7 @@ def _page(request: HttpRequest, access: Access, asked: Asked) -> HttpResponse:
             "query": asked.choice.query(asked.scope),
             "index_query": asked.choice.query(asked.scope),
             "horizon": asked.scope.as_at + dt.timedelta(days=asked.choice.look_ahead_days),
+            "hide_look_ahead": result is not None and not result.definition.look_ahead,
         },
     )
 
