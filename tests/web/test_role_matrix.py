@@ -87,6 +87,28 @@ def test_disabled_account_cannot_sign_in(accounts: Accounts, client_for: Any) ->
     assert client.get("/").status_code == 302
 
 
+def test_a_disabled_accounts_session_ends_at_its_next_request(web_store: WebStore, accounts: Accounts) -> None:
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    from cscperf.web.accounts import add_user, set_active
+
+    from .conftest import PASSWORD
+
+    name = "t_soon_disabled"
+    if not User.objects.filter(username=name).exists():
+        add_user(name, ["analyst"], PASSWORD, teams=[], la_code=None)
+    client = Client()
+    assert client.post("/login/", {"username": name, "password": PASSWORD}).status_code == 302
+    assert client.get("/lists/").status_code == 200
+    set_active(name, False)
+    try:
+        response = client.get("/lists/")
+        assert response.status_code == 302 and response["Location"].startswith("/login/")
+    finally:
+        set_active(name, True)
+
+
 def test_an_account_limited_to_one_council_sees_only_it(
     web_store: WebStore, accounts: Accounts, client_for: Any
 ) -> None:

@@ -49,7 +49,8 @@ def _choice(request: HttpRequest, access: Access, scope: Scope, con: duckdb.Duck
         raise BadRequest(f"{scope.la_name} has no team called {scope.team!r}. Choose one from the list.")
     worker = request.GET.get("worker") or None
     if worker is not None and not _worker_known(con, scope.la_code, worker):
-        raise BadRequest(f"{scope.la_name} has no worker {worker!r}. Choose one from the list.")
+        # not repeated back: whatever was typed in place of a worker is never echoed into a page
+        raise BadRequest(f"{scope.la_name} has no worker with that id or name. Choose one from the list.")
     default = lists_seam.settings_for(_config())[1].look_ahead_days
     text = request.GET.get("look_ahead") or ""
     if text and not (text.isdigit() and int(text) <= 366):
