@@ -12,7 +12,7 @@ from cscperf.indicators.settings import IndicatorSettings
 from cscperf.store.database import open_store
 from cscperf.store.statements import run
 
-LA = "999"
+LA = "938"  # a real council's code (West Sussex): loaders refuse codes the DfE does not list
 
 
 class GoldenCouncil:
