@@ -9,6 +9,8 @@ import datetime as dt
 import re
 from typing import Any
 
+import pytest
+
 from cscperf.disclosure import DisclosurePolicy
 from cscperf.indicators.definition import load_library
 from cscperf.indicators.engine import Point
@@ -133,3 +135,18 @@ def test_analysts_see_every_breakdown_the_issue_names(web_store: WebStore, accou
     breakdowns = {b.dimension: b for b in page.context["page"].breakdowns}
     assert set(breakdowns) == {"team", "worker", "age_band", "sex", "ethnicity"}
     assert all(b.rows for b in breakdowns.values())
+
+
+@pytest.mark.parametrize("indicator_id", ["cp_visits_in_time", "cla_rate_per_10k"])
+def test_an_indicator_page_gives_its_chart_table_comparators_definition_and_source(
+    indicator_id: str, web_store: WebStore, accounts: Accounts, client_for: Any
+) -> None:
+    from django.utils.html import escape
+
+    indicator = load_library()[indicator_id]
+    html = client_for(accounts.member).get(f"/indicators/{indicator_id}/").content.decode()
+    assert 'id="chart-main"' in html and "The figures in the chart" in html
+    for key in ("England", "Statistical neighbours", "Source"):
+        assert f'<dt class="govuk-summary-list__key">{key}</dt>' in html
+    assert escape(indicator.description) in html
+    assert escape(indicator.source) in html
