@@ -21,6 +21,7 @@ CHILD_VIEWS = (
     ("download_children", "/indicators/cp_visits_in_time/children/download/"),
     ("view_list", "/lists/cp_visits_overdue/"),
     ("download_list", "/lists/cp_visits_overdue/download/"),
+    ("download_lists", "/lists/download/"),
 )
 
 

@@ -74,6 +74,10 @@ def test_analyst_journey(page: Any, base: str, accounts: Accounts) -> None:
     with page.expect_download() as listed:
         page.click("text=Download as Excel")
     assert listed.value.suggested_filename.startswith("cp_plan_9_months-")
+    page.click("text=Back to the lists")
+    with page.expect_download() as every:
+        page.click("text=Download every list as Excel")
+    assert every.value.suggested_filename.startswith("lists-")
     page.goto(base + "/reports/")
     page.check("#format-html")
     with page.expect_download(timeout=120000) as report:

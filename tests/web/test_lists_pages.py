@@ -187,3 +187,30 @@ def test_a_bad_query_is_explained(accounts: Accounts, client_for: Any, query: st
 
 def test_an_unknown_list_is_not_found(accounts: Accounts, client_for: Any) -> None:
     assert client_for(accounts.analyst).get("/lists/no_such_list/").status_code == 404
+
+
+def test_every_list_in_one_workbook_with_counts_per_team(
+    web_store: WebStore, accounts: Accounts, client_for: Any
+) -> None:
+    """The head of service's weekly file (`cscperf lists --by team --format xlsx`), for a manager's teams only,
+    audited once."""
+    since = (dt.date.fromisoformat(web_store.data_end) - dt.timedelta(days=7)).isoformat()
+    client = client_for(accounts.manager)
+    index = client.get(f"/lists/?since={since}").content.decode()
+    assert f'href="/lists/download/?la={web_store.la_codes[0]}' in index
+    before = AuditRecord.objects.count()
+    response = client.get(f"/lists/download/?since={since}")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="lists-{web_store.data_end}.xlsx"'
+    assert AuditRecord.objects.count() == before + 1
+    entry = AuditRecord.objects.order_by("-seq").first()
+    assert entry is not None and entry.action == "download_lists" and entry.detail["teams"] == [TEAM]
+    book = load_workbook(io.BytesIO(response.content))
+    expected = _engine(web_store, team=TEAM, since=dt.date.fromisoformat(since))
+    assert book.sheetnames[:2] == ["About", "By team"]
+    assert {r.id[:31] for r in expected.results} <= set(book.sheetnames)
+    teams = {row[0] for row in book["By team"].iter_rows(min_row=3, values_only=True) if row[0]}
+    assert teams == {TEAM}
+    children = {x.person_id for r in expected.results if r.definition.subject == "child" for x in (*r.rows, *r.left)}
+    assert entry.children == len(children) > 0
+    assert "Left since" in book.sheetnames

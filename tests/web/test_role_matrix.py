@@ -21,6 +21,7 @@ ALLOWED: dict[str, set[str]] = {
     "children": {"analyst", "manager"},
     "children_download": {"analyst", "manager"},
     "lists": {"analyst", "manager", "teamless"},
+    "lists_download": {"analyst", "manager"},
     "list": {"analyst", "manager"},
     "list_download": {"analyst", "manager"},
     "reports": {"analyst", "manager", "member", "teamless"},

@@ -21,7 +21,7 @@ from cscperf.lists import ListInfo, ListNotAvailable, ListResult, ListRow, Lists
 from cscperf.lists.results import NOT_ALLOCATED
 from cscperf.lists.settings import ListSettings, read_list_settings
 
-__all__ = ["ListInfo", "ListNotAvailable", "Shown", "all_lists", "definitions", "one_list", "settings_for"]
+__all__ = ["ListInfo", "ListNotAvailable", "Shown", "all_lists", "computed", "definitions", "one_list", "settings_for"]
 
 
 def definitions() -> list[ListInfo]:
@@ -69,6 +69,19 @@ def restricted(lists: Lists, teams: Sequence[str] | None, worker: str | None) ->
     )
     team_words = None if teams is None else ", ".join(teams)
     return dataclasses.replace(lists, results=results, team=team_words, worker=worker)
+
+
+def computed(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    la_code: str,
+    as_at: dt.date,
+    look_ahead_days: int | None,
+    since: dt.date | None,
+    config: str | None,
+) -> Lists:
+    """Every list for the council as at the day, for every team (limit it with `restricted`)."""
+    return _compute(con, la_code, as_at, None, look_ahead_days, since, config)
 
 
 def all_lists(
@@ -123,6 +136,14 @@ def children_in(result: ListResult) -> int:
     if result.definition.subject != "child":
         return 0
     return len({x.person_id or x.unit_id for x in result.rows} | {x.person_id or x.unit_id for x in result.left})
+
+
+def children_in_all(lists: Lists) -> int:
+    """How many children the lists show between them (a child on several lists counted once)."""
+    return len(
+        {x.person_id or x.unit_id for r in lists.results if r.definition.subject == "child" for x in r.rows}
+        | {x.person_id or x.unit_id for r in lists.results if r.definition.subject == "child" for x in r.left}
+    )
 
 
 # ------------------------------------------------------------------------------------------------ the page

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from cscperf.lists import Lists
 from cscperf.lists.output import lists_xlsx
 from cscperf.lists.results import NOT_ALLOCATED
 from cscperf.store.councils import team_names
@@ -162,7 +163,7 @@ class Asked:
     definition: lists_seam.ListInfo
     scope: Scope
     choice: Choice
-    lists: Any  # cscperf.lists.Lists, or None when the list is not available
+    lists: Lists | None  # None when the list is not available
     reason: str | None  # why not, when it is not available
     workers: list[tuple[str, str]]
     filters: dict[str, Any]
@@ -195,16 +196,23 @@ def _asked(request: HttpRequest, access: Access, list_id: str, action: str) -> A
         address=client_address(request),
         detail={
             "list": list_id,
-            "la_code": scope.la_code,
-            "as_at": scope.as_at.isoformat(),
-            "teams": list(choice.teams) if choice.teams else "all",
-            **({"worker": choice.worker} if choice.worker else {}),
-            "look_ahead_days": choice.look_ahead_days,
-            **({"since": choice.since.isoformat()} if choice.since else {}),
+            **_filter_detail(scope, choice),
             **({"not_available": reason} if reason else {"rows": len(result.rows) if result else 0}),
         },
     )
     return Asked(definition, scope, choice, lists, reason, workers, filters)
+
+
+def _filter_detail(scope: Scope, choice: Choice) -> dict[str, Any]:
+    """The audit record's what: council, day, teams, worker, look-ahead and compare-with day."""
+    return {
+        "la_code": scope.la_code,
+        "as_at": scope.as_at.isoformat(),
+        "teams": list(choice.teams) if choice.teams else "all",
+        **({"worker": choice.worker} if choice.worker else {}),
+        "look_ahead_days": choice.look_ahead_days,
+        **({"since": choice.since.isoformat()} if choice.since else {}),
+    }
 
 
 @guarded("view_lists")
@@ -243,3 +251,26 @@ def list_download(request: HttpRequest, access: Access, list_id: str) -> HttpRes
         return _page(request, access, asked)
     data = lists_xlsx(asked.lists)
     return _download(data, f"{asked.definition.id}-{asked.scope.as_at.isoformat()}.xlsx")
+
+
+@guarded("export_child_data")
+def lists_download(request: HttpRequest, access: Access) -> HttpResponse:
+    """Every list in one workbook, with the counts per team and worker (`cscperf lists --by team --format
+    xlsx`): the weekly file for a head of service. A list the data cannot support says so on its sheet."""
+    scope = scope_of(request, access, any_day=True)
+    with reading() as con:
+        choice = _choice(request, access, scope, con)
+        lists = lists_seam.restricted(
+            lists_seam.computed(con, la_code=scope.la_code, as_at=scope.as_at, look_ahead_days=choice.look_ahead_days,
+                                since=choice.since, config=_config()),
+            choice.teams, choice.worker,
+        )  # fmt: skip
+    audit.record(
+        access.username,
+        "download_lists",
+        request.path,
+        children=lists_seam.children_in_all(lists),
+        address=client_address(request),
+        detail={"lists": "all", **_filter_detail(scope, choice)},
+    )
+    return _download(lists_xlsx(lists, with_summary=True), f"lists-{scope.as_at.isoformat()}.xlsx")
