@@ -214,3 +214,24 @@ def test_every_list_in_one_workbook_with_counts_per_team(
     children = {x.person_id for r in expected.results if r.definition.subject == "child" for x in (*r.rows, *r.left)}
     assert entry.children == len(children) > 0
     assert "Left since" in book.sheetnames
+
+
+def test_the_lists_counts_are_computed_before_anyone_asks(
+    web_store: WebStore, accounts: Accounts, client_for: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The service's warm-up computes each council's lists' counts as an analyst first sees them, under the key
+    the page then finds them by."""
+    from cscperf.web import views_lists
+    from cscperf.web.figures import CACHE
+    from cscperf.web.warm import warm_lists
+
+    CACHE.clear()
+    monkeypatch.setattr("cscperf.web.figures._shared_cache", lambda: None)  # this process's cache alone
+    assert warm_lists() == len(web_store.la_codes)
+
+    def not_again(*args: Any) -> Any:
+        raise AssertionError("the lists were computed again")
+
+    monkeypatch.setattr(views_lists, "_summaries", not_again)
+    for code in web_store.la_codes:
+        assert client_for(accounts.analyst).get(f"/lists/?la={code}").status_code == 200

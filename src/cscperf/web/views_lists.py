@@ -52,7 +52,7 @@ def _choice(request: HttpRequest, access: Access, scope: Scope, con: duckdb.Duck
     if worker is not None and not _worker_known(con, scope.la_code, worker):
         # not repeated back: whatever was typed in place of a worker is never echoed into a page
         raise BadRequest(f"{scope.la_name} has no worker with that id or name. Choose one from the list.")
-    default = lists_seam.settings_for(_config())[1].look_ahead_days
+    default = default_choice().look_ahead_days
     text = request.GET.get("look_ahead") or ""
     if text and not (text.isdigit() and int(text) <= 366):
         raise BadRequest("The look-ahead is a whole number of days from 0 to 366.")
@@ -121,8 +121,7 @@ def lists_view(request: HttpRequest, access: Access) -> HttpResponse:
             # a manager with no team: the lists are named, but none can be opened
             return render(request, "web/lists.html", {**context, "no_team": True, "query": scope_query(scope)})
         context.update(_filters(con, access, scope, choice))
-        key = ("lists", store_version(), _config(), scope, choice)
-        summaries, workers = CACHE.get(key, lambda: _summaries(con, scope, choice))  # counts only: no child
+        summaries, workers = summaries_for(con, scope, choice)
     return render(
         request,
         "web/lists.html",
@@ -134,6 +133,20 @@ def lists_view(request: HttpRequest, access: Access) -> HttpResponse:
             "query": choice.query(scope),
         },
     )
+
+
+def summaries_for(
+    con: duckdb.DuckDBPyConnection, scope: Scope, choice: Choice
+) -> tuple[list[Summary], list[tuple[str, str]]]:
+    """Each list's counts for these teams (and the workers on the lists), computed once per store state and
+    kept like the figures: counts only, never a child."""
+    key = ("lists", store_version(), _config(), scope, choice)
+    return CACHE.get(key, lambda: _summaries(con, scope, choice))
+
+
+def default_choice(teams: tuple[str, ...] | None = None) -> Choice:
+    """No worker, the configured look-ahead, no day to compare with."""
+    return Choice(teams, None, lists_seam.settings_for(_config())[1].look_ahead_days, None)
 
 
 def _summaries(
