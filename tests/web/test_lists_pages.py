@@ -173,7 +173,7 @@ def test_the_workbook_is_the_lists_own(web_store: WebStore, accounts: Accounts, 
         ("look_ahead=400", "The look-ahead is a whole number of days"),
         ("since=2099-01-01", "must be before the day the list is for"),
         ("since=last+week", "not written YYYY-MM-DD"),
-        ("team=No+Such+Team", "has no team called"),
+        ("team=NOBODY-AT-ALL", "has no team by that name"),
         ("worker=NOBODY-AT-ALL", "has no worker with that id or name"),
         ("as_at=2040-01-01", "choose a day within them"),
     ],
@@ -182,7 +182,7 @@ def test_a_bad_query_is_explained(accounts: Accounts, client_for: Any, query: st
     response = client_for(accounts.analyst).get(f"/lists/{LIST}/?{query}")
     assert response.status_code == 400
     assert words in response.content.decode()
-    assert "NOBODY-AT-ALL" not in response.content.decode()  # what was typed for a worker is not echoed
+    assert "NOBODY-AT-ALL" not in response.content.decode()  # what was typed is not echoed
 
 
 def test_an_unknown_list_is_not_found(accounts: Accounts, client_for: Any) -> None:

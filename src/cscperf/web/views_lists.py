@@ -1,6 +1,7 @@
 """The managers' lists (`cscperf.lists`, through lists_seam): the lists with how many are overdue and due for
-the reader's teams, one list's children (or workers), and its Excel workbook. A list the data cannot support
-says "not available" and why; every view or download of a list is audited."""
+the reader's teams, one list's children (or workers) and its Excel workbook, and every list in one workbook
+with counts per team and worker. A list the data cannot support says "not available" and why; every view or
+download of a list is audited."""
 
 from __future__ import annotations
 
@@ -47,10 +48,10 @@ class Choice:
 def _choice(request: HttpRequest, access: Access, scope: Scope, con: duckdb.DuckDBPyConnection) -> Choice:
     teams = access.teams_for_children(scope.team)
     if scope.team is not None and access.can("all_teams") and scope.team not in _team_options(con, access, scope):
-        raise BadRequest(f"{scope.la_name} has no team called {scope.team!r}. Choose one from the list.")
+        raise BadRequest(f"{scope.la_name} has no team by that name. Choose one from the list.")
     worker = request.GET.get("worker") or None
     if worker is not None and not _worker_known(con, scope.la_code, worker):
-        # not repeated back: whatever was typed in place of a worker is never echoed into a page
+        # neither is repeated back: whatever was typed in place of a team or worker is never echoed into a page
         raise BadRequest(f"{scope.la_name} has no worker with that id or name. Choose one from the list.")
     default = default_choice().look_ahead_days
     text = request.GET.get("look_ahead") or ""
