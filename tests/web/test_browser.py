@@ -186,6 +186,41 @@ def test_accessibility_of_every_page_type(browser: Any, base: str, accounts: Acc
     assert not any(found.values()), {p: v for p, v in found.items() if v}
 
 
+def test_accessibility_of_the_lockout_page(browser: Any, base: str, accounts: Accounts) -> None:
+    """The page shown after repeated failed sign-ins (drawn by the app in this process, from an address of its
+    own so the served browser tests are not locked out), with the service's styles."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from axes.utils import reset
+    from django.conf import settings
+    from django.test import Client
+
+    def locked_out() -> Any:  # in a thread of its own: Playwright's event loop runs in this one
+        client = Client(REMOTE_ADDR="10.8.8.8")
+        try:
+            for _ in range(settings.AXES_FAILURE_LIMIT + 1):
+                answer = client.post("/login/", {"username": "t_nobody_here", "password": "wrong password here"})
+            return answer
+        finally:
+            reset(username="t_nobody_here")
+            reset(ip="10.8.8.8")
+
+    with ThreadPoolExecutor(1) as pool:
+        locked = pool.submit(locked_out).result()
+    assert locked.status_code == 429
+    html = locked.content.decode().replace('href="/static/', f'href="{base}/static/')
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    try:
+        page.goto(base + "/healthz")  # the service's origin, so its stylesheet loads
+        page.set_content(html, wait_until="load")
+        assert page.locator("h1").inner_text() == "This account is locked for now"
+        found = axe_violations(page)
+    finally:
+        context.close()
+    assert not found, found
+
+
 def test_keyboard_only_journey(page: Any, base: str, accounts: Accounts) -> None:
     """Sign in, open an indicator and its children, then a list and its Excel file, with the keyboard alone,
     seeing where the focus is."""
