@@ -165,7 +165,9 @@ def _council_name(con: duckdb.DuckDBPyConnection, la_code: str) -> str:
     rows = con.execute("SELECT la_name FROM cscperf_councils WHERE la_code = ?", [la_code]).fetchall()
     if not rows:
         raise UsageProblem(f"The store holds no council {la_code}.")
-    return str(rows[0][0] or la_code)
+    from cscperf.reference.la_codes import council_name
+
+    return council_name(la_code, rows[0][0])
 
 
 def list_entries(
