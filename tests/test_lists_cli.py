@@ -40,7 +40,14 @@ def test_lists_list_names_every_list_with_who_it_is_for_and_its_rule() -> None:
     assert [x["id"] for x in listed] == ISSUE_IDS
     assert all(x["title"] and x["audience"] and x["rule"] and x["statutory_basis"] for x in listed)
     code, out = invoke("lists", "list")
-    assert code == 0 and "cp_plan_9_months" in out and "Rule" in out
+    assert code == 0 and "cp_plan_9_months" in out and "its rule" in out
+    # At 80 columns nothing is cut: the settings a rule names (cp_visit_interval_working_days,
+    # cla_visit_long_term_days) were shown as "cp_visit_interval_work…".
+    assert "…" not in out and max(len(line.rstrip()) for line in out.splitlines()) <= 80
+    words = {w.strip(".,;:()") for w in out.split()}
+    for x in listed:
+        named = {w.strip(".,;:()") for w in x["rule"].split() if "_" in w}
+        assert {w for w in named if w} <= words, x["id"]
 
 
 def test_json_has_the_issues_shape(council_store: Path) -> None:

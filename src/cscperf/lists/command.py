@@ -146,10 +146,9 @@ def lists_list(
         return
     table = DataTable(title=f"The managers' lists ({len(definitions)})", show_lines=True)
     table.add_column("Id", no_wrap=True)
-    table.add_column("Title and who it is for", ratio=1)
-    table.add_column("Rule", ratio=2)
+    table.add_column("Title, who it is for, and its rule", ratio=1)  # one wide column: no setting's name is cut
     for d in definitions:
-        table.add_row(d.id, literal(f"{d.title}\nFor: {d.audience}"), literal(d.rule))
+        table.add_row(d.id, literal(f"{d.title}\nFor: {d.audience}\n\n{d.rule}"))
     console.print(table)
 
 
