@@ -130,6 +130,7 @@ def test_xlsx_needs_a_file_and_the_table_is_for_the_screen(council_store: Path) 
 @pytest.mark.parametrize(("args", "expected"), [
     (["--as-at", "2026-13-45"], "YYYY-MM-DD"),
     (["--as-at", AS_AT, "--list", "no_such_list"], "cscperf lists list"),
+    (["--as-at", AS_AT, "--list", "cp_visit_overdue"], "Did you mean cp_visits_overdue?"),  # as kpis --kpi does
     (["--as-at", AS_AT, "--team", "No Such Team"], "no team called"),
     (["--as-at", AS_AT, "--worker", "NOBODY"], "no worker"),
     (["--as-at", AS_AT, "--since", "2026-11-30"], "before the as-at date"),

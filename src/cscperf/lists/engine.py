@@ -157,7 +157,11 @@ def chosen_lists(ids: Sequence[str] | None) -> list[ListDefinition]:
     lists = load_lists()
     unknown = [i for i in ids or () if i not in lists]
     if unknown:
-        raise UsageProblem(f"Unknown list {unknown[0]}. `cscperf lists list` names them all.")
+        from cscperf.indicators.lookup import suggestion
+
+        raise UsageProblem(
+            f"Unknown list {unknown[0]}.{suggestion(unknown[0], lists)} `cscperf lists list` names them all."
+        )
     return [lists[i] for i in (list(dict.fromkeys(ids)) if ids else list(lists))]
 
 
