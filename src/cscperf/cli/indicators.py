@@ -247,6 +247,9 @@ def drill(
     if output is DrillFormat.csv:
         sys.stdout.write(drill_csv(rows))
         return
+    if not rows:
+        say(f"No {indicator.counts} are behind {indicator.title} in {the_period.label}: there is nothing to list.")
+        return
     if children:
         warn(f"{len(rows):,} {indicator.counts} follow. They hold child identifiers: keep any copy secure.")
     title = f"{indicator.title}: {the_period.label} ({len(rows):,} {indicator.counts}, those not counted first)"
