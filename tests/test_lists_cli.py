@@ -178,3 +178,22 @@ def test_files_cannot_carry_formulas(tmp_path: Path) -> None:
     sheet = load_workbook(path)["cp_plan_9_months"]
     cells = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value]
     assert cells and all(c.data_type == "s" for c in cells)  # text, never a formula
+
+
+def test_a_list_the_returns_cannot_give_says_not_available_once(tmp_path: Path) -> None:
+    # A store loaded from an SSDA903 table alone holds no PEPs: the list is not available, said once (it was
+    # "not available: not available from the data loaded: ...").
+    folder = tmp_path / "2024"
+    folder.mkdir()
+    (folder / "episodes.csv").write_text(
+        "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n"
+        "A1,01/06/2022,S,C2,N1,U4,PR1,,,,,,\n",
+        encoding="utf-8",
+    )
+    db = str(tmp_path / "s.duckdb")
+    assert runner.invoke(app, ["load", str(folder), "--db", db, "--la", "873"]).exit_code == 0
+    for extra in ([], ["--by", "team"]):
+        code, out = invoke("lists", "--db", db, "--as-at", "2024-03-31", "--list", "cla_pep_due", *extra)
+        said = " ".join(out.split())
+        assert code == 0 and "cla_pep_due" in said and "not available from the data loaded" in said, said
+        assert "not available: not available" not in said

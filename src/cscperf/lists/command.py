@@ -219,7 +219,7 @@ def _heading(result: Lists) -> str:
 def _show_list(r: ListResult) -> None:
     title = f"{r.id}: {r.title}"
     if not r.available:
-        say(f"{title}: not available: {r.reason}.", soft_wrap=True)
+        say(f"{title}: {_not_available(r.reason)}.", soft_wrap=True)
         return
     counts = f"{r.count('overdue')} overdue" + (f", {r.count('due')} due" if r.definition.look_ahead else "")
     if not r.rows:
@@ -230,6 +230,12 @@ def _show_list(r: ListResult) -> None:
         say(f"  Left since {r.since:%-d %b %Y}: {x.person_id or x.worker} ({x.team}): {x.why}.", soft_wrap=True)
     for note in r.notes:
         say(f"  Note: {note}", soft_wrap=True)
+
+
+def _not_available(reason: str | None) -> str:
+    """Not available and why, said once when the reason already begins with "not available"."""
+    why = reason or ""
+    return why if why.startswith("not available") else f"not available: {why}"
 
 
 def _list_table(r: ListResult, title: str) -> Table:
@@ -280,4 +286,4 @@ def show_by_team(result: Lists) -> None:
     console.print(table)
     for r in result.results:
         if not r.available:
-            say(f"{r.id}: not available: {r.reason}.", soft_wrap=True)
+            say(f"{r.id}: {_not_available(r.reason)}.", soft_wrap=True)
