@@ -100,6 +100,22 @@ class FileLoad:
         if self._buffered >= CHUNK_ROWS:
             self.flush()
 
+    def add_arrow(self, table: str, data: pa.Table, seqs: list[int], locations: list[str]) -> None:
+        """Load records already checked set-based (an Arrow table of the store table's columns, every value
+        one its field can hold), each with its running number and location."""
+        n = data.num_rows
+        if not n:
+            return
+        counts = self.counts.setdefault(table, TableCounts())
+        counts.read += n
+        counts.loaded += n
+        self._row_seq = max(self._row_seq, max(seqs))
+        self.staging.append(table, self._with_staging_columns(data, seqs, locations))
+
+    def row_seq_at(self, seq: int) -> None:
+        """Number the next record added `seq` (a reader giving records in its own order: its line, say)."""
+        self._row_seq = seq - 1
+
     def reject(self, problem: Problem) -> None:
         """Reject one record: it is not loaded, and is kept as read with the reason (severity fatal)."""
         if problem.severity != "fatal":
@@ -208,16 +224,18 @@ class FileLoad:
         if data is None:  # a value of the wrong type that no field check empties: a defect of the loader's
             raise TypeError(f"rows for {table} hold values of the wrong type")
         if data.num_rows:
-            n = data.num_rows
-            data = (
-                data.append_column("_load_id", pa.array([self.load_id] * n, pa.string()))
-                .append_column("_load_seq", pa.array([self.load_seq] * n, pa.int32()))
-                .append_column("_collection_year", pa.nulls(n, pa.int32()))
-                .append_column("_row_seq", pa.array(buffer.seqs, pa.int64()))
-                .append_column("_location", pa.array(buffer.locations, pa.string()))
-            )
-            self.staging.append(table, data)
+            self.staging.append(table, self._with_staging_columns(data, buffer.seqs, buffer.locations))
         return late
+
+    def _with_staging_columns(self, data: pa.Table, seqs: list[int], locations: list[str]) -> pa.Table:
+        n = data.num_rows
+        return (
+            data.append_column("_load_id", pa.array([self.load_id] * n, pa.string()))
+            .append_column("_load_seq", pa.array([self.load_seq] * n, pa.int32()))
+            .append_column("_collection_year", pa.nulls(n, pa.int32()))
+            .append_column("_row_seq", pa.array(seqs, pa.int64()))
+            .append_column("_location", pa.array(locations, pa.string()))
+        )
 
     def _place(self, late: list[tuple[int, int, dict[str, Any]]]) -> None:
         """Put problems found while staging where their records were added among the problems kept."""
