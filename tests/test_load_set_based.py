@@ -228,3 +228,27 @@ def test_the_set_based_path_is_taken_for_a_plain_extract(tmp_path: Path) -> None
     rows = con.execute("SELECT prof_professional_id, prof_professional_caseload, prof_full_time_equivalency "
                        "FROM ssd_professionals ORDER BY 1").fetchall()  # fmt: skip
     assert rows == [("W1", 12, 0.5), ("W2", 3, 1.0)]
+
+
+def test_a_replayed_load_numbers_its_new_problems_after_those_it_restored(tmp_path: Path) -> None:
+    """Undoing one load replays the others: a replayed load's problems found again when merging (a duplicate,
+    rule 2) are numbered after the problems its reading found, as they were when it was first loaded."""
+    from cscperf.loading.unload import unload
+
+    workers = tmp_path / "ssd_professionals.csv"
+    workers.write_text("prof_professional_id,prof_professional_caseload,prof_full_time_equivalency\n"
+                       "W1,12,0.5\nW2,x,1\nW1,3,1\nW3,-4,1\n")  # fmt: skip
+    people = tmp_path / "ssd_person.csv"
+    people.write_text("pers_person_id,pers_sex\nP1,M\n")
+    alone = open_store(tmp_path / "alone.duckdb")
+    load_files(alone, [workers], la_code="874")
+    both = open_store(tmp_path / "both.duckdb")
+    load_files(both, [workers], la_code="874")
+    load_files(both, [people], la_code="874")
+    [(people_load,)] = both.execute("SELECT load_id FROM cscperf_loads WHERE source_file LIKE '%ssd_person.csv'"
+                                    ).fetchall()  # fmt: skip
+    unload(both, [str(people_load)])
+    problems = "SELECT reject_number, rule, source_location, severity FROM cscperf_load_rejects ORDER BY 1"
+    expected = alone.execute(problems).fetchall()
+    assert [r[1] for r in expected] == ["integer not valid", "value not possible", "duplicate record"]
+    assert both.execute(problems).fetchall() == expected

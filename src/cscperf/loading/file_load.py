@@ -69,7 +69,6 @@ class FileLoad:
     _buffered: int = 0
     _row_seq: int = 0
     _problems: list[dict[str, Any]] = field(default_factory=list)  # kept, not yet numbered nor staged
-    _numbered: int = 0  # problems numbered so far (reject_number)
     _file_name: str | None = None
 
     def where(self, line: int | None = None) -> str:
@@ -164,11 +163,13 @@ class FileLoad:
         self._flush_problems()
 
     def pending_problems(self) -> list[dict[str, Any]]:
-        """Problems not yet written (the session writes them into the rejects table), numbered in order."""
+        """Problems not yet written (the session writes them into the rejects table), numbered in order after
+        every problem counted before them (a replayed load's count includes the problems it restored)."""
         out, self._problems = self._problems, []
+        number = self.problem_count - len(out)
         for problem in out:
-            self._numbered += 1
-            problem["reject_number"] = self._numbered
+            number += 1
+            problem["reject_number"] = number
         return out
 
     def _keep(self, problem: Problem) -> None:
