@@ -188,8 +188,9 @@ def ssd_csv(draw: st.DrawFn) -> tuple[str, str]:
     for _ in range(draw(st.integers(1, 12))):
         lines.append(",".join(csv_field(draw(s)) for s in strategies))
     if draw(st.integers(0, 5)) == 0:
-        lines.insert(draw(st.integers(1, len(lines))), draw(st.sampled_from(["", ",,,", '"a\nb"' + ",x" * (
-            len(header) - 1), "short,row"])))  # fmt: skip
+        rest = ",x" * (len(header) - 1)  # a line as a person might type it, not as a CSV writer quotes it
+        odd = ["", ",,,", '"a\nb"' + rest, "short,row", ' "a"' + rest, '"a" ' + rest, '"a"b' + rest]
+        lines.insert(draw(st.integers(1, len(lines))), draw(st.sampled_from(odd)))
     ending = draw(st.sampled_from(["\n", "\r\n"]))
     bom = draw(st.sampled_from(["", "\ufeff"]))
     return name, bom + ending.join(lines) + draw(st.sampled_from([ending, ""]))

@@ -10,13 +10,16 @@ here when:
 - DuckDB reads it strictly (every row as many fields as the header, quotes closed) without an error;
 - it has as many records as lines (no blank line, which DuckDB skips and the csv module counts, and no
   field holding a line break), so record n is on line n + 1 and every reject keeps its line number;
-- no field is longer than the csv module's limit (`csv_table.FIELD_LIMIT`), which that path refuses.
+- no field is longer than the csv module's limit (`csv_table.FIELD_LIMIT`), which that path refuses;
+- no quote has spaces between it and its delimiter (` "a"`, which the csv module keeps as written and DuckDB
+  trims).
 
 The first pass checks all of this (a count, in DuckDB, at DuckDB's speed); the second reads the batches.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,13 +32,20 @@ BATCH_ROWS = 100_000
 READABLE_ENCODINGS = frozenset({"utf-8", "utf-8-sig"})
 
 
-def line_count(path: Path) -> int:
-    """Lines in the file, as the csv module counts them (a line break is LF, CRLF or a lone CR)."""
-    lines = 0
+# A quote with spaces between it and its delimiter or line end: the csv module keeps the spaces and the quotes
+# (` "a"` is the text ` "a"`), DuckDB trims them (`a`), so such a file is read row by row.
+_SPACED_QUOTE = re.compile(rb'(?:^|[,\t\r\n])[ \t]+"|"[ \t]+(?:[,\t\r\n]|$)')
+
+
+def scan(path: Path) -> tuple[int, bool]:
+    """Lines in the file, as the csv module counts them (a line break is LF, CRLF or a lone CR), and whether
+    a quote has spaces between it and its delimiter or line end anywhere."""
+    lines = crlf = cr = 0
+    spaced = False
     last = b""
-    crlf = cr = 0
     with path.open("rb") as handle:
         carry = b""
+        tail = b""  # the end of the block before, so a pattern across two blocks is seen
         for block in iter(lambda: handle.read(1 << 22), b""):
             data = carry + block
             carry = b"\r" if data.endswith(b"\r") else b""
@@ -43,11 +53,15 @@ def line_count(path: Path) -> int:
             lines += body.count(b"\n")
             crlf += body.count(b"\r\n")
             cr += body.count(b"\r")
+            if not spaced:
+                window = tail + body
+                spaced = _SPACED_QUOTE.search(window) is not None
+                tail = window[-64:]
             last = data[-1:]
         if carry:
             cr += 1
     breaks = lines + cr - crlf
-    return breaks + (0 if last in (b"\n", b"\r", b"") else 1)
+    return breaks + (0 if last in (b"\n", b"\r", b"") else 1), spaced
 
 
 def _source(path: Path, width: int, delimiter: str) -> str:
@@ -74,7 +88,8 @@ def batches(path: Path, codec: str, width: int, delimiter: str) -> Iterator[pa.R
         con.close()
         return None
     records, widest, broken = first[0]
-    if broken or (widest or 0) > FIELD_LIMIT or records != line_count(path):
+    lines, spaced = scan(path)
+    if broken or spaced or (widest or 0) > FIELD_LIMIT or records != lines:
         con.close()
         return None
     return _read(con, source)

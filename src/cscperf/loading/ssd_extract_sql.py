@@ -131,13 +131,7 @@ def _typed(kind: str, text: pa.Array) -> tuple[pa.Array, pa.Array]:
     if kind == "VARCHAR":
         return text, pa.nulls(len(text), pa.bool_())
     if kind == "DATE":
-        iso = pc.match_substring_regex(text, _ISO)
-        uk = pc.match_substring_regex(text, _UK)
-        day = pc.coalesce(
-            pc.if_else(iso, pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True), None),
-            pc.if_else(uk, pc.strptime(text, format="%d/%m/%Y", unit="s", error_is_null=True), None),
-        )
-        day = pc.cast(day, pa.date32())
+        day = pc.coalesce(_date_written(text, _ISO, "%Y-%m-%d"), _date_written(text, _UK, "%d/%m/%Y"))
         ok = pc.and_(pc.greater_equal(day, EARLIEST_DATE), pc.less_equal(day, LATEST_DATE))
         return day, pc.and_(pc.is_valid(text), pc.invert(pc.fill_null(ok, False)))
     if kind in ("INTEGER", "BIGINT"):
@@ -168,3 +162,12 @@ def _typed(kind: str, text: pa.Array) -> tuple[pa.Array, pa.Array]:
                 bad.append(True)
         return pa.array(out, pa.string()), pa.array(bad, pa.bool_())
     return text, pc.is_valid(text)  # a type not read here: every value row by row
+
+
+def _date_written(text: pa.Array, pattern: str, spelling: str) -> pa.Array:
+    """The dates written exactly in one spelling (a date that does not exist, 30 February, is null: Arrow's
+    parser would roll it over to 1 March, so each date is written back and compared with the text)."""
+    matches = pc.fill_null(pc.match_substring_regex(text, pattern), False)
+    parsed = pc.strptime(pc.if_else(matches, text, None), format=spelling, unit="s", error_is_null=True)
+    same = pc.fill_null(pc.equal(pc.strftime(parsed, format=spelling), text), False)
+    return pc.cast(pc.if_else(same, parsed, None), pa.date32())
