@@ -78,7 +78,8 @@ def load(extract: Path) -> dict[str, Any]:
     floor_con = duckdb.connect()
     started = time.perf_counter()
     for path in files:
-        floor_con.execute("SELECT * FROM read_csv(?, all_varchar = true, header = true)", [str(path)]).to_arrow_table()
+        quoted = str(path).replace("'", "''")
+        floor_con.sql(f"SELECT * FROM read_csv('{quoted}', all_varchar = true, header = true)").to_arrow_table()
     floor = time.perf_counter() - started
     floor_con.close()
     store = extract.parent / "store.duckdb"
