@@ -269,7 +269,11 @@ def notes_on_benchmarks(benchmarks: dict[str, dict[str, object]]) -> list[Text]:
         return [literal(MISSING_COMPARATORS)]
     year = next((b.get("benchmark_year") for b in benchmarks.values() if b.get("benchmark_year")), None)
     model = next((b.get("sn_model") for b in benchmarks.values() if b.get("sn_model")), None)
-    return [literal(f"England and neighbour (mean) figures are the latest published ({year}); {model}.")]
+    said = [literal(f"England and neighbour (mean) figures are the latest published ({year}); {model}.")]
+    if any(str(b.get("own_period", "")).startswith("12 months") for b in benchmarks.values()):
+        said.append(literal("Quartile and rank (JSON): for figures over a year (assessments, re-referrals, repeat "
+                            "plans) ours is the 12 months to the date, as the report compares them."))  # fmt: skip
+    return said
 
 
 def _as_list(value: object) -> list[object]:
