@@ -51,7 +51,9 @@ $(VALIDATORS_STAMP): Makefile $(VALIDATORS_LOCK)
 
 demo: $(STAMP)
 	@mkdir -p $(DEMO_DIR)
-	$(BIN)/cscperf synth --db $(DEMO_DIR)/cscperf.duckdb --seed 2019 --replace
+	@# The demo store is made afresh each time (a store from an older cscperf would be refused by this one).
+	@rm -f $(DEMO_DIR)/cscperf.duckdb $(DEMO_DIR)/cscperf.duckdb.wal
+	$(BIN)/cscperf synth --db $(DEMO_DIR)/cscperf.duckdb --seed 2019
 	@if [ -d $(REFERENCE_DATA) ]; then $(BIN)/cscperf benchmarks import $(REFERENCE_DATA) --db $(DEMO_DIR)/cscperf.duckdb; \
 	else echo "No comparators at $(REFERENCE_DATA): the report will say so."; fi
 	$(BIN)/cscperf summary --db $(DEMO_DIR)/cscperf.duckdb
