@@ -342,3 +342,21 @@ def test_a_returns_year_is_not_moved_by_one_mistyped_date() -> None:
     # A tiny file with no year holding 3 dates: the latest year it has.
     assert collection_year(Counter({2022: 1, 2023: 2})) == 2023
     assert collection_year(Counter()) is None
+
+
+def test_a_year_not_yet_ended_is_chosen_only_when_the_dates_stop_at_today() -> None:
+    from collections import Counter
+
+    from cscperf.loading.collection_year import collection_year
+
+    today = dt.date(2026, 12, 5)  # in the year ending 31 March 2027, not yet ended
+    years = Counter({2025: 300, 2026: 200, 2027: 40})  # (dates after today are not counted here: they do not vote)
+    # An extract taken in the year: its dates stop at today (none after it, or fewer than a fair share).
+    assert collection_year(years, today=today) == 2027
+    assert collection_year(years, after_today=2, today=today) == 2027
+    # Its dates run on past today (reviews booked years ahead, as the shared sample's reviews.csv): the dates of
+    # this year are the front of that run, no sign of a return in progress; the latest ended year is taken.
+    # 3 of 543 dates after today are a fair share (3 >= max(3, 0.543)).
+    assert collection_year(years, after_today=3, today=today) == 2026
+    # With no ended year holding a fair share, the year not yet ended is all there is to go by.
+    assert collection_year(Counter({2027: 40}), after_today=60, today=today) == 2027
