@@ -249,3 +249,23 @@ def test_the_samples_starts_after_its_census_date_are_flagged(store: duckdb.Duck
         "AND rule = 'date after reference date'"
     ).fetchall()
     assert ("2023-03-28",) in late
+
+
+def test_rejects_of_a_census_say_they_hold_worker_identifiers(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from cscperf.cli import app
+
+    runner = CliRunner()
+    store = str(tmp_path / "store.duckdb")
+    path = tmp_path / "csww.xml"
+    path.write_text(census(THREE_WORKERS.replace("<AgencyWorker>0</AgencyWorker>", "<AgencyWorker/>", 1)))
+    assert runner.invoke(app, ["load", str(path), "--db", store]).exit_code == 0
+    shown = runner.invoke(app, ["rejects", "--db", store])
+    assert "They hold worker identifiers" in shown.output and "child" not in shown.output.split("\n")[0]
+    written = runner.invoke(app, ["rejects", "--db", store, "--out", str(tmp_path / "rejects.csv")])
+    assert "holds worker identifiers" in " ".join(written.output.split())
+    header = tmp_path / "header.csv"
+    header.write_text("CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nA1,1,31/02/2015,WBRI,,,\n", encoding="utf-8")
+    assert runner.invoke(app, ["load", str(header), "--db", store, "--la", "873", "--year", "2022"]).exit_code == 0
+    assert "They hold child or worker identifiers" in runner.invoke(app, ["rejects", "--db", store]).output
