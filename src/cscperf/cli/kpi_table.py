@@ -17,6 +17,7 @@ from rich.text import Text
 
 from cscperf.cli.choices import Period
 from cscperf.cli.console import DataTable, console, literal, one_line, width_needed
+from cscperf.indicators.coverage import nothing_to_measure
 from cscperf.indicators.definition import Indicator
 from cscperf.indicators.engine import Point, Result
 from cscperf.indicators.output import SeriesSpc
@@ -74,11 +75,6 @@ def _marked(p: Point | None, indicator: Indicator) -> str:
     if p.not_measurable:
         text += UNMEASURED_MARK
     return text
-
-
-def nothing_to_measure(indicator: Indicator) -> str:
-    """Why a period the data cover has no figure: nothing in it to measure (a rate of 0 of 0)."""
-    return f"no {indicator.counts} in the period to measure"
 
 
 def availability_notes(results: list[Result]) -> list[str]:

@@ -28,7 +28,7 @@ from typing import Literal, Protocol
 
 import duckdb
 
-from cscperf.indicators.definition import load_sources
+from cscperf.indicators.definition import Indicator, load_sources
 from cscperf.reporting_periods import ReportingPeriod, add_months, month_end
 
 CoverageLevel = Literal["full", "part", "none"]
@@ -259,6 +259,12 @@ def _provided(name: str) -> str:
 
 def _day(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
+
+
+def nothing_to_measure(indicator: Indicator) -> str:
+    """Why a period the data cover has no figure: nothing in it to measure (a rate of 0 of 0). Said the same
+    way by the command line and the web service."""
+    return f"no {indicator.counts} in the period to measure"
 
 
 def default_as_at(con: duckdb.DuckDBPyConnection, la_code: str) -> dt.date | None:
