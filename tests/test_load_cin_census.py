@@ -20,6 +20,7 @@ from cscperf.loading.cin_census import recognise
 from cscperf.loading.load_summary import LoadSummary
 from cscperf.loading.session import load_files
 from cscperf.store.database import open_store
+from cscperf.store.statements import run
 
 from .cin_census_writer import write_store_census
 from .conftest import SHARED
@@ -641,7 +642,8 @@ def test_the_synthetic_council_survives_a_round_trip_through_the_cin_census(
 
     loaded = open_store(tmp_path / "loaded.duckdb")
     try:
-        loaded.executemany("INSERT INTO cscperf_population VALUES (?, ?, ?, ?, ?)", population)
+        for row in population:
+            run(loaded, "INSERT INTO cscperf_population VALUES (?, ?, ?, ?, ?)", row)
         summary = load_files(loaded, files)
         eras = [f.details["schema_era"] for f in summary.files]
         assert eras == ["GenderCurrent", "Sex"]

@@ -26,6 +26,7 @@ from cscperf import __version__
 from cscperf.errors import CscperfError, DataProblem, UsageProblem
 from cscperf.indicators.engine import Result
 from cscperf.indicators.series import SeriesKind
+from cscperf.store.connection import Connection, StoreError, store_label
 
 app = typer.Typer(
     help="cscperf: performance and oversight reporting for English children's social care.",
@@ -39,7 +40,14 @@ errors = Console(stderr=True)
 P = ParamSpec("P")
 R = TypeVar("R")
 
-DbOption = Annotated[Path, typer.Option("--db", help="The store: a DuckDB file (created if missing).")]
+DbOption = Annotated[
+    str,
+    typer.Option(
+        "--db",
+        envvar="CSCPERF_DB",
+        help="The store: a DuckDB file (created if missing) or a postgresql:// URL (docs/postgresql.md).",
+    ),
+]
 
 
 def explained(command: Callable[P, R]) -> Callable[P, R]:
@@ -52,6 +60,14 @@ def explained(command: Callable[P, R]) -> Callable[P, R]:
         except CscperfError as exc:
             errors.print(f"[bold red]Error:[/] {exc}", highlight=False, soft_wrap=True)
             raise typer.Exit(exc.exit_code) from None
+        except StoreError as exc:
+            errors.print(
+                f"[bold red]Error:[/] the store could not do this: {escape(str(exc))}. Nothing half-done was kept. "
+                "Please report it with the cscperf version.",
+                highlight=False,
+                soft_wrap=True,
+            )
+            raise typer.Exit(1) from None
         except duckdb.IOException as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else "input/output error"
             errors.print(
@@ -85,7 +101,7 @@ def main(
 @app.command()
 @explained
 def synth(
-    db: DbOption = Path("cscperf.duckdb"),
+    db: DbOption = "cscperf.duckdb",
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same data.")] = 1,
     years: Annotated[int, typer.Option(min=1, max=10, help="Years of data to the profile's end date.")] = 5,
     profile: Annotated[
@@ -123,7 +139,7 @@ def synth(
             replace=replace,
             on_council=lambda council: progress.advance(task),
         )
-    console.print(f"Wrote {len(profiles)} council(s), {sum(totals.values()):,} records, to {db}.")
+    console.print(f"Wrote {len(profiles)} council(s), {sum(totals.values()):,} records, to {store_label(db)}.")
 
 
 def _progress() -> Progress:
@@ -139,7 +155,7 @@ def _progress() -> Progress:
 
 @app.command()
 @explained
-def summary(db: DbOption = Path("cscperf.duckdb")) -> None:
+def summary(db: DbOption = "cscperf.duckdb") -> None:
     """Print what the store holds, council by council."""
     from cscperf.store.council_summary import council_summaries
     from cscperf.store.database import open_store
@@ -150,7 +166,8 @@ def summary(db: DbOption = Path("cscperf.duckdb")) -> None:
     finally:
         con.close()
     if not rows:
-        console.print(f"The store {db} holds no councils yet. Run `cscperf synth --db {db}` to make one.")
+        shown = store_label(db)
+        console.print(f"The store {shown} holds no councils yet. Run `cscperf synth --db {shown}` to make one.")
         return
     if len(rows) <= 3:
         for r in rows:
@@ -172,7 +189,7 @@ def summary(db: DbOption = Path("cscperf.duckdb")) -> None:
                 table.add_row(label, value)
             console.print(table)
     else:
-        table = Table(title=f"What {db} holds")
+        table = Table(title=f"What {store_label(db)} holds")
         for heading in ("Council", "Children", "Referrals", "On CP plans", "Looked after", "Per 10,000"):
             table.add_column(heading, justify="left" if heading == "Council" else "right")
         for r in rows[:40]:
@@ -250,7 +267,7 @@ def _series_kind(text: str) -> SeriesKind:
     return text  # type: ignore[return-value]
 
 
-def _council_codes(con: duckdb.DuckDBPyConnection, la: str | None) -> list[str]:
+def _council_codes(con: Connection, la: str | None) -> list[str]:
     codes = [r[0] for r in con.execute("SELECT la_code FROM cscperf_councils ORDER BY la_code").fetchall()]
     if not codes:
         raise DataProblem("The store holds no councils yet: create one with `cscperf synth` or `cscperf load`.")
@@ -280,7 +297,7 @@ def _indicator_ids(ids: list[str] | None) -> list[str] | None:
 @explained
 def kpis(
     ctx: typer.Context,
-    db: DbOption = Path("cscperf.duckdb"),
+    db: DbOption = "cscperf.duckdb",
     as_at: Annotated[str | None, typer.Option("--as-at", help="Report as at this date, YYYY-MM-DD.")] = None,
     months: Annotated[int, typer.Option("--months", min=1, max=240, help="Number of periods in each series.")] = 13,
     kpi: Annotated[list[str] | None, typer.Option("--kpi", help="Indicator id (repeat for several).")] = None,
@@ -330,7 +347,7 @@ def kpis(
 
 
 def _benchmarks_for(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     results: list[Result],
     la_code: str,
     when: dt.date,
@@ -436,7 +453,7 @@ def kpis_list(output: Annotated[str, typer.Option("--format", help="table, json 
 @app.command()
 @explained
 def drill(
-    db: DbOption = Path("cscperf.duckdb"),
+    db: DbOption = "cscperf.duckdb",
     kpi: Annotated[str | None, typer.Option("--kpi", help="Indicator id.")] = None,
     as_at: Annotated[str | None, typer.Option("--as-at", help="Date of the figure, YYYY-MM-DD.")] = None,
     period: PeriodOption = "month",
@@ -492,23 +509,19 @@ app.add_typer(benchmarks_app, name="benchmarks")
 @explained
 def benchmarks_import(
     folder: Annotated[Path, typer.Argument(help="Folder of published files (e.g. ../shared/reference-data).")],
-    db: DbOption = Path("cscperf.duckdb"),
+    db: DbOption = "cscperf.duckdb",
 ) -> None:
     """Import published statistics (EES CSVs, LAIT parquet, statistical-neighbour lists) into the store."""
     from cscperf.comparators.importer import import_published
-    from cscperf.store.database import open_store
+    from cscperf.store.database import writing_store
 
     if not folder.is_dir():
         raise UsageProblem(f"{folder} is not a folder.")
     files = [p for p in folder.rglob("*") if p.is_file()]
-    con = open_store(db)
-    try:
-        with _progress() as progress:
-            task = progress.add_task("Reading published files", total=len(files))
-            summary = import_published(con, folder, on_file=lambda _: progress.advance(task))
-    finally:
-        con.close()
-    table = Table(title=f"Published statistics imported into {db}")
+    with writing_store(db) as con, _progress() as progress:
+        task = progress.add_task("Reading published files", total=len(files))
+        summary = import_published(con, folder, on_file=lambda _: progress.advance(task))
+    table = Table(title=f"Published statistics imported into {store_label(db)}")
     for heading in ("File", "Read as", "Figures", "Note"):
         table.add_column(heading, overflow="fold")
     for name, kind, n, note in summary.files:
@@ -525,7 +538,7 @@ def benchmarks_import(
 @benchmarks_app.command("show")
 @explained
 def benchmarks_show(
-    db: DbOption = Path("cscperf.duckdb"),
+    db: DbOption = "cscperf.duckdb",
     la: Annotated[str | None, typer.Option("--la", help="Council's 3-digit DfE code.")] = None,
     kpi: Annotated[list[str] | None, typer.Option("--kpi", help="Indicator id (repeat for several).")] = None,
     year: Annotated[int | None, typer.Option("--year", help="Published year (default: the latest).")] = None,
@@ -547,8 +560,8 @@ def benchmarks_show(
     try:
         if not has_benchmarks(con):
             raise DataProblem(
-                f"No comparators in {db} yet. Import them with `cscperf benchmarks import ../shared/reference-data "
-                f"--db {db}`."
+                f"No comparators in {store_label(db)} yet. Import them with `cscperf benchmarks import "
+                f"../shared/reference-data --db {store_label(db)}`."
             )
         comparisons = [compare(con, la, i, year=year, model=model) for i in ids]
     finally:
@@ -612,15 +625,28 @@ def _as_list(value: object) -> list[object]:
     return list(value) if isinstance(value, list) else []
 
 
+def _explaining(group: typer.Typer) -> typer.Typer:
+    """Every command of `group` (and of its subgroups) explained, never a traceback."""
+    for info in group.registered_commands:
+        if info.callback is not None:
+            info.callback = explained(info.callback)
+    for subgroup in group.registered_groups:
+        if subgroup.typer_instance is not None:
+            _explaining(subgroup.typer_instance)
+    return group
+
+
 def _register_commands() -> None:
     """Commands that live beside the work they do."""
     from cscperf.loading.command import load, loads, rejects
     from cscperf.report.command import report
+    from cscperf.store.command import db_app
 
     app.command("load")(explained(load))
     app.command("loads")(explained(loads))
     app.command("rejects")(explained(rejects))
     app.command("report")(explained(report))
+    app.add_typer(_explaining(db_app), name="db")
 
 
 _register_commands()

@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
-import duckdb
 import pyarrow as pa
 
 from cscperf.indicators.definition import Indicator, load_library
 from cscperf.indicators.settings import IndicatorSettings
 from cscperf.indicators.sql_text import fragment_sql, fragments_used, indicator_sql
 from cscperf.reporting_periods import ReportingPeriod
+from cscperf.store.connection import Connection
 from cscperf.store.statements import run
 
 Dimension = Literal["team", "worker", "age_band", "sex", "ethnicity"]
@@ -63,7 +63,7 @@ def round_as_dfe(value: float | None, decimals: int) -> float | None:
     return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
 
 
-def set_periods(con: duckdb.DuckDBPyConnection, periods: list[ReportingPeriod]) -> None:
+def set_periods(con: Connection, periods: list[ReportingPeriod]) -> None:
     """Make `report_periods` hold exactly these periods (a temporary table on this connection)."""
     run(con, "CREATE OR REPLACE TEMP TABLE report_periods (period_start DATE, period_end DATE)")
     table = pa.table({"period_start": [p.start for p in periods], "period_end": [p.end for p in periods]})
@@ -118,7 +118,7 @@ def enriched_sql(units: str) -> str:
 
 
 def compute(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     periods: list[ReportingPeriod],
     *,
     ids: list[str] | None = None,
@@ -163,7 +163,7 @@ def compute(
 
 
 def _materialise_shared_fragments(
-    con: duckdb.DuckDBPyConnection, chosen: list[Indicator], settings: IndicatorSettings
+    con: Connection, chosen: list[Indicator], settings: IndicatorSettings
 ) -> dict[str, str]:
     """Compute once, into a temporary table, each shared fragment that several chosen indicators use (such
     as the children looked after at each period end); the indicators then read the table."""
@@ -224,7 +224,7 @@ def population_for(population: dict[int, int], date: dt.date) -> int | None:
     return population[min(population)] if population else None
 
 
-def _population(con: duckdb.DuckDBPyConnection, la_codes: list[str] | None) -> dict[str, dict[int, int]]:
+def _population(con: Connection, la_codes: list[str] | None) -> dict[str, dict[int, int]]:
     rows = con.execute(
         "SELECT la_code, mid_year, population FROM cscperf_population WHERE age_group = '0-17'"
     ).fetchall()
@@ -237,7 +237,7 @@ def _population(con: duckdb.DuckDBPyConnection, la_codes: list[str] | None) -> d
 
 
 def drill(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     indicator_id: str,
     period: ReportingPeriod,
     *,

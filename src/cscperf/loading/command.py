@@ -11,19 +11,28 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from cscperf.errors import UsageProblem
 from cscperf.loading.load_summary import LoadSummary
+from cscperf.store.connection import store_label
 
 console = Console()
-DbOption = Annotated[Path, typer.Option("--db", help="The store: a DuckDB file (created if missing).")]
+DbOption = Annotated[
+    str,
+    typer.Option(
+        "--db",
+        envvar="CSCPERF_DB",
+        help="The store: a DuckDB file (created if missing) or a postgresql:// URL (docs/postgresql.md).",
+    ),
+]
 
 
 def load(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders to load.", show_default=False)],
-    db: DbOption = Path("cscperf.duckdb"),
+    db: DbOption = "cscperf.duckdb",
     year: Annotated[
         int | None, typer.Option("--year", help="Collection year (year ending 31 March), if not the file's own.")
     ] = None,
@@ -32,11 +41,11 @@ def load(
 ) -> None:
     """Load CIN Census, SSDA903, Annex A, SSD extract or workforce census files into the store (all or nothing)."""
     from cscperf.loading.session import load_files
-    from cscperf.store.database import open_store
+    from cscperf.store.database import writing_store
 
-    con = open_store(db)
-    try:
-        with Progress(
+    with (
+        writing_store(db) as con,
+        Progress(
             TextColumn("[progress.description]{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
@@ -44,22 +53,21 @@ def load(
             console=Console(stderr=True),
             transient=True,
             disable=as_json,
-        ) as progress:
-            task = progress.add_task("Loading", total=None)
+        ) as progress,
+    ):
+        task = progress.add_task("Loading", total=None)
 
-            def step(name: str, number: int, total: int) -> None:
-                progress.update(task, description=f"Loading {name}", completed=number - 1, total=total)
+        def step(name: str, number: int, total: int) -> None:
+            progress.update(task, description=f"Loading {name}", completed=number - 1, total=total)
 
-            summary = load_files(con, paths, year=year, la_code=la, progress=step)
-    finally:
-        con.close()
+        summary = load_files(con, paths, year=year, la_code=la, progress=step)
     if as_json:
         sys.stdout.write(json.dumps(summary.as_dict(), indent=2, default=str) + "\n")
     else:
         _show(summary, db)
 
 
-def _show(summary: LoadSummary, db: Path) -> None:
+def _show(summary: LoadSummary, db: str) -> None:
     councils = sorted({f.la_code for f in summary.files if f.la_code})
     title = "Loaded" + (f" for council {', '.join(councils)}" if councils else "")
     table = Table(title=title, title_justify="left")
@@ -81,12 +89,12 @@ def _show(summary: LoadSummary, db: Path) -> None:
             for rule, n in by_rule.items():
                 rules[(sev, rule)] = rules.get((sev, rule), 0) + n
     if rules:
-        console.print("Problems by rule (details: [bold]cscperf rejects --db " + str(db) + "[/]):")
+        console.print("Problems by rule (details: [bold]cscperf rejects --db " + escape(store_label(db)) + "[/]):")
         for (sev, rule), n in sorted(rules.items()):
             console.print(f"  {n:>7,}  {sev:<8} {rule}")
 
 
-def loads(db: DbOption = Path("cscperf.duckdb"), as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+def loads(db: DbOption = "cscperf.duckdb", as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """List what was loaded into the store, when, from which file, with the counts."""
     from cscperf.store.database import open_store
 
@@ -137,7 +145,7 @@ REJECT_COLUMNS = (
 
 
 def rejects(
-    db: DbOption = Path("cscperf.duckdb"),
+    db: DbOption = "cscperf.duckdb",
     load_id: Annotated[str | None, typer.Option("--load", help="Only this load (see `cscperf loads`).")] = None,
     out: Annotated[
         Path | None, typer.Option("--out", help="Write to this .csv or .xlsx file (default: CSV to the terminal).")
@@ -169,7 +177,7 @@ def rejects(
         )
         rows = con.execute(sql, params).fetchall()
         if load_id and not con.execute("SELECT 1 FROM cscperf_loads WHERE load_id = ?", [load_id]).fetchall():
-            raise UsageProblem(f"There is no load {load_id}; `cscperf loads --db {db}` lists them.")
+            raise UsageProblem(f"There is no load {load_id}; `cscperf loads --db {store_label(db)}` lists them.")
     finally:
         con.close()
     if out is None:

@@ -18,11 +18,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-import duckdb
-
 from cscperf.loading.file_load import FileLoad
 from cscperf.loading.problems import Problem
 from cscperf.loading.staging import STAGING_CATALOG, STAGING_COLUMNS, Staging, staging_name
+from cscperf.store.connection import Connection
 from cscperf.store.statements import run
 
 LOADS_TABLE = f"{STAGING_CATALOG}.cscperf_staged_loads"
@@ -34,7 +33,7 @@ REJECTS = "cscperf_load_rejects"
 class StagedLoads:
     """Every file of one load command, read and staged, before it is merged into the store."""
 
-    con: duckdb.DuckDBPyConnection
+    con: Connection
     staging: Staging
     loads: list[FileLoad]
 
@@ -136,7 +135,7 @@ def check_staged_counts(staged: StagedLoads) -> None:
     for name in sorted(staged.staging.tables):
         if name == REJECTS:
             continue
-        rows = dict(
+        rows: dict[str, int] = dict(
             staged.con.execute(f"SELECT _load_id, count(*) FROM {staging_name(name)} GROUP BY _load_id").fetchall()
         )
         for load in staged.loads:
@@ -233,9 +232,10 @@ def merge_into_store(staged: StagedLoads) -> None:
             )
             run(staged.con, f"UPDATE {name} SET {updates} FROM {chosen} c WHERE {on}")
         missing = " AND ".join(f"t.{k} = c.{k}" for k in table.key)
+        columns = ", ".join(table.column_names)
         run(
             staged.con,
-            f"INSERT INTO {name} BY NAME SELECT * EXCLUDE (_older) FROM {chosen} c "
+            f"INSERT INTO {name} ({columns}) SELECT {columns} FROM {chosen} c "
             f"WHERE NOT EXISTS (SELECT 1 FROM {name} t WHERE {missing})",
         )
     _note_older_loads(staged)

@@ -17,8 +17,6 @@ import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-import duckdb
-
 from cscperf import __version__
 from cscperf.errors import CscperfError, DataProblem, UsageProblem
 from cscperf.loading.file_load import FileLoad
@@ -36,6 +34,7 @@ from cscperf.loading.population import fill_population_from_comparators
 from cscperf.loading.source_format import SourceFormat, recognise
 from cscperf.loading.staging import Staging, staging_name
 from cscperf.loading.unreadable import UnreadableFile
+from cscperf.store.connection import Connection
 from cscperf.store.statements import run
 
 Progress = Callable[[str, int, int], None]
@@ -74,7 +73,7 @@ def content_sha256(path: Path) -> str:
 
 
 def load_files(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     paths: Iterable[Path],
     *,
     year: int | None = None,
@@ -203,12 +202,12 @@ def _pause_before_commit() -> None:
         time.sleep(float(seconds))
 
 
-def _only_council(con: duckdb.DuckDBPyConnection) -> str | None:
+def _only_council(con: Connection) -> str | None:
     rows = con.execute("SELECT DISTINCT la_code FROM cscperf_councils").fetchall()
     return str(rows[0][0]) if len(rows) == 1 else None
 
 
-def _hashes_loaded(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+def _hashes_loaded(con: Connection) -> dict[str, str]:
     rows = con.execute(
         "SELECT content_sha256, load_id FROM cscperf_loads "
         "WHERE load_status = 'complete' AND content_sha256 IS NOT NULL"
@@ -221,7 +220,7 @@ def _new_load_id() -> str:
     return f"{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
 
 
-def _record(con: duckdb.DuckDBPyConnection, staged: StagedLoads) -> None:
+def _record(con: Connection, staged: StagedLoads) -> None:
     """Rows for cscperf_loads, the problems into cscperf_load_rejects, and each new council."""
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
     for load in staged.loads:

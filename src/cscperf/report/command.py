@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from cscperf.errors import DataProblem, UsageProblem
+from cscperf.store.connection import is_server_store, store_label
 
 console = Console()
 
@@ -36,7 +37,9 @@ def _date(text: str | None) -> dt.date:
 
 
 def report(
-    db: Annotated[Path, typer.Option("--db", help="The store: a DuckDB file.")] = Path("cscperf.duckdb"),
+    db: Annotated[
+        str, typer.Option("--db", envvar="CSCPERF_DB", help="The store: a DuckDB file or a postgresql:// URL.")
+    ] = "cscperf.duckdb",
     as_at: Annotated[str | None, typer.Option("--as-at", help="Report as at this date, YYYY-MM-DD.")] = None,
     out: Annotated[Path, typer.Option("--out", help="Folder to write the report into.")] = Path("report"),
     config: Annotated[Path | None, typer.Option("--config", help="cscperf.toml with targets and settings.")] = None,
@@ -66,7 +69,7 @@ def report(
 
     wanted = _formats(formats)
     when = _date(as_at)
-    if not db.exists():
+    if not is_server_store(db) and not Path(db).exists():
         raise UsageProblem(f"There is no store at {db}. Make one with `cscperf synth --db {db}`.")
     if out.exists() and not out.is_dir():
         raise UsageProblem(f"--out must be a folder; {out} is a file.")
@@ -100,8 +103,8 @@ def report(
         highlight=False,
     )
     if not content.comparators_loaded:
-        console.print("No comparators in the store: import them with `cscperf benchmarks import "
-                      f"../shared/reference-data --db {db}` to show England, region and neighbours.")  # fmt: skip
+        console.print("No comparators in the store: import them with `cscperf benchmarks import ../shared/"
+                      f"reference-data --db {store_label(db)}` to show England, region and neighbours.")  # fmt: skip
     if content.explanations_missing:
         where = settings.report.commentary or "a commentary file (named by `commentary` in cscperf.toml's report table)"
         console.print(

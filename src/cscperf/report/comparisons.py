@@ -9,12 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import duckdb
-
 from cscperf.comparators.comparison import compare, has_benchmarks, year_for
 from cscperf.comparators.published import MEASURES
 from cscperf.indicators.engine import Point
 from cscperf.report.figures import year_label
+from cscperf.store.connection import Connection
 
 MISSING_NOTE = (
     "No England, region or statistical-neighbour figures are in the store: import them with "
@@ -52,7 +51,7 @@ class Comparators:
 
 
 def comparators_for(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     la_code: str,
     latest: dict[str, Point],
     as_at: dt.date,

@@ -13,8 +13,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
-import duckdb
-
 from cscperf.comparators.published import MEASURES
 from cscperf.errors import DataProblem, UsageProblem
 from cscperf.indicators.definition import load_library
@@ -31,6 +29,7 @@ from cscperf.report.indicator_figures import IndicatorFigures, indicator_figures
 from cscperf.report.narrative import Counterfactual, counterfactual, counterfactual_sentence, indicator_paragraph
 from cscperf.report.rag import RAG_NAMES
 from cscperf.reporting_periods import rolling_12_months
+from cscperf.store.connection import Connection
 
 ParagraphKind = Literal["text", "narrative", "counterfactual", "commentary", "explanation_needed", "note", "list"]
 
@@ -113,7 +112,7 @@ class ReportContent:
         return counts
 
 
-def council_of(con: duckdb.DuckDBPyConnection, config: ReportConfig, la: str | None) -> tuple[str, str]:
+def council_of(con: Connection, config: ReportConfig, la: str | None) -> tuple[str, str]:
     """The council reported on: its DfE code and name."""
     rows = con.execute("SELECT la_code, la_name FROM cscperf_councils ORDER BY la_code").fetchall()
     if not rows:
@@ -133,7 +132,7 @@ def council_of(con: duckdb.DuckDBPyConnection, config: ReportConfig, la: str | N
 
 
 def build_report(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     as_at: dt.date,
     config: ReportConfig,
     commentary: Commentary,
@@ -195,7 +194,7 @@ def build_report(
     return ReportContent(**{**content.__dict__, "sections": sections})
 
 
-def _check_covered(con: duckdb.DuckDBPyConnection, la_code: str, name: str, as_at: dt.date) -> dt.date | None:
+def _check_covered(con: Connection, la_code: str, name: str, as_at: dt.date) -> dt.date | None:
     """Refuse an as-at date the council's data do not reach; the first date the data cover, where known."""
     rows = con.execute(
         "SELECT data_start_date, data_end_date FROM cscperf_councils WHERE la_code = ?", [la_code]
@@ -222,7 +221,7 @@ def _before_data(point: Point, data_start: dt.date | None) -> Point:
 
 
 def _children_not_in_time(
-    con: duckdb.DuckDBPyConnection, indicator_id: str, period: object, config: ReportConfig, la_code: str
+    con: Connection, indicator_id: str, period: object, config: ReportConfig, la_code: str
 ) -> int:
     """Distinct children behind the visits not carried out in time in the latest month (a count, never ids)."""
     rows = drill(con, indicator_id, period, settings=config.indicator_settings, la_codes=[la_code])  # type: ignore[arg-type]

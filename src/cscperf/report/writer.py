@@ -36,7 +36,7 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 
 def write_report(
-    db: Path,
+    db: str | Path,
     as_at: dt.date,
     out: Path,
     config: ReportConfig,

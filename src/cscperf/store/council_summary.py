@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import duckdb
+from cscperf.store.connection import Connection
 
 
 @dataclass(frozen=True)
@@ -65,5 +65,5 @@ ORDER BY c.la_code
 """
 
 
-def council_summaries(con: duckdb.DuckDBPyConnection) -> list[CouncilSummary]:
+def council_summaries(con: Connection) -> list[CouncilSummary]:
     return [CouncilSummary(*row) for row in con.execute(SUMMARY_SQL).fetchall()]
