@@ -195,12 +195,19 @@ def _chosen_select(staged: StagedLoads, name: str) -> str:
     source = staging_name(name)
     data_columns = [c for c in table.column_names if c != "la_code"]
     staged_rows = f"FROM {source} s JOIN {LOADS_TABLE} l ON l.load_id = s._load_id"
+    json_columns = {c.name for c in table.all_columns if c.type == "JSON"}  # staged as text; the store's are JSON
+
+    def typed(sql: str, column: str) -> str:
+        return f"CAST({sql} AS JSON)" if column in json_columns else sql
+
     if not table.primary_key:
-        return f"SELECT l.la_code, {', '.join('s.' + c for c in data_columns)} {staged_rows}"
+        return f"SELECT l.la_code, {', '.join(typed('s.' + c, c) + ' AS ' + c for c in data_columns)} {staged_rows}"
     keys = ", ".join("s." + k for k in table.primary_key)
     fields = [c for c in data_columns if c not in table.primary_key]
     priority = "l.collection_year DESC NULLS LAST, s._load_seq DESC, s._row_seq DESC"
-    picks = ", ".join(f"first(s.{c} ORDER BY {priority}) FILTER (WHERE s.{c} IS NOT NULL) AS {c}" for c in fields)
+    picks = ", ".join(
+        typed(f"first(s.{c} ORDER BY {priority}) FILTER (WHERE s.{c} IS NOT NULL)", c) + f" AS {c}" for c in fields
+    )
     older = (
         "bool_and(COALESCE(l.collection_year < (SELECT max(x.collection_year) FROM cscperf_loads x "
         "WHERE x.la_code = l.la_code AND x.load_kind = l.load_kind AND x.load_status = 'complete'), false))"
@@ -238,6 +245,8 @@ def merge_into_store(staged: StagedLoads) -> None:
             f"INSERT INTO {name} ({columns}) SELECT {columns} FROM {chosen} c "
             f"WHERE NOT EXISTS (SELECT 1 FROM {name} t WHERE {missing})",
         )
+    for name in sorted(staged.staging.tables):
+        staged.con.analyse(name)
     _note_older_loads(staged)
 
 

@@ -8,6 +8,7 @@ are not touched (or the transaction is rolled back) and are exactly as they were
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
@@ -34,7 +35,7 @@ from cscperf.loading.population import fill_population_from_comparators
 from cscperf.loading.source_format import SourceFormat, recognise
 from cscperf.loading.staging import Staging, staging_name
 from cscperf.loading.unreadable import UnreadableFile
-from cscperf.store.connection import Connection
+from cscperf.store.connection import DATABASE_ERRORS, Connection
 from cscperf.store.statements import run
 
 Progress = Callable[[str, int, int], None]
@@ -79,8 +80,10 @@ def load_files(
     year: int | None = None,
     la_code: str | None = None,
     progress: Progress | None = None,
+    on_wait: Callable[[str], None] | None = None,
 ) -> LoadSummary:
-    """Load the files into the store, all or nothing."""
+    """Load the files into the store, all or nothing. On a shared store, a load into a council another command
+    is loading waits for it (`on_wait` is told which council; by default a line on stderr)."""
     named = _files_and_origin(paths)
     files = [path for path, _ in named]
     if la_code is not None and not (len(la_code) == 3 and la_code.isdigit()):
@@ -97,6 +100,11 @@ def load_files(
         run(con, "BEGIN TRANSACTION")
         try:
             if loads:
+                # one load at a time into a council (another command writing it is waited for, never met)
+                con.lock_councils({load.la_code for load in loads if load.la_code}, on_wait or _say_waiting)
+                _check_not_loaded_meanwhile(con, loads)
+                for name in staging.tables:
+                    con.analyse(staging_name(name))
                 staged.record_loads()
                 reject_unidentified_and_duplicates(staged)
                 check_staged_counts(staged)
@@ -113,7 +121,8 @@ def load_files(
             _pause_before_commit()
             run(con, "COMMIT")
         except BaseException as exc:
-            run(con, "ROLLBACK")
+            with contextlib.suppress(*DATABASE_ERRORS):  # a lost connection has ended the transaction already
+                run(con, "ROLLBACK")
             if isinstance(exc, CscperfError | KeyboardInterrupt | MemoryError) or not isinstance(exc, Exception):
                 raise
             if os.environ.get("CSCPERF_DEBUG"):  # for developers: the original error, with its traceback
@@ -186,6 +195,26 @@ def _read_files(
     return formats
 
 
+def _say_waiting(la_code: str) -> None:
+    sys.stderr.write(
+        f"cscperf: another command is loading council {la_code}'s files into this store; this load waits for it "
+        "to finish (Ctrl-C stops this one, changing nothing).\n"
+    )
+    sys.stderr.flush()
+
+
+def _check_not_loaded_meanwhile(con: Connection, loads: list[FileLoad]) -> None:
+    """A file this command read may have been loaded by another command it waited for: then nothing is
+    loaded (the other command's load stands), and running the command again skips what is already there."""
+    loaded = _hashes_loaded(con)
+    for load in loads:
+        if load.details["content_sha256"] in loaded:
+            raise DataProblem(
+                f"{load.path.name} was loaded by another command while this one was reading it. Nothing was loaded "
+                "by this one; run it again to load the files that are not in the store yet."
+            )
+
+
 def _protected_or_damaged(path: Path) -> bool:
     """A file that looks like a return but cannot be opened (an encrypted workbook) is refused even inside a
     folder: skipping it would lose a return without anyone noticing."""
@@ -251,7 +280,8 @@ def _record(con: Connection, staged: StagedLoads) -> None:
         run(
             con,
             f"INSERT INTO {REJECTS} BY NAME SELECT l.la_code, r.load_id, r.reject_number, r.source_location, "
-            "r.target_table, r.field_name, r.field_value, r.rule, r.severity, r.message, r.raw_record "
+            "r.target_table, r.field_name, r.field_value, r.rule, r.severity, r.message, "
+            "CAST(r.raw_record AS JSON) AS raw_record "
             f"FROM {rejects} r JOIN {LOADS_TABLE} l ON l.load_id = r.load_id",
         )
     run(

@@ -114,6 +114,10 @@ class Connection(ABC):
     @abstractmethod
     def close(self) -> None: ...
 
+    def analyse(self, table: str) -> None:
+        """Let the planner know a table's rows, after filling it (PostgreSQL; DuckDB keeps its own statistics)."""
+        return None
+
     def lock_councils(self, la_codes: Iterable[str], on_wait: Callable[[str], None] | None = None) -> None:
         """Hold, until the current transaction ends, the right to write these councils' rows, waiting for
         any other command writing them (`on_wait` is told which council is waited for). A DuckDB file is

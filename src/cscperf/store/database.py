@@ -24,7 +24,7 @@ from cscperf.errors import DataProblem
 from cscperf.store.calendar_table import fill_calendar
 from cscperf.store.connection import DATABASE_ERRORS, Connection, connect, is_server_store
 from cscperf.store.duckdb_connection import DuckDBConnection
-from cscperf.store.schema import create_table_sql, load_schema
+from cscperf.store.schema import create_index_sql, create_table_sql, load_schema
 from cscperf.store.statements import run, scalar
 
 DEFAULT_STORE = Path("cscperf.duckdb")
@@ -96,6 +96,9 @@ def create_store(con: Connection) -> None:
     with con.transaction():
         for table in schema.tables_for(con.engine):
             con.execute_as_written(create_table_sql(table, con.engine)).fetchall()
+            if con.engine == "postgresql":
+                for index in create_index_sql(table):
+                    con.execute_as_written(index).fetchall()
         record_info(con, {"schema_version": str(schema.version), "created_by": f"cscperf {__version__}",
                           "created_at": _now(), **engine_info(con)})  # fmt: skip
         fill_calendar(con)

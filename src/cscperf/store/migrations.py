@@ -26,7 +26,7 @@ from cscperf.store.database import (
     record_info,
     table_columns,
 )
-from cscperf.store.schema import Table, create_table_sql, load_schema
+from cscperf.store.schema import Table, create_index_sql, create_table_sql, load_schema
 from cscperf.store.statements import run
 
 
@@ -111,6 +111,9 @@ def upgrade(con: Connection) -> Upgrade:
         if con.engine == "postgresql":
             from cscperf.store.access import apply_access
 
+            for table in schema.tables_for(con.engine):
+                for index in create_index_sql(table):
+                    con.execute_as_written(index).fetchall()
             apply_access(con)
     return done
 

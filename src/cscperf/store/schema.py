@@ -53,6 +53,7 @@ class Table(BaseModel):
     primary_key: list[str] = Field(default_factory=list)
     columns: list[Column]
     engines: list[EngineName] = Field(default_factory=lambda: list(ENGINES))
+    indexes: list[list[str]] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _check(self) -> Table:
@@ -62,6 +63,9 @@ class Table(BaseModel):
         missing = [k for k in self.primary_key if k not in names]
         if missing:
             raise ValueError(f"table {self.name}: key columns {missing} are not columns of the table")
+        unindexable = [c for index in self.indexes for c in index if c not in names]
+        if unindexable:
+            raise ValueError(f"table {self.name}: index columns {unindexable} are not columns of the table")
         if self.origin == "cscperf" and not self.name.startswith("cscperf_"):
             raise ValueError(f"extension table {self.name} must be named cscperf_...")
         if self.origin == "ssd" and not self.name.startswith("ssd_"):
@@ -81,6 +85,11 @@ class Table(BaseModel):
     @property
     def column_names(self) -> list[str]:
         return [c.name for c in self.all_columns]
+
+    @property
+    def index_columns(self) -> list[list[str]]:
+        """Each index as stored (council code first for per-council tables)."""
+        return [[COUNCIL_COLUMN, *index] if self.per_council else list(index) for index in self.indexes]
 
     @property
     def key(self) -> list[str]:
@@ -137,6 +146,15 @@ def create_table_sql(table: Table, engine: EngineName = "duckdb", name: str | No
     return f"CREATE TABLE IF NOT EXISTS {name or table.name} (\n{body}\n)"
 
 
+def create_index_sql(table: Table) -> list[str]:
+    """CREATE INDEX IF NOT EXISTS statements for a table's lookups (PostgreSQL stores only)."""
+    out = []
+    for columns in table.index_columns:
+        name = f"{table.name}_{'_'.join(c for c in columns if c != COUNCIL_COLUMN)}_idx"
+        out.append(f"CREATE INDEX IF NOT EXISTS {name} ON {table.name} ({', '.join(columns)})")
+    return out
+
+
 def schema_markdown(schema: Schema) -> str:
     """The schema as Markdown, for docs/schema.md."""
     out = [
@@ -160,6 +178,9 @@ def schema_markdown(schema: Schema) -> str:
         out += ["", f"## {t.name}", "", t.description + _only(t), ""]
         if t.key:
             out += [f"Key: {', '.join(f'`{k}`' for k in t.key)}", ""]
+        if t.indexes:
+            shown = "; ".join(", ".join(f"`{c}`" for c in index) for index in t.index_columns)
+            out += [f"Indexed in a PostgreSQL store: {shown}", ""]
         out += ["| Column | Type | Description |", "|---|---|---|"]
         for c in t.all_columns:
             desc = c.description.replace("|", "\\|")

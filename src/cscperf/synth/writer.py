@@ -21,13 +21,14 @@ def council_exists(con: Connection, la_code: str) -> bool:
 def write_council(con: Connection, council: SyntheticCouncil, *, replace: bool) -> None:
     """Write one council's tables atomically; with `replace`, its earlier data is removed first."""
     schema = load_schema()
-    if council_exists(con, council.la_code) and not replace:
-        raise UsageProblem(
-            f"The store already holds council {council.la_code}. Use --replace to generate it again, "
-            "or choose another --db."
-        )
     run(con, "BEGIN TRANSACTION")
     try:
+        con.lock_councils([council.la_code])  # on a shared store, after any other command writing the council
+        if council_exists(con, council.la_code) and not replace:
+            raise UsageProblem(
+                f"The store already holds council {council.la_code}. Use --replace to generate it again, "
+                "or choose another --db."
+            )
         if replace:
             for table in schema.tables_for(con.engine):
                 if table.per_council:
@@ -35,6 +36,7 @@ def write_council(con: Connection, council: SyntheticCouncil, *, replace: bool) 
         for name, data in council.tables.items():
             codes = pa.array([council.la_code] * data.num_rows, pa.string())
             con.append(name, data.add_column(0, "la_code", codes))
+            con.analyse(name)
         run(
             con,
             "INSERT INTO cscperf_councils (la_code, la_name, region, data_source, synth_seed, synth_profile, "
