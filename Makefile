@@ -6,7 +6,13 @@ STAMP  := $(VENV)/.installed
 DEMO_DIR := demo-output
 REFERENCE_DATA := ../shared/reference-data
 
-.PHONY: demo test lint typecheck bench clean env
+.PHONY: demo test lint typecheck bench clean env validators
+
+# The DfE validation rules (csc-validator-be-cin, csc-validator-be-903) pin numpy<1.25 and pandas<2: they get
+# their own environment, run by cscperf as a subprocess, so ours is never downgraded.
+VALIDATORS := .venv-validators
+VALIDATORS_STAMP := $(VALIDATORS)/.installed
+VALIDATOR_PACKAGES := csc-validator-be-cin==0.1.13 csc-validator-be-903==0.1.17
 
 env: $(STAMP)
 
@@ -17,6 +23,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
+validators: $(VALIDATORS_STAMP)
+
+$(VALIDATORS_STAMP): Makefile
+	$(PYTHON) -m venv $(VALIDATORS)
+	$(VALIDATORS)/bin/python -m pip install --quiet --upgrade pip
+	$(VALIDATORS)/bin/python -m pip install --quiet $(VALIDATOR_PACKAGES)
+	@touch $(VALIDATORS_STAMP)
+
 demo: $(STAMP)
 	@mkdir -p $(DEMO_DIR)
 	$(BIN)/cscperf synth --db $(DEMO_DIR)/cscperf.duckdb --seed 2019 --replace
@@ -26,7 +40,7 @@ demo: $(STAMP)
 	$(BIN)/cscperf kpis --db $(DEMO_DIR)/cscperf.duckdb --as-at 2026-10-31 --kpi cla_rate_per_10k --kpi cp_plans_open --kpi cp_visits_in_time --kpi re_referrals_12m --kpi assessments_within_45wd --kpi sw_average_caseload --with-benchmarks
 	$(BIN)/cscperf report --db $(DEMO_DIR)/cscperf.duckdb --as-at 2026-10-31 --config cscperf.example.toml --out $(DEMO_DIR)/report --commentary-template $(DEMO_DIR)/commentary.toml
 
-test: $(STAMP)
+test: $(STAMP) $(VALIDATORS_STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
@@ -38,6 +52,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_report.py
 	$(BIN)/python benchmarks/bench_load_cin.py
 	$(BIN)/python benchmarks/bench_load_903.py
+	$(BIN)/python benchmarks/bench_export.py
 
 clean:
-	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) $(VALIDATORS) $(DEMO_DIR) .pytest_cache .ruff_cache .mypy_cache

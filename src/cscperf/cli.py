@@ -640,12 +640,17 @@ def _register_commands() -> None:
     """Commands that live beside the work they do."""
     from cscperf.loading.command import load, loads, rejects
     from cscperf.report.command import report
+    from cscperf.returns.command import annex_a, cin_census, export_app, ssda903, validate
     from cscperf.store.command import db_app
 
     app.command("load")(explained(load))
     app.command("loads")(explained(loads))
     app.command("rejects")(explained(rejects))
     app.command("report")(explained(report))
+    for name, command in (("annex-a", annex_a), ("cin-census", cin_census), ("ssda903", ssda903)):
+        export_app.command(name)(explained(command))
+    app.add_typer(export_app, name="export")
+    app.command("validate")(explained(validate))
     app.add_typer(_explaining(db_app), name="db")
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from types import TracebackType
@@ -25,6 +25,8 @@ import pyarrow as pa
 
 Engine = Literal["duckdb", "postgresql"]
 Row = tuple[Any, ...]
+Parameters = Sequence[object] | Mapping[str, object] | None
+"""A statement's parameters: by position (`?`) or by name (`$name`)."""
 SERVER_SCHEMES = ("postgresql://", "postgres://")
 
 
@@ -85,11 +87,12 @@ class Connection(ABC):
     """Whether opening it created the store (a new DuckDB file, or the tables in an empty database)."""
 
     @abstractmethod
-    def execute(self, sql: str, params: Sequence[object] | None = None) -> Cursor:
-        """Run one statement written in DuckDB's dialect, with `?` for each parameter."""
+    def execute(self, sql: str, params: Parameters = None) -> Cursor:
+        """Run one statement written in DuckDB's dialect, with `?` for each parameter (or `$name`, given a
+        mapping of names to values)."""
 
     @abstractmethod
-    def execute_as_written(self, sql: str, params: Sequence[object] | None = None) -> Cursor:
+    def execute_as_written(self, sql: str, params: Parameters = None) -> Cursor:
         """Run one statement written in this engine's own dialect (DDL made for it, say), untranslated."""
 
     @abstractmethod

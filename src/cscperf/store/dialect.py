@@ -29,11 +29,13 @@ The rules, in the order they are applied:
 - `ctes_read_by_subqueries_inlined`: a CTE that a correlated subquery reads is inlined (`NOT MATERIALIZED`), so
   the subquery's conditions reach the table's indexes instead of scanning the whole CTE for every row.
 - `derived_tables_named`: a subquery in FROM gets a name (PostgreSQL 15 and earlier require one).
-- `placeholders`: `?` parameters become psycopg's `%s`, and every literal `%` is doubled for psycopg.
+- `placeholders`: `?` parameters become psycopg's `%s` (and `$name` ones `%(name)s`), and every literal `%` is
+  doubled for psycopg.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -44,6 +46,7 @@ SCRATCH_SCHEMA = "cscperf_staging"
 """The schema of a load's scratch tables in a DuckDB store (the session's temporary schema in PostgreSQL)."""
 
 _PARAMETER = "cscperf_parameter_7f3a9c"
+_NAMED = "cscperf_named_7f3a9c_"  # then the parameter's name: DuckDB's $name, psycopg's %(name)s
 _ARG_FUNCTIONS = {"arg_min": (False, True), "arg_max": (True, True), "arg_min_null": (False, False),
                   "arg_max_null": (True, False)}  # fmt: skip  # name: (descending, skip rows whose value is NULL)
 _INTEGER_PARTS = {"YEAR", "MONTH", "DAY", "QUARTER", "DOW", "ISODOW", "DOY", "WEEK", "HOUR", "MINUTE", "ISOYEAR"}
@@ -88,7 +91,8 @@ def to_postgres(sql: str) -> Translated:
 
 
 def _text(statement: exp.Expression) -> str:
-    return statement.sql(dialect="postgres").replace("%", "%%").replace(_PARAMETER, "%s")
+    text = statement.sql(dialect="postgres").replace("%", "%%").replace(_PARAMETER, "%s")
+    return re.sub(_NAMED + r"(\w+)", r"%(\1)s", text)
 
 
 def _translate(statement: exp.Expression) -> tuple[list[exp.Expression], exp.Expression, list[exp.Expression]]:
@@ -218,7 +222,7 @@ def _coalesce_compared(node: exp.EQ | exp.NEQ) -> exp.Expression:
 
 def _leaf_rules(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.Placeholder):  # rule placeholders
-        return exp.Var(this=_PARAMETER)
+        return exp.Var(this=f"{_NAMED}{node.name}" if node.name else _PARAMETER)
     if isinstance(node, exp.Table | exp.Column) and node.text("db") == SCRATCH_SCHEMA:  # rule scratch_schema
         node.set("db", exp.to_identifier("pg_temp"))
         return node

@@ -10,7 +10,7 @@ import duckdb
 import pyarrow as pa
 
 from cscperf.errors import DataProblem
-from cscperf.store.connection import Connection, Engine, Row
+from cscperf.store.connection import Connection, Engine, Parameters, Row
 
 
 class DuckDBCursor:
@@ -58,7 +58,7 @@ class DuckDBConnection(Connection):
             raise DataProblem(f"{path} could not be opened as a cscperf store: {_first_line(exc)}") from None
         return cls(raw, path, read_only, new_file)
 
-    def execute(self, sql: str, params: Sequence[object] | None = None) -> DuckDBCursor:
+    def execute(self, sql: str, params: Parameters = None) -> DuckDBCursor:
         return DuckDBCursor(self.raw.execute(sql, params))
 
     execute_as_written = execute

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import re
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import psycopg
@@ -23,7 +23,7 @@ from psycopg.pq import TransactionStatus
 from psycopg.types.string import TextLoader
 
 from cscperf.errors import DataProblem
-from cscperf.store.connection import Connection, Engine, Row, StoreError, store_label
+from cscperf.store.connection import Connection, Engine, Parameters, Row, StoreError, store_label
 from cscperf.store.dialect import SCRATCH_SCHEMA, to_postgres
 
 LOCK_CLASS = 0x63736370  # "cscp": the first key of cscperf's advisory locks (the second is the council)
@@ -114,11 +114,12 @@ class PostgresConnection(Connection):
         connection.execute_as_written(SESSION_SETTINGS)
         return connection
 
-    def execute(self, sql: str, params: Sequence[object] | None = None) -> PostgresCursor:
+    def execute(self, sql: str, params: Parameters = None) -> PostgresCursor:
         translated = to_postgres(sql)
         for statement in translated.before:
             self.execute_as_written(statement, [])
-        result = self.execute_as_written(translated.main, list(params) if params else [])
+        values: Parameters = params if isinstance(params, Mapping) else list(params or [])
+        result = self.execute_as_written(translated.main, values)
         for statement in translated.after:
             self.execute_as_written(statement, [])
         if translated.temporary_table_made:
@@ -131,7 +132,7 @@ class PostgresConnection(Connection):
         """Let the planner know the table's rows (autovacuum never analyses temporary tables)."""
         self.execute_as_written(f"ANALYZE {server_table_name(table)}").fetchall()
 
-    def execute_as_written(self, sql: str, params: Sequence[object] | None = None) -> PostgresCursor:
+    def execute_as_written(self, sql: str, params: Parameters = None) -> PostgresCursor:
         """A statement in PostgreSQL's own dialect, run as written (`%s` parameters)."""
         cursor = self.raw.cursor()
         try:

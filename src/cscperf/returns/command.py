@@ -1,0 +1,279 @@
+"""`cscperf export annex-a|cin-census|ssda903` and `cscperf validate`: write a return from the store and check
+it, or check return files a council brings. The terminal shows counts by rule, never a child's identifier;
+the failures with the child, table, field and value go to a CSV or Excel file (a data-quality output)."""
+
+from __future__ import annotations
+
+import csv
+import re
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from cscperf.errors import UsageProblem
+from cscperf.returns.failures import CheckOutcome, Failure, count_by_rule
+
+console = Console()
+export_app = typer.Typer(
+    help="Write a return from the store (Ofsted Annex A, CIN Census, SSDA903), checked.", no_args_is_help=True
+)
+
+DbOption = Annotated[
+    str, typer.Option("--db", envvar="CSCPERF_DB", help="The store: a DuckDB file or a postgresql:// URL.")
+]
+LaOption = Annotated[str | None, typer.Option("--la", help="Council's 3-digit DfE code (if the store holds several).")]
+CheckOnly = Annotated[bool, typer.Option("--check-only", help="Check the return and show the failures; write nothing.")]
+FailuresOption = Annotated[
+    Path | None,
+    typer.Option("--failures", help="Write every failure (child, field, rule) to this .csv or .xlsx file."),
+]
+SchemasOption = Annotated[
+    Path | None, typer.Option("--schemas", help="Folder (or file) holding the XSD to check with.")
+]
+NoRules = Annotated[bool, typer.Option("--no-dfe-rules", help="Skip the DfE validation rules (XSD/layout only).")]
+
+
+class SsdaFormat(StrEnum):
+    csv = "csv"
+    xml = "xml"
+
+
+def annex_a(
+    as_at: Annotated[str, typer.Option("--as-at", help="The day inspectors ask for it (YYYY-MM-DD or DD/MM/YYYY).")],
+    out: Annotated[Path, typer.Option("--out", help="The workbook to write (.xlsx).")] = Path("annex_a.xlsx"),
+    db: DbOption = "cscperf.duckdb",
+    la: LaOption = None,
+    check_only: CheckOnly = False,
+    failures: FailuresOption = None,
+) -> None:
+    """Ofsted Annex A: the eleven lists for the six months to the as-at date, with a summary sheet."""
+    from cscperf.returns.base import ExportRequest
+    from cscperf.returns.service import as_at_date
+
+    if out.suffix.lower() != ".xlsx":
+        raise UsageProblem("--out must end in .xlsx.")
+    _run(
+        "annex-a",
+        db,
+        la,
+        out,
+        check_only,
+        failures,
+        lambda con, code: ExportRequest(con, code, out, as_at=as_at_date(as_at)),
+        dfe_rules=False,
+    )
+
+
+def cin_census(
+    year: Annotated[int, typer.Option("--year", help="Collection year: the year ending 31 March (2025 = 2024-25).")],
+    out: Annotated[Path, typer.Option("--out", help="The XML file to write.")] = Path("cin_census.xml"),
+    db: DbOption = "cscperf.duckdb",
+    la: LaOption = None,
+    schemas: SchemasOption = None,
+    check_only: CheckOnly = False,
+    failures: FailuresOption = None,
+    no_dfe_rules: NoRules = False,
+) -> None:
+    """The CIN Census for the collection year, checked against its XSD and the DfE rules."""
+    from cscperf.returns.base import ExportRequest
+
+    _year(year)
+    _run(
+        "cin-census",
+        db,
+        la,
+        out,
+        check_only,
+        failures,
+        lambda con, code: ExportRequest(con, code, out, year=year, schemas=schemas),
+        dfe_rules=not no_dfe_rules,
+    )
+
+
+def ssda903(
+    year: Annotated[int, typer.Option("--year", help="Collection year: the year ending 31 March (2025 = 2024-25).")],
+    out: Annotated[Path, typer.Option("--out", help="The folder to write the tables (or ssda903.xml) into.")] = Path(
+        "ssda903"
+    ),
+    file_format: Annotated[SsdaFormat, typer.Option("--format", help="CSV tables or the XML return.")] = SsdaFormat.csv,
+    db: DbOption = "cscperf.duckdb",
+    la: LaOption = None,
+    schemas: SchemasOption = None,
+    check_only: CheckOnly = False,
+    failures: FailuresOption = None,
+    no_dfe_rules: NoRules = False,
+) -> None:
+    """The SSDA903 (children looked after) for the collection year, checked by the DfE rules (and the XSD)."""
+    from cscperf.returns.base import ExportRequest
+
+    _year(year)
+    _run(
+        "ssda903",
+        db,
+        la,
+        out,
+        check_only,
+        failures,
+        lambda con, code: ExportRequest(con, code, out, year=year, file_format=file_format.value, schemas=schemas),
+        dfe_rules=not no_dfe_rules,
+    )
+
+
+def validate(
+    paths: Annotated[list[Path], typer.Argument(help="Return files or folders (CIN XML, SSDA903, Annex A).")],
+    year: Annotated[int | None, typer.Option("--year", help="Collection year, if the files do not say.")] = None,
+    la_name: Annotated[str | None, typer.Option("--la-name", help="Council name (for the 903 area rules).")] = None,
+    schemas: SchemasOption = None,
+    failures: FailuresOption = None,
+    no_dfe_rules: NoRules = False,
+) -> None:
+    """Check returns a council brings: the XSD (every error), the Annex A layout and the DfE rules."""
+    from cscperf.returns.service import check_files
+
+    for path in paths:
+        if not path.exists():
+            raise UsageProblem(f"There is no file or folder {path}.")
+    _failures_suffix(failures)
+    checks = check_files(paths, year=year, la_name=la_name, schemas=schemas, dfe_rules=not no_dfe_rules)
+    everything: list[Failure] = []
+    unchecked: list[str] = []
+    for c in checks:
+        console.print(f"[bold]{escape(c.fmt.title)}[/]: {escape(', '.join(p.name for p in c.paths))}", highlight=False)
+        _show_outcomes(c.outcomes)
+        everything.extend(c.failures)
+        unchecked.extend(o.check for o in c.outcomes if not o.ran)
+    if failures is not None:
+        from cscperf.returns.failures import write_failures
+
+        write_failures(failures, everything)
+    _finish(everything, failures, check_only=True, unchecked=unchecked)
+
+
+def _run(
+    name: str,
+    db: str,
+    la: str | None,
+    out: Path,
+    check_only: bool,
+    failures: Path | None,
+    make: object,
+    *,
+    dfe_rules: bool,
+) -> None:
+    from cscperf.returns.service import council, export_return
+    from cscperf.store.database import open_store
+
+    _failures_suffix(failures)
+    if failures is None and not check_only:
+        failures = out.with_name(out.name + ".failures.csv")  # beside the return (a folder's too), not in it
+    con = open_store(db, read_only=True)
+    try:
+        code, la_name = council(con, la)
+        request = make(con, code)  # type: ignore[operator]
+        with console.status(f"Writing and checking the {name} return...", spinner="dots"):
+            run = export_return(
+                name,
+                request,
+                check_only=check_only,
+                dfe_rules=dfe_rules,
+                la_name=la_name,
+                failures_file=failures if not check_only or failures else None,
+            )
+    finally:
+        con.close()
+    verb = "Checked (nothing written)" if check_only else "Wrote"
+    where = "" if check_only else ": " + ", ".join(escape(str(p)) for p in run.result.paths[:3])
+    more = f" and {len(run.result.paths) - 3} more" if len(run.result.paths) > 3 else ""
+    console.print(
+        f"{verb} the {escape(run.fmt.title)} for council {code}, {escape(run.result.period)}{where}{more}",
+        highlight=False,
+    )
+    counts = ", ".join(f"{escape(k)} {v:,}" for k, v in run.result.counts.items())
+    console.print(f"  Records: {counts}", highlight=False, soft_wrap=True)
+    for note in run.result.notes:
+        console.print(f"  Note: {escape(note)}", highlight=False)
+    _show_outcomes(run.outcomes)
+    if run.result.failures:
+        console.print(f"  Written with {len(run.result.failures):,} values made safe (see the failures).")
+    _finish(
+        run.failures,
+        run.failures_file,
+        check_only=check_only and failures is None,
+        unchecked=[o.check for o in run.outcomes if not o.ran],
+    )
+
+
+def _show_outcomes(outcomes: list[CheckOutcome]) -> None:
+    for o in outcomes:
+        if not o.ran:
+            console.print(f"  {escape(o.check)}: [yellow]not checked[/]: {escape(o.note)}", highlight=False)
+            continue
+        errors = sum(1 for f in o.failures if f.severity == "error")
+        queries = len(o.failures) - errors
+        found = "no failures" if not o.failures else f"{errors:,} errors, {queries:,} queries"
+        console.print(f"  {escape(o.check)} ({escape(o.note)}): {found}", highlight=False, soft_wrap=True)
+
+
+def _finish(failures: list[Failure], file: Path | None, *, check_only: bool, unchecked: list[str]) -> None:
+    if failures:
+        table = Table(title="Failures by rule", title_justify="left")
+        for column, justify in (
+            ("Check", "left"),
+            ("Rule", "left"),
+            ("Kind", "left"),
+            ("Count", "right"),
+            ("Message", "left"),
+        ):
+            table.add_column(column, justify=justify, overflow="fold")  # type: ignore[arg-type]
+        rows = count_by_rule(failures)
+        for check, rule, severity, n, message in rows[:40]:
+            table.add_row(escape(check), escape(rule), severity, f"{n:,}", escape(_without_values(message)[:90]))
+        console.print(table)
+        if len(rows) > 40:
+            console.print(f"... and {len(rows) - 40} more rules.")
+    if file is not None:
+        console.print(
+            f"The {len(failures):,} failures, with the child and field, are in {escape(str(file))} "
+            "(it holds child identifiers: keep it secure).",
+            highlight=False,
+        )
+    elif check_only and failures:
+        Console(stderr=True).print("The failures follow as CSV. They hold child identifiers: keep any copy secure.")
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        from dataclasses import astuple
+
+        from cscperf.returns.failures import COLUMNS
+        from cscperf.returns.safe_cells import inert
+
+        writer.writerow(COLUMNS)
+        writer.writerows([inert(v) for v in astuple(f)] for f in failures)
+    errors = sum(1 for f in failures if f.is_error)
+    if errors:
+        console.print(f"[bold red]{errors:,} errors[/] would stop the return being accepted: correct them at source.")
+        raise typer.Exit(1)
+    found = "No errors" if not failures else "No errors; the queries need an explanation or a correction"
+    if unchecked:
+        found += f" in the checks that ran ({', '.join(sorted(set(unchecked)))} not checked: see above)"
+    console.print(escape(found + "."), highlight=False)
+
+
+def _without_values(message: str) -> str:
+    """A schema message with the value it quotes left out (a value may be a child's UPN): the terminal shows no
+    child's data; the failures file has it."""
+    return re.sub(r"value '[^']*'", "value (see the failures file)", message)
+
+
+def _failures_suffix(path: Path | None) -> None:
+    if path is not None and path.suffix.lower() not in (".csv", ".xlsx"):
+        raise UsageProblem("--failures must end in .csv or .xlsx.")
+
+
+def _year(year: int) -> None:
+    if not 2000 <= year <= 2100:
+        raise UsageProblem("--year is the year the collection ends in, e.g. 2025 for 2024-25.")

@@ -1,0 +1,98 @@
+"""What a check found wrong with a return: one failure per rule, child, field and value, whichever check found it
+(the return's XML schema, the Annex A layout, the DfE's validation rules), and the ways they are shown."""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import astuple, dataclass, fields
+from pathlib import Path
+from typing import Literal
+
+from cscperf.returns.safe_cells import inert
+
+Severity = Literal["error", "query", "not checked"]
+
+
+@dataclass(frozen=True, order=True)
+class Failure:
+    """One thing wrong with a return. `rule` keeps the checker's own number (a DfE rule such as 8500 or 2887Q, or
+    "XSD" for the schema); `child` is the council's child id (data-quality output: it may identify a child)."""
+
+    check: str  # "DfE rules", "XSD", "Annex A layout", "cscperf"
+    rule: str
+    severity: Severity
+    child: str
+    table: str
+    field: str
+    value: str
+    message: str
+    location: str = ""  # line (XML), row (CSV), cell (xlsx), where known
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+
+COLUMNS = tuple(f.name for f in fields(Failure))
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    """What one check did: the failures it found, or why it could not run."""
+
+    check: str
+    ran: bool
+    failures: tuple[Failure, ...] = ()
+    note: str = ""  # e.g. "DfE rules for 2024-25 (csc-validator-be-cin 0.1.13)" or why not run
+
+
+def count_by_rule(failures: Iterable[Failure]) -> list[tuple[str, str, str, int, str]]:
+    """(check, rule, severity, count, message) per rule, most frequent first: what a person reads first."""
+    counts: Counter[tuple[str, str, str]] = Counter()
+    messages: dict[tuple[str, str, str], str] = {}
+    for f in failures:
+        key = (f.check, f.rule, f.severity)
+        counts[key] += 1
+        messages.setdefault(key, f.message)
+    return [(*key, n, messages[key]) for key, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+def write_failures(path: Path, failures: Sequence[Failure]) -> Path:
+    """The failures as CSV or Excel (by the file's suffix), every cell made safe to open in a spreadsheet."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rows = [[inert(v) for v in astuple(f)] for f in sorted(failures, key=_reading_order)]
+    if path.suffix.lower() == ".xlsx":
+        _write_xlsx(path, rows)
+    else:
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(COLUMNS)
+            writer.writerows(rows)
+    return path
+
+
+def _reading_order(f: Failure) -> tuple[str, str, str, str, str]:
+    return (f.child, f.check, f.rule, f.table, f.field)
+
+
+def _write_xlsx(path: Path, rows: list[list[object]]) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=False)
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Failures"
+    sheet.append(list(COLUMNS))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+    sheet.freeze_panes = "A2"
+    for letter, width in zip("ABCDEFGHI", (11, 9, 11, 14, 20, 24, 16, 70, 22), strict=True):
+        sheet.column_dimensions[letter].width = width
+    if rows:
+        sheet.auto_filter.ref = sheet.dimensions
+    book.save(path)
