@@ -25,7 +25,7 @@ def both(tmp_path: Path, pg_url: str) -> Iterator[tuple[Connection, Connection]]
     server.close()
 
 
-def on_both(both: tuple[Connection, Connection], *statements: str, params: list[Any] | None = None) -> list[Any]:
+def on_both(both: tuple[Connection, Connection], *statements: str, params: Any = None) -> list[Any]:
     """Run the statements on both engines; the last one's rows, which must be the same on both."""
     answers = []
     for con in both:
@@ -39,6 +39,11 @@ def on_both(both: tuple[Connection, Connection], *statements: str, params: list[
 def test_placeholders_and_literal_percent_signs(both: tuple[Connection, Connection]) -> None:
     rows = on_both(both, "SELECT ? || '%s%' AS a, 'abc' LIKE 'a%' AS b, ? AS c", params=["x", 3])
     assert rows == [("x%s%", True, 3)]
+
+
+def test_named_parameters(both: tuple[Connection, Connection]) -> None:
+    rows = on_both(both, "SELECT $la || '%', $year + 1, $la", params={"la": "874", "year": 2024})
+    assert rows == [("874%", 2025, "874")]
 
 
 def test_create_or_replace_table_even_from_its_own_rows(both: tuple[Connection, Connection]) -> None:

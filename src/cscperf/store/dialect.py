@@ -222,7 +222,8 @@ def _coalesce_compared(node: exp.EQ | exp.NEQ) -> exp.Expression:
 
 def _leaf_rules(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.Placeholder):  # rule placeholders
-        return exp.Var(this=f"{_NAMED}{node.name}" if node.name else _PARAMETER)
+        name = node.args.get("this")
+        return exp.Var(this=f"{_NAMED}{name}" if isinstance(name, str) and name else _PARAMETER)
     if isinstance(node, exp.Table | exp.Column) and node.text("db") == SCRATCH_SCHEMA:  # rule scratch_schema
         node.set("db", exp.to_identifier("pg_temp"))
         return node
