@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from cscperf.indicators.definition import load_library
-from cscperf.indicators.engine import Result, compute, drill
+from cscperf.indicators.engine import Result, _point, compute, drill
 from cscperf.indicators.series import series_periods
 from cscperf.store.connection import Connection
 from cscperf.store.database import open_store
@@ -77,3 +77,12 @@ def test_every_drill_down_is_the_same_on_both_engines(engines: tuple[Connection,
             assert server == laptop, f"{kpi} drill-down for {period.label} differs"
             rows += len(laptop)
     assert rows > 10_000
+
+
+def test_a_figure_does_not_depend_on_the_order_fractions_were_added_in() -> None:
+    """51 cases over 2.4 FTE is 21.25, shown as 21.3 (half away from zero), whichever engine added 0.8 three
+    times: DuckDB and PostgreSQL sum floats in different orders (2.4000000000000004 or 2.3999999999999995)."""
+    indicator = load_library()["sw_average_caseload"]
+    month = series_periods(AS_AT, 1)[-1]
+    for fte in (0.8 + 0.8 + 0.8, 0.8 + (0.8 + 0.8) - 1e-15, 2.4):
+        assert _point(indicator, "874", month, 51.0, fte, 3, None, {}).value == 21.3

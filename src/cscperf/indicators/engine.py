@@ -188,6 +188,10 @@ def _point(
     population: dict[int, int],
 ) -> Point:
     value: float | None
+    # Sums of fractions (FTE) carry the float noise of the order they were added in, which differs from engine
+    # to engine (2.4000000000000004 or 2.3999999999999995); the figure is worked from the sums as shown.
+    numerator = _tidy(numerator)
+    denominator = None if denominator is None else _tidy(denominator)
     if indicator.unit == "count":
         denominator, value = None, numerator
     elif indicator.unit == "rate_per_10k":
