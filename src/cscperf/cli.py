@@ -26,6 +26,7 @@ from cscperf import __version__
 from cscperf.errors import CscperfError, DataProblem, UsageProblem
 from cscperf.indicators.engine import Result
 from cscperf.indicators.series import SeriesKind
+from cscperf.indicators.settings import IndicatorSettings
 from cscperf.store.connection import Connection, StoreError, store_label
 
 app = typer.Typer(
@@ -245,7 +246,12 @@ PeriodOption = Annotated[
     str, typer.Option("--period", help="Series of: month (default), financial-year or rolling-12.")
 ]
 LaOption = Annotated[
-    str | None, typer.Option("--la", help="Council (3-digit DfE code); needed when the store holds several.")
+    str | None,
+    typer.Option(
+        "--la",
+        help="Council (3-digit DfE code); needed when the store holds several. ALL (kpis): every "
+        "council pooled, and each beside it, small numbers withheld.",
+    ),
 ]
 ConfigOption = Annotated[
     Path | None, typer.Option("--config", help="cscperf.toml with [indicator_settings] (local choices).")
@@ -330,6 +336,9 @@ def kpis(
         raise UsageProblem(f"--by must be one of {', '.join(DIMENSIONS)}.")
     ids = _indicator_ids(kpi)
     settings = read_settings(config)
+    if la is not None and la.upper() == "ALL":
+        _region_kpis(db, when, months, kind, ids, settings, config, output, by=by, benchmarks=with_benchmarks)
+        return
     con = open_store(db, read_only=True)
     try:
         codes = _council_codes(con, la)
@@ -344,6 +353,44 @@ def kpis(
         sys.stdout.write(results_csv(results, by=by))
     else:
         _kpi_table(results, by, extra)
+
+
+def _region_kpis(
+    db: str,
+    when: dt.date,
+    months: int,
+    kind: SeriesKind,
+    ids: list[str] | None,
+    settings: IndicatorSettings,
+    config: Path | None,
+    output: str,
+    *,
+    by: str | None,
+    benchmarks: bool,
+) -> None:
+    """`--la ALL`: every council the store (or your database role) holds, pooled, and each beside it."""
+    from cscperf.indicators.engine import compute
+    from cscperf.indicators.region import read_disclosure, regional
+    from cscperf.indicators.region_output import region_csv, region_json, region_table
+    from cscperf.indicators.series import series_periods
+    from cscperf.store.database import open_store
+
+    if by is not None or benchmarks:
+        raise UsageProblem("--la ALL gives each council beside the region; it does not combine with --by or "
+                           "--with-benchmarks.")  # fmt: skip
+    policy = read_disclosure(config)
+    with open_store(db, read_only=True) as con:
+        codes = [str(r[0]) for r in con.execute("SELECT la_code FROM cscperf_councils ORDER BY 1").fetchall()]
+        if not codes:
+            raise DataProblem("The store holds no councils you can see.")
+        results = compute(con, series_periods(when, months, kind), ids=ids, settings=settings, la_codes=codes)
+    region = regional(results, policy)
+    if output == "json":
+        sys.stdout.write(region_json(when, region, codes, policy) + "\n")
+    elif output == "csv":
+        sys.stdout.write(region_csv(region))
+    else:
+        region_table(console, region, codes, policy)
 
 
 def _benchmarks_for(

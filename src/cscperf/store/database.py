@@ -170,12 +170,7 @@ def check_schema(con: Connection) -> None:
 def check_tables(con: Connection, existing: set[str]) -> None:
     """Every table of the schema is there with exactly its columns."""
     schema = load_schema()
-    columns: dict[str, list[str]] = {}
-    for name, column in con.execute(
-        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema() "
-        "ORDER BY table_name, ordinal_position"
-    ).fetchall():
-        columns.setdefault(str(name), []).append(str(column))
+    columns = all_columns(con)
     for table in schema.tables_for(con.engine):
         if table.name not in existing:
             raise DataProblem(
@@ -204,22 +199,42 @@ def check_engine_version(con: Connection, info: StoreInfo) -> None:
     )
 
 
+# PostgreSQL's information_schema lists only what the current role may use; its catalogue lists everything,
+# so a role without access is told so, not that the store is empty.
+POSTGRES_TABLES = "SELECT tablename FROM pg_catalog.pg_tables WHERE schemaname = current_schema()"
+POSTGRES_COLUMNS = (
+    "SELECT c.relname, a.attname FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
+    "WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' AND a.attnum > 0 "
+    "AND NOT a.attisdropped ORDER BY c.relname, a.attnum"
+)
+
+
 def existing_tables(con: Connection) -> set[str]:
+    if con.engine == "postgresql":
+        return {str(r[0]) for r in con.execute_as_written(POSTGRES_TABLES).fetchall()}
     rows = con.execute(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
     ).fetchall()
     return {str(r[0]) for r in rows}
 
 
-def table_columns(con: Connection, table: str) -> list[str]:
-    return [
-        str(r[0])
-        for r in con.execute(
-            "SELECT column_name FROM information_schema.columns "
-            "WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position",
-            [table],
+def all_columns(con: Connection) -> dict[str, list[str]]:
+    """Each table's columns, in order."""
+    if con.engine == "postgresql":
+        rows = con.execute_as_written(POSTGRES_COLUMNS).fetchall()
+    else:
+        rows = con.execute(
+            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+            "ORDER BY table_name, ordinal_position"
         ).fetchall()
-    ]
+    columns: dict[str, list[str]] = {}
+    for table, column in rows:
+        columns.setdefault(str(table), []).append(str(column))
+    return columns
+
+
+def table_columns(con: Connection, table: str) -> list[str]:
+    return all_columns(con).get(table, [])
 
 
 def discard_if_new_and_empty(con: Connection) -> None:
