@@ -289,3 +289,31 @@ def test_db_init_and_status(new_store: str) -> None:
     assert code == 0 and "nothing was changed" in out
     code, out = invoke("db", "status", "--db", new_store)
     assert code == 0 and "Usable by this cscperf" in out and "yes" in out
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["db"], ["db", "init"], ["db", "upgrade"], ["db", "status"], ["db", "export"], ["db", "import"], ["db", "roles"],
+     ["db", "roles", "council"], ["db", "roles", "region"], ["db", "roles", "list"], ["db", "roles", "revoke"]],
+)  # fmt: skip
+def test_every_db_command_has_help(command: list[str]) -> None:
+    code, out = invoke(*command, "--help")
+    assert code == 0 and "Usage" in out
+
+
+def test_roles_on_a_duckdb_file_are_refused_without_making_a_store(tmp_path: Path) -> None:
+    code, out = invoke("db", "roles", "list", "--db", str(tmp_path / "s.duckdb"))
+    assert code == 2 and "PostgreSQL" in out
+    assert not (tmp_path / "s.duckdb").exists()
+
+
+def test_an_export_is_whole_or_not_there(tmp_path: Path) -> None:
+    source = tmp_path / "s.duckdb"
+    open_store(source).close()
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "x").write_text("x")
+    code, out = invoke("db", "export", str(tmp_path / "full"), "--db", str(source))
+    assert code == 2 and "new or empty folder" in out
+    code, out = invoke("db", "export", str(tmp_path / "out"), "--db", str(source))
+    assert code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["full", "out", "s.duckdb"]  # no partial folder left

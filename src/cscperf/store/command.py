@@ -234,13 +234,12 @@ def _grant(db: str, role: str, la_codes: list[str], *, write: bool, members: lis
 
 
 def _server_store(db: str) -> Connection:
+    from cscperf.store.connection import is_server_store
     from cscperf.store.database import open_store
 
-    con = open_store(db)
-    if con.engine != "postgresql":
-        con.close()
+    if not is_server_store(db):
         raise UsageProblem("Roles are for a PostgreSQL store (--db postgresql://...); a DuckDB file has no roles.")
-    return con
+    return open_store(db)
 
 
 def _connected(db: str, *, read_only: bool = False) -> Connection:

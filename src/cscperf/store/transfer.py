@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,34 +61,50 @@ def arrow_schema(table: Table) -> pa.Schema:
 
 
 def export_store(con: Connection, folder: Path, progress: Progress | None = None) -> Transfer:
-    """Write every table of the store to `folder` (which must be new or empty)."""
+    """Write every table of the store to `folder` (which must be new or empty), whole or not at all."""
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise UsageProblem(f"{folder} must be a new or empty folder.")
     info = read_info(con)
-    folder.mkdir(parents=True, exist_ok=True)
-    done = Transfer(schema_version=info.schema_version)
+    partial = folder.with_name(f".{folder.name}.partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    try:
+        partial.mkdir(parents=True)
+        done = _write_export(con, partial, info.schema_version, info.facts, progress)
+        if folder.exists():
+            folder.rmdir()  # new or empty, as checked
+        partial.rename(folder)
+    except OSError as exc:
+        raise DataProblem(
+            f"The export could not be written to {folder}: {exc.strerror or exc}. Nothing was left."
+        ) from None
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
+    return done
+
+
+def _write_export(
+    con: Connection, folder: Path, version: int, facts: dict[str, str], progress: Progress | None
+) -> Transfer:
+    done = Transfer(schema_version=version)
     for table in load_schema().tables_for(con.engine):
         if table.name in NOT_CARRIED:
             continue
         schema = arrow_schema(table)
-        path = folder / f"{table.name}.parquet"
-        partial = path.with_name(f".{path.name}.partial")
         written = 0
-        with pq.ParquetWriter(partial, schema, compression="zstd") as writer:
+        with pq.ParquetWriter(folder / f"{table.name}.parquet", schema, compression="zstd") as writer:
             for batch in con.read_batches(f"SELECT {', '.join(table.column_names)} FROM {table.name}", schema):
                 writer.write_batch(batch)
                 written += batch.num_rows
-        partial.replace(path)
         done.rows[table.name] = written
         if progress:
             progress(table.name, written)
     manifest = {
         "format": FORMAT,
-        "schema_version": info.schema_version,
+        "schema_version": version,
         "exported_by": f"cscperf {__version__}",
         "exported_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         "from_engine": con.engine,
-        "store_facts": info.facts,
+        "store_facts": facts,
         "tables": done.rows,
     }
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
