@@ -198,6 +198,29 @@ def test_json_comes_back_as_the_text_stored(both: tuple[Connection, Connection])
     assert rows == [('{"NEW_REFERRAL_FLAG":"Y","b":1}', "Y")]
 
 
+def test_flows_are_joined_to_their_period_by_day(both: tuple[Connection, Connection]) -> None:
+    from cscperf.indicators.engine import set_periods
+    from cscperf.indicators.series import series_periods
+
+    for con in both:
+        set_periods(con, series_periods(dt.date(2024, 3, 15), 3))  # Jan, Feb, and 1-15 March 2024
+    assert (
+        "report_period_days"
+        in to_postgres("SELECT 1 FROM t JOIN report_periods p ON t.d BETWEEN p.period_start AND p.period_end").main
+    )
+    rows = on_both(
+        both,
+        "CREATE TEMP TABLE events (d DATE, n INTEGER)",
+        "INSERT INTO events VALUES (DATE '2023-12-31', 1), (DATE '2024-01-01', 2), (DATE '2024-02-29', 3), "
+        "(DATE '2024-03-15', 4), (DATE '2024-03-16', 5), (NULL, 6)",
+        "SELECT p.period_start, p.period_end, sum(e.n), count(*) FROM events e "
+        "JOIN report_periods p ON e.d BETWEEN p.period_start AND p.period_end AND e.n > 0 GROUP BY 1, 2 ORDER BY 1",
+    )
+    january, february, march = (dt.date(2024, m, 1) for m in (1, 2, 3))
+    assert rows == [(january, dt.date(2024, 1, 31), 2, 1), (february, dt.date(2024, 2, 29), 3, 1),
+                    (march, dt.date(2024, 3, 15), 4, 1)]  # fmt: skip
+
+
 def test_scratch_tables_are_the_sessions_own(pg_url: str, postgres: PostgresServer) -> None:
     one, other = connect(pg_url), connect(pg_url)
     run(one, "CREATE TABLE cscperf_staging.cscperf_staged_x (a INTEGER)")

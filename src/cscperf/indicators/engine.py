@@ -64,7 +64,9 @@ def round_as_dfe(value: float | None, decimals: int) -> float | None:
 
 
 def set_periods(con: Connection, periods: list[ReportingPeriod]) -> None:
-    """Make `report_periods` hold exactly these periods (a temporary table on this connection)."""
+    """Make `report_periods` hold exactly these periods, and `report_period_days` each day of each period
+    (temporary tables on this connection). A flow's join to its period by date range (`x BETWEEN
+    p.period_start AND p.period_end`) is a join on the day on PostgreSQL (`cscperf.store.dialect`)."""
     run(con, "CREATE OR REPLACE TEMP TABLE report_periods (period_start DATE, period_end DATE)")
     table = pa.table({"period_start": [p.start for p in periods], "period_end": [p.end for p in periods]})
     con.register("periods_wanted", table)
@@ -72,6 +74,13 @@ def set_periods(con: Connection, periods: list[ReportingPeriod]) -> None:
         run(con, "INSERT INTO report_periods SELECT DISTINCT period_start, period_end FROM periods_wanted")
     finally:
         con.unregister("periods_wanted")
+    if con.engine == "postgresql":
+        distinct = sorted({(p.start, p.end) for p in periods})
+        days = [(start + dt.timedelta(n), start, end) for start, end in distinct for n in range((end - start).days + 1)]
+        run(con, "CREATE OR REPLACE TEMP TABLE report_period_days (day DATE, period_start DATE, period_end DATE)")
+        con.append("report_period_days", pa.table({"day": [d[0] for d in days], "period_start": [d[1] for d in days],
+                                                   "period_end": [d[2] for d in days]}))  # fmt: skip
+        con.analyse("report_period_days")
 
 
 def units_sql(

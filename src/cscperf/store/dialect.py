@@ -28,6 +28,9 @@ The rules, in the order they are applied:
   as the store's own tables do, whatever the database's locale.
 - `ctes_read_by_subqueries_inlined`: a CTE that a correlated subquery reads is inlined (`NOT MATERIALIZED`), so
   the subquery's conditions reach the table's indexes instead of scanning the whole CTE for every row.
+- `flows_joined_by_day`: an event joined to the reporting period holding its date (`x BETWEEN p.period_start
+  AND p.period_end`) is joined to the periods' days (`report_period_days`) on the date: a hash join, where
+  PostgreSQL would compare every event with every period.
 - `derived_tables_named`: a subquery in FROM gets a name (PostgreSQL 15 and earlier require one).
 - `placeholders`: `?` parameters become psycopg's `%s` (and `$name` ones `%(name)s`), and every literal `%` is
   doubled for psycopg.
@@ -111,7 +114,41 @@ def _translate(statement: exp.Expression) -> tuple[list[exp.Expression], exp.Exp
             _group_by_all(select)
     _inline_ctes_read_by_subqueries(statement)
     _name_derived_tables(statement)
+    _join_flows_by_day(statement)
     return before, statement, after
+
+
+PERIODS, PERIOD_DAYS = "report_periods", "report_period_days"  # the indicator engine's temporary tables
+
+
+def _join_flows_by_day(statement: exp.Expression) -> None:
+    """Rule flows_joined_by_day: `JOIN report_periods p ON x BETWEEN p.period_start AND p.period_end` (a flow:
+    events dated in the period) becomes `JOIN report_period_days p ON p.day = x`: a hash join on the day,
+    where PostgreSQL would compare every event with every period. Same rows, same columns."""
+    for join in list(statement.find_all(exp.Join)):
+        table = join.this
+        if not isinstance(table, exp.Table) or table.name != PERIODS or table.text("db"):
+            continue
+        alias = table.alias_or_name
+        condition = join.args.get("on")
+        parts = list(condition.flatten()) if isinstance(condition, exp.And) else [condition]
+        for index, part in enumerate(parts):
+            if (
+                isinstance(part, exp.Between)
+                and isinstance(part.this, exp.Column)
+                and _is_column(part.args.get("low"), alias, "period_start")
+                and _is_column(part.args.get("high"), alias, "period_end")
+            ):
+                parts[index] = exp.EQ(this=exp.column("day", table=alias), expression=part.this.copy())
+                table.set("this", exp.to_identifier(PERIOD_DAYS))
+                if not table.alias:
+                    table.set("alias", exp.TableAlias(this=exp.to_identifier(PERIODS)))
+                join.set("on", exp.and_(*parts) if len(parts) > 1 else parts[0])
+                break
+
+
+def _is_column(node: exp.Expression | None, table: str, name: str) -> bool:
+    return isinstance(node, exp.Column) and node.name == name and node.table == table
 
 
 def _name_derived_tables(statement: exp.Expression) -> None:

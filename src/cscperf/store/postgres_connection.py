@@ -37,8 +37,9 @@ PLANNER_DEFAULTS = (
     "-c enable_mergejoin=off",
     # Indicator queries are compiled in less time than JIT compilation takes.
     "-c jit=off",
-    # Hash joins and sorts of a council's records (or a region's) in memory rather than on disk.
-    "-c work_mem=64MB",
+    # Sorts and hash joins of a region's (or England's) records in memory rather than spilled to disk: twice as
+    # fast for 20 councils. A limit, not an allocation: a council's own queries use a fraction of it.
+    "-c work_mem=512MB",
 )
 TEXT_COLLATION = 'COLLATE "C"'
 
