@@ -5,30 +5,46 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEMO_DIR := demo-output
 REFERENCE_DATA := ../shared/reference-data
+LOCK   := requirements.lock
 
-.PHONY: demo test lint typecheck bench clean env validators
+.PHONY: demo test lint typecheck bench clean env lock validators
 
 # The DfE validation rules (csc-validator-be-cin, csc-validator-be-903) pin numpy<1.25 and pandas<2: they get
-# their own environment, run by cscperf as a subprocess, so ours is never downgraded.
+# their own environment, run by cscperf as a subprocess, so ours is never downgraded. It too is installed
+# from a lock file (requirements-validators.lock), made from VALIDATOR_PACKAGES by `make lock`.
 VALIDATORS := .venv-validators
 VALIDATORS_STAMP := $(VALIDATORS)/.installed
+VALIDATORS_LOCK := requirements-validators.lock
 VALIDATOR_PACKAGES := csc-validator-be-cin==0.1.13 csc-validator-be-903==0.1.17
 
 env: $(STAMP)
 
-$(STAMP): pyproject.toml
+# Every package at the version and hash in requirements.lock (reproducible), then cscperf itself.
+$(STAMP): pyproject.toml $(LOCK)
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "cscperf needs Python 3.11 or newer"'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@$(BIN)/python -m pip check >/dev/null || { $(BIN)/python -m pip check; \
+		echo "$(LOCK) does not match pyproject.toml: run 'make lock'" >&2; exit 1; }
 	@touch $(STAMP)
+
+# Regenerate the lock files: requirements.lock from pyproject.toml (runtime and dev dependencies, every
+# platform, hashed) and requirements-validators.lock from VALIDATOR_PACKAGES. One command after any change.
+lock:
+	@test -x $(BIN)/uv || { $(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip install --quiet uv; }
+	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 --generate-hashes \
+		--quiet --output-file $(LOCK)
+	printf '%s\n' $(VALIDATOR_PACKAGES) | $(BIN)/uv pip compile - --universal --python-version 3.11 \
+		--generate-hashes --quiet --output-file $(VALIDATORS_LOCK)
 
 validators: $(VALIDATORS_STAMP)
 
-$(VALIDATORS_STAMP): Makefile
+$(VALIDATORS_STAMP): Makefile $(VALIDATORS_LOCK)
 	$(PYTHON) -m venv $(VALIDATORS)
 	$(VALIDATORS)/bin/python -m pip install --quiet --upgrade pip
-	$(VALIDATORS)/bin/python -m pip install --quiet $(VALIDATOR_PACKAGES)
+	$(VALIDATORS)/bin/python -m pip install --quiet --require-hashes --no-deps -r $(VALIDATORS_LOCK)
 	@touch $(VALIDATORS_STAMP)
 
 demo: $(STAMP)

@@ -111,9 +111,11 @@ def test_working_days_across_easter_2019() -> None:
     assert code == 0 and "1 working day " in out
 
 
-def test_working_days_rejects_a_bad_date() -> None:
+def test_working_days_reads_uk_dates_and_rejects_a_bad_date() -> None:
     code, out = invoke("working-days", "18/04/2019", "2019-04-23")
-    assert code == 2 and "YYYY-MM-DD" in out
+    assert code == 0 and "1 working day " in out
+    code, out = invoke("working-days", "18th April 2019", "2019-04-23")
+    assert code == 2 and "YYYY-MM-DD or DD/MM/YYYY" in out
 
 
 def test_an_unknown_option_is_a_usage_error() -> None:

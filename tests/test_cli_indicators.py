@@ -42,7 +42,8 @@ def test_kpis_json_has_the_fixed_shape(store: Path) -> None:
     assert {"id", "title", "unit", "polarity", "series"} <= set(first)
     assert len(first["series"]) == 13
     point = first["series"][-1]
-    assert set(point) == {"period_start", "period_end", "numerator", "denominator", "value"}
+    assert set(point) == {"period_start", "period_end", "numerator", "denominator", "value", "available", "coverage",
+                          "reason", "not_measurable"}  # fmt: skip
     assert point["period_start"] == "2026-03-01" and point["period_end"] == "2026-03-31"
     counts = [k for k in data["kpis"] if k["unit"] == "count"]
     assert all(p["denominator"] is None for k in counts for p in k["series"])
@@ -81,7 +82,7 @@ def test_kpis_csv_and_table_and_breakdown(store: Path) -> None:
     )
     assert code == 0 and "Under 1" in out and "group" in out.splitlines()[0]
     code, out = invoke("kpis", "--db", str(store), "--as-at", "2026-03-31", "--kpi", "cla_open")
-    assert code == 0 and "Children looked after" in out
+    assert code == 0 and "cla_open" in out and "Children looked" in out
 
 
 def test_kpis_list() -> None:
@@ -103,8 +104,7 @@ def test_drill_lists_the_units_behind_the_figure(store: Path) -> None:
 
 
 @pytest.mark.parametrize("args", [
-    ["kpis", "--as-at", "31/03/2026"],
-    ["kpis"],
+    ["kpis", "--as-at", "31.3.26"],
     ["kpis", "--as-at", "2026-03-31", "--kpi", "no_such_kpi"],
     ["kpis", "--as-at", "2026-03-31", "--by", "shoe_size"],
     ["kpis", "--as-at", "2026-03-31", "--period", "fortnight"],

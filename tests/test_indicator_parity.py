@@ -40,7 +40,19 @@ def engines(
 def _points(results: list[Result]) -> dict[str, list[tuple[object, ...]]]:
     return {
         r.indicator.id: [
-            (p.la_code, p.period_start, p.period_end, p.group, p.numerator, p.denominator, p.value, p.units)
+            (
+                p.la_code,
+                p.period_start,
+                p.period_end,
+                p.group,
+                p.numerator,
+                p.denominator,
+                p.value,
+                p.units,
+                p.coverage,
+                p.reason,
+                p.not_measurable,
+            )
             for p in r.points
         ]
         for r in results

@@ -109,8 +109,11 @@ def test_assessments_completed(council: GoldenCouncil) -> None:
     assessment(council, "A1", "2024-02-20", "2024-03-10", "2024-02-19")
     assessment(council, "A2", "2024-03-31", "2024-03-31", "2024-03-31")  # same day: completed
     assessment(council, "A3", "2024-03-01", "2024-04-01", "2024-03-01")  # April: out
-    assessment(council, "A4", "2024-03-20", "2024-03-15", "2024-03-20")  # authorised before start: data error
-    assert council.figure("assessments_completed", "2024-03-31").value == 2
+    assessment(council, "A4", "2024-03-20", "2024-03-15", "2024-03-20")  # authorised before start: data error,
+    # but completed in March all the same: counted, its dates flagged in the drill-down (issue 10, item 5)
+    assert council.figure("assessments_completed", "2024-03-31").value == 3  # A1, A2, A4
+    a4 = next(r for r in council.units("assessments_completed", "2024-03-31") if r["unit_id"] == "A4")
+    assert a4["detail"] == "dates to check: authorised 2024-03-15, before its start 2024-03-20"
 
 
 def test_assessments_within_45_working_days_across_the_2022_bank_holidays(council: GoldenCouncil) -> None:

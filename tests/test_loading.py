@@ -206,9 +206,10 @@ def test_cli_load_loads_and_rejects(tmp_path: Path) -> None:
 
     sheet = load_workbook(exported).active
     assert sheet is not None
-    assert [c.value for c in sheet[1]][:6] == ["load_id", "source_file", "reject_number", "source_location",
+    assert "HOLDS CHILD IDENTIFIERS" in sheet["A1"].value  # the first row says what the sheet holds
+    assert [c.value for c in sheet[2]][:6] == ["load_id", "source_file", "reject_number", "source_location",
                                                "severity", "rule"]  # fmt: skip
-    assert sheet["D2"].value == "people.csv:3"
+    assert sheet["D3"].value == "people.csv:3"
     as_csv = runner.invoke(app, ["rejects", "--db", db])
     assert "date not valid" in as_csv.stdout
     missing = runner.invoke(app, ["rejects", "--db", db, "--load", "nope"])

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import itertools
+import math
 import re
 import shutil
 import subprocess
@@ -19,6 +20,7 @@ from lxml import html as lxml_html
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
+from cscperf.analysis.spc import SpcResult, analyse
 from cscperf.cli import app
 from cscperf.comparators.comparison import compare, year_for
 from cscperf.comparators.importer import import_published
@@ -219,10 +221,54 @@ def _allowed_numbers(con: duckdb.DuckDBPyConnection, config: ReportConfig, indic
                     at_rate = round_as_dfe(rate * latest.denominator / 10_000, 0)
                     assert at_rate is not None
                     allowed |= {f"{int(at_rate):,}", f"{abs(int(at_rate) - int(latest.numerator)):,}"}
+    allowed |= _spc_numbers(config, indicator_id, points)
     if indicator_id in ("cp_visits_in_time", "cla_visits_in_time"):
         rows = drill(con, indicator_id, series_periods(AS_AT, 1, "month")[-1], settings=config.indicator_settings,
                      la_codes=["874"])  # fmt: skip
         allowed.add(str(len({r["person_id"] for r in rows if not r["in_numerator"]})))
+    return allowed
+
+
+def _spc_analysis(config: ReportConfig, indicator_id: str, points: list[Point]) -> SpcResult:
+    """The engine's charted months analysed by the SPC method (tested on its own in test_spc*.py), with the
+    configured breaks that fall within them."""
+    improvement = {"higher_is_better": "higher", "lower_is_better": "lower"}.get(load_library()[indicator_id].polarity,
+                                                                                "neutral")  # fmt: skip
+    target = config.effective_targets().get(indicator_id)
+    breaks = [b.date for b in config.breaks_for(indicator_id) if points[0].period_end < b.date <= points[-1].period_end]
+    return analyse([p.period_end for p in points], [p.value for p in points], improvement=improvement,  # type: ignore[arg-type]
+                   target=target.target if target is not None and improvement != "neutral" else None,
+                   band=target.band if target is not None else None, breaks=breaks,
+                   baseline_points=config.spc.baseline_points)  # fmt: skip
+
+
+def _spc_numbers(config: ReportConfig, indicator_id: str, points: list[Point]) -> set[str]:
+    """The figures a signal-or-noise sentence may state: the current mean and limits (a limit beyond what the
+    measure can take is stated at the edge: 0, or 100%), the months behind them, and the length of the run or
+    trend the latest month belongs to."""
+    d = load_library()[indicator_id].decimals
+    unit = load_library()[indicator_id].unit
+    result = _spc_analysis(config, indicator_id, points)
+    segment = result.current
+    if segment is None or segment.limits is None or segment.limits.upper is None or segment.limits.lower is None:
+        return set()
+    top = 100.0 if unit == "percent" else math.inf
+    allowed = {str(segment.points), str(segment.baseline_points), "12", _fmt(segment.limits.mean, d)}
+    allowed |= {_fmt(min(max(v, 0.0), top), d) for v in (segment.limits.lower, segment.limits.upper)}
+    known = [p for p in result.points if p.value is not None]
+    latest = known[-1]
+    if latest.rules and latest.rules[0] in ("run", "trend"):
+        # the months in a row, back from the latest, on its side of the mean (a run) or moving its way (a trend)
+        length = 1
+        for later, earlier in itertools.pairwise(reversed(known)):
+            if latest.rules[0] == "run":
+                same_way = (earlier.value or 0) > (latest.mean or 0)
+            else:
+                same_way = (later.value or 0) > (earlier.value or 0)
+            if latest.rules[0] not in earlier.rules or same_way != (latest.direction == "high"):
+                break
+            length += 1
+        allowed.add(str(length))
     return allowed
 
 
@@ -354,6 +400,10 @@ def test_docx_has_headings_tables_and_charts_with_alt_text(written: Written) -> 
     summary = next(t for t in doc.tables if t.rows[0].cells[0].text == "Measure")
     text = "\n".join(c.text for row in summary.rows for c in row.cells)
     assert "Child protection visits in time" in text and "Higher is better" in text
+    assert [c.text for c in summary.rows[0].cells][-2:] == ["Variation", "Assurance"]
+    assert "Common cause" in text or "Improvement" in text or "Concern" in text
+    key = next(t for t in doc.tables if t.rows[0].cells[0].text == "Variation and assurance")
+    assert len(key.rows) == 1 + 7 + 3
     body = "\n".join(p.text for p in doc.paragraphs)
     assert "Explanation needed" in body or "EXPLANATION NEEDED" in body
     assert "Statistical neighbours" in body  # the glossary annex
@@ -363,11 +413,17 @@ def test_html_is_accessible_and_self_contained(written: Written, html_tree: lxml
     text = written.paths["html"].read_text(encoding="utf-8")
     assert html_tree.get("lang") == "en-GB"
     assert html_tree.find(".//title") is not None and html_tree.find(".//title").text  # type: ignore[union-attr]
-    images = list(html_tree.iter("img"))
+    images = [img for img in html_tree.iter("img") if img.get("class") != "icon"]
     assert len(images) == len(written.content.charts)
     for img in images:
         assert (img.get("alt") or "").strip()
         assert (img.get("src") or "").startswith("data:image/")
+    # the variation and assurance icons sit beside their words, so they are decorative (empty alt)
+    icons = html_tree.find_class("icon")
+    assert len(icons) >= 2 * len(written.content.figures)
+    for icon in icons:
+        assert icon.get("alt") == "" and (icon.get("src") or "").startswith("data:image/svg+xml")
+        assert icon.getparent().text_content().strip()  # type: ignore[union-attr]
     tables = list(html_tree.iter("table"))
     assert len(tables) >= len(written.content.charts) + 2
     for table in tables:
@@ -384,6 +440,51 @@ def test_html_is_accessible_and_self_contained(written: Written, html_tree: lxml
     # status is never colour alone: every status cell carries its word
     for cell in html_tree.find_class("rag"):
         assert re.search(r"Blue|Green|Amber|Red|No target|No status|No figure", cell.text_content())
+
+
+def test_signal_or_noise_for_every_measure(written: Written, html_tree: lxml_html.HtmlElement) -> None:
+    content = written.content
+    verdicts = ("This is a signal, not noise", "This is within normal variation, not a signal",
+                "too few to tell a signal")  # fmt: skip
+    judged = 0
+    for section in content.sections:
+        for p in section.paragraphs:
+            if p.kind != "narrative" or p.indicator_id is None:
+                continue
+            f = content.figures[p.indicator_id]
+            if f.latest.value is None:
+                continue
+            assert sum(v in p.text for v in verdicts) == 1, p.text
+            judged += 1
+            if f.latest_signal is None:  # within normal variation: never called better or worse
+                assert "(better)" not in p.text and "(worse)" not in p.text, p.text
+                assert "improving nature" not in p.text and "concerning nature" not in p.text, p.text
+    assert judged > 30
+    rows = html_tree.xpath('//table[@class="summary"]/tbody/tr[not(@class="group")]')
+    assert len(rows) == len(content.figures)
+    for row in rows:
+        cells = row.xpath('./td[@class="spc"]')
+        assert len(cells) == 2 and all(c.text_content().strip() for c in cells)
+    key = html_tree.find_class("spc-key")
+    assert key and "Hit and miss" in key[0].text_content() and "Common cause" in key[0].text_content()
+
+
+def test_a_series_break_from_the_configuration(written: Written) -> None:
+    # cscperf.example.toml: the case system upgrade of 2 March 2026 is a series break for the front door charts
+    content = written.content
+    contacts = content.figures["contacts"]
+    assert [b.date for b in contacts.breaks] == [dt.date(2026, 3, 2)]
+    assert contacts.spc is not None and contacts.spc.segments[-1].break_date == dt.date(2026, 3, 2)
+    assert contacts.spc.segments[-1].first == dt.date(2026, 3, 31)
+    assert content.figures["cp_visits_in_time"].breaks == ()
+    [text] = [p.text for s in content.sections for p in s.paragraphs
+              if p.kind == "narrative" and p.indicator_id == "contacts"]  # fmt: skip
+    assert "since the series break on 2 March 2026" in text
+    chart = next(c for c in content.charts if "contacts" in c.plan.indicator_ids).request
+    assert any(e.series_break for e in chart.events)
+    assert chart.spc is not None and {p.segment for p in chart.spc.points} == {0, 1}
+    notes = " ".join(p.text for p in content.section("data_notes").paragraphs)
+    assert "This breaks the series" in notes
 
 
 def test_palette_contrast_meets_wcag_aa() -> None:
@@ -420,6 +521,16 @@ def test_xlsx_holds_every_series(written: Written, con: duckdb.DuckDBPyConnectio
     assert visits[2] == engine[-1].value and isinstance(visits[2], int | float)
     assert visits[header.index("Status")] in ("Blue", "Green", "Amber", "Red")
     assert visits[header.index("Target")] == 98 and visits[header.index("Target kind")] == "stretch"
+    # statistical process control: each month's mean, limits and signal; each measure's icons
+    spc = written.content.figures["cp_visits_in_time"].spc
+    assert spc is not None
+    names = [c.value for c in rows[0]]
+    assert names[-6:] == ["Mean", "Lower process limit", "Upper process limit", "Signal", "Rules", "Note"]
+    assert [r[6].value for r in rows[1:]] == [None if p.mean is None else round(p.mean, 6) for p in spc.points]
+    assert [r[8].value for r in rows[1:]] == [None if p.upper is None else round(p.upper, 6) for p in spc.points]
+    assert visits[header.index("Variation icon")] == spc.variation_icon
+    assert visits[header.index("Assurance icon")] == spc.assurance_icon
+    assert visits[header.index("Variation")].startswith(("Common cause", "Improvement", "Concern"))
 
 
 def test_no_child_identifier_anywhere(written: Written, con: duckdb.DuckDBPyConnection) -> None:
@@ -443,9 +554,8 @@ runner = CliRunner()
 def test_command_line_problems(tmp_path: Path, store: Path) -> None:
     for args, code, words in (
         (["report", "--db", str(store), "--as-at", "2026-10-31", "--format", "odt"], 2, "--format"),
-        (["report", "--db", str(store)], 2, "--as-at"),
-        (["report", "--db", str(store), "--as-at", "31/10/2026"], 2, "YYYY-MM-DD"),
-        (["report", "--db", str(tmp_path / "none.duckdb"), "--as-at", "2026-10-31"], 2, "no store"),
+        (["report", "--db", str(store), "--as-at", "2026-31-10"], 2, "YYYY-MM-DD or DD/MM/YYYY"),
+        (["report", "--db", str(tmp_path / "none.duckdb"), "--as-at", "2026-10-31"], 1, "no store"),
         (["report", "--db", str(store), "--as-at", "2026-10-31", "--la", "999"], 2, "no council 999"),
         (["report", "--db", str(store), "--as-at", "2026-10-31", "--out", str(store)], 2, "must be a folder"),
     ):

@@ -62,7 +62,8 @@ def test_a_store_is_created_once_and_opening_it_again_changes_nothing(new_store:
     again = open_store(new_store)
     assert not again.created
     assert sorted(again.execute("SELECT info_key, info_value FROM cscperf_schema_info").fetchall()) == info
-    assert scalar(again, "SELECT count(*) FROM cscperf_calendar") == days == 16802
+    assert scalar(again, "SELECT count(*) FROM cscperf_calendar") == days
+    assert isinstance(days, int) and days > 70_000  # 1900 to 2100
     assert again.execute("SELECT la_name FROM cscperf_councils").fetchall() == [("Test",)]
     again.close()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import duckdb
@@ -195,6 +196,28 @@ def test_the_calendar_table_counts_working_days_like_the_python_calendar(tmp_pat
     con.close()
     assert days == [(1,)]
     assert all(n[0] for n in names) and len(names) == 3
+
+
+def test_the_calendar_table_covers_1900_to_2100_as_the_python_calendar_does(tmp_path: Path) -> None:
+    # The table is generated in SQL; every column agrees with calendar_columns day by day, and working days
+    # between any two days agree with working_days_between (spot checks across the whole range).
+    from cscperf.working_days import calendar_columns, working_days_between
+
+    con = open_store(tmp_path / "s.duckdb")
+    cursor = con.execute("SELECT * FROM cscperf_calendar ORDER BY cal_date")
+    names = [d[0] for d in cursor.description]
+    table = cursor.fetchall()
+    con.close()
+    python = calendar_columns()
+    assert len(table) == len(python["cal_date"]) == 201 * 365 + 49  # 1900-2100, 49 leap years
+    for name in names:
+        if name != "working_day_number":
+            assert [r[names.index(name)] for r in table] == python[name], name
+    number = {r[0]: r[names.index("working_day_number")] for r in table}
+    pairs = [("1900-01-01", "2100-12-31"), ("1970-01-05", "1970-03-09"), ("2022-05-20", "2022-07-26"),
+             ("2099-12-01", "2098-01-01")]  # fmt: skip
+    for a, b in ((dt.date.fromisoformat(x), dt.date.fromisoformat(y)) for x, y in pairs):
+        assert number[b] - number[a] == working_days_between(a, b)
 
 
 def test_the_documentation_is_generated_from_the_schema() -> None:

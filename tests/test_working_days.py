@@ -260,31 +260,31 @@ def test_bank_holidays_are_in_date_order_and_respect_range() -> None:
 def test_out_of_range_message_is_plain_english() -> None:
     with pytest.raises(ValueError) as caught:
         working_days_between(date(1899, 1, 1), date(2020, 1, 1))
-    assert str(caught.value) == "date 1899-01-01 is outside the working-day calendar (2000-01-01 to 2045-12-31)"
+    assert str(caught.value) == "date 1899-01-01 is outside the working-day calendar (1900-01-01 to 2100-12-31)"
 
 
 @pytest.mark.parametrize(
     "call",
     [
-        pytest.param(lambda: is_working_day(date(1999, 12, 31)), id="is_working_day-before"),
-        pytest.param(lambda: is_working_day(date(2046, 1, 1)), id="is_working_day-after"),
-        pytest.param(lambda: working_days_between(date(2020, 1, 1), date(2046, 1, 1)), id="between-end"),
-        pytest.param(lambda: add_working_days(date(1999, 12, 31), 1), id="add-start"),
-        # Fri 29 Dec 2045 + 2 working days is Tue 2 Jan 2046, beyond the calendar.
-        pytest.param(lambda: add_working_days(date(2045, 12, 29), 2), id="add-result"),
-        # Tue 4 Jan 2000 - 2 working days lands in December 1999.
-        pytest.param(lambda: add_working_days(date(2000, 1, 4), -2), id="add-result-negative"),
-        pytest.param(lambda: bank_holidays(date(1999, 1, 1), date(2000, 12, 31)), id="bank_holidays"),
-        pytest.param(lambda: calendar_columns(date(2045, 1, 1), date(2046, 1, 1)), id="calendar_columns"),
+        pytest.param(lambda: is_working_day(date(1899, 12, 31)), id="is_working_day-before"),
+        pytest.param(lambda: is_working_day(date(2101, 1, 1)), id="is_working_day-after"),
+        pytest.param(lambda: working_days_between(date(2020, 1, 1), date(2101, 1, 1)), id="between-end"),
+        pytest.param(lambda: add_working_days(date(1899, 12, 31), 1), id="add-start"),
+        # Thu 30 Dec 2100 + 2 working days is Mon 3 Jan 2101, beyond the calendar.
+        pytest.param(lambda: add_working_days(date(2100, 12, 30), 2), id="add-result"),
+        # Tue 2 Jan 1900 - 2 working days lands on Fri 29 December 1899.
+        pytest.param(lambda: add_working_days(date(1900, 1, 2), -2), id="add-result-negative"),
+        pytest.param(lambda: bank_holidays(date(1899, 1, 1), date(1900, 12, 31)), id="bank_holidays"),
+        pytest.param(lambda: calendar_columns(date(2100, 1, 1), date(2101, 1, 1)), id="calendar_columns"),
         pytest.param(
             lambda: working_days_between_many(
                 np.array(["2020-01-01"], dtype="datetime64[D]"),
-                np.array(["2050-01-01"], dtype="datetime64[D]"),
+                np.array(["2150-01-01"], dtype="datetime64[D]"),
             ),
             id="between-many",
         ),
         pytest.param(
-            lambda: add_working_days_many(np.array(["2045-12-29"], dtype="datetime64[D]"), np.array([2])),
+            lambda: add_working_days_many(np.array(["2100-12-30"], dtype="datetime64[D]"), np.array([2])),
             id="add-many-result",
         ),
     ],
@@ -295,11 +295,15 @@ def test_out_of_range_dates_raise(call: Callable[[], object]) -> None:
 
 
 def test_calendar_edges_are_usable() -> None:
-    # Sat 1 Jan 2000 and Sun 31 Dec 2045 are the edges; neither is a working day.
-    assert not is_working_day(CALENDAR_START)
-    assert not is_working_day(CALENDAR_END)
-    # Fri 29 Dec 2045 + 1 working day is the first working day in 2046, out of range; + 0 is fine.
-    assert add_working_days(date(2045, 12, 29), 0) == date(2045, 12, 29)
+    # Mon 1 Jan 1900 (New Year's Day became a bank holiday in 1974) and Fri 31 Dec 2100 are the edges, and
+    # both are working days; 27 and 28 Dec 2100 are the Christmas and Boxing Day substitutes.
+    assert (date(1900, 1, 1), date(2100, 12, 31)) == (CALENDAR_START, CALENDAR_END)
+    assert is_working_day(CALENDAR_START) and is_working_day(CALENDAR_END)
+    assert not is_working_day(date(2100, 12, 28))
+    # Fri 31 Dec 2100 + 1 working day is in 2101, out of range; + 0 is fine.
+    assert add_working_days(date(2100, 12, 31), 0) == date(2100, 12, 31)
+    # A 1970s assessment (the DfE test file's) can be measured: Mon 5 Jan 1970 to Fri 9 Jan 1970 is 4.
+    assert working_days_between(date(1970, 1, 5), date(1970, 1, 9)) == 4
 
 
 # ---------------------------------------------------------------------------
@@ -432,8 +436,9 @@ def test_calendar_columns_full_range_consistency() -> None:
     working = cast(list[bool], table["is_working_day"])
     assert list(table) == EXPECTED_COLUMNS
     assert all(len(column) == len(days) for column in table.values())
-    # 2000-01-01 to 2045-12-31 inclusive: 46 years, 12 of them leap years (2000, 2004, ..., 2044).
-    assert len(days) == 46 * 365 + 12
+    # 1900-01-01 to 2100-12-31 inclusive: 201 years, 49 of them leap years (1904, ..., 2096; 1900 and 2100 are
+    # not, 2000 is).
+    assert len(days) == 201 * 365 + 49
     assert days[0] == CALENDAR_START
     assert days[-1] == CALENDAR_END
     assert numbers[0] == 0

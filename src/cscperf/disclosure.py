@@ -91,12 +91,14 @@ def count_words(count: float | None, policy: DisclosurePolicy = DEFAULT_POLICY) 
     return f"{count:,.0f}"
 
 
-def n_of_d_words(numerator: float, denominator: float, what: str, policy: DisclosurePolicy = DEFAULT_POLICY) -> str:
+def n_of_d_words(
+    numerator: float, denominator: float, what: str = "", policy: DisclosurePolicy = DEFAULT_POLICY
+) -> str:
     """'12 of 150 plans', or 'fewer than 5 of 24 plans': the numerator never shown when small. A small
     denominator is shown as 'fewer than 5 plans' with no numerator at all (both would identify)."""
     if policy.is_small(denominator):
-        return f"{policy.label} {what}"
-    return f"{count_words(numerator, policy)} of {denominator:,.0f} {what}"
+        return f"{policy.label} {what}".rstrip()
+    return f"{count_words(numerator, policy)} of {denominator:,.0f} {what}".rstrip()
 
 
 def value_may_be_shown(numerator: float | None, policy: DisclosurePolicy = DEFAULT_POLICY) -> bool:

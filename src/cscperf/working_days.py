@@ -8,9 +8,11 @@ Funeral of Queen Elizabeth II (Monday 19 September 2022) and the Coronation of
 King Charles III (Monday 8 May 2023), and the substitute "(observed)" days
 given when Christmas, Boxing Day or New Year's Day fall at a weekend.
 
-The calendar covers 1 January 2000 to 31 December 2045
-(:data:`CALENDAR_START` to :data:`CALENDAR_END`). Any date outside that range
-raises ``ValueError`` rather than silently ignoring bank holidays.
+The calendar covers 1 January 1900 to 31 December 2100
+(:data:`CALENDAR_START` to :data:`CALENDAR_END`): any date a return can hold.
+Each year's bank holidays are worked out when that year is first needed. Any
+date outside that range raises ``ValueError`` rather than silently ignoring
+bank holidays.
 
 How working days are counted
 ----------------------------
@@ -65,7 +67,7 @@ working days without this module.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import holidays
 import numpy as np
@@ -85,21 +87,27 @@ __all__ = [
     "working_days_between_many",
 ]
 
-CALENDAR_START = date(2000, 1, 1)
+CALENDAR_START = date(1900, 1, 1)
 """The first day the working-day calendar covers."""
 
-CALENDAR_END = date(2045, 12, 31)
+CALENDAR_END = date(2100, 12, 31)
 """The last day the working-day calendar covers."""
 
 _NP_START = np.datetime64(CALENDAR_START, "D")
 _NP_END = np.datetime64(CALENDAR_END, "D")
 
 
-@lru_cache(maxsize=1)
-def _all_bank_holidays() -> dict[date, str]:
-    """Return every English bank holiday in the calendar range, in date order, with its name."""
-    found = holidays.country_holidays("GB", subdiv="ENG", years=range(CALENDAR_START.year, CALENDAR_END.year + 1))
-    return {d: str(name) for d, name in sorted(found.items()) if CALENDAR_START <= d <= CALENDAR_END}
+@cache
+def _bank_holidays_of(year: int) -> tuple[tuple[date, str], ...]:
+    """One year's English bank holidays with their names, in date order (worked out when first asked for)."""
+    found = holidays.country_holidays("GB", subdiv="ENG", years=year)
+    return tuple((d, str(name)) for d, name in sorted(found.items()) if d.year == year)
+
+
+def _all_bank_holidays(start: date = CALENDAR_START, end: date = CALENDAR_END) -> dict[date, str]:
+    """Every English bank holiday from ``start`` to ``end`` (both in the calendar range), in date order."""
+    return {d: name for year in range(start.year, end.year + 1) for d, name in _bank_holidays_of(year)
+            if start <= d <= end}  # fmt: skip
 
 
 @lru_cache(maxsize=1)
@@ -148,7 +156,7 @@ def bank_holidays(start: date = CALENDAR_START, end: date = CALENDAR_END) -> dic
     "Boxing Day (observed)" on Monday 28 December 2020).
     """
     start, end = _checked(start), _checked(end)
-    return {d: name for d, name in _all_bank_holidays().items() if start <= d <= end}
+    return _all_bank_holidays(start, end)
 
 
 def is_working_day(d: date) -> bool:
@@ -273,7 +281,7 @@ def calendar_columns(start: date = CALENDAR_START, end: date = CALENDAR_END) -> 
     days = np.arange(np_start, np.datetime64(end + timedelta(days=1), "D"), dtype="datetime64[D]")
     working = np.is_busday(days, busdaycal=calendar)
     numbers = np.busday_count(np_start, days, busdaycal=calendar)
-    names = _all_bank_holidays()
+    names = _all_bank_holidays(start, end)
 
     cal_dates: list[date] = days.astype(object).tolist()
     return {

@@ -60,6 +60,28 @@ MEASURES: dict[str, PublishedMeasure] = {
     )
 }  # fmt: skip
 
+# Published figures imported for reconciliation (`cscperf reconcile`) but not used as comparators: counts, whose
+# England or neighbour figures say nothing about a council's own, and measures cscperf does not compare.
+PUBLISHED_COUNTS: dict[str, PublishedMeasure] = {
+    m.indicator_id: m
+    for m in (
+        PublishedMeasure("cla_open", AT_31_MARCH, "LACnum"),
+        PublishedMeasure("cla_started", YEAR_TO_31_MARCH, "LACnum_Start"),
+        PublishedMeasure("cla_ceased", YEAR_TO_31_MARCH, "LACceased"),
+        PublishedMeasure("cp_plans_open", AT_31_MARCH, "CPP_Num"),
+        PublishedMeasure("cp_plans_started", YEAR_TO_31_MARCH, "CPP_Abuse"),
+        PublishedMeasure("referrals", YEAR_TO_31_MARCH, "CPP_Total_NumRef"),
+        PublishedMeasure("icpc_within_15wd", YEAR_TO_31_MARCH, "CP_conf_15days"),
+    )
+}
+# LAIT counts that are the numerator of a published percentage: kept as that figure's numerator.
+LAIT_NUMERATORS: dict[str, str] = {
+    "LACStableNum_2016on": "cla_3plus_placements",
+    "LAC_LongStableNum": "cla_long_term_stability",
+    "ReRegCPR": "cp_second_or_subsequent",
+}
+PUBLISHED: dict[str, PublishedMeasure] = {**MEASURES, **PUBLISHED_COUNTS}
+
 # LAIT's area numbers for England and the regions, as ONS codes (EES files use these codes).
 ENGLAND = "E92000001"
 LAIT_AREAS = {

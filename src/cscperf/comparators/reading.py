@@ -17,7 +17,9 @@ from cscperf.comparators.published import (
     AT_31_MARCH,
     ENGLAND,
     LAIT_AREAS,
+    LAIT_NUMERATORS,
     MEASURES,
+    PUBLISHED,
     REGION_CODES,
     SUPPRESSION_CODES,
     PublishedMeasure,
@@ -285,12 +287,20 @@ def _read_csww(path: Path, header: list[str], rows: list[list[str]]) -> FileResu
 
 
 def _lait_rows(path: Path, rows: Iterator[tuple[Any, ...]]) -> FileResult:
-    by_short = {m.lait: m for m in MEASURES.values()}
+    by_short = {m.lait: m for m in PUBLISHED.values()}
     result = FileResult(path, "lait")
     gathered = []
+    numerators: dict[tuple[str, int, int], float] = {}  # (indicator, year, area number) -> published count
     for short, year, name, value, number_, region in rows:
+        if not re.fullmatch(r"\d{4}", str(year)):
+            continue
+        if str(short) in LAIT_NUMERATORS:
+            count = number(str(value))[0]
+            if count is not None:
+                numerators[(LAIT_NUMERATORS[str(short)], int(year), int(float(number_)))] = count
+            continue
         m = by_short.get(str(short))
-        if m is None or not re.fullmatch(r"\d{4}", str(year)):
+        if m is None:
             continue
         code_number = int(float(number_))
         gathered.append((m, int(year), str(name), str(value), code_number, str(region)))
@@ -305,8 +315,9 @@ def _lait_rows(path: Path, rows: Iterator[tuple[Any, ...]]) -> FileResult:
             region_name = region if region and region != "NA" else None
             region_code = REGION_CODES.get((region_name or "").lower())
         v, suppression = number(value)
+        count = numerators.get((m.indicator_id, year, code_number))
         result.values.append(PublishedValue(m.indicator_id, level, code, name, region_code, region_name, year,
-                                            m.year_meaning, v, suppression, None, None, None, path.name, release,
+                                            m.year_meaning, v, suppression, count, None, None, path.name, release,
                                             f"LAIT {m.lait}"))  # fmt: skip
     return result
 
@@ -321,7 +332,7 @@ def _read_lait_parquet(path: Path) -> FileResult:
         raise DataProblem(f"{path.name} could not be read as a parquet file ({type(exc).__name__}).") from None
     needed = ["Short Desc", "Years", "LA and Regions", "Values", "LA Number", "Region"]
     _require(path, table.column_names, needed, "LAIT (Local Authority Interactive Tool)")
-    wanted = [m.lait for m in MEASURES.values()]
+    wanted = [m.lait for m in PUBLISHED.values()] + list(LAIT_NUMERATORS)
     table = table.filter(pc.is_in(table["Short Desc"], value_set=__import__("pyarrow").array(wanted)))
     columns = [table[c].to_pylist() for c in needed]
     return _lait_rows(path, iter(zip(*columns, strict=True)))

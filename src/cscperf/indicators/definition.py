@@ -8,17 +8,26 @@ with these columns, which the engine aggregates (numerator and denominator are s
     team, worker, detail
 
 It reads the periods from `report_periods (period_start, period_end)`, can use shared fragments
-(`{{> name}}`, see fragments.yml) and settings (`{{name}}`, see settings.py).
+(`{{> name}}`, see fragments.yml) and settings (`{{name}}`, see settings.py). A unit whose numerator is NULL
+could not be measured (a date the working-day calendar cannot place, an end before its start): it stays in
+the unit rows, with its detail saying why, so the drill-down shows it and the engine counts it.
+
+`requires` names the store tables (or `table.field`s) the figure cannot be computed without; a requirement
+may be a choice (`{any: [a, b]}`). `history_months` is how far before the period the data must reach (a
+re-referral looks back 12 months), for the requirements `history_of` lists (all, if it lists none).
+`also_reads` lists the tables the SQL reads that refine the figure but whose absence does not make it wrong
+(a child's age, short-break legal statuses). Together they decide, with what the store holds for each
+council (coverage.py), whether a figure can be shown.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 from importlib.resources import files
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 Unit = Literal["count", "percent", "rate_per_10k", "ratio", "days"]
 Polarity = Literal["higher_is_better", "lower_is_better", "target_band", "neutral"]
@@ -68,10 +77,40 @@ class Indicator(BaseModel):
     tolerance: float | None = None
     decimals: int
     period_kind: Literal["flow", "stock", "cohort"]
+    requires: tuple[tuple[str, ...], ...]
+    history_months: int = 0
+    history_of: tuple[str, ...] = ()  # the requirements the look-back applies to (none listed: all)
+    also_reads: tuple[str, ...] = ()
     sql: str
+
+    @field_validator("requires", mode="before")
+    @classmethod
+    def _choices(cls, value: Any) -> Any:
+        """Each requirement as a tuple of alternatives: `ssd_cp_visits` -> (ssd_cp_visits,)."""
+        if not isinstance(value, list | tuple):
+            return value
+        out = []
+        for item in value:
+            if isinstance(item, str):
+                out.append((item,))
+            elif isinstance(item, dict) and set(item) == {"any"}:
+                out.append(tuple(item["any"]))
+            else:
+                raise ValueError(f"a requirement is a table name or {{any: [...]}}, not {item!r}")
+        return tuple(out)
 
     @model_validator(mode="after")
     def _check(self) -> Indicator:
+        unknown = [n for choice in self.requires for n in choice if n not in load_sources()]
+        if unknown:
+            raise ValueError(f"{self.id}: requires {unknown}, which sources.yml does not describe")
+        if not self.requires:
+            raise ValueError(f"{self.id}: an indicator must say which tables it requires")
+        if self.history_months < 0:
+            raise ValueError(f"{self.id}: history_months cannot be negative")
+        required = {n for choice in self.requires for n in choice}
+        if set(self.history_of) - required:
+            raise ValueError(f"{self.id}: history_of names {sorted(set(self.history_of) - required)}, not required")
         if self.polarity == "target_band" and self.band is None:
             raise ValueError(f"{self.id}: a target-band indicator needs a band")
         if self.band is not None and self.band[0] > self.band[1]:
@@ -100,6 +139,33 @@ def load_library() -> dict[str, Indicator]:
     if missing or extra:
         raise ValueError(f"indicator library out of step: missing {sorted(missing)}, unlisted {sorted(extra)}")
     return {i: found[i] for i in LIBRARY_ORDER}
+
+
+class Source(BaseModel):
+    """A table (or field) an indicator can require: what it holds and which sources provide it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    what: str
+    provided_by: str
+    not_in: str | None = None
+    only_31_march: bool = False  # serves figures at 31 March only (the OC2 outcomes)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_key(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "from" in data:
+            data = {("provided_by" if k == "from" else k): v for k, v in data.items()}
+        return data
+
+
+@lru_cache(maxsize=1)
+def load_sources() -> dict[str, Source]:
+    """sources.yml: each requirable table or `table.field`, what it holds and where it comes from."""
+    text = files("cscperf.indicators").joinpath("sources.yml").read_text(encoding="utf-8")
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    raw: dict[str, Any] = yaml.load(text, Loader=loader)
+    return {name: Source.model_validate(entry) for name, entry in raw.items()}
 
 
 @lru_cache(maxsize=1)

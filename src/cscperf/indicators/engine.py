@@ -1,11 +1,13 @@
 """Compute indicators: run each indicator's SQL for a set of periods and aggregate its unit rows.
 
 One definition serves every use: the headline figure, the monthly series, breakdowns (by team, worker,
-age band, sex, ethnicity) and the drill-down, which is the unit rows themselves.
+age band, sex, ethnicity) and the drill-down, which is the unit rows themselves. Every point says whether the
+council's data support it (coverage.py): a point they do not support has no figure, only the reason.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
@@ -14,6 +16,7 @@ from typing import Any, Literal
 
 import pyarrow as pa
 
+from cscperf.indicators.coverage import FULL, Availability, CouncilCoverage, availability, council_coverage
 from cscperf.indicators.definition import Indicator, load_library
 from cscperf.indicators.settings import IndicatorSettings
 from cscperf.indicators.sql_text import fragment_sql, fragments_used, indicator_sql
@@ -35,16 +38,30 @@ AGE_BAND_SQL = """CASE
 
 @dataclass(frozen=True)
 class Point:
-    """One figure of a series: an indicator for one council, period (and group, in a breakdown)."""
+    """One figure of a series: an indicator for one council, period (and group, in a breakdown).
+
+    `coverage` says whether the council's data support the figure: "full", "part" (a flow whose period runs
+    past the end of the data: the figure counts to then) or "none" (no figure: value, numerator and
+    denominator are None and `reason` says why). `not_measurable` counts the units that could not be
+    measured (a date the calendar cannot place, an end before its start): they are in the denominator and
+    not the numerator, and the drill-down lists them with why."""
 
     la_code: str
     period_start: dt.date
     period_end: dt.date
-    numerator: float
+    numerator: float | None
     denominator: float | None
     value: float | None
     units: int
     group: str | None = None
+    coverage: str = "full"
+    reason: str | None = None
+    not_measurable: int = 0
+
+    @property
+    def available(self) -> bool:
+        """False when the data cannot support a figure for this period (see `reason`)."""
+        return self.coverage != "none"
 
 
 @dataclass
@@ -144,31 +161,61 @@ def compute(
     set_periods(con, periods)
     materialised = _materialise_shared_fragments(con, chosen, settings)
     population = _population(con, la_codes) if any(i.unit == "rate_per_10k" for i in chosen) else {}
+    coverage = council_coverage(con, la_codes)
+    supported_by = _Supported()
     results = []
     for indicator in chosen:
         units = units_sql(indicator, settings, la_codes, materialised)
         source = enriched_sql(units) if by else units
         group = f", {by}" if by else ""
         rows = con.execute(
-            f"SELECT la_code, period_start, period_end{group}, SUM(numerator), SUM(denominator), COUNT(*) "
-            f"FROM ({source}) AS units GROUP BY la_code, period_start, period_end{group}"
+            f"SELECT la_code, period_start, period_end{group}, SUM(numerator), SUM(denominator), COUNT(*), "
+            f"COUNT(*) - COUNT(numerator) FROM ({source}) AS units GROUP BY la_code, period_start, period_end{group}"
         ).fetchall()
         found = {(r[0], r[1], r[2], r[3] if by else None): r for r in rows}
-        councils = sorted({r[0] for r in rows} | set(la_codes or []))
+        councils = sorted({r[0] for r in rows} | set(la_codes or coverage))
         groups = sorted({k[3] for k in found}, key=str) if by else [None]
         result = Result(indicator)
         for la in councils:
+            cover = coverage.get(la) or CouncilCoverage(la)
             for period in periods:
+                supported = supported_by(indicator, cover, period)
                 for g in groups:
                     row = found.get((la, period.start, period.end, g))
-                    if row is None and by:
+                    if row is None and by and supported.available:
                         continue
-                    num = float(row[-3] or 0) if row else 0.0
-                    den = float(row[-2]) if row and row[-2] is not None else None
-                    n_units = int(row[-1]) if row else 0
-                    result.points.append(_point(indicator, la, period, num, den, n_units, g, population.get(la, {})))
+                    num = float(row[-4] or 0) if row else 0.0
+                    den = float(row[-3]) if row and row[-3] is not None else None
+                    n_units, unmeasured = (int(row[-2]), int(row[-1])) if row else (0, 0)
+                    point = _point(indicator, la, period, num, den, n_units, g, population.get(la, {}))
+                    result.points.append(_supported(point, supported, unmeasured))
         results.append(result)
     return results
+
+
+class _Supported:
+    """Availability, worked out once for each council, period and set of requirements (many indicators share
+    theirs), so a national run checks hundreds of thousands of points cheaply."""
+
+    def __init__(self) -> None:
+        self.known: dict[tuple[object, ...], Availability] = {}
+
+    def __call__(self, indicator: Indicator, cover: CouncilCoverage, period: ReportingPeriod) -> Availability:
+        key = (indicator.requires, indicator.history_months, indicator.history_of, indicator.period_kind,
+               cover.la_code, period.start, period.end)  # fmt: skip
+        if key not in self.known:
+            self.known[key] = availability(indicator, cover, period)
+        return self.known[key]
+
+
+def _supported(point: Point, supported: Availability, unmeasured: int) -> Point:
+    """The point as the data support it: no figure where they do not, marked where they partly do."""
+    if supported == FULL and not unmeasured:
+        return point
+    if not supported.available:
+        return dataclasses.replace(point, numerator=None, denominator=None, value=None, units=0,
+                                   coverage="none", reason=supported.reason)  # fmt: skip
+    return dataclasses.replace(point, coverage=supported.coverage, reason=supported.reason, not_measurable=unmeasured)
 
 
 def _materialise_shared_fragments(
@@ -249,6 +296,52 @@ def _population(con: Connection, la_codes: list[str] | None) -> dict[str, dict[i
     return out
 
 
+@dataclass(frozen=True)
+class DrillDown:
+    """The unit rows behind one figure, and whether the data support it. When they do not, `rows` is empty
+    and `availability` says why (for each council asked for: `by_council`)."""
+
+    indicator: Indicator
+    period: ReportingPeriod
+    availability: Availability
+    by_council: dict[str, Availability]
+    rows: list[dict[str, Any]]
+
+
+def drill_down(
+    con: Connection,
+    indicator_id: str,
+    period: ReportingPeriod,
+    *,
+    settings: IndicatorSettings | None = None,
+    la_codes: list[str] | None = None,
+) -> DrillDown:
+    """The unit rows behind one figure, with breakdown dimensions, those not counted in the numerator first
+    (units that could not be measured before them). Councils whose data do not support the figure for the
+    period give no rows."""
+    indicator = load_library()[indicator_id]
+    coverage = council_coverage(con, la_codes)
+    by_council = {la: availability(indicator, cover, period) for la, cover in sorted(coverage.items())}
+    shown = [la for la, a in by_council.items() if a.available]
+    overall = next((a for a in by_council.values() if not a.available), None) or next(
+        (a for a in by_council.values() if a.coverage == "part"), FULL
+    )
+    if not shown:
+        return DrillDown(indicator, period, overall, by_council, [])
+    set_periods(con, [period])
+    sql = enriched_sql(units_sql(indicator, settings or IndicatorSettings(), shown))
+    cursor = con.execute(
+        f"SELECT la_code, unit_id, person_id, numerator, denominator, detail, team, worker, age_band, sex, "
+        f"ethnicity FROM ({sql}) AS units ORDER BY (numerator IS NOT NULL), (numerator > 0), la_code, unit_id"
+    )
+    names = [d[0] for d in cursor.description]
+    rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+    for row in rows:
+        row["measured"] = row["numerator"] is not None
+        row["in_numerator"] = bool(row["numerator"] and row["numerator"] > 0)
+    return DrillDown(indicator, period, overall, by_council, rows)
+
+
 def drill(
     con: Connection,
     indicator_id: str,
@@ -257,16 +350,5 @@ def drill(
     settings: IndicatorSettings | None = None,
     la_codes: list[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """The unit rows behind one figure, with breakdown dimensions, those not counted in the numerator first."""
-    indicator = load_library()[indicator_id]
-    set_periods(con, [period])
-    sql = enriched_sql(units_sql(indicator, settings or IndicatorSettings(), la_codes))
-    cursor = con.execute(
-        f"SELECT la_code, unit_id, person_id, numerator, denominator, detail, team, worker, age_band, sex, "
-        f"ethnicity FROM ({sql}) AS units ORDER BY (numerator > 0), la_code, unit_id"
-    )
-    names = [d[0] for d in cursor.description]
-    rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
-    for row in rows:
-        row["in_numerator"] = bool(row["numerator"] and row["numerator"] > 0)
-    return rows
+    """The unit rows behind one figure (none where the data do not support it; `drill_down` says why)."""
+    return drill_down(con, indicator_id, period, settings=settings, la_codes=la_codes).rows

@@ -82,7 +82,12 @@ def regional(results: list[Result], policy: DisclosurePolicy = DEFAULT_POLICY) -
 
 
 def _aggregate(ind: Indicator, start: dt.date, end: dt.date, points: list[Point], policy: DisclosurePolicy) -> Shared:
-    numerator = round(sum(p.numerator for p in points), 6)
+    missing = [p for p in points if p.numerator is None]
+    if missing:  # a council's data do not support the figure: a pooled figure without it would mislead
+        codes = ", ".join(p.la_code for p in missing[:5]) + (" ..." if len(missing) > 5 else "")
+        why = f"not available for council {codes}" + (f" ({missing[0].reason})" if missing[0].reason else "")
+        return Shared(REGION, start, end, None, None, None, len(points), why)
+    numerator = round(sum(p.numerator or 0 for p in points), 6)
     # a council with no units adds nothing; but a rate needs every council's population (without one, the
     # pooled rate would be too low)
     complete = ind.unit != "rate_per_10k" or all(p.denominator is not None for p in points)
@@ -100,18 +105,24 @@ def _aggregate(ind: Indicator, start: dt.date, end: dt.date, points: list[Point]
 
 def _councils(ind: Indicator, points: list[Point], policy: DisclosurePolicy) -> list[Shared]:
     """Each council's figure, small ones withheld, and a second one where one alone would be recoverable."""
+    shown = [p for p in points if p.numerator is not None]
     small = {
         p.la_code
-        for p in points
+        for p in shown
         if policy.is_small(p.numerator) or (ind.unit in ("percent", "ratio", "days") and policy.is_small(p.denominator))
     }
     if policy.secondary and len(small) == 1:
-        others = sorted((p.numerator, p.la_code) for p in points if p.la_code not in small and p.numerator > 0)
+        others = sorted(
+            (p.numerator or 0, p.la_code) for p in shown if p.la_code not in small and (p.numerator or 0) > 0
+        )
         if others:
             small.add(others[0][1])
     shared = []
     for p in sorted(points, key=lambda q: q.la_code):
-        if p.la_code in small:
+        if p.numerator is None:
+            why = f"not available: {p.reason}" if p.reason else "not available"
+            shared.append(Shared(p.la_code, p.period_start, p.period_end, None, None, None, 1, why))
+        elif p.la_code in small:
             shared.append(Shared(p.la_code, p.period_start, p.period_end, None, None, None, 1, policy.label))
         else:
             shared.append(Shared(p.la_code, p.period_start, p.period_end, p.numerator, p.denominator, p.value, 1))

@@ -96,14 +96,15 @@ def region_table(console: Console, results: list[RegionResult], councils: list[s
     console.print(
         f"All: the councils' figures pooled (numerators and denominators summed). c: withheld, built on "
         f"{policy.label} (and a second where one alone could be worked out from the total), so this may be shared "
-        "across the councils." + ("" if wide else " `--format csv` gives every council."),
+        "across the councils. n/a: not available from the data loaded (why: --format json or csv)."
+        + ("" if wide else " `--format csv` gives every council."),
         highlight=False,
     )
 
 
 def _shown(s: Shared, decimals: int, unit: str) -> str:
     if s.withheld:
-        return "c" if s.withheld.startswith("fewer") else "-"
+        return "c" if s.withheld.startswith("fewer") else "n/a"
     return _number(s.value, decimals, unit)
 
 

@@ -24,7 +24,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cscperf.loading.annex_a_lists import (
     LIST_BY_NUMBER,
@@ -50,11 +50,15 @@ from cscperf.loading.annex_a_lists import (
     strip_option,
 )
 from cscperf.loading.code_lists import REFERRAL_SOURCES
-from cscperf.loading.collection_year import collection_year, dates_after
+from cscperf.loading.collection_year import collection_year
+from cscperf.loading.date_checks import DatedField, flag_late_dates
 from cscperf.loading.file_load import FileLoad
 from cscperf.loading.problems import Problem
 from cscperf.loading.source_format import SourceFormat
 from cscperf.loading.values import BadValue, blank, read_date, read_text, read_whole_number
+
+if TYPE_CHECKING:
+    from cscperf.loading.merge import StagedLoads
 
 HEADER_SCAN_ROWS = 15
 ROLE = "Allocated Social Worker"
@@ -872,11 +876,7 @@ def read(path: Path, load: FileLoad) -> None:
     reader = AnnexAReader(load, lists)
     reader.read()
     today = dt.date.today()
-    dates = [d for d in reader.event_dates if d <= today]
-    if len(dates) < len(reader.event_dates):
-        load.flag(Problem(load.where(), "date in the future",
-                          f"{len(reader.event_dates) - len(dates)} contact, referral or assessment date(s) are after "
-                          "today; they were not used to decide the period the workbook covers.", "error"))  # fmt: skip
+    dates = [d for d in reader.event_dates if d <= today]  # a date after today is flagged (flag_late_workbook_dates)
     if dates:
         years = Counter(collection_year_of(d) for d in dates)
         chosen = collection_year(years)
@@ -886,11 +886,6 @@ def read(path: Path, load: FileLoad) -> None:
         load.details["period_covered"] = {"from": first.isoformat(), "to": last.isoformat()}
         if load.collection_year is None:
             load.collection_year = chosen
-        after = dates_after(years, chosen)
-        if after:
-            load.flag(Problem(load.where(), "dates after the workbook's year",
-                              f"{after} date(s) fall after 31 March {chosen}, the end of the year this workbook is "
-                              "mostly for; check them for typing mistakes.", "error"))  # fmt: skip
     if reader.spellings:
         load.details["values_mapped"] = {
             key: dict(counter.most_common(25)) for key, counter in sorted(reader.spellings.items())
@@ -901,6 +896,29 @@ def read(path: Path, load: FileLoad) -> None:
         load.details["list_6_episodes_completing_list_3_referrals"] = reader.merged
 
 
-FORMAT = SourceFormat("annex_a", "Ofsted Annex A workbook", recognise, read)
+ANNEX_A_DATES = (
+    DatedField("ssd_contacts", "cont_contact_date", "List 1 contact date"),
+    DatedField("ssd_early_help_episodes", "earl_episode_start_date", "List 2 early help start date"),
+    DatedField("ssd_early_help_episodes", "earl_episode_end_date", "List 2 early help end date"),
+    DatedField("ssd_cin_episodes", "cine_referral_date", "referral date"),
+    DatedField("ssd_cin_episodes", "cine_close_date", "CIN closure date"),
+    DatedField("ssd_cin_assessments", "cina_assessment_start_date", "List 4 assessment start date"),
+    DatedField("ssd_cin_assessments", "cina_assessment_auth_date", "List 4 assessment authorisation date"),
+    DatedField("ssd_s47_enquiry", "s47e_s47_start_date", "List 5 section 47 start date"),
+    DatedField("ssd_initial_cp_conference", "icpc_icpc_date", "List 5 ICPC date"),
+    DatedField("ssd_cp_plans", "cppl_cp_plan_start_date", "List 7 plan start date"),
+    DatedField("ssd_cp_plans", "cppl_cp_plan_end_date", "List 7 plan end date"),
+    DatedField("ssd_cla_episodes", "clae_cla_episode_start_date", "List 8 episode start date"),
+    DatedField("ssd_cla_episodes", "clae_cla_episode_ceased_date", "List 8 episode end date"),
+    DatedField("ssd_cla_health", "clah_health_check_date", "List 8 health or dental check date"),
+)
+
+
+def flag_late_workbook_dates(staged: StagedLoads) -> None:
+    """Dates after the workbook's year (31 March) or after today: a warning each, with its cell."""
+    flag_late_dates(staged, "annex_a", ANNEX_A_DATES)
+
+
+FORMAT = SourceFormat("annex_a", "Ofsted Annex A workbook", recognise, read, after_all=flag_late_workbook_dates)
 
 __all__ = ["FORMAT", "LISTS", "collection_year_of", "read", "recognise"]

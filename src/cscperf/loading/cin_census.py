@@ -18,16 +18,20 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
 from cscperf.loading.code_lists import ETHNICITY as ETHNIC_CODES
 from cscperf.loading.code_lists import REFERRAL_SOURCES
+from cscperf.loading.date_checks import DatedField, flag_late_dates
 from cscperf.loading.file_load import FileLoad
 from cscperf.loading.problems import Problem, Severity
 from cscperf.loading.source_format import SourceFormat
 from cscperf.loading.values import BadValue, read_date, read_flag, read_whole_number
+
+if TYPE_CHECKING:
+    from cscperf.loading.merge import StagedLoads
 
 Element = Any  # lxml's _Element (its stubs are not part of the typed API we rely on)
 
@@ -1168,6 +1172,27 @@ def read(path: Path, load: FileLoad) -> None:
     CinReader(path, load).read()
 
 
-FORMAT = SourceFormat("cin_census", "CIN Census XML", recognise, read, after_all=None)
+CIN_DATES = (
+    DatedField("ssd_cin_episodes", "cine_referral_date", "CINreferralDate"),
+    DatedField("ssd_cin_episodes", "cine_close_date", "CINclosureDate"),
+    DatedField("ssd_cin_assessments", "cina_assessment_start_date", "AssessmentActualStartDate"),
+    DatedField("ssd_cin_assessments", "cina_assessment_auth_date", "AssessmentAuthorisationDate"),
+    DatedField("ssd_cin_plans", "cinp_cin_plan_start_date", "CINPlanStartDate"),
+    DatedField("ssd_cin_plans", "cinp_cin_plan_end_date", "CINPlanEndDate"),
+    DatedField("ssd_s47_enquiry", "s47e_s47_start_date", "S47ActualStartDate"),
+    DatedField("ssd_initial_cp_conference", "icpc_icpc_date", "DateOfInitialCPC"),
+    DatedField("ssd_cp_plans", "cppl_cp_plan_start_date", "CPPstartDate"),
+    DatedField("ssd_cp_plans", "cppl_cp_plan_end_date", "CPPendDate"),
+    DatedField("ssd_cp_reviews", "cppr_cp_review_date", "CPPreviewDate"),
+    DatedField("ssd_pre_proceedings", "prep_pre_pro_decision_date", "PPDecisionDate"),
+)
+
+
+def flag_late_census_dates(staged: StagedLoads) -> None:
+    """Dates after the census year's 31 March or after today: a warning each, with its line (date_checks.py)."""
+    flag_late_dates(staged, "cin_census", CIN_DATES)
+
+
+FORMAT = SourceFormat("cin_census", "CIN Census XML", recognise, read, after_all=flag_late_census_dates)
 
 __all__: list[str] = ["FORMAT", "CinReader", "read", "recognise"]

@@ -8,7 +8,9 @@ dates: at least 3 of them and at least 1 in 1,000. Dates after that year's end a
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
+from pathlib import Path
 
 SHARE = 0.001
 AT_LEAST = 3
@@ -33,3 +35,21 @@ def collection_year(years: Counter[int]) -> int | None:
 def dates_after(years: Counter[int], chosen: int) -> int:
     """How many dates fall after the end of the chosen year."""
     return sum(n for year, n in years.items() if year > chosen)
+
+
+_NAMED_YEAR = re.compile(r"(?<!\d)(20\d\d)(?:[-_ ]?(?:20)?(\d\d))?(?!\d)")
+
+
+def year_in_name(path: Path) -> tuple[int, str] | None:
+    """The collection year a file's name gives, and the name it was read from: the file's own name first,
+    then its folder's, then the folder above. `2019` (in `2019-oc2.csv`, `oc2_2019.csv`, `2019/oc2.csv`,
+    `SSDA903_2019_episodes.csv`) is the year ending 31 March 2019, as the DfE names returns; `2018-19`,
+    `2018_19`, `2018_2019` or `201819` is the same year."""
+    for name in (path.stem, path.parent.name, path.parent.parent.name):
+        for match in _NAMED_YEAR.finditer(name):
+            first, second = int(match.group(1)), match.group(2)
+            if second is None:
+                return first, name
+            if int(second) == (first + 1) % 100:
+                return first + 1, name
+    return None

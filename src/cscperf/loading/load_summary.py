@@ -25,6 +25,7 @@ class FileSummary:
     details: dict[str, Any] = field(default_factory=dict)
     skipped_as_loaded_in: str | None = None
     not_recognised: str | None = None
+    not_loaded: str | None = None  # read, but left out of the load (e.g. a year that cannot be told)
 
     @classmethod
     def skipped(cls, path: Path, earlier_load: str) -> FileSummary:
@@ -33,6 +34,10 @@ class FileSummary:
     @classmethod
     def not_recognised_file(cls, path: Path, reason: str) -> FileSummary:
         return cls(path, None, None, not_recognised=reason)
+
+    @classmethod
+    def withdrawn(cls, load: FileLoad, reason: str) -> FileSummary:
+        return cls(load.path, load.kind, None, load.la_code, not_loaded=reason)
 
     @classmethod
     def of(cls, load: FileLoad) -> FileSummary:
@@ -67,9 +72,12 @@ class FileSummary:
             "tables": self.by_table,
             "problems": self.problems,
             "details": self.details,
-            "skipped": self.skipped_as_loaded_in is not None or self.not_recognised is not None,
+            "skipped": self.skipped_as_loaded_in is not None
+            or self.not_recognised is not None
+            or self.not_loaded is not None,
             "already_loaded_as": self.skipped_as_loaded_in,
             "not_recognised": self.not_recognised,
+            "not_loaded": self.not_loaded,
         }
 
 

@@ -16,7 +16,7 @@ Rules, in order:
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cscperf.loading.file_load import FileLoad
 from cscperf.loading.problems import Problem
@@ -36,6 +36,7 @@ class StagedLoads:
     con: Connection
     staging: Staging
     loads: list[FileLoad]
+    withdrawn: list[tuple[FileLoad, str]] = field(default_factory=list)  # files read but not loaded, and why
 
     def staged(self, table: str) -> str | None:
         """The staged table for `table`, or None if no file gave rows for it."""
@@ -88,6 +89,17 @@ class StagedLoads:
         for load in self.loads:
             load.flush()
         return len(rows)
+
+    def withdraw(self, load: FileLoad, reason: str) -> None:
+        """Leave a file out of the load altogether (one message, not a reject for each of its records): its
+        staged rows and problems are dropped and it is reported as not loaded, with the reason."""
+        for name in sorted(self.staging.tables):
+            column = "load_id" if name == REJECTS else "_load_id"
+            run(self.con, f"DELETE FROM {staging_name(name)} WHERE {column} = ?", [load.load_id])
+        run(self.con, f"DELETE FROM {LOADS_TABLE} WHERE load_id = ?", [load.load_id])
+        load.pending_problems()
+        self.loads.remove(load)
+        self.withdrawn.append((load, reason))
 
     def flag(self, load_id: str, problem: Problem) -> None:
         """A problem found after reading (while merging), on a record that is loaded anyway."""

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from cscperf import __version__
 from cscperf.errors import CscperfError, DataProblem, UsageProblem
+from cscperf.loading.coverage_record import Surveys, coverage_rows, record_coverage, survey_staged
 from cscperf.loading.file_load import FileLoad
 from cscperf.loading.load_summary import FileSummary, LoadSummary
 from cscperf.loading.merge import (
@@ -108,14 +109,16 @@ def load_files(
                 staged.record_loads()
                 reject_unidentified_and_duplicates(staged)
                 check_staged_counts(staged)
+                surveys = survey_staged(staged)
                 for source_format in formats.values():
                     if source_format.after_all is not None:
                         source_format.after_all(staged)
+                _refuse_named_files_withdrawn(staged, named)
                 report_person_conflicts(staged)
                 for load in loads:
                     load.flush()
                 merge_into_store(staged)
-                _record(con, staged)
+                _record(con, staged, surveys)
                 councils = sorted({load.la_code for load in loads if load.la_code})
                 summary.population_years_added = fill_population_from_comparators(con, councils)
             _pause_before_commit()
@@ -135,6 +138,7 @@ def load_files(
     finally:
         staging.close()
     summary.files.extend(FileSummary.of(load) for load in loads)
+    summary.files.extend(FileSummary.withdrawn(load, reason) for load, reason in staged.withdrawn)
     summary.files.sort(key=lambda f: files.index(f.path) if f.path in files else 0)
     return summary
 
@@ -187,6 +191,8 @@ def _read_files(
             load.la_code = la_code
         if year is not None:
             load.collection_year = year
+            load.details["year_given"] = True
+            load.details["collection_year_from"] = "given with --year"
         if load.la_code is None:
             raise UnreadableFile(path, "does not say which council it is from. Give the 3-digit code with --la.")
         load.flush()
@@ -213,6 +219,15 @@ def _check_not_loaded_meanwhile(con: Connection, loads: list[FileLoad]) -> None:
                 f"{load.path.name} was loaded by another command while this one was reading it. Nothing was loaded "
                 "by this one; run it again to load the files that are not in the store yet."
             )
+
+
+def _refuse_named_files_withdrawn(staged: StagedLoads, named: list[tuple[Path, bool]]) -> None:
+    """A file left out of the load (its year cannot be told, say) is listed when it was found in a folder;
+    named on the command line, it stops the load with the reason, as any file that cannot be loaded does."""
+    in_folder = dict(named)
+    for load, reason in staged.withdrawn:
+        if not in_folder.get(load.path, True):
+            raise UnreadableFile(load.path, f"cannot be loaded: {reason}")
 
 
 def _protected_or_damaged(path: Path) -> bool:
@@ -249,8 +264,9 @@ def _new_load_id() -> str:
     return f"{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
 
 
-def _record(con: Connection, staged: StagedLoads) -> None:
-    """Rows for cscperf_loads, the problems into cscperf_load_rejects, and each new council."""
+def _record(con: Connection, staged: StagedLoads, surveys: Surveys) -> None:
+    """Rows for cscperf_loads, the problems into cscperf_load_rejects, each new council, and what each load
+    covers (cscperf_coverage, which also sets a loaded council's data range)."""
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
     for load in staged.loads:
         for table, counts in load.counts.items():
@@ -292,20 +308,7 @@ def _record(con: Connection, staged: StagedLoads) -> None:
         WHERE l.la_code NOT IN (SELECT la_code FROM cscperf_councils)
     """,
     )
-    # A loaded council's data cover the collection years of its annual returns (1 April to 31 March).
-    run(
-        con,
-        f"""
-        UPDATE cscperf_councils c
-        SET data_start_date = LEAST(COALESCE(c.data_start_date, y.first_day), y.first_day),
-            data_end_date = GREATEST(COALESCE(c.data_end_date, y.last_day), y.last_day)
-        FROM (SELECT la_code, make_date(min(collection_year) - 1, 4, 1) AS first_day,
-                     make_date(max(collection_year), 3, 31) AS last_day
-              FROM {LOADS_TABLE} WHERE load_kind IN ('cin_census', 'ssda903') AND collection_year IS NOT NULL
-              GROUP BY la_code) y
-        WHERE c.la_code = y.la_code AND c.data_source = 'loaded'
-        """,
-    )
+    record_coverage(con, coverage_rows(staged.loads, surveys, dt.date.today()))
 
 
 __all__ = ["files_named", "load_files", "staging_name"]

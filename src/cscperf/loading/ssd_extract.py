@@ -12,13 +12,18 @@ import io
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from cscperf.loading.coverage_record import DATES
+from cscperf.loading.date_checks import DatedField, flag_late_dates
 from cscperf.loading.file_load import FileLoad
 from cscperf.loading.problems import Problem
 from cscperf.loading.source_format import SourceFormat
 from cscperf.loading.values import BadValue, read_date, read_flag, read_number, read_text, read_whole_number
 from cscperf.store.schema import Table, load_schema
+
+if TYPE_CHECKING:
+    from cscperf.loading.merge import StagedLoads
 
 READERS: dict[str, Callable[[object], Any]] = {
     "DATE": read_date,
@@ -187,7 +192,19 @@ def _parquet_rows(parquet: Any) -> Iterator[dict[str, Any]]:
         yield from batch.to_pylist()
 
 
+EXTRACT_DATES = tuple(
+    DatedField(table, column, column) for table, columns in DATES.items() for column in columns if column is not None
+)
+
+
+def flag_future_dates(staged: StagedLoads) -> None:
+    """An extract has no collection year; an event dated after today is a warning, with its row."""
+    flag_late_dates(staged, "ssd_extract", EXTRACT_DATES, year_end=False)
+
+
 FORMATS = (
-    SourceFormat("ssd_extract", "SSD extract table (CSV)", recognise_csv, read_csv_table),
-    SourceFormat("ssd_extract", "SSD extract table (Parquet)", recognise_parquet, read_parquet_table),
+    SourceFormat("ssd_extract", "SSD extract table (CSV)", recognise_csv, read_csv_table, flag_future_dates),
+    SourceFormat(
+        "ssd_extract", "SSD extract table (Parquet)", recognise_parquet, read_parquet_table, flag_future_dates
+    ),
 )

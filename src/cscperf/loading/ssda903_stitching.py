@@ -14,7 +14,11 @@ returns; identifiers are made from natural keys (child + DECOM), so the versions
    starts, is ended when the next one starts (reason X1 unless the next one starts a new period of care).
 3. "repair: care ended without an end date": a child's last episode is open at the end of year N's return,
    and a later return (year M > N, in this command or already in the store) with episodes was loaded in
-   which the child does not appear: the episode is ended on 31 March of year N, reason not known.
+   which the child does not appear. Year N's return stands: the child was looked after on 31 March N; care
+   ended after it, on a date no return gives. The episode ends on 1 April N with the reason END_UNKNOWN, so
+   the child counts at 31 March N, is looked after at no later date, and is counted as ceasing in no year
+   (the DfE's figures, built from each year's return, never count the ceasing either: the return that would
+   record it does not hold the child). The drill-down of children who ceased lists them, not counted.
 4. Periods of care, placements and legal statuses are rebuilt from the whole history of every child the
    command touched (store and new returns together), and reviews are linked to their period of care.
 """
@@ -24,6 +28,8 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+from cscperf.loading.collection_year import year_in_name
+from cscperf.loading.date_checks import DatedField, flag_late_dates
 from cscperf.loading.file_load import FileLoad
 from cscperf.loading.merge import LOADS_TABLE, StagedLoads
 from cscperf.loading.problems import Problem
@@ -31,6 +37,7 @@ from cscperf.loading.ssda903_tables import DETAILS_TABLE
 from cscperf.store.statements import run
 
 KIND = "ssda903"
+UNKNOWN_END = "END_UNKNOWN"  # reason an episode ended, when a later return shows care ended on an unknown date
 TEMP = ("s903_children", "s903_versions", "s903_final", "s903_seq", "s903_periods", "s903_review_links")
 VERSION_COLUMNS = ("la_code", "person_id", "episode_id", "decom", "rne", "cin", "dec", "rec", "place", "provider",
                    "urn", "postcode", "ls", "rpc", "year", "load_id", "load_seq", "row_seq", "location")  # fmt: skip
@@ -54,6 +61,8 @@ def stitch(staged: StagedLoads) -> None:
         return
     repairs: dict[str, Counter[str]] = {load.load_id: Counter() for load in loads}
     _settle_years(staged, loads)
+    loads = [load for load in loads if load in staged.loads]
+    flag_late_dates(staged, KIND, SSDA903_DATES)
     _outcome_years(staged)
     if staged.staged("ssd_cla_episodes") is not None:
         _stitch_episodes(staged, repairs)
@@ -67,44 +76,95 @@ def stitch(staged: StagedLoads) -> None:
 
 
 # ------------------------------------------------------------------------------------------ years
+SSDA903_DATES = (
+    DatedField("ssd_cla_episodes", "clae_cla_episode_start_date", "DECOM"),
+    DatedField("ssd_cla_episodes", "clae_cla_episode_ceased_date", "DEC"),
+    DatedField("ssd_cla_reviews", "clar_cla_review_date", "REVIEW"),
+    DatedField("ssd_missing", "miss_missing_episode_start_date", "MIS_START"),
+    DatedField("ssd_missing", "miss_missing_episode_end_date", "MIS_END"),
+    DatedField("ssd_permanence", "perm_matched_date", "DATE_MATCH"),
+    DatedField("ssd_permanence", "perm_adm_decision_date", "DATE_INT or DATE_PLACED"),
+    DatedField("ssd_permanence", "perm_decision_reversed_date", "DATE_PLACED_CEASED"),
+    DatedField("ssd_involvements", "invo_involvement_start_date", "SW_DECOM"),
+    DatedField("ssd_involvements", "invo_involvement_end_date", "SW_DEC"),
+    DatedField("ssd_legal_status", "lega_legal_status_start_date", "DOLO_START"),
+    DatedField("ssd_legal_status", "lega_legal_status_end_date", "DOLO_END"),
+)
+
+
+def _has_episodes(load: FileLoad) -> bool:
+    return load.details.get("ssda903_table") == "episodes" or "ssda903_children" in load.details
+
+
 def _settle_years(staged: StagedLoads, loads: list[FileLoad]) -> None:
-    """The tables of one return share its year. In a folder whose episodes (CSV table or XML return) are all
-    for one year, every other 903 table of the folder takes that year: those with no dates that show it
-    (header, OC2, OC3, previous permanence, UASC), and those whose own dates say otherwise (reviews recorded
-    ahead, say). Without episodes in the folder, an undated table takes the year of a dated one beside it."""
+    """Each table's collection year (the year ending 31 March its return is for). The tables of one return
+    share its year; a return is the tables of one folder with the same year in their names (or none):
+    `2019/header.csv` and `2019/oc2.csv`, or `header_2019.csv` and `oc2_2019.csv` side by side.
+
+    1. `--year` decides, when given.
+    2. The year a name gives (`2019-oc2.csv`, `oc2_2019.csv`, `2019/oc2.csv`, `2018-19/...`), unless the
+       return's episodes hold a fair share of dates in a later year (a return cannot hold them: the name is
+       then taken to mean the year it starts, and the episodes' year is used, with a warning).
+    3. Otherwise the year of the return's episodes (CSV table or XML), when they agree on one; then a table's
+       own dates; an undated table (header, OC2, OC3...) takes the year the return's dated tables agree on.
+    4. A table whose year none of these tells and that needs one (OC2 outcomes are kept by year) is not
+       loaded: one message, not a reject for each record. Other undated tables load without a year.
+    """
+    returns: dict[tuple[Path, int | None], list[FileLoad]] = {}
     for load in loads:
-        if load.details.get("ssda903_table") == "episodes" or "ssda903_children" in load.details:
-            continue
-        folder: Path = load.path.parent
-        siblings = [o for o in loads if o is not load and o.path.parent == folder and o.collection_year is not None]
-        with_episodes = [
-            o for o in siblings if o.details.get("ssda903_table") == "episodes" or "ssda903_children" in o.details
-        ]
-        years = {o.collection_year for o in with_episodes}
-        if len(years) == 1:
-            source = with_episodes[0]
-        elif load.collection_year is None and not with_episodes and len({o.collection_year for o in siblings}) == 1:
-            source = siblings[0]
-        else:
-            if load.collection_year is None:
-                load.details["collection_year_from"] = (
-                    "not known: no dates in the file show the year, and the 903 files beside it do not agree on "
-                    "one; give --year, or keep each year's return in a folder of its own"
-                )
-            continue
-        if load.collection_year == source.collection_year:
-            continue
-        own = load.details.get("collection_year_from")
-        load.collection_year = source.collection_year
-        load.details["collection_year_from"] = (
-            f"taken from {source.path.name} in the same folder (year ending 31 March {source.collection_year})"
-            + (f"; by its own dates: {own}" if own else "; no dates in the file show the year")
-        )
-        run(
-            staged.con,
-            f"UPDATE {LOADS_TABLE} SET collection_year = ? WHERE load_id = ?",
-            [load.collection_year, load.load_id],
-        )
+        if not load.details.get("year_given"):
+            named = year_in_name(load.path)
+            returns.setdefault((load.path.parent, named[0] if named else None), []).append(load)
+    for (_folder, named_year), tables in returns.items():
+        episodes = {t.details["year_from_dates"] for t in tables if _has_episodes(t) and "year_from_dates" in t.details}
+        dated = {t.details["year_from_dates"] for t in tables if "year_from_dates" in t.details}
+        year, source = _return_year(tables, named_year, episodes, dated)
+        for load in tables:
+            own = load.details.get("year_from_dates")
+            chosen, why = (year, source) if year is not None else (own, load.details.get("collection_year_from"))
+            if chosen is None:
+                if load.details.get("ssda903_table") == "oc2":
+                    staged.withdraw(load, NO_YEAR)
+                continue
+            if own is not None and own != chosen and year is not None:
+                why = f"{source}; its own dates point to {own}"
+            if named_year is not None and year is not None and year != named_year and _has_episodes(load):
+                load.flag(Problem(load.where(), "year of the name and the dates disagree",
+                                  f"The name says the year ending 31 March {named_year}, but the episodes hold "
+                                  f"dates of the year ending 31 March {year}, which that return cannot; {year} is "
+                                  "used (give --year to choose).", "warning"))  # fmt: skip
+            load.collection_year = chosen
+            load.details["collection_year_from"] = why
+            run(staged.con, f"UPDATE {LOADS_TABLE} SET collection_year = ? WHERE load_id = ?", [chosen, load.load_id])
+
+
+NO_YEAR = (
+    "its collection year cannot be told: it has no dates that show it, its name and folder name give none, and "
+    "the SSDA903 tables beside it are for more than one year. Name it with its year (2019-oc2.csv, oc2_2019.csv "
+    "or a 2019 folder), keep each year's return in a folder of its own, or give --year."
+)
+
+
+def _return_year(
+    tables: list[FileLoad], named_year: int | None, episodes: set[int], dated: set[int]
+) -> tuple[int | None, str]:
+    """The year of one return (its tables), and how it was told; None where the tables do not agree."""
+    if named_year is not None:
+        later = max(episodes, default=named_year)
+        if later > named_year:
+            return later, f"the episodes' dates (the year ending 31 March {later}; the name says {named_year})"
+        return named_year, f"the name ({tables[0].path.name}: the year ending 31 March {named_year})"
+    if len(episodes) == 1:
+        (year,) = episodes
+        name = next(t.path.name for t in tables if _has_episodes(t) and t.details.get("year_from_dates") == year)
+        return year, f"the episodes of the same return ({name}: the year ending 31 March {year})"
+    if len(episodes) > 1:
+        return None, ""
+    undated = [t for t in tables if "year_from_dates" not in t.details]
+    if undated and len(dated) == 1:
+        (year,) = dated
+        return year, f"the dated tables of the same return (the year ending 31 March {year})"
+    return None, ""
 
 
 def _outcome_years(staged: StagedLoads) -> None:
@@ -116,13 +176,6 @@ def _outcome_years(staged: StagedLoads) -> None:
         staged.con,
         f"UPDATE {name} SET collection_year = l.collection_year FROM {LOADS_TABLE} l "
         f"WHERE l.load_id = {name}._load_id AND l.load_kind = '{KIND}' AND l.collection_year IS NOT NULL",
-    )
-    staged.reject_staged(
-        "cscperf_cla_outcomes",
-        "s.collection_year = 0",
-        "collection year unknown",
-        "'OC2 outcomes are kept by collection year, and nothing shows which year this return is for. "
-        "Load it with the other tables of its return, or give --year.'",
     )
 
 
@@ -170,7 +223,9 @@ def _stitch_episodes(staged: StagedLoads, repairs: dict[str, Counter[str]]) -> N
                     THEN p.clap_cla_placement_change_reason END,
                -- the latest return that can have given the store's version: the year it ended, or if open
                -- the latest 903 return loaded for the council
-               CASE WHEN e.clae_cla_episode_ceased_date IS NOT NULL
+               CASE WHEN e.clae_cla_episode_ceased_reason = '{UNKNOWN_END}'  -- ended by rule 3: year N's return
+                    THEN year(e.clae_cla_episode_ceased_date)
+                    WHEN e.clae_cla_episode_ceased_date IS NOT NULL
                     THEN year(e.clae_cla_episode_ceased_date) + (month(e.clae_cla_episode_ceased_date) > 3)::INTEGER
                     ELSE (SELECT max(r.collection_year) FROM cscperf_loads r WHERE r.la_code = e.la_code
                           AND r.load_kind = '{KIND}' AND r.load_status = 'complete') END,
@@ -358,8 +413,10 @@ def _ended_without_date(staged: StagedLoads, repairs: dict[str, Counter[str]], e
         message = (
             f"The episode starting {decom:%d/%m/%Y} is open at the end of the return for the year ending 31 March "
             f"{shown_in}, but the child is not in the episodes of the return for the year ending 31 March "
-            f"{absent_in}, which was loaded: care must have ended. The episode is ended on 31/03/{shown_in}, "
-            "reason not known; record the real end date and reason in the case system."
+            f"{absent_in}, which was loaded: care ended after 31/03/{shown_in}, on a date no return gives. The "
+            f"child counts as looked after on 31/03/{shown_in}, as that return says; the episode is ended on "
+            f"01/04/{shown_in} with the reason {UNKNOWN_END} and is not counted as ceasing in any year. Record the "
+            "real end date and reason in the case system."
         )
         where = location if load_id is not None else f"{location} (episode {episode_id})"
         _repair(
@@ -374,8 +431,8 @@ def _ended_without_date(staged: StagedLoads, repairs: dict[str, Counter[str]], e
         )
         run(
             con,
-            "UPDATE s903_final SET dec = make_date(?, 3, 31), rec = NULL WHERE la_code = ? AND episode_id = ?",
-            [shown_in, la_code, episode_id],
+            "UPDATE s903_final SET dec = make_date(?, 4, 1), rec = ? WHERE la_code = ? AND episode_id = ?",
+            [shown_in, UNKNOWN_END, la_code, episode_id],
         )
 
 

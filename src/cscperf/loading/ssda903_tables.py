@@ -17,7 +17,7 @@ from typing import Any
 import pyarrow as pa
 
 from cscperf.loading.code_lists import ETHNICITY, PLACEMENT_TYPES, REASONS_EPISODE_CEASED
-from cscperf.loading.collection_year import collection_year, dates_after
+from cscperf.loading.collection_year import collection_year
 from cscperf.loading.file_load import FileLoad
 from cscperf.loading.problems import Problem, Severity
 from cscperf.loading.staging import STAGING_CATALOG
@@ -271,9 +271,7 @@ class Reading:
 
     load: FileLoad
     today: dt.date = field(default_factory=dt.date.today)
-    latest: dict[bool, tuple[dt.date, str]] = field(default_factory=dict)  # episode dates or not -> latest
     years: dict[bool, Counter[int]] = field(default_factory=lambda: {True: Counter(), False: Counter()})
-    first_after: dict[int, tuple[str, str]] = field(default_factory=dict)  # year -> (location, field and date)
     future_dates: int = 0
     tables: dict[str, int] = field(default_factory=dict)
     header_children: set[str] = field(default_factory=set)
@@ -284,16 +282,10 @@ class Reading:
     def seen(self, record: Record, name: str, day: dt.date | None) -> None:
         if day is None:
             return
-        if day > self.today:
+        if day > self.today:  # flagged with the other late dates (date_checks.py); no guide to the year
             self.future_dates += 1
-            record.note("date in the future", f"{name} {day:%d/%m/%Y} is after today.", name, "error")
             return
-        episode = record.table == "episodes"
-        if episode not in self.latest or day > self.latest[episode][0]:
-            self.latest[episode] = (day, f"{record.table} {name}")
-        year = year_ending(day)
-        self.years[episode][year] += 1
-        self.first_after.setdefault(year, (record.location, f"{name} {day:%d/%m/%Y}"))
+        self.years[record.table == "episodes"][year_ending(day)] += 1
 
     def detail(self, episode_id: str, values: tuple[str | None, ...]) -> None:
         self._detail_n += 1
@@ -322,7 +314,8 @@ class Reading:
         self._details.clear()
 
     def finish(self) -> None:
-        """Flush, and decide the collection year from the latest date read."""
+        """Flush, and say what year the file's own dates point to (the year is settled once every file of the
+        command is read: ssda903_stitching.settle_years)."""
         self.flush()
         load = self.load
         load.details["ssda903_tables"] = dict(self.tables)
@@ -331,21 +324,14 @@ class Reading:
         # Episode dates decide (reviews and the like are sometimes recorded ahead); other dates otherwise. The
         # year is the latest holding a fair share of the dates, so one mistyped date cannot move the return.
         episode = bool(self.years[True])
-        years = self.years[episode]
-        chosen = collection_year(years)
+        chosen = collection_year(self.years[episode])
         if chosen is not None:
             load.collection_year = chosen
+            load.details["year_from_dates"] = chosen
             load.details["collection_year_from"] = (
                 f"the {'episode ' if episode else ''}dates in the file: the latest year ending 31 March that holds "
                 f"a fair share of them is {chosen}"
             )
-            after = dates_after(years, chosen)
-            if after:
-                location, what = self.first_after[min(y for y in years if y > chosen)]
-                load.flag(Problem(location, "dates after the return's year",
-                                  f"{after} date(s) fall after 31 March {chosen}, the end of the year this return is "
-                                  f"for, the first here ({what}); check them for typing mistakes.",
-                                  "error", "ssd_cla_episodes" if episode else None, None, None))  # fmt: skip
 
 
 def read_record(reading: Reading, table: str, raw: dict[str, str | None], location: str) -> None:

@@ -10,10 +10,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from cscperf.analysis.spc import MIN_POINTS
+from cscperf.analysis.spc_icons import signal_words
 from cscperf.indicators.engine import Point
-from cscperf.report.chart_request import ChartEvent, ChartLine, ChartPoint, ChartRequest, ReferenceKind, ReferenceLine
+from cscperf.report.chart_request import (
+    ChartEvent,
+    ChartLine,
+    ChartPoint,
+    ChartRequest,
+    ChartSpc,
+    ChartSpcPoint,
+    ReferenceKind,
+    ReferenceLine,
+)
 from cscperf.report.config import EventConfig
-from cscperf.report.figures import month_short, shown
+from cscperf.report.figures import month_short, shown, within_possible
 from cscperf.report.indicator_figures import IndicatorFigures
 
 
@@ -124,7 +135,7 @@ def chart_request(
     ids = set(plan.indicator_ids)
     first, last = main.points[0].period_start, main.points[-1].period_end
     chart_events = tuple(
-        ChartEvent(e.date, e.text)
+        ChartEvent(e.date, e.text, e.series_break)
         for e in events
         if first <= e.date <= last and (not e.indicators or ids & set(e.indicators))
     )
@@ -144,7 +155,49 @@ def chart_request(
         latest_rag=main.status.rag,
         rag_words=f"Latest month {main.status.words}" if main.status.rag != "none" else main.status.words,
         notes=notes,
+        disclosure=main.disclosure,
+        spc=chart_spc(main),
     )
+
+
+LATEST_STATE = {
+    "common_cause": "Latest month within normal variation (common cause)",
+    "improvement_high": "Latest month a signal of improvement (special cause)",
+    "improvement_low": "Latest month a signal of improvement (special cause)",
+    "concern_high": "Latest month a signal of concern (special cause)",
+    "concern_low": "Latest month a signal of concern (special cause)",
+    "neutral_high": "Latest month unusually high (special cause)",
+    "neutral_low": "Latest month unusually low (special cause)",
+}
+
+
+def chart_spc(figures: IndicatorFigures) -> ChartSpc | None:
+    """The headline series' mean, process limits and signals, for drawing behind and on the data."""
+    spc, unit = figures.spc, figures.indicator.unit
+    if spc is None or spc.current is None:
+        return None
+    points = tuple(
+        ChartSpcPoint(
+            p.date,
+            p.mean,
+            None if p.upper is None else within_possible(p.upper, unit),
+            None if p.lower is None else within_possible(p.lower, unit),
+            p.segment,
+            p.signal,
+            signal_words(p.signal, p.rules, short=True),
+        )
+        for p in spc.points
+        if p.value is not None and p.mean is not None
+    )
+    if not any(p.upper is not None for p in points):
+        return None
+    provisional = spc.current.trial
+    summary = LATEST_STATE.get(spc.variation_icon or "", "Too few figures to tell a signal from normal variation")
+    if figures.latest.value is None:
+        summary = "No figure for the latest month"
+    if provisional:
+        summary += f", against provisional limits (fewer than {MIN_POINTS} months)"
+    return ChartSpc(points, summary, provisional)
 
 
 def chart_requests(

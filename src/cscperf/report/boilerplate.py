@@ -61,6 +61,23 @@ def purpose(content: ReportContent) -> list[str]:
     ]
 
 
+SPC_HOW_TO_READ = (
+    "Every figure varies from month to month, so a change on last month is not news by itself. Each chart shows "
+    "the mean and the process limits worked out from the measure's own recent months (statistical process "
+    "control, as in NHS England's Making Data Count). A month outside the limits, seven or more months in a row "
+    "on one side of the mean, seven or more months each higher (or each lower) than the one before, or two of "
+    "three months close to a limit is a signal, not noise: something has changed. Anything else is within "
+    "normal variation, and the report does not call it an improvement or a deterioration."
+)
+SPC_ICONS_HOW_TO_READ = (
+    "The summary table gives two further judgements for each measure, in words and as a symbol: variation "
+    "(common cause, meaning within normal variation; a special cause of improvement or of concern; or, for a "
+    "measure with no better direction, unusually high or low) and assurance (whether the process will pass its "
+    "target every month, fail it every month, or hit and miss it, judged by where the target lies against the "
+    "process limits). Where fewer than 12 months are available the limits are provisional."
+)
+
+
 def how_to_read(content: ReportContent, config: ReportConfig) -> list[str]:
     del config
     text = [
@@ -75,6 +92,8 @@ def how_to_read(content: ReportContent, config: ReportConfig) -> list[str]:
         'children"), because a few children can move them a lot.',
         "Figures are rounded as the Department for Education (DfE) rounds published statistics. The 12-month "
         "average is the mean of the last 12 monthly figures.",
+        SPC_HOW_TO_READ,
+        SPC_ICONS_HOW_TO_READ,
     ]
     if content.comparators_loaded:
         text.append(
@@ -95,7 +114,7 @@ def how_to_read(content: ReportContent, config: ReportConfig) -> list[str]:
 
 def summary(content: ReportContent) -> list[str]:
     counts = content.status_counts()
-    with_target = sum(v for k, v in counts.items() if k != "none")
+    with_target = sum(v for k, v in counts.items() if k not in ("none", "not_available"))
     text = [
         f"The table below gives every measure's latest figure ({month_name(content.as_at)}), the month before, the "
         f"change, the average of the last 12 months, the target and the status. Of the "
@@ -103,6 +122,14 @@ def summary(content: ReportContent) -> list[str]:
         f"{'is' if counts['blue'] == 1 else 'are'} "
         f"blue, {counts['green']} green, {counts['amber']} amber and {counts['red']} red.",
     ]
+    missing = counts["not_available"]
+    if missing:
+        them = "it" if missing == 1 else "them"
+        text.append(
+            f"{_plural(missing, 'measure has', 'measures have')} no figure for the latest month because the data "
+            f"behind {them} are not held for it; the notes on the data say which and why. A measure that cannot be "
+            "computed is shown as not available, never as zero."
+        )
     if content.comparators_loaded:
         text.append("The second table sets our latest figures beside England, our region and our statistical "
                     "neighbours, for the latest year published.")  # fmt: skip
@@ -145,8 +172,15 @@ def data_notes(content: ReportContent, config: ReportConfig) -> list[str]:
         f"then every {settings.cla_visit_interval_days} days ({settings.cla_visit_long_term_days} days in a "
         f"long-term placement after its first year); a caseload target of {settings.caseload_target:g}.",
     ]
-    for event in config.events:
-        notes.append(f"{event.date:%-d %B %Y}: {event.text}. This is marked on the charts it affects.")
+    for event in config.all_events():
+        if event.series_break:
+            notes.append(f"{event.date:%-d %B %Y}: {event.text}. This breaks the series: on the charts it affects "
+                         "the mean and process limits start afresh from this date, and the months either side of "
+                         "it are not compared.")  # fmt: skip
+        else:
+            notes.append(f"{event.date:%-d %B %Y}: {event.text}. This is marked on the charts it affects.")
+    for indicator_id, reason in content.not_available.items():
+        notes.append(f"{content.figures[indicator_id].indicator.title}: no figure for the latest month; {reason}.")
     if content.comparators_loaded:
         models = {f.comparators.neighbour_model for f in content.figures.values() if f.comparators is not None}
         named = ", ".join(sorted(m for m in models if m)) or "none"

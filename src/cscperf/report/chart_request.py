@@ -7,6 +7,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
+from cscperf.disclosure import DEFAULT_POLICY, DisclosurePolicy
+
 Rag = Literal["blue", "green", "amber", "red", "none"]
 ReferenceKind = Literal["target", "stretch", "england", "region", "neighbours"]
 
@@ -43,10 +45,35 @@ class ReferenceLine:
 
 @dataclass(frozen=True)
 class ChartEvent:
-    """A dated event to mark on the chart, e.g. a case-system upgrade after which counts are not comparable."""
+    """A dated event to mark on the chart, e.g. a case-system upgrade after which counts are not comparable. A
+    series break also restarts the process limits."""
 
     date: dt.date
     text: str
+    series_break: bool = False
+
+
+@dataclass(frozen=True)
+class ChartSpcPoint:
+    """Statistical process control for one period of the headline series: its segment's mean and process limits
+    (kept within what the measure can take) and the special cause, if the period is one."""
+
+    period_end: dt.date
+    mean: float
+    upper: float | None
+    lower: float | None
+    segment: int  # periods of one segment share their limits; a series break starts the next
+    signal: str | None = None  # improvement, concern, neutral_high, neutral_low
+    words: str = ""  # e.g. "Concern: run of 7 or more on one side of the mean"
+
+
+@dataclass(frozen=True)
+class ChartSpc:
+    """The headline series' process behaviour: the lines behind the data and the flagged points."""
+
+    points: tuple[ChartSpcPoint, ...]
+    summary: str  # the latest month's state, e.g. "Latest month within normal variation (common cause)"
+    provisional: bool = False  # fewer than 12 periods since the last break: trial limits
 
 
 @dataclass(frozen=True)
@@ -65,3 +92,5 @@ class ChartRequest:
     latest_rag: Rag = "none"
     rag_words: str = "No target"  # e.g. "Red: below tolerance (target 90%, tolerance 85%)"
     notes: tuple[str, ...] = field(default_factory=tuple)  # e.g. small-number warnings
+    spc: ChartSpc | None = None  # mean, process limits and signals of the headline series
+    disclosure: DisclosurePolicy = DEFAULT_POLICY  # small counts withheld in "7 of 9" (alt text, data table)

@@ -28,7 +28,9 @@ from typing import Any, Final
 import altair as alt
 import vl_convert
 
-from cscperf.report.chart_request import ChartLine, ChartPoint, ChartRequest
+from cscperf.analysis.spc_icons import SIGNAL_COLOURS
+from cscperf.disclosure import DEFAULT_POLICY, DisclosurePolicy, n_of_d_words
+from cscperf.report.chart_request import ChartLine, ChartPoint, ChartRequest, ChartSpc
 from cscperf.report.palette import (
     BACKGROUND_COLOUR,
     BAND_FILL_COLOUR,
@@ -42,6 +44,8 @@ from cscperf.report.palette import (
     RAG_SYMBOLS,
     REFERENCE_COLOURS,
     SECONDARY_SERIES_COLOUR,
+    SPC_LIMIT_COLOUR,
+    SPC_MEAN_COLOUR,
     TEXT_COLOUR,
 )
 
@@ -307,10 +311,13 @@ def format_value(value: float, line: ChartLine) -> str:
     return number
 
 
-def format_count_pair(point: ChartPoint) -> str | None:
-    """The numerator and denominator as "7 of 9", or None when either is missing."""
+def format_count_pair(point: ChartPoint, policy: DisclosurePolicy = DEFAULT_POLICY) -> str | None:
+    """The numerator and denominator as "7 of 9" ("fewer than 5 of 24" where the disclosure policy withholds a
+    small count; full-time equivalents as they are), or None when either is missing."""
     if point.numerator is None or point.denominator is None:
         return None
+    if float(point.numerator).is_integer() and float(point.denominator).is_integer():
+        return n_of_d_words(point.numerator, point.denominator, policy=policy)
     return f"{_format_count(point.numerator)} of {_format_count(point.denominator)}"
 
 
@@ -376,7 +383,11 @@ def _visible_events(req: ChartRequest, ends: Sequence[dt.date]) -> list[tuple[dt
     if not ends:
         return []
     start = ends[0] - dt.timedelta(days=31)
-    return sorted((e.date, e.text) for e in req.events if start <= e.date <= ends[-1])
+    return sorted(
+        (e.date, f"Series break: {e.text}" if e.series_break else e.text)
+        for e in req.events
+        if start <= e.date <= ends[-1]
+    )
 
 
 # ----------------------------------------------------------------------------------------------- the y axis
@@ -577,6 +588,8 @@ def _build_spec(req: ChartRequest) -> dict[str, Any]:
     left_values += [r.value for r in req.references if math.isfinite(r.value)]
     if req.band is not None:
         left_values += [v for v in req.band if math.isfinite(v)]
+    if req.spc is not None:
+        left_values += [v for p in req.spc.points for v in (p.upper, p.lower) if v is not None and math.isfinite(v)]
     domain = y_domain(left_values, left_unit)
     y_scale = alt.Scale(domain=list(domain), nice=False, zero=False)
 
@@ -646,6 +659,11 @@ def _build_spec(req: ChartRequest) -> dict[str, Any]:
         )
         margin_labels += [(ref.value, ref.label, REFERENCE_COLOURS[ref.kind]) for ref in refs]
 
+    # ---- statistical process control: the mean and process limits, light and behind the data
+    if req.spc is not None:
+        left_layers.append(_spc_lines(req.spc, x_enc, alt.Y("value:Q", scale=y_scale, axis=y_axis)))
+        margin_labels += _spc_margin_labels(req)
+
     # ---- the council's series (main and extras) on the left axis
     series_values: list[dict[str, Any]] = []
     for name, line in zip(names, _left_lines(req), strict=False):
@@ -671,6 +689,10 @@ def _build_spec(req: ChartRequest) -> dict[str, Any]:
             shape=alt.Shape("series:N", scale=alt.Scale(domain=names, range=shapes), legend=legend, sort=names),
         )
     )
+
+    # ---- special causes: flagged points ringed, crossed or boxed, by shape as well as colour
+    if req.spc is not None:
+        left_layers += _spc_marks(req, x_enc, alt.Y("value:Q", scale=y_scale, axis=y_axis), point_size)
 
     # ---- the latest point: RAG colour, RAG shape and the RAG symbol and word beside it
     latest = latest_point(req.main)
@@ -757,10 +779,13 @@ def _build_spec(req: ChartRequest) -> dict[str, Any]:
 
     # ---- dated events: a vertical rule, with the words above the plot (stacked, one event under another)
     if events:
+        rules = [
+            {"date": _iso(day), "dash": [1, 0] if text.startswith("Series break:") else [3, 3]} for day, text in events
+        ]
         left_layers.append(
-            alt.Chart(_data([{"date": _iso(day)} for day, _ in events]))
-            .mark_rule(color=TEXT_COLOUR, strokeWidth=1.5, strokeDash=[3, 3], y=-6, y2=CHART_HEIGHT)
-            .encode(x=x_enc)
+            alt.Chart(_data(rules))
+            .mark_rule(color=TEXT_COLOUR, strokeWidth=1.5, y=-6, y2=CHART_HEIGHT)
+            .encode(x=x_enc, strokeDash=alt.StrokeDash("dash:N", scale=None))
         )
         wrapped = [textwrap.wrap(text, EVENT_WRAP) or [""] for _, text in events]
         line_height = FONT_SIZE + 3
@@ -826,6 +851,8 @@ def _build_spec(req: ChartRequest) -> dict[str, Any]:
 
     status = f"{RAG_SYMBOLS[req.latest_rag]} {req.rag_words}"
     subtitle = [req.direction, status if req.rag_words.lower().startswith("latest") else f"Latest: {status}"]
+    if req.spc is not None:
+        subtitle += _spc_key(req.spc)
     title = alt.TitleParams(
         text=req.title,
         subtitle=subtitle,
@@ -851,6 +878,138 @@ def _build_spec(req: ChartRequest) -> dict[str, Any]:
         spec["resolve"] = resolve
     spec["description"] = alt_text(req)
     return spec
+
+
+# ----------------------------------------------------------------------------------------------- process control
+
+SUBTITLE_WRAP: Final = 92
+"""Characters per line of the subtitle's words about process control."""
+
+SIGNAL_SHAPES: Final[dict[str, str]] = {
+    "improvement": "circle",  # a ring around the point
+    "concern": "M-1,-1L1,1M-1,1L1,-1",  # a cross over the point
+    "neutral": "diamond",  # a diamond outline around the point
+}
+"""How a special cause is marked: an outline around (or across) the point, never a fill, so it reads apart from
+the filled point and the latest month's RAG marker."""
+
+SIGNAL_KEY_WORDS: Final[dict[str, str]] = {
+    "improvement": "ringed: improvement",
+    "concern": "crossed: concern",
+    "neutral": "in a diamond: unusually high or low",
+}
+
+
+def _signal_kind(signal: str) -> str:
+    return "neutral" if signal.startswith("neutral") else signal
+
+
+def _spc_lines(spc: ChartSpc, x_enc: alt.X, y_enc: alt.Y) -> alt.Chart:
+    """The mean (thin grey) and process limits (thin dashed grey) of each segment, broken at series breaks."""
+    rows: list[dict[str, Any]] = [
+        {"date": _iso(p.period_end), "key": f"{name}-{p.segment}", "value": value, "colour": colour, "dash": dash}
+        for p in spc.points
+        for name, value, colour, dash in (
+            ("mean", p.mean, SPC_MEAN_COLOUR, [1, 0]),
+            ("upper", p.upper, SPC_LIMIT_COLOUR, [5, 3]),
+            ("lower", p.lower, SPC_LIMIT_COLOUR, [5, 3]),
+        )
+        if value is not None and math.isfinite(value)
+    ]
+    chart: alt.Chart = (
+        alt.Chart(_data(rows or [{}]))
+        .mark_line(strokeWidth=1.25, opacity=1)
+        .encode(
+            x=x_enc,
+            y=y_enc,
+            detail=alt.Detail("key:N"),
+            color=alt.Color("colour:N", scale=None),
+            strokeDash=alt.StrokeDash("dash:N", scale=None),
+        )
+    )
+    return chart
+
+
+def _spc_margin_labels(req: ChartRequest) -> list[tuple[float, str, str]]:
+    """The current segment's mean and limits named in the right margin."""
+    assert req.spc is not None
+    last = req.spc.points[-1]
+    current = [p for p in req.spc.points if p.segment == last.segment]
+    suffix = "%" if req.main.unit == "percent" else ""
+    labels = [(last.mean, f"Mean {format_number(last.mean, req.main.decimals)}{suffix}", SPC_MEAN_COLOUR)]
+    if last.upper is not None and last.lower is not None and len(current) > 1:
+        labels += [
+            (last.upper, f"Upper limit {format_number(last.upper, req.main.decimals)}{suffix}", SPC_LIMIT_COLOUR),
+            (last.lower, f"Lower limit {format_number(last.lower, req.main.decimals)}{suffix}", SPC_LIMIT_COLOUR),
+        ]
+    return labels
+
+
+def _spc_marks(req: ChartRequest, x_enc: alt.X, y_enc: alt.Y, point_size: int) -> list[alt.Chart]:
+    """The flagged points of the headline series, one layer per kind of special cause."""
+    assert req.spc is not None
+    values = {p.period_end: p.value for p in req.main.points}
+    layers = []
+    for kind, shape in SIGNAL_SHAPES.items():
+        flagged = [
+            {"date": _iso(p.period_end), "value": values[p.period_end]}
+            for p in req.spc.points
+            if p.signal is not None and _signal_kind(p.signal) == kind and values.get(p.period_end) is not None
+        ]
+        if not flagged:
+            continue
+        colour = SIGNAL_COLOURS["neutral_high" if kind == "neutral" else kind]  # type: ignore[index]
+        layers.append(
+            alt.Chart(_data(flagged))
+            .mark_point(shape=shape, filled=False, size=point_size * 6, strokeWidth=2.5, opacity=1, color=colour)
+            .encode(x=x_enc, y=y_enc)
+        )
+    return layers
+
+
+def _spc_key(spc: ChartSpc) -> list[str]:
+    """The subtitle's lines on process control: the latest month's state, then what the lines and marks mean
+    (each item kept whole on a line)."""
+    kinds = {_signal_kind(p.signal) for p in spc.points if p.signal is not None}
+    items = ["Grey: mean and process limits", *(SIGNAL_KEY_WORDS[k] for k in SIGNAL_SHAPES if k in kinds)]
+    lines = textwrap.wrap(f"{spc.summary}.", SUBTITLE_WRAP)
+    key = ""
+    for item in items:
+        if key and len(key) + len(item) + 2 > SUBTITLE_WRAP:
+            lines.append(key + ";")
+            key = item
+        else:
+            key = f"{key}; {item}" if key else item
+    return [*lines, key + "."]
+
+
+def _spc_alt_text(req: ChartRequest) -> str:
+    """A sentence for the alt text: the latest state, the lines and the flagged months."""
+    spc = req.spc
+    if spc is None:
+        return ""
+    last = spc.points[-1]
+    text = f"{spc.summary}. Grey lines show the mean"
+    if last.upper is not None and last.lower is not None:
+        text += (f" ({format_value(last.mean, req.main)}) and process limits ({format_value(last.lower, req.main)} "
+                 f"to {format_value(last.upper, req.main)})")  # fmt: skip
+    else:
+        text += f" ({format_value(last.mean, req.main)})"
+    labels = {p.period_end: p.label for p in req.main.points}
+    flagged = [p for p in spc.points if p.signal is not None]
+    if flagged:
+        counts: dict[str, list[str]] = {}
+        for p in flagged:
+            counts.setdefault(_signal_kind(p.signal or ""), []).append(
+                labels.get(p.period_end, p.period_end.isoformat())
+            )
+        parts = [
+            f"{len(months)} marked {SIGNAL_KEY_WORDS[kind].split(': ')[1]} ({months[0]}"
+            + (f" to {months[-1]})" if len(months) > 1 else ")")
+            for kind, months in counts.items()
+        ]
+        text += "; special causes: " + _join_words(parts)
+    return text + "."
 
 
 # ----------------------------------------------------------------------------------------------- rendering
@@ -970,7 +1129,7 @@ def alt_text(req: ChartRequest) -> str:
         first += "; there are no figures for these periods"
     else:
         first += f"; latest {format_value(latest.value, req.main)} in {latest.label}"
-        pair = format_count_pair(latest)
+        pair = format_count_pair(latest, req.disclosure)
         if pair is not None:
             first += f" ({pair})"
         trend = _trend_words(req.main, latest)
@@ -994,7 +1153,8 @@ def alt_text(req: ChartRequest) -> str:
     if shown_events:
         marks = _join_words([f"{day.strftime('%d %B %Y').lstrip('0')}, {words}" for day, words in shown_events])
         text += f" Marked on the chart: {marks}."
-    return text
+    spc = _spc_alt_text(req)
+    return f"{text} {spc}" if spc else text
 
 
 def _join_words(items: Sequence[str]) -> str:
@@ -1012,11 +1172,19 @@ def _cell(value: float | None, decimals: int) -> str:
     return format_number(value, decimals) if value is not None and math.isfinite(value) else _MISSING
 
 
+def _spc_cell(mean: float, lower: float | None, upper: float | None, decimals: int) -> str:
+    """ "93 (87 to 99)": a month's mean and process limits."""
+    if lower is None or upper is None:
+        return format_number(mean, decimals)
+    return f"{format_number(mean, decimals)} ({format_number(lower, decimals)} to {format_number(upper, decimals)})"
+
+
 def data_table(req: ChartRequest) -> tuple[list[str], list[list[str]]]:
     """The data behind the chart: headers, and one row per period (oldest first) of formatted strings.
 
-    Columns: the period, each series (with a "7 of 9" column where numerators and denominators exist), each
-    reference line, and any events marked in the period they fall in.
+    Columns: the period, each series (with a "7 of 9" column where numerators and denominators exist), the
+    headline series' mean and process limits and any signal, each reference line, and any events marked in the
+    period they fall in.
     """
     ends = _period_ends(req)
     labels = _period_labels(req)
@@ -1028,7 +1196,12 @@ def data_table(req: ChartRequest) -> tuple[list[str], list[list[str]]]:
         columns.append({end: _cell(p.value, line.decimals) for end, p in by_end.items()})
         if any(format_count_pair(p) is not None for p in line.points):
             headers.append(f"{line.label} (number of total)")
-            columns.append({end: format_count_pair(p) or _MISSING for end, p in by_end.items()})
+            columns.append({end: format_count_pair(p, req.disclosure) or _MISSING for end, p in by_end.items()})
+    if req.spc is not None:
+        main = req.main
+        headers += [f"Mean and process limits ({unit_words(main.unit)})", "Signal"]
+        columns.append({p.period_end: _spc_cell(p.mean, p.lower, p.upper, main.decimals) for p in req.spc.points})
+        columns.append({p.period_end: p.words for p in req.spc.points})
     if req.band is not None:
         low, high = sorted(req.band)
         headers.append("Best range")
@@ -1046,7 +1219,7 @@ def data_table(req: ChartRequest) -> tuple[list[str], list[list[str]]]:
             period = next((end for end in ends if end >= day), ends[-1])
             marks.setdefault(period, []).append(f"{day.strftime('%d %b %Y').lstrip('0')}: {text}")
         columns.append({end: "; ".join(texts) for end, texts in marks.items()})
-    blanks = ["" if header == "Events" else _MISSING for header in headers[1:]]
+    blanks = ["" if header in ("Events", "Signal") else _MISSING for header in headers[1:]]
     rows = [
         [
             labels.get(end, end.isoformat()),

@@ -15,6 +15,8 @@ Every red measure gets a slot in the report; an empty slot is marked "Explanatio
 
 from __future__ import annotations
 
+import json
+import re
 import tomllib
 from collections.abc import Iterable
 from pathlib import Path
@@ -23,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from cscperf.errors import DataProblem
 from cscperf.indicators.definition import load_library
+from cscperf.report.config import Words
 
 REPORT_SECTIONS = ("front_door", "child_protection", "children_in_care", "workforce", "introduction")
 
@@ -30,9 +33,9 @@ REPORT_SECTIONS = ("front_door", "child_protection", "children_in_care", "workfo
 class IndicatorComment(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    explanation: str = ""
-    action: str = ""
-    by: str = ""
+    explanation: Words = ""
+    action: Words = ""
+    by: Words = ""
 
     @property
     def is_empty(self) -> bool:
@@ -42,7 +45,7 @@ class IndicatorComment(BaseModel):
 class SectionComment(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    text: str = ""
+    text: Words = ""
 
 
 class Commentary(BaseModel):
@@ -96,10 +99,44 @@ def read_commentary(path: Path | None) -> Commentary:
         raise DataProblem(f"The commentary file {path} has a problem at {where}: {message}.") from None
 
 
+LITERAL = "'''"  # TOML's multi-line literal string delimiter
+_UNSAFE_IN_LITERAL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def _toml_string(text: str) -> str:
-    if "\n" in text:
-        return '"""\n' + text.replace('"""', '\\"\\"\\"') + '\n"""'
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """`text` as a TOML string that reads back exactly: several lines as a literal block (as a manager would
+    write them), anything else as an escaped basic string."""
+    if "\n" in text and LITERAL not in text and not text.endswith("'") and not _UNSAFE_IN_LITERAL.search(text):
+        return f"{LITERAL}\n{text}{LITERAL}"
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")  # JSON's escapes are TOML's
+
+
+def _has_text(comment: IndicatorComment) -> bool:
+    return bool(comment.explanation.strip() or comment.action.strip() or comment.by.strip())
+
+
+def merged(first: Commentary, then: Commentary) -> Commentary:
+    """Everything both say: for each indicator and section, `first`'s text where it has some, else `then`'s."""
+    indicators = dict(then.indicators)
+    for key, comment in first.indicators.items():
+        if _has_text(comment) or key not in indicators:
+            indicators[key] = comment
+    sections = dict(then.sections)
+    sections.update({k: v for k, v in first.sections.items() if v.text.strip() or k not in sections})
+    return Commentary(indicators=indicators, sections=sections)
+
+
+def existing_template(path: Path) -> Commentary:
+    """What a commentary file about to be (re)written already says, so that none of it is lost; a file that
+    cannot be read as a commentary file is refused (DataProblem) and so never overwritten."""
+    if path.is_dir():
+        raise DataProblem(f"{path} is a folder; give the commentary template a file name.")
+    if not path.exists():
+        return Commentary()
+    try:
+        return read_commentary(path)
+    except DataProblem as exc:
+        raise DataProblem(f"{exc} It was left as it is: correct it, or name another file for the template.") from None
 
 
 def commentary_template(red: Iterable[tuple[str, str, str]], existing: Commentary, as_at: str) -> str:

@@ -5,7 +5,13 @@
                          commentary file
     [indicator_settings] the engine's local choices (see docs/indicators.md#settings)
     [targets.<id>]       a target (or a band) per indicator, its kind (stretch, local or national) and tolerance
-    [[events]]           dated events to mark on the charts (e.g. a case-system upgrade)
+    [[events]]           dated events to mark on the charts (e.g. a case-system upgrade); `break = true` makes
+                         one a series break
+    [[breaks]]           series breaks (date, what changed): the process limits start afresh at each, and the
+                         months either side of it are not compared; marked on the charts like events
+    [spc]                statistical process control: a fixed baseline of N months (default: every month since
+                         the last break)
+    [disclosure]         small numbers withheld from what members read (`cscperf.disclosure`)
 
 Without a file (or without a [targets] table) the targets are the seed report's (`SEED_TARGETS`).
 """
@@ -15,15 +21,19 @@ from __future__ import annotations
 import datetime as dt
 import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from cscperf.disclosure import DisclosurePolicy
 from cscperf.errors import DataProblem
+from cscperf.exports.cells import document_text
 from cscperf.indicators.definition import Indicator, load_library
 from cscperf.indicators.settings import IndicatorSettings
 
 TargetKind = Literal["stretch", "local", "national"]
+Words = Annotated[str, AfterValidator(document_text)]
+"""Text that goes into the paper: control characters (a paste from Word) made safe for Word, PDF and HTML."""
 
 TARGET_KIND_WORDS: dict[str, str] = {
     "stretch": "local stretch target",
@@ -43,7 +53,7 @@ class TargetConfig(BaseModel):
     band: tuple[float, float] | None = None
     kind: TargetKind = "local"
     tolerance: float | None = Field(default=None, ge=0)
-    note: str | None = None  # e.g. "Set by the Family Safeguarding board, April 2026"
+    note: Words | None = None  # e.g. "Set by the Family Safeguarding board, April 2026"
 
     @model_validator(mode="after")
     def _one_of(self) -> TargetConfig:
@@ -57,7 +67,7 @@ class TargetConfig(BaseModel):
 class CouncilConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: str | None = None
+    name: Words | None = None
     la_code: str | None = None
 
     @field_validator("la_code")
@@ -71,9 +81,9 @@ class CouncilConfig(BaseModel):
 class ReportOptions(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    title: str = "Children's social care performance report"
-    committee: str = "Children and Education Scrutiny Committee"
-    author: str = "Service Director, Children and Safeguarding"
+    title: Words = "Children's social care performance report"
+    committee: Words = "Children and Education Scrutiny Committee"
+    author: Words = "Service Director, Children and Safeguarding"
     meeting_date: dt.date | None = None
     chart_months: int = Field(default=25, ge=13, le=60)
     neighbour_model: Literal["2021", "2025"] = "2021"
@@ -83,13 +93,26 @@ class ReportOptions(BaseModel):
 
 
 class EventConfig(BaseModel):
-    """A dated event marked on charts, e.g. a case-system upgrade after which counts are not comparable."""
+    """A dated event marked on charts, e.g. a case-system upgrade after which counts are not comparable. A
+    series break (`break = true`, or an entry of [[breaks]]) also starts the process limits afresh."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    date: dt.date
+    text: Words = Field(min_length=1, max_length=120)
+    indicators: tuple[str, ...] = ()  # empty: every chart whose months include the date
+    series_break: bool = Field(default=False, alias="break")
+
+    def applies_to(self, indicator_id: str) -> bool:
+        return not self.indicators or indicator_id in self.indicators
+
+
+class SpcOptions(BaseModel):
+    """Statistical process control: the baseline the mean and process limits are worked out from."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    date: dt.date
-    text: str = Field(min_length=1, max_length=120)
-    indicators: tuple[str, ...] = ()  # empty: every chart whose months include the date
+    baseline_points: int | None = Field(default=None, ge=2, le=60)  # None: every month since the last break
 
 
 class ReportConfig(BaseModel):
@@ -102,6 +125,9 @@ class ReportConfig(BaseModel):
     indicator_settings: IndicatorSettings = IndicatorSettings()
     targets: dict[str, TargetConfig] | None = None
     events: tuple[EventConfig, ...] = ()
+    breaks: tuple[EventConfig, ...] = ()
+    spc: SpcOptions = SpcOptions()
+    disclosure: DisclosurePolicy = DisclosurePolicy()
 
     @model_validator(mode="after")
     def _known_indicators(self) -> ReportConfig:
@@ -110,11 +136,21 @@ class ReportConfig(BaseModel):
             if indicator_id not in library:
                 raise ValueError(f"targets.{indicator_id}: no such indicator (`cscperf kpis list` shows the library)")
             _check_target(library[indicator_id], target)
-        for n, event in enumerate(self.events, start=1):
-            for indicator_id in event.indicators:
-                if indicator_id not in library:
-                    raise ValueError(f"events {n} ({event.text!r}): no such indicator {indicator_id!r}")
+        for table, entries in (("events", self.events), ("breaks", self.breaks)):
+            for n, event in enumerate(entries, start=1):
+                for indicator_id in event.indicators:
+                    if indicator_id not in library:
+                        raise ValueError(f"{table} {n} ({event.text!r}): no such indicator {indicator_id!r}")
         return self
+
+    def all_events(self) -> tuple[EventConfig, ...]:
+        """The dated events and the series breaks, by date: everything marked on the charts."""
+        breaks = tuple(b.model_copy(update={"series_break": True}) for b in self.breaks)
+        return tuple(sorted((*self.events, *breaks), key=lambda e: e.date))
+
+    def breaks_for(self, indicator_id: str) -> tuple[EventConfig, ...]:
+        """The series breaks that apply to an indicator, by date."""
+        return tuple(e for e in self.all_events() if e.series_break and e.applies_to(indicator_id))
 
     def effective_targets(self) -> dict[str, TargetConfig]:
         """The target each indicator is judged against: the file's [targets] (or the seed report's when the

@@ -8,16 +8,17 @@ and the glossary annex. Counts only: no child's identifier is ever part of it.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
 from cscperf.comparators.published import MEASURES
 from cscperf.errors import DataProblem, UsageProblem
+from cscperf.indicators.coverage import council_coverage
 from cscperf.indicators.definition import load_library
 from cscperf.indicators.engine import Point, compute, drill
 from cscperf.indicators.series import series_periods
+from cscperf.reference.la_codes import council_name
 from cscperf.report.appendix import CHART_PLANS, ChartPlan, chart_of, chart_requests
 from cscperf.report.chart_request import ChartRequest
 from cscperf.report.commentary import Commentary
@@ -106,10 +107,17 @@ class ReportContent:
         return out
 
     def status_counts(self) -> dict[str, int]:
-        counts = dict.fromkeys(("blue", "green", "amber", "red", "none"), 0)
+        """Measures by status; "none" holds those without a target, "not_available" those whose latest figure
+        the data cannot support (they have no status either)."""
+        counts = dict.fromkeys(("blue", "green", "amber", "red", "none", "not_available"), 0)
         for f in self.figures.values():
-            counts[f.status.rag] += 1
+            counts["not_available" if not f.latest.available else f.status.rag] += 1
         return counts
+
+    @property
+    def not_available(self) -> dict[str, str]:
+        """The measures with no latest figure because the data cannot support one, and why."""
+        return {i: f.latest.reason or "not available" for i, f in self.figures.items() if not f.latest.available}
 
 
 def council_of(con: Connection, config: ReportConfig, la: str | None) -> tuple[str, str]:
@@ -117,7 +125,7 @@ def council_of(con: Connection, config: ReportConfig, la: str | None) -> tuple[s
     rows = con.execute("SELECT la_code, la_name FROM cscperf_councils ORDER BY la_code").fetchall()
     if not rows:
         raise DataProblem("The store holds no councils yet: create one with `cscperf synth` or load a council's data.")
-    names = {str(r[0]): str(r[1]) for r in rows}
+    names = {str(code): council_name(str(code), name) for code, name in rows}  # a loaded council has no name yet
     wanted = la or config.council.la_code
     if wanted is None:
         if len(names) > 1:
@@ -141,14 +149,13 @@ def build_report(
 ) -> ReportContent:
     """Compute every indicator for the charted months and assemble the report's content."""
     la_code, council_name = council_of(con, config, la)
-    data_start = _check_covered(con, la_code, council_name, as_at)
+    _check_covered(con, la_code, council_name, as_at)
     options = config.report
     periods = series_periods(as_at, options.chart_months, "month")
     settings = config.indicator_settings
     results = compute(con, periods, settings=settings, la_codes=[la_code])
     series: dict[str, list[Point]] = {
-        r.indicator.id: [_before_data(p, data_start) for p in r.points if p.group is None and p.la_code == la_code]
-        for r in results
+        r.indicator.id: [p for p in r.points if p.group is None and p.la_code == la_code] for r in results
     }
     latest = {i: pts[-1] for i, pts in series.items() if pts}
     library = load_library()
@@ -166,12 +173,14 @@ def build_report(
     )
     targets = config.effective_targets()
     figures = {
-        i: indicator_figures(library[i], series[i], targets.get(i), comparators.get(i), options.small_denominator)
+        i: indicator_figures(library[i], series[i], targets.get(i), comparators.get(i), options.small_denominator,
+                             breaks=config.breaks_for(i), baseline_points=config.spc.baseline_points,
+                             disclosure=config.disclosure)
         for i in library
-    }
+    }  # fmt: skip
     not_in_time = {i: _children_not_in_time(con, i, periods[-1], config, la_code) for i in VISIT_INDICATORS}
     counterfactuals = _counterfactuals(figures)
-    charts = tuple(ChartEntry(plan, request) for plan, request in chart_requests(figures, config.events))
+    charts = tuple(ChartEntry(plan, request) for plan, request in chart_requests(figures, config.all_events()))
     missing = tuple(i for i, f in figures.items() if f.status.rag == "red" and commentary.for_indicator(i) is None)
     content = ReportContent(
         title=options.title,
@@ -194,12 +203,11 @@ def build_report(
     return ReportContent(**{**content.__dict__, "sections": sections})
 
 
-def _check_covered(con: Connection, la_code: str, name: str, as_at: dt.date) -> dt.date | None:
-    """Refuse an as-at date the council's data do not reach; the first date the data cover, where known."""
-    rows = con.execute(
-        "SELECT data_start_date, data_end_date FROM cscperf_councils WHERE la_code = ?", [la_code]
-    ).fetchall()
-    start, end = (rows[0][0], rows[0][1]) if rows else (None, None)
+def _check_covered(con: Connection, la_code: str, name: str, as_at: dt.date) -> None:
+    """Refuse an as-at date the council's data do not reach (the engine's coverage: a report of figures that
+    are all "not available" would help no one). Months before the data start have no figure (the engine)."""
+    coverage = council_coverage(con, [la_code])[la_code]
+    start, end = coverage.data_start, coverage.data_end
     if end is not None and as_at > end:
         raise DataProblem(
             f"The store's data for {name} end on {end:%-d %B %Y}, so there are no figures to {as_at:%-d %B %Y}. "
@@ -210,14 +218,15 @@ def _check_covered(con: Connection, la_code: str, name: str, as_at: dt.date) -> 
             f"The store's data for {name} begin on {start:%-d %B %Y}: a report as at {as_at:%-d %B %Y} would have "
             "less than a month of figures. Choose a later date."
         )
-    return start
 
 
-def _before_data(point: Point, data_start: dt.date | None) -> Point:
-    """A month that begins before the council's data do has no figure (not a zero)."""
-    if data_start is not None and point.period_start < data_start:
-        return dataclasses.replace(point, value=None)
-    return point
+def default_as_at(con: Connection, config: ReportConfig, la: str | None) -> dt.date:
+    """The as-at date when none is given: the end of the last complete month of the council's data."""
+    la_code, _ = council_of(con, config, la)
+    found = council_coverage(con, [la_code])[la_code].last_complete_month()
+    if found is None:
+        raise UsageProblem("The store does not say what dates the council's data cover: give --as-at YYYY-MM-DD.")
+    return found
 
 
 def _children_not_in_time(
@@ -334,7 +343,7 @@ def _indicator_paragraphs(
         parts = [comment.explanation.strip(), comment.action.strip()]
         label = "Service comment" + (f" ({comment.by.strip()})" if comment.by.strip() else "")
         p.add(" ".join(x for x in parts if x), "commentary", indicator_id, label, numbered=False)
-    elif figures.status.rag == "red":
+    elif figures.status.rag == "red" and figures.latest.available:
         where = commentary_name or "the commentary file"
         p.add(
             f"This measure is {RAG_NAMES['red']} and the service has not yet said why or what is being done. "

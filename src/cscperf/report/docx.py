@@ -20,7 +20,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 
 from cscperf.report import palette
 from cscperf.report.contents import Paragraph, ReportContent
-from cscperf.report.html import RAG_KEY
+from cscperf.report.html import RAG_KEY, SPC_KEY
 from cscperf.report.rag import RAG_NAMES
 from cscperf.report.rendered import RenderedChart
 from cscperf.report.tables import QUARTILE_NOTE, compare_headers, compare_rows, summary_groups, summary_headers
@@ -42,6 +42,7 @@ def render_docx(content: ReportContent, charts: list[RenderedChart]) -> bytes:
             _paragraph(doc, p)
         if section.section_id == "how_to_read":
             _rag_key(doc)
+            _spc_key(doc)
         if section.section_id == "summary":
             _summary_tables(doc, content)
             _landscape(doc, False)
@@ -201,6 +202,18 @@ def _rag_key(doc: DocumentObject) -> None:
         _cell_text(cells[1], meaning)
 
 
+def _spc_key(doc: DocumentObject) -> None:
+    """The variation and assurance judgements in words (the summary table gives them as words in Word)."""
+    doc.add_paragraph()
+    table = doc.add_table(rows=1, cols=2)
+    table.style = "Table Grid"
+    _header_row(table, ["Variation and assurance", "Meaning"])
+    for _, _, label, meaning in SPC_KEY:
+        cells = table.add_row().cells
+        _cell_text(cells[0], label, bold=True)
+        _cell_text(cells[1], meaning)
+
+
 def _summary_tables(doc: DocumentObject, content: ReportContent) -> None:
     headers = summary_headers(content)
     cap = doc.add_paragraph()
@@ -219,7 +232,9 @@ def _summary_tables(doc: DocumentObject, content: ReportContent) -> None:
                       r.target]  # fmt: skip
             for i, (cell, text) in enumerate(zip(cells, values, strict=False)):
                 _cell_text(cell, text, bold=i == 0)
-            _cell_text(cells[-1], f"{palette.RAG_SYMBOLS[r.rag]} {r.status}", fill=palette.RAG_TINTS[r.rag])
+            _cell_text(cells[len(values)], f"{palette.RAG_SYMBOLS[r.rag]} {r.status}", fill=palette.RAG_TINTS[r.rag])
+            _cell_text(cells[len(values) + 1], r.variation_words)
+            _cell_text(cells[len(values) + 2], r.assurance_words)
     _font_size(table, 10)
     compare = compare_rows(content)
     if compare:

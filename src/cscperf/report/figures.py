@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from cscperf.disclosure import DEFAULT_POLICY, DisclosurePolicy, count_words, n_of_d_words
 from cscperf.indicators.engine import round_as_dfe
 
 UNIT_SUFFIX = {"percent": "%", "rate_per_10k": " per 10,000", "ratio": "", "days": " days", "count": ""}
@@ -24,6 +25,22 @@ def count_text(value: float) -> str:
     if float(value).is_integer():
         return f"{int(value):,}"
     return number(value, 1)
+
+
+def people_count(value: float, policy: DisclosurePolicy = DEFAULT_POLICY) -> str:
+    """A count of children (or cases, plans, visits) as members may read it: "12", or "fewer than 5" when the
+    disclosure policy withholds it; full-time equivalents (staff, not children) as they are."""
+    if not float(value).is_integer():
+        return count_text(value)
+    return count_words(value, policy)
+
+
+def n_of_d(numerator: float, denominator: float, what: str = "", policy: DisclosurePolicy = DEFAULT_POLICY) -> str:
+    """ "398 of 429 visits"; "fewer than 5 of 24 plans" when the disclosure policy withholds the numerator;
+    full-time equivalents (staff, not children) as they are."""
+    if not (float(numerator).is_integer() and float(denominator).is_integer()):
+        return f"{count_text(numerator)} of {count_text(denominator)} {what}".rstrip()
+    return n_of_d_words(numerator, denominator, what, policy)
 
 
 def shown(value: float | None, unit: str, decimals: int, *, trim: bool = False, suffix: bool = True) -> str:
@@ -64,3 +81,9 @@ def year_label(year: int, meaning: str) -> str:
     if meaning == "30 September":
         return f"30 September {year}"
     return f"31 March {year}"
+
+
+def within_possible(value: float, unit: str) -> float:
+    """A process limit kept within what a measure can take: 0 to 100 for a percentage, 0 or more otherwise (every
+    unit of the library counts something). The limit itself may lie beyond; it is drawn and stated at the edge."""
+    return min(max(value, 0.0), 100.0) if unit == "percent" else max(value, 0.0)

@@ -15,6 +15,9 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
     ("CLA (child looked after, child in care)", "A child in the care of the council, under a care order or "
      "accommodated with the parents' agreement (section 20). Children only in a series of short breaks are not "
      "counted, as in DfE figures."),
+    ("Common cause variation", "The ordinary month-to-month variation every measure has: noise, not a signal. "
+     "While a measure shows only common cause variation, a rise or fall on last month is not an improvement or a "
+     "deterioration."),
     ("Contact", "An enquiry about a child to the council's front door, from a professional, a family member or "
      "the public. Some become referrals."),
     ("CP (child protection) plan", "A plan agreed at a child protection conference for a child at risk of "
@@ -31,6 +34,9 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
     ("IRO (independent reviewing officer)", "The officer who chairs reviews of a looked-after child's care plan."),
     ("LAIT (LA Interactive Tool)", "The DfE's published tool that brings together councils' figures; its averages "
      "of statistical neighbours are the ones quoted in this report."),
+    ("Mean and process limits", "On each chart, the mean (average) of the measure's months since the last series "
+     "break, and the limits within which its figures normally vary: the mean plus or minus 2.66 times the average "
+     "difference between one month and the next (the Making Data Count method)."),
     ("Percentage points", "The difference between two percentages: from 90% to 93% is 3 percentage points (not "
      "3%). The report shortens this to \"points\"."),
     ("PEP (Personal Education Plan)", "The part of a looked-after child's care plan about their education, reviewed "
@@ -52,6 +58,8 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
     ("Regulation 28 visit", "A statutory visit by a social worker to a child in care: within a week of a new "
      "placement, then at least every six weeks (every three months in a long-term placement after its first year) "
      "(Care Planning, Placement and Case Review (England) Regulations 2010)."),
+    ("Series break", "A change in how a measure is counted, such as a new front door or a case-recording system "
+     "upgrade. The mean and process limits start afresh from it, and months either side of it are not compared."),
     ("Second or subsequent plan", "A child protection plan for a child who has had a plan before (at any time, "
      "in any council). A high share can mean plans ended before the risk was reduced."),
     ("Section 47 (s47) enquiry", "An investigation by the council, with the police and others, when there is "
@@ -59,6 +67,14 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
      "Children Act 1989)."),
     ("Single (child and family) assessment", "The social work assessment of a child's needs after a referral, to be "
      "completed within 45 working days."),
+    ("Special cause variation (a signal)", "A pattern too unlikely to be noise: a month outside the process "
+     "limits, seven or more months in a row on one side of the mean, seven or more each higher (or each lower) "
+     "than the one before, or two of three months close to a limit. Something has changed; for a measure with a "
+     "better direction it is an improvement or a concern."),
+    ("Statistical process control (SPC)", "Telling signals from noise in a measure's figures over time, as NHS "
+     "England's Making Data Count programme does for the NHS. The summary table's variation symbol says whether the "
+     "latest month is a signal; its assurance symbol whether the target will be met every month, missed every month, "
+     "or hit and missed."),
     ("Statistical neighbours", "The ten councils the DfE judges most like ours in population and circumstances. We "
      "quote their average (mean) unless the report says median."),
     ("Stretch target", "A target set higher than usual performance to drive improvement; missing it narrowly is "

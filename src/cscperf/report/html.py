@@ -10,6 +10,14 @@ from importlib.resources import files
 
 from jinja2 import Environment, StrictUndefined, select_autoescape
 
+from cscperf.analysis.spc import ASSURANCE_ICONS, VARIATION_ICONS
+from cscperf.analysis.spc_icons import (
+    ASSURANCE_WORDS,
+    VARIATION_WORDS,
+    assurance_svg,
+    data_uri,
+    variation_svg,
+)
 from cscperf.report import palette
 from cscperf.report.contents import ReportContent
 from cscperf.report.rag import RAG_NAMES
@@ -23,6 +31,20 @@ RAG_KEY = (
     ("red", "On the wrong side of the target by more than the tolerance: the service explains why."),
     ("none", "No target: the figure is shown for context."),
 )
+
+
+SPC_KEY = [("variation", i, *VARIATION_WORDS[i]) for i in VARIATION_ICONS] + [
+    ("assurance", i, *ASSURANCE_WORDS[i]) for i in ASSURANCE_ICONS
+]
+"""The icons' key in "How to read this report": (kind, icon, label, meaning)."""
+
+
+@cache
+def icon_uri(kind: str, icon: str | None) -> str:
+    """A variation or assurance icon as a data URI, decorative (its words sit beside it)."""
+    if kind == "variation":
+        return data_uri(variation_svg(icon, decorative=True))  # type: ignore[arg-type]
+    return data_uri(assurance_svg(icon, decorative=True))  # type: ignore[arg-type]
 
 
 def _template_text(name: str) -> str:
@@ -68,6 +90,8 @@ def render_html(content: ReportContent, charts: list[RenderedChart], *, print_ve
         symbols=palette.RAG_SYMBOLS,
         rag_names=RAG_NAMES,
         rag_key=RAG_KEY,
+        spc_key=SPC_KEY,
+        icon_uri=icon_uri,
         summary_headers=summary_headers(content),
         summary_groups=summary_groups(content),
         compare_headers=compare_headers(content),

@@ -1,16 +1,21 @@
 """One indicator's figures as the report states them: latest month, previous month, change, 12-month average,
-a year earlier, target and RAG status, comparators, and a small-number warning. Every figure is the engine's,
-rounded as the DfE rounds."""
+a year earlier, target and RAG status, comparators, a small-number warning, and the statistical process control
+of the charted months (with the series breaks in them). Every figure is the engine's, rounded as the DfE
+rounds."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from cscperf.analysis.spc import Signal, SpcResult
+from cscperf.disclosure import DEFAULT_POLICY, DisclosurePolicy
 from cscperf.indicators.definition import Indicator
 from cscperf.indicators.engine import Point, round_as_dfe
+from cscperf.indicators.spc import series_spc
 from cscperf.report.comparisons import Comparators
-from cscperf.report.config import TargetConfig
-from cscperf.report.figures import count_text
+from cscperf.report.config import EventConfig, TargetConfig
+from cscperf.report.figures import n_of_d
 from cscperf.report.rag import Status, rag_status
 
 
@@ -22,6 +27,9 @@ class IndicatorFigures:
     status: Status
     comparators: Comparators | None
     small_denominator: int
+    spc: SpcResult | None = None  # the charted months' process behaviour (None: not worked out)
+    breaks: tuple[EventConfig, ...] = ()  # series breaks within the charted months, by date
+    disclosure: DisclosurePolicy = DEFAULT_POLICY  # how small numbers are withheld from what members read
 
     @property
     def latest(self) -> Point:
@@ -52,16 +60,43 @@ class IndicatorFigures:
             denominator = sum(p.denominator or 0 for p in months)
             if denominator:
                 scale = 100 if self.indicator.unit == "percent" else 1
-                return round_as_dfe(scale * sum(p.numerator for p in months) / denominator, self.indicator.decimals)
+                numerator = sum(p.numerator or 0 for p in months)
+                return round_as_dfe(scale * numerator / denominator, self.indicator.decimals)
         return round_as_dfe(sum(float(p.value or 0) for p in months) / len(months), self.indicator.decimals)
 
     @property
+    def break_since_previous(self) -> EventConfig | None:
+        """A series break between the month before and the latest month (the latest starts a new segment)."""
+        return self.break_since(self.previous)
+
+    def break_since(self, point: Point | None) -> EventConfig | None:
+        """The latest series break after `point`'s month, up to and including the latest month's."""
+        if point is None:
+            return None
+        latest_end = self.latest.period_end
+        return next((b for b in reversed(self.breaks) if point.period_end < b.date <= latest_end), None)
+
+    @property
+    def latest_signal(self) -> Signal | None:
+        """The latest month's special cause, if it is one."""
+        return self.spc.points[-1].signal if self.spc is not None and self.spc.points else None
+
+    @property
     def change(self) -> float | None:
-        """Latest month less the month before, as the figures are shown."""
+        """Latest month less the month before, as the figures are shown; None across a series break."""
         prev = self.previous
-        if prev is None or prev.value is None or self.latest.value is None:
+        if prev is None or prev.value is None or self.latest.value is None or self.break_since_previous:
             return None
         return round_as_dfe(self.latest.value - prev.value, self.indicator.decimals)
+
+    @property
+    def change_verdict(self) -> str:
+        """ "better" or "worse" for the change on last month only when the latest month is a special cause
+        pointing the same way; a movement within normal variation is not called either."""
+        words, signal = self.change_words, self.latest_signal
+        if (words, signal) in (("better", "improvement"), ("worse", "concern")):
+            return words
+        return ""
 
     @property
     def change_words(self) -> str:
@@ -119,10 +154,10 @@ class IndicatorFigures:
         p = self.latest
         if self.indicator.unit != "percent" or p.denominator is None or p.denominator >= self.small_denominator:
             return None
-        if p.denominator == 0:
+        if p.denominator == 0 or p.numerator is None:
             return None
         return (
-            f"Small numbers: {count_text(p.numerator)} of {count_text(p.denominator)} {self.indicator.counts} "
+            f"Small numbers: {n_of_d(p.numerator, p.denominator, self.indicator.counts, self.disclosure)} "
             f"in the latest month, so a few {self.indicator.counts} change the percentage a lot."
         )
 
@@ -141,6 +176,18 @@ def indicator_figures(
     target: TargetConfig | None,
     comparators: Comparators | None,
     small_denominator: int,
+    *,
+    breaks: Sequence[EventConfig] = (),
+    baseline_points: int | None = None,
+    disclosure: DisclosurePolicy = DEFAULT_POLICY,
 ) -> IndicatorFigures:
-    status = rag_status(indicator, points[-1].value if points else None, target)
-    return IndicatorFigures(indicator, tuple(points), target, status, comparators, small_denominator)
+    latest = points[-1] if points else None
+    why = (latest.reason or "not available") if latest is not None and not latest.available else None
+    status = rag_status(indicator, latest.value if latest else None, target, why)
+    # the breaks that split the charted months (one in the first month starts no new segment)
+    shown = tuple(b for b in breaks if points and points[0].period_end < b.date <= points[-1].period_end)
+    spc = series_spc(indicator, points, target=target.target if target is not None else None,
+                     band=target.band if target is not None else None, breaks=[b.date for b in shown],
+                     baseline_points=baseline_points) if points else None  # fmt: skip
+    return IndicatorFigures(indicator, tuple(points), target, status, comparators, small_denominator, spc, shown,
+                            disclosure)  # fmt: skip

@@ -98,6 +98,12 @@ REFERENCE_COLOURS: Final[dict[ReferenceKind, str]] = {
 }
 """A colour per kind of reference line. Each line is labelled too, so colour is never the only cue."""
 
+SPC_MEAN_COLOUR: Final = "#595959"
+"""The mean of a process behaviour chart: a thin grey line behind the data (7.0 to 1 on white)."""
+
+SPC_LIMIT_COLOUR: Final = "#767676"
+"""Process limits: thin dashed grey lines behind the data (4.5 to 1 on white)."""
+
 BAND_FILL_COLOUR: Final = "#007A5A"
 """The fill of a target band (drawn with low opacity, labelled in words)."""
 

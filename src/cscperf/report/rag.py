@@ -44,8 +44,13 @@ def default_tolerance(indicator: Indicator, target: TargetConfig) -> float:
     return (high - low) / 10
 
 
-def rag_status(indicator: Indicator, value: float | None, target: TargetConfig | None) -> Status:
-    """The RAG status of a figure against its target (or band) and tolerance."""
+def rag_status(
+    indicator: Indicator, value: float | None, target: TargetConfig | None, not_available: str | None = None
+) -> Status:
+    """The RAG status of a figure against its target (or band) and tolerance. A figure the data cannot
+    support (`not_available` gives why) has no status: never red for a measure the data do not hold."""
+    if not_available is not None:
+        return Status("none", f"Not available: {not_available}", "Not available")
     if target is None:
         return Status("none", "No target: shown for context", "No target")
     if value is None:

@@ -97,14 +97,17 @@ def compact_table(
     request: ChartRequest, headers: list[str], rows: list[list[str]]
 ) -> tuple[list[str], list[list[str]], tuple[str, ...]]:
     """The chart's data table without the columns that repeat one value in every row (a target, a band, a
-    published comparator): those are said once instead ("Stretch target 98%: 98"). Series columns stay,
-    even when constant."""
+    published comparator, the mean and process limits when no break changes them): those are said once instead
+    ("Stretch target 98%: 98"). A signal column with no signal in it goes. Series columns stay, even when
+    constant."""
     constant_kinds = {ref.label for ref in request.references} | {"Best range"}
     keep = [0]
     said: list[str] = []
     for i, header in enumerate(headers[1:], start=1):
         values = {row[i] for row in rows}
-        if header in constant_kinds and len(values) == 1:
+        if header == "Signal" and values <= {""}:
+            continue
+        if (header in constant_kinds or header.startswith("Mean and process limits")) and len(values) == 1:
             value = next(iter(values))
             said.append(header if _says(header, value) else f"{header}: {value}")
         else:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from cscperf.analysis.spc import AssuranceIcon, VariationIcon
+from cscperf.analysis.spc_icons import assurance_label, variation_label
 from cscperf.report.appendix import chart_of
 from cscperf.report.chart_request import Rag
 from cscperf.report.comparisons import Comparators
 from cscperf.report.contents import ReportContent
-from cscperf.report.figures import change_shown, count_text, month_short, shown
+from cscperf.report.figures import change_shown, month_short, n_of_d, shown
 from cscperf.report.indicator_figures import IndicatorFigures
 from cscperf.report.rag import target_short
 
@@ -28,6 +30,10 @@ class SummaryRow:
     rag: Rag
     status: str
     note: str  # small numbers
+    variation: VariationIcon | None = None  # statistical process control: the latest month's state
+    assurance: AssuranceIcon | None = None  # will the process meet the target?
+    variation_words: str = ""  # e.g. "Common cause", "Concern (low) (provisional)"
+    assurance_words: str = ""  # e.g. "Hit and miss"
 
 
 @dataclass(frozen=True)
@@ -55,17 +61,20 @@ def summary_headers(content: ReportContent) -> list[str]:
     label = month_short(end) if whole_month else f"1-{end.day} {end:%b %Y}, part month"
     return ["Measure", "Which way is better", f"Latest ({label})",
             f"Previous month ({month_short(prev.period_end)})" if prev else "Previous month", "Change",
-            "12-month average", "Target", "Status"]  # fmt: skip
+            "12-month average", "Target", "Status", "Variation", "Assurance"]  # fmt: skip
 
 
 def summary_row(f: IndicatorFigures) -> SummaryRow:
     ind = f.indicator
-    latest = _value(f, f.latest.value)
-    if f.small_number_note and f.latest.denominator is not None:
-        latest += f" ({count_text(f.latest.numerator)} of {count_text(f.latest.denominator)})"
+    latest = _value(f, f.latest.value) if f.latest.available else "Not available"
+    if f.small_number_note and f.latest.denominator is not None and f.latest.numerator is not None:
+        latest += f" ({n_of_d(f.latest.numerator, f.latest.denominator, policy=f.disclosure)})"
     change = change_shown(f.change, ind.unit, ind.decimals)
-    if f.change_words in ("better", "worse"):
-        change += f" ({f.change_words})"
+    if f.change_verdict:
+        change += f" ({f.change_verdict})"
+    if f.break_since_previous is not None and f.latest.value is not None:
+        change = "Not compared (series break)"
+    variation, assurance, provisional = spc_icons(f)
     return SummaryRow(
         indicator_id=ind.id,
         measure=ind.title,
@@ -79,7 +88,23 @@ def summary_row(f: IndicatorFigures) -> SummaryRow:
         rag=f.status.rag,
         status=f.status.words,
         note="Small numbers" if f.small_number_note else "",
+        variation=variation,
+        assurance=assurance,
+        variation_words="No figure"
+        if f.latest.value is None
+        else variation_label(variation) + (" (provisional)" if provisional and variation else ""),
+        assurance_words=assurance_label(assurance) + (" (provisional)" if provisional and assurance else ""),
     )
+
+
+def spc_icons(f: IndicatorFigures) -> tuple[VariationIcon | None, AssuranceIcon | None, bool]:
+    """The variation and assurance icons, and whether the limits behind them are provisional (fewer than 12
+    months since the last break)."""
+    spc = f.spc
+    if spc is None or f.latest.value is None:
+        return None, None, False
+    current = spc.current
+    return spc.variation_icon, spc.assurance_icon, bool(current is not None and current.trial)
 
 
 def summary_groups(content: ReportContent) -> list[tuple[str, list[SummaryRow]]]:
@@ -94,8 +119,9 @@ def _ours(f: IndicatorFigures, c: Comparators) -> str:
     """Our figure as compared, with its period, and the numbers behind it when they are few."""
     own = c.own or f.latest
     text = f"{_value(f, own.value)} ({c.own_period})" if c.own_period else _value(f, own.value)
-    if f.indicator.unit == "percent" and own.denominator and own.denominator < f.small_denominator:
-        text += f"; {int(own.numerator):,} of {int(own.denominator):,}, small numbers"
+    small = own.denominator and own.numerator is not None and own.denominator < f.small_denominator
+    if f.indicator.unit == "percent" and small and own.numerator is not None and own.denominator is not None:
+        text += f"; {n_of_d(own.numerator, own.denominator, policy=f.disclosure)}, small numbers"
     return text
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
-import os
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cscperf.exports.files import write_atomically
 from cscperf.report.commentary import Commentary
 from cscperf.report.config import ReportConfig
 from cscperf.report.contents import ReportContent, build_report
@@ -29,14 +29,8 @@ class Written:
     seconds: dict[str, float] = field(default_factory=dict)  # "content", "charts", then per format
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    partial = path.with_name(f".{path.name}.partial")
-    partial.write_bytes(data)
-    os.replace(partial, path)
-
-
 def write_report(
-    db: str | Path,
+    db: Path | str,
     as_at: dt.date,
     out: Path,
     config: ReportConfig,

@@ -3,7 +3,7 @@ sheet per section with each indicator's months (figure, numerator, denominator) 
 
 from __future__ import annotations
 
-import io
+import itertools
 import re
 from collections.abc import Sequence
 
@@ -12,6 +12,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
+from cscperf.analysis.spc import SpcPoint
+from cscperf.analysis.spc_icons import RULE_LABELS, SIGNAL_LABELS
+from cscperf.exports.xlsx_file import NOT_FOR_PUBLICATION, append_row, mark_sheet, workbook_bytes
+from cscperf.indicators.engine import Point
 from cscperf.report import palette
 from cscperf.report.contents import PERFORMANCE_SECTIONS, ReportContent
 from cscperf.report.tables import QUARTILE_NOTE, compare_headers, compare_rows, summary_groups, summary_headers
@@ -33,14 +37,15 @@ def render_xlsx(content: ReportContent) -> bytes:
     about = wb.active
     assert about is not None
     about.title = "About"
+    mark_sheet(about, NOT_FOR_PUBLICATION)
     _about(about, content)
-    _summary(wb.create_sheet("Summary"), content)
+    _summary(_sheet(wb, "Summary"), content)
     compare = compare_rows(content)
     if compare:
-        ws = wb.create_sheet("Comparators")
-        ws.append(["How we compare: our latest figures beside the latest published figures"])
-        ws["A1"].font = TITLE
-        ws.append([])
+        ws = _sheet(wb, "Comparators")
+        append_row(ws, ["How we compare: our latest figures beside the latest published figures"])
+        ws.cell(ws.max_row, 1).font = TITLE
+        append_row(ws, [])
         headers = [*compare_headers(content), "Indicator id", "Ours (number)", "England (number)",
                    "Region (number)", "Neighbours (number)"]  # fmt: skip
         rows: list[list[object]] = []
@@ -51,50 +56,81 @@ def render_xlsx(content: ReportContent) -> bytes:
                          r.indicator_id, own.value, c.england if c else None, c.region if c else None,
                          c.neighbours if c else None])  # fmt: skip
         _table(ws, "comparators", headers, rows)
-        ws.append([])
-        ws.append([QUARTILE_NOTE])
+        append_row(ws, [])
+        append_row(ws, [QUARTILE_NOTE])
         _widths(ws, [45, 30, 24, 12, 12, 24, 18, 12, 28, 12, 12, 12, 12])
     for section_id, library_sections, title in PERFORMANCE_SECTIONS:
-        ws = wb.create_sheet(SHEET_NAMES[section_id])
-        ws.append([title])
-        ws["A1"].font = TITLE
-        ws.append(["Each table is one indicator, month by month: the figure as published (rounded as the DfE "
-                   "rounds), and the numerator and denominator behind it."])  # fmt: skip
+        ws = _sheet(wb, SHEET_NAMES[section_id])
+        append_row(ws, [title])
+        ws.cell(ws.max_row, 1).font = TITLE
+        append_row(ws, ["Each table is one indicator, month by month: the figure as published (rounded as the "
+                        "DfE rounds), the numerator and denominator behind it, and statistical process control: "
+                        "the mean and process limits of the months since the last series break, and any signal "
+                        "(special cause) with the rule that found it."])  # fmt: skip
         for f in content.figures.values():
             if f.indicator.section not in library_sections:
                 continue
             ind = f.indicator
-            ws.append([])
-            ws.append([f"{ind.title} ({ind.id})"])
+            append_row(ws, [])
+            append_row(ws, [f"{ind.title} ({ind.id})"])
             ws.cell(ws.max_row, 1).font = BOLD
-            ws.append([f"{f.direction_words}. Unit: {ind.unit.replace('_', ' ')}; counts {ind.counts}."])
-            rows = [[f"{p.period_end:%b %Y}", p.period_start, p.period_end, p.value, p.numerator, p.denominator]
-                    for p in f.points]  # fmt: skip
-            _table(
-                ws,
-                ind.id,
-                ["Month", "Period start", "Period end", "Figure", "Numerator", "Denominator"],
-                rows,
-                dates=True,
-            )
-        _widths(ws, [14, 14, 14, 12, 12, 14])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+            append_row(ws, [f"{f.direction_words}. Unit: {ind.unit.replace('_', ' ')}; counts {ind.counts}."])
+            spc_points = f.spc.points if f.spc is not None else ()
+            rows = [[f"{p.period_end:%b %Y}", p.period_start, p.period_end, p.value, p.numerator, p.denominator,
+                     *_spc_cells(s), _note(p)] for p, s in itertools.zip_longest(f.points, spc_points)]  # fmt: skip
+            _table(ws, ind.id, [*SERIES_HEADERS, *SPC_HEADERS, "Note"], rows, dates=True)
+        _widths(ws, [14, 14, 14, 12, 12, 14, 12, 14, 14, 22, 40, 60])
+    return workbook_bytes(wb)
+
+
+def _sheet(wb: Workbook, name: str) -> Worksheet:
+    """A new sheet, marked as not for publication before anything else is written on it."""
+    ws = wb.create_sheet(name)
+    mark_sheet(ws, NOT_FOR_PUBLICATION)
+    return ws
+
+
+def _note(p: Point | None) -> str:
+    """Why a month has no figure (or only part of one): empty cells are never zeros."""
+    if p is None:
+        return ""
+    if not p.available:
+        reason = p.reason or "not available"
+        return reason[0].upper() + reason[1:] if reason.startswith("not available") else f"Not available: {reason}"
+    return f"Part of the month only: {p.reason}" if p.coverage == "part" else ""
+
+
+SERIES_HEADERS = ["Month", "Period start", "Period end", "Figure", "Numerator", "Denominator"]
+SPC_HEADERS = ["Mean", "Lower process limit", "Upper process limit", "Signal", "Rules"]
+"""Statistical process control beside each month: its segment's mean and limits, and the special cause."""
+
+
+def _spc_cells(point: SpcPoint | None) -> list[object]:
+    if point is None or point.value is None:
+        return [None, None, None, None, None]
+    rules = "; ".join(RULE_LABELS[r] for r in point.rules) or None
+    signal = SIGNAL_LABELS[point.signal] if point.signal is not None else None
+    return [_spc_number(point.mean), _spc_number(point.lower), _spc_number(point.upper), signal, rules]
+
+
+def _spc_number(value: float | None) -> float | None:
+    return None if value is None else round(value, 6)
 
 
 def _about(ws: Worksheet, content: ReportContent) -> None:
-    ws.append([content.title])
-    ws["A1"].font = TITLE
+    append_row(ws, [content.title])
+    ws.cell(ws.max_row, 1).font = TITLE
     for label, value in (("Council", f"{content.council_name} (DfE code {content.la_code})"),
                          ("Report to", content.committee), ("From", content.author),
                          ("Figures to", f"{content.as_at:%-d %B %Y}")):  # fmt: skip
-        ws.append([label, value])
+        append_row(ws, [label, value])
         ws.cell(ws.max_row, 1).font = BOLD
-    ws.append([])
-    ws.append(["Sheets: Summary (every measure, latest month, target and status); Comparators (England, region and "
-               "statistical neighbours); one sheet per section with every series in the report."])  # fmt: skip
-    ws.append(["Counts only: no child can be identified from this workbook."])
+    append_row(ws, [])
+    append_row(ws, ["Sheets: Summary (every measure, latest month, target and status); Comparators "
+                    "(England, region and statistical neighbours); one sheet per section with every series in "
+                    "the report."])  # fmt: skip
+    append_row(ws, ["Counts are shown in full, small ones included: this workbook is for the service's analysts, "
+                    "not for publication. The committee report withholds small numbers."])  # fmt: skip
     _widths(ws, [16, 80])
 
 
@@ -102,15 +138,15 @@ RAG_NAMES_FOR_SHEET = {"blue": "Blue", "green": "Green", "amber": "Amber", "red"
 
 
 def _summary(ws: Worksheet, content: ReportContent) -> None:
-    ws.append([f"Summary of performance to {content.latest_month}"])
-    ws["A1"].font = TITLE
-    ws.append([])
-    ws.append(["Figures are numbers (percentages as 0-100, rates per 10,000), rounded as published, so they can "
-               "be sorted and used in formulas; the Unit column says what each is."])  # fmt: skip
+    append_row(ws, [f"Summary of performance to {content.latest_month}"])
+    ws.cell(ws.max_row, 1).font = TITLE
+    append_row(ws, [])
+    append_row(ws, ["Figures are numbers (percentages as 0-100, rates per 10,000), rounded as published, so they can "
+                    "be sorted and used in formulas; the Unit column says what each is."])  # fmt: skip
     headers = [*summary_headers(content), "Section", "Chart", "Indicator id", "Unit", "Status"]
     headers[6] = "Target (as shown)"
     headers[7] = "Status (in words)"
-    headers += ["Target", "Band from", "Band to", "Target kind", "Tolerance"]
+    headers += ["Target", "Band from", "Band to", "Target kind", "Tolerance", "Variation icon", "Assurance icon"]
     rows: list[list[object]] = []
     fills = []
     for title, group in summary_groups(content):
@@ -120,29 +156,30 @@ def _summary(ws: Worksheet, content: ReportContent) -> None:
             target = f.target
             band = target.band if target is not None and target.band is not None else (None, None)
             rows.append([r.measure, r.direction, f.latest.value, previous, f.change, f.average_12m, r.target,
-                         r.status, title, r.chart, r.indicator_id, f.indicator.unit.replace("_", " "),
-                         RAG_NAMES_FOR_SHEET[r.rag], target.target if target is not None else None, band[0], band[1],
+                         r.status, r.variation_words, r.assurance_words, title, r.chart, r.indicator_id,
+                         f.indicator.unit.replace("_", " "), RAG_NAMES_FOR_SHEET[r.rag],
+                         target.target if target is not None else None, band[0], band[1],
                          target.kind if target is not None else None,
-                         target.tolerance if target is not None else None])  # fmt: skip
+                         target.tolerance if target is not None else None, r.variation, r.assurance])  # fmt: skip
             fills.append(palette.RAG_TINTS[r.rag])
     first = ws.max_row + 2
     _table(ws, "summary", headers, rows)
     for i, fill in enumerate(fills):
-        for column in (8, 13):
+        for column in (8, headers.index("Status") + 1):
             ws.cell(first + i, column).fill = PatternFill("solid", fgColor=fill.lstrip("#"))
-    _widths(ws, [45, 30, 12, 12, 12, 12, 24, 40, 30, 8, 28, 14, 10, 10, 10, 10, 12, 10])
+    _widths(ws, [45, 30, 12, 12, 12, 12, 24, 40, 24, 18, 30, 8, 28, 14, 10, 10, 10, 10, 12, 10, 16, 14])
 
 
 def _table(
     ws: Worksheet, name: str, headers: list[str], rows: Sequence[Sequence[object]], *, dates: bool = False
 ) -> None:
-    ws.append(headers)
+    append_row(ws, headers)
     top = ws.max_row
     for cell in ws[top]:
         cell.font = BOLD
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in rows:
-        ws.append(row)
+        append_row(ws, row)
     if not rows:
         return
     last_col = ws.cell(top, len(headers)).column_letter

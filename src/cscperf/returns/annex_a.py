@@ -18,6 +18,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from cscperf.exports.cells import visible_controls
 from cscperf.returns import annex_a_template as t
 from cscperf.returns.annex_a_rows import AnnexAReader, Window
 from cscperf.returns.base import CheckRequest, ExportRequest, ExportResult, ReturnFormat
@@ -88,7 +89,7 @@ def _cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
         cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = DATE_FORMAT
         return cell
-    return inert(value)
+    return inert(visible_controls(value) if isinstance(value, str) else value)  # a workbook holds no NUL or bell
 
 
 # ------------------------------------------------------------------------------------------------ checks

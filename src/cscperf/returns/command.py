@@ -4,7 +4,6 @@ the failures with the child, table, field and value go to a CSV or Excel file (a
 
 from __future__ import annotations
 
-import csv
 import re
 import sys
 from enum import StrEnum
@@ -12,22 +11,22 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
+from rich.text import Text
 
+from cscperf.cli.console import DataTable, console, literal, say, warn
+from cscperf.cli.options import (
+    DEFAULT_STORE,
+    AsAtOption,
+    CouncilOption,
+    StoreOption,
+    command_group,
+    one_council,
+    required_as_at,
+)
 from cscperf.errors import UsageProblem
 from cscperf.returns.failures import CheckOutcome, Failure, count_by_rule
 
-console = Console()
-export_app = typer.Typer(
-    help="Write a return from the store (Ofsted Annex A, CIN Census, SSDA903), checked.", no_args_is_help=True
-)
-
-DbOption = Annotated[
-    str, typer.Option("--db", envvar="CSCPERF_DB", help="The store: a DuckDB file or a postgresql:// URL.")
-]
-LaOption = Annotated[str | None, typer.Option("--la", help="Council's 3-digit DfE code (if the store holds several).")]
+export_app = command_group("Write a return from the store (Ofsted Annex A, CIN Census, SSDA903), checked.")
 CheckOnly = Annotated[bool, typer.Option("--check-only", help="Check the return and show the failures; write nothing.")]
 FailuresOption = Annotated[
     Path | None,
@@ -45,17 +44,17 @@ class SsdaFormat(StrEnum):
 
 
 def annex_a(
-    as_at: Annotated[str, typer.Option("--as-at", help="The day inspectors ask for it (YYYY-MM-DD or DD/MM/YYYY).")],
+    as_at: AsAtOption = None,
     out: Annotated[Path, typer.Option("--out", help="The workbook to write (.xlsx).")] = Path("annex_a.xlsx"),
-    db: DbOption = "cscperf.duckdb",
-    la: LaOption = None,
+    db: StoreOption = DEFAULT_STORE,
+    la: CouncilOption = None,
     check_only: CheckOnly = False,
     failures: FailuresOption = None,
 ) -> None:
     """Ofsted Annex A: the eleven lists for the six months to the as-at date, with a summary sheet."""
     from cscperf.returns.base import ExportRequest
-    from cscperf.returns.service import as_at_date
 
+    day = required_as_at(as_at)
     if out.suffix.lower() != ".xlsx":
         raise UsageProblem("--out must end in .xlsx.")
     _run(
@@ -65,7 +64,7 @@ def annex_a(
         out,
         check_only,
         failures,
-        lambda con, code: ExportRequest(con, code, out, as_at=as_at_date(as_at)),
+        lambda con, code: ExportRequest(con, code, out, as_at=day),
         dfe_rules=False,
     )
 
@@ -73,8 +72,8 @@ def annex_a(
 def cin_census(
     year: Annotated[int, typer.Option("--year", help="Collection year: the year ending 31 March (2025 = 2024-25).")],
     out: Annotated[Path, typer.Option("--out", help="The XML file to write.")] = Path("cin_census.xml"),
-    db: DbOption = "cscperf.duckdb",
-    la: LaOption = None,
+    db: StoreOption = DEFAULT_STORE,
+    la: CouncilOption = None,
     schemas: SchemasOption = None,
     check_only: CheckOnly = False,
     failures: FailuresOption = None,
@@ -102,8 +101,8 @@ def ssda903(
         "ssda903"
     ),
     file_format: Annotated[SsdaFormat, typer.Option("--format", help="CSV tables or the XML return.")] = SsdaFormat.csv,
-    db: DbOption = "cscperf.duckdb",
-    la: LaOption = None,
+    db: StoreOption = DEFAULT_STORE,
+    la: CouncilOption = None,
     schemas: SchemasOption = None,
     check_only: CheckOnly = False,
     failures: FailuresOption = None,
@@ -144,7 +143,7 @@ def validate(
     everything: list[Failure] = []
     unchecked: list[str] = []
     for c in checks:
-        console.print(f"[bold]{escape(c.fmt.title)}[/]: {escape(', '.join(p.name for p in c.paths))}", highlight=False)
+        console.print(Text.assemble(literal(c.fmt.title, "bold"), literal(f": {', '.join(p.name for p in c.paths)}")))
         _show_outcomes(c.outcomes)
         everything.extend(c.failures)
         unchecked.extend(o.check for o in c.outcomes if not o.ran)
@@ -158,7 +157,7 @@ def validate(
 def _run(
     name: str,
     db: str,
-    la: str | None,
+    la: list[str] | None,
     out: Path,
     check_only: bool,
     failures: Path | None,
@@ -174,7 +173,7 @@ def _run(
         failures = out.with_name(out.name + ".failures.csv")  # beside the return (a folder's too), not in it
     con = open_store(db, read_only=True)
     try:
-        code, la_name = council(con, la)
+        code, la_name = council(con, one_council(la))
         request = make(con, code)  # type: ignore[operator]
         with console.status(f"Writing and checking the {name} return...", spinner="dots"):
             run = export_return(
@@ -188,19 +187,16 @@ def _run(
     finally:
         con.close()
     verb = "Checked (nothing written)" if check_only else "Wrote"
-    where = "" if check_only else ": " + ", ".join(escape(str(p)) for p in run.result.paths[:3])
+    where = "" if check_only else ": " + ", ".join(str(p) for p in run.result.paths[:3])
     more = f" and {len(run.result.paths) - 3} more" if len(run.result.paths) > 3 else ""
-    console.print(
-        f"{verb} the {escape(run.fmt.title)} for council {code}, {escape(run.result.period)}{where}{more}",
-        highlight=False,
-    )
-    counts = ", ".join(f"{escape(k)} {v:,}" for k, v in run.result.counts.items())
-    console.print(f"  Records: {counts}", highlight=False, soft_wrap=True)
+    say(f"{verb} the {run.fmt.title} for council {code}, {run.result.period}{where}{more}")
+    counts = ", ".join(f"{k} {v:,}" for k, v in run.result.counts.items())
+    say(f"  Records: {counts}", soft_wrap=True)
     for note in run.result.notes:
-        console.print(f"  Note: {escape(note)}", highlight=False)
+        say(f"  Note: {note}")
     _show_outcomes(run.outcomes)
     if run.result.failures:
-        console.print(f"  Written with {len(run.result.failures):,} values made safe (see the failures).")
+        say(f"  Written with {len(run.result.failures):,} values made safe (see the failures).")
     _finish(
         run.failures,
         run.failures_file,
@@ -212,17 +208,17 @@ def _run(
 def _show_outcomes(outcomes: list[CheckOutcome]) -> None:
     for o in outcomes:
         if not o.ran:
-            console.print(f"  {escape(o.check)}: [yellow]not checked[/]: {escape(o.note)}", highlight=False)
+            console.print(Text.assemble(literal(f"  {o.check}: "), ("not checked", "yellow"), literal(f": {o.note}")))
             continue
         errors = sum(1 for f in o.failures if f.severity == "error")
         queries = len(o.failures) - errors
         found = "no failures" if not o.failures else f"{errors:,} errors, {queries:,} queries"
-        console.print(f"  {escape(o.check)} ({escape(o.note)}): {found}", highlight=False, soft_wrap=True)
+        say(f"  {o.check} ({o.note}): {found}", soft_wrap=True)
 
 
 def _finish(failures: list[Failure], file: Path | None, *, check_only: bool, unchecked: list[str]) -> None:
     if failures:
-        table = Table(title="Failures by rule", title_justify="left")
+        table = DataTable(title="Failures by rule", title_justify="left")
         for column, justify in (
             ("Check", "left"),
             ("Rule", "left"),
@@ -233,34 +229,30 @@ def _finish(failures: list[Failure], file: Path | None, *, check_only: bool, unc
             table.add_column(column, justify=justify, overflow="fold")  # type: ignore[arg-type]
         rows = count_by_rule(failures)
         for check, rule, severity, n, message in rows[:40]:
-            table.add_row(escape(check), escape(rule), severity, f"{n:,}", escape(_without_values(message)[:90]))
+            table.add_row(check, rule, severity, f"{n:,}", _without_values(message)[:90])
         console.print(table)
         if len(rows) > 40:
-            console.print(f"... and {len(rows) - 40} more rules.")
+            say(f"... and {len(rows) - 40} more rules.")
     if file is not None:
-        console.print(
-            f"The {len(failures):,} failures, with the child and field, are in {escape(str(file))} "
-            "(it holds child identifiers: keep it secure).",
-            highlight=False,
-        )
+        say(f"The {len(failures):,} failures, with the child and field, are in {file} "
+            "(it holds child identifiers: keep it secure).")  # fmt: skip
     elif check_only and failures:
-        Console(stderr=True).print("The failures follow as CSV. They hold child identifiers: keep any copy secure.")
-        writer = csv.writer(sys.stdout, lineterminator="\n")
         from dataclasses import astuple
 
+        from cscperf.exports.csv_file import stream_csv
         from cscperf.returns.failures import COLUMNS
-        from cscperf.returns.safe_cells import inert
 
-        writer.writerow(COLUMNS)
-        writer.writerows([inert(v) for v in astuple(f)] for f in failures)
+        warn("The failures follow as CSV. They hold child identifiers: keep any copy secure.")
+        stream_csv(sys.stdout, COLUMNS, (astuple(f) for f in failures))
     errors = sum(1 for f in failures if f.is_error)
     if errors:
-        console.print(f"[bold red]{errors:,} errors[/] would stop the return being accepted: correct them at source.")
+        console.print(Text.assemble((f"{errors:,} errors", "bold red"),
+                                    " would stop the return being accepted: correct them at source."))  # fmt: skip
         raise typer.Exit(1)
     found = "No errors" if not failures else "No errors; the queries need an explanation or a correction"
     if unchecked:
         found += f" in the checks that ran ({', '.join(sorted(set(unchecked)))} not checked: see above)"
-    console.print(escape(found + "."), highlight=False)
+    say(found + ".")
 
 
 def _without_values(message: str) -> str:

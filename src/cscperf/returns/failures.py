@@ -3,14 +3,11 @@
 
 from __future__ import annotations
 
-import csv
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 from typing import Literal
-
-from cscperf.returns.safe_cells import inert
 
 Severity = Literal["error", "query", "not checked"]
 
@@ -60,39 +57,22 @@ def count_by_rule(failures: Iterable[Failure]) -> list[tuple[str, str, str, int,
 
 
 def write_failures(path: Path, failures: Sequence[Failure]) -> Path:
-    """The failures as CSV or Excel (by the file's suffix), every cell made safe to open in a spreadsheet."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    rows = [[inert(v) for v in astuple(f)] for f in sorted(failures, key=_reading_order)]
+    """The failures as CSV or Excel (by the file's suffix), through the shared safe writers: every cell made
+    safe to open in a spreadsheet, the file written whole or not at all, a workbook marked as holding child
+    identifiers and filterable."""
+    from cscperf.exports.csv_file import write_csv
+    from cscperf.exports.xlsx_file import CHILD_IDENTIFIERS, Sheet, write_xlsx
+
+    rows = [list(astuple(f)) for f in sorted(failures, key=_reading_order)]
     if path.suffix.lower() == ".xlsx":
-        _write_xlsx(path, rows)
+        write_xlsx(path, [Sheet("Failures", COLUMNS, rows, banner=CHILD_IDENTIFIERS, widths=WIDTHS)])
     else:
-        with path.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(COLUMNS)
-            writer.writerows(rows)
+        write_csv(path, COLUMNS, rows)
     return path
+
+
+WIDTHS = (11, 9, 11, 14, 20, 24, 16, 70, 22)
 
 
 def _reading_order(f: Failure) -> tuple[str, str, str, str, str]:
     return (f.child, f.check, f.rule, f.table, f.field)
-
-
-def _write_xlsx(path: Path, rows: list[list[object]]) -> None:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook(write_only=False)
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "Failures"
-    sheet.append(list(COLUMNS))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
-    sheet.freeze_panes = "A2"
-    for letter, width in zip("ABCDEFGHI", (11, 9, 11, 14, 20, 24, 16, 70, 22), strict=True):
-        sheet.column_dimensions[letter].width = width
-    if rows:
-        sheet.auto_filter.ref = sheet.dimensions
-    book.save(path)

@@ -20,6 +20,7 @@ from typing import Any
 from lxml import etree
 
 from cscperf.errors import UsageProblem
+from cscperf.exports.files import atomic_text
 from cscperf.loading.collection_year import collection_year, year_ending
 from cscperf.loading.ssda903_tables import TABLE_COLUMNS
 from cscperf.returns import dfe_rules, xml_schema
@@ -60,7 +61,7 @@ def write_csv(rows: list[Row], table: str, folder: Path, failures: list[Failure]
     """One table as CSV; a value that a spreadsheet could take as a formula is made inert and reported."""
     path = folder / f"{FILE_NAMES[table]}.csv"
     columns = TABLE_COLUMNS[table]
-    with path.open("w", newline="", encoding="utf-8") as handle:
+    with atomic_text(path, "utf-8") as handle:  # whole or not at all
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(columns)
         for line, row in enumerate(rows, start=2):

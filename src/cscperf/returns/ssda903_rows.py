@@ -58,6 +58,10 @@ EPISODES = """
     LEFT JOIN ssd_cla_placement p ON p.la_code = e.la_code AND p.clap_cla_placement_id = e.clae_cla_placement_id
     WHERE e.la_code = $la AND e.clae_cla_episode_start_date <= $ye
       AND (e.clae_cla_episode_ceased_date IS NULL OR e.clae_cla_episode_ceased_date >= $ys)
+      -- care that ended on a date no return gives (open at one 31 March, in no later return: the loader's
+      -- END_UNKNOWN, dated the next 1 April) is open in its own year's return and in no later one
+      AND NOT (COALESCE(e.clae_cla_episode_ceased_reason, '') = 'END_UNKNOWN'
+               AND e.clae_cla_episode_ceased_date <= $ys)
     ORDER BY 1, 2, e.clae_cla_episode_id
 """
 PEOPLE = """

@@ -7,40 +7,31 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
+from cscperf.cli.console import DataTable, console, say
+from cscperf.cli.explained import explained
+from cscperf.cli.options import DEFAULT_STORE, StoreOption, command_group
 from cscperf.errors import DataProblem, UsageProblem
 from cscperf.store.connection import Connection, connect, store_label
 
-console = Console()
-db_app = typer.Typer(
-    help="The store itself: create, upgrade, describe, export and import it; roles on a PostgreSQL store.",
-    no_args_is_help=True,
+db_app = command_group(
+    "The store itself: create, upgrade, describe, export and import it; roles on a PostgreSQL store."
 )
-roles_app = typer.Typer(
-    help="PostgreSQL stores: which database roles see and change which councils' rows (row-level security).",
-    no_args_is_help=True,
+roles_app = command_group(
+    "PostgreSQL stores: which database roles see and change which councils' rows (row-level security)."
 )
 db_app.add_typer(roles_app, name="roles")
 
-DbOption = Annotated[
-    str,
-    typer.Option(
-        "--db",
-        envvar="CSCPERF_DB",
-        help="The store: a DuckDB file or a postgresql:// URL (docs/postgresql.md).",
-    ),
-]
-DEFAULT_DB = "cscperf.duckdb"
+DbOption = StoreOption
+DEFAULT_DB = DEFAULT_STORE
 
 
 def _say(text: str) -> None:
-    console.print(escape(text), highlight=False, soft_wrap=True)
+    say(text, soft_wrap=True)
 
 
 @db_app.command("init")
+@explained
 def init(db: DbOption = DEFAULT_DB) -> None:
     """Create a store in a new file or an empty database (anything else is refused untouched)."""
     from cscperf.store.database import open_store, read_info
@@ -55,6 +46,7 @@ def init(db: DbOption = DEFAULT_DB) -> None:
 
 
 @db_app.command("upgrade")
+@explained
 def upgrade(db: DbOption = DEFAULT_DB) -> None:
     """Upgrade a store made by an earlier cscperf to this one's schema version, all or nothing."""
     from cscperf.store.migrations import upgrade as upgrade_store
@@ -77,6 +69,7 @@ def upgrade(db: DbOption = DEFAULT_DB) -> None:
 
 
 @db_app.command("status")
+@explained
 def status(db: DbOption = DEFAULT_DB) -> None:
     """What the store is: engine, schema version, who made it, councils; on PostgreSQL, your role's access."""
     from cscperf.store.database import check_schema, read_info
@@ -96,7 +89,7 @@ def status(db: DbOption = DEFAULT_DB) -> None:
         councils = [str(r[0]) for r in con.execute("SELECT la_code FROM cscperf_councils ORDER BY 1").fetchall()]
         loads = scalar(con, "SELECT count(*) FROM cscperf_loads")
         role = scalar(con, "SELECT current_user") if con.engine == "postgresql" else None
-    table = Table(title=f"The store {store_label(db)}", show_header=False, title_justify="left")
+    table = DataTable(title=f"The store {store_label(db)}", show_header=False, title_justify="left")
     table.add_column("What")
     table.add_column("Value", overflow="fold")
     rows = [
@@ -112,11 +105,12 @@ def status(db: DbOption = DEFAULT_DB) -> None:
     ]
     for label, value in rows:
         if value:
-            table.add_row(label, escape(value))
+            table.add_row(label, value)
     console.print(table)
 
 
 @db_app.command("export")
+@explained
 def export(
     folder: Annotated[Path, typer.Argument(help="A new or empty folder for the Parquet files and manifest.")],
     db: DbOption = DEFAULT_DB,
@@ -135,6 +129,7 @@ def export(
 
 
 @db_app.command("import")
+@explained
 def import_(
     folder: Annotated[Path, typer.Argument(help="A folder written by `cscperf db export`.")],
     db: DbOption = DEFAULT_DB,
@@ -151,6 +146,7 @@ def import_(
 
 
 @roles_app.command("council")
+@explained
 def roles_council(
     la: Annotated[str, typer.Argument(help="The council's 3-digit DfE code.")],
     role: Annotated[str | None, typer.Option("--role", help="Role name (default cscperf_la_CODE).")] = None,
@@ -166,6 +162,7 @@ def roles_council(
 
 
 @roles_app.command("region")
+@explained
 def roles_region(
     role: Annotated[str, typer.Argument(help="Role name, for example cscperf_region_east.")],
     la: Annotated[list[str] | None, typer.Option("--la", help="A council of the region (repeat).")] = None,
@@ -183,25 +180,27 @@ def roles_region(
 
 
 @roles_app.command("list")
+@explained
 def roles_list(db: DbOption = DEFAULT_DB) -> None:
     """Which roles see and change which councils."""
     from cscperf.store.access import list_access
 
     with _server_store(db) as con:
         rows = list_access(con)
-    table = Table(title="Access to councils' rows", title_justify="left")
+    table = DataTable(title="Access to councils' rows", title_justify="left")
     for heading in ("Role", "Council", "May", "Role exists"):
         table.add_column(heading)
     for access in rows:
         council = "every council" if access.la_code == "*" else access.la_code
         may = "read and change" if access.may_write else "read"
-        table.add_row(escape(access.role_name), council, may, "yes" if access.role_exists else "no")
+        table.add_row(access.role_name, council, may, "yes" if access.role_exists else "no")
     console.print(table)
     if not rows:
         _say("No role has access yet: `cscperf db roles council CODE --member LOGIN` gives one.")
 
 
 @roles_app.command("revoke")
+@explained
 def roles_revoke(
     role: Annotated[str, typer.Argument(help="The role.")],
     la: Annotated[list[str] | None, typer.Option("--la", help="Only this council (repeat); default all.")] = None,

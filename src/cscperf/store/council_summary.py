@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
+from cscperf.reference.la_codes import council_name
 from cscperf.store.connection import Connection
 
 
@@ -13,8 +15,8 @@ class CouncilSummary:
     la_code: str
     la_name: str
     data_source: str
-    start: dt.date
-    end: dt.date
+    start: dt.date | None
+    end: dt.date | None
     children: int
     contacts: int
     referrals: int
@@ -66,4 +68,6 @@ ORDER BY c.la_code
 
 
 def council_summaries(con: Connection) -> list[CouncilSummary]:
-    return [CouncilSummary(*row) for row in con.execute(SUMMARY_SQL).fetchall()]
+    """Each council's summary; a council the store holds no name for is named from the DfE's code list."""
+    rows = [CouncilSummary(*row) for row in con.execute(SUMMARY_SQL).fetchall()]
+    return [dataclasses.replace(r, la_name=council_name(r.la_code, r.la_name)) for r in rows]

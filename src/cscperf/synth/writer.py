@@ -52,6 +52,8 @@ def write_council(con: Connection, council: SyntheticCouncil, *, replace: bool) 
             ],
         )
         total = sum(council.row_counts.values())
+        load_id = f"synth-{council.la_code}-{council.seed}"
+        _record_coverage(con, council, load_id)
         run(
             con,
             "INSERT INTO cscperf_loads (la_code, load_id, load_kind, source_file, content_sha256, collection_year,"
@@ -59,7 +61,7 @@ def write_council(con: Connection, council: SyntheticCouncil, *, replace: bool) 
             " VALUES (?, ?, 'synthetic', ?, ?, NULL, ?, ?, ?, ?, 0, 'complete')",
             [
                 council.la_code,
-                f"synth-{council.la_code}-{council.seed}",
+                load_id,
                 f"profile: {council.profile_name}",
                 council.profile_sha256,
                 dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
@@ -72,3 +74,22 @@ def write_council(con: Connection, council: SyntheticCouncil, *, replace: bool) 
     except BaseException:
         run(con, "ROLLBACK")
         raise
+
+
+def _record_coverage(con: Connection, council: SyntheticCouncil, load_id: str) -> None:
+    """A synthetic council holds every table it was given for its whole run (cscperf_coverage), with the
+    fields the simulation filled."""
+    for name, data in sorted(council.tables.items()):
+        if name == "cscperf_population":
+            continue
+        given = (
+            ",".join(c for c in data.column_names if data.column(c).null_count < data.num_rows)
+            if data.num_rows
+            else None  # nothing happened, but the case system would have recorded it
+        )
+        run(
+            con,
+            "INSERT INTO cscperf_coverage (la_code, load_id, table_name, covers_from, covers_to, records, "
+            "fields_given) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [council.la_code, load_id, name, council.start, council.end, data.num_rows, given],
+        )

@@ -1,0 +1,142 @@
+"""Small numbers in the committee paper: every "n of d" and every count of children a member reads follows
+the disclosure policy ([disclosure] in cscperf.toml; by default counts of 1 to 4 are withheld), in Word, PDF
+and HTML alike (they render the same text); full-time equivalents of staff are shown as they are; the
+analysts' kpis.xlsx keeps every number."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import duckdb
+import pytest
+from docx import Document
+
+from cscperf.disclosure import DEFAULT_POLICY, DisclosurePolicy
+from cscperf.errors import DataProblem
+from cscperf.indicators.definition import load_library
+from cscperf.indicators.engine import Point
+from cscperf.report import charts
+from cscperf.report.appendix import chart_line
+from cscperf.report.chart_request import ChartRequest
+from cscperf.report.commentary import Commentary
+from cscperf.report.config import ReportConfig, read_report_config
+from cscperf.report.contents import ReportContent, build_report
+from cscperf.report.figures import n_of_d, people_count
+from cscperf.report.indicator_figures import IndicatorFigures, indicator_figures
+from cscperf.report.narrative import indicator_paragraph
+from cscperf.report.tables import summary_groups, summary_row
+from cscperf.report.writer import write_report
+
+AS_AT = dt.date(2026, 10, 31)
+SMALL_N_OF_D = re.compile(r"(?<![\d.,])[1-4] of [\d,]+(?![\d.])(?! close to a limit)(?!\))|relating to [1-4] child")
+"""A small count beside its total: "4 of 24", "relating to 3 children" (not the SPC rule "2 of 3 close to a limit",
+nor its short form "(2 of 3)", which count months)."""
+
+
+def test_counts_and_pairs_follow_the_policy_but_staff_ftes_are_shown() -> None:
+    strict = DisclosurePolicy(threshold=10)
+    assert n_of_d(4, 24, "plans") == "fewer than 5 of 24 plans"
+    assert n_of_d(12, 24, "plans") == "12 of 24 plans" and n_of_d(7, 24, "plans", strict) == "fewer than 10 of 24 plans"
+    assert n_of_d(3, 4, "plans") == "fewer than 5 plans"  # a small total would identify too
+    assert n_of_d(0, 24, "plans") == "0 of 24 plans"  # a true zero discloses nothing
+    assert n_of_d(2.5, 40.8, "full-time-equivalent social workers") == "2.5 of 40.8 full-time-equivalent social workers"
+    assert people_count(3) == "fewer than 5" and people_count(3.5) == "3.5" and people_count(38) == "38"
+
+
+def _figures(numerator: float, denominator: float, policy: DisclosurePolicy = DEFAULT_POLICY) -> IndicatorFigures:
+    library = load_library()
+    points = [Point("999", dt.date(2026, m, 1), dt.date(2026, m, 28), numerator, denominator,
+                    round(100 * numerator / denominator, 1), int(denominator)) for m in range(1, 11)]  # fmt: skip
+    return indicator_figures(library["cp_second_or_subsequent"], points, None, None, 30, disclosure=policy)
+
+
+def test_the_narrative_summary_and_chart_withhold_a_small_numerator() -> None:
+    from cscperf.report.appendix import chart_of
+
+    figures = _figures(4, 24)
+    plan = chart_of("cp_second_or_subsequent")
+    paragraph = indicator_paragraph(figures, plan)
+    assert "fewer than 5 of 24 plans" in paragraph and not SMALL_N_OF_D.search(paragraph), paragraph
+    row = summary_row(figures)
+    assert row.latest == "16.7% (fewer than 5 of 24)"
+    line = chart_line(figures)
+    request = ChartRequest("c", "Chart", "Lower is better", line, disclosure=DisclosurePolicy())
+    assert "(fewer than 5 of 24)" in charts.alt_text(request)
+    _, rows = charts.data_table(request)
+    assert all("fewer than 5 of 24" in row for row in rows)
+    shown = _figures(4, 24, DisclosurePolicy(threshold=1))  # a policy that withholds nothing: the old paper
+    assert "4 of 24 plans" in indicator_paragraph(shown, plan)
+
+
+def test_children_not_visited_in_time_are_counted_as_the_policy_says() -> None:
+    from cscperf.report.appendix import chart_of
+
+    library = load_library()
+    points = [Point("999", dt.date(2026, 10, 1), dt.date(2026, 10, 31), 95, 98, 97.0, 98)]
+    figures = indicator_figures(library["cp_visits_in_time"], points, None, None, 30)
+    text = indicator_paragraph(figures, chart_of("cp_visits_in_time"), not_in_time_children=3)
+    assert "Visits relating to fewer than 5 children were not carried out in time." in text
+    text = indicator_paragraph(figures, chart_of("cp_visits_in_time"), not_in_time_children=7)
+    assert "Visits relating to 7 children" in text
+
+
+def test_the_policy_is_configured_under_disclosure(tmp_path: Path) -> None:
+    config = tmp_path / "cscperf.toml"
+    config.write_text("[disclosure]\nthreshold = 10\nsecondary = false\n", encoding="utf-8")
+    assert read_report_config(config).disclosure == DisclosurePolicy(threshold=10, secondary=False)
+    assert ReportConfig().disclosure == DisclosurePolicy(threshold=5, secondary=True)
+    example = Path(__file__).resolve().parents[1] / "cscperf.example.toml"
+    assert read_report_config(example).disclosure.threshold == 5
+    for bad, words in (("threshold = 0", "disclosure.threshold"), ("limit = 3", "not a setting")):
+        config.write_text(f"[disclosure]\n{bad}\n", encoding="utf-8")
+        with pytest.raises(DataProblem, match=words):
+            read_report_config(config)
+
+
+def _member_text(content: ReportContent) -> str:
+    """Everything the paper says in words and tables (what Word, PDF and HTML each render)."""
+    parts = [p.text for s in content.sections for p in s.paragraphs]
+    for _, rows in summary_groups(content):
+        parts += [f"{r.latest} {r.previous} {r.note}" for r in rows]
+    for entry in content.charts:
+        parts.append(charts.alt_text(entry.request))
+        parts += [" | ".join(row) for row in charts.data_table(entry.request)[1]]
+        parts += list(entry.request.notes)
+    return "\n".join(parts)
+
+
+def test_the_whole_paper_withholds_small_numbers_that_the_old_paper_showed(council_store: Path) -> None:
+    con = duckdb.connect(str(council_store), read_only=True)
+    try:
+        old = build_report(con, AS_AT, ReportConfig(disclosure=DisclosurePolicy(threshold=1)), Commentary())
+        new = build_report(con, AS_AT, ReportConfig(), Commentary())
+    finally:
+        con.close()
+    assert SMALL_N_OF_D.search(_member_text(old))  # the synthetic council has small numbers to withhold
+    text = _member_text(new)
+    assert not SMALL_N_OF_D.search(text), SMALL_N_OF_D.search(text)
+    assert "fewer than 5 of" in text
+
+
+def test_word_and_html_files_hold_no_small_n_of_d_and_excel_keeps_the_numbers(
+    council_store: Path, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    config = ReportConfig()
+    options = config.report.model_copy(update={"chart_months": 13})
+    written = write_report(council_store, AS_AT, tmp_path, config.model_copy(update={"report": options}),
+                           Commentary(), ("docx", "html", "xlsx"), jobs=1)  # fmt: skip
+    html = re.sub(r"<[^>]+>", " ", written.paths["html"].read_text(encoding="utf-8"))
+    doc = Document(str(written.paths["docx"]))
+    docx = "\n".join(p.text for p in doc.paragraphs) + "\n".join(
+        c.text for t in doc.tables for row in t.rows for c in row.cells
+    )
+    for text in (html, docx):
+        assert not SMALL_N_OF_D.search(" ".join(text.split()))
+    book = load_workbook(written.paths["xlsx"])
+    numerators = [c.value for ws in book.worksheets for row in ws.iter_rows() for c in row
+                  if isinstance(c.value, int | float) and 1 <= c.value <= 4]  # fmt: skip
+    assert numerators  # the analysts' workbook keeps small counts, and says it is not for publication
