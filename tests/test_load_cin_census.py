@@ -627,7 +627,7 @@ def test_the_synthetic_council_survives_a_round_trip_through_the_cin_census(
     from cscperf.indicators.definition import load_library
 
     assert set(COMPARED) | NOT_COMPARED == set(load_library()), "every indicator is compared or said why not"
-    original = duckdb.connect(str(council_store), read_only=True)
+    original = open_store(council_store, read_only=True)
     try:
         [la_code] = [r[0] for r in original.execute("SELECT la_code FROM cscperf_councils").fetchall()]
         files = []
