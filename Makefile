@@ -7,7 +7,9 @@ DEMO_DIR := demo-output
 REFERENCE_DATA := ../shared/reference-data
 LOCK   := requirements.lock
 
-.PHONY: demo test lint typecheck bench clean env lock validators
+ASSETS := src/cscperf/web/static/vendor/.built
+
+.PHONY: demo test lint typecheck bench clean env lock validators assets serve screenshots
 
 # The DfE validation rules (csc-validator-be-cin, csc-validator-be-903) pin numpy<1.25 and pandas<2: they get
 # their own environment, run by cscperf as a subprocess, so ours is never downgraded. It too is installed
@@ -54,9 +56,26 @@ demo: $(STAMP)
 	else echo "No comparators at $(REFERENCE_DATA): the report will say so."; fi
 	$(BIN)/cscperf summary --db $(DEMO_DIR)/cscperf.duckdb
 	$(BIN)/cscperf kpis --db $(DEMO_DIR)/cscperf.duckdb --as-at 2026-10-31 --kpi cla_rate_per_10k --kpi cp_plans_open --kpi cp_visits_in_time --kpi re_referrals_12m --kpi assessments_within_45wd --kpi sw_average_caseload --with-benchmarks
+	$(BIN)/cscperf forecast --db $(DEMO_DIR)/cscperf.duckdb --as-at 2026-10-31 --config cscperf.example.toml --format xlsx --out $(DEMO_DIR)/forecast.xlsx
 	$(BIN)/cscperf report --db $(DEMO_DIR)/cscperf.duckdb --as-at 2026-10-31 --config cscperf.example.toml --out $(DEMO_DIR)/report --commentary-template $(DEMO_DIR)/commentary.toml
 
-test: $(STAMP) $(VALIDATORS_STAMP)
+# The web service's static files: GOV.UK Frontend and Vega from the pinned package-lock.json (npm ci), built.
+assets: $(ASSETS)
+
+$(ASSETS): package.json package-lock.json src/cscperf/web/assets/build.mjs src/cscperf/web/assets/app.scss
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error && npm run --silent build && touch $(ASSETS); \
+	else echo "npm is not installed: the web service will run without its styles and charts (install Node.js and npm)."; fi
+
+# Build the assets and serve the demo store (made by `make demo` if missing) at http://127.0.0.1:8000/.
+serve: $(STAMP) assets
+	@test -f $(DEMO_DIR)/cscperf.duckdb || $(MAKE) demo
+	$(BIN)/cscperf serve --db $(DEMO_DIR)/cscperf.duckdb --config cscperf.example.toml
+
+# The README's pictures of the web service, from the demo store (synthetic data only).
+screenshots: $(STAMP) assets
+	$(BIN)/python benchmarks/web_screenshots.py --db $(DEMO_DIR)/cscperf.duckdb
+
+test: $(STAMP) $(VALIDATORS_STAMP) assets
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
@@ -68,7 +87,9 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_report.py
 	$(BIN)/python benchmarks/bench_load_cin.py
 	$(BIN)/python benchmarks/bench_load_903.py
+	$(BIN)/python benchmarks/bench_forecast.py
 	$(BIN)/python benchmarks/bench_export.py
+	$(BIN)/python benchmarks/bench_web.py
 
 clean:
-	rm -rf $(VENV) $(VALIDATORS) $(DEMO_DIR) .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(VENV) $(VALIDATORS) $(DEMO_DIR) .pytest_cache .ruff_cache .mypy_cache node_modules src/cscperf/web/static/vendor

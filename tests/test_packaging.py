@@ -16,7 +16,8 @@ from packaging.utils import canonicalize_name
 ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 IMPORT_NAMES = {"docx": "python-docx", "yaml": "pyyaml", "python_calamine": "python-calamine",
-                "vl_convert": "vl-convert-python", "fontTools": "fonttools"}  # fmt: skip
+                "vl_convert": "vl-convert-python", "fontTools": "fonttools", "axes": "django-axes",
+                "csp": "django-csp", "argon2": "argon2-cffi"}  # fmt: skip
 
 
 def _requirements(kind: str) -> list[Requirement]:

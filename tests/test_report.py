@@ -98,7 +98,8 @@ def pdf_text(written: Written) -> str:
 SECTION_TITLES = (
     "Recommendations", "Purpose of this report", "How to read this report", "Summary of performance",
     "Early help, contacts, referrals and the timeliness of assessments", "Safeguarding and child protection",
-    "Children in care", "Workforce and caseloads", "Notes on the data",
+    "Children in care", "Workforce and caseloads",
+    "Looking ahead: children in care, placement costs and social workers", "Notes on the data",
 )  # fmt: skip
 
 
@@ -389,10 +390,15 @@ def test_pdf_text_is_12_point_or_larger(written: Written) -> None:
     assert sorted(body)[len(body) // 2] >= 11.9
 
 
+def _forecast_charts(written: Written) -> int:
+    """The fan charts of the Looking ahead section (their tests are at the end of this file)."""
+    return len(written.content.forecast.charts) if written.content.forecast is not None else 0
+
+
 def test_docx_has_headings_tables_and_charts_with_alt_text(written: Written) -> None:
     doc = Document(str(written.paths["docx"]))
     assert any(p.style is not None and p.style.name == "Title" for p in doc.paragraphs)
-    assert len(doc.inline_shapes) == len(written.content.charts)
+    assert len(doc.inline_shapes) == len(written.content.charts) + _forecast_charts(written)
     for shape in doc.inline_shapes:
         descr = shape._inline.docPr.get("descr")
         assert descr and len(descr) > 40
@@ -414,7 +420,7 @@ def test_html_is_accessible_and_self_contained(written: Written, html_tree: lxml
     assert html_tree.get("lang") == "en-GB"
     assert html_tree.find(".//title") is not None and html_tree.find(".//title").text  # type: ignore[union-attr]
     images = [img for img in html_tree.iter("img") if img.get("class") != "icon"]
-    assert len(images) == len(written.content.charts)
+    assert len(images) == len(written.content.charts) + _forecast_charts(written)
     for img in images:
         assert (img.get("alt") or "").strip()
         assert (img.get("src") or "").startswith("data:image/")
@@ -673,3 +679,71 @@ def test_a_council_without_population_is_told_why_it_has_no_rate(council_store: 
     cla = content.figures["cla_open"].latest
     assert "no 0-17 population" in text and f"{int(cla.numerator):,} children" in text
     assert "nothing was counted" not in text and "it was no figure" not in text
+
+
+# ---------------------------------------------------------------- looking ahead (the forecast section)
+
+
+def test_the_forecast_section_says_what_the_forecast_says(written: Written, html_tree: lxml_html.HtmlElement,
+                                                         pdf_text: str) -> None:  # fmt: skip
+    from cscperf.analysis.forecast.words import whole
+
+    forecast = written.content.forecast
+    assert forecast is not None and forecast.result.available
+    section = written.content.section("forecast")
+    text = " ".join(p.text for p in section.paragraphs)
+    end = forecast.result.cla[-1]
+    assert (f"the number in care in October 2029 is expected to be about {whole(end.total.p50)} (8 in 10 chances "
+            f"between {whole(end.total.p10)} and {whole(end.total.p90)}") in text  # fmt: skip
+    assert "How good is the forecast? Tested from October 2025 and October 2024" in text
+    assert "Placement spend in 2027-28 is expected to be about £" in text
+    assert "qualified case-holding social workers (FTE) are needed" in text
+    # three fan charts, each an image with its alt text and the figures behind it
+    assert [c.chart_id for c in forecast.charts] == ["forecast_cla", "forecast_spend", "forecast_workforce"]
+    charts = [s for s in html_tree.find_class("forecast-chart")]
+    assert len(charts) == 3
+    for chart in charts:
+        img = chart.find(".//img")
+        assert img is not None and (img.get("alt") or "").startswith("Fan chart of")
+        assert chart.find(".//table/caption") is not None
+    caption = html_tree.find_class("forecast-placements")[0].find("caption").text_content()
+    assert "by placement" in caption
+    assert "Looking ahead" in " ".join(pdf_text.split())
+    wb = load_workbook(io.BytesIO(written.paths["xlsx"].read_bytes()))
+    assert {"Forecast", "Forecast spend", "Forecast workforce", "Forecast backtests"} <= set(wb.sheetnames)
+
+
+def test_small_numbers_in_the_forecasts_placement_table_are_withheld() -> None:
+    from cscperf.analysis.forecast.groups import PlacementGroup
+    from cscperf.analysis.forecast.result import ClaMonth, ForecastResult
+    from cscperf.analysis.forecast.spread import Spread
+    from cscperf.disclosure import DEFAULT_POLICY
+    from cscperf.report.forecast_section import _placement_table
+
+    now = dict.fromkeys(PlacementGroup, 0) | {PlacementGroup.FOSTERING_IN_HOUSE: 40, PlacementGroup.RESIDENTIAL: 3,
+                                              PlacementGroup.KINSHIP: 8}  # fmt: skip
+    spread = {g: Spread(n * 0.8, n * 0.9, n, n * 1.1, n * 1.2) for g, n in now.items()}
+    month = ClaMonth(dt.date(2027, 10, 31), Spread(40, 45, 51, 56, 60), spread, {})
+    result = ForecastResult("999", "Golden", AS_AT, 12, now=now, cla=(month,) * 12)
+    headers, rows = _placement_table(result, DEFAULT_POLICY)
+    by_label = {row[0]: row[1:] for row in rows}
+    assert by_label["Residential"] == ("fewer than 5", "fewer than 5")  # 3 now, 3 forecast
+    # with one cell withheld, the next smallest (kinship, 8) goes too, so 3 cannot be worked out from the total
+    assert by_label["Kinship (connected persons)"][0] == "fewer than 5"
+    assert by_label["Fostering (in-house)"] == ("40", "40 (36 to 44)")
+    assert by_label["Placed with parents"][0] == "0"  # a true zero discloses nothing
+    assert by_label["All placements"][0] == "51"
+    assert headers[2] == "Oct 2027: central (80% range)"
+
+
+def test_the_forecast_section_can_be_left_out(store: Path, config: ReportConfig) -> None:
+    from cscperf.report.contents import build_report
+
+    quiet = config.model_copy(update={"forecast": config.forecast.model_copy(update={"in_report": False})})
+    con = duckdb.connect(str(store), read_only=True)
+    try:
+        content = build_report(con, AS_AT, quiet, read_commentary(config.report.commentary))
+    finally:
+        con.close()
+    assert content.forecast is None
+    assert "forecast" not in [s.section_id for s in content.sections]

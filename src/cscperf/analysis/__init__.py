@@ -1,1 +1,1 @@
-"""Analysis of series the indicator engine (or an analyst) provides: pure functions, no store, no I/O."""
+"""Analysis of the indicators' series: statistical process control and forecasts (docs/spc.md, forecasting.md)."""

@@ -44,6 +44,14 @@ class ReportFormat(StrEnum):
     xlsx = "xlsx"
 
 
+class ForecastFormat(StrEnum):
+    """How `cscperf forecast` gives its forecast."""
+
+    table = "table"
+    json = "json"
+    xlsx = "xlsx"
+
+
 class Period(StrEnum):
     """What each point of a series covers."""
 

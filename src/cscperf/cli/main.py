@@ -63,12 +63,14 @@ def command(name: str, function: object) -> None:
 
 def _register_commands() -> None:
     from cscperf.analysis.command import spc
+    from cscperf.analysis.forecast.command import forecast
     from cscperf.cli import benchmarks, indicators, store, working_days
     from cscperf.cli.reconcile import reconcile_command
     from cscperf.loading.command import load, loads, rejects
     from cscperf.report.command import report
     from cscperf.returns.command import annex_a, cin_census, export_app, ssda903, validate
     from cscperf.store.command import db_app
+    from cscperf.web.command import audit_app, serve, users_app
 
     command("synth", store.synth)
     command("summary", store.summary)
@@ -83,10 +85,16 @@ def _register_commands() -> None:
     command("report", report)
     command("reconcile", reconcile_command)
     command("spc", spc)
+    command("forecast", forecast)
     for name, function in (("annex-a", annex_a), ("cin-census", cin_census), ("ssda903", ssda903)):
         export_app.command(name)(explained(function))
     app.add_typer(export_app, name="export")
     command("validate", validate)
+    command("serve", serve)
+    for group, name in ((users_app, "users"), (audit_app, "audit")):
+        for sub in group.registered_commands:
+            sub.callback = explained(sub.callback)  # type: ignore[arg-type]
+        app.add_typer(group, name=name)
     app.add_typer(db_app, name="db")
 
 

@@ -45,3 +45,13 @@ def rejected_records(
         + " ORDER BY r.load_id, r.reject_number"
     )
     return [tuple(r) for r in con.execute(sql, params).fetchall()]
+
+
+def problems_by_rule(con: Connection, load_id: str) -> list[tuple[str, str, int]]:
+    """(severity, rule, count) for one load: counts only, no record's values (for the web service's load page)."""
+    rows = con.execute(
+        "SELECT severity, rule, count(*) FROM cscperf_load_rejects WHERE load_id = ? GROUP BY severity, rule "
+        "ORDER BY CASE severity WHEN 'fatal' THEN 0 WHEN 'error' THEN 1 ELSE 2 END, count(*) DESC, rule",
+        [load_id],
+    ).fetchall()
+    return [(str(r[0]), str(r[1]), int(r[2])) for r in rows]

@@ -12,6 +12,7 @@
     [spc]                statistical process control: a fixed baseline of N months (default: every month since
                          the last break)
     [disclosure]         small numbers withheld from what members read (`cscperf.disclosure`)
+    [forecast]           the "Looking ahead" section (docs/forecasting.md)
 
 Without a file (or without a [targets] table) the targets are the seed report's (`SEED_TARGETS`).
 """
@@ -25,6 +26,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from cscperf.analysis.forecast.config import ForecastConfig
 from cscperf.disclosure import DisclosurePolicy
 from cscperf.errors import DataProblem
 from cscperf.exports.cells import document_text
@@ -128,6 +130,7 @@ class ReportConfig(BaseModel):
     breaks: tuple[EventConfig, ...] = ()
     spc: SpcOptions = SpcOptions()
     disclosure: DisclosurePolicy = DisclosurePolicy()
+    forecast: ForecastConfig = ForecastConfig()
 
     @model_validator(mode="after")
     def _known_indicators(self) -> ReportConfig:

@@ -25,6 +25,7 @@ from cscperf.report.commentary import Commentary
 from cscperf.report.comparisons import Comparators, comparators_for
 from cscperf.report.config import ReportConfig
 from cscperf.report.figures import month_name
+from cscperf.report.forecast_section import SECTION_ID, SECTION_TITLE, ForecastSection, forecast_section
 from cscperf.report.glossary import GLOSSARY
 from cscperf.report.indicator_figures import IndicatorFigures, indicator_figures
 from cscperf.report.narrative import Counterfactual, counterfactual, counterfactual_sentence, indicator_paragraph
@@ -87,6 +88,7 @@ class ReportContent:
     counterfactuals: tuple[Counterfactual, ...]
     not_in_time_children: dict[str, int]
     explanations_missing: tuple[str, ...]
+    forecast: ForecastSection | None = None
 
     @property
     def latest_month(self) -> str:
@@ -182,6 +184,8 @@ def build_report(
     counterfactuals = _counterfactuals(figures)
     charts = tuple(ChartEntry(plan, request) for plan, request in chart_requests(figures, config.all_events()))
     missing = tuple(i for i, f in figures.items() if f.status.rag == "red" and commentary.for_indicator(i) is None)
+    ahead = config.forecast
+    forecast = forecast_section(con, la_code, as_at, ahead, settings, config.disclosure) if ahead.in_report else None
     content = ReportContent(
         title=options.title,
         committee=options.committee,
@@ -198,6 +202,7 @@ def build_report(
         counterfactuals=counterfactuals,
         not_in_time_children=not_in_time,
         explanations_missing=missing,
+        forecast=forecast,
     )
     sections = _sections(content, config, commentary)
     return ReportContent(**{**content.__dict__, "sections": sections})
@@ -314,6 +319,12 @@ def _sections(content: ReportContent, config: ReportConfig, commentary: Commenta
         for indicator_id in _narrative_order(ids):
             _indicator_paragraphs(p, content, indicator_id, commentary, commentary_name)
         sections.append(ReportSection(p.section, section_id, title, tuple(p.items), ids))
+
+    if content.forecast is not None:
+        p = start()
+        for text in content.forecast.paragraphs:
+            p.add(text)
+        sections.append(ReportSection(p.section, SECTION_ID, SECTION_TITLE, tuple(p.items)))
 
     p = start()
     for text in boilerplate.data_notes(content, config):

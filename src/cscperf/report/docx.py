@@ -20,6 +20,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 
 from cscperf.report import palette
 from cscperf.report.contents import Paragraph, ReportContent
+from cscperf.report.forecast_writers import add_forecast_docx
 from cscperf.report.html import RAG_KEY, SPC_KEY
 from cscperf.report.rag import RAG_NAMES
 from cscperf.report.rendered import RenderedChart
@@ -40,6 +41,8 @@ def render_docx(content: ReportContent, charts: list[RenderedChart]) -> bytes:
         doc.add_heading(f"{section.number}. {section.title}", level=1)
         for p in section.paragraphs:
             _paragraph(doc, p)
+        if section.section_id == "forecast":
+            add_forecast_docx(doc, content.forecast)
         if section.section_id == "how_to_read":
             _rag_key(doc)
             _spc_key(doc)

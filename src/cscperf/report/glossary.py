@@ -8,6 +8,8 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
      "cover a vacancy or an absence such as maternity leave."),
     ("Average caseload", "The number of children's cases held by qualified social workers divided by their "
      "full-time-equivalent number (the DfE workforce census method)."),
+    ("Backtest", "A check of a forecast: the same method run from a date in the past and set against what then "
+     "happened, beside the simplest forecasts (no change; a straight-line trend)."),
     ("Care leaver", "A young person aged 16 to 25 who was looked after by the council for at least 13 weeks after "
      "their 14th birthday."),
     ("CIN (child in need)", "A child whose health or development is likely to suffer without services from the "
@@ -27,6 +29,9 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
     ("England, region and statistical neighbours", "The published figures for England, for our government office "
      "region and for the councils most like ours, used to judge our figures. They are for the latest year "
      "published, which is named beside them."),
+    ("Fan chart", "A chart of a forecast: the central line with shaded bands around it, the darker holding the "
+     "outcome 8 times in 10 (the 80% range) and the lighter 19 times in 20 (the 95% range). The bands widen the "
+     "further ahead they look."),
     ("FTE (full-time equivalent)", "Staff counted by hours: two half-time workers are one FTE."),
     ("ICPC (initial child protection conference)", "The first meeting of professionals and family after a section 47 "
      "enquiry, which decides whether a child needs a child protection plan. It should be held within 15 working "
@@ -51,6 +56,8 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
     ("RAG (red, amber, green) status", "How a figure stands against its target: blue well beyond the target, green "
      "on target, amber on the wrong side but within the tolerance, red beyond the tolerance. Each status is written "
      "in words and has a symbol, not only a colour."),
+    ("Reference period", "The recent months whose patterns (children coming into care, moving and leaving) a "
+     "forecast assumes will continue; by default the last 24 months."),
     ("Referral", "A contact accepted by children's social care for a decision on whether to assess the child's "
      "needs."),
     ("Re-referral", "A referral about a child who had another referral in the 12 months before. Too many can mean "
@@ -65,6 +72,8 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
     ("Section 47 (s47) enquiry", "An investigation by the council, with the police and others, when there is "
      "reasonable cause to suspect a child is suffering, or likely to suffer, significant harm (section 47 of the "
      "Children Act 1989)."),
+    ("Section 251 outturn", "What councils report to the DfE they spent, by service; divided by the children or "
+     "days of care, it gives the published weekly unit costs the forecast uses by default."),
     ("Single (child and family) assessment", "The social work assessment of a child's needs after a referral, to be "
      "completed within 45 working days."),
     ("Special cause variation (a signal)", "A pattern too unlikely to be noise: a month outside the process "

@@ -20,6 +20,7 @@ from cscperf.analysis.spc_icons import (
 )
 from cscperf.report import palette
 from cscperf.report.contents import ReportContent
+from cscperf.report.forecast_writers import forecast_html
 from cscperf.report.rag import RAG_NAMES
 from cscperf.report.rendered import RenderedChart
 from cscperf.report.tables import QUARTILE_NOTE, compare_headers, compare_rows, summary_groups, summary_headers
@@ -99,4 +100,5 @@ def render_html(content: ReportContent, charts: list[RenderedChart], *, print_ve
         quartile_note=QUARTILE_NOTE,
         months=months,
         print_rows=PRINT_TABLE_MONTHS,
+        forecast_html=forecast_html(content.forecast, print_version),
     )

@@ -18,6 +18,7 @@ from cscperf.exports.xlsx_file import NOT_FOR_PUBLICATION, append_row, mark_shee
 from cscperf.indicators.engine import Point
 from cscperf.report import palette
 from cscperf.report.contents import PERFORMANCE_SECTIONS, ReportContent
+from cscperf.report.forecast_writers import add_forecast_workbook
 from cscperf.report.tables import QUARTILE_NOTE, compare_headers, compare_rows, summary_groups, summary_headers
 
 SHEET_NAMES = {
@@ -80,6 +81,7 @@ def render_xlsx(content: ReportContent) -> bytes:
                      *_spc_cells(s), _note(p)] for p, s in itertools.zip_longest(f.points, spc_points)]  # fmt: skip
             _table(ws, ind.id, [*SERIES_HEADERS, *SPC_HEADERS, "Note"], rows, dates=True)
         _widths(ws, [14, 14, 14, 12, 12, 14, 12, 14, 14, 22, 40, 60])
+    add_forecast_workbook(wb, content.forecast)
     return workbook_bytes(wb)
 
 

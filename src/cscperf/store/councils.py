@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
 from cscperf.errors import DataProblem, UsageProblem
 from cscperf.reference.la_codes import council_name
+from cscperf.reporting_periods import month_end
 from cscperf.store.connection import Connection
 
 
@@ -35,3 +39,54 @@ def chosen_councils(con: Connection, wanted: list[str] | None) -> list[str]:
     if len(codes) > 1:
         raise UsageProblem(f"The store holds {len(codes)} councils ({_listed(codes)}); choose one with --la.")
     return codes
+
+
+@dataclass(frozen=True)
+class Council:
+    """A council in the store with the dates its data cover (for the web service's pickers and default dates)."""
+
+    la_code: str
+    la_name: str
+    data_start: dt.date | None
+    data_end: dt.date | None
+
+    @property
+    def last_complete_month_end(self) -> dt.date | None:
+        """The end of the last whole month the data cover (the data's last day if that ends a month)."""
+        if self.data_end is None:
+            return None
+        if month_end(self.data_end) == self.data_end:
+            return self.data_end
+        return self.data_end.replace(day=1) - dt.timedelta(days=1)
+
+    def month_ends(self) -> list[dt.date]:
+        """Every whole month the data cover, newest first (the months a figure can be asked for)."""
+        last = self.last_complete_month_end
+        if last is None:
+            return []
+        first = self.data_start or last
+        out: list[dt.date] = []
+        day = last
+        while day >= first + dt.timedelta(days=27) and len(out) < 240:
+            out.append(day)
+            day = day.replace(day=1) - dt.timedelta(days=1)
+        return out
+
+
+def councils(con: Connection) -> list[Council]:
+    """Every council in the store, named (as council_names does), with its data's first and last dates."""
+    names = council_names(con)
+    rows = con.execute(
+        "SELECT la_code, data_start_date, data_end_date FROM cscperf_councils ORDER BY la_code"
+    ).fetchall()
+    return [Council(str(r[0]), names.get(str(r[0]), str(r[0])), r[1], r[2]) for r in rows]
+
+
+def team_names(con: Connection, la_code: str) -> list[str]:
+    """The council's teams as the indicators' breakdowns name them (the department's name, else its id)."""
+    rows = con.execute(
+        "SELECT DISTINCT COALESCE(dept_team_name, dept_team_id) FROM ssd_department WHERE la_code = ? "
+        "AND COALESCE(dept_team_name, dept_team_id) IS NOT NULL ORDER BY 1",
+        [la_code],
+    ).fetchall()
+    return [str(r[0]) for r in rows]

@@ -1,0 +1,211 @@
+"""`cscperf serve`, `cscperf users ...` and `cscperf audit ...`: the web service, its accounts and its audit log.
+
+Each command points Django at the store's own app database (beside a DuckDB store) and makes it current
+before doing anything, so the first command on a new store needs no set-up step."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from cscperf.cli.console import console, literal, say
+from cscperf.cli.options import DEFAULT_STORE, StoreOption
+from cscperf.errors import DataProblem, UsageProblem
+from cscperf.web.roles import Role
+
+users_app = typer.Typer(help="Accounts of the web service: add, list, disable, enable, unlock.", no_args_is_help=True)
+audit_app = typer.Typer(help="The web service's audit log: list and verify.", no_args_is_help=True)
+
+
+class AuditFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def _start(db: str, *, config: Path | None = None, suppression: int | None = None) -> None:
+    from cscperf.store.connection import is_server_store
+    from cscperf.store.database import open_store
+    from cscperf.web.config import use_store
+
+    open_store(db, read_only=True).close()  # a clear message if there is no store, or not a cscperf one
+    target = db if is_server_store(db) else str(Path(db).resolve())
+    use_store(target, config=config.resolve() if config else None, suppression=suppression)
+
+
+def _shown_store(db: str) -> str:
+    """The store as it may be printed: a server URL without its password."""
+    import re
+
+    return re.sub(r"(://[^:/@]+):[^@/]*@", r"\1:***@", db)
+
+
+def first_user_hint(db: str | Path) -> str:
+    return (
+        "No one can sign in yet. Add the first account (an administrator) with:\n"
+        f"  cscperf users add --db {db} NAME --role admin --password-stdin\n"
+        "and type the password, then press Enter (or pipe it in). Add analysts, managers and members the same way."
+    )
+
+
+def serve(
+    db: StoreOption = DEFAULT_STORE,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
+    config: Annotated[Path | None, typer.Option("--config", help="cscperf.toml: targets, council, settings.")] = None,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=32, help="Worker processes.")] = 2,
+    threads: Annotated[int, typer.Option("--threads", min=1, max=64, help="Threads per worker.")] = 8,
+    suppression: Annotated[
+        int, typer.Option("--suppression", min=1, max=100, help="Members see counts below this as 'fewer than N'.")
+    ] = 5,
+) -> None:
+    """Serve the web service (dashboard, indicators, drill-down, lists, reports, loads, audit) with gunicorn."""
+    from cscperf.web.server import run_server
+
+    _start(db, config=config, suppression=suppression)
+    from django.contrib.auth.models import User
+
+    if not User.objects.filter(is_active=True).exists():
+        say(first_user_hint(db), soft_wrap=True)
+    if not (Path(__file__).parent / "static" / "vendor" / "app.css").exists():
+        say(
+            "The web assets are not built (run `make assets`: npm ci and the build). Pages work without them, "
+            "unstyled and with their tables in place of charts.",
+            soft_wrap=True,
+        )
+    run_server(
+        host,
+        port,
+        workers=workers,
+        threads=threads,
+        on_ready=lambda url: say(f"Serving {_shown_store(db)} at {url} (Ctrl+C stops).", soft_wrap=True),
+    )
+
+
+@users_app.command("add")
+def users_add(
+    name: Annotated[str, typer.Argument(help="User name (with single sign-on: the name the identity provider gives).")],
+    role: Annotated[list[Role], typer.Option("--role", help="admin, analyst, manager or member (repeat for more).")],
+    db: StoreOption = DEFAULT_STORE,
+    team: Annotated[list[str] | None, typer.Option("--team", help="A manager's team (repeat for several).")] = None,
+    la: Annotated[str | None, typer.Option("--la", help="Limit to this council (3-digit DfE code).")] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+) -> None:
+    """Add an account with its role(s), council and teams. The password is read from standard input, never
+    from the command line (where others could see it)."""
+    if not password_stdin:
+        raise UsageProblem("Give the password on standard input with --password-stdin (it is never an argument).")
+    if la is not None and not (len(la) == 3 and la.isdigit()):
+        raise UsageProblem(f"--la must be a council's 3-digit DfE code, not {la!r}.")
+    password = sys.stdin.readline().rstrip("\r\n")
+    _start(db)
+    from cscperf.web.accounts import add_user
+
+    add_user(name, [r.value for r in role], password, teams=team or [], la_code=la)
+    say(f"Added {name} ({', '.join(r.value for r in role)}).")
+
+
+@users_app.command("list")
+def users_list(db: StoreOption = DEFAULT_STORE) -> None:
+    """List the accounts: roles, council, teams, whether active, last sign-in."""
+    _start(db)
+    from cscperf.web.accounts import user_rows
+
+    rows = user_rows()
+    if not rows:
+        say(first_user_hint(db), soft_wrap=True)
+        return
+    table = Table(title="Accounts", title_justify="left")
+    for heading in ("User", "Roles", "Council", "Teams", "Active", "Last sign-in"):
+        table.add_column(heading, overflow="fold")
+    for r in rows:
+        table.add_row(*(literal(r[k]) for k in ("username", "roles", "la", "teams", "active", "last_login")))
+    console.print(table)
+
+
+@users_app.command("disable")
+def users_disable(name: Annotated[str, typer.Argument(help="User name.")], db: StoreOption = DEFAULT_STORE) -> None:
+    """Disable an account: it can no longer sign in, and any session it has ends at its next request."""
+    _start(db)
+    from cscperf.web.accounts import set_active
+
+    set_active(name, False)
+    say(f"Disabled {name}.")
+
+
+@users_app.command("enable")
+def users_enable(name: Annotated[str, typer.Argument(help="User name.")], db: StoreOption = DEFAULT_STORE) -> None:
+    """Enable a disabled account again."""
+    _start(db)
+    from cscperf.web.accounts import set_active
+
+    set_active(name, True)
+    say(f"Enabled {name}.")
+
+
+@users_app.command("unlock")
+def users_unlock(name: Annotated[str, typer.Argument(help="User name.")], db: StoreOption = DEFAULT_STORE) -> None:
+    """End a lockout after repeated failed sign-ins now, rather than when it runs out (15 minutes)."""
+    _start(db)
+    from cscperf.web.accounts import unlock
+
+    cleared = unlock(name)
+    say(f"Unlocked {name}." if cleared else f"{name} was not locked.")
+
+
+@audit_app.command("list")
+def audit_list(
+    db: StoreOption = DEFAULT_STORE,
+    user: Annotated[str | None, typer.Option("--user", help="Only this user's records.")] = None,
+    output: Annotated[AuditFormat, typer.Option("--format", help="table, json or csv.")] = AuditFormat.table,
+) -> None:
+    """The audit log, newest first: who saw or downloaded child-level data, when, what, how many, from where."""
+    _start(db)
+    from cscperf.exports.csv_file import stream_csv
+    from cscperf.web import audit
+
+    rows = [audit.as_row(e) for e in audit.records_for(user)]
+    if output is AuditFormat.json:
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        return
+    if output is AuditFormat.csv:
+        stream_csv(sys.stdout, audit.AUDIT_COLUMNS, ([r[c] for c in audit.AUDIT_COLUMNS] for r in rows))
+        return
+    table = Table(title=f"Audit log ({len(rows)} records)", title_justify="left")
+    for heading in ("No.", "When (UTC)", "Who", "What", "Details", "Children", "From"):
+        table.add_column(heading, overflow="fold", no_wrap=heading in ("No.", "What"))
+    for r in rows:
+        table.add_row(
+            str(r["seq"]),
+            r["at"][:16].replace("T", " "),
+            literal(r["username"]),
+            r["action"],
+            literal(r["detail"]),
+            "" if r["children"] is None else str(r["children"]),
+            literal(r["address"]),
+        )
+    console.print(table)
+
+
+@audit_app.command("verify")
+def audit_verify(db: StoreOption = DEFAULT_STORE) -> None:
+    """Check the audit log's hash chain; name the first record that was changed, removed or inserted."""
+    _start(db)
+    from cscperf.web import audit
+
+    verdict = audit.verify()
+    if verdict.intact:
+        say(f"The audit log is intact: {verdict.records} records, each linked to the one before.")
+        return
+    raise DataProblem(
+        f"The audit log has been tampered with. The first broken record is number "
+        f"{verdict.first_broken}: {verdict.reason}."
+    )

@@ -1,0 +1,531 @@
+"""The figures the pages show, built by the same library functions the command line and the report use
+(`build_report`, `compute`, `drill`, `chart_spec`, `data_table`), cached per store state, council, month and
+team so that a dashboard is computed once and not per request or per tile. No SQL and no Django here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from cscperf.disclosure import DisclosurePolicy, suppress_breakdown
+from cscperf.indicators.definition import Indicator, load_library
+from cscperf.indicators.engine import DIMENSIONS, Point, compute, drill
+from cscperf.indicators.series import series_periods
+from cscperf.report.appendix import ChartPlan, chart_of, chart_request
+from cscperf.report.chart_request import ChartLine, ChartRequest
+from cscperf.report.charts import chart_spec, data_table
+from cscperf.report.commentary import Commentary
+from cscperf.report.config import ReportConfig, read_report_config
+from cscperf.report.contents import PERFORMANCE_SECTIONS, build_report
+from cscperf.report.figures import shown
+from cscperf.report.indicator_figures import IndicatorFigures, indicator_figures
+from cscperf.store.connection import Connection
+from cscperf.store.councils import Council, team_names
+from cscperf.web.charts import browser_spec
+
+T = TypeVar("T")
+
+TEAM_MONTHS = 13
+DIMENSION_WORDS = {"team": "Team", "worker": "Worker", "age_band": "Age band", "sex": "Sex", "ethnicity": "Ethnicity"}
+
+
+class Cache:
+    """Figures computed once and kept: in this process (a small least-recently-used store) and, when Django's
+    cache is configured, shared by every worker process (so a figure computed by one, or by the warm-up run
+    when the service starts, serves them all). Keys name the store's state, so a load makes them stale."""
+
+    def __init__(self, size: int = 64) -> None:
+        self.size = size
+        self.items: OrderedDict[Hashable, Any] = OrderedDict()
+        self.lock = threading.Lock()
+        self.building: dict[Hashable, threading.Lock] = {}
+
+    def get(self, key: Hashable, build: Callable[[], T]) -> T:
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]  # type: ignore[no-any-return]
+            gate = self.building.setdefault(key, threading.Lock())
+        with gate:  # one thread builds a key; the others wait for it instead of computing it again
+            with self.lock:
+                if key in self.items:
+                    return self.items[key]  # type: ignore[no-any-return]
+            value = _shared_get(key)
+            if value is _MISSING:
+                value = build()
+                _shared_set(key, value)
+            self.keep(key, value)
+        return value  # type: ignore[no-any-return]
+
+    def keep(self, key: Hashable, value: Any) -> None:
+        with self.lock:
+            self.items[key] = value
+            self.building.pop(key, None)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+
+
+_MISSING = object()
+
+
+def _shared_key(key: Hashable) -> str:
+    return "cscperf:" + hashlib.sha256(repr(key).encode("utf-8")).hexdigest()
+
+
+def _shared_get(key: Hashable) -> Any:
+    cache = _shared_cache()
+    if cache is None:
+        return _MISSING
+    try:
+        return cache.get(_shared_key(key), _MISSING)
+    except Exception:  # a damaged or unreadable entry is computed again
+        return _MISSING
+
+
+def _shared_set(key: Hashable, value: Any) -> None:
+    cache = _shared_cache()
+    if cache is not None:
+        with contextlib.suppress(Exception):  # sharing is an optimisation; a full disk must not fail a page
+            cache.set(_shared_key(key), value, timeout=24 * 3600)
+
+
+def _shared_cache() -> Any:
+    try:
+        from django.conf import settings
+        from django.core.cache import caches
+
+        if not settings.configured or "figures" not in settings.CACHES:
+            return None
+        return caches["figures"]
+    except Exception:
+        return None
+
+
+CACHE = Cache(size=512)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a page is about: a council, the month ending on `as_at`, and optionally one team."""
+
+    la_code: str
+    la_name: str
+    as_at: dt.date
+    team: str | None = None
+
+
+def report_config(path: str | None) -> ReportConfig:
+    """cscperf.toml as the report reads it (targets, council, indicator settings), read once per file state."""
+    key = ("config", path, _mtime(path))
+    return CACHE.get(key, lambda: read_report_config(Path(path) if path else None))
+
+
+def _mtime(path: str | None) -> int:
+    if not path:
+        return 0
+    try:
+        return Path(path).stat().st_mtime_ns
+    except OSError:
+        return -1
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    scope: Scope
+    figures: dict[str, IndicatorFigures]  # library order
+    comparators_loaded: bool
+    teams: tuple[str, ...]  # the teams the council's figures can be filtered by
+
+    def groups(self) -> list[tuple[str, list[IndicatorFigures]]]:
+        out = []
+        for _, library_sections, title in PERFORMANCE_SECTIONS:
+            out.append((title, [f for f in self.figures.values() if f.indicator.section in library_sections]))
+        return out
+
+
+def dashboard(con: Callable[[], Connection], version: str, scope: Scope, config_path: str | None) -> Dashboard:
+    """Every indicator's figures for the scope, computed once per store state."""
+    config = report_config(config_path)
+    key = ("dashboard", version, config_path, _mtime(config_path), scope)
+    return CACHE.get(key, lambda: _build_dashboard(con, version, scope, config, config_path))
+
+
+def _build_dashboard(
+    opener: Callable[[], Connection],
+    version: str,
+    scope: Scope,
+    config: ReportConfig,
+    config_path: str | None,
+) -> Dashboard:
+    council = council_level(opener, version, scope, config, config_path)
+    if scope.team is None:
+        return council
+    by_team = team_figures(opener, version, dataclasses.replace(scope, team=None), config, config_path)
+    if scope.team not in by_team:
+        raise LookupError("no such team")
+    return Dashboard(scope, by_team[scope.team], False, council.teams)
+
+
+def council_level(
+    opener: Callable[[], Connection],
+    version: str,
+    scope: Scope,
+    config: ReportConfig,
+    config_path: str | None,
+) -> Dashboard:
+    key = ("council", version, config_path, _mtime(config_path), scope.la_code, scope.as_at)
+
+    def build() -> Dashboard:
+        con = opener()
+        try:
+            content = build_report(con, scope.as_at, config, Commentary(), la=scope.la_code)
+        finally:
+            con.close()
+        con = opener()
+        try:
+            teams = tuple(team_names(con, scope.la_code))
+        finally:
+            con.close()
+        return Dashboard(dataclasses.replace(scope, team=None), content.figures, content.comparators_loaded, teams)
+
+    return CACHE.get(key, build)
+
+
+def team_figures(
+    opener: Callable[[], Connection],
+    version: str,
+    scope: Scope,
+    config: ReportConfig,
+    config_path: str | None,
+) -> dict[str, dict[str, IndicatorFigures]]:
+    """Each team's figures for the 13 months to the scope's month (one computation for every team)."""
+    key = ("teams", version, config_path, _mtime(config_path), scope.la_code, scope.as_at)
+
+    def build() -> dict[str, dict[str, IndicatorFigures]]:
+        periods = series_periods(scope.as_at, TEAM_MONTHS, "month")
+        con = opener()
+        try:
+            results = compute(con, periods, settings=config.indicator_settings, la_codes=[scope.la_code], by="team")
+        finally:
+            con.close()
+        targets = config.effective_targets()
+        teams = sorted(
+            {p.group for r in results for p in r.points if p.group is not None and p.group != "Not allocated"}
+        )
+        out: dict[str, dict[str, IndicatorFigures]] = {t: {} for t in teams}
+        for result in results:
+            ind = result.indicator
+            found = {(p.group, p.period_end): p for p in result.points}
+            for team in teams:
+                points = [
+                    found.get((team, p.end)) or _empty_point(ind, scope.la_code, p.start, p.end, team) for p in periods
+                ]
+                if ind.unit == "rate_per_10k":
+                    points = [dataclasses.replace(p, value=None, denominator=None) for p in points]
+                out[team][ind.id] = indicator_figures(
+                    ind,
+                    points,
+                    targets.get(ind.id),
+                    None,
+                    config.report.small_denominator,
+                    breaks=config.breaks_for(ind.id),
+                    baseline_points=config.spc.baseline_points,
+                )
+        return out
+
+    return CACHE.get(key, build)
+
+
+def _empty_point(ind: Indicator, la: str, start: dt.date, end: dt.date, team: str) -> Point:
+    """A month in which a team had no units: a true zero for a count, no figure for a percentage or ratio."""
+    value = 0.0 if ind.unit == "count" else None
+    return Point(la, start, end, 0.0, None, value, 0, team)
+
+
+def for_members(board: Dashboard, policy: DisclosurePolicy) -> Dashboard:
+    """The board as members may read it: a month whose count (or whose percentage's or rate's numerator) is
+    from 1 to the threshold less one has no figure on charts and trend lines, and reads "fewer than 5"."""
+    figures = {}
+    for key, f in board.figures.items():
+        points = tuple(dataclasses.replace(p, value=None) if policy.is_small(p.numerator) else p for p in f.points)
+        figures[key] = dataclasses.replace(f, points=points)
+    return dataclasses.replace(board, figures=figures)
+
+
+# ------------------------------------------------------------------------------------------- one indicator
+
+
+def reader_options(suppressed: bool, threshold: int) -> tuple[DisclosurePolicy | None, tuple[str, ...]]:
+    """The disclosure policy (members) or none (staff), and the breakdowns shown: members see no breakdown by
+    worker (a people-management matter, not a committee's)."""
+    if suppressed:
+        return DisclosurePolicy(threshold=threshold), tuple(d for d in DIMENSIONS if d != "worker")
+    return None, DIMENSIONS
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    suppressed: bool = False
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    group: str
+    numerator: Cell
+    denominator: Cell | None
+    value: Cell
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    dimension: str
+    title: str
+    rows: tuple[BreakdownRow, ...]
+    suppressed_any: bool
+
+
+@dataclass(frozen=True)
+class IndicatorPage:
+    figures: IndicatorFigures
+    plan: ChartPlan
+    chart: ChartRequest
+    spec: dict[str, Any]
+    table_headers: list[str]
+    table_rows: list[list[str]]
+    breakdowns: tuple[Breakdown, ...]
+
+
+def indicator_page(
+    opener: Callable[[], Connection],
+    version: str,
+    scope: Scope,
+    indicator_id: str,
+    config_path: str | None,
+    policy: DisclosurePolicy | None,
+    dimensions: tuple[str, ...],
+) -> IndicatorPage:
+    """The chart (the report's own Vega-Lite spec) with its table, and the breakdowns; `policy` given for a
+    reader from whom small counts are withheld. Built once per store state and reader kind."""
+    key = ("indicator", version, config_path, _mtime(config_path), scope, indicator_id, policy, dimensions)
+    return CACHE.get(
+        key, lambda: _indicator_page(opener, version, scope, indicator_id, config_path, policy, dimensions)
+    )
+
+
+def _indicator_page(
+    opener: Callable[[], Connection],
+    version: str,
+    scope: Scope,
+    indicator_id: str,
+    config_path: str | None,
+    policy: DisclosurePolicy | None,
+    dimensions: tuple[str, ...],
+) -> IndicatorPage:
+    config = report_config(config_path)
+    board = dashboard(opener, version, scope, config_path)
+    plan = chart_of(indicator_id)
+    if plan.main != indicator_id:  # the indicator's own chart, headed by it, with the report's design
+        title = board.figures[indicator_id].indicator.title
+        plan = dataclasses.replace(plan, main=indicator_id, secondary=None, extra=(), comparators_of=None, title=title)
+    request = chart_request(plan, board.figures, config.all_events())
+    shown_request = request
+    if policy is not None:
+        board = for_members(board, policy)
+        shown_request = members_chart(request, policy)
+    headers, rows = data_table(shown_request)
+    if policy is not None:
+        rows = _suppress_table(rows, request, policy)
+    breakdowns = tuple(breakdown(opener, version, scope, indicator_id, dim, config_path, policy) for dim in dimensions)
+    spec = browser_spec(chart_spec(shown_request))
+    return IndicatorPage(board.figures[indicator_id], plan, shown_request, spec, headers, rows, breakdowns)
+
+
+SMALL_NUMBERS_FOR_MEMBERS = "Small numbers: a few children change this figure a lot."
+
+
+def members_chart(req: ChartRequest, policy: DisclosurePolicy) -> ChartRequest:
+    """The chart as members read it: figures (percentages, rates) without the counts behind them, so neither
+    its alt text nor its table says "3 of 40"; a month whose figure rests on a count from 1 to the threshold
+    less one has no point; notes that quote counts are said without them."""
+    withheld = False
+
+    def line(chart_line: ChartLine) -> ChartLine:
+        nonlocal withheld
+        points = []
+        for p in chart_line.points:
+            small = policy.is_small(p.numerator) or policy.is_small(p.denominator)
+            withheld = withheld or (small and p.value is not None)
+            value = None if small else p.value
+            points.append(dataclasses.replace(p, value=value, numerator=None, denominator=None))
+        return dataclasses.replace(chart_line, points=tuple(points))
+
+    main, extra = line(req.main), tuple(line(x) for x in req.extra)
+    secondary = line(req.secondary) if req.secondary else None
+    notes = tuple(dict.fromkeys(SMALL_NUMBERS_FOR_MEMBERS if n.startswith("Small numbers") else n for n in req.notes))
+    if withheld:
+        notes += (f"Months whose figure rests on {policy.label} children have no point, to protect their privacy.",)
+    return dataclasses.replace(req, main=main, secondary=secondary, extra=extra, notes=notes)
+
+
+def _suppress_table(rows: list[list[str]], req: ChartRequest, policy: DisclosurePolicy) -> list[list[str]]:
+    """The chart's table as members read it: a month's figure withheld ("fewer than 5") when the count it
+    rests on is small. Columns follow the chart's lines (main, extra, secondary), one each."""
+    lines = [req.main, *req.extra, *([req.secondary] if req.secondary else [])]
+    out = []
+    for row in rows:
+        row = list(row)
+        for column, chart_line in enumerate(lines, start=1):
+            point = next((p for p in chart_line.points if p.label == row[0]), None)
+            if point is not None and (policy.is_small(point.numerator) or policy.is_small(point.denominator)):
+                row[column] = policy.label
+        out.append(row)
+    return out
+
+
+@dataclass(frozen=True)
+class GroupPoint(Point):
+    indicator_id: str = ""
+
+
+def breakdown_points(
+    opener: Callable[[], Connection], version: str, scope: Scope, dimension: str, config_path: str | None
+) -> list[GroupPoint]:
+    """Every indicator's figure for the scope's month, by one dimension, in one computation (cached)."""
+    config = report_config(config_path)
+    key = ("breakdowns", version, config_path, _mtime(config_path), scope.la_code, scope.as_at, dimension)
+
+    def build() -> list[GroupPoint]:
+        period = series_periods(scope.as_at, 1, "month")
+        con = opener()
+        try:
+            results = compute(con, period, settings=config.indicator_settings, la_codes=[scope.la_code], by=dimension)
+        finally:
+            con.close()
+        out = []
+        for result in results:
+            for p in sorted(result.points, key=lambda p: str(p.group)):
+                out.append(GroupPoint(**{f.name: getattr(p, f.name) for f in dataclasses.fields(p)},
+                                      indicator_id=result.indicator.id))  # fmt: skip
+        return out
+
+    return CACHE.get(key, build)
+
+
+def breakdown(
+    opener: Callable[[], Connection],
+    version: str,
+    scope: Scope,
+    indicator_id: str,
+    dimension: str,
+    config_path: str | None,
+    policy: DisclosurePolicy | None,
+) -> Breakdown:
+    if dimension not in DIMENSIONS:
+        raise LookupError(dimension)
+    points = [p for p in breakdown_points(opener, version, scope, dimension, config_path)
+              if p.indicator_id == indicator_id]  # fmt: skip
+    indicator = load_library()[indicator_id]
+    rows, suppressed_any = _breakdown_rows(indicator, points, policy)
+    return Breakdown(dimension, DIMENSION_WORDS[dimension], tuple(rows), suppressed_any)
+
+
+def _breakdown_rows(
+    indicator: Indicator, points: Sequence[Point], policy: DisclosurePolicy | None
+) -> tuple[list[BreakdownRow], bool]:
+    has_denominator = indicator.unit in ("percent", "ratio", "days")
+    hidden: set[str] = set()
+    if policy is not None:
+        numerators = {str(p.group): p.numerator or 0.0 for p in points}
+        hidden |= {c.key for c in suppress_breakdown(numerators, policy) if c.suppressed}
+        if has_denominator:
+            denominators = {str(p.group): p.denominator or 0 for p in points}
+            hidden_d = {c.key for c in suppress_breakdown(denominators, policy) if c.suppressed}
+            hidden |= hidden_d
+    rows = []
+    for p in points:
+        group = str(p.group)
+        if group in hidden:
+            cell = Cell(policy.label if policy else "", True)
+            rows.append(BreakdownRow(group, cell, cell if has_denominator else None, cell))
+            continue
+        numerator = Cell(_count(p.numerator))
+        denominator = Cell(_count(p.denominator)) if has_denominator else None
+        value = Cell(value_text(indicator, p))
+        rows.append(BreakdownRow(group, numerator, denominator, value))
+    return rows, bool(hidden)
+
+
+def _count(x: float | None) -> str:
+    if x is None:
+        return "not available"
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.1f}"
+
+
+def value_text(indicator: Indicator, point: Point) -> str:
+    """A figure as shown, or "not available" (with the engine's reason, when it gives one)."""
+    if point.value is None:
+        reason = getattr(point, "reason", None)
+        return f"not available ({reason})" if reason else "not available"
+    text = shown(point.value, indicator.unit, indicator.decimals)
+    if getattr(point, "coverage", "full") == "part":
+        text += " (the data end within this month)"
+    return text
+
+
+# ------------------------------------------------------------------------------------------- the children
+
+
+CHILD_COLUMNS = ("person_id", "in_numerator", "detail", "team", "worker", "age_band", "sex", "ethnicity")
+CHILD_HEADINGS = ("Person", "Counted", "Detail", "Team", "Worker", "Age band", "Sex", "Ethnicity")
+
+
+@dataclass(frozen=True)
+class Children:
+    indicator: Indicator
+    period_label: str
+    rows: tuple[dict[str, Any], ...]
+
+    @property
+    def children(self) -> int:
+        """How many distinct children (or, for workforce measures, units) the page shows."""
+        people = {r["person_id"] for r in self.rows if r.get("person_id")}
+        return len(people) if people else len(self.rows)
+
+
+def children(
+    opener: Callable[[], Connection],
+    scope: Scope,
+    indicator_id: str,
+    config_path: str | None,
+    teams: tuple[str, ...] | None,
+) -> Children:
+    """The units behind the latest figure (those not counted first), limited to `teams` (None: all).
+    Not cached: child-level data is read fresh for each audited view."""
+    config = report_config(config_path)
+    period = series_periods(scope.as_at, 1, "month")[-1]
+    con = opener()
+    try:
+        rows = drill(con, indicator_id, period, settings=config.indicator_settings, la_codes=[scope.la_code])
+    finally:
+        con.close()
+    if teams is not None:
+        rows = [r for r in rows if r.get("team") in teams]
+    return Children(load_library()[indicator_id], period.label, tuple(rows))
+
+
+def councils_for(all_councils: list[Council], la_code: str | None) -> list[Council]:
+    return [c for c in all_councils if la_code is None or c.la_code == la_code]

@@ -1,0 +1,169 @@
+"""Secure by default: headers, cookies, sessions, Argon2, lockout, CSRF, upload limits, and no child
+identifier in any URL, page title or server log line."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.test import Client
+
+from .conftest import PASSWORD, Accounts, WebStore
+
+
+def test_security_headers(web_store: WebStore, accounts: Accounts, client_for: Any) -> None:
+    response = client_for(accounts.analyst).get("/")
+    csp = response["Content-Security-Policy"]
+    directives = dict(d.strip().split(" ", 1) for d in csp.split(";"))
+    assert directives["script-src"] == "'self'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_no_inline_script_in_any_page(web_store: WebStore, accounts: Accounts, client_for: Any) -> None:
+    client = client_for(accounts.analyst)
+    for url in (
+        "/",
+        "/indicators/cp_visits_in_time/",
+        "/indicators/cp_visits_in_time/children/",
+        "/loads/",
+        "/reports/",
+        "/login/",
+    ):
+        html = client.get(url).content.decode()
+        for tag in re.findall(r"<script\b[^>]*>", html):
+            assert "src=" in tag or 'type="application/json"' in tag, f"inline script on {url}: {tag}"
+        assert " on" not in " ".join(re.findall(r"<[^>]+ on[a-z]+=", html)), f"inline handler on {url}"
+        assert "style=" not in html, f"inline style on {url}"
+
+
+def test_cookies_and_sessions() -> None:
+    assert settings.SESSION_COOKIE_SECURE and settings.SESSION_COOKIE_HTTPONLY
+    assert settings.CSRF_COOKIE_SECURE
+    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+    assert settings.PASSWORD_HASHERS == ["cscperf.web.hashers.OwaspArgon2PasswordHasher"]
+
+
+def test_passwords_are_stored_as_argon2id_with_owasp_parameters(accounts: Accounts) -> None:
+    stored = User.objects.get(username=accounts.analyst).password
+    assert stored.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+
+
+def test_an_idle_session_ends(web_store: WebStore, accounts: Accounts) -> None:
+    client = Client()
+    response = client.post("/login/", {"username": accounts.member, "password": PASSWORD})
+    assert response.status_code == 302
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    assert cookie["secure"] and cookie["httponly"] and cookie["samesite"] == "Strict"
+    session = client.session
+    session.set_expiry(-1)  # as if 30 minutes had passed since the last request
+    session.save()
+    assert client.get("/").status_code == 302
+
+
+def test_lockout_after_repeated_failures(web_store: WebStore, accounts: Accounts) -> None:
+    from axes.utils import reset
+
+    client = Client(REMOTE_ADDR="10.9.9.9")
+    try:
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            client.post("/login/", {"username": accounts.admin, "password": "wrong password here"})
+        locked = client.post("/login/", {"username": accounts.admin, "password": PASSWORD})
+        assert locked.status_code == 429
+        assert b"locked" in locked.content
+        elsewhere = Client(REMOTE_ADDR="10.9.9.10").post("/login/", {"username": accounts.admin, "password": PASSWORD})
+        assert elsewhere.status_code == 429  # the account itself is locked, from any address
+        from typer.testing import CliRunner
+
+        from cscperf.cli import app
+
+        from .conftest import STORE
+
+        unlocked = CliRunner().invoke(app, ["users", "unlock", "--db", str(STORE), accounts.admin])
+        assert unlocked.exit_code == 0 and "Unlocked" in unlocked.output
+    finally:
+        reset(username=accounts.admin)
+        reset(ip="10.9.9.9")
+    assert Client().post("/login/", {"username": accounts.admin, "password": PASSWORD}).status_code == 302
+
+
+def test_csrf_on_every_form(web_store: WebStore, accounts: Accounts) -> None:
+    client = Client(enforce_csrf_checks=True)
+    assert client.post("/login/", {"username": accounts.admin, "password": PASSWORD}).status_code == 403
+    client.force_login(User.objects.get(username=accounts.analyst))
+    assert client.post("/reports/", {"format": "html"}).status_code == 403
+    assert client.post("/loads/", {}).status_code == 403
+    assert client.post("/logout/").status_code == 403
+
+
+def test_uploads_over_the_limit_are_refused_unread(
+    web_store: WebStore, accounts: Accounts, client_for: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(settings, "UPLOAD_MAX_BYTES", 1000)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    big = SimpleUploadedFile("cin.xml", b"<x>" + b" " * 5000 + b"</x>")
+    response = client_for(accounts.analyst).post("/loads/", {"files": [big]})
+    assert response.status_code == 413
+    assert b"larger than" in response.content
+    anonymous = client_for(None).post("/loads/", {"files": [SimpleUploadedFile("cin.xml", b" " * 5000)]})
+    assert anonymous.status_code == 413  # refused before anything (even the CSRF check) reads the body
+
+
+def _child_ids(client: Client) -> set[str]:
+    page = client.get("/indicators/cp_visits_in_time/children/")
+    return {row[0] for row in page.context["rows"] if row[0]}
+
+
+def test_no_child_identifier_in_urls_or_titles(
+    web_store: WebStore, accounts: Accounts, client_for: Any, capfd: pytest.CaptureFixture[str]
+) -> None:
+    client = client_for(accounts.analyst)
+    ids = _child_ids(client)
+    assert ids
+    for url in ("/", "/indicators/cp_visits_in_time/", "/indicators/cp_visits_in_time/children/"):
+        html = client.get(url).content.decode()
+        title = re.search(r"<title>(.*?)</title>", html, re.S)
+        assert title is not None
+        links = re.findall(r'(?:href|action|src)="([^"]*)"', html)
+        for child in ids:
+            assert child not in title.group(1)
+            assert not any(child in link for link in links), f"{child} in a link on {url}"
+    logged = capfd.readouterr()
+    for child in ids:
+        assert child not in logged.out and child not in logged.err
+
+
+def test_a_bad_month_is_explained_not_a_traceback(web_store: WebStore, accounts: Accounts, client_for: Any) -> None:
+    client = client_for(accounts.analyst)
+    for query in ("as_at=2040-01-31", "as_at=yesterday", "la=999"):
+        response = client.get(f"/?{query}")
+        assert response.status_code in (400, 403)
+        assert b"Traceback" not in response.content
+
+
+def test_downloads_make_formulas_inert(
+    web_store: WebStore, accounts: Accounts, client_for: Any, fake_lists: str
+) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    response = client_for(accounts.analyst).get("/lists/cp_visits_overdue/download/")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="cp_visits_overdue-{web_store.latest}.xlsx"'
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
+    cells = [c for row in sheet.iter_rows() for c in row if c.value is not None]
+    formula_like = [c for c in cells if isinstance(c.value, str) and c.value.startswith("=")]
+    assert [c.value for c in formula_like] == ['=HYPERLINK("x")']
+    assert all(c.data_type == "s" and c.quotePrefix for c in formula_like)  # text, never a formula
+    assert "HOLDS CHILD IDENTIFIERS" in str(cells[0].value)

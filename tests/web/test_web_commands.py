@@ -1,0 +1,119 @@
+"""`cscperf users` and the first-run hint; the loads page runs the same loader as `cscperf load`."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from typer.testing import CliRunner
+
+from cscperf.cli import app
+from cscperf.web.command import first_user_hint
+
+from .conftest import STORE, Accounts, WebStore
+
+
+def test_users_add_list_disable(web_store: WebStore) -> None:
+    runner = CliRunner()
+    added = runner.invoke(
+        app,
+        [
+            "users",
+            "add",
+            "--db",
+            str(STORE),
+            "jo.manager",
+            "--role",
+            "manager",
+            "--team",
+            "Assessment Team 1",
+            "--la",
+            web_store.la_codes[0],
+            "--password-stdin",
+        ],
+        input="a long enough passphrase\n",
+    )
+    assert added.exit_code == 0, added.output
+    user = User.objects.get(username="jo.manager")
+    assert user.check_password("a long enough passphrase") and user.password.startswith("argon2")
+    assert user.cscperf_profile.teams == ["Assessment Team 1"]
+    listed = runner.invoke(app, ["users", "list", "--db", str(STORE)])
+    assert "jo.manager" in listed.output and "manager" in listed.output
+    again = runner.invoke(
+        app,
+        ["users", "add", "--db", str(STORE), "jo.manager", "--role", "member", "--password-stdin"],
+        input="a long enough passphrase\n",
+    )
+    assert again.exit_code == 2 and "already an account" in again.output
+    weak = runner.invoke(
+        app, ["users", "add", "--db", str(STORE), "weak", "--role", "member", "--password-stdin"], input="password\n"
+    )
+    assert weak.exit_code == 2 and "not strong enough" in weak.output
+    no_stdin = runner.invoke(app, ["users", "add", "--db", str(STORE), "x", "--role", "member"])
+    assert no_stdin.exit_code == 2 and "--password-stdin" in no_stdin.output
+    disabled = runner.invoke(app, ["users", "disable", "--db", str(STORE), "jo.manager"])
+    assert disabled.exit_code == 0
+    user.refresh_from_db()
+    assert not user.is_active
+
+
+def test_first_run_says_how_to_add_an_account() -> None:
+    hint = first_user_hint(Path("demo-output/cscperf.duckdb"))
+    assert "cscperf users add --db demo-output/cscperf.duckdb NAME --role admin --password-stdin" in hint
+
+
+def test_serve_refuses_a_missing_store(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["serve", "--db", str(tmp_path / "nothing.duckdb")])
+    assert result.exit_code == 1
+    assert "There is no store" in result.output
+
+
+SAMPLE = Path(__file__).resolve().parents[3] / "shared" / "samples" / "cin" / "CIN2rows.xml"
+
+
+def test_upload_loads_through_the_same_loader(
+    web_store: WebStore, accounts: Accounts, client_for: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A CIN Census file uploaded goes through `load_files` (into a copy of the store, so other tests keep
+    theirs): counts read = loaded + rejected are shown, and the load is audited without child data."""
+    from contextlib import contextmanager
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cscperf.store.database import open_store
+    from cscperf.web import views_loads
+    from cscperf.web.models import AuditRecord
+
+    if not SAMPLE.exists():
+        pytest.skip("the shared samples are not beside this checkout")
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(STORE, copy)
+
+    @contextmanager
+    def writing() -> Iterator[Any]:
+        con = open_store(copy)
+        try:
+            yield con
+        finally:
+            con.close()
+
+    monkeypatch.setattr(views_loads, "writing", writing)
+    upload = SimpleUploadedFile("CIN2rows.xml", SAMPLE.read_bytes(), content_type="text/xml")
+    response = client_for(accounts.analyst).post("/loads/", {"files": [upload]})
+    assert response.status_code == 200, response.content[:500]
+    summary = response.context["summary"]
+    (loaded,) = summary.files
+    assert loaded.kind == "cin_census" and loaded.read == loaded.loaded + loaded.rejected > 0
+    assert "CIN2rows.xml" in response.content.decode()
+    entry = AuditRecord.objects.order_by("-seq").first()
+    assert entry is not None and entry.action == "load" and entry.detail["records_read"] == loaded.read
+
+
+def test_an_upload_with_no_files_is_explained(web_store: WebStore, accounts: Accounts, client_for: Any) -> None:
+    response = client_for(accounts.analyst).post("/loads/", {})
+    assert response.status_code == 400
+    assert b"Choose one or more files" in response.content
