@@ -134,9 +134,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="cscperf-bench-pg-") as tmp, running_server(durable=True) as server:
         folder = Path(tmp)
         server_url = server.url()
-        print(
-            f"PostgreSQL {server.binaries.parent.name} (durable defaults) at port {server.port}; DuckDB files in {tmp}"
-        )
+        print(f"PostgreSQL {server.binaries.parent.name} (durable defaults), DuckDB files in {tmp}")
         one = {e: _store(e, server_url, folder, "one") for e in ("duckdb", "postgresql")}
         if {"write", "library"} & set(wanted):
             written = {e: _best("write", e, one[e], 1) for e in one}
