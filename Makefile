@@ -58,6 +58,7 @@ demo: $(STAMP)
 	$(BIN)/cscperf kpis --db $(DEMO_DIR)/cscperf.duckdb --as-at 2026-10-31 --kpi cla_rate_per_10k --kpi cp_plans_open --kpi cp_visits_in_time --kpi re_referrals_12m --kpi assessments_within_45wd --kpi sw_average_caseload --with-benchmarks
 	$(BIN)/cscperf forecast --db $(DEMO_DIR)/cscperf.duckdb --as-at 2026-10-31 --config cscperf.example.toml --format xlsx --out $(DEMO_DIR)/forecast.xlsx
 	$(BIN)/cscperf report --db $(DEMO_DIR)/cscperf.duckdb --as-at 2026-10-31 --config cscperf.example.toml --out $(DEMO_DIR)/report --commentary-template $(DEMO_DIR)/commentary.toml
+	$(BIN)/cscperf lists --db $(DEMO_DIR)/cscperf.duckdb --as-at 2026-10-31 --since 2026-10-24 --by team --config cscperf.example.toml --format xlsx --out $(DEMO_DIR)/lists.xlsx
 
 # The web service's static files: GOV.UK Frontend and Vega from the pinned package-lock.json (npm ci), built.
 assets: $(ASSETS)
@@ -84,6 +85,7 @@ test: $(STAMP) $(VALIDATORS_STAMP) assets
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_synth.py
 	$(BIN)/python benchmarks/bench_indicators.py
+	$(BIN)/python benchmarks/bench_lists.py
 	$(BIN)/python benchmarks/bench_report.py
 	$(BIN)/python benchmarks/bench_load_cin.py
 	$(BIN)/python benchmarks/bench_load_903.py

@@ -205,3 +205,24 @@ def test_kpis_spc_csv_table_and_breakdowns(store: Path) -> None:
     assert {s["group"] for s in kpi["spc_series"]} == {p["group"] for p in kpi["series"]}
     code, out, err = invoke(*base, "--period", "rolling-12")
     assert code == 2 and "rolling 12-month" in " ".join((out + err).split())
+
+
+def test_a_target_without_limits_is_not_called_no_target(tmp_path: Path) -> None:
+    """One figure gives a mean but no process limits: there is a target, but nothing to set it against."""
+    code, out, _ = invoke("spc", "--input", write(tmp_path, "date,value\n2024-01-31,10\n"), "--improvement",
+                          "higher", "--target", "12")  # fmt: skip
+    words = " ".join(out.split())
+    assert code == 0 and "Assurance: None. There are too few figures" in words and "No target" not in words
+    code, out, _ = invoke("spc", "--input", write(tmp_path, SERIES), "--improvement", "higher")
+    assert "Assurance: No target" in " ".join(out.split())
+
+
+def test_kpis_spc_table_says_what_limits_the_analysis(store: Path) -> None:
+    """A month so far is left out of a flow's limits, and six months give trial limits: the table says both."""
+    code, out, _ = invoke("kpis", "--db", str(store), "--as-at", "2026-03-15", "--kpi", "contacts", "--months", "6",
+                          "--spc")  # fmt: skip
+    words = " ".join(out.split())
+    assert code == 0
+    assert "SPC: 1 March 2026 to 15 March 2026 covers part of a period only" in words
+    assert "SPC: Only 5 points" in words and "(contacts)" in words
+    assert max(len(line) for line in out.splitlines()) <= 80

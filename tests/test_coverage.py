@@ -236,6 +236,7 @@ def test_command_line_outputs(council: GoldenCouncil, tmp_path: Path) -> None:
     assert (row["value"], row["available"], row["coverage"]) == ("", "no", "none") and "CP visits" in row["reason"]
     code, out = _cli("kpis", "--db", db, "--kpi", "cp_visits_in_time", "--kpi", "cp_plans_open")
     assert code == 0 and "n/a" in out and "CP visits come from the case system" in " ".join(out.split())
+    assert max(len(line) for line in out.splitlines()) <= 80  # the reasons wrap at the terminal, as tables do
     # An as-at date after the data: no figure, never the last one carried forward; drill lists no child.
     code, out = _cli("kpis", "--db", db, "--kpi", "cp_plans_open", "--as-at", "2030-01-31", "--format", "json")
     assert json.loads(out)["kpis"][0]["series"][-1]["value"] is None

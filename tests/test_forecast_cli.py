@@ -217,6 +217,7 @@ def test_command_line_problems_are_explained(council_store: Path, tmp_path: Path
         (["--as-at", AS_AT, "--format", "pdf"], 2, "pdf"),
         (["--as-at", AS_AT, "--scenario", str(tmp_path / "missing.toml")], 1, "could not be read"),
         (["--as-at", AS_AT, "--format", "xlsx", "--out", str(tmp_path)], 1, "is a folder"),
+        (["--as-at", AS_AT, "--format", "xlsx", "--out", str(tmp_path / "forecast.txt")], 2, "must end in .xlsx"),
     ):
         result = runner.invoke(app, ["forecast", "--db", str(council_store), *args])
         assert result.exit_code == code, (args, result.output)

@@ -294,6 +294,21 @@ def test_a_backtest_without_enough_history_says_so() -> None:
     assert b.total is None and b.reason
 
 
+def test_backtests_that_could_not_run_are_said_in_one_plain_sentence() -> None:
+    """The reasons join into one sentence: no second "Not available:" inside it, no ".;" or "..".)"""
+    from cscperf.analysis.forecast.words import backtests_summary
+
+    reasons = ("Not available: a backtest from 12 months back needs 36 months of data before the start, and the "
+               "store holds fewer.", "Not available: SSDA903 returns are missing for 2019-20.")  # fmt: skip
+    result = type("R", (), {"backtests": [type("B", (), {"total": None, "reason": r})() for r in reasons]})()
+    text = backtests_summary(result)  # type: ignore[arg-type]
+    expected = (
+        "The forecast could not be backtested: SSDA903 returns are missing for 2019-20; a backtest from 12 months "
+        "back needs 36 months of data before the start, and the store holds fewer."
+    )
+    assert text == expected
+
+
 def test_the_ranges_hold_the_outcome_about_as_often_as_they_say() -> None:
     # 20 councils whose rates are known and never change (each its own random history): forecast 12 months
     # ahead from month 36 and count how often the actual number falls inside each range. With these seeds: 17 of

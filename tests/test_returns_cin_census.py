@@ -195,6 +195,23 @@ def test_before_2024_25_the_census_has_gender_current(council: GoldenCouncil, tm
     assert not xml_schema.validate(tmp_path / "cin.xml", XSD / "CIN_schema_2024.xsd", cin_census.LAYOUT).failures
 
 
+def test_before_2021_22_the_census_has_no_cin_plans(council: GoldenCouncil, tmp_path: Path) -> None:
+    """CINPlanDates came in with 2021-22 (CIN_schema_2022.xsd); up to 2020-21 the census had no place for them,
+    so a plan open in 2020-21 is left out and the census is valid against that year's schema."""
+    council.person("P")
+    council.add("ssd_cin_episodes", cine_referral_id="R", cine_person_id="P", cine_referral_date=dt.date(2020, 5, 1),
+                cine_referral_source_code="6", cine_cin_primary_need_code="N1", cine_referral_nfa="N")  # fmt: skip
+    council.add("ssd_cin_plans", cinp_cin_plan_id="CP", cinp_referral_id="R", cinp_person_id="P",
+                cinp_cin_plan_start_date=dt.date(2020, 6, 1))  # fmt: skip
+    for year, plans in ((2021, []), (2022, ["2020-06-01"])):
+        result = export(council.con, "cin-census", LA, tmp_path / f"cin{year}.xml", year=year)
+        root = etree.parse(str(tmp_path / f"cin{year}.xml")).getroot()
+        assert _text(root, "Children/Child/CINdetails/CINPlanDates/CINPlanStartDate") == plans
+        assert result.counts["cin_plans"] == len(plans)
+        schema = XSD / f"CIN_schema_{year}.xsd"
+        assert not xml_schema.validate(tmp_path / f"cin{year}.xml", schema, cin_census.LAYOUT).failures
+
+
 def test_every_schema_error_is_reported_with_its_child_and_line(council: GoldenCouncil, tmp_path: Path) -> None:
     """Nothing is invented: two children without an ethnicity are written without one, and the XSD says so for
     each of them (not only the first), with the child's id and the line."""

@@ -104,6 +104,21 @@ def test_the_903_rules_run_on_tables_and_keep_rule_child_and_field(tmp_path: Pat
     assert "not run: 1015" in outcome.note  # the council's ONS code was not given
 
 
+@needs_validators
+def test_the_903_rules_run_on_an_xml_return_without_adoption_details(tmp_path: Path) -> None:
+    """An XML return's tables with no records (here AD1, placed for adoption, previous permanence) reach the
+    validator's report without a CHILD column; the check must still run (it stopped with a KeyError)."""
+    (tmp_path / "ssda903.xml").write_text(
+        "<EXPSSDA903><CHILD><HEADER><CHILDID>K1</CHILDID><UPN>UN1</UPN><SEX>3</SEX><DOB>01/01/2015</DOB>"
+        "<ETHNIC>WBRI</ETHNIC><UASC>0</UASC></HEADER><EPISODE><DECOM>01/06/2024</DECOM><RNE>S</RNE><LS>C2</LS>"
+        "<CIN>N1</CIN><PL>U4</PL><PLACE_PROVIDER>PR1</PLACE_PROVIDER></EPISODE></CHILD></EXPSSDA903>",
+        encoding="utf-8",
+    )
+    outcome = dfe_rules.check_903([tmp_path / "ssda903.xml"], 2025, None, None)
+    assert outcome.ran, outcome.note
+    assert any(f.field == "SEX" and f.child == "K1" for f in outcome.failures)
+
+
 def test_without_the_validators_the_check_says_so(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr(dfe_rules, "validators_python", lambda: None)
     outcome = dfe_rules.check_cin(tmp_path / "x.xml", 2025)
@@ -160,3 +175,11 @@ def test_validate_recognises_each_return_and_checks_it(tmp_path: Path) -> None:
     assert "XSD (against CIN_schema_2023.xsd)" in done.output
     assert done.exit_code == 1  # the Annex A sample is not spelt as the template
     assert (tmp_path / "f.csv").exists()
+
+
+def test_validate_on_a_file_that_is_not_a_return_says_so_without_talking_of_a_store(tmp_path: Path) -> None:
+    (tmp_path / "series.csv").write_text("date,value\n2024-01-31,3\n", encoding="utf-8")
+    done = CliRunner().invoke(app, ["validate", str(tmp_path / "series.csv"), "--no-dfe-rules"])
+    words = " ".join(done.output.split())
+    assert done.exit_code == 1 and "series.csv is not a format cscperf can" in words
+    assert "Nothing was checked" in words and "store" not in words

@@ -230,9 +230,13 @@ def test_the_sample_return_loaded_and_written_again_gives_the_same_tables(tmp_pa
     assert in_year, "the return's year has children"
     # The store does not hold HOME_POST, and an open episode's REC and REASON_PLACE_CHANGE (the sample is
     # dirty: a reason without an end) are dropped on load, as docs/loading-ssda903.md says.
+    # The header holds the care leavers of OC3 too (the DfE's check INT06), as the sample's header does.
+    care_leavers = {r["CHILD"] for r in _rows(tmp_path / "out" / "oc3.csv")}
+    assert care_leavers - in_year, "OC3 has care leavers not looked after in the year"
     for table in ("header", "episodes", "reviews"):
         written = {_held(r) for r in _rows(tmp_path / "out" / f"{table}.csv")}
-        expected = {_held(r) for r in _rows(fake / f"{table}.csv") if r["CHILD"] in in_year}
+        children = in_year | care_leavers if table == "header" else in_year
+        expected = {_held(r) for r in _rows(fake / f"{table}.csv") if r["CHILD"] in children}
         if table == "episodes":
             # Children whose episodes overlap (an open episode before another: the loader's stitching ends it,
             # a reported repair) are left out; an L episode (legal status change only) keeps its placement.
@@ -244,7 +248,13 @@ def test_the_sample_return_loaded_and_written_again_gives_the_same_tables(tmp_pa
             }
             written = {_placement_kept(e) for e in written if dict(e)["CHILD"] not in repaired}
         if table == "reviews":
-            # Two reviews of a child on one day: the first is kept, the second rejected as a duplicate.
+            # Two reviews of a child on one day: the first is kept, the second rejected as a duplicate. A child
+            # whose every episode of the year is a short break (V3/V4) has no reviews in a return (rule 399).
+            statuses: dict[str, set[str]] = {}
+            for e in _rows(tmp_path / "out" / "episodes.csv"):
+                statuses.setdefault(e["CHILD"], set()).add(e["LS"])
+            short_breaks = {c for c, held in statuses.items() if held <= {"V3", "V4"}}
+            assert short_breaks, "the sample has children on short breaks alone"
             first: dict[str, tuple[tuple[str, str], ...]] = {}
             for row in _rows(fake / "reviews.csv"):
                 first.setdefault(_review_id(row), _held(row))
@@ -252,6 +262,7 @@ def test_the_sample_return_loaded_and_written_again_gives_the_same_tables(tmp_pa
                 r
                 for r in expected
                 if _in_year(dict(r)["REVIEW"], year)
+                and dict(r)["CHILD"] not in short_breaks
                 and _review_id(dict(r)) not in outside
                 and first[_review_id(dict(r))] == r
             }
@@ -325,3 +336,124 @@ def test_round_trip_of_the_hand_built_council(council: GoldenCouncil, tmp_path: 
         loaded.close()
     assert [before[k][0][1] for k in ids] == [1, 0, 0]
     assert after == before
+
+
+def _care_leaver(c: GoldenCouncil, person: str, dob: str, *, ceased: dt.date | None, start: dt.date) -> None:
+    c.person(person, dob=dob, sex="M")
+    c.add(
+        "ssd_cla_episodes",
+        clae_cla_episode_id=f"{person}1",
+        clae_person_id=person,
+        clae_cla_id=f"C{person}",
+        clae_cla_episode_start_date=start,
+        clae_cla_episode_start_reason="S",
+        clae_cla_primary_need_code="N1",
+        clae_cla_episode_ceased_date=ceased,
+        clae_cla_episode_ceased_reason="E8" if ceased else None,
+    )
+    c.add(
+        "ssd_care_leavers",
+        clea_table_id=f"L{person}",
+        clea_person_id=person,
+        clea_care_leaver_in_touch="YES",
+        clea_care_leaver_activity="F2",
+        clea_care_leaver_accommodation="S",
+        clea_care_leaver_accom_suitable="Suitable",
+    )
+
+
+def test_oc3_holds_the_care_leavers_who_had_left_care_by_their_birthday_and_the_header_holds_them(
+    council: GoldenCouncil, tmp_path: Path
+) -> None:
+    """2024-25 (1 April 2024 to 31 March 2025). Each young person's birthday in the year, and whether they had
+    left care by it:
+    - L19: born 10 May 2005, 19 on 10 May 2024; left care on 10 May 2023 (at 18). Not looked after in the year,
+      so in the header only because of OC3 (the DfE's check INT06), with their care leaver details.
+    - L17: born 1 June 2007, 17 on 1 June 2024; left care on 1 January 2025, after that birthday: looked after
+      on it, so no care leaver details this year (rule 1016). Not in OC3; in the header as looked after.
+    - L18: born 1 July 2006, 18 on 1 July 2024, and left care that day (DEC = the 18th birthday): looked after on
+      it (rules 1007 and 1016). Not in OC3.
+    - L17b: born 1 August 2007, 17 on 1 August 2024, left care on 1 March 2024 (at 16): in OC3.
+    - L17c: born 1 September 2007, still looked after, in care since 2020: in OC2 (looked after for the 12
+      months to 31 March 2025), so never in OC3 as well (rule 187)."""
+    _care_leaver(council, "L19", "2005-05-10", ceased=dt.date(2023, 5, 10), start=dt.date(2020, 1, 1))
+    _care_leaver(council, "L17", "2007-06-01", ceased=dt.date(2025, 1, 1), start=dt.date(2021, 1, 1))
+    _care_leaver(council, "L18", "2006-07-01", ceased=dt.date(2024, 7, 1), start=dt.date(2021, 1, 1))
+    _care_leaver(council, "L17b", "2007-08-01", ceased=dt.date(2024, 3, 1), start=dt.date(2022, 1, 1))
+    _care_leaver(council, "L17c", "2007-09-01", ceased=None, start=dt.date(2020, 1, 1))
+    export(council.con, "ssda903", LA, tmp_path / "out", year=2025, file_format="csv")
+    oc3 = _rows(tmp_path / "out" / "oc3.csv")
+    assert [(r["CHILD"], r["IN_TOUCH"], r["ACTIV"], r["ACCOM"]) for r in oc3] == [
+        ("L17b", "YES", "F2", "S1"),
+        ("L19", "YES", "F2", "S1"),
+    ]
+    header = [r["CHILD"] for r in _rows(tmp_path / "out" / "header.csv")]
+    assert header == ["L17", "L17b", "L17c", "L18", "L19"]  # looked after in the year, and the OC3 care leavers
+    assert [r["CHILD"] for r in _rows(tmp_path / "out" / "oc2.csv")] == ["L17c"]
+    assert "L19" not in {r["CHILD"] for r in _rows(tmp_path / "out" / "episodes.csv")}
+
+
+def test_social_worker_episodes_carry_the_registration_number_and_the_dfe_reason(
+    council: GoldenCouncil, tmp_path: Path
+) -> None:
+    """SW_ID is the worker's Social Work England registration number where the store holds it (else the id as
+    held); SW_REASON is the DfE code, from a case system's words where they can mean only one ("Worker left":
+    LEFTRL), else as held for the DfE rules to report."""
+    _golden(council)
+    council.add("ssd_professionals", prof_professional_id="W1", prof_social_worker_registration_no="SW123456")
+    council.add("ssd_professionals", prof_professional_id="W2", prof_social_worker_registration_no=None)
+    for n, (worker, start, end, reason) in enumerate(
+        [
+            ("W1", dt.date(2024, 5, 1), dt.date(2024, 9, 1), "New allocation"),
+            ("W2", dt.date(2024, 9, 1), dt.date(2024, 12, 1), "Worker left"),
+            ("W1", dt.date(2024, 12, 1), None, "absenc"),
+        ]
+    ):
+        council.add(
+            "ssd_involvements",
+            invo_involvements_id=f"I{n}",
+            invo_professional_id=worker,
+            invo_professional_role_id="Allocated Social Worker",
+            invo_involvement_start_date=start,
+            invo_involvement_end_date=end,
+            invo_worker_change_reason=reason,
+            invo_person_id="A",
+        )
+    export(council.con, "ssda903", LA, tmp_path / "out", year=2025, file_format="csv")
+    episodes = _rows(tmp_path / "out" / "sw_episodes.csv")
+    assert [(r["SW_ID"], r["SW_DECOM"], r["SW_DEC"], r["SW_REASON"]) for r in episodes] == [
+        ("SW123456", "01/05/2024", "01/09/2024", "New allocation"),
+        ("W2", "01/09/2024", "01/12/2024", "LEFTRL"),
+        ("SW123456", "01/12/2024", "", "ABSENC"),
+    ]
+
+
+def test_no_reviews_or_motherhood_for_short_breaks_only_nor_motherhood_for_care_leavers_alone(
+    council: GoldenCouncil, tmp_path: Path
+) -> None:
+    """The DfE's rules 399 and 628: a child whose every episode of the year is a short break (V3/V4) has no
+    reviews or motherhood details in the return; a care leaver in the return only for OC3 has no motherhood
+    details. S: short breaks all year (a review held, a mother): neither written. M: looked after (C2) with a
+    review, a mother: both written. L19 (a care leaver, not looked after in the year, a mother): MOTHER blank."""
+    for person, status in (("S", "V3"), ("M", "C2")):
+        council.add("ssd_person", pers_person_id=person, pers_dob="2009-01-01", pers_sex="F", pers_ethnicity="WBRI",
+                    pers_is_mother=True)  # fmt: skip
+        council.add(
+            "ssd_cla_episodes",
+            clae_cla_episode_id=f"{person}1",
+            clae_person_id=person,
+            clae_cla_id=f"C{person}",
+            clae_cla_episode_start_date=dt.date(2024, 4, 1),
+            clae_cla_episode_start_reason="S",
+            clae_cla_primary_need_code="N1",
+        )
+        council.add("ssd_legal_status", lega_legal_status_id=f"L{person}", lega_person_id=person,
+                    lega_legal_status=status, lega_legal_status_start_date=dt.date(2024, 4, 1))  # fmt: skip
+        council.add("ssd_cla_reviews", clar_cla_review_id=f"R{person}", clar_cla_id=f"C{person}",
+                    clar_cla_review_date=dt.date(2024, 10, 1), clar_cla_review_participation="PN1")  # fmt: skip
+    _care_leaver(council, "L19", "2005-05-10", ceased=dt.date(2023, 5, 10), start=dt.date(2020, 1, 1))
+    council.con.execute("UPDATE ssd_person SET pers_is_mother = TRUE WHERE pers_person_id = 'L19'")
+    export(council.con, "ssda903", LA, tmp_path / "out", year=2025, file_format="csv")
+    header = {r["CHILD"]: r["MOTHER"] for r in _rows(tmp_path / "out" / "header.csv")}
+    assert header == {"L19": "", "M": "1", "S": ""}
+    assert [r["CHILD"] for r in _rows(tmp_path / "out" / "reviews.csv")] == ["M"]

@@ -45,6 +45,7 @@ __all__ = [
     "financial_year_label",
     "financial_year_of",
     "financial_year_to_date",
+    "last_day_within_months",
     "month",
     "month_end",
     "months",
@@ -159,6 +160,22 @@ def add_months(d: date, n: int) -> date:
     target_month = month_index + 1
     last_day = calendar.monthrange(year, target_month)[1]
     return date(year, target_month, min(d.day, last_day))
+
+
+def last_day_within_months(d: date, n: int) -> date:
+    """The last day on which something done on ``d`` is still "within ``n`` months": the day before
+    ``add_months(d, n)``.
+
+    This is the one way cscperf counts calendar months forward from an event (a plan start, a review, a
+    check), in Python and, as ``d + INTERVAL n MONTH``, in SQL (DuckDB and PostgreSQL clamp to the month end
+    as :func:`add_months` does). A plan started on 29 February 2024 reaches 9 months on
+    ``add_months(d, 9)`` = 29 November 2024; one started on 31 May 2023 reaches 9 months at the end of
+    February (29 February 2024). A health assessment done on 15 March 2024 is within 12 months up to and
+    including 14 March 2025, and due again by then.
+    """
+    if n < 0:
+        raise ValueError(f"a number of months to count forward cannot be negative ({n})")
+    return add_months(d, n) - timedelta(days=1)
 
 
 def month_end(d: date) -> date:

@@ -41,9 +41,10 @@ def test_breakdown_cells_worked_by_hand() -> None:
 
 
 def test_a_threshold_of_10_withholds_more() -> None:
-    points = [_point("A", 20, 25), _point("B", 6, 12), _point("C", 12, 15)]
+    points = [_point("A", 20, 40), _point("B", 6, 18), _point("C", 12, 30)]
     rows, _ = _breakdown_rows(load_library()["cp_visits_in_time"], points, DisclosurePolicy(threshold=10))
-    # B's 6 is under 10; C (12) is the next smallest numerator and goes too.
+    # B's 6 is under 10; C (12) is the next smallest numerator and goes too. (The children not visited, 20, 12
+    # and 18, and the denominators are all 10 or more, so nothing else is withheld.)
     assert [r.numerator.text for r in rows] == ["20", "fewer than 10", "fewer than 10"]
 
 

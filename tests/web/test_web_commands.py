@@ -61,6 +61,38 @@ def test_users_add_list_disable(web_store: WebStore) -> None:
     assert not user.is_active
 
 
+def test_users_add_refuses_a_council_or_team_the_store_does_not_hold(web_store: WebStore) -> None:
+    """An account limited to a council or team the store does not have would see nothing, with no one told
+    why: refused, with what the store holds (the nearest team names for a slip)."""
+    runner = CliRunner()
+    base = ["users", "add", "--db", str(STORE), "--password-stdin"]
+    council = runner.invoke(app, [*base, "no.council", "--role", "analyst", "--la", "998"],
+                            input="a long enough passphrase\n")  # fmt: skip
+    assert council.exit_code == 2 and "holds no council 998" in council.output
+    team = runner.invoke(app, [*base, "no.team", "--role", "manager", "--team", "Asessment Team 1"],
+                         input="a long enough passphrase\n")  # fmt: skip
+    words = " ".join(team.output.split())
+    assert team.exit_code == 2 and "names no team 'Asessment Team 1'" in words and "'Assessment Team 1'" in words
+    assert not User.objects.filter(username__in=["no.council", "no.team"]).exists()
+
+
+def test_audit_list_fits_the_terminal_and_says_when_there_is_nothing(web_store: WebStore, accounts: Accounts) -> None:
+    from cscperf.web import audit
+
+    audit.record(accounts.analyst, "view_children", "/indicators/cp_visits_in_time/children/", children=1234,
+                 address="2001:db8:ffff:ffff:ffff:ffff:ffff:1",
+                 detail={"indicator": "cp_visits_in_time", "la_code": "001", "as_at": "2026-10-31",
+                         "teams": ["Family Safeguarding Team 1", "Family Safeguarding Team 2"]})  # fmt: skip
+    runner = CliRunner()
+    listed = runner.invoke(app, ["audit", "list", "--db", str(STORE), "--user", accounts.analyst])
+    assert listed.exit_code == 0, listed.output
+    assert max(len(line) for line in listed.output.splitlines()) <= 80
+    words = " ".join(listed.output.split())
+    assert "view_children" in words and "1,234" in words and "cp_visits_in_time" in words
+    nothing = runner.invoke(app, ["audit", "list", "--db", str(STORE), "--user", "nobody.at.all"])
+    assert nothing.exit_code == 0 and "no records for nobody.at.all" in nothing.output
+
+
 def test_first_run_says_how_to_add_an_account() -> None:
     hint = first_user_hint(Path("demo-output/cscperf.duckdb"))
     assert "cscperf users add --db demo-output/cscperf.duckdb NAME --role admin --password-stdin" in hint

@@ -94,10 +94,10 @@ def spc(
     elif output == SpcFormat.CSV:
         sys.stdout.write(spc_csv(result))
     else:
-        _table(result, series.decimals)
+        _table(result, series.decimals, target)
     for warning in result.warnings:
         (console if output == SpcFormat.TABLE else errors).print(
-            Text.assemble(("Note: ", "yellow"), literal(warning)), soft_wrap=True
+            Text.assemble(("Note: ", "yellow"), literal(warning)), soft_wrap=output != SpcFormat.TABLE
         )
 
 
@@ -122,7 +122,7 @@ SIGNAL_SHORT = {"improvement": "improvement", "concern": "concern", "neutral_hig
 RULE_SHORT = {"outside_limits": "limit", "trend": "trend", "two_of_three": "2 of 3", "run": "run"}
 
 
-def _table(result: SpcResult, decimals: int) -> None:
+def _table(result: SpcResult, decimals: int, target: float | None = None) -> None:
     """Each point with its mean, limits and signal, then the icons in words (fits 80 columns)."""
     from cscperf.analysis.spc_icons import assurance_label, assurance_meaning, variation_label, variation_meaning
 
@@ -144,6 +144,8 @@ def _table(result: SpcResult, decimals: int) -> None:
         table.add_row(p.date.isoformat(), fmt(p.value), fmt(p.mean, 1), fmt(p.lower, 1), fmt(p.upper, 1), signal)
     console.print(table)
     console.print(f"Variation: {variation_label(result.variation_icon)}. {variation_meaning(result.variation_icon)}",
-                  highlight=False, soft_wrap=True)  # fmt: skip
-    console.print(f"Assurance: {assurance_label(result.assurance_icon)}. {assurance_meaning(result.assurance_icon)}",
-                  highlight=False, soft_wrap=True)  # fmt: skip
+                  highlight=False)  # fmt: skip
+    assurance = f"{assurance_label(result.assurance_icon)}. {assurance_meaning(result.assurance_icon)}"
+    if result.assurance_icon is None and target is not None and result.improvement != "neutral":
+        assurance = "None. There are too few figures to work out process limits to set the target against."
+    console.print(f"Assurance: {assurance}", highlight=False)

@@ -51,6 +51,9 @@ def explained(command: Callable[P, R]) -> Callable[P, R]:
             error(f"the store could not be used ({first_line(exc) or 'input/output error'}). "
                   "Is another cscperf command using it?")  # fmt: skip
             raise typer.Exit(1) from None
+        except BrokenPipeError:  # the reader went away (`cscperf audit list | head`): no more to say
+            _quiet_stdout()
+            raise typer.Exit(141) from None  # 128 + SIGPIPE, as a shell reports it
         except OSError as exc:
             error(os_problem(exc))
             raise typer.Exit(1) from None
@@ -68,6 +71,18 @@ def explained(command: Callable[P, R]) -> Callable[P, R]:
         return result
 
     return run
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at the null device, so that flushing it on the way out raises nothing more."""
+    import os
+    import sys
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no real file behind stdout (a test runner's buffer)
+        pass
 
 
 def os_problem(exc: OSError) -> str:

@@ -16,7 +16,14 @@ from cscperf.cli.choices import Dimension, DrillFormat, KpisFormat, LibraryForma
 from cscperf.cli.console import Col, compact_table, console, one_line, say, warn
 from cscperf.cli.explained import explained
 from cscperf.cli.exports import export_kind, write_export
-from cscperf.cli.kpi_table import GOOD_IS, UNITS, availability_notes, kpi_tables, notes_on_benchmarks
+from cscperf.cli.kpi_table import (
+    GOOD_IS,
+    UNITS,
+    availability_notes,
+    kpi_tables,
+    notes_on_benchmarks,
+    spc_notes,
+)
 from cscperf.cli.options import (
     DEFAULT_STORE,
     AsAtOption,
@@ -127,10 +134,12 @@ def kpis(
         for table in kpi_tables(results, period, dimension, extra, spc=spc):
             console.print(table)
         for line in availability_notes(results):
-            say(line, soft_wrap=True)
+            say(line)
         if as_at is None:
             say(f"As at {when:%-d %B %Y}, the end of the last complete month of the data (--as-at: another date).")
         if spc is not None:
+            for line in spc_notes(spc):
+                say(line)
             say("Variation and assurance: statistical process control of each series shown (docs/spc.md).")
         if extra is not None:
             for note in notes_on_benchmarks(extra):

@@ -177,6 +177,17 @@ def _icon_words(spc: SeriesSpc, row: _Row) -> list[str]:
     return [variation_label(result.variation_icon), assurance_label(result.assurance_icon)]
 
 
+def spc_notes(spc: SeriesSpc) -> list[str]:
+    """Under a table: what limits the SPC analysis of the series shown (trial limits, months left out, breaks
+    not used), each note said once with the indicators it concerns."""
+    found: dict[str, dict[str, None]] = {}
+    for indicator_id, series in spc.items():
+        for result in series.values():
+            for warning in result.warnings:
+                found.setdefault(warning, {})[indicator_id] = None
+    return [f"SPC: {warning} ({', '.join(ids)})" for warning, ids in found.items()]
+
+
 def _published(value: object, indicator: Indicator) -> str:
     return figure(float(value), indicator) if isinstance(value, int | float) else NOT_AVAILABLE
 

@@ -66,6 +66,7 @@ def _register_commands() -> None:
     from cscperf.analysis.forecast.command import forecast
     from cscperf.cli import benchmarks, indicators, store, working_days
     from cscperf.cli.reconcile import reconcile_command
+    from cscperf.lists.command import lists_app
     from cscperf.loading.command import load, loads, rejects
     from cscperf.report.command import report
     from cscperf.returns.command import annex_a, cin_census, export_app, ssda903, validate
@@ -85,6 +86,7 @@ def _register_commands() -> None:
     command("report", report)
     command("reconcile", reconcile_command)
     command("spc", spc)
+    app.add_typer(lists_app, name="lists")
     command("forecast", forecast)
     for name, function in (("annex-a", annex_a), ("cin-census", cin_census), ("ssda903", ssda903)):
         export_app.command(name)(explained(function))

@@ -24,9 +24,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Protocol
 
-from cscperf.indicators.definition import Indicator, load_sources
+from cscperf.indicators.definition import load_sources
 from cscperf.reporting_periods import ReportingPeriod, add_months, month_end
 from cscperf.store.connection import Connection
 
@@ -164,7 +164,20 @@ def council_coverage(con: Connection, la_codes: list[str] | None = None) -> dict
     return out
 
 
-def availability(indicator: Indicator, coverage: CouncilCoverage, period: ReportingPeriod) -> Availability:
+class Requirements(Protocol):
+    """What `availability` reads of an indicator (or of a managers' list, which declares the same)."""
+
+    @property
+    def requires(self) -> tuple[tuple[str, ...], ...]: ...
+    @property
+    def history_months(self) -> int: ...
+    @property
+    def history_of(self) -> tuple[str, ...]: ...
+    @property
+    def period_kind(self) -> str: ...
+
+
+def availability(indicator: Requirements, coverage: CouncilCoverage, period: ReportingPeriod) -> Availability:
     """Whether the council's data support the indicator's figure for the period, and if not, why."""
     measured_from = period.start if indicator.period_kind == "flow" else period.end
     first, last = coverage.data_start, coverage.data_end

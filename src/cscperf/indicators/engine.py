@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
@@ -17,9 +18,9 @@ from typing import Any, Literal
 import pyarrow as pa
 
 from cscperf.indicators.coverage import FULL, Availability, CouncilCoverage, availability, council_coverage
-from cscperf.indicators.definition import Indicator, load_library
+from cscperf.indicators.definition import Indicator, load_fragments, load_library
 from cscperf.indicators.settings import IndicatorSettings
-from cscperf.indicators.sql_text import fragment_sql, fragments_used, indicator_sql
+from cscperf.indicators.sql_text import fragment_sql, fragments_within, indicator_sql
 from cscperf.reporting_periods import ReportingPeriod
 from cscperf.store.connection import Connection
 from cscperf.store.statements import run
@@ -222,14 +223,31 @@ def _materialise_shared_fragments(
     con: Connection, chosen: list[Indicator], settings: IndicatorSettings
 ) -> dict[str, str]:
     """Compute once, into a temporary table, each shared fragment that several chosen indicators use (such
-    as the children looked after at each period end); the indicators then read the table."""
-    uses = Counter(name for indicator in chosen for name in fragments_used(indicator))
-    tables = {}
-    for name, count in sorted(uses.items()):
-        if count >= 2:
-            table = f"cscperf_fragment_{name}"
-            run(con, f"CREATE OR REPLACE TEMP TABLE {table} AS {fragment_sql(name, settings)}")
+    as the children looked after at each period end), directly or inside another fragment; the indicators
+    then read the table."""
+    uses = Counter(name for indicator in chosen for name in fragments_within(indicator.sql))
+    return materialise_fragments(con, sorted(name for name, count in uses.items() if count >= 2), settings)
+
+
+def materialise_fragments(
+    con: Connection,
+    names: list[str],
+    settings: IndicatorSettings,
+    prefix: str = "cscperf_fragment_",
+    rewrite: Callable[[str], str] | None = None,
+) -> dict[str, str]:
+    """Each named fragment computed once into a temporary table (a fragment that uses another one of them
+    reads its table; `rewrite`, if given, is applied to each fragment's SQL); returns fragment name -> table."""
+    tables: dict[str, str] = {}
+    waiting = list(names)
+    while waiting:
+        ready = [n for n in waiting if not (fragments_within(load_fragments()[n]) & set(waiting))]
+        for name in ready or waiting[:1]:
+            table = f"{prefix}{name}"
+            sql = fragment_sql(name, settings, tables)
+            run(con, f"CREATE OR REPLACE TEMP TABLE {table} AS {rewrite(sql) if rewrite else sql}")
             tables[name] = table
+            waiting.remove(name)
     return tables
 
 

@@ -16,25 +16,48 @@ def fragments_used(indicator: Indicator) -> set[str]:
     return set(FRAGMENT.findall(indicator.sql))
 
 
-def indicator_sql(indicator: Indicator, settings: IndicatorSettings, materialised: dict[str, str] | None = None) -> str:
-    """The runnable SQL of an indicator under the given settings (DuckDB dialect). Fragments named in
-    `materialised` are read from the temporary table given instead of being computed again."""
+def fragments_within(sql: str) -> set[str]:
+    """Names of the shared fragments a piece of SQL uses, directly or inside another fragment."""
     fragments = load_fragments()
+    found: set[str] = set()
+    waiting = FRAGMENT.findall(sql)
+    while waiting:
+        name = waiting.pop()
+        if name not in found and name in fragments:
+            found.add(name)
+            waiting += FRAGMENT.findall(fragments[name])
+    return found
+
+
+def expand_fragments(sql: str, owner: str, materialised: dict[str, str] | None = None, depth: int = 0) -> str:
+    """`{{> name}}` replaced by the fragment's SQL (fragments may use other fragments). Fragments named in
+    `materialised` are read from the temporary table given instead."""
+    fragments = load_fragments()
+    if depth > 8:
+        raise ValueError(f"{owner}: SQL fragments nested too deeply (does a fragment use itself?)")
 
     def fragment(match: re.Match[str]) -> str:
         name = match.group(1)
         if name not in fragments:
-            raise ValueError(f"{indicator.id}: unknown SQL fragment {name}")
+            raise ValueError(f"{owner}: unknown SQL fragment {name}")
         if materialised and name in materialised:
             return f"SELECT * FROM {materialised[name]}"
-        return fragments[name].strip()
+        return expand_fragments(fragments[name].strip(), owner, materialised, depth + 1)
 
-    return with_settings(FRAGMENT.sub(fragment, indicator.sql), settings, indicator.id)
+    return FRAGMENT.sub(fragment, sql)
 
 
-def fragment_sql(name: str, settings: IndicatorSettings) -> str:
-    """A shared fragment's runnable SQL under the given settings."""
-    return with_settings(load_fragments()[name], settings, f"fragment {name}")
+def indicator_sql(indicator: Indicator, settings: IndicatorSettings, materialised: dict[str, str] | None = None) -> str:
+    """The runnable SQL of an indicator under the given settings (DuckDB dialect). Fragments named in
+    `materialised` are read from the temporary table given instead of being computed again."""
+    return with_settings(expand_fragments(indicator.sql, indicator.id, materialised), settings, indicator.id)
+
+
+def fragment_sql(name: str, settings: IndicatorSettings, materialised: dict[str, str] | None = None) -> str:
+    """A shared fragment's runnable SQL under the given settings (fragments it uses that are named in
+    `materialised` read their temporary table)."""
+    owner = f"fragment {name}"
+    return with_settings(expand_fragments(load_fragments()[name], owner, materialised), settings, owner)
 
 
 def with_settings(sql: str, settings: IndicatorSettings, owner: str) -> str:

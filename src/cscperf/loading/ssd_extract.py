@@ -3,6 +3,12 @@
 A file is recognised as an SSD table when its columns are columns of exactly one SSD table and include
 that table's identifier (the file name is not used). Values are read to the column's type; a value that
 cannot be read (a date that is not a date, say) rejects the record, which is kept as read.
+
+Two of cscperf's extension tables load the same way (a CSV or Parquet file with their columns), and a few
+columns a council may add to its SSD tables for what the SSD lacks become rows of them: a visit's missed
+reason (`cppv_cp_visit_missed_reason`, `clav_cla_visit_missed_reason`) and a CP plan's senior-manager review
+and legal planning meeting (`cppl_cp_plan_senior_review_date`/`_outcome`,
+`cppl_cp_plan_legal_planning_date`/`_outcome`). See docs/lists.md.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from cscperf.loading.coverage_record import DATES
 from cscperf.loading.date_checks import DatedField, flag_late_dates
 from cscperf.loading.file_load import FileLoad
+from cscperf.loading.oversight_records import EXTENSION_TABLES, EXTRA_COLUMNS, codes_read, extension_rows
 from cscperf.loading.problems import Problem
 from cscperf.loading.source_format import SourceFormat
 from cscperf.loading.values import BadValue, read_date, read_flag, read_number, read_text, read_whole_number
@@ -38,14 +45,17 @@ READERS: dict[str, Callable[[object], Any]] = {
 
 
 def table_for_columns(columns: list[str]) -> Table | None:
-    """The one SSD table these columns belong to (with its identifier among them), or None."""
+    """The one SSD (or loadable extension) table these columns belong to (with its identifier among them),
+    or None."""
     wanted = {c.strip().lower() for c in columns if c.strip()} - {"la_code"}
     if not wanted:
         return None
     matches = [
         t
         for t in load_schema().tables
-        if t.origin == "ssd" and wanted <= {c.lower() for c in t.column_names} and set(t.primary_key) <= wanted
+        if (t.origin == "ssd" or t.name in EXTENSION_TABLES)
+        and wanted - set(EXTRA_COLUMNS.get(t.name, ())) <= {c.lower() for c in t.column_names}
+        and set(t.primary_key) <= wanted
     ]
     return matches[0] if len(matches) == 1 else None
 
@@ -83,10 +93,13 @@ def recognise_parquet(path: Path, head: bytes) -> bool:
 
 def _record(load: FileLoad, table: Table, raw: dict[str, Any], location: str) -> None:
     row: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
     columns = {c.name.lower(): c for c in table.all_columns}
     for name, value in raw.items():
         column = columns.get(name.strip().lower())
         if column is None:
+            if name.strip().lower() in EXTRA_COLUMNS.get(table.name, ()):
+                extra[name.strip().lower()] = value
             continue
         if column.name == "la_code":
             council = read_text(value)
@@ -119,7 +132,11 @@ def _record(load: FileLoad, table: Table, raw: dict[str, Any], location: str) ->
                 )
             )
             return
+    if not codes_read(load, table, row, raw, location):
+        return
     load.add(table.name, row, location)
+    if extra:
+        extension_rows(load, table.name, row, extra, location)
 
 
 def read_csv_table(path: Path, load: FileLoad) -> None:

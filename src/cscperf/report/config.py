@@ -4,6 +4,7 @@
     [report]             title, committee, author, months charted, neighbour model, small-number threshold,
                          commentary file
     [indicator_settings] the engine's local choices (see docs/indicators.md#settings)
+    [list_settings]      the managers' lists' local choices (see docs/lists.md#settings)
     [targets.<id>]       a target (or a band) per indicator, its kind (stretch, local or national) and tolerance
     [[events]]           dated events to mark on the charts (e.g. a case-system upgrade); `break = true` makes
                          one a series break
@@ -32,6 +33,7 @@ from cscperf.errors import DataProblem
 from cscperf.exports.cells import document_text
 from cscperf.indicators.definition import Indicator, load_library
 from cscperf.indicators.settings import IndicatorSettings
+from cscperf.lists.settings import ListSettings
 
 TargetKind = Literal["stretch", "local", "national"]
 Words = Annotated[str, AfterValidator(document_text)]
@@ -125,6 +127,7 @@ class ReportConfig(BaseModel):
     council: CouncilConfig = CouncilConfig()
     report: ReportOptions = ReportOptions()
     indicator_settings: IndicatorSettings = IndicatorSettings()
+    list_settings: ListSettings = ListSettings()
     targets: dict[str, TargetConfig] | None = None
     events: tuple[EventConfig, ...] = ()
     breaks: tuple[EventConfig, ...] = ()

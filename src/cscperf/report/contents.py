@@ -9,7 +9,7 @@ and the glossary annex. Counts only: no child's identifier is ever part of it.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from cscperf.comparators.published import MEASURES
@@ -18,6 +18,7 @@ from cscperf.indicators.coverage import council_coverage
 from cscperf.indicators.definition import load_library
 from cscperf.indicators.engine import Point, compute, drill
 from cscperf.indicators.series import series_periods
+from cscperf.lists.committee import oversight_paragraphs
 from cscperf.reference.la_codes import council_name
 from cscperf.report.appendix import CHART_PLANS, ChartPlan, chart_of, chart_requests
 from cscperf.report.chart_request import ChartRequest
@@ -88,6 +89,7 @@ class ReportContent:
     counterfactuals: tuple[Counterfactual, ...]
     not_in_time_children: dict[str, int]
     explanations_missing: tuple[str, ...]
+    oversight: dict[str, tuple[str, ...]] = field(default_factory=dict)  # managers' lists paragraphs, by section
     forecast: ForecastSection | None = None
 
     @property
@@ -181,6 +183,9 @@ def build_report(
         for i in library
     }  # fmt: skip
     not_in_time = {i: _children_not_in_time(con, i, periods[-1], config, la_code) for i in VISIT_INDICATORS}
+    oversight = oversight_paragraphs(
+        con, la_code, as_at, indicator_settings=settings, settings=config.list_settings, policy=config.disclosure
+    )
     counterfactuals = _counterfactuals(figures)
     charts = tuple(ChartEntry(plan, request) for plan, request in chart_requests(figures, config.all_events()))
     missing = tuple(i for i, f in figures.items() if f.status.rag == "red" and commentary.for_indicator(i) is None)
@@ -202,6 +207,7 @@ def build_report(
         counterfactuals=counterfactuals,
         not_in_time_children=not_in_time,
         explanations_missing=missing,
+        oversight=oversight,
         forecast=forecast,
     )
     sections = _sections(content, config, commentary)
@@ -318,6 +324,8 @@ def _sections(content: ReportContent, config: ReportConfig, commentary: Commenta
             p.add(own, "commentary", label="Service comment")
         for indicator_id in _narrative_order(ids):
             _indicator_paragraphs(p, content, indicator_id, commentary, commentary_name)
+        for text in content.oversight.get(section_id, ()):
+            p.add(text)
         sections.append(ReportSection(p.section, section_id, title, tuple(p.items), ids))
 
     if content.forecast is not None:

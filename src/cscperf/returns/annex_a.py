@@ -23,6 +23,7 @@ from cscperf.returns import annex_a_template as t
 from cscperf.returns.annex_a_rows import AnnexAReader, Window
 from cscperf.returns.base import CheckRequest, ExportRequest, ExportResult, ReturnFormat
 from cscperf.returns.failures import CheckOutcome, Failure
+from cscperf.returns.held import Held, coverage_of, held
 from cscperf.returns.periods import day_words
 from cscperf.returns.safe_cells import inert
 
@@ -38,22 +39,59 @@ def sheet_name(number: int) -> str:
     return f"List {number}"
 
 
+# The table each list is written from, and what it holds (for "not available" notes).
+LIST_SOURCES: dict[int, tuple[str, str]] = {
+    1: ("ssd_contacts", "contacts"),
+    2: ("ssd_early_help_episodes", "early help episodes"),
+    3: ("ssd_cin_episodes", "referrals"),
+    4: ("ssd_cin_assessments", "assessments"),
+    5: ("ssd_s47_enquiry", "section 47 enquiries"),
+    6: ("ssd_cin_episodes", "children in need episodes"),
+    7: ("ssd_cp_plans", "child protection plans"),
+    8: ("ssd_cla_episodes", "episodes of care"),
+    9: ("ssd_care_leavers", "care leaver records"),
+    10: ("ssd_permanence", "adoption decisions (permanence records)"),
+}
+
+
+def list_held(request: ExportRequest, window: Window) -> dict[int, Held]:
+    """Whether the store holds each list's source for the list's window (List 9 on the as-at day)."""
+    coverage = coverage_of(request.con, request.la_code)
+    out = {}
+    for number, (table, what) in LIST_SOURCES.items():
+        start = window.as_at if number == 9 else window.year_start if number == 10 else window.start
+        out[number] = held(coverage, table, what, start, window.as_at)
+    return out
+
+
 def export(request: ExportRequest) -> ExportResult:
     as_at = request.as_at
     assert as_at is not None, "the command asks for --as-at"
     lists = AnnexAReader(request.con, request.la_code, as_at).lists()
-    request.out.parent.mkdir(parents=True, exist_ok=True)
-    write(request.out, lists, request.la_code, Window(as_at))
-    counts = {f"List {n} {t.TITLES[n]}": len(rows) for n, rows in lists.items()}
     window = Window(as_at)
+    found = list_held(request, window)
+    request.out.parent.mkdir(parents=True, exist_ok=True)
+    write(request.out, lists, request.la_code, window, found)
+    missing = {n for n, h in found.items() if h.level == "none" and not lists[n]}
+    counts = {f"List {n} {t.TITLES[n]}": len(rows) for n, rows in lists.items() if n not in missing}
     notes = [NOT_HELD[n] for n in NOT_HELD if not lists[n]]
+    notes += [_note(n, h, n in missing) for n, h in found.items() if h.level != "full"]
     period = f"{day_words(window.start)} to {day_words(as_at)} (lists 10-11 from {day_words(window.year_start)})"
     return ExportResult([request.out], counts, period, notes=notes)
 
 
-def write(path: Path, lists: dict[int, list[list[Any]]], la_code: str, window: Window) -> Path:
+def _note(number: int, found: Held, missing: bool) -> str:
+    name = f"List {number} ({t.TITLES[number]})"
+    if missing:
+        return f"{name} is not available: {found.reason}; it has headers only."
+    return f"{name} may be incomplete: {found.reason}."
+
+
+def write(
+    path: Path, lists: dict[int, list[list[Any]]], la_code: str, window: Window, found: dict[int, Held] | None = None
+) -> Path:
     book = Workbook(write_only=True)
-    _summary(book.create_sheet("Summary"), lists, la_code, window)
+    _summary(book.create_sheet("Summary"), lists, la_code, window, found or {})
     for number, rows in lists.items():
         sheet = book.create_sheet(sheet_name(number))
         sheet.append([_bold(sheet, h) for h in t.HEADERS[number]])
@@ -65,17 +103,24 @@ def write(path: Path, lists: dict[int, list[list[Any]]], la_code: str, window: W
     return path
 
 
-def _summary(sheet: WriteOnlyWorksheet, lists: dict[int, list[list[Any]]], la_code: str, window: Window) -> None:
+def _summary(
+    sheet: WriteOnlyWorksheet, lists: dict[int, list[list[Any]]], la_code: str, window: Window, found: dict[int, Held]
+) -> None:
     sheet.append([_bold(sheet, "Ofsted Annex A: records in each list")])
     sheet.append(["Council (DfE code)", la_code])
     sheet.append(["As at", _cell(sheet, window.as_at)])
     sheet.append(["Lists 1-8 cover", f"{day_words(window.start)} to {day_words(window.as_at)}"])
     sheet.append(["Lists 10-11 cover", f"{day_words(window.year_start)} to {day_words(window.as_at)}"])
     sheet.append([])
-    sheet.append([_bold(sheet, h) for h in ("List", "What it holds", "Records", "Children")])
+    sheet.append([_bold(sheet, h) for h in ("List", "What it holds", "Records", "Children", "Note")])
     for number, rows in lists.items():
         children = len({r[0] for r in rows if r and r[0] is not None})
-        sheet.append([sheet_name(number), t.TITLES[number], len(rows), children])
+        h = found.get(number)
+        if h is not None and h.level == "none" and not rows:  # not "0": the store cannot say
+            sheet.append([sheet_name(number), t.TITLES[number], "not available", "not available", h.reason])
+            continue
+        note = f"may be incomplete: {h.reason}" if h is not None and h.level != "full" else None
+        sheet.append([sheet_name(number), t.TITLES[number], len(rows), children, note])
 
 
 def _bold(sheet: WriteOnlyWorksheet, text: str) -> WriteOnlyCell:
@@ -141,7 +186,7 @@ def _check_list(number: int, rows: list[list[Any]]) -> list[Failure]:
     index = {h: i for i, h in enumerate(found)}
     key = KEY_DATES.get(number)
     for line, row in enumerate(rows[1:], start=2):
-        child = str(row[0]) if row and row[0] not in (None, "") else ""
+        child = _child_id(row[0]) if row and row[0] not in (None, "") else ""
         for column in NOT_BLANK:
             i = index.get(column)
             if i is not None and i < len(row) and row[i] in (None, "") and column in expected:
@@ -168,6 +213,13 @@ def _check_list(number: int, rows: list[list[Any]]) -> list[Failure]:
                     _fail("date", child, name, key, str(value or ""), f"{key} {why}", f"{name}!{_col(i)}{line}")
                 )
     return failures
+
+
+def _child_id(value: Any) -> str:
+    """A child's id as written: a number the spreadsheet holds as 10897459.0 is the id 10897459."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _fail(rule: str, child: str, table: str, field: str, value: str, message: str, where: str) -> Failure:

@@ -21,9 +21,11 @@ from cscperf.returns.base import CheckRequest, ExportRequest, ExportResult, Retu
 from cscperf.returns.cin_census_rows import PRE_PROCEEDINGS_FROM, CensusChild, Episode, assessment_factors
 from cscperf.returns.cin_census_rows import census_children as read_children
 from cscperf.returns.failures import CheckOutcome
+from cscperf.returns.held import year_note
 from cscperf.returns.periods import collection_year_words
 
 SEX_FROM = 2025  # Sex (M/F/U) replaces GenderCurrent in 2024-25
+CIN_PLANS_FROM = 2022  # CINPlanDates from 2021-22: the census had no CIN plans before (CIN_schema_2021.xsd)
 CATEGORY_CODES = {
     "Neglect": "NEG",
     "Physical abuse": "PHY",
@@ -45,6 +47,9 @@ def export(request: ExportRequest) -> ExportResult:
         notes.append(
             f"The store holds no child in need in {collection_year_words(year)} for council {request.la_code}."
         )
+    partial = year_note(request.con, request.la_code, "ssd_cin_episodes", "referrals", year)
+    if partial is not None:
+        notes.append(partial)
     return ExportResult([path], counts, collection_year_words(year), notes=notes)
 
 
@@ -63,7 +68,7 @@ def write(con: Any, la_code: str, year: int, path: Path) -> dict[str, int]:
                     counts["referrals"] += len(child.episodes)
                     for e in child.episodes:
                         counts["assessments"] += len(e.assessments)
-                        counts["cin_plans"] += len(e.cin_plans)
+                        counts["cin_plans"] += len(e.cin_plans) if year >= CIN_PLANS_FROM else 0
                         counts["s47s"] += len(e.s47s)
                         counts["cp_plans"] += len(e.cp_plans)
     partial.replace(path)
@@ -138,7 +143,7 @@ def _episode(e: Episode, year: int) -> Any:
             listed = etree.SubElement(block, "FactorsIdentifiedAtAssessment")
             for code in factors:
                 _sub(listed, "AssessmentFactors", code)
-    for c in e.cin_plans:
+    for c in e.cin_plans if year >= CIN_PLANS_FROM else []:
         block = etree.SubElement(cin, "CINPlanDates")
         _sub(block, "CINPlanStartDate", _day(c["cinp_cin_plan_start_date"]))
         _sub(block, "CINPlanEndDate", _until(c["cinp_cin_plan_end_date"], ye))

@@ -190,10 +190,10 @@ def _run(
     where = "" if check_only else ": " + ", ".join(str(p) for p in run.result.paths[:3])
     more = f" and {len(run.result.paths) - 3} more" if len(run.result.paths) > 3 else ""
     say(f"{verb} the {run.fmt.title} for council {code}, {run.result.period}{where}{more}")
-    counts = ", ".join(f"{k} {v:,}" for k, v in run.result.counts.items())
-    say(f"  Records: {counts}", soft_wrap=True)
+    counts = "; ".join(f"{k} {v:,}" for k, v in run.result.counts.items())
+    _indented(f"Records: {counts}")
     for note in run.result.notes:
-        say(f"  Note: {note}")
+        _indented(f"Note: {note}")
     _show_outcomes(run.outcomes)
     if run.result.failures:
         say(f"  Written with {len(run.result.failures):,} values made safe (see the failures).")
@@ -213,7 +213,18 @@ def _show_outcomes(outcomes: list[CheckOutcome]) -> None:
         errors = sum(1 for f in o.failures if f.severity == "error")
         queries = len(o.failures) - errors
         found = "no failures" if not o.failures else f"{errors:,} errors, {queries:,} queries"
-        say(f"  {o.check} ({o.note}): {found}", soft_wrap=True)
+        _indented(f"{o.check} ({o.note}): {found}")
+
+
+def _indented(text: str) -> None:
+    """A line under the command's first: indented by two, wrapped at the terminal's width (at spaces only, so a
+    path or a rule number is never split) with the lines after the first indented by four."""
+    import textwrap
+
+    lines = textwrap.wrap(text, width=max(console.width, 40), initial_indent="  ", subsequent_indent="    ",
+                          break_long_words=False, break_on_hyphens=False)  # fmt: skip
+    for line in lines:
+        say(line, soft_wrap=True)
 
 
 def _finish(failures: list[Failure], file: Path | None, *, check_only: bool, unchecked: list[str]) -> None:
@@ -229,11 +240,13 @@ def _finish(failures: list[Failure], file: Path | None, *, check_only: bool, unc
             table.add_column(column, justify=justify, overflow="fold")  # type: ignore[arg-type]
         rows = count_by_rule(failures)
         for check, rule, severity, n, message in rows[:40]:
-            table.add_row(check, rule, severity, f"{n:,}", _without_values(message)[:90])
+            table.add_row(check, rule, severity, f"{n:,}", _shortened(_without_values(message)))
         console.print(table)
         if len(rows) > 40:
             say(f"... and {len(rows) - 40} more rules.")
-    if file is not None:
+    if file is not None and not failures:
+        say(f"No failures to list: {file} is written empty.")
+    elif file is not None:
         say(f"The {len(failures):,} failures, with the child and field, are in {file} "
             "(it holds child identifiers: keep it secure).")  # fmt: skip
     elif check_only and failures:
@@ -253,6 +266,17 @@ def _finish(failures: list[Failure], file: Path | None, *, check_only: bool, unc
     if unchecked:
         found += f" in the checks that ran ({', '.join(sorted(set(unchecked)))} not checked: see above)"
     say(found + ".")
+
+
+MESSAGE_WIDTH = 120
+"""The longest rule message the table shows; a longer one is cut at a word, with an ellipsis (the failures
+file has it whole)."""
+
+
+def _shortened(message: str) -> str:
+    import textwrap
+
+    return textwrap.shorten(message, width=MESSAGE_WIDTH, placeholder=" …")
 
 
 def _without_values(message: str) -> str:

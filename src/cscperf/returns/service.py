@@ -154,8 +154,9 @@ def check_files(
     for path in files:
         try:
             kind = recognise(path).kind
-        except UnreadableFile as exc:
-            raise DataProblem(str(exc)) from None
+        except UnreadableFile as exc:  # the loader's words, without its "nothing was loaded" (nothing is)
+            joined = " " if exc.reason.startswith("is ") else ": "
+            raise DataProblem(f"{path.name}{joined}{exc.reason} Nothing was checked.") from None
         fmt = return_for_load_kind(kind)
         if fmt is None:
             raise UsageProblem(

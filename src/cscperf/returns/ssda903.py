@@ -26,6 +26,7 @@ from cscperf.loading.ssda903_tables import TABLE_COLUMNS
 from cscperf.returns import dfe_rules, xml_schema
 from cscperf.returns.base import CheckRequest, ExportRequest, ExportResult, ReturnFormat
 from cscperf.returns.failures import CheckOutcome, Failure
+from cscperf.returns.held import year_note
 from cscperf.returns.periods import collection_year_words
 from cscperf.returns.safe_cells import inert
 from cscperf.returns.ssda903_rows import FILE_NAMES, Row, read_tables, tables_for_year
@@ -54,6 +55,9 @@ def export(request: ExportRequest) -> ExportResult:
         notes.append(f"No records, so no file: {', '.join(empty)} (the DfE takes the tables that have records).")
     if not tables["header"]:
         notes.append(f"The store holds no child looked after in {collection_year_words(year)} for this council.")
+    partial = year_note(request.con, request.la_code, "ssd_cla_episodes", "episodes of care", year)
+    if partial is not None:
+        notes.append(partial)
     return ExportResult(paths, counts, collection_year_words(year), failures, notes)
 
 

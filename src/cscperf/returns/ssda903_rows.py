@@ -138,15 +138,24 @@ QUERIES: dict[str, str] = {
                CASE WHEN miss_missing_episode_end_date <= $ye THEN miss_missing_episode_end_date END
         FROM ssd_missing WHERE la_code = $la AND miss_missing_episode_start_date BETWEEN $ys AND $ye
         ORDER BY 1, 3, miss_table_id""",
+    # SW_ID is the social worker's Social Work England registration number (SW...), where the store holds it
     "sw_episodes": """
-        SELECT invo_person_id, invo_professional_id, invo_involvement_start_date,
-               CASE WHEN invo_involvement_end_date <= $ye THEN invo_involvement_end_date END,
-               invo_worker_change_reason
-        FROM ssd_involvements
-        WHERE la_code = $la AND invo_professional_role_id = 'Allocated Social Worker'
-          AND invo_involvement_start_date <= $ye
-          AND (invo_involvement_end_date IS NULL OR invo_involvement_end_date >= $ys)
-        ORDER BY 1, 3, invo_involvements_id""",
+        SELECT i.invo_person_id,
+               COALESCE((SELECT MIN(NULLIF(TRIM(w.prof_social_worker_registration_no), ''))
+                         FROM ssd_professionals w
+                         WHERE w.la_code = i.la_code AND w.prof_professional_id = i.invo_professional_id),
+                        i.invo_professional_id),
+               i.invo_involvement_start_date,
+               CASE WHEN i.invo_involvement_end_date <= $ye THEN i.invo_involvement_end_date END,
+               i.invo_worker_change_reason
+        FROM ssd_involvements i
+        WHERE i.la_code = $la AND i.invo_professional_role_id = 'Allocated Social Worker'
+          AND i.invo_involvement_start_date <= $ye
+          AND (i.invo_involvement_end_date IS NULL OR i.invo_involvement_end_date >= $ys)
+        ORDER BY 1, 3, i.invo_involvements_id""",
+    "in_care_on": """
+        SELECT clae_person_id, clae_cla_episode_start_date, clae_cla_episode_ceased_date
+        FROM ssd_cla_episodes WHERE la_code = $la AND clae_cla_episode_start_date <= $ye""",
     "dolo": """
         SELECT lega_person_id, lega_legal_status_start_date,
                CASE WHEN lega_legal_status_end_date <= $ye THEN lega_legal_status_end_date END
@@ -156,6 +165,31 @@ QUERIES: dict[str, str] = {
         ORDER BY 1, 2""",
 }
 ADOPTED = ("E11", "E12")
+SHORT_BREAKS = {"V3", "V4"}
+SW_REASONS = ("MANAGE", "FCONTA", "LEFTRL", "ORGRST", "TSPROC", "ABSENC", "CHCHAN", "PCCHAN", "SWDIED", "OTHERS")
+"""The DfE's reasons for a new social worker episode (SW_REASON)."""
+SW_REASON_WORDS = {
+    "worker left": "LEFTRL",
+    "social worker left": "LEFTRL",
+    "social worker left role": "LEFTRL",
+    "worker absent": "ABSENC",
+    "social worker absent": "ABSENC",
+    "social worker absence": "ABSENC",
+    "social worker died": "SWDIED",
+    "management decision": "MANAGE",
+    "organisational restructure": "ORGRST",
+    "placement change": "PCCHAN",
+}
+"""A case system's words for the same reasons, as the SSD keeps them (free text): only those that can mean one
+DfE reason. Anything else is written as held, for the DfE rules to report and the council to correct."""
+
+
+def sw_reason(held: str | None) -> str:
+    """SW_REASON: a DfE code as held (any case), the code for words that can mean only it, else the text held."""
+    text = (held or "").strip()
+    if text.upper() in SW_REASONS:
+        return text.upper()
+    return SW_REASON_WORDS.get(" ".join(text.lower().split()), text)
 
 
 def tables_for_year(year: int) -> list[str]:
@@ -206,13 +240,25 @@ def read_tables(con: Connection, la_code: str, year: int) -> dict[str, list[Row]
     r = Reader(con, la_code, year)
     ye = r.params["ye"]
     episodes = r.named(EPISODES)
-    children = sorted({e["child"] for e in episodes})
-    in_year = set(children)
-    people = {p["pers_person_id"]: p for p in r.named(PEOPLE) if p["pers_person_id"] in in_year}
+    looked_after = sorted({e["child"] for e in episodes})
+    in_year = set(looked_after)
+    oc2 = _oc2_cohort(r, in_year)
+    oc3 = _oc3(r, ye, oc2)
+    # the header holds every child of the return: those looked after in the year and the care leavers of OC3
+    # (the DfE's check INT06: a child in OC3 must be in the header)
+    children = sorted(in_year | {row["CHILD"] for row in oc3})
+    people = {p["pers_person_id"]: p for p in r.named(PEOPLE) if p["pers_person_id"] in set(children)}
     dob = {c: uk(people.get(c, {}).get("pers_dob")) for c in children}
     letters = year >= SEX_LETTERS_FROM
     out: dict[str, list[Row]] = {}
-    out["header"] = [_header(c, people.get(c, {}), letters) for c in children]
+    # No motherhood details or reviews for a child whose every episode of the year is a short break (V3/V4), nor
+    # motherhood details for a care leaver not looked after in the year (the DfE's rules 399 and 628)
+    legal: dict[str, set[str]] = defaultdict(set)
+    for e in episodes:
+        legal[e["child"]].add(e["ls"] or "")
+    short_breaks_only = {c for c, statuses in legal.items() if statuses <= SHORT_BREAKS}
+    no_motherhood = short_breaks_only | (set(children) - in_year)
+    out["header"] = [_header(c, people.get(c, {}), letters, c not in no_motherhood) for c in children]
     out["episodes"] = [
         {
             "CHILD": e["child"],
@@ -240,10 +286,10 @@ def read_tables(con: Connection, la_code: str, year: int) -> dict[str, list[Row]
     out["reviews"] = [
         {"CHILD": c, "DOB": dob[c], "REVIEW": uk(day), "REVIEW_CODE": code or ""}
         for c, day, code in r.q(QUERIES["reviews"])
-        if c in in_year
+        if c in in_year and c not in short_breaks_only
     ]
-    out["oc2"] = _oc2(r, dob, people)
-    out["oc3"] = _oc3(r, ye)
+    out["oc2"] = _oc2(r, oc2, dob, people)
+    out["oc3"] = oc3
     out["ad1"], out["placed_adoption"] = _adoption(r, episodes, dob)
     out["prev_perm"] = [
         {"CHILD": c, "DOB": dob[c], "PREV_PERM": option or "", "LA_PERM": la or "", "DATE_PERM": when or ""}
@@ -269,7 +315,7 @@ def read_tables(con: Connection, la_code: str, year: int) -> dict[str, list[Row]
                 "SW_ID": worker or "",
                 "SW_DECOM": uk(start),
                 "SW_DEC": uk(end),
-                "SW_REASON": reason or "",
+                "SW_REASON": sw_reason(reason),
             }
             for c, worker, start, end, reason in r.q(QUERIES["sw_episodes"])
             if c in in_year
@@ -283,7 +329,7 @@ def read_tables(con: Connection, la_code: str, year: int) -> dict[str, list[Row]
     return out
 
 
-def _header(child: str, p: dict[str, Any], letters: bool) -> Row:
+def _header(child: str, p: dict[str, Any], letters: bool, motherhood: bool = True) -> Row:
     sex = p.get("pers_sex") or ""
     if not letters:
         sex = {"M": "1", "F": "2"}.get(sex, sex)
@@ -294,16 +340,20 @@ def _header(child: str, p: dict[str, Any], letters: bool) -> Row:
         "DOB": uk(p.get("pers_dob")),
         "ETHNIC": p.get("pers_ethnicity") or "",
         "UPN": p.get("upn") or (unknown if unknown.upper().startswith("UN") else ""),
-        "MOTHER": _flag(p.get("pers_is_mother")),
-        "MC_DOB": uk(p.get("mc_dob")),
+        "MOTHER": _flag(p.get("pers_is_mother")) if motherhood else "",
+        "MC_DOB": uk(p.get("mc_dob")) if motherhood else "",
     }
 
 
-def _oc2(r: Reader, dob: dict[str, str], people: dict[str, dict[str, Any]]) -> list[Row]:
+def _oc2_cohort(r: Reader, in_year: set[str]) -> list[str]:
+    """The children looked after continuously for 12 months at 31 March (short breaks left out)."""
+    return sorted(c for (c,) in r.q(QUERIES["continuously"]) if c in in_year)
+
+
+def _oc2(r: Reader, cohort: list[str], dob: dict[str, str], people: dict[str, dict[str, Any]]) -> list[Row]:
     """OC2: children looked after continuously for 12 months at 31 March (short breaks left out). A return
     loaded earlier gives the outcomes as sent; otherwise they are derived from the store's records."""
     ye = r.params["ye"]
-    cohort = sorted(c for (c,) in r.q(QUERIES["continuously"]) if c in dob)
     sent = {row["person_id"]: row for row in r.named(QUERIES["outcomes"])}
     checks = {(p, kind): n for p, kind, n in r.q(QUERIES["health"])}
     immunised = dict(r.q(QUERIES["immunisations"]))
@@ -356,20 +406,38 @@ def _oc2(r: Reader, dob: dict[str, str], people: dict[str, dict[str, Any]]) -> l
     return rows
 
 
-def _oc3(r: Reader, ye: dt.date) -> list[Row]:
-    """OC3: care leavers whose 17th to 21st birthday falls in the year (their birthday in the year, aged 17-21)."""
+def _oc3(r: Reader, ye: dt.date, oc2: list[str]) -> list[Row]:
+    """OC3: care leavers whose 17th to 21st birthday falls in the year (their birthday in the year, aged 17-21),
+    who had left care by that birthday. A young person looked after on their birthday (leaving that day
+    included), or in OC2 (looked after for the 12 months to 31 March), has no care leaver information that year
+    (the DfE's rules 1007, 1016 and 187): they are not in OC3."""
+    in_care: dict[str, list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
+    for child, start, end in r.q(QUERIES["in_care_on"]):
+        in_care[child].append((start, end))
+    continuing = set(oc2)
     rows = []
     for c, touch, activity, accommodation, suitable, born in r.q(QUERIES["care_leavers"]):
-        if born is None:
+        if born is None or c in continuing:
             continue
         birthday_year = ye.year - 1 if (born.month, born.day) >= (4, 1) else ye.year
         if not 17 <= birthday_year - born.year <= 21:
+            continue
+        birthday = _birthday(born, birthday_year)
+        if any(start <= birthday and (end is None or end >= birthday) for start, end in in_care.get(c, [])):
             continue
         accom = accommodation or ""
         if accom and accom != "0" and len(accom) == 1:
             accom += {"Suitable": "1", "Unsuitable": "2"}.get(suitable or "", "")
         rows.append({"CHILD": c, "DOB": uk(born), "IN_TOUCH": touch or "", "ACTIV": activity or "", "ACCOM": accom})
     return rows
+
+
+def _birthday(born: dt.date, year: int) -> dt.date:
+    """The birthday in `year` (a 29 February birthday falls on 28 February in other years)."""
+    try:
+        return born.replace(year=year)
+    except ValueError:
+        return dt.date(year, 2, 28)
 
 
 def _adoption(r: Reader, episodes: list[dict[str, Any]], dob: dict[str, str]) -> tuple[list[Row], list[Row]]:

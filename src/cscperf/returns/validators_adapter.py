@@ -135,8 +135,8 @@ def run_903(paths: list[Path], year: int, la_ons: str | None, la_name: str | Non
             not_run = [
                 {
                     "rule": c,
-                    "why": "needs the council's ONS code (give --la-ons, or import the comparators so the "
-                    "council's name is known)",
+                    "why": "needs the council's ONS code, found from its name (import the comparators with "
+                    "`cscperf benchmarks import`, or give `cscperf validate --la-name NAME`)",
                 }
                 for c in NEEDS_LA_CODE
                 if c in {str(k) for k in registry}
@@ -148,6 +148,7 @@ def run_903(paths: list[Path], year: int, la_ons: str | None, la_name: str | Non
             registry=registry,
             selected_rules=selected,
         )
+        _name_every_child_column(validator.ds_results)
         report = Report(validator.ds_results, registry)
         issues = lac_validator.create_issue_df(report.report, report.error_report) if _any_error(report) else None
     failures = []
@@ -180,6 +181,15 @@ def run_903(paths: list[Path], year: int, la_ons: str | None, la_name: str | Non
         "not_run": not_run,
         "failures": failures,
     }
+
+
+def _name_every_child_column(tables: dict[str, Any]) -> None:
+    """A table the return has no records for reaches the validator's report without a CHILD column when read
+    from XML (an XML return with no AD1, placed-for-adoption or previous-permanence details), and the report
+    stops on it; an empty table is given the column, so the rest of the report is made."""
+    for name, frame in tables.items():
+        if name != "metadata" and hasattr(frame, "columns") and "CHILD" not in frame.columns and len(frame) == 0:
+            frame["CHILD"] = []
 
 
 def _any_error(report: Any) -> bool:

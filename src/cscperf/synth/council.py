@@ -13,6 +13,7 @@ import pyarrow.compute as pc
 from cscperf.store.schema import Table, load_schema
 from cscperf.synth.care import LookedAfter
 from cscperf.synth.journeys import FrontDoor
+from cscperf.synth.oversight import add_oversight
 from cscperf.synth.profile import Profile
 from cscperf.synth.state import Row, SimulationState, add_months
 from cscperf.synth.workforce import Workforce
@@ -183,6 +184,7 @@ def _simulate(profile: Profile, seed: int, years: int) -> SyntheticCouncil:
         population.append((year, "0-17", round(size), "synthetic"))
 
     as_at_end(state)
+    add_oversight(state, seed, profile.child_protection.visit_interval_working_days)
     profile_json = profile.model_dump_json()
     return SyntheticCouncil(
         la_code=profile.council.la_code,

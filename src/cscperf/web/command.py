@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.table import Table
+from rich.text import Text
 
 from cscperf.cli.console import console, literal, say
 from cscperf.cli.options import DEFAULT_STORE, StoreOption
@@ -90,11 +92,21 @@ def serve(
 
 @users_app.command("add")
 def users_add(
-    name: Annotated[str, typer.Argument(help="User name (with single sign-on: the name the identity provider gives).")],
-    role: Annotated[list[Role], typer.Option("--role", help="admin, analyst, manager or member (repeat for more).")],
+    name: Annotated[
+        str,
+        typer.Argument(metavar="NAME", help="User name (with single sign-on: the name the identity provider gives)."),
+    ],
+    role: Annotated[
+        list[Role],
+        typer.Option("--role", metavar="ROLE", help="admin, analyst, manager or member (repeat for more)."),
+    ],
     db: StoreOption = DEFAULT_STORE,
-    team: Annotated[list[str] | None, typer.Option("--team", help="A manager's team (repeat for several).")] = None,
-    la: Annotated[str | None, typer.Option("--la", help="Limit to this council (3-digit DfE code).")] = None,
+    team: Annotated[
+        list[str] | None, typer.Option("--team", metavar="TEAM", help="A manager's team (repeat for several).")
+    ] = None,
+    la: Annotated[
+        str | None, typer.Option("--la", metavar="CODE", help="Limit to this council (3-digit DfE code).")
+    ] = None,
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="Read the password from standard input.")
     ] = False,
@@ -107,10 +119,35 @@ def users_add(
         raise UsageProblem(f"--la must be a council's 3-digit DfE code, not {la!r}.")
     password = sys.stdin.readline().rstrip("\r\n")
     _start(db)
+    _check_council_and_teams(db, la, team or [])
     from cscperf.web.accounts import add_user
 
     add_user(name, [r.value for r in role], password, teams=team or [], la_code=la)
     say(f"Added {name} ({', '.join(r.value for r in role)}).")
+
+
+def _check_council_and_teams(db: str, la: str | None, teams: list[str]) -> None:
+    """A council the store does not hold, or a team it does not name, is refused with what it does hold: an
+    account limited to them would see nothing, and no one would be told why."""
+    import difflib
+
+    from cscperf.store.councils import councils, team_names
+    from cscperf.store.database import open_store
+
+    con = open_store(db, read_only=True)
+    try:
+        held = [c.la_code for c in councils(con)]
+        if la is not None and held and la not in held:
+            raise UsageProblem(f"The store holds no council {la}; it holds {', '.join(held[:10])}.")
+        named = sorted({t for code in ([la] if la else held) for t in team_names(con, code)})
+    finally:
+        con.close()
+    for wanted in teams:
+        if named and wanted not in named:
+            near = difflib.get_close_matches(wanted, named, n=3, cutoff=0.5)
+            hint = f" Did you mean {' or '.join(repr(n) for n in near)}?" if near else ""
+            raise UsageProblem(f"The store names no team {wanted!r}.{hint} Teams are named as the store names them "
+                               "(`ssd_department.dept_team_name`).")  # fmt: skip
 
 
 @users_app.command("list")
@@ -132,7 +169,9 @@ def users_list(db: StoreOption = DEFAULT_STORE) -> None:
 
 
 @users_app.command("disable")
-def users_disable(name: Annotated[str, typer.Argument(help="User name.")], db: StoreOption = DEFAULT_STORE) -> None:
+def users_disable(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="User name.")], db: StoreOption = DEFAULT_STORE
+) -> None:
     """Disable an account: it can no longer sign in, and any session it has ends at its next request."""
     _start(db)
     from cscperf.web.accounts import set_active
@@ -142,7 +181,9 @@ def users_disable(name: Annotated[str, typer.Argument(help="User name.")], db: S
 
 
 @users_app.command("enable")
-def users_enable(name: Annotated[str, typer.Argument(help="User name.")], db: StoreOption = DEFAULT_STORE) -> None:
+def users_enable(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="User name.")], db: StoreOption = DEFAULT_STORE
+) -> None:
     """Enable a disabled account again."""
     _start(db)
     from cscperf.web.accounts import set_active
@@ -152,7 +193,9 @@ def users_enable(name: Annotated[str, typer.Argument(help="User name.")], db: St
 
 
 @users_app.command("unlock")
-def users_unlock(name: Annotated[str, typer.Argument(help="User name.")], db: StoreOption = DEFAULT_STORE) -> None:
+def users_unlock(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="User name.")], db: StoreOption = DEFAULT_STORE
+) -> None:
     """End a lockout after repeated failed sign-ins now, rather than when it runs out (15 minutes)."""
     _start(db)
     from cscperf.web.accounts import unlock
@@ -164,7 +207,7 @@ def users_unlock(name: Annotated[str, typer.Argument(help="User name.")], db: St
 @audit_app.command("list")
 def audit_list(
     db: StoreOption = DEFAULT_STORE,
-    user: Annotated[str | None, typer.Option("--user", help="Only this user's records.")] = None,
+    user: Annotated[str | None, typer.Option("--user", metavar="NAME", help="Only this user's records.")] = None,
     output: Annotated[AuditFormat, typer.Option("--format", help="table, json or csv.")] = AuditFormat.table,
 ) -> None:
     """The audit log, newest first: who saw or downloaded child-level data, when, what, how many, from where."""
@@ -179,18 +222,31 @@ def audit_list(
     if output is AuditFormat.csv:
         stream_csv(sys.stdout, audit.AUDIT_COLUMNS, ([r[c] for c in audit.AUDIT_COLUMNS] for r in rows))
         return
-    table = Table(title=f"Audit log ({len(rows)} records)", title_justify="left")
-    for heading in ("No.", "When (UTC)", "Who", "What", "Details", "Children", "From"):
-        table.add_column(heading, overflow="fold", no_wrap=heading in ("No.", "What"))
+    if not rows:
+        say(f"The audit log has no records{f' for {user}' if user else ''}.")
+        return
+    # Fits 80 columns: the details and the address go under what was done, in the one column wide enough
+    table = Table(title=f"Audit log ({len(rows)} records)", title_justify="left", box=box.SIMPLE_HEAD, expand=True)
+    table.add_column("No.", justify="right", no_wrap=True)
+    table.add_column("When (UTC)", no_wrap=True)
+    longest = max(len(r["username"]) for r in rows)
+    table.add_column("Who", overflow="fold", no_wrap=longest <= 16, min_width=min(longest, 16))
+    table.add_column("What, and from where", overflow="fold", ratio=1)
+    table.add_column("Children", justify="right", no_wrap=True)
     for r in rows:
+        what = Text(r["action"])
+        if r["detail"]:
+            what.append("\n")
+            what.append(literal(r["detail"], "dim"))
+        if r["address"]:
+            what.append("\nfrom ")
+            what.append(literal(r["address"]))
         table.add_row(
             str(r["seq"]),
             r["at"][:16].replace("T", " "),
             literal(r["username"]),
-            r["action"],
-            literal(r["detail"]),
-            "" if r["children"] is None else str(r["children"]),
-            literal(r["address"]),
+            what,
+            "" if r["children"] is None else f"{r['children']:,}",
         )
     console.print(table)
 

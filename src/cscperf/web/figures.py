@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import threading
 from collections import OrderedDict
@@ -31,6 +32,7 @@ from cscperf.report.indicator_figures import IndicatorFigures, indicator_figures
 from cscperf.store.connection import Connection
 from cscperf.store.councils import Council, team_names
 from cscperf.web.charts import browser_spec
+from cscperf.web.group_labels import group_label, group_order
 
 T = TypeVar("T")
 
@@ -81,8 +83,24 @@ class Cache:
 _MISSING = object()
 
 
+@functools.cache
+def code_fingerprint() -> str:
+    """What the cached figures and pages were made by: cscperf's version and its code and templates (names,
+    sizes and times). The shared cache outlives the service, so after an upgrade (new templates, figures of a
+    new shape) nothing an older cscperf made is served."""
+    import cscperf
+
+    package = Path(cscperf.__file__).parent
+    digest = hashlib.sha256(getattr(cscperf, "__version__", "").encode("utf-8"))
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".html", ".yml", ".sql") and path.is_file():
+            stat = path.stat()
+            digest.update(f"{path.relative_to(package)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:16]
+
+
 def _shared_key(key: Hashable) -> str:
-    return "cscperf:" + hashlib.sha256(repr(key).encode("utf-8")).hexdigest()
+    return f"cscperf:{code_fingerprint()}:" + hashlib.sha256(repr(key).encode("utf-8")).hexdigest()
 
 
 def _shared_get(key: Hashable) -> Any:
@@ -288,6 +306,11 @@ class BreakdownRow:
     numerator: Cell
     denominator: Cell | None
     value: Cell
+    label: str = ""  # the group in words ("White British (WBRI)"); the group itself when empty
+
+    @property
+    def shown(self) -> str:
+        return self.label or self.group
 
 
 @dataclass(frozen=True)
@@ -439,13 +462,17 @@ def breakdown(
     points = [p for p in breakdown_points(opener, version, scope, dimension, config_path)
               if p.indicator_id == indicator_id]  # fmt: skip
     indicator = load_library()[indicator_id]
-    rows, suppressed_any = _breakdown_rows(indicator, points, policy)
+    points.sort(key=lambda p: group_order(dimension, p.group))
+    rows, suppressed_any = _breakdown_rows(indicator, points, policy, dimension)
     return Breakdown(dimension, DIMENSION_WORDS[dimension], tuple(rows), suppressed_any)
 
 
 def _breakdown_rows(
-    indicator: Indicator, points: Sequence[Point], policy: DisclosurePolicy | None
+    indicator: Indicator, points: Sequence[Point], policy: DisclosurePolicy | None, dimension: str = ""
 ) -> tuple[list[BreakdownRow], bool]:
+    """The rows of a breakdown; for members (a policy), small counts withheld with secondary suppression. For a
+    percentage the children not counted are a count too ("44 of 45 visited" says one child was not), so a
+    group whose numerator, denominator or the difference between them is small is withheld whole."""
     has_denominator = indicator.unit in ("percent", "ratio", "days")
     hidden: set[str] = set()
     if policy is not None:
@@ -455,17 +482,21 @@ def _breakdown_rows(
             denominators = {str(p.group): p.denominator or 0 for p in points}
             hidden_d = {c.key for c in suppress_breakdown(denominators, policy) if c.suppressed}
             hidden |= hidden_d
+        if indicator.unit == "percent":
+            not_counted = {str(p.group): (p.denominator or 0) - (p.numerator or 0) for p in points}
+            hidden |= {c.key for c in suppress_breakdown(not_counted, policy) if c.suppressed}
     rows = []
     for p in points:
         group = str(p.group)
+        label = group_label(dimension, p.group) if dimension else group
         if group in hidden:
             cell = Cell(policy.label if policy else "", True)
-            rows.append(BreakdownRow(group, cell, cell if has_denominator else None, cell))
+            rows.append(BreakdownRow(group, cell, cell if has_denominator else None, cell, label))
             continue
         numerator = Cell(_count(p.numerator))
         denominator = Cell(_count(p.denominator)) if has_denominator else None
         value = Cell(value_text(indicator, p))
-        rows.append(BreakdownRow(group, numerator, denominator, value))
+        rows.append(BreakdownRow(group, numerator, denominator, value, label))
     return rows, bool(hidden)
 
 
@@ -479,6 +510,8 @@ def value_text(indicator: Indicator, point: Point) -> str:
     """A figure as shown, or "not available" (with the engine's reason, when it gives one)."""
     if point.value is None:
         reason = getattr(point, "reason", None)
+        if reason and reason.startswith("not available"):
+            return str(reason)  # "not available from the data loaded: ..." says it once
         return f"not available ({reason})" if reason else "not available"
     text = shown(point.value, indicator.unit, indicator.decimals)
     if getattr(point, "coverage", "full") == "part":

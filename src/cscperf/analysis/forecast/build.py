@@ -175,13 +175,13 @@ def _data_notes(
         )
     if placed.no_placement:
         notes.append(
-            f"{placed.no_placement} child(ren) looked after at the start had no placement recorded on the "
-            "day; they are counted as Other."
+            f"{_count(placed.no_placement, 'child', 'children')} looked after at the start had no placement "
+            f"recorded on the day; {_they(placed.no_placement)} counted as Other."
         )
     if placed.foster_no_provider:
         notes.append(
-            f"{placed.foster_no_provider} foster placement(s) at the start had no provider code; they are "
-            "counted as in-house."
+            f"{_count(placed.foster_no_provider, 'foster placement', 'foster placements')} at the start had no "
+            f"provider code; {_they(placed.foster_no_provider)} counted as in-house."
         )
     return notes
 
@@ -240,8 +240,9 @@ def _costed(
     records, unreadable = reading.finance_records(con, result.la_code, result.reference_start, result.start)
     if unreadable:
         notes.append(
-            f"{unreadable} section 251 finance record(s) had no cost cscperf could read "
-            "(s251_placeholder_1 should hold the weekly cost in pounds); they were left out."
+            f"{_count(unreadable, 'section 251 finance record', 'section 251 finance records')} had no cost "
+            "cscperf could read (s251_placeholder_1 should hold the weekly cost in pounds); "
+            f"{'it was' if unreadable == 1 else 'they were'} left out."
         )
     units = costs.unit_costs(config.unit_costs.by_group(), records, notes)
     spend = _spend(run, future, [u.weekly for u in units], config)
@@ -435,3 +436,12 @@ def _scenario(
         difference_years=tuple(per_year),
         difference_total=total,
     )
+
+
+def _count(n: int, one: str, many: str) -> str:
+    """ "1 child", "2 children": a count with its noun, in plain English."""
+    return f"{n:,} {one if n == 1 else many}"
+
+
+def _they(n: int) -> str:
+    return "it is" if n == 1 else "they are"

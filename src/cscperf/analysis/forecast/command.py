@@ -21,7 +21,7 @@ from cscperf.cli.options import (
     as_at_or_last_month,
     one_council,
 )
-from cscperf.errors import DataProblem
+from cscperf.errors import DataProblem, UsageProblem
 
 if TYPE_CHECKING:
     from cscperf.analysis.forecast.result import ForecastResult
@@ -70,6 +70,8 @@ def forecast(
     target = out or (Path("forecast.xlsx") if output is ForecastFormat.xlsx else None)
     if target is not None:
         check_writable_target(target)
+    if output is ForecastFormat.xlsx and target is not None and target.suffix.lower() != ".xlsx":
+        raise UsageProblem(f"--out must end in .xlsx for --format xlsx (not {target.name}).")
     council = one_council(la)
     con = open_store(db, read_only=True)
     try:

@@ -78,13 +78,23 @@ def backtests_summary(result: ForecastResult) -> str:
     """The backtests in one or two sentences, saying plainly when the model was no better than a simple forecast."""
     done = [b for b in result.backtests if b.total is not None and b.total.mape is not None]
     if not done:
-        reasons = {b.reason for b in result.backtests if b.reason}
+        reasons = {_clause(b.reason) for b in result.backtests if b.reason}
         return "The forecast could not be backtested: " + ("; ".join(sorted(reasons)) or "not enough data") + "."
     parts = [backtest_sentence(b) for b in done]
     losing = [b for b in done if b.total is not None and (b.total.beats_naive is False or b.total.beats_trend is False)]
     if losing:
         parts.append("Read the central figure with caution: a simple forecast did as well.")
     return " ".join(parts)
+
+
+def _clause(reason: str) -> str:
+    """A reason as a clause of a longer sentence: "Not available: a backtest ... holds fewer." becomes "a
+    backtest ... holds fewer" (no second "not available", no full stop inside the sentence)."""
+    text = reason.strip().rstrip(".")
+    if text.lower().startswith("not available:"):
+        text = text[len("not available:") :].strip()
+    first = text.split(" ", 1)[0]
+    return text if len(first) > 1 and first.isupper() else text[:1].lower() + text[1:]  # "SSDA903" stays
 
 
 def backtest_one_sentence(result: ForecastResult) -> str:

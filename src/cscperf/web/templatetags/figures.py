@@ -23,6 +23,14 @@ def latest(figures: IndicatorFigures, policy: DisclosurePolicy | None = None) ->
 
 
 @register.filter
+def why_not(figures: IndicatorFigures) -> str:
+    """Why the latest figure is not available, to follow the words "not available" ("after the end of the
+    referrals loaded (31 March 2023)"); empty when the engine gives no reason."""
+    reason = figures.latest.reason or ""
+    return reason.removeprefix("not available").lstrip(" :")
+
+
+@register.filter
 def previous(figures: IndicatorFigures, policy: DisclosurePolicy | None = None) -> str:
     prev = figures.previous
     return _point_text(figures, prev, policy) if prev is not None else "not available"

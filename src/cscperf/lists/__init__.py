@@ -1,0 +1,24 @@
+"""Managers' lists: the weekly oversight lists (visits not made, and why) and the child protection plan
+triggers (9 months, 12 months, 2 years), per team and worker, from the same store and the same definitions
+as the indicators.
+
+    from cscperf.lists import compute_lists, list_definitions, list_rows
+
+`list_definitions()` and `list_rows(con, list_id, la_code=..., as_at=..., teams=...)` are what the web service
+reads (src/cscperf/web/lists_seam.py).
+"""
+
+from cscperf.lists.engine import (
+    ListInfo,
+    ListNotAvailable,
+    compute_lists,
+    compute_lists_for_councils,
+    list_definitions,
+    list_rows,
+)
+from cscperf.lists.rows import NOTICE, LeftRow, ListResult, ListRow, Lists
+
+__all__ = [
+    "NOTICE", "LeftRow", "ListInfo", "ListNotAvailable", "ListResult", "ListRow", "Lists", "compute_lists",
+    "compute_lists_for_councils", "list_definitions", "list_rows",
+]  # fmt: skip

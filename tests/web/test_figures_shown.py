@@ -1,0 +1,107 @@
+"""How figures read on the pages: "not available" with its reason on the dashboard (said once, wrapped in its
+cell, never a number); breakdowns in the order and words people read them (age bands youngest first, sex and
+ethnicity in words); for members, a percentage's children not counted withheld when few; the shared cache
+never serving what an older cscperf made."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from cscperf.disclosure import DisclosurePolicy
+from cscperf.indicators.definition import load_library
+from cscperf.indicators.engine import Point
+from cscperf.web import figures
+from cscperf.web.figures import _breakdown_rows
+from cscperf.web.group_labels import group_label, group_order
+
+from .conftest import Accounts, WebStore
+
+OCT = (dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+
+
+def _point(group: str | None, numerator: float, denominator: float) -> Point:
+    value = round(100 * numerator / denominator) if denominator else None
+    return Point("001", *OCT, numerator, denominator, value, int(denominator), group)
+
+
+def test_for_members_a_percentage_with_few_children_not_counted_is_withheld() -> None:
+    """Visits in time by age band: 10 to 15: 40 of 41 (one child not visited: a count of 1), 5 to 9: 30 of 40
+    (10 not visited), 1 to 4: 20 of 30 (10 not), 16 and over: 25 of 31 (6 not). Numerators and denominators are
+    all 5 or more, but "40 of 41" says one child of 10 to 15 was not visited in time: withheld. It is the only
+    group withheld, so the next smallest number not counted (16 and over, 6) goes too, or the one could be
+    worked out from the total. Staff see every figure."""
+    points = [_point("10 to 15", 40, 41), _point("5 to 9", 30, 40), _point("1 to 4", 20, 30),
+              _point("16 and over", 25, 31)]  # fmt: skip
+    visits = load_library()["cp_visits_in_time"]
+    rows, hidden = _breakdown_rows(visits, points, DisclosurePolicy(), "age_band")
+    shown = {r.group: r.value.text for r in rows}
+    assert hidden
+    assert shown == {"10 to 15": "fewer than 5", "5 to 9": "75%", "1 to 4": "67%", "16 and over": "fewer than 5"}
+    staff, _ = _breakdown_rows(visits, points, None, "age_band")
+    assert [r.value.text for r in staff] == ["98%", "75%", "67%", "81%"]
+
+
+def test_a_count_has_no_children_not_counted() -> None:
+    """Contacts by team are counts, not percentages: 40 and 41 are shown (there is no complement)."""
+    points = [Point("001", *OCT, n, None, n, int(n), g) for g, n in (("A", 40.0), ("B", 41.0))]
+    rows, hidden = _breakdown_rows(load_library()["contacts"], points, DisclosurePolicy(), "team")
+    assert not hidden and [r.numerator.text for r in rows] == ["40", "41"]
+
+
+def test_groups_in_the_order_and_words_people_read() -> None:
+    bands = ["1 to 4", "10 to 15", "16 and over", "5 to 9", "Unborn or unknown", "Under 1"]  # as text sorts them
+    assert sorted(bands, key=lambda g: group_order("age_band", g)) == [
+        "Under 1", "1 to 4", "5 to 9", "10 to 15", "16 and over", "Unborn or unknown"
+    ]  # fmt: skip
+    assert group_label("ethnicity", "WBRI") == "White British (WBRI)"
+    assert group_label("sex", "F") == "Female" and group_label("sex", None) == "Not recorded"
+    assert group_label("team", "Assessment Team 1") == "Assessment Team 1"
+    codes = ["WBRI", "ABAN", None, "MWAS"]
+    assert sorted(codes, key=lambda g: group_order("ethnicity", g))[-1] is None  # a missing value last
+
+
+def test_the_indicator_page_shows_age_bands_youngest_first_and_ethnicity_in_words(
+    web_store: WebStore, accounts: Accounts, client_for: Any
+) -> None:
+    page = client_for(accounts.analyst).get("/indicators/cp_visits_in_time/")
+    breakdowns = {b.dimension: b for b in page.context["page"].breakdowns}
+    bands = [r.group for r in breakdowns["age_band"].rows]
+    assert bands == sorted(bands, key=lambda g: group_order("age_band", g))
+    assert bands.index("1 to 4") < bands.index("10 to 15")
+    html = page.content.decode()
+    assert "White British (WBRI)" in html
+    assert ">Female<" in html or ">Male<" in html
+
+
+def test_the_dashboard_says_why_a_figure_is_not_available_once_and_in_its_cell(
+    web_store: WebStore, accounts: Accounts, client_for: Any
+) -> None:
+    """At the council's first month, re-referrals (which look back 12 months) have no figure: the cell says
+    "not available" and why, wrapped under it, without "not available (not available ...".)"""
+    from cscperf.store.councils import councils
+    from cscperf.store.database import open_store
+
+    con = open_store(web_store.path, read_only=True)
+    try:
+        first = councils(con)[0].month_ends()[-1]
+    finally:
+        con.close()
+    page = client_for(accounts.analyst).get(f"/?as_at={first.isoformat()}")
+    assert page.status_code == 200
+    html = page.content.decode()
+    row = html[html.index("Re-referrals within 12 months") :]
+    row = row[: row.index("</tr>")]
+    assert re.search(r'<span class="app-not-available app-nowrap">not available</span>'
+                     r'<span class="govuk-body-s app-why">[^<]*12 months', row)  # fmt: skip
+    assert "not available (not available" not in html
+    assert 'app-nowrap">not available (' not in html  # a reason is never kept on one unbroken line
+
+
+def test_the_shared_cache_key_names_the_code_that_made_the_figures(monkeypatch: Any) -> None:
+    key = ("dashboard", "v1")
+    before = figures._shared_key(key)
+    assert figures.code_fingerprint() in before
+    monkeypatch.setattr(figures, "code_fingerprint", lambda: "another-cscperf")
+    assert figures._shared_key(key) != before
