@@ -1,7 +1,8 @@
 """The same numbers on both engines: every indicator of the library on the synthetic council, computed on
 DuckDB and on PostgreSQL, must agree exactly (numerators, denominators, values, units counted) for every
 month of five years, for financial years and rolling 12 months, in a breakdown, and in the drill-down rows.
-(The hand-built golden councils are compared the same way: tests/golden.py.)"""
+The managers' lists too, row for row. (The hand-built golden councils are compared the same way:
+tests/golden.py and tests/test_lists_golden.py.)"""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import pytest
 from cscperf.indicators.definition import load_library
 from cscperf.indicators.engine import Result, _point, compute, drill
 from cscperf.indicators.series import series_periods
+from cscperf.lists import compute_lists
 from cscperf.store.connection import Connection
 from cscperf.store.database import open_store
 from cscperf.synth.council import SyntheticCouncil
@@ -22,6 +24,7 @@ from cscperf.synth.writer import write_council
 from .postgres_server import PostgresServer
 
 AS_AT = dt.date(2026, 10, 31)
+LA = "874"
 LIBRARY = list(load_library())
 
 
@@ -89,6 +92,20 @@ def test_every_drill_down_is_the_same_on_both_engines(engines: tuple[Connection,
             assert server == laptop, f"{kpi} drill-down for {period.label} differs"
             rows += len(laptop)
     assert rows > 10_000
+
+
+@pytest.mark.parametrize("as_at", [AS_AT, dt.date(2025, 3, 31)])
+def test_every_managers_list_is_the_same_on_both_engines(
+    engines: tuple[Connection, Connection], as_at: dt.date
+) -> None:
+    """Every list, every row and every field (team, worker, dates, days overdue, wording), with who joined and
+    left since a week before."""
+    since = as_at - dt.timedelta(days=7)
+    laptop, server = (compute_lists(con, LA, as_at, since=since) for con in engines)
+    assert server == laptop
+    rows = sum(len(r.rows) for r in laptop.results)
+    assert rows > 50 and all(r.available for r in laptop.results), "a comparison of nothing proves nothing"
+    assert any(r.left for r in laptop.results)
 
 
 def test_a_figure_does_not_depend_on_the_order_fractions_were_added_in() -> None:
