@@ -5,6 +5,7 @@ command never leaves a new empty store behind."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -318,3 +319,53 @@ def test_an_export_is_whole_or_not_there(tmp_path: Path) -> None:
     code, out = invoke("db", "export", str(tmp_path / "out"), "--db", str(source))
     assert code == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["full", "out", "s.duckdb"]  # no partial folder left
+
+
+ADDED_FOR_THE_LISTS = ("cscperf_visit_missed", "cscperf_cp_oversight")  # schema version 4
+
+
+def test_a_store_from_before_the_managers_lists_is_upgraded_in_place_and_its_records_kept(new_store: str) -> None:
+    """A store as schema version 3 made it: without the lists' oversight tables (and, on PostgreSQL, without
+    the access list and the lookup indexes of version 5), holding a council and a child on a plan."""
+    open_store(new_store).close()
+    con = connect(new_store)
+    run(con, "INSERT INTO cscperf_councils (la_code, la_name, data_start_date, data_end_date) "
+             "VALUES ('874', 'Peterborough', '2020-04-01', '2024-10-31')")  # fmt: skip
+    run(con, "INSERT INTO ssd_cp_plans (la_code, cppl_cp_plan_id, cppl_person_id, cppl_cp_plan_start_date) "
+             "VALUES ('874', 'CP1', 'P1', '2024-01-01')")  # fmt: skip
+    for table in ADDED_FOR_THE_LISTS:
+        run(con, f"DROP TABLE {table}")
+    if con.engine == "postgresql":
+        con.execute_as_written("DROP TABLE cscperf_access CASCADE").fetchall()
+        con.execute_as_written("DROP INDEX ssd_cp_plans_cppl_person_id_idx").fetchall()
+    run(con, "UPDATE cscperf_schema_info SET info_value = '3' WHERE info_key = 'schema_version'")
+    con.close()
+    code, out = invoke("lists", "--db", new_store, "--as-at", "2024-10-31")
+    assert code != 0 and "schema version 3" in out and "cscperf db upgrade" in out
+    code, out = invoke("db", "upgrade", "--db", new_store)
+    assert code == 0, out
+    assert f"from schema version 3 to {VERSION}" in out and all(t in out for t in ADDED_FOR_THE_LISTS)
+    assert set(ADDED_FOR_THE_LISTS) <= tables_in(new_store)
+    code, out = invoke("lists", "--db", new_store, "--as-at", "2024-10-31", "--list", "cp_plan_9_months",
+                       "--format", "json")  # fmt: skip
+    assert code == 0, out
+    assert [r["person_id"] for r in json.loads(out)["lists"][0]["rows"]] == ["P1"]  # 9 months on 1 Oct 2024
+    if new_store.startswith("postgresql"):
+        con = connect(new_store)
+        indexes = con.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'ssd_cp_plans'").fetchall()
+        con.close()
+        assert ("ssd_cp_plans_cppl_person_id_idx",) in indexes
+
+
+def test_a_store_too_old_to_upgrade_is_refused_untouched(new_store: str) -> None:
+    open_store(new_store).close()
+    con = connect(new_store)
+    run(con, "UPDATE cscperf_schema_info SET info_value = '0' WHERE info_key = 'schema_version'")
+    con.close()
+    before = tables_in(new_store)
+    code, out = invoke("db", "upgrade", "--db", new_store)
+    assert code != 0 and "too old" in out and "Make a new store" in out
+    assert tables_in(new_store) == before
+    con = connect(new_store)
+    assert read_info(con).schema_version == 0
+    con.close()
