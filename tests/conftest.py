@@ -53,7 +53,19 @@ def postgres_if_installed() -> Iterator[PostgresServer | None]:
     except FileNotFoundError as exc:
         if os.environ.get("CSCPERF_REQUIRE_POSTGRES") == "1":
             pytest.fail(f"{exc}: CI must test the PostgreSQL store (.ci/run installs it)")
+        _NOT_TESTED.append(str(exc))
         yield None
+
+
+_NOT_TESTED: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Said at the end of the run, not only in the skips: without a server, the PostgreSQL store (and the
+    golden councils' mirror on it) went untested."""
+    if _NOT_TESTED:
+        terminalreporter.write_sep("=", "the PostgreSQL store was NOT tested", yellow=True, bold=True)
+        terminalreporter.write_line(f"{_NOT_TESTED[0]}: install Debian's postgresql package (.ci/run does).")
 
 
 @pytest.fixture(scope="session")
