@@ -159,7 +159,7 @@ def load(folder: Path) -> dict[str, object]:
     con = open_store(store)
     paths = sorted(p for p in folder.iterdir() if p.is_dir())
     started = time.perf_counter()
-    summary = load_files(con, paths, la_code="999")
+    summary = load_files(con, paths, la_code="873")
     seconds = time.perf_counter() - started
     episodes = con.execute("SELECT count(*) FROM ssd_cla_episodes").fetchone()
     con.close()

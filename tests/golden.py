@@ -23,7 +23,7 @@ from cscperf.store.database import open_store
 from cscperf.store.schema import load_schema
 from cscperf.store.statements import run
 
-LA = "999"
+LA = "938"  # a real council's code (West Sussex): loaders refuse codes the DfE does not list
 
 
 class GoldenCouncil:

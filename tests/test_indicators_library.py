@@ -19,7 +19,7 @@ from cscperf.indicators.settings import IndicatorSettings, read_settings
 from cscperf.indicators.sql_text import indicator_sql
 from cscperf.store.database import open_store
 
-from .golden import GoldenCouncil
+from .golden import LA, GoldenCouncil
 
 ISSUE_IDS = """eh_assessments_started contacts contact_conversion referrals re_referrals_12m assessments_completed
 assessments_within_45wd assessments_within_45wd_from_referral assessments_open_over_45wd s47_started
@@ -58,7 +58,7 @@ def test_every_indicator_transpiles_to_postgresql(indicator_id: str, settings: I
 
 
 def test_every_indicator_runs_on_an_empty_council(council: GoldenCouncil) -> None:
-    results = compute(council.con, series_periods(dt.date(2024, 3, 31), 3), la_codes=["999"])
+    results = compute(council.con, series_periods(dt.date(2024, 3, 31), 3), la_codes=[LA])
     assert len(results) == len(ISSUE_IDS)
     for result in results:
         assert len(result.points) == 3

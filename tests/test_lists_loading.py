@@ -36,7 +36,7 @@ def test_missed_reasons_and_plan_oversight_load_from_ssd_columns_and_csv(tmp_pat
         "M1,C3,Child protection,CP3,2024-03-15,Worker absent\n"
         "M2,C3,home visit,CP3,2024-03-29,other\n"))  # fmt: skip
     con = open_store(tmp_path / "store.duckdb")
-    summary = load_files(con, [plans, visits, missed], la_code="999")
+    summary = load_files(con, [plans, visits, missed], la_code="874")
     by_file = {f.path.name: f for f in summary.files}
     assert by_file["plans.csv"].problems == {"warning": {"date not valid": 1}}  # the plan loads, the date does not
     assert by_file["visits.csv"].problems == {"warning": {"unknown code": 1}}  # kept as sent, shown as "other"
@@ -57,7 +57,7 @@ def test_missed_reasons_and_plan_oversight_load_from_ssd_columns_and_csv(tmp_pat
     assert held == [("senior_manager_review", dt.date(2024, 10, 10), "continue_plan"),
                     ("legal_planning_meeting", dt.date(2025, 1, 13), "pre_proceedings")]  # fmt: skip
 
-    lists = compute_lists(con, "999", dt.date(2024, 12, 2), ids=["visits_missed_last_week", "cp_plan_9_months"])
+    lists = compute_lists(con, "874", dt.date(2024, 12, 2), ids=["visits_missed_last_week", "cp_plan_9_months"])
     missed_rows = {r.due_date: r for r in lists.result("visits_missed_last_week").rows}
     assert missed_rows[dt.date(2024, 11, 28)].action == "Family not available"
     assert missed_rows[dt.date(2024, 11, 29)].action == "Other reason"

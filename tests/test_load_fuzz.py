@@ -107,6 +107,11 @@ def fuzz_store() -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
+def _council(name: str) -> str | None:
+    """--la for a file that does not say which council it is from (a file that does may not be relabelled)."""
+    return None if name.endswith(".xml") and name != "fake_903.xml" else "874"
+
+
 def _snapshot(con: duckdb.DuckDBPyConnection) -> list[object]:
     return [con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in TABLES]
 
@@ -123,7 +128,7 @@ def test_damaged_files_never_crash_and_never_half_load(fuzz_store: duckdb.DuckDB
         path = Path(folder) / name
         path.write_bytes(content)
         try:
-            summary = load_files(fuzz_store, [path], la_code="874")
+            summary = load_files(fuzz_store, [path], la_code=_council(name))
         except CscperfError as exc:
             assert _snapshot(fuzz_store) == before
             assert "unexpected problem in cscperf" not in str(exc), "a defect, caught by the safety net"
@@ -146,5 +151,5 @@ def test_every_seed_loads_undamaged(fuzz_store: duckdb.DuckDBPyConnection) -> No
         for name, content in SEEDS:
             path = Path(folder) / name
             path.write_bytes(content)
-            [summary] = load_files(fuzz_store, [path], la_code="874").files
+            [summary] = load_files(fuzz_store, [path], la_code=_council(name)).files
             assert summary.skipped_as_loaded_in or summary.loaded > 0, name

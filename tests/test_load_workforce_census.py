@@ -35,7 +35,7 @@ def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
     return int(row[0])
 
 
-def census(workers: str, *, lea: str = "999", vacancies: str = "2.00", agency_fte: str = "1.00") -> str:
+def census(workers: str, *, lea: str = "873", vacancies: str = "2.00", agency_fte: str = "1.00") -> str:
     return f"""<?xml version="1.0" encoding="utf-8"?>
 <Message>
   <Header>
@@ -122,7 +122,7 @@ def test_three_workers_by_hand(tmp_path: Path, store: duckdb.DuckDBPyConnection)
     path = tmp_path / "csww.xml"
     path.write_text(census(THREE_WORKERS), encoding="utf-8")
     f = load_files(store, [path]).as_dict()["files"][0]
-    assert (f["la_code"], f["collection_year"]) == ("999", 2022)
+    assert (f["la_code"], f["collection_year"]) == ("873", 2022)
     assert f["tables"]["ssd_professionals"] == {"read": 3, "loaded": 3, "rejected": 0}
     # Worked by hand, at 30 September 2022:
     #   employed FTE in post = 1.0 (worker 1; worker 2 left in June); vacancies (LA level) = 2.0 FTE
@@ -142,7 +142,7 @@ def test_three_workers_by_hand(tmp_path: Path, store: duckdb.DuckDBPyConnection)
         for r in compute(
             store,
             [period],
-            la_codes=["999"],
+            la_codes=["873"],
             ids=["sw_vacancy_rate", "sw_agency_rate", "sw_turnover_rate", "sw_average_caseload"],
         )
     }
@@ -161,7 +161,7 @@ def test_three_workers_by_hand(tmp_path: Path, store: duckdb.DuckDBPyConnection)
     assert ends["AB1000000002"] == "left_council"
     # the census is a snapshot: a month later it says nothing (posts and assignments end on the census day)
     later = ReportingPeriod("as_at", dt.date(2022, 10, 31), dt.date(2022, 10, 31), "31 Oct 2022")
-    (vacancy,) = compute(store, [later], la_codes=["999"], ids=["sw_vacancy_rate"])
+    (vacancy,) = compute(store, [later], la_codes=["873"], ids=["sw_vacancy_rate"])
     assert vacancy.points[0].value is None
 
 
@@ -173,7 +173,7 @@ def test_agency_fte_not_named_is_kept(tmp_path: Path, store: duckdb.DuckDBPyConn
     # agency rate = (1.0 named + 2.0 not named) / (3.0 + 1.0 employed) = 75.0%
     assert f["details"]["census_figures"]["agency_rate"] == 75.0
     period = ReportingPeriod("as_at", CENSUS_DAY, CENSUS_DAY, "30 Sep 2022")
-    (agency,) = compute(store, [period], la_codes=["999"], ids=["sw_agency_rate"])
+    (agency,) = compute(store, [period], la_codes=["873"], ids=["sw_agency_rate"])
     assert agency.points[0].value == 75.0
 
 

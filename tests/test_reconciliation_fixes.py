@@ -83,7 +83,7 @@ def test_a_child_open_at_one_return_and_absent_from_the_next(tmp_path: Path) -> 
     y23 = _903(tmp_path / "2023", "H,10/01/2023,S,C2,N1,U4,PR1,,,,,,", "K,01/06/2022,S,C2,N1,U4,PR1,,,,,,")
     y24 = _903(tmp_path / "2024", "K,01/06/2022,S,C2,N1,U4,PR1,,,,,,", "M,01/09/2023,S,C2,N1,U4,PR1,,,,,,")
     con = open_store(tmp_path / "store.duckdb")
-    summary = load_files(con, [y23, y24], la_code="999")
+    summary = load_files(con, [y23, y24], la_code="873")
     assert summary.files[0].details["repairs"] == {"repair: care ended without an end date": 1}
     years = series_periods(dt.date(2024, 3, 31), 2, "financial-year")  # 2022-23 and 2023-24
     found = {r.indicator.id: [p.value for p in r.points]
@@ -93,7 +93,7 @@ def test_a_child_open_at_one_return_and_absent_from_the_next(tmp_path: Path) -> 
     # fix: H), and nobody counted in 2023-24: the DfE's 2023-24 figures come from a return without H.
     assert found == {"cla_open": [2, 2], "cla_started": [2, 1], "cla_ceased": [0, 0]}
     # The drill-down of April 2023 lists H, not counted, with why.
-    [row] = drill(con, "cla_ceased", month(2023, 4), la_codes=["999"])
+    [row] = drill(con, "cla_ceased", month(2023, 4), la_codes=["873"])
     assert (row["person_id"], row["in_numerator"]) == ("H", False)
     assert row["detail"].startswith("not counted: looked after at 2023-03-31 as the SSDA903 return says")
     # The returns written back from the store say what the council's said: H open at the end of 2022-23,
@@ -101,7 +101,7 @@ def test_a_child_open_at_one_return_and_absent_from_the_next(tmp_path: Path) -> 
     from cscperf.returns.ssda903_rows import read_tables
 
     def episodes(year: int) -> list[tuple[str, str, str]]:
-        return [(e["CHILD"], e["DEC"], e["REC"]) for e in read_tables(con, "999", year)["episodes"]]
+        return [(e["CHILD"], e["DEC"], e["REC"]) for e in read_tables(con, "873", year)["episodes"]]
 
     assert episodes(2023) == [("H", "", ""), ("K", "", "")]
     assert episodes(2024) == [("K", "", ""), ("M", "", "")]
@@ -134,7 +134,7 @@ def test_a_folder_of_several_years_of_903_tables(tmp_path: Path) -> None:
     # An OC2 table whose year nothing tells (no dates, no year in its name, several years beside it).
     _table(folder / "oc2.csv", OC2, "C2019,01/01/2012,10,,0,,1,1,1,0,,", "C2020,01/01/2012,10,,0,,1,1,1,0,,")
     con = open_store(tmp_path / "store.duckdb")
-    summary = load_files(con, [folder], la_code="999")
+    summary = load_files(con, [folder], la_code="873")
     years = {f.path.relative_to(folder).as_posix(): f.collection_year for f in summary.files if f.not_loaded is None}
     assert years == {
         "2019-header.csv": 2019, "2019-episodes.csv": 2019, "2019-oc2.csv": 2019,
@@ -162,7 +162,7 @@ def test_a_year_the_name_gives_when_the_dates_cannot(tmp_path: Path) -> None:
     # the folder says 2024, and a return cannot hold dates after its year, so 2024 it is.
     y24 = _903(tmp_path / "2024", "J,01/06/2022,S,C2,N1,U4,PR1,,,,,,")
     con = open_store(tmp_path / "store.duckdb")
-    [file] = load_files(con, [y24], la_code="999").files
+    [file] = load_files(con, [y24], la_code="873").files
     assert file.collection_year == 2024 and "the name" in file.details["collection_year_from"]
     con.close()
 
@@ -178,7 +178,7 @@ def test_census_dates_after_the_year_or_today_are_flagged(tmp_path: Path) -> Non
     path = tmp_path / "census.xml"
     path.write_text(message(children, year=2024), encoding="utf-8")
     con = open_store(tmp_path / "store.duckdb")
-    [file] = load_files(con, [path], la_code="999").files
+    [file] = load_files(con, [path]).files
     flagged = con.execute(
         "SELECT rule, severity, field_name, field_value, source_location FROM cscperf_load_rejects "
         "WHERE rule LIKE 'date%' ORDER BY field_value"

@@ -67,7 +67,7 @@ def _register_commands() -> None:
     from cscperf.cli import benchmarks, indicators, store, working_days
     from cscperf.cli.reconcile import reconcile_command
     from cscperf.lists.command import lists_app
-    from cscperf.loading.command import load, loads, rejects
+    from cscperf.loading.command import load, loads, rejects, unload
     from cscperf.report.command import report
     from cscperf.returns.command import annex_a, cin_census, export_app, ssda903, validate
     from cscperf.store.command import db_app
@@ -83,6 +83,7 @@ def _register_commands() -> None:
     command("load", load)
     command("loads", loads)
     command("rejects", rejects)
+    command("unload", unload)
     command("report", report)
     command("reconcile", reconcile_command)
     command("spc", spc)

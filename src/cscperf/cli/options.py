@@ -121,3 +121,13 @@ IndicatorsOption = Annotated[
 IndicatorOption = Annotated[
     str | None, typer.Option("--kpi", metavar="ID", help="Indicator id (`cscperf kpis list` shows them).")
 ]
+MemoryLimitOption = Annotated[
+    str | None,
+    typer.Option(
+        "--memory-limit",
+        envvar="CSCPERF_MEMORY_LIMIT",
+        metavar="SIZE",
+        help="Memory the database may use while loading, such as 1GB (the default) or 2GB; beyond it, work "
+        "spills to a temporary folder beside the store.",
+    ),
+]

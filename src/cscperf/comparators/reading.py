@@ -101,7 +101,11 @@ def read_published_file(path: Path) -> FileResult | None:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise DataProblem(f"{path} is not a text CSV file (it could not be read as UTF-8).") from None
-    rows = list(csv.reader(io.StringIO(text)))
+    reader = csv.reader(io.StringIO(text))
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        raise DataProblem(f"{path} is not a readable CSV file (line {reader.line_num}: {exc}).") from None
     if not rows:
         raise DataProblem(f"{path} is empty.")
     header = [h.strip() for h in rows[0]]
@@ -341,6 +345,14 @@ def _read_lait_parquet(path: Path) -> FileResult:
 def _read_xlsx(path: Path) -> FileResult:
     from openpyxl import load_workbook
 
+    from cscperf.loading import workbook_guard
+    from cscperf.loading.limits import workbook_limits
+
+    try:  # what opening it would cost, first: openpyxl pads each row to the extent a sheet declares
+        limits = workbook_limits()
+        workbook_guard.refuse_declared(workbook_guard.inspect(path, limits), limits)
+    except workbook_guard.WorkbookRefused as exc:
+        raise DataProblem(f"{path.name} {exc}") from None
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for encrypted, damaged or foreign files

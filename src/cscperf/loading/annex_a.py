@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cscperf.loading import annex_a_sheets, workbook_guard
 from cscperf.loading.annex_a_lists import (
     LIST_BY_NUMBER,
     LISTS,
@@ -53,6 +54,7 @@ from cscperf.loading.code_lists import REFERRAL_SOURCES
 from cscperf.loading.collection_year import collection_year
 from cscperf.loading.date_checks import DatedField, flag_late_dates
 from cscperf.loading.file_load import FileLoad
+from cscperf.loading.limits import workbook_limits
 from cscperf.loading.problems import Problem
 from cscperf.loading.source_format import SourceFormat
 from cscperf.loading.values import BadValue, blank, read_date, read_text, read_whole_number
@@ -67,15 +69,6 @@ ROLE = "Allocated Social Worker"
 # ------------------------------------------------------------------------------------------------ workbook
 
 
-def _sheet_names(path: Path) -> list[str] | None:
-    try:
-        import python_calamine
-
-        return list(python_calamine.CalamineWorkbook.from_path(str(path)).sheet_names)
-    except Exception:
-        return None
-
-
 def recognise(path: Path, head: bytes) -> bool:
     """An xlsx whose sheets include Annex A lists (a workbook missing some lists is recognised, then refused
     by read() with a message naming them)."""
@@ -87,7 +80,7 @@ def recognise(path: Path, head: bytes) -> bool:
                 return False
     except (zipfile.BadZipFile, OSError):
         return False
-    names = _sheet_names(path)
+    names = workbook_guard.sheet_names(path)
     if not names:
         return False
     numbers = {list_number_of_sheet(n) for n in names} - {None}
@@ -148,16 +141,16 @@ class SheetList:
 
 def _read_lists(path: Path, load: FileLoad) -> dict[int, SheetList]:
     try:
+        workbook = workbook_guard.inspect(path, workbook_limits())
+    except workbook_guard.WorkbookRefused as exc:
+        load.fail(str(exc))
+    try:
         import python_calamine
 
         book = python_calamine.CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # damaged zip, encrypted, not a workbook
         load.fail(f"is not a readable Excel workbook ({type(exc).__name__}).")
-    chosen: dict[int, str] = {}
-    for name in book.sheet_names:
-        number = list_number_of_sheet(name)
-        if number is not None and number not in chosen:
-            chosen[number] = name
+    chosen = annex_a_sheets.choose_sheets(load, workbook.sheets)
     missing = [n for n in sorted(LIST_BY_NUMBER) if n not in chosen]
     if missing:
         names = ", ".join(f"List {n} ({LIST_BY_NUMBER[n].title})" for n in missing)
@@ -173,15 +166,19 @@ def _read_lists(path: Path, load: FileLoad) -> dict[int, SheetList]:
         try:
             sheet = book.get_sheet_by_name(name)
             rows = sheet.to_python(skip_empty_area=False)
+            merges = list(sheet.merged_cell_ranges or [])
         except Exception as exc:
             load.fail(f"has a sheet {name!r} that cannot be read ({type(exc).__name__}).")
+        annex_a_sheets.unmerge_down(rows, merges, HEADER_SCAN_ROWS)
         header_index, columns = _find_header(spec, rows)
         required = [c for c in spec.columns if c.required]
         absent = [c.title for c in required if c.key not in columns]
         if header_index is None or absent:
             what = ", ".join(absent) if absent else "the list's headers"
             load.fail(f"has sheet {name!r} (List {number}, {spec.title}) without a column for {what}.")
+        annex_a_sheets.refuse_merged_across(load, name, header_index, merges)
         header_row = rows[header_index]
+        annex_a_sheets.refuse_duplicate_headers(load, name, header_index, header_row, columns)
         headers = {k: str(header_row[i]).strip() for k, i in columns.items()}
         matched[f"List {number}"] = headers
         found = SheetList(spec, name, header_index + 1, columns, headers)

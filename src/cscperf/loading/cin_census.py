@@ -22,13 +22,16 @@ from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
+from cscperf.loading import councils
 from cscperf.loading.code_lists import ETHNICITY as ETHNIC_CODES
 from cscperf.loading.code_lists import REFERRAL_SOURCES
 from cscperf.loading.date_checks import DatedField, flag_late_dates
+from cscperf.loading.encoding import xml_codec
 from cscperf.loading.file_load import FileLoad
 from cscperf.loading.problems import Problem, Severity
 from cscperf.loading.source_format import SourceFormat
-from cscperf.loading.values import BadValue, read_date, read_flag, read_whole_number
+from cscperf.loading.values import BadValue, possible_date, read_date, read_flag, read_whole_number
+from cscperf.loading.years import year_problem
 
 if TYPE_CHECKING:
     from cscperf.loading.merge import StagedLoads
@@ -115,9 +118,11 @@ def _read_date(text: str) -> dt.date | None:
     """An ISO date quickly (the census's own format), else any spelling read_date knows (or BadValue)."""
     if len(text) == 10 and text[4] == "-":
         try:
-            return dt.date.fromisoformat(text)
+            day = dt.date.fromisoformat(text)
         except ValueError:
             pass
+        else:
+            return possible_date(day, text)
     return read_date(text)
 
 
@@ -223,7 +228,9 @@ class CinReader:
     def __init__(self, path: Path, load: FileLoad) -> None:
         self.path = path
         self.load = load
-        self.year: int | None = None
+        self.given_year = load.collection_year  # --year, which the header may not override
+        self.year: int | None = load.collection_year
+        self.header_years: set[int] = set()
         self.reference_date: dt.date | None = None
         self.children = 0
         self.eras: Counter[str] = Counter()
@@ -371,6 +378,7 @@ class CinReader:
         load = self.load
         root_checked = False
         children_seen = False
+        codec = xml_codec(self.path, load)
         try:
             context = etree.iterparse(
                 str(self.path),
@@ -379,6 +387,7 @@ class CinReader:
                 resolve_entities=False,
                 no_network=True,
                 huge_tree=True,
+                encoding=codec,
             )
             for _event, el in context:
                 if not root_checked:
@@ -513,27 +522,34 @@ class CinReader:
                         str(ref),
                     )
             if year is not None:
-                self.year = year
-                load.collection_year = year
+                self.header_year(d, year)
         if source is not None:
             s = Fields(source)
             lea = s.text("lea")
             if lea is not None:
-                if re.fullmatch(r"\d{3}", lea):
-                    load.la_code = lea
-                else:
-                    self.flag(
-                        s,
-                        "lea",
-                        "LA code not valid",
-                        f"LEA: {lea[:20]} is not a 3-digit DfE council code; give the code with --la.",
-                        None,
-                        lea[:20],
-                        "error",
-                    )
+                councils.named_in_file(load, lea, self.load.where(s.line("lea")), "LEA")
             software = s.text("softwarecode")
             if software:
                 load.details["software"] = software[:100]
+
+    def header_year(self, d: Fields, year: int) -> None:
+        """The census year the header gives: refused when no return can be for it (unless --year is given),
+        and when a second header gives another."""
+        why = year_problem(year)
+        if self.given_year is not None:
+            if why is not None or year != self.given_year:
+                self.flag(d, "year", "header year not used", f"The header says {year}; --year {self.given_year} "
+                          "is used.", None, str(year))  # fmt: skip
+            return
+        if why is not None:
+            self.load.fail(f"says it is the census for {why}. Correct the header's Year (or ReferenceDate), or "
+                           "give the year with --year.")  # fmt: skip
+        if self.header_years and year not in self.header_years:
+            self.load.fail(f"has two headers for different years ({self.year} and {year}); a return is for one "
+                           "year. Split it, or correct the header that is wrong.")  # fmt: skip
+        self.header_years.add(year)
+        self.year = year
+        self.load.collection_year = year
 
     # ------------------------------------------------------------------------------------------ a child
     def child(self, el: Element) -> None:

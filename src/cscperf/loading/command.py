@@ -28,11 +28,13 @@ from cscperf.cli.console import (
     warn,
 )
 from cscperf.cli.exports import export_kind, write_export
-from cscperf.cli.options import DEFAULT_STORE, CouncilOption, StoreOption, one_council
+from cscperf.cli.options import DEFAULT_STORE, CouncilOption, MemoryLimitOption, StoreOption, one_council
+from cscperf.errors import DataProblem
 from cscperf.exports.csv_file import stream_csv
 from cscperf.loading.history import REJECT_COLUMNS
+from cscperf.loading.limits import memory_limit
 from cscperf.loading.load_summary import LoadSummary
-from cscperf.store.connection import store_label
+from cscperf.store.connection import is_server_store, store_label
 
 log = logging.getLogger(__name__)
 
@@ -45,13 +47,19 @@ def load(
     ] = None,
     la: CouncilOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    memory: MemoryLimitOption = None,
 ) -> None:
     """Load CIN Census, SSDA903, Annex A, SSD extract or workforce census files into the store (all or nothing)."""
+    from cscperf.loading.checks_after_reading import check_year
+    from cscperf.loading.resources import limit_memory
     from cscperf.loading.session import load_files
     from cscperf.store.database import writing_store
 
+    limit = memory_limit(memory)
+    check_year(year)
     # a store this command creates is removed again if the load fails: "the store is unchanged" stays true
     with writing_store(db) as con, progress(to_errors=True, disable=as_json) as bar:
+        limit_memory(con, limit)
         task = bar.add_task("Loading", total=None)
 
         def step(name: str, number: int, total: int) -> None:
@@ -73,6 +81,10 @@ def _show(summary: LoadSummary, db: str) -> None:
         numeric = name in ("Year", "Read", "Loaded", "Rejected")
         table.add_column(name, justify="right" if numeric else "left", overflow="fold")
     for f in summary.files:
+        if f.not_loaded and f.read:  # every record rejected: the counts say so, and it can be loaded again
+            table.add_row(f.path.name, f.kind or "", str(f.collection_year or ""), f"{f.read:,}", "0",
+                          f"{f.rejected:,}", "every record rejected: not loaded")  # fmt: skip
+            continue
         if f.skipped_as_loaded_in or f.not_recognised or f.not_loaded:
             why = (
                 "already loaded"
@@ -116,11 +128,11 @@ def loads(
         sys.stdout.write(json.dumps(rows, indent=2, default=str) + "\n")
         return
     columns = [Col("Load"), Col("Format"), Col("LA"), Col("Year", True), Col("Loaded at (UTC)"), Col("File"),
-               Col("Read", True), Col("Loaded", True), Col("Rejected", True)]  # fmt: skip
+               Col("Read", True), Col("Loaded", True), Col("Rejected", True), Col("Status")]  # fmt: skip
     table_rows = [
         [str(r["load_id"]), str(r["load_kind"]), str(r["la_code"] or "-"), str(r["collection_year"] or "-"),
          _when(r["loaded_at"]), Path(str(r["source_file"])).name, f"{r['records_read'] or 0:,}",
-         f"{r['records_loaded'] or 0:,}", f"{r['records_rejected'] or 0:,}"]
+         f"{r['records_loaded'] or 0:,}", f"{r['records_rejected'] or 0:,}", _status(r)]
         for r in rows
     ]  # fmt: skip
     if not table_rows:
@@ -131,6 +143,55 @@ def loads(
 
 def _when(value: object) -> str:
     return f"{value:%Y-%m-%d %H:%M}" if isinstance(value, dt.datetime) else str(value)
+
+
+def _status(row: dict[str, object]) -> str:
+    """complete; rejected (every record: nothing loaded); unloaded, with when."""
+    status = str(row["load_status"] or "")
+    return f"unloaded {_when(row['unloaded_at'])}" if status == "unloaded" and row.get("unloaded_at") else status
+
+
+def unload(
+    load_ids: Annotated[
+        list[str], typer.Argument(metavar="LOAD_ID...", help="The loads to undo (`cscperf loads` lists them).")
+    ],
+    db: StoreOption = DEFAULT_STORE,
+    as_json: Annotated[bool, typer.Option("--json", help="Print what was undone as JSON.")] = False,
+    memory: MemoryLimitOption = None,
+) -> None:
+    """Undo loads: take what their files gave back out of the store, all or nothing, as if never loaded (the
+    load history keeps them, marked unloaded)."""
+    from cscperf.loading.resources import limit_memory
+    from cscperf.loading.unload import NOT_ON_A_SERVER
+    from cscperf.loading.unload import unload as unload_loads
+    from cscperf.store.database import open_store
+
+    limit = memory_limit(memory)
+    if is_server_store(db):
+        raise DataProblem(NOT_ON_A_SERVER)
+    if not Path(db).exists():
+        raise DataProblem(f"There is no store at {db}.")
+    con = open_store(db)
+    try:
+        limit_memory(con, limit)
+        with progress(to_errors=True, disable=as_json) as bar:
+            bar.add_task("Unloading", total=None)
+            summary = unload_loads(con, load_ids)
+    finally:
+        con.close()
+    if as_json:
+        sys.stdout.write(json.dumps(summary.as_dict(), indent=2, default=str) + "\n")
+        return
+    for done in summary.unloaded:
+        year = f", {done['collection_year']}" if done["collection_year"] else ""
+        records = int(str(done["records_loaded"]))
+        what = f"{Path(str(done['file'])).name}: {done['format']}, council {done['la_code']}{year}"
+        say(f"Unloaded {done['load_id']} ({what}): the {records:,} records it gave are out of the store.")
+    if summary.replayed:
+        say(f"The council's {len(summary.replayed):,} other loads were applied again, so the store is as if "
+            "the undone files had never been loaded.")  # fmt: skip
+    for la_code in summary.councils_emptied:
+        say(f"Council {la_code} has no loads left, so it is no longer in the store.")
 
 
 def rejects(

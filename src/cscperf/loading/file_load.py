@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 
+from cscperf.loading.field_checks import checked
 from cscperf.loading.problems import Problem
 from cscperf.loading.staging import Staging
 from cscperf.loading.unreadable import UnreadableFile
@@ -53,7 +54,12 @@ class FileLoad:
         return f"{self.path.name}:{line}" if line is not None else self.path.name
 
     def add(self, table: str, row: dict[str, Any], location: str | None = None) -> None:
-        """Load one record into `table` (a store table; `row` maps its columns, without la_code)."""
+        """Load one record into `table` (a store table; `row` maps its columns, without la_code). A field it
+        cannot hold is left empty, or the record rejected if that field identifies it (`field_checks`)."""
+        checked_row = checked(self, table, row, location or self.path.name)
+        if checked_row is None:
+            return
+        row = checked_row
         counts = self.counts.setdefault(table, TableCounts())
         counts.read += 1
         counts.loaded += 1

@@ -9,7 +9,7 @@ from cscperf.errors import UsageProblem
 from cscperf.store.connection import Connection
 
 LOAD_COLUMNS = ("load_id", "load_kind", "la_code", "collection_year", "loaded_at", "source_file", "records_read",
-                "records_loaded", "records_rejected", "load_status")  # fmt: skip
+                "records_loaded", "records_rejected", "load_status", "unloaded_at")  # fmt: skip
 REJECT_COLUMNS = ("load_id", "source_file", "reject_number", "source_location", "severity", "rule", "target_table",
                   "field_name", "field_value", "message", "raw_record")  # fmt: skip
 SEVERITIES = ("fatal", "error", "warning")

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from cscperf.loading.file_load import FileLoad
+from cscperf.loading.pipeline import EVERY_RECORD_REJECTED
 
 
 @dataclass
@@ -41,6 +42,8 @@ class FileSummary:
 
     @classmethod
     def of(cls, load: FileLoad) -> FileSummary:
+        """A file read and merged: loaded, unless every record was rejected (it is then not recorded as loaded,
+        so that it can be loaded again once corrected)."""
         problems: dict[str, dict[str, int]] = {}
         for (severity, rule), n in sorted(load.problems_by_rule.items()):
             problems.setdefault(severity, {})[rule] = n
@@ -56,6 +59,7 @@ class FileSummary:
             {t: {"read": c.read, "loaded": c.loaded, "rejected": c.rejected} for t, c in sorted(load.counts.items())},
             problems,
             {k: v for k, v in load.details.items() if k != "content_sha256"},
+            not_loaded=EVERY_RECORD_REJECTED if load.records_read and not load.records_loaded else None,
         )
 
     def as_dict(self) -> dict[str, Any]:

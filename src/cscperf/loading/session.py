@@ -20,18 +20,13 @@ from pathlib import Path
 
 from cscperf import __version__
 from cscperf.errors import CscperfError, DataProblem, UsageProblem
-from cscperf.loading.coverage_record import Surveys, coverage_rows, record_coverage, survey_staged
+from cscperf.loading import ledger, pipeline
+from cscperf.loading.checks_after_reading import check_options, settle_read_file
+from cscperf.loading.coverage_record import Surveys, coverage_rows, record_coverage
+from cscperf.loading.failures import machine_failure
 from cscperf.loading.file_load import FileLoad
 from cscperf.loading.load_summary import FileSummary, LoadSummary
-from cscperf.loading.merge import (
-    LOADS_TABLE,
-    REJECTS,
-    StagedLoads,
-    check_staged_counts,
-    merge_into_store,
-    reject_unidentified_and_duplicates,
-    report_person_conflicts,
-)
+from cscperf.loading.merge import LOADS_TABLE, StagedLoads
 from cscperf.loading.population import fill_population_from_comparators
 from cscperf.loading.source_format import SourceFormat, recognise
 from cscperf.loading.staging import Staging, staging_name
@@ -40,6 +35,8 @@ from cscperf.store.connection import DATABASE_ERRORS, Connection
 from cscperf.store.statements import run
 
 Progress = Callable[[str, int, int], None]
+MACHINE_OR_STORE: tuple[type[BaseException], ...] = (*DATABASE_ERRORS, MemoryError)
+"""A failure of the machine or of the database (a full disk while staging), explained by load_files."""
 
 
 def files_named(paths: Iterable[Path]) -> list[Path]:
@@ -87,15 +84,21 @@ def load_files(
     is loading waits for it (`on_wait` is told which council; by default a line on stderr)."""
     named = _files_and_origin(paths)
     files = [path for path, _ in named]
-    if la_code is not None and not (len(la_code) == 3 and la_code.isdigit()):
-        raise UsageProblem(f"--la must be a council's 3-digit DfE code, such as 874, not {la_code!r}.")
+    check_options(con, la_code, year)
     default_la = la_code or _only_council(con)
     summary = LoadSummary()
     loaded_before = _hashes_loaded(con)
+    ledger.forget_unfinished(con)
     staging = Staging(con)
     loads: list[FileLoad] = []
     try:
-        formats = _read_files(named, staging, loads, summary, loaded_before, default_la, la_code, year, progress)
+        try:
+            formats = _read_files(named, staging, loads, summary, loaded_before, default_la, la_code, year, progress)
+            ledger.keep(con, loads)  # what each file gave, as read, so that its load can be undone
+        except MACHINE_OR_STORE as exc:
+            if (failure := machine_failure(exc)) is not None:  # a full disk while staging, not cscperf's fault
+                raise failure from None
+            raise
         staged = StagedLoads(con, staging, loads)
         # Until here only scratch tables were written; the store's tables change in this one transaction.
         run(con, "BEGIN TRANSACTION")
@@ -106,19 +109,12 @@ def load_files(
                 _check_not_loaded_meanwhile(con, loads)
                 for name in staging.tables:
                     con.analyse(staging_name(name))
-                staged.record_loads()
-                reject_unidentified_and_duplicates(staged)
-                check_staged_counts(staged)
-                surveys = survey_staged(staged)
-                for source_format in formats.values():
-                    if source_format.after_all is not None:
-                        source_format.after_all(staged)
+                surveys = pipeline.settle(staged, formats.values())
                 _refuse_named_files_withdrawn(staged, named)
-                report_person_conflicts(staged)
-                for load in loads:
-                    load.flush()
-                merge_into_store(staged)
+                pipeline.merge(staged)
                 _record(con, staged, surveys)
+                ledger.forget(con, [load.load_id for load, _ in staged.withdrawn]
+                              + [load.load_id for load in loads if not load.records_loaded])  # fmt: skip
                 councils = sorted({load.la_code for load in loads if load.la_code})
                 summary.population_years_added = fill_population_from_comparators(con, councils)
             _pause_before_commit()
@@ -126,7 +122,9 @@ def load_files(
         except BaseException as exc:
             with contextlib.suppress(*DATABASE_ERRORS):  # a lost connection has ended the transaction already
                 run(con, "ROLLBACK")
-            if isinstance(exc, CscperfError | KeyboardInterrupt | MemoryError) or not isinstance(exc, Exception):
+            if (failure := machine_failure(exc)) is not None:
+                raise failure from None
+            if isinstance(exc, CscperfError | KeyboardInterrupt) or not isinstance(exc, Exception):
                 raise
             if os.environ.get("CSCPERF_DEBUG"):  # for developers: the original error, with its traceback
                 raise
@@ -172,13 +170,14 @@ def _read_files(
             summary.files.append(FileSummary.not_recognised_file(path, exc.reason))
             continue
         formats[source_format.kind] = source_format
-        load = FileLoad(path, source_format.kind, _new_load_id(), len(loads) + 1, staging,
-                        la_code=default_la, collection_year=year)  # fmt: skip
+        load = FileLoad(path, source_format.kind, _new_load_id(), len(loads) + 1, staging, collection_year=year)
         load.details["content_sha256"] = sha
         try:
             source_format.read(path, load)
-        except (CscperfError, KeyboardInterrupt, MemoryError):
+        except (CscperfError, KeyboardInterrupt):
             raise
+        except MACHINE_OR_STORE:
+            raise  # the machine (a full disk while staging), explained by load_files
         except Exception as exc:  # a defect of cscperf's, not the data's: say so without showing the data
             if os.environ.get("CSCPERF_DEBUG"):
                 raise
@@ -187,14 +186,7 @@ def _read_files(
                 f"could not be read because of an unexpected problem in cscperf ({type(exc).__name__}). Please "
                 "report it with the cscperf version; the file itself is not shown.",
             ) from None
-        if la_code is not None:
-            load.la_code = la_code
-        if year is not None:
-            load.collection_year = year
-            load.details["year_given"] = True
-            load.details["collection_year_from"] = "given with --year"
-        if load.la_code is None:
-            raise UnreadableFile(path, "does not say which council it is from. Give the 3-digit code with --la.")
+        settle_read_file(load, la_code, default_la, year)
         load.flush()
         loads.append(load)
         loaded_before[sha] = load.load_id
@@ -276,7 +268,7 @@ def _record(con: Connection, staged: StagedLoads, surveys: Surveys) -> None:
             con,
             "INSERT INTO cscperf_loads (la_code, load_id, load_kind, source_file, content_sha256, "
             "collection_year, loaded_at, cscperf_version, records_read, records_loaded, records_rejected, "
-            "load_status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'complete')",
+            "load_status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 load.la_code,
                 load.load_id,
@@ -289,22 +281,16 @@ def _record(con: Connection, staged: StagedLoads, surveys: Surveys) -> None:
                 load.records_read,
                 load.records_loaded,
                 load.records_rejected,
+                pipeline.status(load.records_loaded),
             ],
         )
-    rejects = staged.staged(REJECTS)
-    if rejects:
-        run(
-            con,
-            f"INSERT INTO {REJECTS} BY NAME SELECT l.la_code, r.load_id, r.reject_number, r.source_location, "
-            "r.target_table, r.field_name, r.field_value, r.rule, r.severity, r.message, "
-            "CAST(r.raw_record AS JSON) AS raw_record "
-            f"FROM {rejects} r JOIN {LOADS_TABLE} l ON l.load_id = r.load_id",
-        )
+    pipeline.record_problems(con, staged)
     run(
         con,
         f"""
         INSERT INTO cscperf_councils (la_code, la_name, region, data_source)
         SELECT DISTINCT l.la_code, NULL, NULL, 'loaded' FROM {LOADS_TABLE} l
+        JOIN cscperf_loads x ON x.load_id = l.load_id AND x.load_status = 'complete'
         WHERE l.la_code NOT IN (SELECT la_code FROM cscperf_councils)
     """,
     )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cscperf.loading.encoding import as_utf8_head
 from cscperf.loading.unreadable import UnreadableFile
 
 if TYPE_CHECKING:
@@ -59,6 +60,7 @@ def recognise(path: Path) -> SourceFormat:
         raise UnreadableFile(path, f"could not be read ({exc.strerror}).") from None
     if not head.strip():
         raise UnreadableFile(path, "is empty.")
+    head = as_utf8_head(head)  # UTF-16 or UTF-32 text (with its byte-order mark) is recognised as UTF-8 is
     for source_format in known_formats():
         if source_format.recognise(path, head):
             return source_format
@@ -80,8 +82,22 @@ def _why_not(head: bytes) -> str:
     if text.startswith(b"<"):
         return "is XML, but not a CIN Census, SSDA903 or social work workforce census return."
     if b"\x00" in head[:4096]:
+        if _utf16_without_mark(head[:4096]):
+            return (
+                "looks like UTF-16 text without a byte-order mark, which cannot be read safely. Save it as UTF-8 "
+                "(in Excel, 'CSV UTF-8'; in a text editor, 'UTF-8') and load it again."
+            )
         return "is a binary file, not a return cscperf can read."
     return (
         "is not a format cscperf can load: not CIN Census XML, an SSDA903 table (CSV or XML), an Annex A "
         "workbook, an SSD extract table or a workforce census return."
     )
+
+
+def _utf16_without_mark(head: bytes) -> bool:
+    """Mostly ASCII text with a NUL beside every character: UTF-16 with its byte-order mark missing."""
+    even, odd = head[0::2], head[1::2]
+    for nuls, text in ((even, odd), (odd, even)):
+        if len(nuls) > 8 and nuls.count(0) > 0.9 * len(nuls) and text.count(0) < 0.1 * len(text):
+            return True
+    return False

@@ -16,12 +16,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cscperf.loading import councils, parquet_rows
 from cscperf.loading.coverage_record import DATES
+from cscperf.loading.csv_table import CsvRows, csv_rows, duplicate_columns
 from cscperf.loading.date_checks import DatedField, flag_late_dates
+from cscperf.loading.encoding import as_utf8_head, decode_head
 from cscperf.loading.file_load import FileLoad
 from cscperf.loading.oversight_records import EXTENSION_TABLES, EXTRA_COLUMNS, codes_read, extension_rows
 from cscperf.loading.problems import Problem
@@ -60,20 +63,28 @@ def table_for_columns(columns: list[str]) -> Table | None:
     return matches[0] if len(matches) == 1 else None
 
 
+def _first_line(head: bytes) -> str | None:
+    text = decode_head(head)
+    lines = text.lstrip("\ufeff").splitlines() if text is not None else []
+    return lines[0] if lines else None
+
+
+def _dialect(first: str) -> type[csv.Dialect]:
+    return csv.excel_tab if first.count("\t") > first.count(",") else csv.excel
+
+
 def _csv_header(head: bytes) -> list[str] | None:
-    try:
-        text = head.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = head.decode("latin-1")
-    first = text.splitlines()[0] if text.splitlines() else ""
-    if "," not in first and "\t" not in first:
+    first = _first_line(head)
+    if first is None or ("," not in first and "\t" not in first):
         return None
-    dialect = csv.excel_tab if first.count("\t") > first.count(",") else csv.excel
-    return next(csv.reader(io.StringIO(first), dialect))
+    try:
+        return next(csv.reader(io.StringIO(first), _dialect(first)))
+    except (csv.Error, StopIteration):
+        return None
 
 
 def recognise_csv(path: Path, head: bytes) -> bool:
-    if b"\x00" in head[:4096] or head.lstrip().startswith(b"<"):
+    if head.lstrip().startswith(b"<"):
         return False
     header = _csv_header(head)
     return header is not None and table_for_columns(header) is not None
@@ -102,14 +113,7 @@ def _record(load: FileLoad, table: Table, raw: dict[str, Any], location: str) ->
                 extra[name.strip().lower()] = value
             continue
         if column.name == "la_code":
-            council = read_text(value)
-            if council is not None and load.la_code is None:
-                load.la_code = council  # the extract says which council it is from
-            elif council is not None and council != load.la_code:
-                load.reject(Problem(location, "another council",
-                                    f"la_code {council} is not the council being loaded ({load.la_code}); load each "
-                                    "council's rows with its own --la.", "fatal", table.name, "la_code", council,
-                                    {k: None if v is None else str(v) for k, v in raw.items()}))  # fmt: skip
+            if not _council_of_row(load, table, raw, value, location):
                 return
             continue
         try:
@@ -139,34 +143,67 @@ def _record(load: FileLoad, table: Table, raw: dict[str, Any], location: str) ->
         extension_rows(load, table.name, row, extra, location)
 
 
+def _council_of_row(load: FileLoad, table: Table, raw: dict[str, Any], value: object, location: str) -> bool:
+    """A row's la_code: the first names the extract's council; a row naming another, or a code that is no
+    council's, is rejected (False)."""
+    problem: str | None
+    try:
+        council = read_text(value)
+    except BadValue as exc:
+        council, problem = None, str(exc)
+    else:
+        problem = None if council is None else councils.code_problem(council)
+    said = load.details.get("council_in_file")
+    if council is None and problem is None:
+        return True
+    if problem is None and said is None:
+        assert council is not None
+        councils.named_in_file(load, council, location, "la_code")
+        return True
+    if problem is None and council == said:
+        return True
+    message = (
+        f"la_code: {problem}; the row cannot be placed in a council."
+        if problem is not None
+        else f"la_code {council} is not the council this extract is for ({said}, from its first row); load each "
+        "council's extract on its own."
+    )
+    rule = "LA code not valid" if problem is not None else "another council"
+    shown = None if council is None else council[:200]
+    load.reject(Problem(location, rule, message, "fatal", table.name, "la_code", shown,
+                        {k: None if v is None else str(v) for k, v in raw.items()}))  # fmt: skip
+    return False
+
+
 def read_csv_table(path: Path, load: FileLoad) -> None:
     with path.open("rb") as handle:
-        head = handle.read(65_536)
-    header = _csv_header(head)
-    table = table_for_columns(header or [])
-    if header is None or table is None:
-        load.fail("is not an SSD table extract.")
-    load.details["ssd_table"] = table.name
-    first = head.decode("utf-8-sig", errors="replace").splitlines()[0]
-    dialect = csv.excel_tab if first.count("\t") > first.count(",") else csv.excel
-    with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
-        reader = csv.reader(handle, dialect)
-        names = next(reader)
-        try:
-            rows = _read_rows(load, table, reader, names)
-        except csv.Error as exc:
-            load.fail(f"is not a readable CSV file (line {reader.line_num}: {exc}).")
-    if rows == 0:
+        first = _first_line(as_utf8_head(handle.read(65_536))) or ""
+    with csv_rows(path, load, _dialect(first)) as rows:
+        names = [name.lstrip("\ufeff") for name in rows.header() or []]
+        table = table_for_columns(names)
+        if table is None:
+            load.fail("is not an SSD table extract.")
+        load.details["ssd_table"] = table.name
+        _refuse_duplicate_columns(load, table, names)
+        count = _read_rows(load, table, rows, names)
+    if count == 0:
         load.fail("has a header but no records.")
 
 
-def _read_rows(load: FileLoad, table: Table, reader: Any, names: list[str]) -> int:
-    rows = 0
-    for values in reader:
+def _refuse_duplicate_columns(load: FileLoad, table: Table, names: list[str]) -> None:
+    columns = {c.name.lower(): c.name for c in table.all_columns}
+    twice = duplicate_columns(names, lambda name: columns.get(name.strip().lower()))
+    if twice is not None:
+        load.fail(twice)
+
+
+def _read_rows(load: FileLoad, table: Table, rows: CsvRows, names: list[str]) -> int:
+    count = 0
+    for values in rows:
         if not any(v.strip() for v in values):
             continue
-        rows += 1
-        location = load.where(reader.line_num)
+        count += 1
+        location = load.where(rows.line)
         if len(values) != len(names):
             load.reject(
                 Problem(
@@ -182,7 +219,7 @@ def _read_rows(load: FileLoad, table: Table, reader: Any, names: list[str]) -> i
             )
             continue
         _record(load, table, dict(zip(names, values, strict=True)), location)
-    return rows
+    return count
 
 
 def read_parquet_table(path: Path, load: FileLoad) -> None:
@@ -192,21 +229,22 @@ def read_parquet_table(path: Path, load: FileLoad) -> None:
         parquet = pq.ParquetFile(path)
     except Exception as exc:
         load.fail(f"is not a readable Parquet file ({str(exc).splitlines()[0]}).")
-    table = table_for_columns(parquet.schema_arrow.names)
+    names = list(parquet.schema_arrow.names)
+    table = table_for_columns(names)
     if table is None:
         load.fail("is not an SSD table extract.")
     load.details["ssd_table"] = table.name
+    if twice := parquet_rows.refuse_duplicates(names):
+        load.fail(twice)
     number = 0
-    for record in _parquet_rows(parquet):
-        number += 1
-        _record(load, table, record, f"{path.name} row {number}")
+    try:
+        for record in parquet_rows.rows(parquet):
+            number += 1
+            _record(load, table, record, f"{path.name} row {number}")
+    except parquet_rows.DamagedParquet as exc:
+        load.fail(f"is a damaged Parquet file: after row {number:,}, {exc}.")
     if number == 0:
         load.fail("has no records.")
-
-
-def _parquet_rows(parquet: Any) -> Iterator[dict[str, Any]]:
-    for batch in parquet.iter_batches(batch_size=10_000):
-        yield from batch.to_pylist()
 
 
 EXTRACT_DATES = tuple(

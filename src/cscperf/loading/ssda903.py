@@ -17,6 +17,8 @@ from typing import Any
 
 from lxml import etree
 
+from cscperf.loading.csv_table import csv_rows, duplicate_columns
+from cscperf.loading.encoding import decode_head, xml_codec
 from cscperf.loading.file_load import FileLoad
 from cscperf.loading.problems import Problem
 from cscperf.loading.source_format import SourceFormat
@@ -49,13 +51,8 @@ XML_ROOT = "EXPSSDA903"
 
 # ------------------------------------------------------------------------------------------ recognising
 def _first_line(head: bytes) -> str | None:
-    if b"\x00" in head[:4096]:
-        return None
-    try:
-        text = head.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = head.decode("latin-1")
-    lines = text.splitlines()
+    text = decode_head(head)
+    lines = text.lstrip("\ufeff").splitlines() if text is not None else []
     return lines[0] if lines else None
 
 
@@ -104,12 +101,11 @@ def recognise_xml(path: Path, head: bytes) -> bool:
 # ------------------------------------------------------------------------------------------ CSV
 def read_csv(path: Path, load: FileLoad) -> None:
     reading = Reading(load)
-    with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
-        reader = csv.reader(handle)
-        try:
-            names = [n.strip().upper() for n in next(reader)]
-        except StopIteration:
+    with csv_rows(path, load) as rows:
+        header = rows.header()
+        if header is None:
             load.fail("is empty.")
+        names = [n.strip().upper() for n in header]
         table = table_for_header(names)
         if table is None:
             load.fail("is not an SSDA903 table: its header row matches none of the 903 tables.")
@@ -117,56 +113,63 @@ def read_csv(path: Path, load: FileLoad) -> None:
         load.details["ssda903_table"] = table
         target = TARGET[table]
         known = set(TABLE_COLUMNS[table])
-        for name in names:
-            if name and name not in known:
-                load.flag(
-                    Problem(
-                        load.where(1),
-                        "extra column ignored",
-                        f"Column {name} is not part of the 903 {title} table; it was not loaded.",
-                        "warning",
-                        target,
-                        name,
-                    )
-                )
-        missing = [c for c in TABLE_COLUMNS[table] if c not in names]
-        if missing:
-            load.flag(
-                Problem(
-                    load.where(1),
-                    "column missing",
-                    f"The {title} table has no {', '.join(missing)} column; those fields are empty.",
-                    "warning",
-                    target,
-                    ", ".join(missing),
-                )
-            )
+        twice = duplicate_columns(names, lambda name: name if name in known else None)
+        if twice is not None:
+            load.fail(twice)
+        _check_columns(load, names, table, title, target)
         records = 0
-        try:
-            for values in reader:
-                if not any(v.strip() for v in values):
-                    continue
-                records += 1
-                location = load.where(reader.line_num)
-                if len(values) != len(names):
-                    load.reject(
-                        Problem(
-                            location,
-                            "wrong number of fields",
-                            f"The line has {len(values)} fields; the header has {len(names)}.",
-                            "fatal",
-                            target,
-                            raw_record={"line": ",".join(values)[:2000]},
-                        )
+        for values in rows:
+            if not any(v.strip() for v in values):
+                continue
+            records += 1
+            location = load.where(rows.line)
+            if len(values) != len(names):
+                load.reject(
+                    Problem(
+                        location,
+                        "wrong number of fields",
+                        f"The line has {len(values)} fields; the header has {len(names)}.",
+                        "fatal",
+                        target,
+                        raw_record={"line": ",".join(values)[:2000]},
                     )
-                    continue
-                raw: dict[str, str | None] = {n: v for n, v in zip(names, values, strict=True) if n in known}
-                read_record(reading, table, raw, location)
-        except csv.Error as exc:
-            load.fail(f"is not a readable CSV file (line {reader.line_num}: {exc}).")
+                )
+                continue
+            raw: dict[str, str | None] = {n: v for n, v in zip(names, values, strict=True) if n in known}
+            read_record(reading, table, raw, location)
     if records == 0:
         load.fail(f"has a header but no records (an empty SSDA903 {title} table).")
     reading.finish()
+
+
+def _check_columns(load: FileLoad, names: list[str], table: str, title: str, target: str) -> None:
+    """Columns that are not the table's are ignored, and the table's columns that are missing left empty: each
+    said once."""
+    known = set(TABLE_COLUMNS[table])
+    for name in names:
+        if name and name not in known:
+            load.flag(
+                Problem(
+                    load.where(1),
+                    "extra column ignored",
+                    f"Column {name} is not part of the 903 {title} table; it was not loaded.",
+                    "warning",
+                    target,
+                    name,
+                )
+            )
+    missing = [c for c in TABLE_COLUMNS[table] if c not in names]
+    if missing:
+        load.flag(
+            Problem(
+                load.where(1),
+                "column missing",
+                f"The {title} table has no {', '.join(missing)} column; those fields are empty.",
+                "warning",
+                target,
+                ", ".join(missing),
+            )
+        )
 
 
 # ------------------------------------------------------------------------------------------ XML
@@ -235,9 +238,10 @@ def read_xml(path: Path, load: FileLoad) -> None:
     reading = Reading(load)
     children = 0
     depth = 0
+    codec = xml_codec(path, load)
     try:
         for event, element in etree.iterparse(
-            str(path), events=("start", "end"), huge_tree=True, resolve_entities=False, no_network=True
+            str(path), events=("start", "end"), huge_tree=True, resolve_entities=False, no_network=True, encoding=codec
         ):
             name = etree.QName(element).localname
             if event == "start":

@@ -34,6 +34,7 @@ from cscperf.loading.file_load import FileLoad
 from cscperf.loading.merge import LOADS_TABLE, StagedLoads
 from cscperf.loading.problems import Problem
 from cscperf.loading.ssda903_tables import DETAILS_TABLE
+from cscperf.loading.years import year_problem
 from cscperf.store.statements import run
 
 KIND = "ssda903"
@@ -125,6 +126,10 @@ def _settle_years(staged: StagedLoads, loads: list[FileLoad]) -> None:
             if chosen is None:
                 if load.details.get("ssda903_table") == "oc2":
                     staged.withdraw(load, NO_YEAR)
+                continue
+            if impossible := year_problem(chosen):
+                staged.withdraw(load, f"its collection year cannot be right: {impossible} (it comes from {why}). "
+                                      "Give the year with --year.")  # fmt: skip
                 continue
             if own is not None and own != chosen and year is not None:
                 why = f"{source}; its own dates point to {own}"

@@ -21,7 +21,7 @@ from cscperf.loading.collection_year import collection_year
 from cscperf.loading.file_load import FileLoad
 from cscperf.loading.problems import Problem, Severity
 from cscperf.loading.staging import STAGING_CATALOG
-from cscperf.loading.values import BadValue, read_date, read_text, read_whole_number
+from cscperf.loading.values import EARLIEST_DATE, LATEST_DATE, BadValue, read_date, read_text, read_whole_number
 from cscperf.store.statements import run
 
 # Columns of each 903 table, as the DfE validator knows them (any order, any case).
@@ -219,9 +219,12 @@ class Record:
         text = self.raw.get(name)
         if text is not None and len(text) == 10 and text[2] == "/" and text[5] == "/":  # dd/mm/YYYY, the 903's
             try:
-                return dt.date(int(text[6:]), int(text[3:5]), int(text[:2]))
+                day = dt.date(int(text[6:]), int(text[3:5]), int(text[:2]))
             except ValueError:
                 pass  # read_date says why
+            else:
+                if EARLIEST_DATE <= day <= LATEST_DATE:
+                    return day
         try:
             value = read_date(text)
         except BadValue as exc:

@@ -7,10 +7,16 @@ problem with the file, field and location.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Collection
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
+# The dates a record of children's social care can hold: a grandparent's birth to the end of the century. A
+# date outside them is a typing mistake or a system's placeholder (9999-12-31 for "no end date").
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2099, 12, 31)
+_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$")
 _UK = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?: .*)?$")
 LARGEST_WHOLE_NUMBER = 2**31 - 1  # the store's INTEGER columns; no count in children's social care comes near
@@ -23,7 +29,22 @@ class BadValue(ValueError):
 
 
 def blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and value.strip() == "")
+    """Nothing there: None, empty text, or NaN (how pandas and Parquet files mark a missing number)."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return value.strip() == ""
+    return isinstance(value, float) and math.isnan(value)
+
+
+def possible_date(day: dt.date, text: object = None) -> dt.date:
+    """The date, if a record can hold it (EARLIEST_DATE to LATEST_DATE); BadValue says why not."""
+    if EARLIEST_DATE <= day <= LATEST_DATE:
+        return day
+    shown = text if isinstance(text, str) and text.strip() else day.isoformat()
+    if day.year >= 9999:
+        raise BadValue(f"{shown} is a placeholder, not a date (case systems write it for 'no date'; leave it empty)")
+    raise BadValue(f"{shown} is not a date a record can hold (the years 1900 to 2099)")
 
 
 def read_date(value: object) -> dt.date | None:
@@ -31,12 +52,12 @@ def read_date(value: object) -> dt.date | None:
     if blank(value):
         return None
     if isinstance(value, dt.datetime):
-        return value.date()
+        return possible_date(value.date())
     if isinstance(value, dt.date):
-        return value
+        return possible_date(value)
     if isinstance(value, int | float) and not isinstance(value, bool):
         if 1 <= value < 2958466:
-            return EXCEL_EPOCH + dt.timedelta(days=int(value))
+            return possible_date(EXCEL_EPOCH + dt.timedelta(days=int(value)))
         raise BadValue(f"{value} is not a date")
     text = str(value).strip()
     for pattern, order in ((_ISO, (0, 1, 2)), (_UK, (2, 1, 0))):
@@ -44,9 +65,10 @@ def read_date(value: object) -> dt.date | None:
         if m:
             parts = [int(g) for g in m.groups()]
             try:
-                return dt.date(parts[order[0]], parts[order[1]], parts[order[2]])
+                day = dt.date(parts[order[0]], parts[order[1]], parts[order[2]])
             except ValueError:
                 raise BadValue(f"{text} is not a real date") from None
+            return possible_date(day, text)
     raise BadValue(f"{text} is not a date (expected YYYY-MM-DD or DD/MM/YYYY)")
 
 
@@ -76,10 +98,9 @@ def read_whole_number(value: object) -> int | None:
             raise BadValue(f"{value} is too large to be a count or a score")
         return value
     text = str(value).strip()
-    try:
-        number = float(text)
-    except ValueError:
-        raise BadValue(f"{text} is not a whole number") from None
+    if not isinstance(value, float) and not _NUMBER.match(text):
+        raise BadValue(f"{text} is not a whole number")
+    number = float(text)
     if not number.is_integer():
         raise BadValue(f"{text} is not a whole number")
     if not -LARGEST_WHOLE_NUMBER <= number <= LARGEST_WHOLE_NUMBER:
@@ -87,22 +108,48 @@ def read_whole_number(value: object) -> int | None:
     return int(number)
 
 
+def read_count(value: object) -> int | None:
+    """A whole number of things (cases, meetings, plans): 0 or more."""
+    number = read_whole_number(value)
+    if number is not None and number < 0:
+        raise BadValue(f"{number} is below 0, and a count cannot be")
+    return number
+
+
 def read_number(value: object) -> float | None:
+    """A number written plainly (12, 0.5, -3, 1e3); not NaN or infinity, which no field holds."""
     if blank(value):
         return None
     if isinstance(value, bool):
         raise BadValue(f"{value} is not a number")
-    try:
-        return float(str(value).strip())
-    except ValueError:
-        raise BadValue(f"{value} is not a number") from None
+    if isinstance(value, int | float):
+        number = float(value)
+    else:
+        text = str(value).strip()
+        if not _NUMBER.match(text):
+            raise BadValue(f"{text} is not a number")
+        number = float(text)
+    if not math.isfinite(number):
+        raise BadValue(f"{value} is not a number a field can hold")
+    return number
 
 
 def read_text(value: object) -> str | None:
+    """Text as it was written, trimmed. Bytes (a Parquet binary column) are read as UTF-8; a whole number
+    stored as a float (9212044.0 from Excel) as the number."""
     if blank(value):
         return None
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, bytes | bytearray | memoryview):
+        try:
+            value = bytes(value).decode("utf-8")
+        except UnicodeDecodeError:
+            raise BadValue("binary data that is not text") from None
+        return read_text(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise BadValue(f"{value} is not text")
+        if value.is_integer():
+            return str(int(value))
     return str(value).strip()
 
 

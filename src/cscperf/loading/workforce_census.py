@@ -26,10 +26,13 @@ from typing import Any
 
 from lxml import etree
 
+from cscperf.loading import councils
+from cscperf.loading.encoding import xml_codec
 from cscperf.loading.file_load import FileLoad
 from cscperf.loading.problems import Problem
 from cscperf.loading.source_format import SourceFormat
-from cscperf.loading.values import BadValue, read_date, read_flag, read_number, read_text, read_whole_number
+from cscperf.loading.values import BadValue, read_count, read_date, read_flag, read_number, read_text, read_whole_number
+from cscperf.loading.years import year_before, year_problem
 
 ROLES = {
     "1": "Senior Manager",
@@ -95,15 +98,18 @@ class CensusReader:
         self.seen: set[str] = set()
 
     def read(self) -> None:
+        codec = xml_codec(self.path, self.load)
         try:
-            for _event, element in etree.iterparse(str(self.path), events=("end",), huge_tree=True):
+            for _event, element in etree.iterparse(
+                str(self.path), events=("end",), huge_tree=True, resolve_entities=False, no_network=True, encoding=codec
+            ):
                 name = _local(element.tag)
                 if name == "CollectionDetails":
                     self.header(element)
                 elif name == "Source":
                     lea = _child_text(element, "LEA")
-                    if lea and lea.isdigit() and len(lea) == 3:
-                        self.load.la_code = lea
+                    if lea:
+                        councils.named_in_file(self.load, lea, self.load.where(element.sourceline), "LEA")
                 elif name == "LALevelVacancies":
                     self.la_level(element)
                 elif name == "CSWWWorker":
@@ -118,17 +124,51 @@ class CensusReader:
     def header(self, element: Any) -> None:
         if (_child_text(element, "Collection") or "").upper() != "CSWW":
             self.load.fail("is not a social work workforce census return (Collection is not CSWW).")
-        year = _child_text(element, "Year")
+        where = self.load.where(element.sourceline)
+        year_text = _child_text(element, "Year")
+        reference_text = _child_text(element, "ReferenceDate")
         try:
-            self.reference = read_date(_child_text(element, "ReferenceDate"))
-        except BadValue:
-            self.reference = None
-        if year and year.isdigit():
-            self.year = int(year)
-        if self.reference is None and self.year:
-            self.reference = dt.date(self.year, 9, 30)
-        if self.year is None and self.reference is not None:
-            self.year = self.reference.year
+            reference = read_date(reference_text)
+        except BadValue as exc:
+            self.load.fail(f"has a ReferenceDate that is not a date ({exc}); the census date is 30 September.")
+        year = int(year_text) if year_text and year_text.isdigit() and len(year_text) <= 6 else None
+        if year_text and year is None:
+            self.load.fail(f"has a Year ({year_text[:20]}) that is not a year.")
+        given = self.load.collection_year  # --year
+        year = year if year is not None else (reference.year if reference is not None else None)
+        if given is None and year is not None and (why := year_problem(year)):
+            self.load.fail(f"says it is the census for {why}. Correct the file, or give the year with --year.")
+        if given is not None:
+            year = given
+        if reference is not None and year is not None and (reference.month, reference.day) != (9, 30):
+            self.load.flag(
+                Problem(
+                    where,
+                    "reference date not 30 September",
+                    f"ReferenceDate {reference} is not 30 September, the census date; 30 September {year} is used.",
+                    "warning",
+                    None,
+                    "ReferenceDate",
+                    reference.isoformat(),
+                )
+            )
+            reference = None
+        if reference is not None and year is not None and reference.year != year:
+            self.load.flag(
+                Problem(
+                    where,
+                    "header years disagree",
+                    f"The header's Year ({year}) and ReferenceDate ({reference}) differ; 30 September {year} is used "
+                    "(give --year to choose).",
+                    "warning",
+                    None,
+                    "ReferenceDate",
+                    reference.isoformat(),
+                )
+            )
+            reference = None
+        self.year = year
+        self.reference = reference or (dt.date(year, 9, 30) if year is not None else None)
         if self.load.collection_year is None and self.year is not None:
             self.load.collection_year = self.year
         self.load.details["reference_date"] = self.reference.isoformat() if self.reference else None
@@ -164,7 +204,11 @@ class CensusReader:
             )
 
     def _reference(self) -> dt.date:
-        return self.reference or dt.date(self.year or dt.date.today().year, 9, 30)
+        if self.reference is None:  # no CollectionDetails before the workers: the census date of --year
+            if self.year is None:
+                self.load.fail("does not say which year's census it is (no Year or ReferenceDate). Give --year.")
+            self.reference = dt.date(self.year, 9, 30)
+        return self.reference
 
     def worker(self, element: Any) -> None:
         where = self.load.where(element.sourceline)
@@ -186,9 +230,9 @@ class CensusReader:
             return
         try:
             agency = read_flag(_child_text(element, "AgencyWorker"))
-            fte = read_number(_child_text(element, "FTE"))
-            fte30 = read_number(_child_text(element, "FTE30"))
-            cases = read_whole_number(_child_text(element, "Cases30"))
+            fte = _fte(_child_text(element, "FTE"), "FTE")
+            fte30 = _fte(_child_text(element, "FTE30"), "FTE30")
+            cases = read_count(_child_text(element, "Cases30"))
             start = read_date(_child_text(element, "RoleStartDate"))
             end = read_date(_child_text(element, "RoleEndDate"))
             absent = read_flag(_child_text(element, "Absat30Sept"))
@@ -217,7 +261,7 @@ class CensusReader:
         role = _child_text(element, "OrgRole")
         started = start is None or start <= reference
         in_post = started and (end is None or end >= reference)  # a worker is in post on their last day
-        left_in_year = end is not None and reference.replace(year=reference.year - 1) < end <= reference
+        left_in_year = end is not None and year_before(reference) < end <= reference
         # FTE30 is the FTE at 30 September; FTE the contracted FTE (a leaver's FTE when they left).
         worker_fte = (fte30 if fte30 is not None else fte) if end is None or end > reference else (fte or fte30)
         if agency is None:
@@ -385,6 +429,14 @@ class CensusReader:
         self.load.details["workers"] = self.workers
         if unnamed:
             self.load.details["agency_fte_not_named"] = unnamed
+
+
+def _fte(value: str | None, name: str) -> float | None:
+    """A worker's full-time equivalent: 0 to 1, as the census defines it."""
+    fte = read_number(value)
+    if fte is not None and not 0 <= fte <= 1:
+        raise BadValue(f"{name} {value} is not a full-time equivalent (0 to 1)")
+    return fte
 
 
 def _percent(numerator: float | None, denominator: float) -> float | None:

@@ -18,6 +18,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from cscperf.errors import DataProblem
 from cscperf.exports.cells import visible_controls
 from cscperf.returns import annex_a_template as t
 from cscperf.returns.annex_a_rows import AnnexAReader, Window
@@ -161,7 +162,14 @@ def check(request: CheckRequest) -> list[CheckOutcome]:
     present and spelt as the template's options, key dates present and stored as dates."""
     from python_calamine import CalamineWorkbook
 
+    from cscperf.loading import workbook_guard
+    from cscperf.loading.limits import workbook_limits
+
     [path] = request.paths
+    try:  # what opening it would cost, first: the reader builds each sheet as a grid from A1 to its last value
+        workbook_guard.inspect(path, workbook_limits())
+    except workbook_guard.WorkbookRefused as exc:
+        raise DataProblem(f"{path.name} {exc}") from None
     book = CalamineWorkbook.from_path(str(path))
     failures: list[Failure] = []
     for number in range(1, 12):

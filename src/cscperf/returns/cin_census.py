@@ -16,6 +16,7 @@ from typing import Any
 from lxml import etree
 
 from cscperf import __version__
+from cscperf.errors import DataProblem
 from cscperf.returns import dfe_rules, xml_schema
 from cscperf.returns.base import CheckRequest, ExportRequest, ExportResult, ReturnFormat
 from cscperf.returns.cin_census_rows import PRE_PROCEEDINGS_FROM, CensusChild, Episode, assessment_factors
@@ -230,15 +231,20 @@ LAYOUT = xml_schema.Layout("Child", "LAchildID", _wrap)
 
 def year_of(paths: Sequence[Path]) -> int | None:
     """The collection year the file's header gives (Year, else the year of ReferenceDate)."""
-    for _, el in etree.iterparse(str(paths[0]), events=("end",), resolve_entities=False, no_network=True):
-        name = etree.QName(el).localname
-        if name == "Year" and (el.text or "").strip().isdigit():
-            return int((el.text or "").strip())
-        if name == "ReferenceDate" and (el.text or "").strip()[:4].isdigit():
-            day = (el.text or "").strip()
-            return int(day[:4]) + (1 if day[5:7] > "03" else 0)
-        if name in ("Header", "Child"):
-            break
+    try:
+        for _, el in etree.iterparse(str(paths[0]), events=("end",), resolve_entities=False, no_network=True):
+            name = etree.QName(el).localname
+            if name == "Year" and (el.text or "").strip().isdigit():
+                return int((el.text or "").strip())
+            if name == "ReferenceDate" and (el.text or "").strip()[:4].isdigit():
+                day = (el.text or "").strip()
+                return int(day[:4]) + (1 if day[5:7] > "03" else 0)
+            if name in ("Header", "Child"):
+                break
+    except etree.XMLSyntaxError as exc:
+        what = str(exc.msg).split(", line ")[0]
+        raise DataProblem(f"{paths[0].name} is not well-formed XML (line {exc.lineno}: {what}); it may be truncated "
+                          "or damaged.") from None  # fmt: skip
     return None
 
 

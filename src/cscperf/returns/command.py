@@ -138,6 +138,8 @@ def validate(
     for path in paths:
         if not path.exists():
             raise UsageProblem(f"There is no file or folder {path}.")
+    if year is not None:
+        _year(year)
     _failures_suffix(failures)
     checks = check_files(paths, year=year, la_name=la_name, schemas=schemas, dfe_rules=not no_dfe_rules)
     everything: list[Failure] = []
@@ -291,5 +293,7 @@ def _failures_suffix(path: Path | None) -> None:
 
 
 def _year(year: int) -> None:
-    if not 2000 <= year <= 2100:
-        raise UsageProblem("--year is the year the collection ends in, e.g. 2025 for 2024-25.")
+    from cscperf.loading.years import year_problem
+
+    if why := year_problem(year):
+        raise UsageProblem(f"--year {year}: {why}. It is the year the collection ends in, e.g. 2025 for 2024-25.")

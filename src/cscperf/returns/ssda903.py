@@ -22,6 +22,7 @@ from lxml import etree
 from cscperf.errors import UsageProblem
 from cscperf.exports.files import atomic_text
 from cscperf.loading.collection_year import collection_year, year_ending
+from cscperf.loading.encoding import NotText, detect, open_text
 from cscperf.loading.ssda903_tables import TABLE_COLUMNS
 from cscperf.returns import dfe_rules, xml_schema
 from cscperf.returns.base import CheckRequest, ExportRequest, ExportResult, ReturnFormat
@@ -203,20 +204,30 @@ def year_of(paths: Sequence[Path]) -> int | None:
 
 def _episode_dates(path: Path) -> Iterator[str]:
     if path.suffix.lower() == ".xml":
-        for _, el in etree.iterparse(str(path), events=("end",), resolve_entities=False, no_network=True):
-            if etree.QName(el).localname in ("DECOM", "DEC") and el.text:
-                yield el.text
-            elif etree.QName(el).localname == "CHILD":
-                el.clear()
+        try:
+            for _, el in etree.iterparse(str(path), events=("end",), resolve_entities=False, no_network=True):
+                if etree.QName(el).localname in ("DECOM", "DEC") and el.text:
+                    yield el.text
+                elif etree.QName(el).localname == "CHILD":
+                    el.clear()
+        except etree.XMLSyntaxError:
+            return  # the schema check that follows reports where the file is not well-formed
         return
-    with path.open(encoding="utf-8-sig", newline="") as handle:
+    try:
+        encoding = detect(path)
+    except NotText:
+        return  # the checks that follow say what is wrong with the file
+    with open_text(path, encoding) as handle:
         reader = csv.reader(handle)
-        names = [n.strip().upper() for n in next(reader, [])]
-        wanted = [i for i, n in enumerate(names) if n in ("DECOM", "DEC")]
-        if "RNE" not in names:
-            return
-        for row in reader:
-            yield from (row[i] for i in wanted if i < len(row) and row[i])
+        try:
+            names = [n.strip().upper() for n in next(reader, [])]
+            wanted = [i for i, n in enumerate(names) if n in ("DECOM", "DEC")]
+            if "RNE" not in names:
+                return
+            for row in reader:
+                yield from (row[i] for i in wanted if i < len(row) and row[i])
+        except csv.Error:
+            return  # as above: the year is then not told from this file
 
 
 def check(request: CheckRequest) -> list[CheckOutcome]:

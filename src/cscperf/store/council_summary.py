@@ -61,7 +61,8 @@ SELECT c.la_code, c.la_name, c.data_source, c.data_start_date, c.data_end_date,
     coalesce(cp.n, 0), coalesce(cla.n, 0),
     round(coalesce(cla.n, 0) * 10000.0 / pop.population),
     (SELECT count(*) FROM ssd_professionals x WHERE x.la_code = c.la_code),
-    (SELECT coalesce(sum(records_loaded), 0) FROM cscperf_loads x WHERE x.la_code = c.la_code)
+    (SELECT coalesce(sum(records_loaded), 0) FROM cscperf_loads x WHERE x.la_code = c.la_code
+     AND x.load_status = 'complete')
 FROM c LEFT JOIN pop USING (la_code) LEFT JOIN cla USING (la_code) LEFT JOIN cp USING (la_code)
 ORDER BY c.la_code
 """

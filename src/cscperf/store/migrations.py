@@ -40,7 +40,7 @@ class Step:
 
 
 STEPS: dict[int, Step] = {}
-"""Explicit steps, by the version they upgrade from. Versions 1 to 5 only added tables, columns and indexes."""
+"""Explicit steps, by the version they upgrade from. Versions 1 to 6 only added tables, columns and indexes."""
 
 OLDEST_UPGRADABLE = 1
 
