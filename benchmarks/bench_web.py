@@ -1,6 +1,7 @@
 """The web service under load: 50 concurrent users (locust, on loopback) signing in and browsing the demo
-store's dashboard and indicator pages for 60 s; p95 for each page (aim: under 500 ms, no errors), and the time
-from `cscperf serve` starting to its first dashboard page (aim: under 2 s).
+store's dashboard and indicator pages (analysts the managers' lists too) for 60 s; p95 for each page (aim for
+dashboard and indicator pages: under 500 ms, no errors), and the time from `cscperf serve` starting to its
+first dashboard page (aim: under 2 s).
 
     .venv/bin/python benchmarks/bench_web.py [--db demo-output/cscperf.duckdb] [--users 50] [--seconds 60]
 """
@@ -127,7 +128,7 @@ def main() -> None:
     print(f"{args.users} users for {args.seconds} s on loopback, 2 workers x 8 threads:")
     print(f"{'page':<14}{'requests':>9}{'failures':>9}{'median':>9}{'p95':>8}{'p99':>8}  aim p95 < {AIM_MS} ms")
     for row in rows:
-        if row["Name"] in ("dashboard", "indicator", "sign in", "Aggregated"):
+        if row["Name"] in ("dashboard", "indicator", "lists", "a list", "sign in", "Aggregated"):
             p95 = float(row["95%"])
             ratio = f"{p95 / AIM_MS:.2f} of aim" if row["Name"] in ("dashboard", "indicator") else ""
             median = row["Median Response Time"]

@@ -1,5 +1,6 @@
 """Locust users for bench_web.py: each signs in (analyst, manager or member) and browses the dashboard and
-indicator pages, as people would, with a pause between pages. Loopback only."""
+indicator pages, as people would, with a pause between pages; analysts open the managers' lists too (each
+list they open is audited, as in use). Loopback only."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ import re
 from locust import HttpUser, between, task
 
 from cscperf.indicators.definition import LIBRARY_ORDER
+from cscperf.lists.definition import load_lists
 
 ACCOUNTS = os.environ.get("BENCH_ACCOUNTS", "bench_analyst").split(",")
 PASSWORD = os.environ.get("BENCH_PASSWORD", "")
+LISTS = list(load_lists())
 
 
 class Reader(HttpUser):
@@ -20,6 +23,7 @@ class Reader(HttpUser):
 
     def on_start(self) -> None:
         # The service's cookies are Secure; over plain HTTP on loopback the client is given them by hand.
+        self.account = random.choice(ACCOUNTS)
         form = self.client.get("/login/", name="login form")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)
         csrf = self.client.cookies.get("cscperf_csrf", "")
@@ -27,7 +31,7 @@ class Reader(HttpUser):
         answer = self.client.post(
             "/login/",
             {
-                "username": random.choice(ACCOUNTS),
+                "username": self.account,
                 "password": PASSWORD,
                 "csrfmiddlewaretoken": token.group(1) if token else "",
             },
@@ -44,3 +48,13 @@ class Reader(HttpUser):
     @task(3)
     def indicator(self) -> None:
         self.client.get(f"/indicators/{random.choice(LIBRARY_ORDER)}/", name="indicator")
+
+    @task(1)
+    def lists(self) -> None:
+        if "analyst" in self.account:
+            self.client.get("/lists/", name="lists")
+
+    @task(1)
+    def one_list(self) -> None:
+        if "analyst" in self.account:
+            self.client.get(f"/lists/{random.choice(LISTS)}/", name="a list")

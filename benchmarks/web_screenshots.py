@@ -1,5 +1,5 @@
-"""Pictures of the web service for the README: the dashboard and an indicator page, from a store of synthetic
-data (the demo store by default), taken with Playwright in Debian's Chromium.
+"""Pictures of the web service for the README and docs/web.md: the dashboard, an indicator page and the
+managers' lists, from a store of synthetic data (the demo store by default), taken with Playwright in Debian's Chromium.
 
     .venv/bin/python benchmarks/web_screenshots.py [--db demo-output/cscperf.duckdb] [--out docs]
 
@@ -46,8 +46,12 @@ def main() -> None:
             page.wait_for_selector("#chart-main[data-rendered='true']")
             page.set_viewport_size({"width": 1100, "height": 1100})
             page.screenshot(path=str(args.out / "web-indicator.png"))
+            page.set_viewport_size({"width": 1100, "height": 900})
+            page.goto(base + "/lists/")
+            page.screenshot(path=str(args.out / "web-lists.png"))
             browser.close()
-    print(f"Wrote {args.out / 'web-dashboard.png'} and {args.out / 'web-indicator.png'}")
+    names = ", ".join(str(args.out / f"web-{n}.png") for n in ("dashboard", "indicator", "lists"))
+    print(f"Wrote {names}")
 
 
 if __name__ == "__main__":

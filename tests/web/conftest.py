@@ -7,7 +7,6 @@ import atexit
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,7 +30,6 @@ setup_test_environment()  # responses carry their template context
 del os.environ["CSCPERF_DB"]  # read by Django's settings above; other tests' commands must not inherit it
 
 PASSWORD = "correct horse battery staple"
-FAKE_LISTS = "tests.web.fake_lists"
 TEAM = "Family Safeguarding Team 1"
 
 
@@ -40,6 +38,7 @@ class WebStore:
     path: Path
     la_codes: tuple[str, ...]
     latest: str  # the last whole month of the first council, YYYY-MM-DD
+    data_end: str  # the first council's last day of data (the lists' default day), YYYY-MM-DD
 
 
 @pytest.fixture(scope="session")
@@ -58,7 +57,9 @@ def web_store() -> WebStore:
     finally:
         con.close()
     latest = found[0].month_ends()[0].isoformat()
-    return WebStore(path, tuple(c.la_code for c in found), latest)
+    data_end = found[0].data_end
+    assert data_end is not None
+    return WebStore(path, tuple(c.la_code for c in found), latest, data_end.isoformat())
 
 
 @dataclass(frozen=True)
@@ -108,13 +109,6 @@ def client_for(accounts: Accounts) -> Any:
         return client
 
     return make
-
-
-@pytest.fixture()
-def fake_lists(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """The lists pages served from the stand-in lists module."""
-    monkeypatch.setenv("CSCPERF_WEB_LISTS_MODULE", FAKE_LISTS)
-    yield FAKE_LISTS
 
 
 @pytest.fixture(autouse=True)

@@ -21,6 +21,7 @@ CHILD_VIEWS = (
     ("download_children", "/indicators/cp_visits_in_time/children/download/"),
     ("view_list", "/lists/cp_visits_overdue/"),
     ("download_list", "/lists/cp_visits_overdue/download/"),
+    ("download_lists", "/lists/download/"),
 )
 
 
@@ -30,7 +31,7 @@ def _count() -> int:
 
 @pytest.mark.parametrize(("action", "url"), CHILD_VIEWS, ids=[a for a, _ in CHILD_VIEWS])
 def test_each_child_level_view_adds_exactly_one_record(
-    action: str, url: str, web_store: WebStore, accounts: Accounts, client_for: Any, fake_lists: Any
+    action: str, url: str, web_store: WebStore, accounts: Accounts, client_for: Any
 ) -> None:
     client = client_for(accounts.manager)
     before = _count()

@@ -9,6 +9,8 @@ import datetime as dt
 import re
 from typing import Any
 
+import pytest
+
 from cscperf.disclosure import DisclosurePolicy
 from cscperf.indicators.definition import load_library
 from cscperf.indicators.engine import Point
@@ -105,3 +107,46 @@ def test_the_shared_cache_key_names_the_code_that_made_the_figures(monkeypatch: 
     assert figures.code_fingerprint() in before
     monkeypatch.setattr(figures, "code_fingerprint", lambda: "another-cscperf")
     assert figures._shared_key(key) != before
+
+
+def test_the_dashboard_shows_the_spc_icons_with_their_words(
+    web_store: WebStore, accounts: Accounts, client_for: Any
+) -> None:
+    """Each indicator whose figures carry an SPC analysis shows its variation (and, with a target, assurance)
+    icon on the dashboard: the report's own symbol, hidden from screen readers, and its words beside it."""
+    from cscperf.web.spc_seam import icons_for
+
+    page = client_for(accounts.analyst).get("/")
+    board = page.context["board"]
+    analysed = [f for _title, group in board.groups() for f in group if icons_for(f)]
+    assert analysed, "no indicator on the synthetic councils' dashboard carries an SPC analysis"
+    html = page.content.decode()
+    for f in analysed:
+        row = html[html.index(f'href="/indicators/{f.indicator.id}/') :]
+        row = row[: row.index("</tr>")]
+        for icon in icons_for(f):
+            kind = "Variation" if icon.kind == "variation" else "Assurance"
+            assert f"{kind}: {icon.words}" in row
+            assert icon.svg and 'aria-hidden="true"' in icon.svg and icon.svg in row
+
+
+def test_analysts_see_every_breakdown_the_issue_names(web_store: WebStore, accounts: Accounts, client_for: Any) -> None:
+    page = client_for(accounts.analyst).get("/indicators/cp_visits_in_time/")
+    breakdowns = {b.dimension: b for b in page.context["page"].breakdowns}
+    assert set(breakdowns) == {"team", "worker", "age_band", "sex", "ethnicity"}
+    assert all(b.rows for b in breakdowns.values())
+
+
+@pytest.mark.parametrize("indicator_id", ["cp_visits_in_time", "cla_rate_per_10k"])
+def test_an_indicator_page_gives_its_chart_table_comparators_definition_and_source(
+    indicator_id: str, web_store: WebStore, accounts: Accounts, client_for: Any
+) -> None:
+    from django.utils.html import escape
+
+    indicator = load_library()[indicator_id]
+    html = client_for(accounts.member).get(f"/indicators/{indicator_id}/").content.decode()
+    assert 'id="chart-main"' in html and "The figures in the chart" in html
+    for key in ("England", "Statistical neighbours", "Source"):
+        assert f'<dt class="govuk-summary-list__key">{key}</dt>' in html
+    assert escape(indicator.description) in html
+    assert escape(indicator.source) in html

@@ -21,6 +21,7 @@ ALLOWED: dict[str, set[str]] = {
     "children": {"analyst", "manager"},
     "children_download": {"analyst", "manager"},
     "lists": {"analyst", "manager", "teamless"},
+    "lists_download": {"analyst", "manager"},
     "list": {"analyst", "manager"},
     "list_download": {"analyst", "manager"},
     "reports": {"analyst", "manager", "member", "teamless"},
@@ -55,9 +56,7 @@ def _load_id(web_store: WebStore) -> str:
 
 @pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
 @pytest.mark.parametrize("role", ROLES)
-def test_role_matrix(
-    page: Any, role: str, web_store: WebStore, accounts: Accounts, client_for: Any, fake_lists: Any
-) -> None:
+def test_role_matrix(page: Any, role: str, web_store: WebStore, accounts: Accounts, client_for: Any) -> None:
     name = None if role == "anonymous" else getattr(accounts, role)
     client = client_for(name)
     example = dict(page.example)
@@ -87,6 +86,28 @@ def test_disabled_account_cannot_sign_in(accounts: Accounts, client_for: Any) ->
     assert response.status_code == 200  # the form again, with its error
     assert b"Enter a correct user name and password" in response.content
     assert client.get("/").status_code == 302
+
+
+def test_a_disabled_accounts_session_ends_at_its_next_request(web_store: WebStore, accounts: Accounts) -> None:
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    from cscperf.web.accounts import add_user, set_active
+
+    from .conftest import PASSWORD
+
+    name = "t_soon_disabled"
+    if not User.objects.filter(username=name).exists():
+        add_user(name, ["analyst"], PASSWORD, teams=[], la_code=None)
+    client = Client()
+    assert client.post("/login/", {"username": name, "password": PASSWORD}).status_code == 302
+    assert client.get("/lists/").status_code == 200
+    set_active(name, False)
+    try:
+        response = client.get("/lists/")
+        assert response.status_code == 302 and response["Location"].startswith("/login/")
+    finally:
+        set_active(name, True)
 
 
 def test_an_account_limited_to_one_council_sees_only_it(

@@ -33,6 +33,9 @@ def test_no_inline_script_in_any_page(web_store: WebStore, accounts: Accounts, c
         "/",
         "/indicators/cp_visits_in_time/",
         "/indicators/cp_visits_in_time/children/",
+        "/lists/",
+        "/lists/cp_plan_9_months/?since=2026-10-01",
+        "/lists/cla_visits_overdue/?as_at=2023-12-15",
         "/loads/",
         "/reports/",
         "/login/",
@@ -67,6 +70,26 @@ def test_an_idle_session_ends(web_store: WebStore, accounts: Accounts) -> None:
     session.set_expiry(-1)  # as if 30 minutes had passed since the last request
     session.save()
     assert client.get("/").status_code == 302
+
+
+def test_a_session_ends_after_30_minutes_without_a_request(web_store: WebStore, accounts: Accounts) -> None:
+    """By the clock: a request every 29 minutes keeps the session; 31 minutes without one ends it."""
+    import datetime as dt
+    from unittest import mock
+
+    from django.utils import timezone
+
+    client = Client()
+    assert client.post("/login/", {"username": accounts.member, "password": PASSWORD}).status_code == 302
+    start = timezone.now()
+
+    def at(minutes: int) -> int:
+        with mock.patch("django.utils.timezone.now", return_value=start + dt.timedelta(minutes=minutes)):
+            return int(client.get("/").status_code)
+
+    assert at(29) == 200
+    assert at(58) == 200  # 29 minutes after the last request: still signed in
+    assert at(89) == 302  # 31 minutes after it: signed out, sent to /login/
 
 
 def test_lockout_after_repeated_failures(web_store: WebStore, accounts: Accounts) -> None:
@@ -120,7 +143,8 @@ def test_uploads_over_the_limit_are_refused_unread(
 
 def _child_ids(client: Client) -> set[str]:
     page = client.get("/indicators/cp_visits_in_time/children/")
-    return {row[0] for row in page.context["rows"] if row[0]}
+    listed = client.get("/lists/cp_plan_9_months/")
+    return {row[0] for row in page.context["rows"] if row[0]} | {row[0] for row in listed.context["shown"].rows}
 
 
 def test_no_child_identifier_in_urls_or_titles(
@@ -129,17 +153,22 @@ def test_no_child_identifier_in_urls_or_titles(
     client = client_for(accounts.analyst)
     ids = _child_ids(client)
     assert ids
-    for url in ("/", "/indicators/cp_visits_in_time/", "/indicators/cp_visits_in_time/children/"):
+    pages = ("/", "/indicators/cp_visits_in_time/", "/indicators/cp_visits_in_time/children/", "/lists/",
+             "/lists/cp_plan_9_months/?since=2026-10-01")  # fmt: skip
+    for url in pages:
         html = client.get(url).content.decode()
         title = re.search(r"<title>(.*?)</title>", html, re.S)
         assert title is not None
-        links = re.findall(r'(?:href|action|src)="([^"]*)"', html)
+        links = re.findall(r'(?:href|action|src|value)="([^"]*)"', html)
         for child in ids:
             assert child not in title.group(1)
-            assert not any(child in link for link in links), f"{child} in a link on {url}"
+            assert not any(re.search(rf"\b{child}\b", link) for link in links), f"{child} in a link on {url}"
+    for url in ("/lists/cp_plan_9_months/download/", "/lists/download/"):
+        download = client.get(url)
+        assert not any(child in download["Content-Disposition"] for child in ids)
     logged = capfd.readouterr()
     for child in ids:
-        assert child not in logged.out and child not in logged.err
+        assert not re.search(rf"\b{child}\b", logged.out + logged.err)
 
 
 def test_a_bad_month_is_explained_not_a_traceback(web_store: WebStore, accounts: Accounts, client_for: Any) -> None:
@@ -151,19 +180,32 @@ def test_a_bad_month_is_explained_not_a_traceback(web_store: WebStore, accounts:
 
 
 def test_downloads_make_formulas_inert(
-    web_store: WebStore, accounts: Accounts, client_for: Any, fake_lists: str
+    web_store: WebStore, accounts: Accounts, client_for: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """A recorded text that a spreadsheet would run as a formula is written as inert text in the list's
+    workbook (the real list, with one row's detail made formula-like, as a case note could be)."""
+    import dataclasses
     import io
 
     from openpyxl import load_workbook
 
+    from cscperf.web import lists_seam
+
+    real = lists_seam.restricted
+
+    def with_formula(lists: Any, teams: Any, worker: Any) -> Any:
+        found = real(lists, teams, worker)
+        result = found.results[0]
+        first = dataclasses.replace(result.rows[0], detail='=HYPERLINK("x")')
+        return dataclasses.replace(found, results=(dataclasses.replace(result, rows=(first, *result.rows[1:])),))
+
+    monkeypatch.setattr(lists_seam, "restricted", with_formula)
     response = client_for(accounts.analyst).get("/lists/cp_visits_overdue/download/")
     assert response.status_code == 200
-    assert response["Content-Disposition"] == f'attachment; filename="cp_visits_overdue-{web_store.latest}.xlsx"'
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    assert sheet is not None
-    cells = [c for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert response["Content-Disposition"] == f'attachment; filename="cp_visits_overdue-{web_store.data_end}.xlsx"'
+    book = load_workbook(io.BytesIO(response.content))
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row if c.value is not None]
     formula_like = [c for c in cells if isinstance(c.value, str) and c.value.startswith("=")]
     assert [c.value for c in formula_like] == ['=HYPERLINK("x")']
     assert all(c.data_type == "s" and c.quotePrefix for c in formula_like)  # text, never a formula
-    assert "HOLDS CHILD IDENTIFIERS" in str(cells[0].value)
+    assert all("HOLDS CHILD IDENTIFIERS" in str(sheet["A1"].value) for sheet in book.worksheets)

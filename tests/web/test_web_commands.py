@@ -98,6 +98,44 @@ def test_first_run_says_how_to_add_an_account() -> None:
     assert "cscperf users add --db demo-output/cscperf.duckdb NAME --role admin --password-stdin" in hint
 
 
+def test_serve_on_a_new_store_says_how_to_add_the_first_account(tmp_path: Path) -> None:
+    """`cscperf serve` itself, on a store with no accounts yet: the hint, then it serves."""
+    import os
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from cscperf.store.database import open_store
+
+    from .browser import ROOT, free_port
+
+    store = tmp_path / "new.duckdb"
+    open_store(store).close()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CSCPERF_")}  # its own app database
+    port = free_port()
+    output = tmp_path / "serve.out"
+    command = [sys.executable, "-m", "cscperf", "serve", "--db", str(store), "--port", str(port), "--workers", "1"]
+    with output.open("wb") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
+        try:
+            deadline = time.monotonic() + 60
+            while "Serving" not in output.read_text(errors="replace"):
+                assert process.poll() is None and time.monotonic() < deadline, output.read_text(errors="replace")
+                time.sleep(0.2)
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as answer:
+                assert answer.status == 200
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+    said = " ".join(output.read_text().split())
+    assert (
+        f"No one can sign in yet. Add the first account (an administrator) with: cscperf users add --db {store}" in said
+    )
+    assert said.index("No one can sign in yet") < said.index("Serving")
+    assert (tmp_path / "new.web.sqlite3").exists()  # the app's own database, made beside the store
+
+
 def test_serve_refuses_a_missing_store(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["serve", "--db", str(tmp_path / "nothing.duckdb")])
     assert result.exit_code == 1

@@ -4,8 +4,9 @@ as the indicators.
 
     from cscperf.lists import compute_lists, list_definitions, list_rows
 
-`list_definitions()` and `list_rows(con, list_id, la_code=..., as_at=..., teams=...)` are what the web service
-reads (src/cscperf/web/lists_seam.py).
+The web service names the lists with `list_definitions()` and shows them with `compute_lists` (through
+src/cscperf/web/lists_seam.py); `list_rows(con, list_id, la_code=..., as_at=..., teams=...)` gives one list's rows
+as dicts, raising `ListNotAvailable` for a list the data cannot support.
 """
 
 from cscperf.lists.engine import (

@@ -52,7 +52,9 @@ def first_user_hint(db: str | Path) -> str:
     return (
         "No one can sign in yet. Add the first account (an administrator) with:\n"
         f"  cscperf users add --db {db} NAME --role admin --password-stdin\n"
-        "and type the password, then press Enter (or pipe it in). Add analysts, managers and members the same way."
+        "and type the password, then press Enter (or pipe it in). An administrator sees the accounts and the audit "
+        "log only: add --role analyst as well to see the figures, the children behind them and the lists. Add "
+        "analysts, managers and members the same way."
     )
 
 

@@ -63,6 +63,7 @@ PAGES: tuple[Page, ...] = (
         child_level=True,
     ),
     Page("lists", "lists/", views_lists.lists_view, "view_lists"),
+    Page("lists_download", "lists/download/", views_lists.lists_download, "export_child_data", child_level=True),
     Page(
         "list",
         "lists/<slug:list_id>/",

@@ -1,6 +1,7 @@
 """Compute the figures people open first, before anyone asks: each council's latest-month dashboard (in the
-server before its workers start), then every indicator's page for staff and for members (in a separate
-process, at low priority, once the service is up), into the cache the workers share.
+server before its workers start), then every indicator's page for staff and for members, and the managers'
+lists' counts as analysts first see them (in a separate process, at low priority, once the service is up),
+into the cache the workers share.
 
     python -m cscperf.web.warm      (with the service's environment; `cscperf serve` starts it)
 """
@@ -53,6 +54,25 @@ def warm_indicator_pages() -> int:
     return done
 
 
+def warm_lists() -> int:
+    """Each council's lists' counts for every team, as at its last day of data with the configured look-ahead
+    (what an analyst's /lists/ shows first)."""
+    from cscperf.web.views_lists import default_choice, summaries_for
+
+    with reading() as con:
+        found: list[Council] = councils(con)
+        done = 0
+        for c in found:
+            if c.data_end is None:
+                continue
+            try:
+                summaries_for(con, Scope(c.la_code, c.la_name, c.data_end), default_choice())
+            except CscperfError:
+                continue
+            done += 1
+    return done
+
+
 def main() -> None:
     from cscperf.web.config import start_django
 
@@ -61,6 +81,7 @@ def main() -> None:
     start_django()
     warm_dashboards()
     warm_indicator_pages()
+    warm_lists()
 
 
 if __name__ == "__main__":
