@@ -109,8 +109,10 @@ def test_a_council_role_loads_its_own_files_and_not_anothers(region: dict[str, s
     people = tmp_path / "people.csv"
     people.write_text(PERSON_HEADER + "L1,F,WBRI,2015-03-01\nL2,M,WBRI,2016-03-01\n", encoding="utf-8")
     before = _councils_seen(region["owner"])
-    code, out = invoke("load", str(people), "--db", region["alice"], "--la", "002")
+    code, out = invoke("load", str(people), "--db", region["alice"], "--la", "873")  # a council not hers
     assert code == 1 and "may not do this" in out
+    code, out = invoke("load", str(people), "--db", region["alice"], "--la", "002")  # held, but hidden from her
+    assert code == 2 and "002 is not a council" in out
     assert _councils_seen(region["owner"]) == before
     code, out = invoke("load", str(people), "--db", region["alice"])  # the only council alice sees: 001
     assert code == 0, out
