@@ -132,3 +132,20 @@ def test_a_bad_configuration_file_is_a_data_problem(store: Path, tmp_path: Path)
     config.write_text("[indicator_settings]\ncaseload_target = -3\n", encoding="utf-8")
     code, out = invoke("kpis", "--db", str(store), "--as-at", "2026-03-31", "--config", str(config))
     assert code == 1 and "caseload_target" in out
+
+
+def test_drill_counts_one_child_in_the_singular(tmp_path: Path) -> None:
+    # One child looked after: "1 child follows" and "(1 child, ...)", not "1 children follow".
+    folder = tmp_path / "2024"
+    folder.mkdir()
+    (folder / "episodes.csv").write_text(
+        "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n"
+        "A1,01/06/2022,S,C2,N1,U4,PR1,,,,,,\n",
+        encoding="utf-8",
+    )
+    db = str(tmp_path / "s.duckdb")
+    assert runner.invoke(app, ["load", str(folder), "--db", db, "--la", "873"]).exit_code == 0
+    result = runner.invoke(app, ["drill", "--db", db, "--kpi", "cla_open", "--as-at", "2024-03-31"])
+    said = " ".join((result.output + result.stderr).split())
+    assert result.exit_code == 0 and "1 child follows" in said and "(1 child, those not counted first)" in said
+    assert "children" not in said.replace("Children looked after", "")

@@ -47,3 +47,29 @@ def test_summary_and_report_name_a_loaded_council_without_comparators(tmp_path: 
     con.close()
     result = runner.invoke(app, ["summary", "--db", str(db)])
     assert result.exit_code == 0 and "Council 874: Peterborough" in result.output and "None" not in result.output
+
+
+def test_reconcile_lists_and_forecast_name_a_loaded_council_without_comparators(tmp_path: Path) -> None:
+    # A store loaded from an SSDA903 table for council 873 holds no name (the loaders know none): every command
+    # names it from the DfE's list, Cambridgeshire, never "Council 873" or "873 (873)".
+    folder = tmp_path / "2024"
+    folder.mkdir()
+    (folder / "episodes.csv").write_text(
+        "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n"
+        "A1,01/06/2022,S,C2,N1,U4,PR1,,,,,,\n",
+        encoding="utf-8",
+    )
+    db = str(tmp_path / "s.duckdb")
+    assert runner.invoke(app, ["load", str(folder), "--db", db, "--la", "873"]).exit_code == 0
+    reconciled = runner.invoke(app, ["reconcile", "--db", db, "--year", "2024", "--rows", "0"])
+    assert reconciled.exit_code == 0, reconciled.output
+    assert reconciled.output.startswith("Cambridgeshire (873):")
+    listed = runner.invoke(app, ["lists", "--db", db, "--as-at", "2024-03-31", "--list", "cla_visits_overdue"])
+    assert listed.exit_code == 0, listed.output
+    assert listed.output.startswith("Managers' lists for Cambridgeshire (873)")
+    from cscperf.analysis.forecast.reading import council_data
+
+    con = open_store(db, read_only=True)
+    data = council_data(con, "873")
+    assert data is not None and data.name == "Cambridgeshire"
+    con.close()

@@ -296,3 +296,21 @@ def test_the_report_says_not_available_never_red(council: GoldenCouncil) -> None
     march = rows[-1]
     assert march[rows[0].index("Figure")] is None
     assert str(march[rows[0].index("Note")]).startswith("Not available from the data loaded: CP visits come from")
+
+
+def test_a_rate_with_nothing_to_measure_says_so(council: GoldenCouncil, tmp_path: Path) -> None:
+    # The 2023-24 CIN Census is loaded and no assessment was completed in March 2024: 0 in time of 0, a figure
+    # there is no basis for. The table showed "n/a" with no reason and drill printed an empty table; both now
+    # say why.
+    _returns_only_store(council)
+    council.add("cscperf_coverage", load_id="cin", table_name="ssd_cin_assessments", covers_from="2023-04-01",
+                covers_to="2024-03-31", records=0)  # fmt: skip
+    council.close()
+    db = str(tmp_path / "golden.duckdb")
+    code, out = _cli("kpis", "--db", db, "--kpi", "assessments_within_45wd", "--as-at", "2024-03-31", "--months", "1")
+    said = " ".join(out.split())
+    assert code == 0 and "n/a: no assessments in the period to measure (assessments_within_45wd)" in said, said
+    code, out = _cli("drill", "--db", db, "--kpi", "assessments_within_45wd", "--as-at", "2024-03-31")
+    said = " ".join(out.split())
+    assert code == 0 and "No assessments are behind Assessments completed within 45 working days in Mar 2024" in said
+    assert "Counted" not in out, out  # no table of nothing

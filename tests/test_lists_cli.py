@@ -40,7 +40,14 @@ def test_lists_list_names_every_list_with_who_it_is_for_and_its_rule() -> None:
     assert [x["id"] for x in listed] == ISSUE_IDS
     assert all(x["title"] and x["audience"] and x["rule"] and x["statutory_basis"] for x in listed)
     code, out = invoke("lists", "list")
-    assert code == 0 and "cp_plan_9_months" in out and "Rule" in out
+    assert code == 0 and "cp_plan_9_months" in out and "its rule" in out
+    # At 80 columns nothing is cut: the settings a rule names (cp_visit_interval_working_days,
+    # cla_visit_long_term_days) were shown as "cp_visit_interval_work…".
+    assert "…" not in out and max(len(line.rstrip()) for line in out.splitlines()) <= 80
+    words = {w.strip(".,;:()") for w in out.split()}
+    for x in listed:
+        named = {w.strip(".,;:()") for w in x["rule"].split() if "_" in w}
+        assert {w for w in named if w} <= words, x["id"]
 
 
 def test_json_has_the_issues_shape(council_store: Path) -> None:
@@ -123,6 +130,7 @@ def test_xlsx_needs_a_file_and_the_table_is_for_the_screen(council_store: Path) 
 @pytest.mark.parametrize(("args", "expected"), [
     (["--as-at", "2026-13-45"], "YYYY-MM-DD"),
     (["--as-at", AS_AT, "--list", "no_such_list"], "cscperf lists list"),
+    (["--as-at", AS_AT, "--list", "cp_visit_overdue"], "Did you mean cp_visits_overdue?"),  # as kpis --kpi does
     (["--as-at", AS_AT, "--team", "No Such Team"], "no team called"),
     (["--as-at", AS_AT, "--worker", "NOBODY"], "no worker"),
     (["--as-at", AS_AT, "--since", "2026-11-30"], "before the as-at date"),
@@ -170,3 +178,22 @@ def test_files_cannot_carry_formulas(tmp_path: Path) -> None:
     sheet = load_workbook(path)["cp_plan_9_months"]
     cells = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value]
     assert cells and all(c.data_type == "s" for c in cells)  # text, never a formula
+
+
+def test_a_list_the_returns_cannot_give_says_not_available_once(tmp_path: Path) -> None:
+    # A store loaded from an SSDA903 table alone holds no PEPs: the list is not available, said once (it was
+    # "not available: not available from the data loaded: ...").
+    folder = tmp_path / "2024"
+    folder.mkdir()
+    (folder / "episodes.csv").write_text(
+        "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n"
+        "A1,01/06/2022,S,C2,N1,U4,PR1,,,,,,\n",
+        encoding="utf-8",
+    )
+    db = str(tmp_path / "s.duckdb")
+    assert runner.invoke(app, ["load", str(folder), "--db", db, "--la", "873"]).exit_code == 0
+    for extra in ([], ["--by", "team"]):
+        code, out = invoke("lists", "--db", db, "--as-at", "2024-03-31", "--list", "cla_pep_due", *extra)
+        said = " ".join(out.split())
+        assert code == 0 and "cla_pep_due" in said and "not available from the data loaded" in said, said
+        assert "not available: not available" not in said

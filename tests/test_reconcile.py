@@ -119,3 +119,21 @@ def test_the_command_says_it_holds_child_identifiers(council: GoldenCouncil, tmp
     assert "lists children's identifiers" in said and "Behind our figure for children who started" in said
     bad = runner.invoke(app, ["reconcile", "--db", db, "--year", "24"])
     assert bad.exit_code == 2 and "Traceback" not in bad.output
+
+
+def test_the_table_fits_80_columns_and_every_note_is_whole(council: GoldenCouncil, tmp_path: Path) -> None:
+    # The measures' table had six columns whose narrowest widths passed 80: Rich cut the Note column to "diffe"
+    # and dropped the rest (reasons included). Each line now fits, and each note is printed whole beneath.
+    _council(council)
+    council.close()
+    result = runner.invoke(app, ["reconcile", "--db", str(tmp_path / "golden.duckdb"), "--year", "2024",
+                                 "--rows", "1"], env={"COLUMNS": "80"})  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "…" not in result.output and max(len(line.rstrip()) for line in result.output.splitlines()) <= 80
+    said = " ".join(result.output.split())
+    for status in ("matches", "differs", "not published", "not available"):
+        assert status in said
+    assert "Children who ceased to be looked after: no 2024 figure imported for the council." in said
+    assert ("Long-term placement stability: not available: needs the 30 months to 31 March 2024, and the "
+            "episodes of care loaded begin on 1 April 2023.") in said  # fmt: skip
+    assert "Re-referrals within 12 months: suppressed (small numbers) (c)." in said

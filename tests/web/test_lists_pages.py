@@ -235,3 +235,12 @@ def test_the_lists_counts_are_computed_before_anyone_asks(
     monkeypatch.setattr(views_lists, "_summaries", not_again)
     for code in web_store.la_codes:
         assert client_for(accounts.analyst).get(f"/lists/?la={code}").status_code == 200
+
+
+def test_not_available_is_said_once() -> None:
+    from cscperf.web.lists_seam import _not_available
+
+    reason = "not available from the data loaded: CP visits come from the case system's SSD extract"
+    assert _not_available(reason) == reason
+    assert _not_available("the data end on 31 October 2026") == "not available: the data end on 31 October 2026"
+    assert _not_available(None) == "not available"

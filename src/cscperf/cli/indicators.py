@@ -49,6 +49,14 @@ kpis_app = command_group(
 )
 
 
+def how_many(n: int, counts: str) -> str:
+    """ "1 child", "2 children", "1 enquiry", "3 social workers": a count with the indicator's noun."""
+    if n != 1:
+        return f"{n:,} {counts}"
+    one = "child" if counts == "children" else counts[:-3] + "y" if counts.endswith("ies") else counts[:-1]
+    return f"1 {one}"
+
+
 def series_kind(period: Period) -> SeriesKind:
     kinds: dict[Period, SeriesKind] = {Period.month: "month", Period.financial_year: "financial-year",
                                        Period.rolling_12: "rolling-12"}  # fmt: skip
@@ -292,15 +300,20 @@ def drill(
         headings, values = drill_export(rows)
         write_export(out, kind, headings, values, sheet=indicator.id,
                      banner=CHILD_IDENTIFIERS if children else WORKER_IDENTIFIERS)  # fmt: skip
-        say(f"Wrote the {len(values):,} {indicator.counts} behind '{indicator.title}', {the_period.label}, to {out}. "
+        wrote = how_many(len(values), indicator.counts)
+        say(f"Wrote the {wrote} behind '{indicator.title}', {the_period.label}, to {out}. "
             f"It holds {'child' if children else 'worker'} identifiers: keep it secure.")  # fmt: skip
         return
     if output is DrillFormat.csv:
         sys.stdout.write(drill_csv(rows))
         return
+    if not rows:
+        say(f"No {indicator.counts} are behind {indicator.title} in {the_period.label}: there is nothing to list.")
+        return
     if children:
-        warn(f"{len(rows):,} {indicator.counts} follow. They hold child identifiers: keep any copy secure.")
-    title = f"{indicator.title}: {the_period.label} ({len(rows):,} {indicator.counts}, those not counted first)"
+        follow = "follows" if len(rows) == 1 else "follow"
+        warn(f"{how_many(len(rows), indicator.counts)} {follow}. They hold child identifiers: keep any copy secure.")
+    title = f"{indicator.title}: {the_period.label} ({how_many(len(rows), indicator.counts)}, those not counted first)"
     table = compact_table(title, [Col("Counted"), *([Col("Child")] if children else []), Col("Unit"), Col("Worker")])
     table.add_column("Team", overflow="fold", ratio=1)
     table.add_column("Detail", overflow="fold", ratio=2)

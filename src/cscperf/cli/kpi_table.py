@@ -76,6 +76,11 @@ def _marked(p: Point | None, indicator: Indicator) -> str:
     return text
 
 
+def nothing_to_measure(indicator: Indicator) -> str:
+    """Why a period the data cover has no figure: nothing in it to measure (a rate of 0 of 0)."""
+    return f"no {indicator.counts} in the period to measure"
+
+
 def availability_notes(results: list[Result]) -> list[str]:
     """Under a table: why figures are n/a or marked, each reason said once with the indicators it concerns."""
     missing: dict[str, dict[str, None]] = {}
@@ -85,6 +90,8 @@ def availability_notes(results: list[Result]) -> list[str]:
         for p in result.points:
             if not p.available:
                 missing.setdefault(p.reason or "not available", {})[result.indicator.id] = None
+            elif p.value is None:  # the data cover the period, and hold nothing to measure in it (0 of 0)
+                missing.setdefault(nothing_to_measure(result.indicator), {})[result.indicator.id] = None
             elif p.coverage == "part":
                 part[p.reason or "part of the period only"] = None
             unmeasured = unmeasured or bool(p.not_measurable)

@@ -8,6 +8,7 @@ import sys
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.table import Table
 
 from cscperf.cli.choices import ShowFormat
@@ -108,35 +109,60 @@ def _count(value: float | None) -> str:
 
 
 def show(result: Any, rows: int) -> None:
-    console.print(literal(f"{result.la_name} ({result.la_code}): our figures beside the published ones, year "
-                          f"ending 31 March {result.year}", style="bold"), soft_wrap=True)  # fmt: skip
-    console.print(literal(result.notice, style="bold red"), soft_wrap=True)
-    table = Table(show_lines=False, caption="For: at 31 March, or the year to it. Ours (numerator/denominator); "
-                  "Difference: ours less published (and in children, records or plans, where the count is published).",
+    say(f"{result.la_name} ({result.la_code}): our figures beside the published ones, year ending 31 March "
+        f"{result.year}")  # fmt: skip
+    console.print(literal(result.notice, style="bold red"))
+    console.print(measures_table(result))
+    notes = [note for line in result.lines for note in _notes(line)]
+    if notes:
+        say("Notes:")
+        for note in notes:
+            say(f"  {note}")
+    _records(result, rows)
+
+
+def measures_table(result: Any) -> Table:
+    """Each measure on one row, in columns narrow enough for an 80-column terminal; the notes (reasons and what
+    was published) are printed whole beneath it, never cut to a column's width."""
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True,
+                  caption="For: at 31 March, or the year to it. Ours (numerator/denominator); Difference: ours less "
+                  "published (and in children, records or plans, where the count is published).",
                   caption_justify="left")  # fmt: skip
     for heading, justify in (("Measure", "left"), ("For", "left"), ("Ours", "right"), ("Published", "right"),
-                             ("Difference", "right"), ("Note", "left")):  # fmt: skip
-        table.add_column(heading, justify=justify, overflow="fold", min_width=20 if heading == "Measure" else None)  # type: ignore[arg-type]
+                             ("Difference", "right"), ("Status", "left")):  # fmt: skip
+        wraps = heading == "Measure"
+        table.add_column(heading, justify=justify, overflow="fold", ratio=1 if wraps else None, no_wrap=not wraps)  # type: ignore[arg-type]
     for line in result.lines:
         ours = _figure(line.ours.value, line.unit, line.decimals) if line.ours.available else "n/a"
         if line.ours.available and line.unit == "percent" and line.ours.denominator:
-            ours += f" ({_count(line.ours.numerator)}/{_count(line.ours.denominator)})"
+            ours += f"\n({_count(line.ours.numerator)}/{_count(line.ours.denominator)})"
         published = _figure(line.published.value, line.unit, line.decimals)
         if line.published.numerator is not None and line.unit == "percent":
-            published += f" ({_count(line.published.numerator)}" + (
+            published += f"\n({_count(line.published.numerator)}" + (
                 f"/{_count(line.published.denominator)})" if line.published.denominator else ")"
             )
         difference = "" if line.difference is None else f"{line.difference:+,.{line.decimals}f}"
         if line.count_difference:
-            difference += f" ({line.count_difference:+,.0f})"
-        note = line.status
-        if not line.ours.available:
-            note = f"not available: {line.ours.reason}"
-        elif line.published.note:
-            note = line.published.note
+            difference += f"\n({line.count_difference:+,.0f})"
         when = "31 Mar" if line.when.startswith("at") else "year"
-        table.add_row(literal(line.title), when, ours, published, difference, literal(note))
-    console.print(table)
+        table.add_row(literal(line.title), when, ours, published, difference, line.status)
+    return table
+
+
+def _notes(line: Any) -> list[str]:
+    """What the table's status does not say: why ours is not available, and what the DfE published instead of
+    a figure."""
+    notes = []
+    if not line.ours.available:
+        notes.append(f"{line.title}: not available: {line.ours.reason}.")
+    if line.published.note:
+        published = "" if line.published.value is None else "published: "
+        notes.append(f"{line.title}: {published}{line.published.note}.")
+    return notes
+
+
+def _records(result: Any, rows: int) -> None:
+    """Under each difference, the records behind our figure (up to `rows` of them)."""
     for line in result.lines:
         if not line.records:
             continue

@@ -180,8 +180,10 @@ _COUNT_OF: dict[str, tuple[str, str]] = {
 
 
 def _council_name(con: Connection, la_code: str) -> str:
+    from cscperf.reference.la_codes import council_name
+
     rows = con.execute("SELECT la_name FROM cscperf_councils WHERE la_code = ?", [la_code]).fetchall()
-    return str(rows[0][0]) if rows and rows[0][0] else f"Council {la_code}"
+    return council_name(la_code, rows[0][0] if rows else None)
 
 
 def default_year(con: Connection, la_code: str) -> int | None:

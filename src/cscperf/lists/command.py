@@ -146,10 +146,9 @@ def lists_list(
         return
     table = DataTable(title=f"The managers' lists ({len(definitions)})", show_lines=True)
     table.add_column("Id", no_wrap=True)
-    table.add_column("Title and who it is for", ratio=1)
-    table.add_column("Rule", ratio=2)
+    table.add_column("Title, who it is for, and its rule", ratio=1)  # one wide column: no setting's name is cut
     for d in definitions:
-        table.add_row(d.id, literal(f"{d.title}\nFor: {d.audience}"), literal(d.rule))
+        table.add_row(d.id, literal(f"{d.title}\nFor: {d.audience}\n\n{d.rule}"))
     console.print(table)
 
 
@@ -220,7 +219,7 @@ def _heading(result: Lists) -> str:
 def _show_list(r: ListResult) -> None:
     title = f"{r.id}: {r.title}"
     if not r.available:
-        say(f"{title}: not available: {r.reason}.", soft_wrap=True)
+        say(f"{title}: {_not_available(r.reason)}.", soft_wrap=True)
         return
     counts = f"{r.count('overdue')} overdue" + (f", {r.count('due')} due" if r.definition.look_ahead else "")
     if not r.rows:
@@ -231,6 +230,12 @@ def _show_list(r: ListResult) -> None:
         say(f"  Left since {r.since:%-d %b %Y}: {x.person_id or x.worker} ({x.team}): {x.why}.", soft_wrap=True)
     for note in r.notes:
         say(f"  Note: {note}", soft_wrap=True)
+
+
+def _not_available(reason: str | None) -> str:
+    """Not available and why, said once when the reason already begins with "not available"."""
+    why = reason or ""
+    return why if why.startswith("not available") else f"not available: {why}"
 
 
 def _list_table(r: ListResult, title: str) -> Table:
@@ -281,4 +286,4 @@ def show_by_team(result: Lists) -> None:
     console.print(table)
     for r in result.results:
         if not r.available:
-            say(f"{r.id}: not available: {r.reason}.", soft_wrap=True)
+            say(f"{r.id}: {_not_available(r.reason)}.", soft_wrap=True)

@@ -156,7 +156,11 @@ def chosen_lists(ids: Sequence[str] | None) -> list[ListDefinition]:
     lists = load_lists()
     unknown = [i for i in ids or () if i not in lists]
     if unknown:
-        raise UsageProblem(f"Unknown list {unknown[0]}. `cscperf lists list` names them all.")
+        from cscperf.indicators.lookup import suggestion
+
+        raise UsageProblem(
+            f"Unknown list {unknown[0]}.{suggestion(unknown[0], lists)} `cscperf lists list` names them all."
+        )
     return [lists[i] for i in (list(dict.fromkeys(ids)) if ids else list(lists))]
 
 
@@ -164,7 +168,9 @@ def _council_name(con: Connection, la_code: str) -> str:
     rows = con.execute("SELECT la_name FROM cscperf_councils WHERE la_code = ?", [la_code]).fetchall()
     if not rows:
         raise UsageProblem(f"The store holds no council {la_code}.")
-    return str(rows[0][0] or la_code)
+    from cscperf.reference.la_codes import council_name
+
+    return council_name(la_code, rows[0][0])
 
 
 def list_entries(

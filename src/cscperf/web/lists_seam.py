@@ -114,8 +114,14 @@ def one_list(
     lists = _compute(con, la_code, as_at, [list_id], look_ahead_days, since, config)
     result = lists.results[0]
     if not result.available:
-        raise ListNotAvailable(f"{result.title} is not available: {result.reason}.")
+        raise ListNotAvailable(f"{result.title} is {_not_available(result.reason)}.")
     return restricted(lists, teams, worker)
+
+
+def _not_available(reason: str | None) -> str:
+    """Not available and why, said once when the reason already begins with "not available"."""
+    why = reason or "not available"
+    return why if why.startswith("not available") else f"not available: {why}"
 
 
 def workers_in(lists: Lists) -> list[tuple[str, str]]:

@@ -23,6 +23,7 @@ from cscperf.indicators.coverage import CouncilCoverage, Held
 from cscperf.indicators.engine import compute, set_periods
 from cscperf.indicators.settings import IndicatorSettings
 from cscperf.indicators.sql_text import fragment_sql, with_settings
+from cscperf.reference.la_codes import council_name
 from cscperf.reporting_periods import ReportingPeriod, add_months, month, month_end
 from cscperf.store.connection import Connection
 
@@ -102,7 +103,7 @@ def council_data(con: Connection, la_code: str) -> CouncilData | None:
         begin = first_end if first_end is not None else first
         spans = ((begin, latest),) if begin is not None and latest is not None else ()
         inferred = True
-    return CouncilData(la_code, str(name or f"Council {la_code}"), tuple(sorted(kinds)), spans, int(count), inferred)
+    return CouncilData(la_code, council_name(la_code, name), tuple(sorted(kinds)), spans, int(count), inferred)
 
 
 def _recorded_spans(con: Connection, la_code: str) -> tuple[tuple[dt.date, dt.date], ...] | None:
