@@ -89,6 +89,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_report.py
 	$(BIN)/python benchmarks/bench_load_cin.py
 	$(BIN)/python benchmarks/bench_load_903.py
+	$(BIN)/python benchmarks/bench_load_ssd.py
 	$(BIN)/python benchmarks/bench_load_memory.py
 	$(BIN)/python benchmarks/bench_forecast.py
 	$(BIN)/python benchmarks/bench_export.py

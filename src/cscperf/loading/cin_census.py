@@ -177,10 +177,13 @@ class Fields:
         self.el = el
         self.single: dict[str, Element] = {}
         self.many: dict[str, list[Element]] = {}
+        names = _NAMES
         for kid in el:
-            name = _name(kid)
-            if not name:
-                continue
+            name = names.get(kid.tag)
+            if name is None:
+                name = _name(kid)
+                if not name:
+                    continue
             if name in self.single:
                 self.many.setdefault(name, [self.single[name]]).append(kid)
             else:
@@ -190,7 +193,14 @@ class Fields:
         return self.single.get(name)
 
     def text(self, name: str) -> str | None:
-        return _text(self.single.get(name))
+        el = self.single.get(name)
+        if el is None:
+            return None
+        text = el.text
+        if text is None:
+            return None
+        text = text.strip()
+        return text or None
 
     def all(self, name: str) -> list[Element]:
         if name in self.many:
@@ -555,23 +565,10 @@ class CinReader:
     def child(self, el: Element) -> None:
         self.children += 1
         c = Fields(el)
-        stray: Any = _STRAY_TEXT(el)
-        for text in stray:
-            holder = text.getparent()
-            line: int | None = holder.sourceline if holder is not None else el.sourceline
-            self.load.flag(
-                self._problem(
-                    line,
-                    "stray text",
-                    f"Text outside any field ({str(text).strip()[:40]}) next to {_name(holder) or 'an element'}; "
-                    "ignored.",
-                    "warning",
-                    None,
-                    None,
-                    str(text).strip()[:200],
-                )
-            )
-        for part in el.iter():
+        stray_text, unknown = _scan(el)
+        if stray_text:
+            self.stray_text(el)
+        for part in unknown:
             name = _name(part)
             if name and name not in KNOWN_ELEMENTS:
                 self.load.flag(
@@ -621,6 +618,24 @@ class CinReader:
         same_day: Counter[dt.date] = Counter()
         for cin in episodes:
             self.episode(Fields(cin), person, same_day)
+
+    def stray_text(self, el: Element) -> None:
+        stray: Any = _STRAY_TEXT(el)
+        for text in stray:
+            holder = text.getparent()
+            line: int | None = holder.sourceline if holder is not None else el.sourceline
+            self.load.flag(
+                self._problem(
+                    line,
+                    "stray text",
+                    f"Text outside any field ({str(text).strip()[:40]}) next to {_name(holder) or 'an element'}; "
+                    "ignored.",
+                    "warning",
+                    None,
+                    None,
+                    str(text).strip()[:200],
+                )
+            )
 
     def person(self, f: Fields, person: str, characteristics: Element | None) -> None:
         table = "ssd_person"
@@ -769,12 +784,9 @@ class CinReader:
             "cine_cin_primary_need_code": self.code(f, "primaryneedcode", PRIMARY_NEED, table),
             "cine_referral_source_code": source,
             "cine_referral_source_desc": REFERRAL_SOURCES.get(source or ""),
-            "cine_referral_outcome_json": json.dumps(
-                {
-                    "NFA_FLAG": nfa or "N",
-                    "ASSESSMENT_FLAG": "Y" if assessments else "N",
-                    "S47_FLAG": "Y" if s47s else "N",
-                }
+            "cine_referral_outcome_json": (  # as json.dumps writes it, quicker (every value is Y or N)
+                f'{{"NFA_FLAG": "{nfa or "N"}", "ASSESSMENT_FLAG": "{"Y" if assessments else "N"}", '
+                f'"S47_FLAG": "{"Y" if s47s else "N"}"}}'
             ),
             "cine_referral_nfa": nfa,
             "cine_close_reason": self.code(f, "reasonforclosure", CLOSURE_REASONS, table),
@@ -789,9 +801,11 @@ class CinReader:
         ordinal: Counter[dt.date] = Counter()
         for el in assessments:
             self.assessment(Fields(el), ep, ordinal)
-        ordinal = Counter()
-        for el in f.all("cinplandates"):
-            self.cin_plan(Fields(el), ep, ordinal)
+        plan_dates = f.all("cinplandates")
+        if plan_dates:
+            ordinal = Counter()
+            for el in plan_dates:
+                self.cin_plan(Fields(el), ep, ordinal)
         ordinal = Counter()
         icpc_dates: set[dt.date] = set()
         for el in s47s:
@@ -815,9 +829,11 @@ class CinReader:
             start = row["cppl_cp_plan_start_date"]
             row["cppl_icpc_id"] = ep.icpc_by_date.get(start) if isinstance(start, dt.date) else None
             self.load.add("ssd_cp_plans", row, location)
-        ordinal = Counter()
-        for el in f.all("preproceedingsandfgdm"):
-            self.pre_proceedings_block(Fields(el), ep, ordinal)
+        blocks = f.all("preproceedingsandfgdm")
+        if blocks:
+            ordinal = Counter()
+            for el in blocks:
+                self.pre_proceedings_block(Fields(el), ep, ordinal)
         if close is not None and ep.latest is not None and ep.latest > close:
             self.flag(
                 f,
@@ -1168,6 +1184,37 @@ KNOWN_ELEMENTS = frozenset(
     )
 ) | frozenset(_CANONICAL)
 """Every element a Child may hold, in lower case (the DfE's schemas, 2017 to 2026-27)."""
+
+
+_KNOWN_TAGS = frozenset(_CANONICAL.get(name, name) for name in KNOWN_ELEMENTS) | (
+    _words(
+        "Child ChildIdentifiers ChildCharacteristics Disabilities CINdetails Assessments "
+        "FactorsIdentifiedAtAssessment CINPlanDates Section47 ChildProtectionPlans Reviews PreProceedingsandFGDM"
+    )
+)
+"""Element names as the census spells them (without a namespace): the names seen in nearly every file."""
+_XML_SPACE = " \t\r\n"
+
+
+def _scan(el: Element) -> tuple[bool, list[Element]]:
+    """One pass over a Child: whether it may hold text outside any field (the exact check, an XPath, is then
+    run), and the elements whose names are not spelt as the census spells them (the caller checks them in
+    any case and namespace; comments among them are skipped there)."""
+    stray = False
+    odd: list[Element] = []
+    known = _KNOWN_TAGS
+    for part in el.iter():
+        if part.tag not in known:
+            odd.append(part)
+        if not stray:
+            text = part.text
+            if text and text.strip(_XML_SPACE) and len(part) and isinstance(part.tag, str):
+                stray = True
+            elif part is not el:
+                tail = part.tail
+                if tail and tail.strip(_XML_SPACE):
+                    stray = True
+    return stray, odd
 
 
 def _canonical(name: str | None) -> str | None:

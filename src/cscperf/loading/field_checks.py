@@ -21,14 +21,14 @@ import math
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from cscperf.loading.problems import Problem
 from cscperf.loading.values import EARLIEST_DATE, LARGEST_WHOLE_NUMBER, LATEST_DATE
 from cscperf.store.schema import load_schema
-
-if TYPE_CHECKING:
-    from cscperf.loading.file_load import FileLoad
 
 RULE = "value not possible"
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -91,11 +91,12 @@ def _number(column: str, value: float) -> str | None:
     return None
 
 
-def checked(load: FileLoad, table: str, row: dict[str, Any], location: str) -> dict[str, Any] | None:
-    """The row with every field it cannot hold left empty (each an error), or None when its identifier cannot
-    be held (the record is then rejected here)."""
+def checked_problems(table: str, row: dict[str, Any], location: str) -> tuple[list[Problem], dict[str, Any] | None]:
+    """The problems with the row's fields, and the row with every field it cannot hold left empty (each an
+    error), or None when its identifier cannot be held (the record is then rejected: one fatal problem)."""
     rules = _rules(table)
     emptied: dict[str, Any] | None = None
+    problems: list[Problem] = []
     for column, value in row.items():
         if value is None:
             continue
@@ -106,12 +107,57 @@ def checked(load: FileLoad, table: str, row: dict[str, Any], location: str) -> d
         assert rule is not None
         shown = str(value)[:200]
         if rule.identifying:
-            load.reject(
+            problems.append(
                 Problem(location, RULE, f"{column}: {reason}; the record cannot be stored.", "fatal", table, column,
                         shown, {k: None if v is None else str(v) for k, v in row.items()})
             )  # fmt: skip
-            return None
-        load.flag(Problem(location, RULE, f"{column}: {reason}; left empty.", "error", table, column, shown))
+            return problems, None
+        problems.append(Problem(location, RULE, f"{column}: {reason}; left empty.", "error", table, column, shown))
         emptied = emptied if emptied is not None else dict(row)
         emptied[column] = None
-    return row if emptied is None else emptied
+    return problems, row if emptied is None else emptied
+
+
+# ------------------------------------------------------------------------------------------ set-based
+_CONTROL_RE2 = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]"
+# Any identifier holding one of the missing-value words anywhere, in any case (a superset of those that fail).
+_MISSING_RE2 = "(?i)nan|inf|none|null|<na>|nat|undefined|n/a"
+_FIRST_DAY = dt.datetime.combine(EARLIEST_DATE, dt.time())
+_AFTER_LAST_DAY = dt.datetime.combine(LATEST_DATE + dt.timedelta(days=1), dt.time())
+
+
+def suspect_rows(table: str, data: pa.Table) -> list[int]:
+    """The rows of a chunk (an Arrow table of the store table's columns) that may hold a value their field
+    cannot: every row `checked_problems` would find a problem in, and perhaps a few more. Checked over whole
+    columns at once, so a clean chunk costs no Python work per row."""
+    rules = _rules(table)
+    hit: pa.ChunkedArray | pa.Array | None = None
+    for name in data.column_names:
+        rule = rules.get(name)
+        if rule is None:
+            continue
+        column = data.column(name)
+        if column.null_count == len(column):
+            continue
+        kind = column.type
+        found: Any = None
+        if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+            found = pc.match_substring_regex(column, _CONTROL_RE2)
+            if rule.identifying:
+                found = pc.or_(found, pc.match_substring_regex(column, _MISSING_RE2))
+        elif pa.types.is_date32(kind):
+            found = pc.or_(pc.less(column, EARLIEST_DATE), pc.greater(column, LATEST_DATE))
+        elif pa.types.is_timestamp(kind):
+            found = pc.or_(pc.less(column, _FIRST_DAY), pc.greater_equal(column, _AFTER_LAST_DAY))
+        elif pa.types.is_integer(kind) or pa.types.is_floating(kind):
+            low, high = RANGES.get(name, (NOT_NEGATIVE, math.inf))
+            low, high = max(low, -LARGEST_WHOLE_NUMBER), min(high, LARGEST_WHOLE_NUMBER)
+            found = pc.or_(pc.less(column, low), pc.greater(column, high))
+            if pa.types.is_floating(kind):
+                found = pc.or_(found, pc.invert(pc.is_finite(column)))
+        if found is not None:
+            found = pc.fill_null(found, False)
+            hit = found if hit is None else pc.or_(hit, found)
+    if hit is None or not pc.any(hit).as_py():
+        return []
+    return [int(i) for i in pc.indices_nonzero(hit).to_pylist()]

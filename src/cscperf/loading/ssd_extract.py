@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cscperf.loading import councils, parquet_rows
+from cscperf.loading import councils, parquet_rows, ssd_extract_sql
 from cscperf.loading.coverage_record import DATES
 from cscperf.loading.csv_table import CsvRows, csv_rows, duplicate_columns
 from cscperf.loading.date_checks import DatedField, flag_late_dates
@@ -185,7 +185,10 @@ def read_csv_table(path: Path, load: FileLoad) -> None:
             load.fail("is not an SSD table extract.")
         load.details["ssd_table"] = table.name
         _refuse_duplicate_columns(load, table, names)
-        count = _read_rows(load, table, rows, names)
+        delimiter = "\t" if _dialect(first) is csv.excel_tab else ","
+        count = ssd_extract_sql.read_rows(load, table, path, names, delimiter, _record)
+        if count is None:  # a file DuckDB and the csv module might read differently: row by row
+            count = _read_rows(load, table, rows, names)
     if count == 0:
         load.fail("has a header but no records.")
 

@@ -46,8 +46,14 @@ def staging_name(table: str) -> str:
     return f"{STAGING_CATALOG}.cscperf_staged_{table}"
 
 
+def data_schema(table: Table) -> pa.Schema:
+    """The Arrow schema of a store table's own columns."""
+    return pa.schema([pa.field(c.name, ARROW_TYPES[c.type]) for c in table.all_columns])
+
+
 def arrow_schema(table: Table) -> pa.Schema:
-    fields = [pa.field(c.name, ARROW_TYPES[c.type]) for c in table.all_columns]
+    """The Arrow schema of a staged table: the store table's columns, then the staging columns."""
+    fields = list(data_schema(table))
     fields += [
         pa.field("_load_id", pa.string()),
         pa.field("_load_seq", pa.int32()),
@@ -72,8 +78,12 @@ class Staging:
     def table(self, name: str) -> Table:
         return self.schema.table(name)
 
-    def append(self, name: str, rows: list[dict[str, Any]]) -> None:
-        """Add rows (dicts of column values plus the staging columns) to the staged table for `name`."""
+    def append(self, name: str, rows: list[dict[str, Any]] | pa.Table) -> None:
+        """Add rows (dicts of column values plus the staging columns, or an Arrow table of them in the staged
+        table's order) to the staged table for `name`."""
+        if isinstance(rows, pa.Table):
+            self.append_arrow(name, rows)
+            return
         if not rows:
             return
         table = self.schema.table(name)
@@ -86,7 +96,10 @@ class Staging:
                 if col_name in json_columns and value is not None and not isinstance(value, str):
                     value = json.dumps(value, default=str)
                 values.append(value)
-        data = pa.table(columns, schema=schema)
+        self.append_arrow(name, pa.table(columns, schema=schema))
+
+    def append_arrow(self, name: str, data: pa.Table) -> None:
+        """Add an Arrow table (the store table's columns, then the staging columns) to the staged table."""
         staged = staging_name(name)
         if name not in self.tables:
             run(self.con, f"DROP TABLE IF EXISTS {staged}")

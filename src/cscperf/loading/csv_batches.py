@@ -1,0 +1,103 @@
+"""CSV files read by DuckDB's own CSV reader, in an in-memory DuckDB of this process (whatever the store is:
+DuckDB or PostgreSQL), as Arrow record batches of text: every field as written, an empty field as null.
+
+Only files where DuckDB and Python's csv module must read the same records, on the same lines, are read
+this way; for any other file `batches` gives None and the loader reads it row by row with the csv module
+(`csv_table.csv_rows`), which says plainly what is wrong with a file that is not good CSV. A file is read
+here when:
+
+- its encoding is UTF-8 (with or without a byte-order mark), as `encoding.detect` told from its bytes;
+- DuckDB reads it strictly (every row as many fields as the header, quotes closed) without an error;
+- it has as many records as lines (no blank line, which DuckDB skips and the csv module counts, and no
+  field holding a line break), so record n is on line n + 1 and every reject keeps its line number;
+- no field is longer than the csv module's limit (`csv_table.FIELD_LIMIT`), which that path refuses;
+- no quote has spaces between it and its delimiter (` "a"`, which the csv module keeps as written and DuckDB
+  trims).
+
+The first pass checks all of this (a count, in DuckDB, at DuckDB's speed); the second reads the batches.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from cscperf.loading.csv_table import FIELD_LIMIT
+
+BATCH_ROWS = 100_000
+READABLE_ENCODINGS = frozenset({"utf-8", "utf-8-sig"})
+
+
+# A quote with spaces between it and its delimiter or line end: the csv module keeps the spaces and the quotes
+# (` "a"` is the text ` "a"`), DuckDB trims them (`a`), so such a file is read row by row.
+_SPACED_QUOTE = re.compile(rb'(?:^|[,\t\r\n])[ \t]+"|"[ \t]+(?:[,\t\r\n]|$)')
+
+
+def scan(path: Path) -> tuple[int, bool]:
+    """Lines in the file, as the csv module counts them (a line break is LF, CRLF or a lone CR), and whether
+    a quote has spaces between it and its delimiter or line end anywhere."""
+    lines = crlf = cr = 0
+    spaced = False
+    last = b""
+    with path.open("rb") as handle:
+        carry = b""
+        tail = b""  # the end of the block before, so a pattern across two blocks is seen
+        for block in iter(lambda: handle.read(1 << 22), b""):
+            data = carry + block
+            carry = b"\r" if data.endswith(b"\r") else b""
+            body = data[:-1] if carry else data
+            lines += body.count(b"\n")
+            crlf += body.count(b"\r\n")
+            cr += body.count(b"\r")
+            if not spaced:
+                window = tail + body
+                spaced = _SPACED_QUOTE.search(window) is not None
+                tail = window[-64:]
+            last = data[-1:]
+        if carry:
+            cr += 1
+    breaks = lines + cr - crlf
+    return breaks + (0 if last in (b"\n", b"\r", b"") else 1), spaced
+
+
+def _source(path: Path, width: int, delimiter: str) -> str:
+    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
+    quoted = str(path).replace("'", "''")
+    return (
+        f"read_csv('{quoted}', header = false, auto_detect = false, columns = {{{columns}}}, "
+        f"delim = '{delimiter}', quote = '\"', escape = '\"', strict_mode = true, all_varchar = true)"
+    )
+
+
+def batches(path: Path, codec: str, width: int, delimiter: str) -> Iterator[pa.RecordBatch] | None:
+    """The file's records after its header row, `width` text columns c0, c1, ..., in batches; or None when
+    the file must be read with the csv module (see the module's docstring)."""
+    if codec not in READABLE_ENCODINGS or delimiter not in (",", "\t") or width < 1:
+        return None
+    con = duckdb.connect()
+    source = _source(path, width, delimiter)
+    longest = " , ".join(f"max(length(c{i}))" for i in range(width))
+    breaks = " OR ".join(f"c{i} LIKE '%' || chr(10) || '%' OR c{i} LIKE '%' || chr(13) || '%'" for i in range(width))
+    try:
+        first = con.execute(f"SELECT count(*), greatest(0, {longest}), bool_or({breaks}) FROM {source}").fetchall()
+    except duckdb.Error:
+        con.close()
+        return None
+    records, widest, broken = first[0]
+    lines, spaced = scan(path)
+    if broken or spaced or (widest or 0) > FIELD_LIMIT or records != lines:
+        con.close()
+        return None
+    return _read(con, source)
+
+
+def _read(con: duckdb.DuckDBPyConnection, source: str) -> Iterator[pa.RecordBatch]:
+    try:
+        reader: pa.RecordBatchReader = con.sql(f"SELECT * FROM {source} OFFSET 1").to_arrow_reader(BATCH_ROWS)
+        yield from reader
+    finally:
+        con.close()
