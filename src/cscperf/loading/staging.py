@@ -103,7 +103,7 @@ class Staging:
         staged = staging_name(name)
         if name not in self.tables:
             run(self.con, f"DROP TABLE IF EXISTS {staged}")
-            run(self.con, staged_table_sql(table, staged))
+            run(self.con, staged_table_sql(self.schema.table(name), staged))
             self.tables.add(name)
         self.con.append(staged, data)
 
