@@ -53,6 +53,15 @@ def _page(client: Any, url: str, store: str) -> bytes:
     return _TOKEN.sub(b"", body)
 
 
+def _cells(workbook: bytes) -> dict[str, list[list[Any]]]:
+    import io
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(workbook), read_only=True)
+    return {sheet.title: [list(row) for row in sheet.iter_rows(values_only=True)] for sheet in book.worksheets}
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_reads_the_same_from_a_postgresql_store(
     page: str, web_store: WebStore, server_store: str, accounts: Accounts, client_for: Any
@@ -61,7 +70,10 @@ def test_every_page_reads_the_same_from_a_postgresql_store(
     url = page + ("&" if "?" in page else "?") + f"la={web_store.la_codes[0]}&as_at={web_store.latest}"
     on_file = _page(client, url, str(web_store.path))
     on_server = _page(client, url, server_store)
-    assert on_server == on_file
+    if page.endswith("download/"):  # workbooks: the same cells (the zip's file times are the second written)
+        assert _cells(on_server) == _cells(on_file)
+    else:
+        assert on_server == on_file
     assert len(on_file) > 1000 or page.endswith("download/")
 
 
