@@ -51,11 +51,14 @@ $(VALIDATORS_STAMP): Makefile $(VALIDATORS_LOCK)
 
 demo: $(STAMP)
 	@mkdir -p $(DEMO_DIR)
-	$(BIN)/cscperf synth --db $(DEMO_DIR)/cscperf.duckdb --seed 2019 --replace
+	@# The demo store is made afresh each time (a store from an older cscperf would be refused by this one).
+	@rm -f $(DEMO_DIR)/cscperf.duckdb $(DEMO_DIR)/cscperf.duckdb.wal
+	$(BIN)/cscperf synth --db $(DEMO_DIR)/cscperf.duckdb --seed 2019
 	@if [ -d $(REFERENCE_DATA) ]; then $(BIN)/cscperf benchmarks import $(REFERENCE_DATA) --db $(DEMO_DIR)/cscperf.duckdb; \
 	else echo "No comparators at $(REFERENCE_DATA): the report will say so."; fi
 	$(BIN)/cscperf summary --db $(DEMO_DIR)/cscperf.duckdb
 	$(BIN)/cscperf kpis --db $(DEMO_DIR)/cscperf.duckdb --as-at 2026-10-31 --kpi cla_rate_per_10k --kpi cp_plans_open --kpi cp_visits_in_time --kpi re_referrals_12m --kpi assessments_within_45wd --kpi sw_average_caseload --with-benchmarks
+	@test -f $(DEMO_DIR)/commentary.toml || cp commentary.example.toml $(DEMO_DIR)/commentary.toml
 	$(BIN)/cscperf forecast --db $(DEMO_DIR)/cscperf.duckdb --as-at 2026-10-31 --config cscperf.example.toml --format xlsx --out $(DEMO_DIR)/forecast.xlsx
 	$(BIN)/cscperf report --db $(DEMO_DIR)/cscperf.duckdb --as-at 2026-10-31 --config cscperf.example.toml --out $(DEMO_DIR)/report --commentary-template $(DEMO_DIR)/commentary.toml
 	$(BIN)/cscperf lists --db $(DEMO_DIR)/cscperf.duckdb --as-at 2026-10-31 --since 2026-10-24 --by team --config cscperf.example.toml --format xlsx --out $(DEMO_DIR)/lists.xlsx

@@ -97,3 +97,39 @@ def council(tmp_path: Path, golden_mirror: Connection | None) -> Iterator[Golden
     golden = GoldenCouncil(tmp_path, mirror=golden_mirror)
     yield golden
     golden.close()
+
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO_AS_AT = __import__("datetime").date(2026, 10, 31)
+
+
+@pytest.fixture(scope="session")
+def demo_store(council_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo's store: the default synthetic council with the DfE's published comparators (when the shared
+    reference data are there), as `make demo` builds it."""
+    import shutil
+
+    from cscperf.comparators.importer import import_published
+
+    path = tmp_path_factory.mktemp("demo-store") / "council.duckdb"
+    shutil.copy(council_store, path)
+    if (SHARED / "reference-data").is_dir():
+        con = open_store(path)
+        import_published(con, SHARED / "reference-data")
+        con.close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_report(demo_store: Path, tmp_path_factory: pytest.TempPathFactory) -> object:
+    """The demo's committee paper in every format, rendered once for the whole session as `make demo` writes it:
+    cscperf.example.toml (25 months charted) and the example commentary file."""
+    from cscperf.report.commentary import read_commentary
+    from cscperf.report.config import read_report_config
+    from cscperf.report.writer import FORMATS, write_report
+
+    folder = tmp_path_factory.mktemp("demo-report")
+    config = read_report_config(ROOT / "cscperf.example.toml")
+    options = config.report.model_copy(update={"commentary": ROOT / "commentary.example.toml"})
+    config = config.model_copy(update={"report": options})
+    return write_report(demo_store, DEMO_AS_AT, folder, config, read_commentary(options.commentary), FORMATS)

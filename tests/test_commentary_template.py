@@ -15,6 +15,7 @@ from cscperf.cli import app
 from cscperf.report.commentary import (
     Commentary,
     IndicatorComment,
+    PaperComment,
     SectionComment,
     _toml_string,
     commentary_template,
@@ -35,10 +36,13 @@ def test_awkward_text_reads_back(tmp_path: Path) -> None:
                "line one\r\nline two", '"""', "tab\tand\nnew line"]  # fmt: skip
     for text in awkward:
         commentary = Commentary(indicators={"cp_visits_in_time": IndicatorComment(explanation=text, by=text)},
-                                sections={"workforce": SectionComment(text=text)})  # fmt: skip
+                                sections={"workforce": SectionComment(text=text)},
+                                paper={"legal": PaperComment(text=text)})  # fmt: skip
         path = tmp_path / "c.toml"
         path.write_text(commentary_template([], commentary, "2026-10-31"), encoding="utf-8")
-        assert read_commentary(path) == commentary, text
+        back = read_commentary(path)
+        assert (back.indicators, back.sections, back.paper["legal"]) == (commentary.indicators, commentary.sections,
+                                                                         commentary.paper["legal"]), text  # fmt: skip
 
 
 def test_merged_keeps_the_first_texts_and_adds_the_others() -> None:

@@ -279,7 +279,7 @@ def test_the_report_says_not_available_never_red(council: GoldenCouncil) -> None
     paragraphs = [p for s in content.sections for p in s.paragraphs]
     assert not any(p.kind == "explanation_needed" and p.indicator_id == "cp_visits_in_time" for p in paragraphs)
     [text] = [p.text for p in paragraphs if p.kind == "narrative" and p.indicator_id == "cp_visits_in_time"]
-    assert "There is no figure for March 2024: not available from the data loaded: CP visits come from" in text
+    assert "there is no figure for March 2024: not available from the data loaded: CP visits come from" in text
     notes = " ".join(data_notes(content, config))
     assert "Child protection visits in time: no figure for the latest month; not available from the data" in notes
     assert content.status_counts()["not_available"] >= 4

@@ -204,14 +204,22 @@ def test_health_assessments_in_date(council: GoldenCouncil) -> None:
 
 
 def test_dental_checks_in_date(council: GoldenCouncil) -> None:
+    # Every child in care for more than 20 working days at 31 March 2024, not only the OC2 cohort of 12 months.
     in_care(council, "P1", "2022-01-01")
     health(council, "P1", "Dental Check", "2023-04-01")  # within 12 months: in date
     in_care(council, "P2", "2022-01-01")
     health(council, "P2", "Dental Check", "2023-03-31")  # 12 months exactly: out of date
-    in_care(council, "P3", "2023-04-01")  # in care under 12 months: not in the measure
+    in_care(council, "P3", "2023-04-01")  # in care since 1 April 2023, no check: out of date
     in_care(council, "P4", "2022-01-01", dob="2022-12-01")  # a baby, no check: out of date (babies count)
+    in_care(council, "P5", "2024-02-01")  # new to care; checked before care, within 12 months: in date
+    health(council, "P5", "Dental Check", "2023-11-20")
+    in_care(council, "P6", "2024-03-10")  # 14 working days in care: not yet in the measure
     point = council.figure("cla_dental_check_in_date", "2024-03-31")
-    assert (point.numerator, point.denominator, point.value) == (1, 3, 33.0)
+    # numerator P1, P5 = 2; denominator P1-P5 = 5; 2 / 5 = 40%
+    assert (point.numerator, point.denominator, point.value) == (2, 5, 40.0)
+    # The DfE cohort (looked after since 1 April 2023 or before) leaves out P5, new to care: P1 of P1-P4.
+    oc2 = council.figure("oc2_dental_check", "2024-03-31")
+    assert (oc2.numerator, oc2.denominator) == (1, 4)
 
 
 def pep(council: GoldenCouncil, person: str, day: str) -> None:

@@ -402,10 +402,12 @@ def test_health_assessments_due(council: GoldenCouncil) -> None:
 def test_dental_checks_due(council: GoldenCouncil) -> None:
     looked_after(council, "P1", "2023-03-15")
     health(council, "D1", "P1", "Dental Check", "2023-06-01")  # in date to 31 May 2024; in care a year from 15 Mar
-    looked_after(council, "P2", "2023-09-01")  # no check: due when in care 12 months, by 31 Aug 2024
+    # no check: due by the 20th working day in care; from Friday 1 Sep 2023, 4-8, 11-15, 18-22, 25-29 Sep
+    # are working days 5, 10, 15 and 20: due by 29 Sep 2023, so overdue by May 2024
+    looked_after(council, "P2", "2023-09-01")
     rows = by_child(one(council, "cla_dental_check_due", "2024-05-31", look_ahead_days=100))
     assert (rows["P1"].due_date, rows["P1"].status) == (d("2024-05-31"), "due")
-    assert (rows["P2"].due_date, rows["P2"].status) == (d("2024-08-31"), "due")
+    assert (rows["P2"].due_date, rows["P2"].status) == (d("2023-09-29"), "overdue")
     assert by_child(one(council, "cla_dental_check_due", "2024-06-01"))["P1"].status == "overdue"
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from cscperf.lists.committee import oversight_paragraphs
 from cscperf.report.commentary import Commentary
 from cscperf.report.config import ReportConfig
-from cscperf.report.contents import build_report
+from cscperf.report.contents import ReportContent, build_report
 from cscperf.store.database import open_store
 
 from .golden import LA, GoldenCouncil
@@ -96,10 +96,22 @@ def test_the_report_carries_the_paragraphs_and_no_child_identifier(council_store
         content = build_report(con, dt.date(2026, 10, 31), ReportConfig(), Commentary())
     finally:
         con.close()
-    cp = [p.text for p in content.section("child_protection").paragraphs]
+    cp = under_heading(content, "Safeguarding and child protection")
     assert any("weekly list of the child protection visits" in t for t in cp)
     assert any("for 9 months or more" in t for t in cp)
-    cla = [p.text for p in content.section("children_in_care").paragraphs]
+    cla = under_heading(content, "Children in care")
     assert any("statutory visits to children looked after" in t for t in cla)
     everything = " ".join(p.text for s in content.sections for p in s.paragraphs)
     assert not re.search(r"\bP[0-9]+\b", everything)
+
+
+def under_heading(content: ReportContent, heading: str) -> list[str]:
+    """The paragraphs of section 4 (background) under one of its area headings, up to the next heading."""
+    out: list[str] = []
+    inside = False
+    for p in content.section("background").paragraphs:
+        if p.kind == "heading":
+            inside = p.text == heading
+        elif inside:
+            out.append(p.text)
+    return out

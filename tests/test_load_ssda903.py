@@ -626,3 +626,33 @@ def test_undated_tables_take_their_returns_year_or_need_year(tmp_path: Path) -> 
     other.close()
     assert con.execute("SELECT person_id, collection_year FROM cscperf_cla_outcomes").fetchall() == [("B", 2025)]
     con.close()
+
+
+def test_a_table_whose_dates_run_past_today_is_not_given_the_year_in_progress(tmp_path: Path) -> None:
+    """The shared sample's reviews.csv holds reviews up to 2031: dated by the latest year holding a fair share of
+    its dates up to today, it was the year not yet ended (2027 on 5 December 2026), and the store's data then
+    ran to today with nothing to show. Dates after today do not vote; and since they run on past today, neither
+    do this year's: the table is for the latest year that has ended. An extract taken in the year (its dates
+    stop at today) still takes the year in progress."""
+    from cscperf.loading.collection_year import year_ending
+
+    today = dt.date.today()
+    this_year = year_ending(today)
+    begun = dt.date(this_year - 1, 4, 1)  # the year in progress began on 1 April
+    earlier = [dt.date(this_year - 1, 3, 1) - dt.timedelta(days=n) for n in range(300)]  # the year ended before
+    this = [begun + dt.timedelta(days=n % ((today - begun).days + 1)) for n in range(20)]
+    ahead = [today + dt.timedelta(days=30 * (n + 1)) for n in range(10)]
+
+    def reviews(days: list[dt.date]) -> str:
+        rows = [f"C{n},01/01/2010,{d:%d/%m/%Y},PN1" for n, d in enumerate(days)]
+        return "CHILD,DOB,REVIEW,REVIEW_CODE\n" + "\n".join(rows) + "\n"
+
+    _write(tmp_path / "ahead" / "reviews.csv", reviews(earlier + this + ahead))
+    _write(tmp_path / "in_year" / "reviews.csv", reviews(earlier + this))
+    con = _store(tmp_path)
+    [ahead_file] = load_files(con, [tmp_path / "ahead"], la_code=LA).files
+    assert ahead_file.collection_year == this_year - 1
+    rules = ahead_file.problems["warning"]
+    assert (rules["date in the future"], rules["date after the return's year"]) == (10, 20)
+    [in_year] = load_files(_store(tmp_path, "other.duckdb"), [tmp_path / "in_year"], la_code=LA).files
+    assert in_year.collection_year == this_year

@@ -209,3 +209,63 @@ def test_recognised_from_content_only(tmp_path: Path) -> None:
     assert FORMAT.recognise(path, path.read_bytes())
     cin = b"<Message><Header><CollectionDetails><Collection>CIN</Collection></CollectionDetails></Header></Message>"
     assert not FORMAT.recognise(path, cin)
+
+
+def test_dates_after_today_or_a_start_after_the_census_date_are_flagged(
+    tmp_path: Path, store: duckdb.DuckDBPyConnection
+) -> None:
+    """As in every loader (date_checks.py): a date after today is a "date in the future" warning with its line;
+    a RoleStartDate after the census date (30/09/2022) says the worker was not in post that day. One warning a
+    date; the worker is loaded either way."""
+    workers = "\n".join(
+        [
+            worker("AB1000000001", agency=0, fte="1.0"),  # line 12: nothing wrong
+            worker("AB1000000002", agency=0, fte="1.0", start="2090-01-26"),  # line 13: after today
+            worker("AB1000000003", agency=0, fte="1.0", start="2023-03-28"),  # line 14: after the census date
+            worker("AB1000000004", agency=0, fte="1.0", start="2020-01-01", end="2090-02-01", reason="1"),  # 15
+        ]
+    )
+    path = tmp_path / "csww.xml"
+    path.write_text(census(workers, agency_fte="0"), encoding="utf-8")
+    f = load_files(store, [path]).as_dict()["files"][0]
+    assert f["tables"]["ssd_professionals"] == {"read": 4, "loaded": 4, "rejected": 0}
+    got = store.execute(
+        "SELECT source_location, rule, field_name, field_value, message FROM cscperf_load_rejects "
+        "WHERE field_name IN ('RoleStartDate', 'RoleEndDate') AND severity = 'warning' ORDER BY reject_number"
+    ).fetchall()
+    assert [r[:4] for r in got] == [
+        ("csww.xml:13", "date in the future", "RoleStartDate", "2090-01-26"),
+        ("csww.xml:14", "date after reference date", "RoleStartDate", "2023-03-28"),
+        ("csww.xml:15", "date in the future", "RoleEndDate", "2090-02-01"),
+    ]
+    assert got[0][4] == "RoleStartDate 26/01/2090 is after today."
+    assert "not in post at the census date" in got[1][4]
+
+
+def test_the_samples_starts_after_its_census_date_are_flagged(store: duckdb.DuckDBPyConnection) -> None:
+    load_files(store, [SAMPLE])
+    late = store.execute(
+        "SELECT DISTINCT field_value FROM cscperf_load_rejects WHERE field_name = 'RoleStartDate' "
+        "AND rule = 'date after reference date'"
+    ).fetchall()
+    assert ("2023-03-28",) in late
+
+
+def test_rejects_of_a_census_say_they_hold_worker_identifiers(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from cscperf.cli import app
+
+    runner = CliRunner()
+    store = str(tmp_path / "store.duckdb")
+    path = tmp_path / "csww.xml"
+    path.write_text(census(THREE_WORKERS.replace("<AgencyWorker>0</AgencyWorker>", "<AgencyWorker/>", 1)))
+    assert runner.invoke(app, ["load", str(path), "--db", store]).exit_code == 0
+    shown = runner.invoke(app, ["rejects", "--db", store])
+    assert "They hold worker identifiers" in shown.output and "child" not in shown.output.split("\n")[0]
+    written = runner.invoke(app, ["rejects", "--db", store, "--out", str(tmp_path / "rejects.csv")])
+    assert "holds worker identifiers" in " ".join(written.output.split())
+    header = tmp_path / "header.csv"
+    header.write_text("CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\nA1,1,31/02/2015,WBRI,,,\n", encoding="utf-8")
+    assert runner.invoke(app, ["load", str(header), "--db", store, "--la", "873", "--year", "2022"]).exit_code == 0
+    assert "They hold child or worker identifiers" in runner.invoke(app, ["rejects", "--db", store]).output

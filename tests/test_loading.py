@@ -274,6 +274,26 @@ def test_a_folder_loads_its_returns_and_lists_other_files_without_loading_them(t
         load_files(con, [folder / "README.txt"], la_code="874")
 
 
+def test_a_data_file_skipped_in_a_folder_is_a_warning_in_the_loads_summary(tmp_path: Path) -> None:
+    """A .csv (or .xml, .xlsx, .parquet) in a folder that cannot be read as any return is listed as skipped and
+    counted as a warning beside the problems, on the screen and in --json, so a table lost is not silent. A
+    readme or a schema beside the returns is listed only."""
+    folder = tmp_path / "extract"
+    folder.mkdir()
+    _write(folder / "people.csv", PERSON_HEADER + "C1,M,WBRI,2015-03-01\n")
+    (folder / "plans.csv").write_bytes(bytes(range(256)) * 4)
+    _write(folder / "README.txt", "Extract made on Monday.\n")
+    _write(folder / "schema.xsd", "<xs:schema/>\n")
+    store = str(tmp_path / "store.duckdb")
+    result = runner.invoke(app, ["load", str(folder), "--db", store, "--la", "874", "--json"])
+    assert result.exit_code == 0, result.output
+    files = {Path(f["file"]).name: f for f in json.loads(result.stdout)["files"]}
+    assert files["plans.csv"]["problems"] == {"warning": {"file in the folder not loaded": 1}}
+    assert files["README.txt"]["problems"] == files["schema.xsd"]["problems"] == {}
+    shown = runner.invoke(app, ["load", str(folder), "--db", str(tmp_path / "again.duckdb"), "--la", "874"])
+    assert "plans.csv" in shown.output and "1  warning  file in the folder not loaded" in shown.output
+
+
 def _census(sample: str, year: int, *, closed: bool, ethnicity: str) -> str:
     text = sample.replace("<Year>2022</Year>", f"<Year>{year}</Year>")
     text = text.replace("<ReferenceDate>2022-03-31</ReferenceDate>", f"<ReferenceDate>{year}-03-31</ReferenceDate>")
@@ -322,3 +342,21 @@ def test_a_returns_year_is_not_moved_by_one_mistyped_date() -> None:
     # A tiny file with no year holding 3 dates: the latest year it has.
     assert collection_year(Counter({2022: 1, 2023: 2})) == 2023
     assert collection_year(Counter()) is None
+
+
+def test_a_year_not_yet_ended_is_chosen_only_when_the_dates_stop_at_today() -> None:
+    from collections import Counter
+
+    from cscperf.loading.collection_year import collection_year
+
+    today = dt.date(2026, 12, 5)  # in the year ending 31 March 2027, not yet ended
+    years = Counter({2025: 300, 2026: 200, 2027: 40})  # (dates after today are not counted here: they do not vote)
+    # An extract taken in the year: its dates stop at today (none after it, or fewer than a fair share).
+    assert collection_year(years, today=today) == 2027
+    assert collection_year(years, after_today=2, today=today) == 2027
+    # Its dates run on past today (reviews booked years ahead, as the shared sample's reviews.csv): the dates of
+    # this year are the front of that run, no sign of a return in progress; the latest ended year is taken.
+    # 3 of 543 dates after today are a fair share (3 >= max(3, 0.543)).
+    assert collection_year(years, after_today=3, today=today) == 2026
+    # With no ended year holding a fair share, the year not yet ended is all there is to go by.
+    assert collection_year(Counter({2027: 40}), after_today=60, today=today) == 2027

@@ -1,6 +1,8 @@
-"""The committee report end to end, generated once for the default synthetic council (with the published
-comparators imported): every section and chart; every number in the narrative parsed back and checked against
-the engine; the PDF, Word, HTML and Excel files opened and checked; accessibility; no child's identifier."""
+"""The committee report end to end, the demo's paper rendered once for the session (`demo_report`: the default
+synthetic council with the published comparators, cscperf.example.toml and the example commentary): every
+section and chart; every number in the narrative parsed back and checked against the engine; the PDF, Word, HTML
+and Excel files opened and checked; accessibility; no child's identifier. tests/test_report_paper.py checks it as
+a printed paper."""
 
 from __future__ import annotations
 
@@ -23,7 +25,6 @@ from typer.testing import CliRunner
 from cscperf.analysis.spc import SpcResult, analyse
 from cscperf.cli import app
 from cscperf.comparators.comparison import compare, year_for
-from cscperf.comparators.importer import import_published
 from cscperf.comparators.published import MEASURES
 from cscperf.indicators.definition import load_library
 from cscperf.indicators.engine import Point, compute, drill, round_as_dfe
@@ -32,48 +33,35 @@ from cscperf.report import palette
 from cscperf.report.appendix import SEED_CHARTS
 from cscperf.report.commentary import read_commentary
 from cscperf.report.config import ReportConfig, read_report_config
-from cscperf.report.writer import FORMATS, Written, write_report
+from cscperf.report.contents import ReportContent
+from cscperf.report.writer import Written
+from cscperf.reporting_periods import rolling_12_months
 from cscperf.store.database import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT.parent / "shared" / "reference-data"
 AS_AT = dt.date(2026, 10, 31)
-EXPLAINED = "cla_visits_in_time"
-EXPLANATION = "Two social workers in the children in care teams were off sick for most of October."
+EXPLAINED = "assessments_within_45wd"  # explained in commentary.example.toml
+EXPLANATION = "Vacancies in the assessment teams, and a team manager post vacant until September"
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")  # fmt: skip
 
 
 @pytest.fixture(scope="module")
-def store(council_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("report-store") / "council.duckdb"
-    shutil.copy(council_store, path)
-    if REFERENCE.is_dir():
-        con = open_store(path)
-        import_published(con, REFERENCE)
-        con.close()
-    return path
+def store(demo_store: Path) -> Path:
+    return demo_store
 
 
 @pytest.fixture(scope="module")
-def config(tmp_path_factory: pytest.TempPathFactory) -> ReportConfig:
-    folder = tmp_path_factory.mktemp("report-config")
-    commentary = folder / "commentary.toml"
-    commentary.write_text(
-        f'[{EXPLAINED}]\nexplanation = "{EXPLANATION}"\naction = "Managers get a weekly list."\n'
-        'by = "Head of Service"\n\n[sections.workforce]\ntext = "A joint recruitment campaign starts in December."\n',
-        encoding="utf-8",
-    )
+def config() -> ReportConfig:
     base = read_report_config(ROOT / "cscperf.example.toml")
-    # 13 months (the least a chart may show) keeps the test quick; the default is 25
-    options = base.report.model_copy(update={"commentary": commentary, "chart_months": 13})
+    options = base.report.model_copy(update={"commentary": ROOT / "commentary.example.toml"})
     return base.model_copy(update={"report": options})
 
 
 @pytest.fixture(scope="module")
-def written(store: Path, config: ReportConfig, tmp_path_factory: pytest.TempPathFactory) -> Written:
-    out = tmp_path_factory.mktemp("report")
-    return write_report(store, AS_AT, out, config, read_commentary(config.report.commentary), FORMATS)
+def written(demo_report: Written) -> Written:
+    return demo_report
 
 
 @pytest.fixture(scope="module")
@@ -96,59 +84,64 @@ def pdf_text(written: Written) -> str:
 
 
 SECTION_TITLES = (
-    "Recommendations", "Purpose of this report", "How to read this report", "Summary of performance",
-    "Early help, contacts, referrals and the timeliness of assessments", "Safeguarding and child protection",
-    "Children in care", "Workforce and caseloads",
-    "Looking ahead: children in care, placement costs and social workers", "Notes on the data",
+    "Performance at a glance", "Summary of performance", "1. Origin of report", "2. Purpose and reason for report",
+    "3. Timescales", "4. Background and key issues", "5. Consultation", "6. Anticipated outcomes or impact",
+    "7. Reason for the recommendation", "8. Alternative options considered", "9. Implications",
+    "10. Background documents", "11. Appendices",
 )  # fmt: skip
+SUBHEADINGS = ("Early help, contacts, referrals and the timeliness of assessments", "Safeguarding and child protection",
+               "Children in care", "Workforce and caseloads", "Inspection", "Portfolio holder's report")  # fmt: skip
 
 
 def test_every_section_is_present_in_every_format(written: Written, html_tree: lxml_html.HtmlElement,
                                                   pdf_text: str) -> None:  # fmt: skip
-    titles = [s.title for s in written.content.sections]
+    titles = [s.heading for s in written.content.sections]
     assert tuple(titles) == SECTION_TITLES
     h2 = [" ".join(h.text_content().split()) for h in html_tree.iter("h2")]
+    h3 = [" ".join(h.text_content().split()) for h in html_tree.iter("h3")]
     docx = Document(str(written.paths["docx"]))
     headings = [p.text for p in docx.paragraphs if p.style is not None and p.style.name.startswith("Heading")]
     flat_pdf = " ".join(pdf_text.split())
-    for n, title in enumerate(SECTION_TITLES, start=1):
-        assert f"{n}. {title}" in h2
-        assert f"{n}. {title}" in headings
-        assert f"{n}. {title}" in flat_pdf
-    for extra in ("Appendix 1: Charts", "Annex: Glossary"):
+    for title in SECTION_TITLES:
+        assert title in h2 and title in headings and title in flat_pdf
+    for title in SUBHEADINGS:
+        assert title in h3 and title in headings and title in flat_pdf
+    for extra in ("Recommendations", "Appendix 1: Charts", "Appendix 2: How to read the figures",
+                  "Appendix 3: Glossary"):  # fmt: skip
         assert extra in h2 and extra in headings and extra in flat_pdf
 
 
-def test_charts_cover_the_seed_and_the_workforce(written: Written) -> None:
+def test_charts_cover_the_seed_and_every_measure(written: Written) -> None:
     charts = written.content.charts
     assert len(charts) >= SEED_CHARTS + 5
-    # The seed's charts, each led by the series its target or band judges (contacts progressing to a referral
-    # with its band, plans of 2 years or more with its target), the other series beside it.
+    # The seed's charts, in its order, each drawing one measure: the one its target or band judges, or the rate
+    # (the number of children is in its figures), or the DfE's annual measure with its published comparators.
     seed_mains = ["eh_assessments_started", "contact_conversion", "re_referrals_12m", "assessments_within_45wd",
-                  "cp_rate_per_10k", "cp_open_2y_plus", "cp_visits_in_time", "cla_rate_per_10k",
-                  "cla_3plus_placements", "cla_visits_in_time", "cla_health_assessment_in_date",
-                  "cla_dental_check_in_date", "cla_pep_in_date"]  # fmt: skip
+                  "cp_rate_per_10k", "cp_open_over_12m", "cp_visits_in_time", "cla_rate_per_10k",
+                  "cla_3plus_placements", "cla_visits_in_time", "oc2_health_assessment", "oc2_dental_check",
+                  "cla_pep_in_date"]  # fmt: skip
     assert [c.plan.main for c in charts[:SEED_CHARTS]] == seed_mains
     mains = {c.plan.main for c in charts}
     assert {"sw_average_caseload", "sw_vacancy_rate", "sw_agency_rate", "sw_turnover_rate"} <= mains
     charted = {i for c in charts for i in c.plan.indicator_ids}
-    assert charted == set(load_library())  # every indicator has a chart
+    assert charted == set(load_library())  # every measure is on a chart page, drawn or in its figures
     for chart in charts:
         assert len(chart.request.main.points) >= 13
         assert chart.request.title.startswith(f"Chart {chart.plan.number}: ")
         assert chart.request.direction
+        assert chart.request.secondary is None and not chart.request.extra  # one measure drawn
     cp_visits = next(c for c in charts if c.plan.main == "cp_visits_in_time").request
     assert any(r.kind == "stretch" and r.value == 98 for r in cp_visits.references)
     contacts = next(c for c in charts if c.plan.main == "contact_conversion").request
     assert contacts.events and "Case system upgrade" in contacts.events[0].text
-    assert contacts.band == (20, 40) and contacts.secondary is not None  # the band it is judged against
-    plans = next(c for c in charts if c.plan.main == "cp_open_2y_plus").request
-    assert any(r.kind == "target" and r.value == 2 for r in plans.references)
+    assert contacts.band == (20, 40) and [r.label for r in contacts.related] == ["Contacts received"]
+    plans = next(c for c in charts if c.plan.main == "cp_open_over_12m").request
+    assert not plans.references  # the 2-year target judges another measure: not drawn on this one
     if written.content.comparators_loaded:
         cla = next(c for c in charts if c.plan.main == "cla_rate_per_10k").request
-        assert {"england", "region", "neighbours"} <= {r.kind for r in cla.references}
-        health = next(c for c in charts if c.plan.main == "cla_health_assessment_in_date").request
-        assert any(r.kind == "england" and "12 months" in r.label for r in health.references)
+        assert {"england", "region", "neighbours"} <= {c.kind for c in cla.comparators}
+        health = next(c for c in charts if c.plan.main == "oc2_health_assessment").request
+        assert any(c.kind == "england" for c in health.comparators)
 
 
 def test_summary_rows_state_direction_target_and_status(written: Written) -> None:
@@ -192,14 +185,21 @@ def _average_12m(unit: str, points: list[Point]) -> float:
     return sum(float(p.value or 0) for p in last12) / len(last12)
 
 
+def _engine_earlier(con: duckdb.DuckDBPyConnection, config: ReportConfig, indicator_id: str) -> list:  # type: ignore[type-arg]
+    """The charted months and the 11 before them (for the 12 months to each charted month)."""
+    periods = series_periods(AS_AT, config.report.chart_months + 11, "month")
+    result = compute(con, periods, ids=[indicator_id], settings=config.indicator_settings, la_codes=["874"])[0]
+    return [p for p in result.points if p.group is None]
+
+
 def _allowed_numbers(con: duckdb.DuckDBPyConnection, config: ReportConfig, indicator_id: str) -> set[str]:
     """Every number a paragraph about this indicator may hold, worked out again from the engine (and the
     comparators and configuration), independently of the report's own code."""
     ind = load_library()[indicator_id]
     d = ind.decimals
     points = _engine(con, config, indicator_id)
-    latest, prev, year_ago = points[-1], points[-2], points[-13]
-    allowed = {_fmt(p.value, d) for p in (latest, prev, year_ago) if p.value is not None}
+    latest, prev = points[-1], points[-2]
+    allowed = {_fmt(p.value, d) for p in (latest, prev) if p.value is not None}
     allowed.add(_fmt(_average_12m(ind.unit, points), d))
     if latest.value is not None and prev.value is not None:
         change = round_as_dfe(latest.value, d) - round_as_dfe(prev.value, d)  # type: ignore[operator]
@@ -207,16 +207,37 @@ def _allowed_numbers(con: duckdb.DuckDBPyConnection, config: ReportConfig, indic
     allowed |= {_count(latest.numerator)}
     if latest.denominator is not None:
         allowed.add(_count(latest.denominator))
+    if ind.unit == "percent" and ind.period_kind == "flow":
+        # the 12 months to the latest month taken together, and how many a month it rests on
+        year = _engine_earlier(con, config, indicator_id)[-12:]
+        numerator, denominator = sum(p.numerator or 0 for p in year), sum(p.denominator or 0 for p in year)
+        allowed |= {_count(numerator), _count(denominator), _fmt(100 * numerator / denominator, d)}
+        months = sorted(p.denominator for p in points[-12:] if p.denominator is not None)
+        middle = (months[5] + months[6]) / 2
+        allowed.add(_fmt(middle, 0))
     target = config.effective_targets().get(indicator_id)
     if target is not None:
-        allowed |= {f"{v:g}" for v in ([target.target] if target.target is not None else list(target.band or ()))}
+        values = [target.target] if target.target is not None else list(target.band or ())
+        allowed |= {f"{v:g}" for v in values}
         allowed.add(f"{target.tolerance:g}" if target.tolerance is not None else "5")
+        judged = [v for v in (latest.value, *([100 * numerator / denominator] if ind.unit == "percent"  # type: ignore[possibly-undefined]
+                  and ind.period_kind == "flow" else [])) if v is not None]  # fmt: skip
+        for value in judged:
+            for aim in values:
+                allowed.add(f"{abs(round_as_dfe(value, d) - aim):g}")  # type: ignore[operator]
+                allowed.add(_fmt(abs(round_as_dfe(value, d) - aim), d))  # type: ignore[operator]
     if indicator_id in MEASURES:
         year = year_for(con, indicator_id, AS_AT)
         if year is not None:
-            c = compare(con, "874", indicator_id, year=year, model=config.report.neighbour_model)
-            allowed |= {_fmt(v, d) for v in (c.england, c.region, c.sn_mean) if v is not None}
+            own = latest
+            if ind.period_kind == "flow":
+                own = compute(con, [rolling_12_months(AS_AT)], ids=[indicator_id],
+                              settings=config.indicator_settings, la_codes=["874"])[0].points[-1]  # fmt: skip
+            c = compare(con, "874", indicator_id, year=year, model=config.report.neighbour_model,
+                        own=(own.value, own.numerator, own.denominator))  # fmt: skip
+            allowed |= {_fmt(v, d) for v in (c.england, c.region, c.sn_mean, own.value) if v is not None}
             allowed |= {f"{v:g}" for v in (c.england, c.sn_mean) if v is not None}  # counterfactual rates
+            allowed |= {str(v) for v in (c.rank, c.rank_of) if v is not None}
             for rate in (c.england, c.sn_mean):
                 if rate is not None and latest.denominator:
                     at_rate = round_as_dfe(rate * latest.denominator / 10_000, 0)
@@ -227,6 +248,9 @@ def _allowed_numbers(con: duckdb.DuckDBPyConnection, config: ReportConfig, indic
         rows = drill(con, indicator_id, series_periods(AS_AT, 1, "month")[-1], settings=config.indicator_settings,
                      la_codes=["874"])  # fmt: skip
         allowed.add(str(len({r["person_id"] for r in rows if not r["in_numerator"]})))
+    if indicator_id == "contacts":  # the contacts received less those counted in the conversion rate
+        conversion = _engine(con, config, "contact_conversion")[-1]
+        allowed.add(_count(latest.value - (conversion.denominator or 0)))
     return allowed
 
 
@@ -254,10 +278,14 @@ def _spc_numbers(config: ReportConfig, indicator_id: str, points: list[Point]) -
     if segment is None or segment.limits is None or segment.limits.upper is None or segment.limits.lower is None:
         return set()
     top = 100.0 if unit == "percent" else math.inf
-    allowed = {str(segment.points), str(segment.baseline_points), "12", _fmt(segment.limits.mean, d)}
-    allowed |= {_fmt(min(max(v, 0.0), top), d) for v in (segment.limits.lower, segment.limits.upper)}
+    allowed = {str(segment.points), str(segment.baseline_points), "12"}
     known = [p for p in result.points if p.value is not None]
     latest = known[-1]
+    # a mean or limit that reads the same as the latest month at the measure's decimals is given with one or two
+    # more ("100% ... above the mean of 99.8%")
+    for places in (d, d + 1, d + 2):
+        allowed.add(_fmt(segment.limits.mean, places))
+        allowed |= {_fmt(min(max(v, 0.0), top), places) for v in (segment.limits.lower, segment.limits.upper)}
     if latest.rules and latest.rules[0] in ("run", "trend"):
         # the months in a row, back from the latest, on its side of the mean (a run) or moving its way (a trend)
         length = 1
@@ -276,52 +304,73 @@ def _spc_numbers(config: ReportConfig, indicator_id: str, points: list[Point]) -
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
-def _numbers_in(text: str, indicator_title: str) -> list[str]:
-    """The figures a paragraph states: dates, chart numbers, year labels and numbers that are part of an
-    indicator's name (45 working days, 12 months) are not figures."""
-    for name in [indicator_title, *(i.title for i in load_library().values())]:
+def _numbers_in(text: str) -> list[str]:
+    """The figures a paragraph states: dates, chart numbers, year labels and numbers that are part of a measure's
+    name or of what it counts (45 working days, 12 months, 2 years or more) are not figures."""
+    from cscperf.report.measures import MEASURE_WORDS
+
+    names = [
+        *(i.title for i in load_library().values()),
+        *(w.short for w in MEASURE_WORDS.values()),
+        *(w.numerator for w in MEASURE_WORDS.values()),
+        *(w.denominator for w in MEASURE_WORDS.values()),
+    ]
+    for name in sorted((n for n in names if n), key=len, reverse=True):
         text = text.replace(name, " ").replace(name[:1].lower() + name[1:], " ")
     text = re.sub(r"\b(?:\d{1,2} )?(?:" + "|".join(MONTHS) + r") \d{4}", " ", text)
     text = re.sub(r"\b\d{4}-\d{2}\b", " ", text)
     text = re.sub(r"Chart \d+", " ", text)
-    text = re.sub(r"(last 12 months|per 10,000|aged 0 to 17|\[[a-z0-9_]+\])", " ", text)
+    text = re.sub(r"(last 12 months|12 months to|the 12 months|12 month|per 10,000|10,000 children|every 10,000|"
+                  r"aged 0 to 17|\[[a-z0-9_]+\]|2 years or more|lasted 2 years|for 2 years|more than 20 working days|"
+                  r"45 working days|12 months taken together|in care for a year|2 of the last 3 months)", " ",
+                  text)  # fmt: skip
     return [n.rstrip(".,") for n in NUMBER.findall(text)]
 
 
 def test_every_number_in_the_narrative_is_the_engines(written: Written, con: duckdb.DuckDBPyConnection,
                                                       config: ReportConfig) -> None:  # fmt: skip
+    """Every number in the paragraphs about measures (the charts' paragraphs with their related measures, the
+    workforce, the counterfactuals, the scorecard) is worked out again from the engine's figures."""
     checked = 0
+    allowed_for: dict[str, set[str]] = {}
+    texts: list[tuple[tuple[str, ...], str]] = []
     for section in written.content.sections:
         for p in section.paragraphs:
-            if p.indicator_id is None or p.kind not in ("narrative", "counterfactual"):
-                continue
-            allowed = _allowed_numbers(con, config, p.indicator_id)
-            title = load_library()[p.indicator_id].title
-            for number in _numbers_in(p.text, title):
-                assert number in allowed, f"{p.indicator_id}: {number} in {p.text!r} is not an engine figure"
-                checked += 1
-    assert checked > 150
+            if p.kind in ("narrative", "counterfactual") and (p.indicator_ids or p.indicator_id):
+                texts.append((p.indicator_ids or (p.indicator_id,), p.text))  # type: ignore[arg-type]
+    texts += [((h.indicator_id,), h.text) for h in written.content.scorecard]
+    for ids, text in texts:
+        allowed: set[str] = set()
+        for indicator_id in ids:
+            if indicator_id not in allowed_for:
+                allowed_for[indicator_id] = _allowed_numbers(con, config, indicator_id)
+            allowed |= allowed_for[indicator_id]
+        for number in _numbers_in(text):
+            assert number in allowed, f"{ids}: {number} in {text!r} is not an engine figure"
+            checked += 1
+    assert checked > 250
 
 
 def test_key_sentences_parse_back(written: Written, con: duckdb.DuckDBPyConnection, config: ReportConfig) -> None:
     texts = {p.indicator_id: p.text for s in written.content.sections for p in s.paragraphs if p.kind == "narrative"}
     points = _engine(con, config, "cp_visits_in_time")
     latest = points[-1]
-    m = re.search(r"Most recent performance is (\d+)% in October 2026 \((\d+) of (\d+) visits\)",
-                  texts["cp_visits_in_time"])  # fmt: skip
+    m = re.search(r"(\d+)% in October 2026 \((\d+) of (\d+) visits due\)", texts["cp_visits_in_time"])
     assert m is not None
     assert (m[1], m[2], m[3]) == (_fmt(latest.value, 0), _count(latest.numerator), _count(latest.denominator))
-    assert "the local stretch target is 98%" in texts["cp_visits_in_time"]
+    assert "the local stretch target of 98%" in texts["cp_visits_in_time"]
     m = re.search(r"Visits relating to (\d+) children were not carried out in time", texts["cp_visits_in_time"])
     assert m is not None and int(m[1]) == written.content.not_in_time_children["cp_visits_in_time"]
-    m = re.search(r"the average over the last 12 months is ([\d.]+)%", texts["re_referrals_12m"])
+    m = re.search(r"Taking the last 12 months together, the figure is ([\d.]+)%", texts["re_referrals_12m"])
     last12 = _engine(con, config, "re_referrals_12m")[-12:]
     pooled = 100 * sum(p.numerator for p in last12) / sum(p.denominator or 0 for p in last12)  # all re-referrals
     assert m is not None and m[1] == _fmt(pooled, 1)
-    m = re.search(r"At the end of October 2026 the rate was (\d+) per 10,000 children aged 0 to 17 \(([\d,]+) children",
-                  texts["cla_rate_per_10k"])  # fmt: skip
+    m = re.search(r"At the end of October 2026 there were ([\d,]+) children in care, (\d+) for every 10,000 children "
+                  r"aged 0 to 17", texts["cla_rate_per_10k"])  # fmt: skip
     cla = _engine(con, config, "cla_rate_per_10k")[-1]
-    assert m is not None and (m[1], m[2]) == (_fmt(cla.value, 0), _count(cla.numerator))
+    assert m is not None and (m[2], m[1]) == (_fmt(cla.value, 0), _count(cla.numerator))
+    # a measure resting on few cases a month is judged on the 12 months, and says so
+    assert "so the status judges the 12 months taken together" in texts["cp_second_or_subsequent"]
 
 
 def test_counterfactual_uses_the_neighbour_average(written: Written, con: duckdb.DuckDBPyConnection) -> None:
@@ -350,7 +399,9 @@ def test_red_measures_have_a_visible_slot(written: Written, html_tree: lxml_html
     if EXPLAINED in red:
         assert EXPLAINED in commented and EXPLAINED not in needed
         assert EXPLANATION in html_tree.text_content()
-    assert len(html_tree.find_class("explain-needed")) == len(needed)
+    assert len(html_tree.find_class("to-come")) == len(needed)
+    to_come = [p.text for p in paragraphs if p.kind == "explanation_needed"]
+    assert all("explanation will be given at the meeting" in text for text in to_come)
     assert "A joint recruitment campaign" in html_tree.text_content()
 
 
@@ -366,7 +417,7 @@ def test_pdf_renders_with_headings_figures_and_page_numbers(written: Written, pd
     assert f"Page 1 of {pages}" in pdf_text
     flat = " ".join(pdf_text.split())
     cp = written.content.figures["cp_visits_in_time"]
-    assert f"Most recent performance is {_fmt(cp.latest.value, 0)}% in October 2026" in flat
+    assert f"CP visits in time at {_fmt(cp.latest.value, 0)}% in October 2026" in flat
     for chart in written.content.charts:
         assert chart.request.title in flat
     assert "Figures behind chart 7" in flat
@@ -382,7 +433,8 @@ def test_pdf_text_is_12_point_or_larger(written: Written) -> None:
         if text.strip():
             sizes.append(size * abs(tm[0]) * abs(cm[0]) if tm[0] and cm[0] else size)
 
-    for page in reader.pages[1:6]:
+    first = next(n for n, page in enumerate(reader.pages) if "Background and key issues" in page.extract_text())
+    for page in reader.pages[first : first + 3]:
         page.extract_text(visitor_text=visit)
     body = [s for s in sizes if s > 0]
     assert body
@@ -405,13 +457,13 @@ def test_docx_has_headings_tables_and_charts_with_alt_text(written: Written) -> 
     assert len(doc.tables) >= len(written.content.charts) + 3
     summary = next(t for t in doc.tables if t.rows[0].cells[0].text == "Measure")
     text = "\n".join(c.text for row in summary.rows for c in row.cells)
-    assert "Child protection visits in time" in text and "Higher is better" in text
+    assert "CP visits in time (7)" in text and "Higher" in text
     assert [c.text for c in summary.rows[0].cells][-2:] == ["Variation", "Assurance"]
     assert "Common cause" in text or "Improvement" in text or "Concern" in text
     key = next(t for t in doc.tables if t.rows[0].cells[0].text == "Variation and assurance")
     assert len(key.rows) == 1 + 7 + 3
     body = "\n".join(p.text for p in doc.paragraphs)
-    assert "Explanation needed" in body or "EXPLANATION NEEDED" in body
+    assert "The service's explanation will be given at the meeting." in body
     assert "Statistical neighbours" in body  # the glossary annex
 
 
@@ -450,8 +502,7 @@ def test_html_is_accessible_and_self_contained(written: Written, html_tree: lxml
 
 def test_signal_or_noise_for_every_measure(written: Written, html_tree: lxml_html.HtmlElement) -> None:
     content = written.content
-    verdicts = ("This is a signal, not noise", "This is within normal variation, not a signal",
-                "too few to tell a signal")  # fmt: skip
+    verdicts = ("a signal, not noise", "within normal variation, not a signal", "too few to tell a signal")
     judged = 0
     for section in content.sections:
         for p in section.paragraphs:
@@ -465,7 +516,7 @@ def test_signal_or_noise_for_every_measure(written: Written, html_tree: lxml_htm
             if f.latest_signal is None:  # within normal variation: never called better or worse
                 assert "(better)" not in p.text and "(worse)" not in p.text, p.text
                 assert "improving nature" not in p.text and "concerning nature" not in p.text, p.text
-    assert judged > 30
+    assert judged >= len(content.charts) - 1
     rows = html_tree.xpath('//table[@class="summary"]/tbody/tr[not(@class="group")]')
     assert len(rows) == len(content.figures)
     for row in rows:
@@ -484,7 +535,7 @@ def test_a_series_break_from_the_configuration(written: Written) -> None:
     assert contacts.spc.segments[-1].first == dt.date(2026, 3, 31)
     assert content.figures["cp_visits_in_time"].breaks == ()
     [text] = [p.text for s in content.sections for p in s.paragraphs
-              if p.kind == "narrative" and p.indicator_id == "contacts"]  # fmt: skip
+              if p.kind == "narrative" and p.indicator_id == "contact_conversion"]  # fmt: skip
     assert "since the series break on 2 March 2026" in text
     chart = next(c for c in content.charts if "contacts" in c.plan.indicator_ids).request
     assert any(e.series_break for e in chart.events)
@@ -613,10 +664,11 @@ def test_without_comparators_the_report_says_how_to_add_them(council_store: Path
 
     assert "Latest (1-15 Oct 2026, part month)" in summary_headers(content)
     assert any("part month, 1 to 15 October 2026" in t for t in how_to_read(content, ReportConfig()))
-    said = " ".join(text for text, _ in recommendations(content))
+    said = " ".join(recommendations(content))
     assert "compares with England" not in said
     red = content.status_counts()["red"]
-    assert red > 0 and f"{red} measures rated red against target, for which the service's explanations" in said
+    assert red > 0 and f"{red} measures rated red against target, for which the service's explanations will be given" \
+        in said  # fmt: skip
 
 
 def test_a_report_outside_the_councils_data_is_refused_and_months_before_it_have_no_figure(
@@ -656,10 +708,11 @@ def test_table_2_sets_a_years_figure_beside_a_published_year(
                    settings=config.indicator_settings, la_codes=["874"])[0].points[-1]  # fmt: skip
     month = _engine(con, config, "assessments_within_45wd")[-1]
     d = load_library()["assessments_within_45wd"].decimals
-    assert rows["assessments_within_45wd"].ours.startswith(f"{_fmt(year.value, d)}% (12 months to Oct 2026)")
+    assert rows["assessments_within_45wd"].ours == f"{_fmt(year.value, d)}%"
+    assert rows["assessments_within_45wd"].period == "12 months to Oct 2026"
     assert year.denominator is not None and month.denominator is not None and year.denominator > month.denominator
     cla = _engine(con, config, "cla_rate_per_10k")[-1]
-    assert rows["cla_rate_per_10k"].ours.startswith(f"{_fmt(cla.value, 0)} per 10,000 (Oct 2026)")
+    assert (rows["cla_rate_per_10k"].ours, rows["cla_rate_per_10k"].period) == (_fmt(cla.value, 0), "Oct 2026")
 
 
 def test_a_council_without_population_is_told_why_it_has_no_rate(council_store: Path, tmp_path: Path) -> None:
@@ -677,11 +730,23 @@ def test_a_council_without_population_is_told_why_it_has_no_rate(council_store: 
     [text] = [p.text for s in content.sections for p in s.paragraphs
               if p.kind == "narrative" and p.indicator_id == "cla_rate_per_10k"]  # fmt: skip
     cla = content.figures["cla_open"].latest
-    assert "no 0-17 population" in text and f"{int(cla.numerator):,} children" in text
+    assert "population of children aged 0 to 17 is not known" in text and f"{int(cla.numerator):,} children" in text
     assert "nothing was counted" not in text and "it was no figure" not in text
 
 
 # ---------------------------------------------------------------- looking ahead (the forecast section)
+
+
+def _forecast_paragraphs(content: ReportContent) -> list[str]:
+    """The forecast's paragraphs: under its heading in section 4, before its table and fan charts."""
+    from cscperf.report.forecast_section import SECTION_TITLE
+
+    paragraphs = content.section("background").paragraphs
+    start = next((n for n, p in enumerate(paragraphs) if p.kind == "heading" and p.text == SECTION_TITLE), None)
+    if start is None:
+        return []
+    end = next(n for n, p in enumerate(paragraphs) if p.kind == "forecast")
+    return [p.text for p in paragraphs[start + 1 : end]]
 
 
 def test_the_forecast_section_says_what_the_forecast_says(written: Written, html_tree: lxml_html.HtmlElement,
@@ -690,8 +755,7 @@ def test_the_forecast_section_says_what_the_forecast_says(written: Written, html
 
     forecast = written.content.forecast
     assert forecast is not None and forecast.result.available
-    section = written.content.section("forecast")
-    text = " ".join(p.text for p in section.paragraphs)
+    text = " ".join(_forecast_paragraphs(written.content))
     end = forecast.result.cla[-1]
     assert (f"the number in care in October 2029 is expected to be about {whole(end.total.p50)} (8 in 10 chances "
             f"between {whole(end.total.p10)} and {whole(end.total.p90)}") in text  # fmt: skip
@@ -745,5 +809,5 @@ def test_the_forecast_section_can_be_left_out(store: Path, config: ReportConfig)
         content = build_report(con, AS_AT, quiet, read_commentary(config.report.commentary))
     finally:
         con.close()
-    assert content.forecast is None
-    assert "forecast" not in [s.section_id for s in content.sections]
+    assert content.forecast is None and not _forecast_paragraphs(content)
+    assert not any(p.kind == "forecast" for s in content.sections for p in s.paragraphs)

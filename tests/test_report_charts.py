@@ -1,5 +1,8 @@
-"""The chart renderer for Appendix 1 and the report palette: specs, SVG/PNG rendering, alt text, data tables,
-edge cases and colour contrast. Synthetic figures only."""
+"""The chart renderer for Appendix 1 and the report palette: each layer builder on its own (target, comparators
+over their years, process limits, series, events, margin words), the composed spec (one measure on one axis,
+counts from zero, events on their true date, no title, legend words never repeated), SVG and PNG rendering, alt
+text, the figures (every month down, or the latest 13 across for print), edge cases and colour contrast.
+Synthetic figures only."""
 
 from __future__ import annotations
 
@@ -15,12 +18,14 @@ import altair as alt
 import jsonschema
 import pytest
 
-from cscperf.report import charts, palette
+from cscperf.report import chart_layers, charts, palette
 from cscperf.report.chart_request import (
     ChartEvent,
     ChartLine,
     ChartPoint,
     ChartRequest,
+    ComparatorSeries,
+    PublishedPoint,
     Rag,
     ReferenceKind,
     ReferenceLine,
@@ -62,45 +67,42 @@ CASELOAD: list[float | None] = [18.5, 19.2, 19.0, 18.8, 19.4, 19.9, 20.1, 19.6, 
 CP_VISITS = [95.0, 96.0, 94.0, 97.0, 99.0, 93.0, 92.0, None, 94.0, 95.0, 93.0, 91.0, 92.0]
 
 
+ENGLAND = ComparatorSeries("england", "England", (PublishedPoint(dt.date(2025, 3, 31), 88.0, "2024-25"),
+                                                   PublishedPoint(dt.date(2026, 3, 31), 86.0, "2025-26")))  # fmt: skip
+
+
 def visits_request(**changes: Any) -> ChartRequest:
-    """Chart 7 of the seed: CP visits in time, with stretch target, target, England and a case-system upgrade."""
+    """Chart 7 of the seed: CP visits in time, with a stretch target, England over two years and a case-system
+    upgrade."""
     counts: list[tuple[float, float] | None] = [None if v is None else (v, 100.0) for v in CP_VISITS[:-1]] + [
         (81.0, 88.0)
     ]
     request = ChartRequest(
         chart_id="cp_visits_in_time",
-        title="Child protection visits in time",
+        title="Chart 7: Child protection visits in time",
         direction="Higher is better",
         main=series("CP visits in time", "percent", 0, list(CP_VISITS), counts),
-        references=(
-            ReferenceLine("Stretch target 98%", 98.0, "stretch"),
-            ReferenceLine("Target 90%", 90.0, "target"),
-            ReferenceLine("England 2024-25: 88%", 88.0, "england"),
-        ),
-        events=(ChartEvent(dt.date(2026, 3, 15), UPGRADE), ChartEvent(dt.date(2019, 4, 1), "Long before the chart")),
+        references=(ReferenceLine("Stretch target 98%", 98.0, "stretch"),),
+        comparators=(ENGLAND,),
+        events=(ChartEvent(dt.date(2026, 3, 2), UPGRADE), ChartEvent(dt.date(2019, 4, 1), "Long before the chart")),
         latest_rag="amber",
-        rag_words="Amber: within tolerance (target 90%, tolerance 85%)",
+        rag_words="The latest month: Amber: below target, within tolerance",
+        counts=("visits in time", "visits due"),
     )
     return ChartRequest(**{**request.__dict__, **changes})
 
 
 def contacts_request() -> ChartRequest:
-    """Chart 2 of the seed: enquiries (left axis) and % progressing to referral (right axis)."""
+    """Chart 2 of the seed as one measure: % progressing to referral, the contacts in its figures only."""
     return ChartRequest(
         chart_id="contacts",
-        title="Enquiries and % progressing to referral",
-        direction="Best within 35% to 45%",
-        main=series(
-            "Enquiries", "count", 0, [1200, 1150, 1300, 1250, 1100, 1400, 1380, 1290, 1310, 1200, 1250, 1275, 1320]
-        ),
-        secondary=series(
-            "% progressing to referral",
-            "percent",
-            1,
-            [40.1, 42.5, 38.2, 45.0, 47.3, 44.2, 39.9, 41.0, 43.3, 46.1, 48.0, 44.0, 43.5],
-        ),
+        title="Chart 2: Contacts becoming referrals",
+        direction="Best between 35% and 45%",
+        main=series("% progressing to referral", "percent", 1, list(PROGRESSING)),
+        secondary=series("Enquiries", "count", 0, list(ENQUIRIES)),
+        band=(35.0, 45.0),
         latest_rag="green",
-        rag_words="Green: on target",
+        rag_words="Green: within the band",
     )
 
 
@@ -180,137 +182,150 @@ def test_every_status_has_a_colour_word_and_distinct_symbol() -> None:
 # ----------------------------------------------------------------------------------------------- the spec
 
 
-def test_spec_is_valid_vega_lite_with_target_comparator_and_event_layers() -> None:
+# ----------------------------------------------------------------------------------------------- the spec
+
+
+def _layers(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    return _all_marks(spec)
+
+
+def _y_domain(spec: dict[str, Any]) -> list[float]:
+    return next(layer["encoding"]["y"]["scale"]["domain"] for layer in _layers(spec)
+                if isinstance(layer.get("encoding", {}).get("y", {}).get("scale"), dict))  # fmt: skip
+
+
+def test_spec_is_valid_vega_lite_one_measure_on_one_axis_with_no_title() -> None:
+    for request in (visits_request(), contacts_request()):
+        spec = charts.chart_spec(request)
+        assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
+        assert _schema_errors(spec) == []
+        json.dumps(spec)  # plain JSON
+        assert "title" not in spec and "resolve" not in spec  # the heading is the title; never a second axis
+        axes = {json.dumps(layer["encoding"]["y"]["axis"]) for layer in _layers(spec)
+                if isinstance(layer.get("encoding", {}).get("y", {}).get("axis"), dict)}  # fmt: skip
+        assert len(axes) == 1
+        assert spec["description"] == charts.alt_text(request)
+    # a second series in another unit is not drawn: it is in the figures
+    contacts = json.dumps(charts.chart_spec(contacts_request()))
+    assert "Enquiries" not in contacts
+    assert "Enquiries (number)" in charts.data_table(contacts_request())[0]
+
+
+def test_text_is_12_pixels_or_more_and_prints_at_9_points() -> None:
     spec = charts.chart_spec(visits_request())
-    assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
-    assert _schema_errors(spec) == []
-    json.dumps(spec)  # plain JSON, nothing Altair-specific left in it
-
-    layers = _all_marks(spec)
-    rules = [layer for layer in layers if _mark(layer)["type"] == "rule"]
-    reference_rules = [r for r in rules if "y" in r.get("encoding", {})]
-    event_rules = [r for r in rules if "x" in r.get("encoding", {})]
-    assert {v["value"] for r in reference_rules for v in r["data"]["values"]} == {98.0, 90.0, 88.0}
-    # comparators dashed, the target solid
-    dashes = {v["value"]: v["dash"] for r in reference_rules for v in r["data"]["values"]}
-    assert dashes[88.0] != [1, 0] and dashes[90.0] == [1, 0]
-    # one event inside the periods is drawn; the one from 2019 is skipped
-    assert [v["date"] for r in event_rules for v in r["data"]["values"]] == ["2026-03-15"]
-    texts = json.dumps(spec, ensure_ascii=False)
-    assert "Long before the chart" not in texts
-    assert "comparable before" in texts
-    # labels in words for every reference line, with the comparator's year
-    assert "England 2024-25: 88%" in texts and "Stretch target 98%" in texts
-    # the direction of good is the subtitle; the latest point carries its RAG symbol and word
-    assert spec["title"]["subtitle"][0] == "Higher is better"
-    assert "\u25c6 92% Amber" in texts
-    assert spec["description"] == charts.alt_text(visits_request())
-
-
-def test_spec_axes_sizes_and_fonts_are_readable() -> None:
-    spec = charts.chart_spec(visits_request())
-    assert 400 <= spec["width"] <= 640 and 250 <= spec["height"] <= 350
     config = spec["config"]
     assert config["axis"]["labelFontSize"] >= 12 and config["axis"]["titleFontSize"] >= 12
-    assert spec["title"]["fontSize"] >= 12 and spec["title"]["subtitleFontSize"] >= 12
-    for layer in _all_marks(spec):
+    assert config["legend"]["labelFontSize"] >= 12
+    for layer in _layers(spec):
         mark = _mark(layer)
         if mark["type"] == "text":
             assert mark.get("fontSize", config["text"]["fontSize"]) >= 12
-    y_titles = [
-        layer["encoding"]["y"]["axis"]["title"]
-        for layer in _all_marks(spec)
-        if isinstance(layer.get("encoding", {}).get("y", {}).get("axis"), dict)
-    ]
-    assert y_titles and set(y_titles) == {"%"}
-    x_axes = [
-        layer["encoding"]["x"]["axis"] for layer in _all_marks(spec) if "axis" in layer.get("encoding", {}).get("x", {})
-    ]
-    assert "%b %y" in x_axes[0]["labelExpr"]  # months labelled "Oct 25"
-    assert len(x_axes[0]["values"]) == 13  # a tick for each of the 13 months
+    width, _ = charts.svg_size(charts.render_svg(visits_request()))
+    assert charts.print_width_mm(charts.render_svg(visits_request())) == pytest.approx(width * charts.MM_PER_PX)
+    assert 12 * charts.MM_PER_PX / 25.4 * 72 >= 9  # 12 px at the printed scale is 9 pt or more
+    assert width * charts.MM_PER_PX <= charts.MAX_PRINT_WIDTH_MM
 
 
-def test_percent_axis_and_far_comparators_stay_in_view() -> None:
-    # far-off England figure: the axis stretches to include it
-    caseload = ChartRequest(
-        chart_id="caseload",
-        title="Average caseload",
-        direction="Lower is better",
-        main=series(
-            "Average caseload",
-            "count",
-            1,
-            [18.5, 19.2, 19.0, 18.8, 19.4, 19.9, 20.1, 19.6, 19.0, 18.9, 19.1, 19.3, 19.0],
-        ),
-        references=(ReferenceLine("Target 20", 20, "target"), ReferenceLine("England 2024-25: 45", 45, "england")),
-    )
-    spec = charts.chart_spec(caseload)
-    domain = next(
-        layer["encoding"]["y"]["scale"]["domain"] for layer in _all_marks(spec) if _mark(layer)["type"] == "line"
-    )
-    assert domain[0] <= 18.5 and domain[1] >= 45
-
+def test_counts_start_at_zero_and_percentages_say_where_they_start() -> None:
+    assert charts.y_domain([374, 374], "count")[0] == 0
+    assert charts.y_domain([17.5, 20, 15.2], "ratio")[0] == 0
     assert charts.y_domain([20, 30, 80], "percent") == (0.0, 100.0)
     low, high = charts.y_domain([88, 99, 90], "percent")
     assert 0 < low <= 88 and high == 100.0
-    low, high = charts.y_domain([18, 28], "percent")
-    assert low == 0.0 and 28 <= high < 100
-    low, high = charts.y_domain([0, 0, 0], "count")
-    assert low == 0.0 and high > 0
-    low, high = charts.y_domain([374, 374], "count")
-    assert low < 374 < high
     assert charts.y_domain([], "percent") == (0.0, 100.0)
+    request = visits_request()
+    assert charts.axis_note(request, charts.y_domain_of(request)).startswith("The axis starts at ")
+    caseload = ChartRequest("caseload", "Average caseload", "Lower is better", series("Caseload", "ratio", 1,
+                            list(CASELOAD)), references=(ReferenceLine("Target 20", 20, "target"),))  # fmt: skip
+    assert _y_domain(charts.chart_spec(caseload))[0] == 0
+    assert charts.axis_note(caseload, charts.y_domain_of(caseload)) == ""
 
 
-def test_secondary_series_gets_its_own_right_hand_axis_and_a_legend() -> None:
-    spec = charts.chart_spec(contacts_request())
-    assert _schema_errors(spec) == []
-    assert spec["resolve"] == {"scale": {"y": "independent"}}
-    right_axes = [
-        layer["encoding"]["y"]["axis"]
-        for layer in _all_marks(spec)
-        if isinstance(layer.get("encoding", {}).get("y", {}).get("axis"), dict)
-        and layer["encoding"]["y"]["axis"].get("orient") == "right"
-    ]
-    assert right_axes and right_axes[0]["title"] == "% progressing to referral"
-    legends = [
-        layer["encoding"]["color"]["legend"]
-        for layer in _all_marks(spec)
-        if isinstance(layer.get("encoding", {}).get("color", {}).get("legend"), dict)
-    ]
-    assert legends
+def test_months_sit_in_the_middle_and_events_on_their_true_date() -> None:
+    spec = charts.chart_spec(visits_request())
+    main = next(layer for layer in _layers(spec) if _mark(layer)["type"] == "line"
+                and _mark(layer).get("strokeWidth") == 2.5)  # fmt: skip
+    march = next(v for v in main["data"]["values"] if v["date"].startswith("2026-03"))
+    assert march["date"] == "2026-03-16"  # the middle of March
+    rules = [layer for layer in _layers(spec) if _mark(layer)["type"] == "rule" and "date" in layer["data"]["values"][0]
+             ]  # fmt: skip
+    assert [v["date"] for r in rules for v in r["data"]["values"]] == ["2026-03-02"]  # inside March, before its point
+    texts = json.dumps(spec)
+    assert "Long before the chart" not in texts and UPGRADE not in texts  # the words go beside the chart
+    assert charts.event_words(visits_request()) == [f"1: 2 March 2026, {UPGRADE[:1].lower()}{UPGRADE[1:]}"]
 
 
-def test_band_is_shaded_and_labelled() -> None:
-    request = visits_request(references=(), band=(18.0, 25.0), events=(), direction="Best within 18% to 25%")
+def test_the_target_is_drawn_with_the_series_it_judges() -> None:
+    rolling = series("12 months to each month", "percent", 0, [90.0] * 13)
+    request = visits_request(rolling=rolling, judged="12 months")
     spec = charts.chart_spec(request)
-    rects = [layer for layer in _all_marks(spec) if _mark(layer)["type"] == "rect"]
-    assert rects and rects[0]["data"]["values"] == [{"low": 18.0, "high": 25.0}]
-    assert "Best range 18% to 25%" in json.dumps(spec)
+    layers = _layers(spec)
+    lines = [layer for layer in layers if _mark(layer)["type"] == "line" and layer["data"]["values"][0].get("key")
+             in ("Each month", "12 months to each month")]  # fmt: skip
+    assert {layer["data"]["values"][0]["key"] for layer in lines} == {"Each month", "12 months to each month"}
+    faint = next(layer for layer in lines if layer["data"]["values"][0]["key"] == "Each month")
+    assert _mark(faint)["opacity"] < 1  # the months behind the judged 12 months
+    latest = next(layer for layer in layers if _mark(layer).get("size") == 230)
+    assert latest["data"]["values"][0]["value"] == 90.0  # the status marker sits on the judged series
+    assert any(_mark(layer)["type"] == "rule" and layer["data"]["values"] == [{"value": 98.0}] for layer in layers)
+
+
+def test_comparators_are_the_trend_between_published_years() -> None:
+    frame = charts._frame(visits_request())
+    legend = chart_layers.Legend([], [], [])
+    layers = chart_layers.comparator_layers(frame, legend, (ENGLAND,))
+    line = next(layer for layer in layers if _mark(layer)["type"] == "line")
+    assert [v["value"] for v in line["data"]["values"]] == [88.0, 86.0]  # two years, not one flat line
+    assert _mark(line)["clip"] is True
+    points = next(layer for layer in layers if _mark(layer)["type"] == "point")
+    assert [v["date"] for v in points["data"]["values"]] == ["2026-03-31"]  # the year inside the chart
+    assert legend.keys == ["England"]
+
+
+def test_legend_names_each_line_once() -> None:
+    legend = chart_layers.Legend([], [], [])
+    for key in ("Our council", "England", "Mean", "Process limits", "England"):
+        legend.add(key, "#000000", [1, 0])
+    assert legend.keys == ["Our council", "England", "Mean", "Process limits"]
+    svg = charts.render_svg(visits_request())
+    root = ElementTree.fromstring(svg)
+    svg_g, svg_text = "{http://www.w3.org/2000/svg}g", "{http://www.w3.org/2000/svg}text"
+    labels = [
+        t.text for g in root.iter(svg_g) if "role-legend-label" in (g.get("class") or "") for t in g.iter(svg_text)
+    ]
+    assert labels and len(labels) == len(set(labels))
+    placed = legend.placed()
+    widths = [len(k) * 7 + 34 for k in legend.keys]
+    assert placed["columns"] == 4 and sum(widths) + 42 <= chart_layers.LEGEND_WIDTH
+
+
+def test_band_is_shaded_and_named_in_the_margin() -> None:
+    spec = charts.chart_spec(contacts_request())
+    rects = [layer for layer in _layers(spec) if _mark(layer)["type"] == "rect"]
+    assert rects and rects[0]["data"]["values"] == [{"low": 35.0, "high": 45.0}]
+    assert '["Best 35% to", "45%"]' in json.dumps(spec)
     assert _schema_errors(spec) == []
 
 
 # ----------------------------------------------------------------------------------------------- rendering
 
 
-def test_svg_has_the_title_and_rag_word_and_png_is_a_png() -> None:
+def test_svg_is_named_by_its_alt_text_and_png_is_a_png() -> None:
     request = visits_request()
     svg = charts.render_svg(request)
     assert svg.lstrip().startswith("<svg")
-    assert "Child protection visits in time" in svg
-    assert "Amber" in svg and "Higher is better" in svg
+    assert "\u25c6 92% Amber" in svg and "Stretch target" in svg
     assert "Oct 25" in svg and "Oct 26" in svg
-    assert "England 2024-25: 88%" in svg
     root = ElementTree.fromstring(svg)  # well-formed XML
     assert root.get("role") == "img" and root.get("aria-label") == charts.alt_text(request)
-    assert root.find("{http://www.w3.org/2000/svg}title") is not None
+    assert root.find("{http://www.w3.org/2000/svg}title").text == request.title  # type: ignore[union-attr]
     assert "href=" not in svg and "url(http" not in svg  # self-contained
     png = charts.render_png(request)
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     width, height = _png_size(png)
     small_width, _ = _png_size(charts.render_png(request, scale=1.0))
     assert width == pytest.approx(2 * small_width, abs=2)
-    assert 560 <= small_width <= 760 and height > width / 3
+    assert 500 <= small_width <= 660 and height > width / 4
 
 
 @pytest.mark.parametrize(
@@ -330,10 +345,13 @@ def test_svg_has_the_title_and_rag_word_and_png_is_a_png() -> None:
         pytest.param(contacts_request(), id="secondary"),
         pytest.param(
             visits_request(
-                extra=(series("2 years or more", "count", 0, [0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0]),),
-                main=series("Over 12 months", "count", 0, [12, 14, 13, 12, 11, 12, 10, 9, 12, 13, 12, 14, 12]),
+                events=(
+                    ChartEvent(dt.date(2026, 3, 2), "A"),
+                    ChartEvent(dt.date(2026, 3, 9), "B"),
+                    ChartEvent(dt.date(2026, 3, 20), "C", True),
+                )
             ),
-            id="extra-series",
+            id="events-close",
         ),
     ],
 )
@@ -341,47 +359,49 @@ def test_edge_cases_render(request_: ChartRequest) -> None:
     spec = charts.chart_spec(request_)
     assert _schema_errors(spec) == []
     svg = charts.render_svg(request_)
-    assert request_.title in svg
+    assert svg.lstrip().startswith("<svg")
     assert charts.render_png(request_, scale=1.0).startswith(b"\x89PNG")
     assert charts.alt_text(request_)
     headers, rows = charts.data_table(request_)
+    assert all(len(row) == len(headers) for row in rows)
+    headers, rows = charts.print_table(request_)
     assert all(len(row) == len(headers) for row in rows)
 
 
 def test_missing_months_break_the_line_rather_than_drop_to_zero() -> None:
     spec = charts.chart_spec(visits_request())
-    line = next(layer for layer in _all_marks(spec) if _mark(layer)["type"] == "line")
+    line = next(layer for layer in _layers(spec) if _mark(layer)["type"] == "line"
+                and _mark(layer).get("strokeWidth") == 2.5)  # fmt: skip
     assert _mark(line)["invalid"] == "break-paths-show-domains"
-    may = [v for v in line["data"]["values"] if v["date"] == "2026-05-31"]
-    assert may == [{"series": "CP visits in time", "date": "2026-05-31", "period": "May 2026", "value": None}]
+    may = [v for v in line["data"]["values"] if v["date"].startswith("2026-05")]
+    assert may == [{"date": "2026-05-16", "value": None, "key": "Our council"}]
 
 
 def test_all_none_series_says_so() -> None:
     request = visits_request(main=series("CP visits in time", "percent", 0, [None] * 13), latest_rag="none")
-    assert "No data for these periods" in charts.render_svg(request)
+    assert "No figures for these months" in charts.render_svg(request)
     assert "no figures" in charts.alt_text(request)
 
 
 # ----------------------------------------------------------------------------------------------- words and tables
 
 
-def test_alt_text_states_period_latest_value_trend_target_direction_and_rag() -> None:
+def test_alt_text_states_period_latest_value_trend_target_comparators_direction_and_rag() -> None:
     text = charts.alt_text(visits_request())
-    assert "Child protection visits in time" in text
+    assert "Child protection visits in time" in text and "Chart 7" not in text
     assert "Oct 2025 to Oct 2026" in text
     assert "latest 92% in Oct 2026 (81 of 88)" in text
     assert "down from 95% a year earlier" in text
     assert "Higher is better" in text
-    assert "Target 90%" in text and "England 2024-25: 88%" in text
-    assert "Amber: within tolerance" in text
-    assert "Marked on the chart: 15 March 2026, " + UPGRADE in text  # the event in range, not the old one
+    assert "Stretch target 98%" in text and "England 2024-25 88%, 2025-26 86%" in text
+    assert "Amber" in text
+    assert f"Marked on the chart: 1: 2 March 2026, {UPGRADE[:1].lower()}" in text
     assert "Long before" not in text
-    assert text.count(". ") <= 2  # short: two sentences and the events
 
     rate = ChartRequest(
         chart_id="cla_rate",
         title="Children in care per 10,000",
-        direction="Lower is better",
+        direction="Neither higher nor lower is better",
         main=series("Rate", "rate_per_10k", 0, [70, 71, 72, 73, 74, 75, 76, 77, 76, 75, 75, 74, 75]),
     )
     assert "latest 75 per 10,000 children in Oct 2026, up from 70 per 10,000 children a year earlier" in (
@@ -389,55 +409,44 @@ def test_alt_text_states_period_latest_value_trend_target_direction_and_rag() ->
     )
 
 
-def test_data_table_has_a_row_per_period_with_counts_references_and_events() -> None:
+def test_data_table_has_a_row_per_month_with_what_the_counts_count_and_events() -> None:
     headers, rows = charts.data_table(visits_request())
-    assert headers == [
-        "Period",
-        "CP visits in time (%)",
-        "CP visits in time (number of total)",
-        "Stretch target 98%",
-        "Target 90%",
-        "England 2024-25: 88%",
-        "Events",
-    ]
+    assert headers == ["Period", "CP visits in time (%)", "Visits in time", "Visits due", "Events"]
     assert len(rows) == 13
     assert [row[0] for row in rows][:2] == ["Oct 2025", "Nov 2025"]
-    assert rows[-1] == ["Oct 2026", "92", "81 of 88", "98", "90", "88", ""]
+    assert rows[-1] == ["Oct 2026", "92", "81", "88", ""]
     may = next(row for row in rows if row[0] == "May 2026")
-    assert may[1:3] == ["No data", "No data"]
+    assert may[1:4] == ["No data", "No data", "No data"]
     march = next(row for row in rows if row[0] == "Mar 2026")
-    assert march[-1] == f"15 Mar 2026: {UPGRADE}"
+    assert march[-1] == f"1: 2 Mar 2026, {UPGRADE[:1].lower()}{UPGRADE[1:]}"
     assert not any("Long before" in cell for row in rows for cell in row)
 
 
-def test_data_table_rounds_to_the_series_decimals_and_includes_the_secondary() -> None:
-    headers, rows = charts.data_table(contacts_request())
-    assert headers == ["Period", "Enquiries (number)", "% progressing to referral (%)"]
-    assert rows[-1] == ["Oct 2026", "1,320", "43.5"]
-    assert rows[0] == ["Oct 2025", "1,200", "40.1"]
-
-    band = visits_request(band=(18.0, 25.0), references=(), events=())
-    headers, rows = charts.data_table(band)
-    assert headers[-1] == "Best range" and rows[0][-1] == "18% to 25%"
+def test_printed_figures_run_across_the_latest_13_months() -> None:
+    headers, rows = charts.print_table(visits_request(main=series("CP visits in time", "percent", 0, [95.0] * 25,
+                                                                  [(95.0, 100.0)] * 25)))  # fmt: skip
+    assert len(headers) == 14 and headers[1] == "Oct 25" and headers[-1] == "Oct 26"
+    assert [row[0] for row in rows] == ["CP visits in time (%)", "Visits in time", "Visits due"]
 
 
 # ----------------------------------------------------------------------------------------------- layout helpers
 
 
 def test_margin_labels_never_overlap_and_stay_near_their_lines() -> None:
-    wanted = [100.0, 102.0, 104.0, 290.0, 299.0]
-    heights = [14.0, 28.0, 14.0, 14.0, 28.0]
-    tops = charts._spread_labels(wanted, heights)
+    wanted = [100.0, 102.0, 104.0, 150.0, 159.0]
+    heights = [15.0, 30.0, 15.0, 15.0, 30.0]
+    tops = chart_layers.spread_labels(wanted, heights, -7.5, charts.CHART_HEIGHT + 7.5)
     spans = sorted(zip(tops, heights, strict=True))
     for (top, height), (next_top, _) in itertools.pairwise(spans):
         assert next_top >= top + height  # no overlap
-    assert abs(tops[0] + heights[0] / 2 - 100.0) <= 30
-    assert max(t + h for t, h in zip(tops, heights, strict=True)) <= charts.CHART_HEIGHT + charts.LINE_HEIGHT_PX
+    assert abs(tops[0] + heights[0] / 2 - 100.0) <= 60
+    assert max(t + h for t, h in zip(tops, heights, strict=True)) <= charts.CHART_HEIGHT + 7.5 + 1e-9
+    assert min(tops) >= -7.5
 
 
-def test_long_margin_labels_wrap_without_a_scrap_on_the_last_line() -> None:
-    assert charts._wrap_label("England 2024-25: 88%") == ["England 2024-25: 88%"]
-    assert charts._wrap_label("East of England 2024-25: 60") == ["East of England", "2024-25: 60"]
+def test_long_margin_labels_wrap() -> None:
+    assert chart_layers.wrap_label("Target 98%") == ["Target 98%"]
+    assert chart_layers.wrap_label("Best 18% to 24%") == ["Best 18% to", "24%"]
 
 
 def test_chart_font_subset_keeps_dejavu_widths() -> None:
@@ -472,4 +481,4 @@ def test_spec_also_renders_with_vega_lite_5() -> None:
         pytest.skip("this vl-convert carries no Vega-Lite 5")
     request = visits_request()
     svg = vl_convert.vegalite_to_svg(charts.chart_spec(request), vl_version=fives[-1])
-    assert "Child protection visits in time" in svg and "Stretch target 98%" in svg
+    assert "Stretch target" in svg and "England" in svg

@@ -24,7 +24,7 @@ from cscperf.report.config import ReportConfig, read_report_config
 from cscperf.report.contents import ReportContent, build_report
 from cscperf.report.figures import n_of_d, people_count
 from cscperf.report.indicator_figures import IndicatorFigures, indicator_figures
-from cscperf.report.narrative import indicator_paragraph
+from cscperf.report.paragraphs import Extras, Wording, chart_paragraph
 from cscperf.report.tables import summary_groups, summary_row
 from cscperf.report.writer import write_report
 from cscperf.store.database import open_store
@@ -57,17 +57,22 @@ def test_the_narrative_summary_and_chart_withhold_a_small_numerator() -> None:
 
     figures = _figures(4, 24)
     plan = chart_of("cp_second_or_subsequent")
-    paragraph = indicator_paragraph(figures, plan)
+    paragraph = chart_paragraph(plan, {plan.main: figures}, Extras(), Wording())
     assert "fewer than 5 of 24 plans" in paragraph and not SMALL_N_OF_D.search(paragraph), paragraph
     row = summary_row(figures)
-    assert row.latest == "16.7% (fewer than 5 of 24)"
+    assert row.latest == "16.7%"  # the figure alone: its counts are in the paragraph and the chart's figures
     line = chart_line(figures)
     request = ChartRequest("c", "Chart", "Lower is better", line, disclosure=DisclosurePolicy())
     assert "(fewer than 5 of 24)" in charts.alt_text(request)
-    _, rows = charts.data_table(request)
-    assert all("fewer than 5 of 24" in row for row in rows)
+    request = ChartRequest("c", "Chart", "Lower is better", line, disclosure=DisclosurePolicy(),
+                           counts=("second or later plans", "plans started"))  # fmt: skip
+    headers, rows = charts.data_table(request)
+    assert all(row[headers.index("Second or later plans")] == "fewer than 5" for row in rows)
+    assert all(row[headers.index("Plans started")] == "24" for row in rows)
+    _, printed = charts.print_table(request)
+    assert printed[1][1:] == ["<5"] * 10
     shown = _figures(4, 24, DisclosurePolicy(threshold=1))  # a policy that withholds nothing: the old paper
-    assert "4 of 24 plans" in indicator_paragraph(shown, plan)
+    assert "4 of 24 plans" in chart_paragraph(plan, {plan.main: shown}, Extras(), Wording())
 
 
 def test_children_not_visited_in_time_are_counted_as_the_policy_says() -> None:
@@ -76,9 +81,10 @@ def test_children_not_visited_in_time_are_counted_as_the_policy_says() -> None:
     library = load_library()
     points = [Point("999", dt.date(2026, 10, 1), dt.date(2026, 10, 31), 95, 98, 97.0, 98)]
     figures = indicator_figures(library["cp_visits_in_time"], points, None, None, 30)
-    text = indicator_paragraph(figures, chart_of("cp_visits_in_time"), not_in_time_children=3)
+    plan = chart_of("cp_visits_in_time")
+    text = chart_paragraph(plan, {plan.main: figures}, Extras({"cp_visits_in_time": 3}), Wording())
     assert "Visits relating to fewer than 5 children were not carried out in time." in text
-    text = indicator_paragraph(figures, chart_of("cp_visits_in_time"), not_in_time_children=7)
+    text = chart_paragraph(plan, {plan.main: figures}, Extras({"cp_visits_in_time": 7}), Wording())
     assert "Visits relating to 7 children" in text
 
 
@@ -100,11 +106,26 @@ def _member_text(content: ReportContent) -> str:
     parts = [p.text for s in content.sections for p in s.paragraphs]
     for _, rows in summary_groups(content):
         parts += [f"{r.latest} {r.previous} {r.note}" for r in rows]
+    parts += [h.text for h in content.scorecard]
     for entry in content.charts:
         parts.append(charts.alt_text(entry.request))
         parts += [" | ".join(row) for row in charts.data_table(entry.request)[1]]
+        parts += [" | ".join(row) for row in charts.print_table(entry.request)[1]]
         parts += list(entry.request.notes)
     return "\n".join(parts)
+
+
+def _small_count_cells(content: ReportContent) -> list[str]:
+    """Numerator cells of the charts' figures (every month, and as printed) that hold a count of 1 to 4."""
+    found = []
+    for entry in content.charts:
+        numerator = entry.request.counts[0]
+        for headers, rows in (charts.data_table(entry.request), charts.print_table(entry.request)):
+            labels = [h for h in headers if numerator and h.lower() == numerator.lower()]
+            if labels:  # every month down the page
+                found += [row[headers.index(labels[0])] for row in rows]
+            found += [cell for row in rows if numerator and row[0].lower() == numerator.lower() for cell in row[1:]]
+    return [cell for cell in found if cell in {"1", "2", "3", "4"}]
 
 
 def test_the_whole_paper_withholds_small_numbers_that_the_old_paper_showed(council_store: Path) -> None:
@@ -114,10 +135,11 @@ def test_the_whole_paper_withholds_small_numbers_that_the_old_paper_showed(counc
         new = build_report(con, AS_AT, ReportConfig(), Commentary())
     finally:
         con.close()
-    assert SMALL_N_OF_D.search(_member_text(old))  # the synthetic council has small numbers to withhold
+    assert _small_count_cells(old)  # the synthetic council has small numbers to withhold
+    assert not _small_count_cells(new)
     text = _member_text(new)
     assert not SMALL_N_OF_D.search(text), SMALL_N_OF_D.search(text)
-    assert "fewer than 5 of" in text
+    assert "fewer than 5" in text and "<5" in text
 
 
 def test_word_and_html_files_hold_no_small_n_of_d_and_excel_keeps_the_numbers(

@@ -12,7 +12,7 @@ import pytest
 from cscperf.errors import DataProblem
 from cscperf.indicators.definition import load_library
 from cscperf.indicators.engine import Point
-from cscperf.report.chart_request import ChartLine, ChartPoint, ChartRequest, ReferenceLine
+from cscperf.report.chart_request import ChartLine, ChartPoint, ChartRequest
 from cscperf.report.commentary import Commentary, IndicatorComment, commentary_template, read_commentary
 from cscperf.report.comparisons import Comparators
 from cscperf.report.config import SEED_TARGETS, ReportConfig, TargetConfig, read_report_config
@@ -20,7 +20,6 @@ from cscperf.report.figures import change_shown, month_name, shown, year_label
 from cscperf.report.indicator_figures import indicator_figures
 from cscperf.report.narrative import counterfactual, counterfactual_sentence
 from cscperf.report.rag import rag_status
-from cscperf.report.rendered import compact_table
 
 ROOT = Path(__file__).resolve().parents[1]
 LIBRARY = load_library()
@@ -287,13 +286,50 @@ def test_indicator_comment_empty() -> None:
 # ---------------------------------------------------------------- chart tables
 
 
-def test_compact_table_says_constant_references_once() -> None:
-    line = ChartLine("Visits", "percent", 0, (ChartPoint(dt.date(2026, 9, 30), "Sep 2026", 90.0),))
-    request = ChartRequest("x", "Chart", "Higher is better", line,
-                           references=(ReferenceLine("Stretch target 98%", 98.0, "stretch"),))  # fmt: skip
-    headers = ["Period", "Visits (%)", "Stretch target 98%"]
-    rows = [["Sep 2026", "98", "98"], ["Oct 2026", "98", "98"]]
-    kept, kept_rows, said = compact_table(request, headers, rows)
-    assert kept == ["Period", "Visits (%)"]  # a constant series stays; the constant reference goes
-    assert kept_rows == [["Sep 2026", "98"], ["Oct 2026", "98"]]
-    assert said == ("Stretch target 98%",)
+def test_printed_figures_run_across_the_months_and_withhold_small_counts() -> None:
+    from cscperf.report.charts import print_table
+
+    ends = [dt.date(2026, 8, 31), dt.date(2026, 9, 30), dt.date(2026, 10, 31)]
+    line = ChartLine("Repeat CP plans", "percent", 1, tuple(
+        ChartPoint(e, f"{e:%b %Y}", v, n, d) for e, v, n, d in zip(ends, [20.0, 12.5, 40.0], [3, 2, 6], [15, 16, 15],
+                                                                    strict=True)))  # fmt: skip
+    started_points = tuple(ChartPoint(e, "", d) for e, d in zip(ends, [15.0, 16.0, 15.0], strict=True))
+    started = ChartLine("CP plans started", "count", 0, started_points)
+    request = ChartRequest("x", "Chart", "Lower is better", line, related=(started,),
+                           counts=("second or later plans", "plans started"))  # fmt: skip
+    headers, rows = print_table(request, 13)
+    assert headers == ["", "Aug 26", "Sep 26", "Oct 26"]
+    assert rows[0] == ["Repeat CP plans (%)", "20.0", "12.5", "40.0"]
+    assert rows[1] == ["Second or later plans", "<5", "<5", "6"]  # 1 to 4 withheld (the caption says so)
+    assert rows[2] == ["Plans started", "15", "16", "15"]
+    assert len(rows) == 3  # the plans started repeat the denominator: said once
+
+
+def test_full_time_equivalents_print_to_one_decimal_place() -> None:
+    from cscperf.report.charts import print_table
+
+    ends = [dt.date(2026, 9, 30), dt.date(2026, 10, 31)]
+    line = ChartLine("Turnover", "percent", 1, tuple(
+        ChartPoint(e, "", v, n, d) for e, v, n, d in zip(ends, [13.2, 11.3], [13.0, 11.2], [98.8, 98.8],
+                                                         strict=True)))  # fmt: skip
+    _, rows = print_table(ChartRequest("x", "Chart", "Lower is better", line, counts=("FTE leavers", "FTE")), 13)
+    assert rows[1] == ["FTE leavers", "13.0", "11.2"] and rows[2] == ["FTE", "98.8", "98.8"]
+
+
+def test_the_paper_parts_are_slots_in_the_commentary_file(tmp_path: Path) -> None:
+    from cscperf.report.slots import SLOTS
+
+    path = tmp_path / "commentary.toml"
+    path.write_text('[paper.financial]\ntext = "No direct financial implications."\n\n[paper.portfolio_holder]\n'
+                    'text = "My first report."\nby = "Councillor A. Example"\n', encoding="utf-8")  # fmt: skip
+    commentary = read_commentary(path)
+    assert commentary.for_slot("financial") is not None and commentary.for_slot("legal") is None
+    template = tomllib.loads(commentary_template([], commentary, "2026-10-31", committee="Scrutiny Committee"))
+    assert set(template["paper"]) == {s.slot_id for s in SLOTS}
+    assert template["paper"]["financial"]["text"] == "No direct financial implications."  # kept
+    assert template["paper"]["origin"]["text"] == "This report was requested by the Scrutiny Committee."  # offered
+    assert template["paper"]["portfolio_holder"] == {"text": "My first report.", "by": "Councillor A. Example"}
+    assert template["paper"]["inspection"]["text"] == ""  # nothing to offer: the service writes it
+    path.write_text('[paper.finance]\ntext = "x"\n', encoding="utf-8")
+    with pytest.raises(DataProblem, match="paper's parts are"):
+        read_commentary(path)

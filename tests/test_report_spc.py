@@ -25,7 +25,9 @@ from cscperf.report.appendix import chart_of, chart_request
 from cscperf.report.charts import alt_text, chart_spec, data_table
 from cscperf.report.config import EventConfig, ReportConfig, TargetConfig
 from cscperf.report.indicator_figures import IndicatorFigures, indicator_figures
-from cscperf.report.narrative import indicator_paragraph, spc_sentence, trend_sentence
+from cscperf.report.narrative import spc_sentence, trend_sentence
+from cscperf.report.paragraphs import Extras, Wording, chart_paragraph
+from cscperf.report.rendered import chart_notes
 from cscperf.report.tables import summary_row
 
 LIBRARY = load_library()
@@ -63,7 +65,8 @@ def test_within_normal_variation_is_not_called_better_or_worse() -> None:
         "This is within normal variation, not a signal: the latest month lies within the process limits of 86% to "
         "96% worked out from the first 12 of the 13 months shown, and is not part of a run or a trend."
     )
-    text = indicator_paragraph(f, chart_of("cla_visits_in_time"))
+    text = chart_paragraph(chart_of("cla_visits_in_time"), {"cla_visits_in_time": f}, Extras(), Wording())
+    assert "within normal variation, not a signal" in text
     for word in ("better)", "worse)", "improv", "deteriorat", "concern"):
         assert word not in text
     row = summary_row(f)
@@ -95,6 +98,38 @@ def test_a_run_is_counted() -> None:
     assert f.change == 0 and summary_row(f).change == "no change"
 
 
+def test_a_limit_that_rounds_to_the_month_is_given_with_a_decimal() -> None:
+    # the baseline as before (upper limit 96.32%, shown 96%); the latest month is 97% (the engine's figures are
+    # rounded to the measure's decimals, and are what the analysis judges): the limit reads apart already
+    f = _figures([*BASELINE, 97.0])
+    assert "the latest month is above the upper process limit of 96%," in spc_sentence(f)
+    # baseline 80% and 84% alternating: mean 82, every moving range 4, upper limit 82 + 2.66 x 4 = 92.64, which
+    # rounds to the month's 93%: given as 92.6%
+    g = _figures([*[80.0, 84.0] * 6, 93.0])
+    assert "the latest month is above the upper process limit of 92.6%," in spc_sentence(g)
+    # a run at 100% above a mean of 99.5% (the baseline alternates 99% and 100%), which rounds to 100% as well:
+    # the mean is given to one decimal, the month as the engine gives it
+    h = _figures([*[99.0, 100.0] * 6, *[100.0] * 8])
+    sentence = spc_sentence(h)
+    assert "the latest month is one of 9 in a row above the mean of 99.5%" in sentence
+    assert "mean of 100%" not in sentence
+    assert "mean of 100%" not in sentence
+
+
+def test_a_paragraph_led_by_a_signal_says_which_way_it_points() -> None:
+    plan = chart_of("cla_visits_in_time")
+    better = _figures([*BASELINE, 97.0], target=TargetConfig(target=90, kind="local", tolerance=10))  # green
+    worse = _figures([*BASELINE, 80.0], target=TargetConfig(target=80, kind="local", tolerance=10))  # on target
+    wording = Wording()
+    first = chart_paragraph(plan, {"cla_visits_in_time": better}, Extras(), wording)
+    second = chart_paragraph(plan, {"cla_visits_in_time": worse}, Extras(), wording)
+    assert first.startswith("Chart 10 shows an improvement in ")
+    assert second.startswith("In Chart 10, ") and "80% in October 2026" in second
+    assert second.split(". ")[0].endswith("a sign of deterioration")
+    for text in (first, second):
+        assert "shows a change in" not in text and "moved to" not in text
+
+
 def test_a_signal_of_concern_and_a_change_the_other_way() -> None:
     # 80 then 84: both below the lower limit (85.68), the latest up 4 points. The change is not called better:
     # the latest month is a signal of concern.
@@ -120,6 +155,7 @@ def test_short_series_say_their_limits_are_provisional() -> None:
     assert spc_sentence(f).startswith("There are only 4 months of figures so far, too few to tell a signal from "
                                       "normal variation with confidence (12 are needed)")  # fmt: skip
     assert summary_row(f).variation_words == "Common cause (provisional)"
+    assert summary_row(f).variation_short == "Common cause *"  # the narrow table's mark, explained beneath it
     assert _figures([None, 91.0]).spc is not None
     assert (
         spc_sentence(_figures([None, 91.0])) == "There are too few figures yet to tell a signal from normal variation."
@@ -193,22 +229,18 @@ def test_the_chart_draws_limits_behind_the_data_and_marks_signals() -> None:
     assert req.events[0].series_break
     spec = json.dumps(chart_spec(req))
     assert palette.SPC_LIMIT_COLOUR in spec and palette.SPC_MEAN_COLOUR in spec
-    assert chart_spec(req)["title"]["subtitle"][2:] == [
-        "Latest month a signal of improvement (special cause).",
-        "Grey: mean and process limits; ringed: improvement.",
-    ]
-    assert "Series break: Case recording system upgrade" in spec
+    assert "title" not in chart_spec(req)  # the paper's heading is the chart's title, said once
+    assert '"Mean"' in spec and '"Process limits"' in spec  # named once in the legend
+    assert chart_notes(req)[:2] == ("Marked: 1: 2 April 2026, series break: case recording system upgrade.",
+                                    "Special causes ringed: improvement.")  # fmt: skip
     layers = chart_spec(req)["layer"]
     limits_at = next(i for i, layer in enumerate(layers) if palette.SPC_LIMIT_COLOUR in json.dumps(layer))
-    series_at = next(
-        i
-        for i, layer in enumerate(layers)
-        if layer["mark"] == {"type": "line", "strokeWidth": 2.5, "invalid": "break-paths-show-domains"}
-    )
+    series_at = next(i for i, layer in enumerate(layers) if layer["mark"].get("type") == "line"
+                     and layer["mark"].get("strokeWidth") == 2.5)  # fmt: skip
     assert limits_at < series_at  # behind the data
     ringed = [layer["mark"] for layer in layers if layer["mark"].get("shape") == "circle"]
     assert ringed == [{"type": "point", "color": SIGNAL_COLOURS["improvement"], "filled": False, "opacity": 1,
-                       "shape": "circle", "size": 240, "strokeWidth": 2.5}]  # fmt: skip
+                       "shape": "circle", "size": 160, "strokeWidth": 2}]  # fmt: skip
     text = alt_text(req)
     assert "Latest month a signal of improvement (special cause). Grey lines show the mean (91%) and process " \
            "limits (86% to 96%); special causes: 1 marked improvement (Oct 2026)." in text  # fmt: skip

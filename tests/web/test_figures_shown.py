@@ -52,6 +52,19 @@ def test_a_count_has_no_children_not_counted() -> None:
     assert not hidden and [r.numerator.text for r in rows] == ["40", "41"]
 
 
+def test_a_figure_with_nothing_to_measure_says_so_as_the_command_line_does() -> None:
+    """A month the data cover with no assessment completed in it: 0 in time of 0, available but no figure. The
+    page said a bare "not available"; it says why, in the words `cscperf kpis` uses."""
+    from cscperf.indicators.coverage import nothing_to_measure
+
+    assessments = load_library()["assessments_within_45wd"]
+    empty = Point("001", *OCT, 0.0, None, None, 0)
+    assert empty.available and empty.reason is None
+    said = figures.value_text(assessments, empty)
+    assert said == "not available (no assessments in the period to measure)"
+    assert said == f"not available ({nothing_to_measure(assessments)})"
+
+
 def test_groups_in_the_order_and_words_people_read() -> None:
     bands = ["1 to 4", "10 to 15", "16 and over", "5 to 9", "Unborn or unknown", "Under 1"]  # as text sorts them
     assert sorted(bands, key=lambda g: group_order("age_band", g)) == [
@@ -150,3 +163,16 @@ def test_an_indicator_page_gives_its_chart_table_comparators_definition_and_sour
         assert f'<dt class="govuk-summary-list__key">{key}</dt>' in html
     assert escape(indicator.description) in html
     assert escape(indicator.source) in html
+
+
+def test_a_teams_rate_per_10000_children_says_why_it_has_none(
+    web_store: WebStore, accounts: Accounts, client_for: Any
+) -> None:
+    """A team has no population of its own, so its rate per 10,000 children has no figure: not "nothing to
+    measure" (the team has children looked after), the reason."""
+    page = client_for(accounts.analyst).get("/?team=Family+Safeguarding+Team+1")
+    assert page.status_code == 200
+    rate = page.context["board"].figures["cla_rate_per_10k"]
+    said = figures.value_text(rate.indicator, rate.latest)
+    assert said == f"not available ({figures.NO_TEAM_RATE})"
+    assert "no children looked after in the period to measure" not in page.content.decode()

@@ -25,7 +25,7 @@ def test_a_point_with_no_value_reads_not_available_with_its_reason() -> None:
     visits = load_library()["cp_visits_in_time"]
     day = dt.date(2026, 10, 31)
     bare = Point("001", day.replace(day=1), day, 0.0, None, None, 0)
-    assert value_text(visits, bare) == "not available"
+    assert value_text(visits, bare) == f"not available (no {visits.counts} in the period to measure)"  # 0 of 0
     why = Point(
         "001", day.replace(day=1), day, None, None, None, 0, coverage="none", reason="no visits in the data loaded"
     )

@@ -130,7 +130,7 @@ def kpis(
             raise UsageProblem("--with-benchmarks compares one council at a time; give one --la.")
         periods = series_periods(when, months, series_kind(period))
         results = compute(con, periods, ids=ids, settings=settings, la_codes=codes, by=dimension)
-        extra = benchmarks_beside(con, results, codes[0], when, model.value) if with_benchmarks else None
+        extra = benchmarks_beside(con, results, codes[0], when, model.value, settings) if with_benchmarks else None
     finally:
         con.close()
     spc = _spc_for(results, config) if with_spc else None

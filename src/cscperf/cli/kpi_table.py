@@ -17,6 +17,7 @@ from rich.text import Text
 
 from cscperf.cli.choices import Period
 from cscperf.cli.console import DataTable, console, literal, one_line, width_needed
+from cscperf.indicators.coverage import nothing_to_measure
 from cscperf.indicators.definition import Indicator
 from cscperf.indicators.engine import Point, Result
 from cscperf.indicators.output import SeriesSpc
@@ -74,11 +75,6 @@ def _marked(p: Point | None, indicator: Indicator) -> str:
     if p.not_measurable:
         text += UNMEASURED_MARK
     return text
-
-
-def nothing_to_measure(indicator: Indicator) -> str:
-    """Why a period the data cover has no figure: nothing in it to measure (a rate of 0 of 0)."""
-    return f"no {indicator.counts} in the period to measure"
 
 
 def availability_notes(results: list[Result]) -> list[str]:
@@ -269,7 +265,11 @@ def notes_on_benchmarks(benchmarks: dict[str, dict[str, object]]) -> list[Text]:
         return [literal(MISSING_COMPARATORS)]
     year = next((b.get("benchmark_year") for b in benchmarks.values() if b.get("benchmark_year")), None)
     model = next((b.get("sn_model") for b in benchmarks.values() if b.get("sn_model")), None)
-    return [literal(f"England and neighbour (mean) figures are the latest published ({year}); {model}.")]
+    said = [literal(f"England and neighbour (mean) figures are the latest published ({year}); {model}.")]
+    if any(str(b.get("own_period", "")).startswith("12 months") for b in benchmarks.values()):
+        said.append(literal("Quartile and rank (JSON): for figures over a year (assessments, re-referrals, repeat "
+                            "plans) ours is the 12 months to the date, as the report compares them."))  # fmt: skip
+    return said
 
 
 def _as_list(value: object) -> list[object]:

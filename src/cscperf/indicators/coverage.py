@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-from cscperf.indicators.definition import load_sources
+from cscperf.indicators.definition import Indicator, load_sources
 from cscperf.reporting_periods import ReportingPeriod, add_months, month_end
 from cscperf.store.connection import Connection
 
@@ -258,6 +258,12 @@ def _provided(name: str) -> str:
 
 def _day(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
+
+
+def nothing_to_measure(indicator: Indicator) -> str:
+    """Why a period the data cover has no figure: nothing in it to measure (a rate of 0 of 0). Said the same
+    way by the command line and the web service."""
+    return f"no {indicator.counts} in the period to measure"
 
 
 def default_as_at(con: Connection, la_code: str) -> dt.date | None:

@@ -3,6 +3,12 @@
 Taking the year of the single latest date lets one mistyped date (15/05/2024 in a 2023-24 return) move the
 whole return to the wrong year. Instead the year is the latest one that holds a fair share of the return's
 dates: at least 3 of them and at least 1 in 1,000. Dates after that year's end are then reported.
+
+Dates after today do not vote (they are reported as "date in the future"). The year in progress (the one today
+falls in, not yet ended) can be chosen: a council may load an extract taken in the year. But only when the
+dates stop at today: when a fair share of them lie after today too (reviews booked years ahead), this year's
+dates are the front of a run that goes on past today, no sign of a return in progress, and the latest year
+that has ended is taken.
 """
 
 from __future__ import annotations
@@ -21,14 +27,18 @@ def year_ending(day: dt.date) -> int:
     return day.year + 1 if day.month >= 4 else day.year
 
 
-def collection_year(years: Counter[int]) -> int | None:
+def collection_year(years: Counter[int], after_today: int = 0, today: dt.date | None = None) -> int | None:
     """The latest year holding at least AT_LEAST dates and SHARE of all (or, for a return with very few dates,
-    the latest year with any)."""
+    the latest year with any). `years` counts the dates up to today; `after_today` how many more there are:
+    a fair share of them keeps the year in progress out, when an ended year holds a fair share."""
     total = sum(years.values())
     if total == 0:
         return None
     enough = max(AT_LEAST, SHARE * total)
     held = [year for year, n in years.items() if n >= enough]
+    if after_today >= max(AT_LEAST, SHARE * (total + after_today)):
+        in_progress = year_ending(today or dt.date.today())
+        held = [year for year in held if year < in_progress] or held
     return max(held) if held else max(years)
 
 

@@ -205,22 +205,25 @@ def rejects(
     ] = None,
     severity: Annotated[Severity | None, typer.Option("--severity", help="Only problems this serious.")] = None,
 ) -> None:
-    """Export the rejected and questioned records, with their reasons and where they were (holds child ids)."""
-    from cscperf.loading.history import rejected_records
+    """Export the rejected and questioned records, with their reasons and where they were (holds child or
+    worker ids)."""
+    from cscperf.loading.history import identifiers_held, rejected_records
     from cscperf.store.database import open_store
 
     kind = export_kind(out)
     con = open_store(db, read_only=True)
     try:
         rows = rejected_records(con, load_id=load_id, severity=severity.value if severity else None)
+        held = identifiers_held(con, rows)
     finally:
         con.close()
+    problems = f"{len(rows):,} problem{'' if len(rows) == 1 else 's'}"
     if out is None:
-        warn(f"{len(rows):,} problems follow. They hold child identifiers: keep any copy secure.")
+        warn(f"{problems} follow{'s' if len(rows) == 1 else ''}. They hold {held}: keep any copy secure.")
         stream_csv(sys.stdout, REJECT_COLUMNS, rows)
         return
     write_export(out, kind, REJECT_COLUMNS, rows, sheet="Rejects", widths=REJECT_WIDTHS)
-    say(f"Wrote {len(rows):,} problems to {out} (it holds child identifiers: keep it secure).")
+    say(f"Wrote {problems} to {out} (it holds {held}: keep it secure).")
 
 
 REJECT_WIDTHS = (22, 30, 8, 28, 9, 24, 22, 20, 20, 60, 60)

@@ -110,16 +110,21 @@ def open_text(path: Path, encoding: TextEncoding) -> IO[str]:
 
 def decode_head(head: bytes) -> str | None:
     """The first bytes of a file as text, for recognising it (a character cut off at the end is dropped);
-    None if they look binary."""
+    None if they look binary. A NUL byte alone does not make a file binary: text whose other bytes are UTF-8
+    or Windows-1252 is read as text, and the record holding the NUL is refused with its line when it is read.
+    Only bytes that are text in neither (or UTF-16 without its byte-order mark) make it binary."""
     marked = by_byte_order_mark(head)
     if marked is not None:
         return codecs.getincrementaldecoder(marked.codec)(errors="replace").decode(head, final=False)
-    if b"\x00" in head[:4096]:
-        return None
     try:
         return codecs.getincrementaldecoder("utf-8")(errors="strict").decode(head, final=False)
     except UnicodeDecodeError:
-        return head.decode("cp1252", errors="replace")
+        if b"\x00" not in head[:4096]:
+            return head.decode("cp1252", errors="replace")
+    try:
+        return head.decode("cp1252", errors="strict")
+    except UnicodeDecodeError:
+        return None  # holding NULs and bytes that are not text: binary
 
 
 def as_utf8_head(head: bytes) -> bytes:

@@ -47,6 +47,20 @@ def rejected_records(
     return [tuple(r) for r in con.execute(sql, params).fetchall()]
 
 
+def identifiers_held(con: Connection, rows: list[tuple[Any, ...]]) -> str:
+    """What the rejected records (REJECT_COLUMNS rows) identify people by: a workforce census's are social
+    workers (Social Work England numbers); every other return's and extract's are children's."""
+    load_ids = sorted({str(r[0]) for r in rows})
+    kinds = {
+        str(kind)
+        for load_id in load_ids
+        for (kind,) in con.execute("SELECT load_kind FROM cscperf_loads WHERE load_id = ?", [load_id]).fetchall()
+    }
+    if "workforce_census" not in kinds:
+        return "child identifiers"
+    return "worker identifiers" if kinds == {"workforce_census"} else "child or worker identifiers"
+
+
 def problems_by_rule(con: Connection, load_id: str) -> list[tuple[str, str, int]]:
     """(severity, rule, count) for one load: counts only, no record's values (for the web service's load page)."""
     rows = con.execute(

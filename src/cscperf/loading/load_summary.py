@@ -10,6 +10,12 @@ from typing import Any
 from cscperf.loading.file_load import FileLoad
 from cscperf.loading.pipeline import EVERY_RECORD_REJECTED
 
+# A file in a folder with one of these endings was meant to be data: when it cannot be read as any return it
+# is a warning in the load's summary, not only a line in the table (a readme or a schema beside the returns is
+# listed only).
+DATA_FILE_ENDINGS = frozenset({".csv", ".tsv", ".xml", ".xlsx", ".xlsm", ".xls", ".parquet"})
+FILE_NOT_LOADED = "file in the folder not loaded"
+
 
 @dataclass
 class FileSummary:
@@ -34,7 +40,8 @@ class FileSummary:
 
     @classmethod
     def not_recognised_file(cls, path: Path, reason: str) -> FileSummary:
-        return cls(path, None, None, not_recognised=reason)
+        data = path.suffix.lower() in DATA_FILE_ENDINGS
+        return cls(path, None, None, problems={"warning": {FILE_NOT_LOADED: 1}} if data else {}, not_recognised=reason)
 
     @classmethod
     def withdrawn(cls, load: FileLoad, reason: str) -> FileSummary:

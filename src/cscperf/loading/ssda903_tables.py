@@ -275,7 +275,7 @@ class Reading:
     load: FileLoad
     today: dt.date = field(default_factory=dt.date.today)
     years: dict[bool, Counter[int]] = field(default_factory=lambda: {True: Counter(), False: Counter()})
-    future_dates: int = 0
+    future: dict[bool, int] = field(default_factory=lambda: {True: 0, False: 0})  # dates after today
     tables: dict[str, int] = field(default_factory=dict)
     header_children: set[str] = field(default_factory=set)
     adoption_decisions: dict[str, list[tuple[dt.date, dt.date | None]]] = field(default_factory=dict)
@@ -286,7 +286,7 @@ class Reading:
         if day is None:
             return
         if day > self.today:  # flagged with the other late dates (date_checks.py); no guide to the year
-            self.future_dates += 1
+            self.future[record.table == "episodes"] += 1
             return
         self.years[record.table == "episodes"][year_ending(day)] += 1
 
@@ -322,12 +322,12 @@ class Reading:
         self.flush()
         load = self.load
         load.details["ssda903_tables"] = dict(self.tables)
-        if self.future_dates:
-            load.details["dates_after_today"] = self.future_dates
+        if future_dates := sum(self.future.values()):
+            load.details["dates_after_today"] = future_dates
         # Episode dates decide (reviews and the like are sometimes recorded ahead); other dates otherwise. The
         # year is the latest holding a fair share of the dates, so one mistyped date cannot move the return.
         episode = bool(self.years[True])
-        chosen = collection_year(self.years[episode])
+        chosen = collection_year(self.years[episode], self.future[episode], self.today)
         if chosen is not None:
             load.collection_year = chosen
             load.details["year_from_dates"] = chosen
@@ -335,6 +335,10 @@ class Reading:
                 f"the {'episode ' if episode else ''}dates in the file: the latest year ending 31 March that holds "
                 f"a fair share of them is {chosen}"
             )
+            if (in_progress := collection_year(self.years[episode])) != chosen:
+                load.details["collection_year_from"] += (
+                    f" ({in_progress}, not yet ended, is not taken: a fair share of the dates lie after today)"
+                )
 
 
 def read_record(reading: Reading, table: str, raw: dict[str, str | None], location: str) -> None:

@@ -27,6 +27,7 @@ from typing import Any
 from lxml import etree
 
 from cscperf.loading import councils
+from cscperf.loading.date_checks import future_date
 from cscperf.loading.encoding import xml_codec
 from cscperf.loading.file_load import FileLoad
 from cscperf.loading.problems import Problem
@@ -298,19 +299,7 @@ class CensusReader:
                     "RoleStartDate",
                 )
             )
-        if end is not None and end > reference:
-            self.load.flag(
-                Problem(
-                    where,
-                    "date after reference date",
-                    f"RoleEndDate {end} is after the census "
-                    f"date {reference}; the worker is counted as in post at {reference}.",
-                    "warning",
-                    "cscperf_sw_assignments",
-                    "RoleEndDate",
-                    end.isoformat(),
-                )
-            )
+        self.late_dates(where, start, end, reference)
         self.load.add(
             WORKER_TABLE,
             {
@@ -385,6 +374,31 @@ class CensusReader:
         if in_post and cases and fte_now > 0:
             self.caseload_cases += cases
             self.caseload_fte += fte_now
+
+    def late_dates(self, where: str, start: dt.date | None, end: dt.date | None, reference: dt.date) -> None:
+        """A date after today is a "date in the future" (date_checks.py, as every loader says it); otherwise a
+        date after the census date says how the worker is counted. One warning a date."""
+        after_census = {
+            "RoleStartDate": "so the worker was not in post at the census date and is not counted as in post",
+            "RoleEndDate": f"the worker is counted as in post at {reference}",
+        }
+        for name, day in (("RoleStartDate", start), ("RoleEndDate", end)):
+            if day is None:
+                continue
+            problem = future_date(where, "cscperf_sw_assignments", name, day)
+            if problem is None and day > reference:
+                message = f"{name} {day} is after the census date {reference}; {after_census[name]}."
+                problem = Problem(
+                    where,
+                    "date after reference date",
+                    message,
+                    "warning",
+                    "cscperf_sw_assignments",
+                    name,
+                    day.isoformat(),
+                )
+            if problem is not None:
+                self.load.flag(problem)
 
     def finish(self) -> None:
         reference = self._reference()

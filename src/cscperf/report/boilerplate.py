@@ -1,5 +1,6 @@
-"""The report's standing text, in the seed report's tone: recommendations, purpose, how to read the report,
-the summary's opening, each section's introduction and the notes on the data."""
+"""The paper's standing text, in the seed report's tone, each part drawn from the data where the data can say
+it: the recommendations, the purpose, the opening of section 4, the inspection paragraph, the anticipated
+outcomes, the appendices, how to read the figures and the notes on the data."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from cscperf.report.comparisons import MISSING_NOTE
-from cscperf.report.config import ReportConfig
+from cscperf.report.config import InspectionConfig, ReportConfig
 from cscperf.report.figures import month_name
 
 if TYPE_CHECKING:
@@ -18,46 +19,80 @@ def _plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-def recommendations(content: ReportContent) -> list[tuple[str, str]]:
+def recommendations(content: ReportContent) -> list[str]:
+    """What the committee is asked to do, numbered on the cover ("It is recommended that the Committee:")."""
     counts = content.status_counts()
     red = counts["red"]
     explained = red - len(content.explanations_missing)
-    lines: list[tuple[str, str]] = [
-        (f"It is recommended that the {content.committee}:", "text"),
-        (
-            "Notes the content of the report in relation to performance by children's social care and the actions "
-            "being taken to maintain and improve it in certain areas;",
-            "list",
-        ),
+    lines = [
+        "Notes the content of the report in relation to performance by children's social care and the actions "
+        "being taken to maintain and improve it in certain areas;",
     ]
     if red == 0:
-        lines.append(("Notes that no measure is rated red against its target;", "list"))
+        lines.append("Notes that no measure is rated red against its target;")
     elif explained == red:
-        lines.append((f"Notes the {_plural(red, 'measure', 'measures')} rated red against target, and the "
-                      "service's explanation of each;", "list"))  # fmt: skip
+        lines.append(f"Notes the {_plural(red, 'measure', 'measures')} rated red against target, and the service's "
+                     "explanation of each;")  # fmt: skip
     elif explained == 0:
-        lines.append((f"Notes the {_plural(red, 'measure', 'measures')} rated red against target, for which the "
-                      "service's explanations are still to come;", "list"))  # fmt: skip
+        lines.append(f"Notes the {_plural(red, 'measure', 'measures')} rated red against target, for which the "
+                     "service's explanations will be given at the meeting;")  # fmt: skip
     else:
-        lines.append((f"Notes the {_plural(red, 'measure', 'measures')} rated red against target, the service's "
-                      f"explanation of {explained} of them, and that {red - explained} are still to come;",
-                      "list"))  # fmt: skip
+        lines.append(f"Notes the {_plural(red, 'measure', 'measures')} rated red against target, the service's "
+                     f"explanation of {explained} of them, and that {red - explained} will be given at the "
+                     "meeting;")  # fmt: skip
     if content.comparators_loaded:
-        lines.append(("Notes how the council compares with England, its region and its statistical neighbours.",
-                      "list"))  # fmt: skip
-    else:
-        last_text, kind = lines[-1]
-        lines[-1] = (last_text.rstrip(";") + ".", kind)
+        lines.append("Notes how the council compares with England, its region and its statistical neighbours;")
+    lines.append("Notes the information on oversight by Ofsted and the report of the portfolio holder.")
     return lines
 
 
-def purpose(content: ReportContent) -> list[str]:
+def purpose(content: ReportContent) -> str:
+    return (f"This report provides Members with an overview of key performance measures within children's social "
+            f"care for {content.council_name}, with figures to {content.as_at:%-d %B %Y}, and updates the committee "
+            "on oversight by Ofsted and the work of the portfolio holder.")  # fmt: skip
+
+
+def background_intro(content: ReportContent) -> list[str]:
+    months = len(next(iter(content.figures.values())).points)
     return [
-        f"This report provides Members with an overview of key performance measures within children's social care "
-        f"for {content.council_name}, with figures to {content.as_at:%-d %B %Y}.",
-        "Charts are referred to throughout; these can be found in Appendix 1 to this report, each with the figures "
-        "behind it. A glossary of the terms used is at the end.",
-        "The figures are counts and percentages only: no child can be identified from this report.",
+        "This section gives the usual performance information area by area, then inspection and the portfolio "
+        f"holder's report. The charts referred to are in Appendix 1, each showing {months} months; Appendix 2 "
+        "explains the statuses, targets and the difference between a signal and normal variation.",
+    ]
+
+
+def inspection(config: InspectionConfig) -> str | None:
+    """The last inspection, from the configuration; None when it is not configured."""
+    if config.last_full is None or config.judgement is None:
+        return None
+    text = (f"Under Ofsted's {config.framework} framework, the council's most recent full inspection was in "
+            f"{config.last_full:%B %Y}, with an overall judgement of {config.judgement}.")  # fmt: skip
+    if config.last_visit is not None:
+        text += f" The most recent inspection activity was a {config.last_visit_kind} in {config.last_visit:%B %Y}."
+    return text
+
+
+def outcomes(content: ReportContent) -> list[str]:
+    """What the committee is expected to take from the report, from what the figures say."""
+    counts = content.status_counts()
+    lines = ["The on-going work to ensure that children's services deliver the best possible outcomes for "
+             "vulnerable children and young people;"]  # fmt: skip
+    if counts["red"]:
+        lines.append(f"The {_plural(counts['red'], 'measure', 'measures')} below target by more than the tolerance, "
+                     "and what is being done about them;")  # fmt: skip
+    workforce = [f for f in content.figures.values() if f.indicator.section == "workforce" and f.status.rag == "red"]
+    if workforce:
+        lines.append("The challenges in recruiting and keeping social workers, and the actions being taken to "
+                     "address them.")  # fmt: skip
+    lines[-1] = lines[-1].rstrip(";.") + "."
+    return lines
+
+
+def appendices(content: ReportContent) -> list[str]:
+    return [
+        f"Appendix 1: Charts, {len(content.charts)} in all, each with the figures behind it.",
+        "Appendix 2: How to read the figures, and notes on the data.",
+        "Appendix 3: Glossary of the terms and measures used.",
     ]
 
 
@@ -76,10 +111,23 @@ SPC_ICONS_HOW_TO_READ = (
     "target every month, fail it every month, or hit and miss it, judged by where the target lies against the "
     "process limits). Where fewer than 12 months are available the limits are provisional."
 )
+TWELVE_MONTHS = (
+    'The "last 12 months" figure is not the same for every measure, and the report says which it is. For a '
+    "percentage of things that happen (visits, assessments, plans started) it is the 12 months taken together: "
+    "all that happened in the year, as the DfE counts a year, so a busy month weighs more than a quiet one. For a "
+    "percentage at a date (children on plans for over a year) it is the 12 month-end figures weighted by their "
+    "size. For a count it is the average month. Turnover, placement moves and the DfE's annual health and dental "
+    "measures already cover 12 months, so they have none."
+)
+SMALL_DENOMINATORS = (
+    "A percentage of a few cases a month swings widely: 6 of 15 plans is 40%, 9 of 15 is 60%. Where a measure "
+    "rests on fewer than {small} cases in a typical month (initial conferences, repeat plans, plans ending after "
+    "2 years), its status judges the 12 months to the latest month taken together, and its chart draws that line "
+    "with the target; the months are shown behind it."
+)
 
 
 def how_to_read(content: ReportContent, config: ReportConfig) -> list[str]:
-    del config
     text = [
         "For every measure the report says which way is better: for most, higher or lower is better; for a few, "
         "such as re-referrals, both too high and too low are a concern, so the target is a band; counts such as "
@@ -87,18 +135,22 @@ def how_to_read(content: ReportContent, config: ReportConfig) -> list[str]:
         "Each measure with a target has a status, given in words as well as colour and symbol: Blue (well beyond "
         "the target), Green (on target), Amber (on the wrong side of the target but within the tolerance) and Red "
         "(beyond the tolerance). Targets are marked as local targets, local stretch targets or national "
-        "standards.",
-        'Percentages based on small numbers are flagged with the numbers behind them (for example "7 of 9 '
-        'children"), because a few children can move them a lot.',
-        "Figures are rounded as the Department for Education (DfE) rounds published statistics. The 12-month "
-        "average is the mean of the last 12 monthly figures.",
+        "standards. A measure that meets a local target can still compare poorly with other councils; the report "
+        "says so where it does.",
+        SMALL_DENOMINATORS.format(small=config.report.small_denominator),
+        TWELVE_MONTHS,
+        "Figures are rounded as the Department for Education (DfE) rounds published statistics. Counts of 1 to "
+        f'{config.disclosure.threshold - 1} children are not given ("fewer than {config.disclosure.threshold}", '
+        f'or "<{config.disclosure.threshold}" in the tables), so that no child can be identified.',
         SPC_HOW_TO_READ,
         SPC_ICONS_HOW_TO_READ,
     ]
     if content.comparators_loaded:
         text.append(
-            "England, region and statistical-neighbour figures are the latest the DfE has published, for the year "
-            "named beside them; they are usually for an earlier period than our latest month."
+            "England, region and statistical-neighbour figures are the DfE's published statistics, for the year "
+            "named beside them; the charts draw them at the date each year's figures describe (31 March, or 30 "
+            "September for the workforce), so their trend can be seen. Where the DfE publishes a year's figure for "
+            "things that happen in a year, ours is the 12 months to our latest month, not one month."
         )
     else:
         text.append(MISSING_NOTE)
@@ -112,15 +164,14 @@ def how_to_read(content: ReportContent, config: ReportConfig) -> list[str]:
     return text
 
 
-def summary(content: ReportContent) -> list[str]:
+def summary_intro(content: ReportContent) -> list[str]:
     counts = content.status_counts()
     with_target = sum(v for k, v in counts.items() if k not in ("none", "not_available"))
     text = [
-        f"The table below gives every measure's latest figure ({month_name(content.as_at)}), the month before, the "
-        f"change, the average of the last 12 months, the target and the status. Of the "
-        f"{_plural(with_target, 'measure', 'measures')} with a target, {counts['blue']} "
-        f"{'is' if counts['blue'] == 1 else 'are'} "
-        f"blue, {counts['green']} green, {counts['amber']} amber and {counts['red']} red.",
+        f"Table 1 gives every measure's latest figure ({month_name(content.as_at)}), the month before, the last 12 "
+        f"months, the target and the status. Of the {_plural(with_target, 'measure', 'measures')} with a target, "
+        f"{counts['blue']} {'is' if counts['blue'] == 1 else 'are'} blue, {counts['green']} green, "
+        f"{counts['amber']} amber and {counts['red']} red.",
     ]
     missing = counts["not_available"]
     if missing:
@@ -130,43 +181,22 @@ def summary(content: ReportContent) -> list[str]:
             f"behind {them} are not held for it; the notes on the data say which and why. A measure that cannot be "
             "computed is shown as not available, never as zero."
         )
-    if content.comparators_loaded:
-        text.append("The second table sets our latest figures beside England, our region and our statistical "
-                    "neighbours, for the latest year published.")  # fmt: skip
     return text
 
 
-SECTION_INTROS: dict[str, list[str]] = {
-    "front_door": [
-        "This section covers early help, contacts to the front door, referrals to children's social care and the "
-        "timeliness of assessments (Charts 1 to 4, and 19 and 20).",
-    ],
-    "child_protection": [
-        "This section covers section 47 enquiries, child protection conferences and children subject to child "
-        "protection plans (Charts 5 to 7, and 21 to 25).",
-    ],
-    "children_in_care": [
-        "This section covers children in care: how many, placement stability, visits, health, dental checks and "
-        "education plans (Charts 8 to 13, and 26 to 28).",
-    ],
-    "workforce": [
-        "This section covers social work caseloads, vacancies, agency staff and turnover (Charts 14 to 18). "
-        "Average caseloads hide variation: some social workers hold more cases than the average.",
-    ],
+SECTION_INTROS: dict[str, str] = {
+    "front_door": "Early help, contacts, referrals and the timeliness of assessments",
+    "child_protection": "Safeguarding and child protection",
+    "children_in_care": "Children in care",
+    "workforce": "Workforce and caseloads",
 }
-
-
-def section_intro(section_id: str) -> list[str]:
-    return SECTION_INTROS.get(section_id, [])
 
 
 def data_notes(content: ReportContent, config: ReportConfig) -> list[str]:
     settings = config.indicator_settings
     notes = [
-        f"Figures are calculated by cscperf from the council's case records as at {content.as_at:%-d %B %Y}, to "
-        "the DfE and Ofsted definitions (the definition of each measure is published with cscperf, the "
-        "open-source software that produced this report). The latest month may change a little as late recording "
-        "catches up.",
+        f"Figures are calculated from the council's case records as at {content.as_at:%-d %B %Y}, to the DfE and "
+        "Ofsted definitions. The latest month may change a little as late recording catches up.",
         f"Local standards used: child protection visits within {settings.cp_visit_interval_working_days} working "
         f"days; visits to children in care within {settings.cla_visit_first_days} days of a placement starting, "
         f"then every {settings.cla_visit_interval_days} days ({settings.cla_visit_long_term_days} days in a "

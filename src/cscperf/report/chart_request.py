@@ -11,6 +11,7 @@ from cscperf.disclosure import DEFAULT_POLICY, DisclosurePolicy
 
 Rag = Literal["blue", "green", "amber", "red", "none"]
 ReferenceKind = Literal["target", "stretch", "england", "region", "neighbours"]
+ComparatorKind = Literal["england", "region", "neighbours"]
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,26 @@ class ReferenceLine:
     label: str  # e.g. "Target 90%", "England 2024-25: 70"
     value: float
     kind: ReferenceKind
+
+
+@dataclass(frozen=True)
+class PublishedPoint:
+    """One published year of a comparator: its reference date (31 March, or 30 September for the workforce), the
+    figure, and how the year is written ("2024-25")."""
+
+    date: dt.date
+    value: float
+    year_label: str
+
+
+@dataclass(frozen=True)
+class ComparatorSeries:
+    """A published comparator over its years (England, our region, our statistical neighbours), drawn as the
+    trend between its years, never as one flat line across the chart."""
+
+    kind: ComparatorKind
+    label: str  # e.g. "England", "East of England", "Statistical neighbours (mean)"
+    points: tuple[PublishedPoint, ...]  # oldest first
 
 
 @dataclass(frozen=True)
@@ -78,19 +99,31 @@ class ChartSpc:
 
 @dataclass(frozen=True)
 class ChartRequest:
-    """One chart of Appendix 1."""
+    """One chart of Appendix 1: one measure, on one axis.
+
+    `main` is the measure month by month. `rolling`, where present, is the 12 months to each month taken together:
+    the series a small-denominator measure is judged on (`judged` is "12 months"), so the target is drawn with it.
+    `comparators` are the published figures over their years. `related` are further measures given in the figures
+    beneath the chart but not drawn (the number of children beside a rate, the variant of a measure).
+    `secondary` and `extra` draw further series; the report's own charts use neither (one measure per chart)."""
 
     chart_id: str  # file-name safe, e.g. "cp_visits_in_time"
     title: str
     direction: str  # plain words, e.g. "Higher is better", "Lower is better", "Best within 35 to 45"
     main: ChartLine  # the headline series, left axis
-    secondary: ChartLine | None = None  # a second series on a right axis (e.g. % of contacts progressing)
-    extra: tuple[ChartLine, ...] = ()  # further series on the left axis (e.g. plans over 2 years)
+    secondary: ChartLine | None = None  # a second series on a right axis
+    extra: tuple[ChartLine, ...] = ()  # further series on the left axis
     band: tuple[float, float] | None = None  # the range where a target_band indicator is best
-    references: tuple[ReferenceLine, ...] = ()
+    references: tuple[ReferenceLine, ...] = ()  # the target (comparators: `comparators`)
     events: tuple[ChartEvent, ...] = ()
     latest_rag: Rag = "none"
     rag_words: str = "No target"  # e.g. "Red: below tolerance (target 90%, tolerance 85%)"
     notes: tuple[str, ...] = field(default_factory=tuple)  # e.g. small-number warnings
     spc: ChartSpc | None = None  # mean, process limits and signals of the headline series
     disclosure: DisclosurePolicy = DEFAULT_POLICY  # small counts withheld in "7 of 9" (alt text, data table)
+    rolling: ChartLine | None = None  # the 12 months to each month, pooled
+    judged: Literal["month", "12 months"] = "month"  # what the target and status judge
+    comparators: tuple[ComparatorSeries, ...] = ()
+    related: tuple[ChartLine, ...] = ()  # in the figures only
+    counts: tuple[str, str] = ("", "")  # what the numerator and denominator count, e.g. ("visits in time", ...)
+    axis_note: str = ""  # e.g. "The axis starts at 50%." (set when drawn)

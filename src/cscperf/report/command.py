@@ -10,7 +10,7 @@ import typer
 from rich.text import Text
 
 from cscperf.cli.choices import ReportFormat
-from cscperf.cli.console import command_text, console, progress, say
+from cscperf.cli.console import command_text, console, progress, say, warn
 from cscperf.cli.options import (
     DEFAULT_STORE,
     AsAtOption,
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     import datetime as dt
 
     from cscperf.report.config import ReportConfig
+    from cscperf.report.contents import ReportContent
 
 log = logging.getLogger(__name__)
 FORMAT_NAMES = ", ".join(f.value for f in ReportFormat)
@@ -99,7 +100,13 @@ def report(
         raise UsageProblem(f"--out must be a folder; {out} is a file.")
     settings = read_report_config(config)
     when = as_at or _last_complete_month(db, settings, council)
-    commentary = read_commentary(settings.report.commentary)
+    named = settings.report.commentary
+    if named is not None and not named.exists():
+        warn(f"The commentary file {named} named in the configuration does not exist, so the paper will have no "
+             "explanations of red measures and its other parts will be marked \"To be completed\". "
+             + (f"It is written now, ready to fill in: {commentary_template}." if commentary_template == named
+                else f"Write one to fill in with --commentary-template {named}."))  # fmt: skip
+    commentary = read_commentary(named)
     already_written = existing_template(commentary_template) if commentary_template is not None else Commentary()
     steps = ["content", "charts", *[f for f in ("docx", "pdf", "html", "xlsx") if f in wanted]]
     labels = {"content": "Computing the indicators", "charts": "Drawing the charts", "docx": "Writing Word",
@@ -132,19 +139,43 @@ def report(
         importing = command_text(f"cscperf benchmarks import ../shared/reference-data --db {store_label(db)}")
         console.print(Text.assemble("No comparators in the store: import them with ", importing,
                                     " to show England, region and neighbours."))  # fmt: skip
-    if content.explanations_missing:
-        where = settings.report.commentary or "a commentary file (named by `commentary` in cscperf.toml's report table)"
-        say(
-            f"{len(content.explanations_missing)} red measure(s) have no explanation yet; they are marked "
-            f'"Explanation needed". Add them to {where}.'
-        )
+    _say_what_is_missing(content, settings, commentary_template)
     if commentary_template is not None:
         red = [(i, f.indicator.title, f.status.words) for i, f in content.figures.items() if f.status.rag == "red"]
         both = merged(already_written, commentary)
-        write_atomically(commentary_template, template_text(red, both, when.isoformat()).encode("utf-8"))
+        text = template_text(red, both, when.isoformat(), committee=content.committee)
+        write_atomically(commentary_template, text.encode("utf-8"))
         kept = sum(1 for c in both.indicators.values() if not c.is_empty)
-        say(f"Commentary to fill in: {commentary_template}" + (f" ({kept} explanation(s) already written kept)."
-                                                               if kept else "."), soft_wrap=True)  # fmt: skip
+        say(f"Commentary to fill in: {commentary_template}" + (f" ({_plural(kept, 'explanation')} already written "
+                                                               "kept)." if kept else "."), soft_wrap=True)  # fmt: skip
+
+
+def _say_what_is_missing(content: ReportContent, settings: ReportConfig, template: Path | None) -> None:
+    """What the paper still needs from people, and where it goes: the paper itself never says (it is for
+    members), so the command line does."""
+    from cscperf.report.measures import words_for
+    from cscperf.report.slots import BY_ID
+
+    where = settings.report.commentary or template or "a commentary file ([report] commentary in cscperf.toml)"
+    if content.explanations_missing:
+        listed = "; ".join(f"{words_for(content.figures[i].indicator).short} [{i}]"
+                           for i in content.explanations_missing)  # fmt: skip
+        n = len(content.explanations_missing)
+        say(f"{_plural(n, 'red measure')} {'has' if n == 1 else 'have'} no explanation yet (the paper says it will "
+            f"be given at the meeting): {listed}. Add them to {where}.", soft_wrap=True)  # fmt: skip
+    parts = [s for s in content.slots_missing if s in BY_ID]
+    if parts:
+        listed = "; ".join(f"{BY_ID[s].heading.lower()} [paper.{s}]" for s in parts)
+        say(f"{_plural(len(parts), 'part')} of the paper {'is' if len(parts) == 1 else 'are'} marked \"To be "
+            f"completed\": {listed}. Write them in {where}.", soft_wrap=True)  # fmt: skip
+    if "inspection_config" in content.slots_missing:
+        say("The last inspection's date and judgement are not configured: add [inspection] last_full = YYYY-MM-DD "
+            'and judgement = "Good" (or as it was) to the configuration file.', soft_wrap=True)  # fmt: skip
+
+
+def _plural(n: int, noun: str) -> str:
+    """ "1 red measure", "7 red measures": counts in plain English, never "measure(s)"."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def _last_complete_month(db: str, settings: ReportConfig, la: str | None) -> dt.date:

@@ -1,7 +1,9 @@
 """England, region and statistical-neighbour figures beside each indicator, for the report.
 
 Uses the comparators package: the latest published year whose reference date is on or before the as-at date,
-and the council's latest figure placed among the published councils (as `cscperf kpis --with-benchmarks`).
+our figure placed among the published councils as every output places it (`cscperf.comparators.own`: flows over
+the 12 months to the as-at date), and the published figures of each year the charts span, so that a chart draws
+England's and the neighbours' trend rather than one flat line.
 """
 
 from __future__ import annotations
@@ -9,16 +11,29 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from cscperf.comparators.comparison import compare, has_benchmarks, year_for
+from cscperf.comparators.comparison import compare, has_benchmarks, published_years, reference_date, year_for
+from cscperf.comparators.own import own_figure
 from cscperf.comparators.published import MEASURES
 from cscperf.indicators.engine import Point
 from cscperf.report.figures import year_label
 from cscperf.store.connection import Connection
 
 MISSING_NOTE = (
-    "No England, region or statistical-neighbour figures are in the store: import them with "
-    "`cscperf benchmarks import ../shared/reference-data --db STORE`."
+    "No England, region or statistical-neighbour figures were available to compare with when this report was prepared."
 )
+
+
+@dataclass(frozen=True)
+class PublishedYear:
+    """The published figures for one year: England, our region, our neighbours' average, and our own."""
+
+    year: int
+    label: str  # "2024-25", "31 March 2025", "30 September 2025"
+    date: dt.date  # the reference date: 31 March, or 30 September for the workforce
+    england: float | None
+    region: float | None
+    neighbours: float | None
+    ours: float | None  # our council's published figure, where the DfE published one
 
 
 @dataclass(frozen=True)
@@ -42,12 +57,30 @@ class Comparators:
     notes: tuple[str, ...]
     own: Point | None = None  # our figure as compared: the latest month, or 12 months to it for flows
     own_period: str = ""  # e.g. "12 months to Oct 2026"
+    rank: int | None = None  # 1 the best (or the lowest, where no direction is better)
+    rank_of: int = 0
+    interval: tuple[float, float] | None = None  # 95% confidence interval of our figure
+    series: tuple[PublishedYear, ...] = ()  # the published years the charts span, oldest first
 
     @property
     def neighbour_words(self) -> str:
         return (
             "statistical neighbours' average" if self.neighbour_average == "mean" else "statistical neighbours' median"
         )
+
+    @property
+    def standing(self) -> str | None:
+        """Where our figure stands against England, the region and the neighbours all at once: "higher" when
+        above all three, "lower" when below all three, otherwise None."""
+        ours = self.own.value if self.own is not None else None
+        found = [v for v in (self.england, self.region, self.neighbours) if v is not None]
+        if ours is None or not found:
+            return None
+        if all(ours > v for v in found):
+            return "higher"
+        if all(ours < v for v in found):
+            return "lower"
+        return None
 
 
 def comparators_for(
@@ -59,24 +92,23 @@ def comparators_for(
     model: str,
     average: str,
     year_to_date: dict[str, Point] | None = None,
+    since: dt.date | None = None,
 ) -> tuple[dict[str, Comparators], bool]:
     """Comparators for each indicator with a published equivalent; and whether any are loaded at all.
 
-    A published figure for a flow (assessments in the year, plans started in the year) is a whole year's, so
-    ours is set beside it for the 12 months to the as-at date (`year_to_date`), not for one month."""
+    `since`: the first charted date; the published years from the last one before it to the as-at date are
+    kept as each measure's series."""
     if not has_benchmarks(con):
         return {}, False
     found: dict[str, Comparators] = {}
     for indicator_id in MEASURES:
-        point = (year_to_date or {}).get(indicator_id) or latest.get(indicator_id)
-        if point is None:
-            continue
-        over_year = indicator_id in (year_to_date or {})
+        point = latest.get(indicator_id)
         year = year_for(con, indicator_id, as_at)
-        if year is None:
+        if point is None or year is None:
             continue
+        own, period = own_figure(indicator_id, point, year_to_date or {})
         c = compare(con, la_code, indicator_id, year=year, model=model,
-                    own=(point.value, point.numerator, point.denominator))  # fmt: skip
+                    own=(own.value, own.numerator, own.denominator))  # fmt: skip
         notes = tuple(n for n in c.notes if "Quartile A holds" not in n and "figure was published for this" not in n)
         found[indicator_id] = Comparators(
             indicator_id=indicator_id,
@@ -94,7 +126,36 @@ def comparators_for(
             quartile=c.quartile,
             versus_england=c.versus_england,
             notes=notes,
-            own=point,
-            own_period=(f"12 months to {point.period_end:%b %Y}" if over_year else f"{point.period_end:%b %Y}"),
+            own=own,
+            own_period=period,
+            rank=c.rank,
+            rank_of=c.rank_of,
+            interval=c.interval,
+            series=_series(con, la_code, indicator_id, as_at, since, model, average),
         )
     return found, True
+
+
+def _series(
+    con: Connection,
+    la_code: str,
+    indicator_id: str,
+    as_at: dt.date,
+    since: dt.date | None,
+    model: str,
+    average: str,
+) -> tuple[PublishedYear, ...]:
+    """The published years from the last one dated before `since` up to the as-at date."""
+    meaning = MEASURES[indicator_id].year_meaning
+    dated = [(y, reference_date(y, meaning)) for y in published_years(con, indicator_id)]
+    dated = [(y, d) for y, d in dated if d <= as_at]
+    if since is not None:
+        before = [y for y, d in dated if d < since]
+        first = before[-1] if before else None
+        dated = [(y, d) for y, d in dated if d >= since or y == first]
+    out = []
+    for year, day in dated:
+        c = compare(con, la_code, indicator_id, year=year, model=model)
+        out.append(PublishedYear(year, year_label(year, meaning), day, c.england, c.region,
+                                 c.sn_mean if average == "mean" else c.sn_median, c.value))  # fmt: skip
+    return tuple(out)

@@ -13,6 +13,7 @@
     [spc]                statistical process control: a fixed baseline of N months (default: every month since
                          the last break)
     [disclosure]         small numbers withheld from what members read (`cscperf.disclosure`)
+    [inspection]         the last Ofsted inspection's date and judgement, for the paper's inspection section
     [forecast]           the "Looking ahead" section (docs/forecasting.md)
 
 Without a file (or without a [targets] table) the targets are the seed report's (`SEED_TARGETS`).
@@ -58,6 +59,9 @@ class TargetConfig(BaseModel):
     kind: TargetKind = "local"
     tolerance: float | None = Field(default=None, ge=0)
     note: Words | None = None  # e.g. "Set by the Family Safeguarding board, April 2026"
+    # what the status judges: the latest month, or the 12 months to it taken together (default: 12 months for a
+    # percentage of events resting on fewer than [report] small_denominator a month, the month otherwise)
+    judged_on: Literal["month", "12 months"] | None = None
 
     @model_validator(mode="after")
     def _one_of(self) -> TargetConfig:
@@ -111,6 +115,28 @@ class EventConfig(BaseModel):
         return not self.indicators or indicator_id in self.indicators
 
 
+Judgement = Literal["Outstanding", "Good", "Requires improvement to be good", "Inadequate"]
+
+
+class InspectionConfig(BaseModel):
+    """The council's last Ofsted inspection of children's services (ILACS), for the paper's inspection section.
+    The service's account of inspection activity since is the commentary file's [paper.inspection]."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    framework: Words = "Inspection of Local Authority Children's Services (ILACS)"
+    last_full: dt.date | None = None  # the last full (graded) inspection: its first day on site, or its report
+    judgement: Judgement | None = None  # overall effectiveness
+    last_visit: dt.date | None = None  # the latest focused visit, monitoring visit or annual conversation
+    last_visit_kind: Words = "focused visit"
+
+    @model_validator(mode="after")
+    def _both(self) -> InspectionConfig:
+        if (self.last_full is None) != (self.judgement is None):
+            raise ValueError("give both last_full (a date) and judgement, or neither")
+        return self
+
+
 class SpcOptions(BaseModel):
     """Statistical process control: the baseline the mean and process limits are worked out from."""
 
@@ -133,6 +159,7 @@ class ReportConfig(BaseModel):
     breaks: tuple[EventConfig, ...] = ()
     spc: SpcOptions = SpcOptions()
     disclosure: DisclosurePolicy = DisclosurePolicy()
+    inspection: InspectionConfig = InspectionConfig()
     forecast: ForecastConfig = ForecastConfig()
 
     @model_validator(mode="after")

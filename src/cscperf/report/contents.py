@@ -1,9 +1,12 @@
 """The report's content, built once from the engine and shared by every format (Word, PDF, HTML, Excel).
 
-Sections follow the seed report: recommendations, purpose, how to read the report, the summary of
-performance, then early help and the front door, safeguarding and child protection, children in care, and
-the workforce, each with a paragraph per indicator; data notes; Appendix 1 (the charts, each with its data);
-and the glossary annex. Counts only: no child's identifier is ever part of it.
+The committee paper follows the council template the seed report uses: the cover with the recommendations,
+then (before section 1, for a member reading in ten minutes) the scorecard and the summary tables; 1 origin,
+2 purpose and reason, 3 timescales, 4 background and key issues (the performance narrative by area, the
+workforce, inspection, the portfolio holder's report), 5 consultation, 6 anticipated outcomes, 7 reason for the
+recommendation, 8 alternative options, 9 implications, 10 background documents, 11 appendices; Appendix 1 the
+charts, Appendix 2 how to read the figures and notes on the data, Appendix 3 the glossary. Counts only: no
+child's identifier is ever part of it.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
-from cscperf.comparators.published import MEASURES
+from cscperf.comparators.own import year_to_date
 from cscperf.errors import DataProblem, UsageProblem
 from cscperf.indicators.coverage import council_coverage
 from cscperf.indicators.definition import load_library
@@ -20,23 +23,24 @@ from cscperf.indicators.engine import Point, compute, drill
 from cscperf.indicators.series import series_periods
 from cscperf.lists.committee import oversight_paragraphs
 from cscperf.reference.la_codes import council_name
-from cscperf.report.appendix import CHART_PLANS, ChartPlan, chart_of, chart_requests
+from cscperf.report.appendix import ChartPlan, chart_requests
 from cscperf.report.chart_request import ChartRequest
 from cscperf.report.commentary import Commentary
 from cscperf.report.comparisons import Comparators, comparators_for
 from cscperf.report.config import ReportConfig
 from cscperf.report.figures import month_name
-from cscperf.report.forecast_section import SECTION_ID, SECTION_TITLE, ForecastSection, forecast_section
+from cscperf.report.forecast_section import ForecastSection, forecast_section
 from cscperf.report.glossary import GLOSSARY
 from cscperf.report.indicator_figures import IndicatorFigures, indicator_figures
-from cscperf.report.narrative import Counterfactual, counterfactual, counterfactual_sentence, indicator_paragraph
-from cscperf.report.rag import RAG_NAMES
-from cscperf.reporting_periods import rolling_12_months
+from cscperf.report.narrative import Counterfactual, counterfactual
+from cscperf.report.scorecard import Headline, scorecard
+from cscperf.reporting_periods import ReportingPeriod
 from cscperf.store.connection import Connection
 
-ParagraphKind = Literal["text", "narrative", "counterfactual", "commentary", "explanation_needed", "note", "list"]
+ParagraphKind = Literal["text", "narrative", "counterfactual", "commentary", "explanation_needed", "note", "list",
+                        "heading", "gap", "bullet", "forecast"]  # fmt: skip
 
-# The report's performance sections, the library sections each holds, and their titles (the seed's headings).
+# The performance parts of section 4, the library sections each holds, and their titles (the seed's headings).
 PERFORMANCE_SECTIONS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("front_door", ("early_help", "front_door"), "Early help, contacts, referrals and the timeliness of assessments"),
     ("child_protection", ("child_protection",), "Safeguarding and child protection"),
@@ -50,20 +54,26 @@ VISIT_INDICATORS = ("cp_visits_in_time", "cla_visits_in_time")
 
 @dataclass(frozen=True)
 class Paragraph:
-    number: str  # "7.3", as committee papers number them
+    number: str  # "4.7", as committee papers number them; "" for a heading, a box or a bullet
     text: str
     kind: ParagraphKind = "text"
-    indicator_id: str | None = None
+    indicator_id: str | None = None  # the measure a paragraph is about (a chart's drawn measure)
     label: str | None = None  # e.g. "Service comment"
+    indicator_ids: tuple[str, ...] = ()  # every measure whose figures it states (a chart's related ones too)
+    slot: str | None = None  # a gap: the part of the paper still to be written
 
 
 @dataclass(frozen=True)
 class ReportSection:
-    number: int
+    number: int  # 0 for the parts before section 1 (the scorecard, the summary tables)
     section_id: str
     title: str
     paragraphs: tuple[Paragraph, ...]
     indicator_ids: tuple[str, ...] = ()
+
+    @property
+    def heading(self) -> str:
+        return f"{self.number}. {self.title}" if self.number else self.title
 
 
 @dataclass(frozen=True)
@@ -89,6 +99,12 @@ class ReportContent:
     counterfactuals: tuple[Counterfactual, ...]
     not_in_time_children: dict[str, int]
     explanations_missing: tuple[str, ...]
+    recommendations: tuple[str, ...] = ()
+    scorecard: tuple[Headline, ...] = ()
+    slots_missing: tuple[str, ...] = ()  # parts of the paper still to be written (slots.SLOTS)
+    appendix_2: tuple[ReportSection, ...] = ()  # how to read the figures; notes on the data
+    measures: tuple[tuple[str, str], ...] = ()  # the glossary's measures: short title, definition
+    created: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     oversight: dict[str, tuple[str, ...]] = field(default_factory=dict)  # managers' lists paragraphs, by section
     forecast: ForecastSection | None = None
 
@@ -99,13 +115,12 @@ class ReportContent:
         return f"{self.as_at:%-d %B %Y}" if name.startswith("the month") else name
 
     def section(self, section_id: str) -> ReportSection:
-        return next(s for s in self.sections if s.section_id == section_id)
+        return next(s for s in (*self.sections, *self.appendix_2) if s.section_id == section_id)
 
     def summary_groups(self) -> list[tuple[str, list[IndicatorFigures]]]:
         """The summary table's rows, grouped under the performance sections' titles."""
         out = []
-        for section_id, library_sections, title in PERFORMANCE_SECTIONS:
-            del section_id
+        for _, library_sections, title in PERFORMANCE_SECTIONS:
             rows = [f for f in self.figures.values() if f.indicator.section in library_sections]
             out.append((title, rows))
         return out
@@ -151,46 +166,33 @@ def build_report(
     *,
     la: str | None = None,
 ) -> ReportContent:
-    """Compute every indicator for the charted months and assemble the report's content."""
+    """Compute every indicator for the charted months and assemble the committee paper's content."""
+    from cscperf.report.paper import paper_sections
+
     la_code, council_name = council_of(con, config, la)
     _check_covered(con, la_code, council_name, as_at)
     options = config.report
     periods = series_periods(as_at, options.chart_months, "month")
-    settings = config.indicator_settings
-    results = compute(con, periods, settings=settings, la_codes=[la_code])
-    series: dict[str, list[Point]] = {
-        r.indicator.id: [p for p in r.points if p.group is None and p.la_code == la_code] for r in results
-    }
-    latest = {i: pts[-1] for i, pts in series.items() if pts}
-    library = load_library()
-    flows = [i for i in MEASURES if library[i].period_kind == "flow"]
-    year = compute(con, [rolling_12_months(as_at)], ids=flows, settings=settings, la_codes=[la_code]) if flows else []
-    year_to_date = {r.indicator.id: r.points[-1] for r in year if r.points}
-    comparators, loaded = comparators_for(
-        con,
-        la_code,
-        latest,
-        as_at,
-        model=options.neighbour_model,
-        average=options.neighbour_average,
-        year_to_date=year_to_date,
-    )
-    targets = config.effective_targets()
-    figures = {
-        i: indicator_figures(library[i], series[i], targets.get(i), comparators.get(i), options.small_denominator,
-                             breaks=config.breaks_for(i), baseline_points=config.spc.baseline_points,
-                             disclosure=config.disclosure)
-        for i in library
-    }  # fmt: skip
+    figures, loaded = report_figures(con, periods, config, la_code)
     not_in_time = {i: _children_not_in_time(con, i, periods[-1], config, la_code) for i in VISIT_INDICATORS}
     oversight = oversight_paragraphs(
-        con, la_code, as_at, indicator_settings=settings, settings=config.list_settings, policy=config.disclosure
+        con,
+        la_code,
+        as_at,
+        indicator_settings=config.indicator_settings,
+        settings=config.list_settings,
+        policy=config.disclosure,
     )
     counterfactuals = _counterfactuals(figures)
     charts = tuple(ChartEntry(plan, request) for plan, request in chart_requests(figures, config.all_events()))
-    missing = tuple(i for i, f in figures.items() if f.status.rag == "red" and commentary.for_indicator(i) is None)
+    missing = tuple(i for i, f in figures.items() if f.status.rag == "red" and commentary.for_indicator(i) is None
+                    and f.latest.available)  # fmt: skip
     ahead = config.forecast
-    forecast = forecast_section(con, la_code, as_at, ahead, settings, config.disclosure) if ahead.in_report else None
+    forecast = (
+        forecast_section(con, la_code, as_at, ahead, config.indicator_settings, config.disclosure)
+        if ahead.in_report
+        else None
+    )
     content = ReportContent(
         title=options.title,
         committee=options.committee,
@@ -207,11 +209,45 @@ def build_report(
         counterfactuals=counterfactuals,
         not_in_time_children=not_in_time,
         explanations_missing=missing,
+        scorecard=scorecard(figures, counterfactuals),
         oversight=oversight,
         forecast=forecast,
     )
-    sections = _sections(content, config, commentary)
-    return ReportContent(**{**content.__dict__, "sections": sections})
+    return paper_sections(content, config, commentary)
+
+
+def report_figures(
+    con: Connection, periods: list[ReportingPeriod], config: ReportConfig, la_code: str
+) -> tuple[dict[str, IndicatorFigures], bool]:
+    """Every indicator's figures over the charted months (and, for percentages of events, the 11 months before
+    them, for the 12 months to each charted month), with its target, status, comparators and process control;
+    and whether comparators are loaded."""
+    options, settings = config.report, config.indicator_settings
+    as_at = periods[-1].end
+    results = compute(con, periods, settings=settings, la_codes=[la_code])
+    series: dict[str, list[Point]] = {
+        r.indicator.id: [p for p in r.points if p.group is None and p.la_code == la_code] for r in results
+    }
+    library = load_library()
+    flows = [i for i, ind in library.items() if ind.unit == "percent" and ind.period_kind == "flow"]
+    before = series_periods(periods[0].start - dt.timedelta(days=1), 11, "month")
+    earlier: dict[str, list[Point]] = {
+        r.indicator.id: [p for p in r.points if p.group is None and p.la_code == la_code]
+        for r in compute(con, before, ids=flows, settings=settings, la_codes=[la_code])
+    } if flows else {}  # fmt: skip
+    latest = {i: pts[-1] for i, pts in series.items() if pts}
+    year = year_to_date(con, library, as_at, settings=settings, la_code=la_code)
+    comparators, loaded = comparators_for(con, la_code, latest, as_at, model=options.neighbour_model,
+                                          average=options.neighbour_average, year_to_date=year,
+                                          since=periods[0].start)  # fmt: skip
+    targets = config.effective_targets()
+    figures = {
+        i: indicator_figures(library[i], series[i], targets.get(i), comparators.get(i), options.small_denominator,
+                             breaks=config.breaks_for(i), baseline_points=config.spc.baseline_points,
+                             disclosure=config.disclosure, earlier=earlier.get(i, ()))
+        for i in library
+    }  # fmt: skip
+    return figures, loaded
 
 
 def _check_covered(con: Connection, la_code: str, name: str, as_at: dt.date) -> None:
@@ -260,115 +296,3 @@ def _counterfactuals(figures: dict[str, IndicatorFigures]) -> tuple[Counterfactu
             if made is not None:
                 out.append(made)
     return tuple(out)
-
-
-class _Numbered:
-    """Paragraph numbers within a section: 5.1, 5.2, ..."""
-
-    def __init__(self, section: int) -> None:
-        self.section = section
-        self.n = 0
-        self.items: list[Paragraph] = []
-
-    def add(self, text: str, kind: ParagraphKind = "text", indicator_id: str | None = None, label: str | None = None,
-            numbered: bool = True) -> None:  # fmt: skip
-        if numbered:
-            self.n += 1
-        number = f"{self.section}.{self.n}" if numbered else ""
-        self.items.append(Paragraph(number, text, kind, indicator_id, label))
-
-
-def _sections(content: ReportContent, config: ReportConfig, commentary: Commentary) -> tuple[ReportSection, ...]:
-    from cscperf.report import boilerplate
-
-    sections: list[ReportSection] = []
-    number = 0
-    commentary_name = config.report.commentary.name if config.report.commentary is not None else None
-
-    def start() -> _Numbered:
-        nonlocal number
-        number += 1
-        return _Numbered(number)
-
-    p = start()
-    for text, kind in boilerplate.recommendations(content):
-        p.add(text, kind)  # type: ignore[arg-type]
-    sections.append(ReportSection(p.section, "recommendations", "Recommendations", tuple(p.items)))
-
-    p = start()
-    for text in boilerplate.purpose(content):
-        p.add(text)
-    intro = commentary.for_section("introduction")
-    if intro:
-        p.add(intro, "commentary", label="Service Director")
-    sections.append(ReportSection(p.section, "purpose", "Purpose of this report", tuple(p.items)))
-
-    p = start()
-    for text in boilerplate.how_to_read(content, config):
-        p.add(text)
-    sections.append(ReportSection(p.section, "how_to_read", "How to read this report", tuple(p.items)))
-
-    p = start()
-    for text in boilerplate.summary(content):
-        p.add(text)
-    sections.append(ReportSection(p.section, "summary", "Summary of performance", tuple(p.items),
-                                  tuple(content.figures)))  # fmt: skip
-
-    for section_id, library_sections, title in PERFORMANCE_SECTIONS:
-        p = start()
-        ids = tuple(i for i, f in content.figures.items() if f.indicator.section in library_sections)
-        for text in boilerplate.section_intro(section_id):
-            p.add(text)
-        own = commentary.for_section(section_id)
-        if own:
-            p.add(own, "commentary", label="Service comment")
-        for indicator_id in _narrative_order(ids):
-            _indicator_paragraphs(p, content, indicator_id, commentary, commentary_name)
-        for text in content.oversight.get(section_id, ()):
-            p.add(text)
-        sections.append(ReportSection(p.section, section_id, title, tuple(p.items), ids))
-
-    if content.forecast is not None:
-        p = start()
-        for text in content.forecast.paragraphs:
-            p.add(text)
-        sections.append(ReportSection(p.section, SECTION_ID, SECTION_TITLE, tuple(p.items)))
-
-    p = start()
-    for text in boilerplate.data_notes(content, config):
-        p.add(text)
-    sections.append(ReportSection(p.section, "data_notes", "Notes on the data", tuple(p.items)))
-    return tuple(sections)
-
-
-def _narrative_order(ids: tuple[str, ...]) -> list[str]:
-    """Indicators in the order of their charts (seed order first), each chart's headline before the rest."""
-    order = {i: (plan.number, plan.indicator_ids.index(i)) for plan in CHART_PLANS for i in plan.indicator_ids}
-    return sorted(ids, key=lambda i: order.get(i, (999, 0)))
-
-
-def _indicator_paragraphs(
-    p: _Numbered, content: ReportContent, indicator_id: str, commentary: Commentary, commentary_name: str | None
-) -> None:
-    figures = content.figures[indicator_id]
-    plan = chart_of(indicator_id)
-    text = indicator_paragraph(figures, plan, content.not_in_time_children.get(indicator_id))
-    p.add(text, "narrative", indicator_id)
-    for c in content.counterfactuals:
-        if c.indicator_id == indicator_id:
-            p.add(counterfactual_sentence(c), "counterfactual", indicator_id, numbered=False)
-    comment = commentary.for_indicator(indicator_id)
-    if comment is not None:
-        parts = [comment.explanation.strip(), comment.action.strip()]
-        label = "Service comment" + (f" ({comment.by.strip()})" if comment.by.strip() else "")
-        p.add(" ".join(x for x in parts if x), "commentary", indicator_id, label, numbered=False)
-    elif figures.status.rag == "red" and figures.latest.available:
-        where = commentary_name or "the commentary file"
-        p.add(
-            f"This measure is {RAG_NAMES['red']} and the service has not yet said why or what is being done. "
-            f"Add the explanation to {where} under [{indicator_id}].",
-            "explanation_needed",
-            indicator_id,
-            "Explanation needed",
-            numbered=False,
-        )

@@ -1,4 +1,6 @@
-"""The forecast section's tables and fan charts in each format: an HTML block (screen and print), Word, and the
+"""The forecast's table and fan charts in each format: the placement table after the forecast's paragraphs in
+section 4 of the paper, and the fan charts at the end of Appendix 1 (numbered after the measures' charts, each
+with its figures on half a page: a year apart in print, every month on screen and in kpis.xlsx); Word; and the
 Excel sheets. The section's numbered paragraphs are written by each format with the report's other sections."""
 
 from __future__ import annotations
@@ -14,16 +16,17 @@ from jinja2 import Environment, StrictUndefined, Template, select_autoescape
 from openpyxl import Workbook
 
 from cscperf.analysis.forecast.workbook import add_forecast_sheets
-from cscperf.report.forecast_charts import FanChart, alt_text, data_table
+from cscperf.report.charts import print_width_mm
+from cscperf.report.forecast_charts import BAND_80, BAND_95, CENTRAL, FanChart, _number, alt_text, data_table
 from cscperf.report.forecast_section import ForecastSection
 
-PRINT_EVERY = 3
-"""In print, the charts' tables show every third forecast month (all months are in kpis.xlsx)."""
-
-_HTML = """
+_TABLE_HTML = """
 {% if section.placement_rows %}
+<div class="scroller placements" tabindex="0" role="region" aria-labelledby="forecast-placements-caption">
 <table class="forecast-placements">
-  <caption>Children looked after by placement: now and forecast</caption>
+  <caption id="forecast-placements-caption">Children looked after by placement: now and forecast</caption>
+  <colgroup><col class="placement"><col class="now">
+    {%- for h in section.placement_headers[2:] %}<col class="ahead">{% endfor %}</colgroup>
   <thead><tr>{% for h in section.placement_headers %}<th scope="col">{{ h }}</th>{% endfor %}</tr></thead>
   <tbody>
   {% for row in section.placement_rows %}
@@ -31,15 +34,23 @@ _HTML = """
   {% endfor %}
   </tbody>
 </table>
+</div>
 {% endif %}
+"""
+
+_CHARTS_HTML = """
 {% for chart in charts %}
 <section class="chart forecast-chart" id="{{ chart.id }}" aria-labelledby="{{ chart.id }}-heading">
   <h3 id="{{ chart.id }}-heading">{{ chart.title }}</h3>
   <p class="chart-status"><strong>{{ chart.direction }}.</strong></p>
-  <figure><img src="{{ chart.src }}" alt="{{ chart.alt }}"></figure>
-  {% if not print %}<details><summary>The figures behind this chart</summary>{% endif %}
-  <table class="data">
-    <caption>Figures behind the chart: {{ chart.title }}{% if print %} {{ print_note }}{% endif %}</caption>
+  <figure><img src="{{ chart.src }}" alt="{{ chart.alt }}"
+    {%- if print %} style="width: {{ chart.width_mm }}mm"{% endif %}></figure>
+  {% if not print %}
+  <div class="scroller figures" tabindex="0" role="region" aria-labelledby="{{ chart.id }}-table">
+  {% endif %}
+  <table class="data{% if print %} print-data{% endif %}">
+    <caption id="{{ chart.id }}-table">Figures behind chart {{ chart.number }}
+      {%- if print %} {{ print_note }}{% endif %}</caption>
     <thead><tr>{% for h in chart.headers %}<th scope="col">{{ h }}</th>{% endfor %}</tr></thead>
     <tbody>
     {% for row in chart.rows %}
@@ -48,70 +59,105 @@ _HTML = """
     {% endfor %}
     </tbody>
   </table>
-  {% if not print %}</details>{% endif %}
+  {% if not print %}</div>{% endif %}
 </section>
 {% endfor %}
 """
 
 
 @cache
-def _template() -> Template:
+def _template(text: str) -> Template:
     env = Environment(
         autoescape=select_autoescape(default=True), undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True
     )
-    return env.from_string(_HTML)
+    return env.from_string(text)
+
+
+def print_table(chart: FanChart) -> tuple[list[str], list[list[str]]]:
+    """The figures beneath a printed fan chart, a year apart across: the latest actual month, then the forecast
+    at each anniversary of it; rows for the central forecast, its ranges and any further line."""
+    d = chart.decimals
+    start = chart.actual[-1][0] if chart.actual else None
+    yearly = [(day, s) for day, s in chart.forecast if start is None or day.month == start.month]
+    headers = ["", *([f"{start:%b %Y}"] if start is not None else []), *(f"{day:%b %Y}" for day, _ in yearly)]
+    now = [_number(chart.actual[-1][1], d)] if chart.actual else []
+    rows = [
+        [f"{chart.actual_label} / {CENTRAL.lower()}", *now, *(_number(s.p50, d) for _, s in yearly)],
+        [BAND_80, *([""] if now else []), *(f"{_number(s.p10, d)} to {_number(s.p90, d)}" for _, s in yearly)],
+        [BAND_95, *([""] if now else []), *(f"{_number(s.p2_5, d)} to {_number(s.p97_5, d)}" for _, s in yearly)],
+    ]
+    for label, points in chart.lines:
+        values = dict(points)
+        rows.append([label, *([""] if now else []), *(_number(values[day], d) if day in values else "" for day, _ in
+                                                      yearly)])  # fmt: skip
+    return headers, rows
 
 
 def _src(chart: FanChart, print_version: bool) -> str:
-    if print_version:
-        return "data:image/png;base64," + base64.b64encode(chart.png).decode("ascii")
+    """The chart as vector SVG, on screen and in print alike."""
+    del print_version
     return "data:image/svg+xml;base64," + base64.b64encode(chart.svg.encode("utf-8")).decode("ascii")
 
 
 def forecast_html(section: ForecastSection | None, print_version: bool) -> str:
-    """The section's table and charts as HTML, placed after its paragraphs ('' without a forecast)."""
+    """The forecast's placement table, placed after its paragraphs in section 4 ('' without a forecast)."""
+    if section is None:
+        return ""
+    return _template(_TABLE_HTML).render(section=section)
+
+
+def forecast_charts_html(section: ForecastSection | None, print_version: bool, first_number: int) -> str:
+    """The forecast's fan charts for Appendix 1, numbered from `first_number` ('' without a forecast)."""
     if section is None:
         return ""
     charts = []
-    for chart in section.charts:
-        headers, rows = data_table(chart, every=PRINT_EVERY if print_version else 1)
+    for n, chart in enumerate(section.charts, start=first_number):
+        headers, rows = print_table(chart) if print_version else data_table(chart, every=1)
         charts.append(
             {
                 "id": chart.chart_id.replace("_", "-"),
-                "title": chart.title,
+                "number": n,
+                "title": f"Chart {n}: {chart.title}",
                 "direction": chart.direction,
                 "src": _src(chart, print_version),
+                "width_mm": f"{print_width_mm(chart.svg):.1f}",
                 "alt": alt_text(chart),
                 "headers": headers,
                 "rows": rows,
             }
         )
-    note = f"(every {PRINT_EVERY} months; all months are in kpis.xlsx)"
-    return _template().render(section=section, charts=charts, print=print_version, print_note=note)
+    note = "(a year apart)"
+    return _template(_CHARTS_HTML).render(charts=charts, print=print_version, print_note=note)
 
 
 def add_forecast_docx(doc: DocumentObject, section: ForecastSection | None) -> None:
-    """The section's table and charts in Word, after its paragraphs."""
-    if section is None:
-        return
-    if section.placement_rows:
+    """The forecast's placement table in Word, after its paragraphs."""
+    if section is not None and section.placement_rows:
         _table(
             doc,
             "Children looked after by placement: now and forecast",
             section.placement_headers,
             section.placement_rows,
         )
-    for chart in section.charts:
-        doc.add_heading(chart.title, level=2)
-        doc.add_paragraph().add_run(f"{chart.direction}.").bold = True
-        doc.add_picture(io.BytesIO(chart.png), width=Cm(16.5))
+
+
+def add_forecast_charts_docx(doc: DocumentObject, section: ForecastSection | None, first_number: int) -> None:
+    """The forecast's fan charts in Word's Appendix 1, numbered from `first_number`, each with its figures."""
+    if section is None:
+        return
+    for n, chart in enumerate(section.charts, start=first_number):
+        heading = doc.add_heading(f"Chart {n}: {chart.title}", level=2)
+        heading.paragraph_format.keep_with_next = True
+        status = doc.add_paragraph()
+        status.paragraph_format.keep_with_next = True
+        status.add_run(f"{chart.direction}.").bold = True
+        doc.add_picture(io.BytesIO(chart.png), width=Cm(print_width_mm(chart.svg) / 10))
+        doc.paragraphs[-1].paragraph_format.keep_with_next = True
         doc_pr = doc.inline_shapes[-1]._inline.docPr
         doc_pr.set("descr", alt_text(chart))
         doc_pr.set("title", chart.title)
-        headers, rows = data_table(chart, every=PRINT_EVERY)
-        _table(
-            doc, f"Figures behind the chart: {chart.title} (every {PRINT_EVERY} months of the forecast)", headers, rows
-        )
+        headers, rows = print_table(chart)
+        _table(doc, f"Figures behind chart {n} (a year apart)", headers, rows)
 
 
 def _table(doc: DocumentObject, caption: str, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:

@@ -6,8 +6,6 @@ from __future__ import annotations
 GLOSSARY: tuple[tuple[str, str], ...] = (
     ("Agency social worker", "A social worker supplied by an agency rather than employed by the council, often to "
      "cover a vacancy or an absence such as maternity leave."),
-    ("Average caseload", "The number of children's cases held by qualified social workers divided by their "
-     "full-time-equivalent number (the DfE workforce census method)."),
     ("Backtest", "A check of a forecast: the same method run from a date in the past and set against what then "
      "happened, beside the simplest forecasts (no change; a straight-line trend)."),
     ("Care leaver", "A young person aged 16 to 25 who was looked after by the council for at least 13 weeks after "
@@ -17,9 +15,6 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
     ("CLA (child looked after, child in care)", "A child in the care of the council, under a care order or "
      "accommodated with the parents' agreement (section 20). Children only in a series of short breaks are not "
      "counted, as in DfE figures."),
-    ("Common cause variation", "The ordinary month-to-month variation every measure has: noise, not a signal. "
-     "While a measure shows only common cause variation, a rise or fall on last month is not an improvement or a "
-     "deterioration."),
     ("Contact", "An enquiry about a child to the council's front door, from a professional, a family member or "
      "the public. Some become referrals."),
     ("CP (child protection) plan", "A plan agreed at a child protection conference for a child at risk of "
@@ -39,9 +34,6 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
     ("IRO (independent reviewing officer)", "The officer who chairs reviews of a looked-after child's care plan."),
     ("LAIT (LA Interactive Tool)", "The DfE's published tool that brings together councils' figures; its averages "
      "of statistical neighbours are the ones quoted in this report."),
-    ("Mean and process limits", "On each chart, the mean (average) of the measure's months since the last series "
-     "break, and the limits within which its figures normally vary: the mean plus or minus 2.66 times the average "
-     "difference between one month and the next (the Making Data Count method)."),
     ("Percentage points", "The difference between two percentages: from 90% to 93% is 3 percentage points (not "
      "3%). The report shortens this to \"points\"."),
     ("PEP (Personal Education Plan)", "The part of a looked-after child's care plan about their education, reviewed "
@@ -53,9 +45,6 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
      "worst, for measures where a direction is better; for context measures, A holds the lowest figures."),
     ("Rate per 10,000 children", "A count divided by the number of children aged 0 to 17 living in the area (the "
      "ONS mid-year estimate) and multiplied by 10,000, so councils of different sizes can be compared."),
-    ("RAG (red, amber, green) status", "How a figure stands against its target: blue well beyond the target, green "
-     "on target, amber on the wrong side but within the tolerance, red beyond the tolerance. Each status is written "
-     "in words and has a symbol, not only a colour."),
     ("Reference period", "The recent months whose patterns (children coming into care, moving and leaving) a "
      "forecast assumes will continue; by default the last 24 months."),
     ("Referral", "A contact accepted by children's social care for a decision on whether to assess the child's "
@@ -76,25 +65,11 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
      "days of care, it gives the published weekly unit costs the forecast uses by default."),
     ("Single (child and family) assessment", "The social work assessment of a child's needs after a referral, to be "
      "completed within 45 working days."),
-    ("Special cause variation (a signal)", "A pattern too unlikely to be noise: a month outside the process "
-     "limits, seven or more months in a row on one side of the mean, seven or more each higher (or each lower) "
-     "than the one before, or two of three months close to a limit. Something has changed; for a measure with a "
-     "better direction it is an improvement or a concern."),
-    ("Statistical process control (SPC)", "Telling signals from noise in a measure's figures over time, as NHS "
-     "England's Making Data Count programme does for the NHS. The summary table's variation symbol says whether the "
-     "latest month is a signal; its assurance symbol whether the target will be met every month, missed every month, "
-     "or hit and missed."),
+    ("Statuses, targets and signals", "Explained in Appendix 2: the blue, green, amber and red statuses; local, "
+     "stretch and national targets, target bands and tolerance; the mean and process limits; common cause "
+     "variation (noise) and special cause variation (a signal); and the variation and assurance symbols."),
     ("Statistical neighbours", "The ten councils the DfE judges most like ours in population and circumstances. We "
      "quote their average (mean) unless the report says median."),
-    ("Stretch target", "A target set higher than usual performance to drive improvement; missing it narrowly is "
-     "not failure. Local targets are set by the council; national standards come from statute or the DfE."),
-    ("Target band", "For measures where too high and too low are both a concern (such as re-referrals), the range "
-     "the council aims to be within."),
-    ("Tolerance", "How far on the wrong side of a target a figure can be and still count as amber rather than red."),
-    ("Turnover rate", "Employed social workers (full-time equivalent) who left the council in the last 12 months as "
-     "a share of those in post."),
-    ("Vacancy rate", "Social worker posts (full-time equivalent) with no employed worker, as a share of all posts. A "
-     "post covered by an agency worker still counts as vacant."),
     ("Working day", "A weekday that is not a bank holiday in England and Wales. Timescales count the start date as "
      "day 0."),
 )  # fmt: skip

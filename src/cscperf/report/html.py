@@ -20,10 +20,18 @@ from cscperf.analysis.spc_icons import (
 )
 from cscperf.report import palette
 from cscperf.report.contents import ReportContent
-from cscperf.report.forecast_writers import forecast_html
+from cscperf.report.forecast_writers import forecast_charts_html, forecast_html
 from cscperf.report.rag import RAG_NAMES
 from cscperf.report.rendered import RenderedChart
-from cscperf.report.tables import QUARTILE_NOTE, compare_headers, compare_rows, summary_groups, summary_headers
+from cscperf.report.tables import (
+    QUARTILE_NOTE,
+    SUMMARY_NOTE,
+    compare_headers,
+    compare_rows,
+    status_cell,
+    summary_groups,
+    summary_headers,
+)
 
 RAG_KEY = (
     ("blue", "Better than the target by more than the tolerance."),
@@ -72,11 +80,6 @@ def colours() -> dict[str, object]:
     }
 
 
-PRINT_TABLE_MONTHS = 13
-"""Months in each chart's table of figures in the PDF: a year and the same month a year earlier, so a chart
-and its figures fit on one page. The HTML and Excel have every month the chart shows."""
-
-
 def render_html(content: ReportContent, charts: list[RenderedChart], *, print_version: bool = False) -> str:
     """The whole report as HTML text. `print_version` lays it out for WeasyPrint (pages, no folding)."""
     css = _template_text("report.css") + ("\n" + _template_text("print.css") if print_version else "")
@@ -98,7 +101,10 @@ def render_html(content: ReportContent, charts: list[RenderedChart], *, print_ve
         compare_headers=compare_headers(content),
         compare_rows=compare_rows(content),
         quartile_note=QUARTILE_NOTE,
+        summary_note=SUMMARY_NOTE,
+        status_cell=status_cell,
         months=months,
-        print_rows=PRINT_TABLE_MONTHS,
+        threshold=next(iter(content.figures.values())).disclosure.threshold,
         forecast_html=forecast_html(content.forecast, print_version),
+        forecast_charts_html=forecast_charts_html(content.forecast, print_version, len(content.charts) + 1),
     )

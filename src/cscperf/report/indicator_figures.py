@@ -1,12 +1,21 @@
-"""One indicator's figures as the report states them: latest month, previous month, change, 12-month average,
-a year earlier, target and RAG status, comparators, a small-number warning, and the statistical process control
-of the charted months (with the series breaks in them). Every figure is the engine's, rounded as the DfE
-rounds."""
+"""One indicator's figures as the report states them: latest month, previous month, change, the last 12
+months, a year earlier, target and RAG status, comparators, a small-number warning, and the statistical process
+control of the charted months (with the series breaks in them). Every figure is the engine's, rounded as the DfE
+rounds.
+
+A percentage of events resting on few a month (conferences, plans started: fewer than `small_denominator` in a
+typical month) is judged on the 12 months to the latest month taken together, not on one month: 6 of 15 plans in
+a month is not a verdict. Such a measure's `basis` is "12 months"; its rolling series is the months pooled
+(all numerators over all denominators), which for events counted in the month they happen is the engine's own
+figure for the 12 months.
+"""
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Literal
 
 from cscperf.analysis.spc import Signal, SpcResult
 from cscperf.disclosure import DEFAULT_POLICY, DisclosurePolicy
@@ -16,7 +25,10 @@ from cscperf.indicators.spc import series_spc
 from cscperf.report.comparisons import Comparators
 from cscperf.report.config import EventConfig, TargetConfig
 from cscperf.report.figures import n_of_d
+from cscperf.report.measures import over_12_months
 from cscperf.report.rag import Status, rag_status
+
+Basis = Literal["month", "12 months"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +42,8 @@ class IndicatorFigures:
     spc: SpcResult | None = None  # the charted months' process behaviour (None: not worked out)
     breaks: tuple[EventConfig, ...] = ()  # series breaks within the charted months, by date
     disclosure: DisclosurePolicy = DEFAULT_POLICY  # how small numbers are withheld from what members read
+    basis: Basis = "month"  # what the status judges: the latest month, or the 12 months to it
+    rolling: tuple[Point | None, ...] = ()  # the 12 months to each charted month, pooled (flows only)
 
     @property
     def latest(self) -> Point:
@@ -51,10 +65,11 @@ class IndicatorFigures:
     @property
     def average_12m(self) -> float | None:
         """The figure over the latest 12 months, rounded once as the figure is: for percentages and ratios the
-        pooled figure (all numerators over all denominators, as the DfE computes a year's figure), for counts,
-        rates and days the mean of the monthly figures."""
+        pooled figure (all numerators over all denominators: for events, the year's figure as the DfE computes
+        it; for figures at a date, the month-ends weighted by their size), for counts, rates and days the mean of
+        the monthly figures. None for a measure whose monthly figure already covers 12 months (turnover)."""
         months = [p for p in self.last_12 if p.value is not None]
-        if not months:
+        if not months or over_12_months(self.indicator):
             return None
         if self.indicator.unit in ("percent", "ratio"):
             denominator = sum(p.denominator or 0 for p in months)
@@ -162,12 +177,58 @@ class IndicatorFigures:
         )
 
     @property
+    def judged(self) -> Point:
+        """The figure the status judges: the latest month, or the 12 months to it (see `basis`)."""
+        if self.basis == "12 months" and self.rolling and self.rolling[-1] is not None:
+            return self.rolling[-1]
+        return self.latest
+
+    @property
+    def typical_denominator(self) -> float | None:
+        """The median monthly denominator over the latest 12 months (how many a month a percentage rests on)."""
+        found = [p.denominator for p in self.last_12 if p.denominator is not None and p.value is not None]
+        return statistics.median(found) if found else None
+
+    @property
     def history_complete(self) -> bool:
         return all(p.value is not None for p in self.points)
 
 
 def _distance(value: float, band: tuple[float, float]) -> float:
     return max(band[0] - value, value - band[1], 0.0)
+
+
+def rolling_12(indicator: Indicator, earlier: Sequence[Point], points: Sequence[Point]) -> tuple[Point | None, ...]:
+    """The 12 months to each point, pooled: all numerators over all denominators of the 12 months (None where any
+    of them has no figure). Only for percentages of events (flows); empty otherwise."""
+    if indicator.unit != "percent" or indicator.period_kind != "flow":
+        return ()
+    months = [*earlier, *points]
+    out: list[Point | None] = []
+    for i in range(len(earlier), len(months)):
+        year = months[max(0, i - 11) : i + 1]
+        if len(year) < 12 or any(not p.available or p.denominator is None for p in year):
+            out.append(None)
+            continue
+        numerator = sum(p.numerator or 0 for p in year)
+        denominator = sum(p.denominator or 0 for p in year)
+        value = round_as_dfe(100 * numerator / denominator, indicator.decimals) if denominator else None
+        out.append(replace(months[i], period_start=year[0].period_start, numerator=numerator,
+                           denominator=denominator, value=value, coverage="full", reason=None))  # fmt: skip
+    return tuple(out)
+
+
+def judged_basis(
+    indicator: Indicator, points: Sequence[Point], target: TargetConfig | None, small_denominator: int
+) -> Basis:
+    """ "12 months" for a percentage of events whose typical month rests on fewer than `small_denominator`
+    cases (or as the target says); "month" otherwise."""
+    if target is not None and target.judged_on is not None:
+        return target.judged_on if indicator.unit == "percent" and indicator.period_kind == "flow" else "month"
+    if indicator.unit != "percent" or indicator.period_kind != "flow":
+        return "month"
+    found = [p.denominator for p in points[-12:] if p.denominator is not None and p.value is not None]
+    return "12 months" if found and statistics.median(found) < small_denominator else "month"
 
 
 def indicator_figures(
@@ -180,14 +241,21 @@ def indicator_figures(
     breaks: Sequence[EventConfig] = (),
     baseline_points: int | None = None,
     disclosure: DisclosurePolicy = DEFAULT_POLICY,
+    earlier: Sequence[Point] = (),
 ) -> IndicatorFigures:
+    """`earlier`: the 11 months before the charted ones (for the 12 months to each charted month)."""
     latest = points[-1] if points else None
     why = (latest.reason or "not available") if latest is not None and not latest.available else None
-    status = rag_status(indicator, latest.value if latest else None, target, why)
+    rolling = rolling_12(indicator, earlier, points)
+    basis = judged_basis(indicator, points, target, small_denominator)
+    if basis == "12 months" and (not rolling or rolling[-1] is None):
+        basis = "month"  # not 12 months of figures yet
+    judged = rolling[-1] if basis == "12 months" and rolling else latest
+    status = rag_status(indicator, judged.value if judged else None, target, why)
     # the breaks that split the charted months (one in the first month starts no new segment)
     shown = tuple(b for b in breaks if points and points[0].period_end < b.date <= points[-1].period_end)
     spc = series_spc(indicator, points, target=target.target if target is not None else None,
                      band=target.band if target is not None else None, breaks=[b.date for b in shown],
                      baseline_points=baseline_points) if points else None  # fmt: skip
     return IndicatorFigures(indicator, tuple(points), target, status, comparators, small_denominator, spc, shown,
-                            disclosure)  # fmt: skip
+                            disclosure, basis, rolling)  # fmt: skip

@@ -1,5 +1,6 @@
-"""Paragraphs drafted from the data, in the seed report's style ("Most recent performance is 92% against a
-stretch target of 98%; visits relating to 7 children were not carried out in time").
+"""The sentences the paper's paragraphs are built from that are the engine's and SPC's own: what a rate would
+mean at a comparator's rate (the seed's "at the neighbours' rate we would have 430 children in care"), the month
+before and a year earlier, and signal or noise (`paragraphs` composes them into each chart's paragraph).
 
 Every number in them is an engine figure (or a published comparator) for the indicator, rounded as shown in
 the summary table; tests parse the paragraphs back and check each number.
@@ -13,11 +14,9 @@ from dataclasses import dataclass
 
 from cscperf.analysis.spc import MIN_POINTS, SpcPoint
 from cscperf.indicators.definition import load_library
-from cscperf.report.appendix import ChartPlan
-from cscperf.report.config import TARGET_KIND_WORDS
-from cscperf.report.figures import count_text, month_name, n_of_d, number, people_count, shown, within_possible
+from cscperf.indicators.engine import round_as_dfe
+from cscperf.report.figures import month_name, n_of_d, number, shown, within_possible
 from cscperf.report.indicator_figures import IndicatorFigures
-from cscperf.report.rag import RAG_NAMES, default_tolerance
 
 
 @dataclass(frozen=True)
@@ -89,70 +88,6 @@ def _pair(figures: IndicatorFigures) -> str:
     return f" ({n_of_d(p.numerator, p.denominator, what, figures.disclosure)})"
 
 
-def opening(figures: IndicatorFigures, plan: ChartPlan) -> str:
-    title = _lower_first(figures.indicator.title)
-    if plan.main == figures.indicator.id:
-        return f"Chart {plan.number} shows {title}."
-    return f"Chart {plan.number} also shows {title}."
-
-
-def latest_sentence(figures: IndicatorFigures) -> str:
-    ind, p = figures.indicator, figures.latest
-    when = month_name(p.period_end)
-    value = shown(p.value, ind.unit, ind.decimals)
-    if not p.available:
-        return f"There is no figure for {when}: {p.reason or 'the data loaded cannot support one'}."
-    if p.value is None or p.numerator is None:
-        if ind.unit == "rate_per_10k" and p.numerator:
-            return (
-                f"There is no rate for {when}: the store has no 0-17 population for the council (import the "
-                f"comparators to add it). {_capital(people_count(p.numerator, figures.disclosure))} {ind.counts} "
-                "were counted."
-            )
-        if p.denominator is None and ind.unit in ("percent", "ratio"):
-            return f"There is no figure for {when}: the records this measure needs are not in the store."
-        return f"There is no figure for {when}: there was nothing to measure in the period."
-    if ind.unit == "count":
-        if ind.period_kind == "flow":
-            return f"There were {value} {_lower_first(ind.title)} in {when}."
-        return f"At the end of {when} there were {value} {_lower_first(ind.title)}."
-    if ind.unit == "rate_per_10k":
-        return (
-            f"At the end of {when} the rate was {number(p.value, ind.decimals)} per 10,000 children aged 0 to 17 "
-            f"({people_count(p.numerator, figures.disclosure)} {ind.counts})."
-        )
-    if ind.unit == "ratio" and p.denominator is not None:
-        return (
-            f"The most recent figure, at the end of {when}, is {value}: "
-            f"{people_count(p.numerator, figures.disclosure)} cases held by {count_text(p.denominator)} "
-            f"full-time-equivalent {ind.counts}."
-        )
-    if ind.unit in ("ratio", "days"):
-        return f"The most recent figure, at the end of {when}, is {value}."
-    return f"Most recent performance is {value} in {when}{_pair(figures)}."
-
-
-def target_sentence(figures: IndicatorFigures) -> str:
-    ind, target, status = figures.indicator, figures.target, figures.status
-    direction = figures.direction_words
-    if target is None:
-        return f"{direction}; there is no target."
-    kind = TARGET_KIND_WORDS[target.kind]
-    tolerance = default_tolerance(ind, target)
-    unit = " points" if ind.unit == "percent" else ""
-    if target.band is not None:
-        aim = f"this is the {kind} band"
-    else:
-        assert target.target is not None
-        aim = f"the {kind} is {shown(target.target, ind.unit, 1, trim=True)}"
-    if status.rag == "none":
-        return f"{direction}; {aim}."
-    return (
-        f"{direction}; {aim}, with a tolerance of {tolerance:g}{unit}, so the status is "
-        f"{RAG_NAMES[status.rag]} ({_lower_first(status.short)})."
-    )
-
-
 def trend_sentence(figures: IndicatorFigures) -> str:
     """The month before, the 12-month average and a year earlier. The change on last month is called better or
     worse only when the latest month is a signal pointing that way, and is not worked out across a series
@@ -189,23 +124,6 @@ def trend_sentence(figures: IndicatorFigures) -> str:
         return ""
     text = "; ".join(parts)
     return text[:1].upper() + text[1:] + "."
-
-
-def comparator_sentence(figures: IndicatorFigures) -> str:
-    c, ind = figures.comparators, figures.indicator
-    if c is None:
-        return ""
-    found = []
-    if c.england is not None:
-        found.append(f"England {shown(c.england, ind.unit, ind.decimals)}")
-    if c.region is not None:
-        found.append(f"{c.region_name or 'our region'} {shown(c.region, ind.unit, ind.decimals)}")
-    if c.neighbours is not None:
-        found.append(f"our {c.neighbour_words} {shown(c.neighbours, ind.unit, ind.decimals)}")
-    if not found:
-        return f"No England, region or neighbour figures were published for {c.year_label}."
-    listed = ", ".join(found[:-1]) + (" and " if len(found) > 1 else "") + found[-1]
-    return f"The latest published figures ({c.year_label}) are {listed}."
 
 
 def _long_date(day: dt.date) -> str:
@@ -286,8 +204,10 @@ def _rule_words(figures: IndicatorFigures) -> str:
     high = latest.direction == "high"
     rule = latest.rules[0]
     lower, upper = shown_limits(figures)
+    value = latest.value
     if rule == "outside_limits":
-        limit = shown(upper if high else lower, ind.unit, ind.decimals)
+        edge = upper if high else lower
+        limit = _apart(value, edge, ind.unit, ind.decimals)
         return f"the latest month is {'above the upper' if high else 'below the lower'} process limit of {limit}"
     if rule == "two_of_three":
         limit = shown(upper if high else lower, ind.unit, ind.decimals)
@@ -296,8 +216,20 @@ def _rule_words(figures: IndicatorFigures) -> str:
     if rule == "trend":
         return f"the latest month is one of {months} in a row each {'higher' if high else 'lower'} than the one before"
     assert latest.mean is not None
-    mean = shown(latest.mean, ind.unit, ind.decimals)
+    mean = _apart(value, latest.mean, ind.unit, ind.decimals)
     return f"the latest month is one of {months} in a row {'above' if high else 'below'} the mean of {mean}"
+
+
+def _apart(value: float | None, reference: float, unit: str, decimals: int) -> str:
+    """A mean or process limit compared with the month's figure, with up to two more decimals where at the
+    measure's own it would read as the figure: "100% ... above the mean of 99.8%", never "of 100%". The month's
+    figure is the engine's, rounded to the measure's decimals, and is what the analysis judged, so it is never
+    given more decimals than it has."""
+    if value is not None:
+        for extra in range(3):
+            if round_as_dfe(reference, decimals + extra) != value:
+                return shown(reference, unit, decimals + extra)
+    return shown(reference, unit, decimals)
 
 
 def pattern_length(points: Sequence[SpcPoint], rule: str) -> int:
@@ -315,24 +247,3 @@ def pattern_length(points: Sequence[SpcPoint], rule: str) -> int:
             break
         count += 1
     return count
-
-
-def indicator_paragraph(figures: IndicatorFigures, plan: ChartPlan, not_in_time_children: int | None = None) -> str:
-    """The paragraph for one indicator: chart, latest figure, target and status, trend, signal or noise,
-    comparators, and the children behind a visits figure or the small-number warning."""
-    sentences = [opening(figures, plan), latest_sentence(figures), target_sentence(figures), trend_sentence(figures),
-                 spc_sentence(figures)]  # fmt: skip
-    sentences.append(comparator_sentence(figures))
-    if not_in_time_children is not None and figures.latest.value is not None:
-        if not_in_time_children == 0:
-            sentences.append("Every visit was carried out in time.")
-        else:
-            children = "child" if not_in_time_children == 1 else "children"
-            if figures.disclosure.is_small(not_in_time_children):
-                children = "children"
-            how_many = people_count(not_in_time_children, figures.disclosure)
-            sentences.append(f"Visits relating to {how_many} {children} were not carried out in time.")
-    note = figures.small_number_note
-    if note:
-        sentences.append(note)
-    return " ".join(s for s in sentences if s)

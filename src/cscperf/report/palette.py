@@ -83,6 +83,12 @@ RAG_SHAPES: Final[dict[Rag, str]] = {
 MAIN_SERIES_COLOUR: Final = "#1F3A5F"
 """The council's headline series: dark navy (11.5 to 1 on white)."""
 
+FAINT_SERIES_COLOUR: Final = "#6B819C"
+"""The months behind a measure judged on 12 months: a lighter navy (3.9 to 1 on white, enough for a line)."""
+
+ROLLING_SERIES_COLOUR: Final = MAIN_SERIES_COLOUR
+"""The 12 months to each month, the series such a measure is judged on: the headline navy, drawn bolder."""
+
 SECONDARY_SERIES_COLOUR: Final = "#8A4F7D"
 """A series on the right-hand axis: darkened Okabe-Ito reddish purple (6.0 to 1)."""
 

@@ -89,16 +89,17 @@ def _band_status(value: float, band: tuple[float, float], tolerance: float) -> S
     return Status(rag, f"{RAG_NAMES[rag]}: {short.lower()}", short)
 
 
-TARGET_KIND_SHORT = {"stretch": "local stretch", "local": "local", "national": "national"}
+TARGET_KIND_SHORT = {"stretch": "stretch", "local": "local", "national": "national"}
 
 
 def target_short(indicator: Indicator, target: TargetConfig | None) -> str:
-    """The target in a few words for a table cell: "98% (local stretch)", "18% to 24% (local)"."""
+    """The target in a few words for a table cell: "98% stretch", "100% national", "18% to 24%" (a local target
+    is the usual kind and takes no word)."""
     if target is None:
         return "No target"
-    kind = TARGET_KIND_SHORT[target.kind]
+    kind = "" if target.kind == "local" else f" {TARGET_KIND_SHORT[target.kind]}"
     if target.band is not None:
         low, high = target.band
-        return f"{shown(low, indicator.unit, 1, trim=True)} to {shown(high, indicator.unit, 1, trim=True)} ({kind})"
+        return f"{shown(low, indicator.unit, 1, trim=True)} to {shown(high, indicator.unit, 1, trim=True)}{kind}"
     assert target.target is not None
-    return f"{shown(target.target, indicator.unit, 1, trim=True)} ({kind})"
+    return f"{shown(target.target, indicator.unit, 1, trim=True, suffix=indicator.unit == 'percent')}{kind}"

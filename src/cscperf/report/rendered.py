@@ -1,16 +1,22 @@
-"""Appendix 1's charts drawn once (SVG, and PNG when a format needs it) with their alt text and data tables,
-shared by every format."""
+"""Appendix 1's charts drawn once (SVG; PNG when Word is wanted) with their alt text, their notes and their
+figures (every month, for the HTML; the latest 13 months across, for print), shared by every format."""
 
 from __future__ import annotations
 
 import base64
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from cscperf.report import charts
 from cscperf.report.chart_request import ChartRequest
 from cscperf.report.contents import ChartEntry, ReportContent
+
+PRINT_MONTHS = 13
+"""Months in each chart's printed figures: a year and the same month a year earlier. The HTML has every month
+charted, kpis.xlsx every month and every figure."""
+
+WORD_PNG_SCALE = 3.0
+"""Word's picture of a chart: three times its pixels, about 280 pixels an inch at its printed size."""
 
 
 @dataclass(frozen=True)
@@ -21,7 +27,9 @@ class RenderedChart:
     rows: list[list[str]]
     svg: str
     png: bytes | None
-    references: tuple[str, ...] = ()  # constant columns of the full table, said once: "England 2024-25: 67"
+    print_headers: list[str]
+    print_rows: list[list[str]]
+    notes: tuple[str, ...] = ()  # the words beside the chart: events, what the marks mean, the axis, small numbers
 
     @property
     def number(self) -> int:
@@ -32,14 +40,31 @@ class RenderedChart:
         return f"chart-{self.entry.plan.number}"
 
     @property
+    def width(self) -> float:
+        return charts.svg_size(self.svg)[0]
+
+    @property
+    def height(self) -> float:
+        return charts.svg_size(self.svg)[1]
+
+    @property
+    def print_width_mm(self) -> float:
+        return charts.print_width_mm(self.svg)
+
+    @property
+    def withheld(self) -> bool:
+        """Whether the printed figures withhold a small count ("<5")."""
+        return any(cell.startswith("<") for row in self.print_rows for cell in row[1:])
+
+    @property
     def image_uri(self) -> str:
         """The chart as a self-contained data URI: SVG (sharp at any size)."""
         return self.svg_data_uri
 
     @property
     def print_uri(self) -> str:
-        """The chart's PNG file name, relative to the folder the PDF renderer reads it from."""
-        return f"chart-{self.number}.png"
+        """The chart's SVG file name, relative to the folder the PDF renderer reads it from."""
+        return f"chart-{self.number}.svg"
 
     @property
     def png_data_uri(self) -> str:
@@ -51,11 +76,30 @@ class RenderedChart:
         return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode("utf-8")).decode("ascii")
 
 
+def chart_notes(request: ChartRequest) -> tuple[str, ...]:
+    """The words beside a chart: what its numbered lines mark, what its ringed and crossed points mean, where its
+    axis starts when not at zero, and any warning about small numbers."""
+    notes: list[str] = []
+    events = charts.event_words(request)
+    if events:
+        notes.append("Marked: " + "; ".join(events) + ".")
+    if request.spc is not None:
+        key = charts.spc_key(request.spc)
+        if key:
+            notes.append(key)
+    domain = charts.y_domain_of(request)
+    note = charts.axis_note(request, domain)
+    if note:
+        notes.append(note)
+    notes += list(request.notes)
+    return tuple(notes)
+
+
 def render_charts(
     content: ReportContent,
     *,
     png: bool,
-    scale: float = 1.5,
+    scale: float = WORD_PNG_SCALE,
     first: int = 0,
     last: int | None = None,
     on_chart: Callable[[], None] | None = None,
@@ -64,7 +108,8 @@ def render_charts(
     out = []
     for entry in content.charts[first:last]:
         request = entry.request
-        headers, rows, references = compact_table(request, *charts.data_table(request))
+        headers, rows = charts.data_table(request)
+        print_headers, print_rows = charts.print_table(request, PRINT_MONTHS)
         svg = charts.render_svg(request)
         out.append(
             RenderedChart(
@@ -74,42 +119,11 @@ def render_charts(
                 rows=rows,
                 svg=svg,
                 png=charts.render_png(request, scale=scale) if png else None,
-                references=references,
+                print_headers=print_headers,
+                print_rows=print_rows,
+                notes=chart_notes(request),
             )
         )
         if on_chart is not None:
             on_chart()
     return out
-
-
-def _says(header: str, value: str) -> bool:
-    """Whether a reference line's label already states its value ("Target 80%" and 80.0)."""
-    if header.endswith(value) or value in header:
-        return True
-    try:
-        number = float(value.replace(",", "").rstrip("%"))
-    except ValueError:
-        return False
-    return any(float(found.replace(",", "")) == number for found in re.findall(r"\d[\d,]*(?:\.\d+)?", header))
-
-
-def compact_table(
-    request: ChartRequest, headers: list[str], rows: list[list[str]]
-) -> tuple[list[str], list[list[str]], tuple[str, ...]]:
-    """The chart's data table without the columns that repeat one value in every row (a target, a band, a
-    published comparator, the mean and process limits when no break changes them): those are said once instead
-    ("Stretch target 98%: 98"). A signal column with no signal in it goes. Series columns stay, even when
-    constant."""
-    constant_kinds = {ref.label for ref in request.references} | {"Best range"}
-    keep = [0]
-    said: list[str] = []
-    for i, header in enumerate(headers[1:], start=1):
-        values = {row[i] for row in rows}
-        if header == "Signal" and values <= {""}:
-            continue
-        if (header in constant_kinds or header.startswith("Mean and process limits")) and len(values) == 1:
-            value = next(iter(values))
-            said.append(header if _says(header, value) else f"{header}: {value}")
-        else:
-            keep.append(i)
-    return [headers[i] for i in keep], [[row[i] for i in keep] for row in rows], tuple(said)

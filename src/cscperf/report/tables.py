@@ -11,9 +11,11 @@ from cscperf.report.appendix import chart_of
 from cscperf.report.chart_request import Rag
 from cscperf.report.comparisons import Comparators
 from cscperf.report.contents import ReportContent
-from cscperf.report.figures import change_shown, month_short, n_of_d, shown
+from cscperf.report.figures import change_shown, month_short, shown
 from cscperf.report.indicator_figures import IndicatorFigures
-from cscperf.report.rag import target_short
+from cscperf.report.measures import words_for
+from cscperf.report.paragraphs import contrary
+from cscperf.report.rag import RAG_NAMES, target_short
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,19 @@ class SummaryRow:
     assurance: AssuranceIcon | None = None  # will the process meet the target?
     variation_words: str = ""  # e.g. "Common cause", "Concern (low) (provisional)"
     assurance_words: str = ""  # e.g. "Hit and miss"
+    direction_mark: str = ""  # "Higher", "Lower", "Band", "Context": which way is better, in a word
+    status_short: str = ""  # "Red", "Amber: within tolerance", as the narrow summary table gives it
+    judged_on_year: bool = False  # the status judges the 12 months (marked in the table)
+    contrary: str = ""  # "worse than all comparators" where a met target hides a poor comparison
+
+    @property
+    def variation_short(self) -> str:
+        """The variation words for the narrow printed table: "(provisional)" becomes a mark explained beneath."""
+        return self.variation_words.replace(" (provisional)", " *")
+
+    @property
+    def assurance_short(self) -> str:
+        return self.assurance_words.replace(" (provisional)", " *")
 
 
 @dataclass(frozen=True)
@@ -47,10 +62,15 @@ class CompareRow:
     neighbours: str
     year: str
     quartile: str
+    rank: str = ""  # "152 of 153"
+    period: str = ""  # our figure's period: "Oct 2026", "12 months to Oct 2026"
 
 
 def _value(f: IndicatorFigures, value: float | None) -> str:
-    return "-" if value is None else shown(value, f.indicator.unit, f.indicator.decimals)
+    """A figure for a table cell: "93%", "17.5", "78" (a rate's unit is in the measure's title)."""
+    if value is None:
+        return "-"
+    return shown(value, f.indicator.unit, f.indicator.decimals, suffix=f.indicator.unit == "percent")
 
 
 def summary_headers(content: ReportContent) -> list[str]:
@@ -59,25 +79,37 @@ def summary_headers(content: ReportContent) -> list[str]:
     end = latest.latest.period_end
     whole_month = (end + dt.timedelta(days=1)).day == 1
     label = month_short(end) if whole_month else f"1-{end.day} {end:%b %Y}, part month"
-    return ["Measure", "Which way is better", f"Latest ({label})",
-            f"Previous month ({month_short(prev.period_end)})" if prev else "Previous month", "Change",
-            "12-month average", "Target", "Status", "Variation", "Assurance"]  # fmt: skip
+    return ["Measure", "Better", f"Latest ({label})", f"Previous ({month_short(prev.period_end)})" if prev else
+            "Previous", "Last 12 months", "Target", "Status", "Variation", "Assurance"]  # fmt: skip
+
+
+DIRECTION_MARKS = {"higher_is_better": "Higher", "lower_is_better": "Lower", "target_band": "Band",
+                   "neutral": "Context"}  # fmt: skip
+
+
+def _short_status(f: IndicatorFigures) -> str:
+    """The status in a few words for the narrow table: "Red", "Amber: within tolerance", "Not available"."""
+    rag = f.status.rag
+    if not f.latest.available:
+        return "Not available"
+    if rag == "none":
+        return "No target"
+    return RAG_NAMES[rag]
 
 
 def summary_row(f: IndicatorFigures) -> SummaryRow:
     ind = f.indicator
     latest = _value(f, f.latest.value) if f.latest.available else "Not available"
-    if f.small_number_note and f.latest.denominator is not None and f.latest.numerator is not None:
-        latest += f" ({n_of_d(f.latest.numerator, f.latest.denominator, policy=f.disclosure)})"
     change = change_shown(f.change, ind.unit, ind.decimals)
     if f.change_verdict:
         change += f" ({f.change_verdict})"
     if f.break_since_previous is not None and f.latest.value is not None:
         change = "Not compared (series break)"
     variation, assurance, provisional = spc_icons(f)
+    side = contrary(f)
     return SummaryRow(
         indicator_id=ind.id,
-        measure=ind.title,
+        measure=words_for(ind).short,
         chart=chart_of(ind.id).number,
         direction=f.direction_short,
         latest=latest,
@@ -94,6 +126,12 @@ def summary_row(f: IndicatorFigures) -> SummaryRow:
         if f.latest.value is None
         else variation_label(variation) + (" (provisional)" if provisional and variation else ""),
         assurance_words=assurance_label(assurance) + (" (provisional)" if provisional and assurance else ""),
+        direction_mark=DIRECTION_MARKS.get(ind.polarity, "Context")
+        if f.target is None or f.target.band is None
+        else "Band",
+        status_short=_short_status(f),
+        judged_on_year=f.basis == "12 months",
+        contrary=f"{side} than England, region and neighbours" if side else "",
     )
 
 
@@ -111,18 +149,20 @@ def summary_groups(content: ReportContent) -> list[tuple[str, list[SummaryRow]]]
     return [(title, [summary_row(f) for f in rows]) for title, rows in content.summary_groups()]
 
 
-COMPARE_HEADERS = ["Measure", "Which way is better", "Ours (period)", "England", "Region", "Statistical neighbours",
-                   "Published year", "Our quartile"]  # fmt: skip
+def status_cell(row: SummaryRow) -> str:
+    """The status as the summary table prints it, with its marks."""
+    marks = (" \u2020" if row.judged_on_year and row.rag != "none" else "") + (" \u2021" if row.contrary else "")
+    return row.status_short + marks
+
+
+COMPARE_HEADERS = ["Measure", "Better", "Ours", "Our period", "England", "Region", "Neighbours",
+                   "Published year", "Quartile (rank)"]  # fmt: skip
 
 
 def _ours(f: IndicatorFigures, c: Comparators) -> str:
-    """Our figure as compared, with its period, and the numbers behind it when they are few."""
+    """Our figure as compared (its period is the next column)."""
     own = c.own or f.latest
-    text = f"{_value(f, own.value)} ({c.own_period})" if c.own_period else _value(f, own.value)
-    small = own.denominator and own.numerator is not None and own.denominator < f.small_denominator
-    if f.indicator.unit == "percent" and small and own.numerator is not None and own.denominator is not None:
-        text += f"; {n_of_d(own.numerator, own.denominator, policy=f.disclosure)}, small numbers"
-    return text
+    return _value(f, own.value)
 
 
 def compare_headers(content: ReportContent) -> list[str]:
@@ -130,7 +170,7 @@ def compare_headers(content: ReportContent) -> list[str]:
     names = {f.comparators.region_name for f in content.figures.values() if f.comparators and f.comparators.region_name}
     headers = list(COMPARE_HEADERS)
     if len(names) == 1:
-        headers[4] = f"Region ({next(iter(names))})"
+        headers[5] = next(iter(names))
     return headers
 
 
@@ -143,18 +183,21 @@ def compare_rows(content: ReportContent) -> list[CompareRow]:
         region = _value(f, c.region)
         neighbours = _value(f, c.neighbours)
         if c.neighbours is not None:
-            neighbours += f" ({c.neighbour_average} of {c.neighbours_with_data})"
+            neighbours += f" ({c.neighbour_average} of {c.neighbours_with_data})" if c.neighbours_with_data != 10 \
+                else ""  # fmt: skip
         rows.append(
             CompareRow(
                 indicator_id=f.indicator.id,
-                measure=f.indicator.title,
-                direction=f.direction_short,
+                measure=words_for(f.indicator).short,
+                direction=DIRECTION_MARKS.get(f.indicator.polarity, "Context"),
                 ours=_ours(f, c),
+                period=c.own_period,
                 england=_value(f, c.england),
                 region=region,
                 neighbours=neighbours,
                 year=c.year_label,
-                quartile=c.quartile or "-",
+                quartile=f"{c.quartile} ({c.rank} of {c.rank_of})" if c.quartile and c.rank else c.quartile or "-",
+                rank=f"{c.rank} of {c.rank_of}" if c.rank else "",
             )
         )
     return rows
@@ -162,7 +205,15 @@ def compare_rows(content: ReportContent) -> list[CompareRow]:
 
 QUARTILE_NOTE = (
     "Ours: the latest month for figures at a date; the 12 months to it for figures over a year (assessments, "
-    "conferences, plans started), as the published figures are. Quartile: where our figure would place us among "
-    "all councils in the published year, A the best quarter (for measures with no better direction, A holds the "
-    "lowest figures)."
+    "conferences, plans started), as the published figures are. Statistical neighbours: the mean of the ten "
+    "councils most like ours (of fewer where some published no figure). Quartile: where our figure would place us "
+    "among all councils in the published year, A the best quarter and rank 1 the best (for measures with no better "
+    "direction, A and rank 1 the lowest figures)."
+)
+SUMMARY_NOTE = (
+    "Better: which way is better (Band: best within a range; Context: no better direction). Rates are per 10,000 "
+    "children aged 0 to 17. Last 12 months: for events, the 12 months taken together; for figures at a date, the "
+    "average month-end; for counts, the average month (Appendix 2). \u2020 Judged on the last 12 months: too few "
+    "cases a month to judge one. \u2021 On target, but worse than England, the region and our neighbours (Table 2). "
+    "* Provisional: fewer than 12 months since a series break."
 )

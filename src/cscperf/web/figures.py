@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from cscperf.disclosure import DisclosurePolicy, suppress_breakdown
+from cscperf.indicators.coverage import nothing_to_measure
 from cscperf.indicators.definition import Indicator, load_library
 from cscperf.indicators.engine import DIMENSIONS, Point, compute, drill
 from cscperf.indicators.series import series_periods
@@ -37,6 +38,7 @@ from cscperf.web.group_labels import group_label, group_order
 T = TypeVar("T")
 
 TEAM_MONTHS = 13
+NO_TEAM_RATE = "a rate per 10,000 children is the council's: a team has no population of its own"
 DIMENSION_WORDS = {"team": "Team", "worker": "Worker", "age_band": "Age band", "sex": "Sex", "ethnicity": "Ethnicity"}
 
 
@@ -252,7 +254,7 @@ def team_figures(
                     found.get((team, p.end)) or _empty_point(ind, scope.la_code, p.start, p.end, team) for p in periods
                 ]
                 if ind.unit == "rate_per_10k":
-                    points = [dataclasses.replace(p, value=None, denominator=None) for p in points]
+                    points = [dataclasses.replace(p, value=None, denominator=None, reason=NO_TEAM_RATE) for p in points]
                 out[team][ind.id] = indicator_figures(
                     ind,
                     points,
@@ -507,9 +509,12 @@ def _count(x: float | None) -> str:
 
 
 def value_text(indicator: Indicator, point: Point) -> str:
-    """A figure as shown, or "not available" (with the engine's reason, when it gives one)."""
+    """A figure as shown, or "not available" with why: the engine's reason, or, for a period the data cover
+    with nothing in it to measure (0 of 0), the words the command line uses."""
     if point.value is None:
         reason = getattr(point, "reason", None)
+        if reason is None and getattr(point, "available", True):
+            reason = nothing_to_measure(indicator)
         if reason and reason.startswith("not available"):
             return str(reason)  # "not available from the data loaded: ..." says it once
         return f"not available ({reason})" if reason else "not available"

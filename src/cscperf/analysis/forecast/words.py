@@ -169,8 +169,8 @@ def unit_costs_sentence(result: ForecastResult) -> str:
     costs = ", ".join(f"{u.group.label.lower()} £{u.weekly:,.0f}" for u in result.unit_costs)
     used = sorted({u.kind for u in result.unit_costs}, key=list(kinds).index)
     return (
-        f"The weekly costs used are {costs}: from {'; '.join(kinds[k] for k in used)} (each cost's source is in "
-        "kpis.xlsx). Residential care is never costed below £3,000 a week."
+        f"The weekly costs used are {costs}: from {'; '.join(kinds[k] for k in used)}. Residential care is never "
+        "costed below £3,000 a week."
     )
 
 
