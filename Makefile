@@ -97,6 +97,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_forecast.py
 	$(BIN)/python benchmarks/bench_export.py
 	$(BIN)/python benchmarks/bench_web.py
+	$(BIN)/python benchmarks/bench_postgresql.py
 
 clean:
 	rm -rf $(VENV) $(VALIDATORS) $(DEMO_DIR) .pytest_cache .ruff_cache .mypy_cache node_modules src/cscperf/web/static/vendor

@@ -93,12 +93,11 @@ def run(kind: str, store: Path, out: Path, rules: bool) -> dict[str, Any]:
     """One export in this process (called in a fresh child process)."""
     import datetime as dt
 
-    import duckdb
-
     from cscperf.returns import return_format
     from cscperf.returns.base import CheckRequest, ExportRequest
+    from cscperf.store.database import open_store
 
-    con = duckdb.connect(str(store), read_only=True)
+    con = open_store(store, read_only=True)
     name, fmt = {
         "annex-a": ("annex-a", ""),
         "cin-census": ("cin-census", ""),

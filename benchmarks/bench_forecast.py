@@ -31,16 +31,15 @@ AS_AT = dt.date(2026, 10, 31)
 
 def _forecast_councils(db: str, codes: list[str], with_scenarios: bool) -> list[tuple[str, float, bool, float]]:
     """Forecast each council in turn: (code, seconds, available, CPU seconds)."""
-    import duckdb
-
     from cscperf.analysis.forecast import ForecastConfig, Scenario, build_forecast
+    from cscperf.store.database import open_store
 
     scenarios = (
         (Scenario(name="Fewer", entry_rate_change=-10), Scenario(name="Step down", residential_to_fostering=20))
         if with_scenarios
         else ()
     )
-    con = duckdb.connect(db, read_only=True)
+    con = open_store(db, read_only=True)
     out = []
     try:
         for code in codes:
@@ -53,10 +52,10 @@ def _forecast_councils(db: str, codes: list[str], with_scenarios: bool) -> list[
 
 
 def run_scenario(name: str, jobs: int, with_scenarios: bool) -> dict[str, object]:
-    import duckdb
+    from cscperf.store.database import open_store
 
     db = OUTPUT / f"{name}.duckdb"
-    con = duckdb.connect(str(db), read_only=True)
+    con = open_store(db, read_only=True)
     codes = [str(r[0]) for r in con.execute("SELECT la_code FROM cscperf_councils ORDER BY la_code").fetchall()]
     looked_after = con.execute(
         "SELECT COUNT(DISTINCT la_code || clae_person_id) FROM ssd_cla_episodes WHERE clae_cla_episode_start_date <= ? "

@@ -24,13 +24,12 @@ AS_AT = dt.date(2026, 10, 31)
 
 
 def run_scenario(name: str, months: int) -> dict[str, object]:
-    import duckdb
-
     from cscperf.indicators.engine import compute
     from cscperf.indicators.series import series_periods
+    from cscperf.store.database import open_store
 
     db = OUTPUT / f"{name}.duckdb"
-    con = duckdb.connect(str(db), read_only=True)
+    con = open_store(db, read_only=True)
     councils = con.execute("SELECT count(*) FROM cscperf_councils").fetchall()[0][0]
     periods = series_periods(AS_AT, months)
     started = time.perf_counter()

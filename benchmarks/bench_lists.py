@@ -28,12 +28,11 @@ AIMS = {"one": 2.0, "national": 60.0, "one_of_national": 2.0}
 
 
 def run_scenario(name: str) -> dict[str, object]:
-    import duckdb
-
     from cscperf.lists.engine import compute_lists_for_councils
+    from cscperf.store.database import open_store
 
     store = "national" if name == "one_of_national" else name
-    con = duckdb.connect(str(OUTPUT / f"{store}.duckdb"), read_only=True)
+    con = open_store(OUTPUT / f"{store}.duckdb", read_only=True)
     codes = [r[0] for r in con.execute("SELECT la_code FROM cscperf_councils ORDER BY la_code").fetchall()]
     if name == "one_of_national":
         codes = codes[len(codes) // 2 : len(codes) // 2 + 1]  # a mid-sized council, as the web service asks

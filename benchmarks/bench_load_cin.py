@@ -41,7 +41,6 @@ YEAR = 2025
 def make_file(folder: Path, megabytes: float) -> Path:
     """A census file of about `megabytes` MB: the synthetic council's children, repeated with new ids."""
     sys.path.insert(0, str(ROOT))
-    import duckdb
     from tests.cin_census_writer import census_children, renamed, write_census
 
     from cscperf.store.database import open_store
@@ -54,7 +53,7 @@ def make_file(folder: Path, megabytes: float) -> Path:
         con = open_store(store)
         write_council(con, simulate_council(default_profile(), 2019, 5), replace=False)
         con.close()
-    con = duckdb.connect(str(store), read_only=True)
+    con = open_store(store, read_only=True)
     children = census_children(con, LA, YEAR, sex_era=True)
     con.close()
     one = folder / "one.xml"

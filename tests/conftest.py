@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
-import duckdb
 import pytest
 
+from cscperf.store.connection import Connection
 from cscperf.store.database import open_store
 from cscperf.synth.council import SyntheticCouncil, simulate_council
 from cscperf.synth.profile import default_profile
 from cscperf.synth.writer import write_council
 
 from .golden import GoldenCouncil
+from .postgres_server import PostgresServer, running_server
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SSD_SPEC = SHARED / "samples" / "ssd" / "objects"
@@ -44,15 +46,64 @@ def council_store(tmp_path_factory: pytest.TempPathFactory, default_council: Syn
 
 
 @pytest.fixture()
-def db(council_store: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    con = duckdb.connect(str(council_store), read_only=True)
+def db(council_store: Path) -> Iterator[Connection]:
+    con = open_store(council_store, read_only=True)
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_if_installed() -> Iterator[PostgresServer | None]:
+    """A throwaway PostgreSQL server for the session (tests/postgres_server.py), or None if PostgreSQL's
+    server is not installed (an error in CI, which installs it)."""
+    try:
+        with running_server() as server:
+            yield server
+    except FileNotFoundError as exc:
+        if os.environ.get("CSCPERF_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"{exc}: CI must test the PostgreSQL store (.ci/run installs it)")
+        _NOT_TESTED.append(str(exc))
+        yield None
+
+
+_NOT_TESTED: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Said at the end of the run, not only in the skips: without a server, the PostgreSQL store (and the
+    golden councils' mirror on it) went untested."""
+    if _NOT_TESTED:
+        terminalreporter.write_sep("=", "the PostgreSQL store was NOT tested", yellow=True, bold=True)
+        terminalreporter.write_line(f"{_NOT_TESTED[0]}: install Debian's postgresql package (.ci/run does).")
+
+
+@pytest.fixture(scope="session")
+def postgres(postgres_if_installed: PostgresServer | None) -> PostgresServer:
+    if postgres_if_installed is None:
+        pytest.skip("PostgreSQL's server is not installed: the PostgreSQL store is not tested")
+    return postgres_if_installed
+
+
+@pytest.fixture(scope="session")
+def golden_mirror(postgres_if_installed: PostgresServer | None) -> Iterator[Connection | None]:
+    """One PostgreSQL store that every golden council is mirrored to, emptied after each test."""
+    if postgres_if_installed is None:
+        yield None
+        return
+    con = open_store(postgres_if_installed.database())
     yield con
     con.close()
 
 
 @pytest.fixture()
-def council(tmp_path: Path) -> Iterator[GoldenCouncil]:
-    golden = GoldenCouncil(tmp_path)
+def pg_url(postgres: PostgresServer) -> str:
+    """The URL of a new, empty PostgreSQL database."""
+    return postgres.database()
+
+
+@pytest.fixture()
+def council(tmp_path: Path, golden_mirror: Connection | None) -> Iterator[GoldenCouncil]:
+    golden = GoldenCouncil(tmp_path, mirror=golden_mirror)
     yield golden
     golden.close()
 

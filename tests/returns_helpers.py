@@ -13,6 +13,7 @@ from cscperf.reporting_periods import ReportingPeriod
 from cscperf.returns import return_format
 from cscperf.returns.base import ExportRequest, ExportResult
 from cscperf.store.database import open_store
+from cscperf.store.statements import run
 
 
 def export(con: duckdb.DuckDBPyConnection, name: str, la: str, out: Path, **kw: Any) -> ExportResult:
@@ -23,7 +24,8 @@ def load_into_empty(original: duckdb.DuckDBPyConnection, paths: list[Path], stor
     """An empty store with the original's population (rates need it), the files loaded into it."""
     con = open_store(store)
     population = original.execute("SELECT * FROM cscperf_population WHERE la_code = ?", [la]).fetchall()
-    con.executemany("INSERT INTO cscperf_population VALUES (?, ?, ?, ?, ?)", population)
+    for row in population:
+        run(con, "INSERT INTO cscperf_population VALUES (?, ?, ?, ?, ?)", row)
     summary = load_files(con, paths, la_code=la)
     return con, summary
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from cscperf.loading.ssda903_tables import TABLE_COLUMNS
 
@@ -85,8 +86,7 @@ def write_903_year(
             for child, decom, rne, ls, cin, place, provider, dec, rec, rpc, postcode, urn in episodes
         ]
     }
-    con.execute("CREATE OR REPLACE TEMP TABLE w903_children (person_id VARCHAR)")
-    con.executemany("INSERT INTO w903_children VALUES (?)", [[c] for c in children])
+    con.register("w903_children", pa.table({"person_id": pa.array(list(children), pa.string())}))
     people = con.execute(
         "SELECT p.pers_person_id, p.pers_sex, p.pers_dob, p.pers_ethnicity FROM ssd_person p "
         "JOIN w903_children c ON c.person_id = p.pers_person_id WHERE p.la_code = ? ORDER BY 1",

@@ -36,7 +36,7 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture()
 def con(published: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    connection = duckdb.connect(str(published), read_only=True)
+    connection = open_store(published, read_only=True)
     yield connection
     connection.close()
 

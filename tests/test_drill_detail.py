@@ -7,7 +7,6 @@ import datetime as dt
 import re
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from cscperf.indicators.definition import load_library
@@ -15,6 +14,7 @@ from cscperf.indicators.detail import detail_fields, has_fields
 from cscperf.indicators.engine import drill
 from cscperf.indicators.output import drill_export
 from cscperf.indicators.series import series_periods
+from cscperf.store.database import open_store
 
 D = dt.date
 
@@ -63,7 +63,7 @@ def test_the_export_puts_fields_after_the_detail_with_only_the_columns_that_hold
 
 
 def test_every_detail_the_library_writes_with_a_figure_in_it_is_split(council_store: Path) -> None:
-    con = duckdb.connect(str(council_store), read_only=True)
+    con = open_store(council_store, read_only=True)
     try:
         period = series_periods(D(2026, 3, 31), 1)[-1]
         for indicator_id in load_library():

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from cscperf.store.statements import run
-
 from .golden import LA, GoldenCouncil
 
 
@@ -23,7 +21,7 @@ def test_children_on_a_plan_at_the_date(council: GoldenCouncil) -> None:
 
 
 def test_rate_per_10000_uses_the_mid_year_before_31_march(council: GoldenCouncil) -> None:
-    run(council.con, "DELETE FROM cscperf_population")
+    council.run("DELETE FROM cscperf_population")
     council.add("cscperf_population", mid_year=2022, age_group="0-17", population=20_000)
     council.add("cscperf_population", mid_year=2023, age_group="0-17", population=40_000)
     for n in (1, 2, 3):

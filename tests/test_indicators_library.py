@@ -17,6 +17,7 @@ from cscperf.indicators.engine import compute, drill, population_for, round_as_d
 from cscperf.indicators.series import series_periods
 from cscperf.indicators.settings import IndicatorSettings, read_settings
 from cscperf.indicators.sql_text import indicator_sql
+from cscperf.store.database import open_store
 
 from .golden import LA, GoldenCouncil
 
@@ -116,7 +117,7 @@ AS_AT = dt.date(2026, 3, 31)
 
 @pytest.fixture(scope="module")
 def year_figures(council_store: Path) -> dict[str, float | None]:
-    con = duckdb.connect(str(council_store), read_only=True)
+    con = open_store(council_store, read_only=True)
     try:
         results = compute(con, series_periods(AS_AT, 1, "financial-year"))
     finally:

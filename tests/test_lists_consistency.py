@@ -20,6 +20,7 @@ from cscperf.lists.engine import list_entries
 from cscperf.lists.entries import ListEntry
 from cscperf.lists.settings import ListSettings, sql_values
 from cscperf.lists.sql import list_sql
+from cscperf.store.database import open_store
 
 ISSUE_IDS = """cp_visits_overdue cla_visits_overdue visits_missed_last_week cp_plan_9_months cp_plan_12_months
 cp_plan_2_years assessments_due icpc_due cp_reviews_due cla_reviews_due cla_health_assessment_due
@@ -61,7 +62,7 @@ MIRRORED = [d for d in load_lists().values() if d.mirror is not None]
 
 @pytest.fixture(scope="module")
 def entries_by_date(council_store: Any) -> dict[dt.date, dict[str, list[ListEntry]]]:
-    con = duckdb.connect(str(council_store), read_only=True)
+    con = open_store(council_store, read_only=True)
     try:
         return {
             day: list_entries(con, list(load_lists().values()), [day], [LA], IndicatorSettings(), ListSettings(), 28)

@@ -28,6 +28,11 @@ def one(council: GoldenCouncil, list_id: str, as_at: str, **options: Any) -> Lis
     lists = compute_lists(council.con, LA, d(as_at), ids=[list_id], settings=settings,
                           indicator_settings=indicator_settings, since=d(since) if since else None,
                           **options)  # fmt: skip
+    if council.mirror is not None:  # the same rows, every field, from the council mirrored to PostgreSQL
+        on_server = compute_lists(council.mirror, LA, d(as_at), ids=[list_id], settings=settings,
+                                  indicator_settings=indicator_settings, since=d(since) if since else None,
+                                  **options)  # fmt: skip
+        assert on_server == lists, f"{list_id}: PostgreSQL's list differs from DuckDB's"
     return lists.results[0]
 
 
@@ -475,7 +480,7 @@ def test_a_list_the_data_cannot_support_is_not_available_with_the_reason(council
 
 def test_dates_outside_the_councils_data_are_not_available(council: GoldenCouncil) -> None:
     plan(council, "P1", "2024-01-01")
-    council.con.execute("UPDATE cscperf_councils SET data_start_date = '2020-04-01', data_end_date = '2024-10-31'")
+    council.run("UPDATE cscperf_councils SET data_start_date = '2020-04-01', data_end_date = '2024-10-31'")
     later = one(council, "cp_plan_2_years", "2024-11-29")
     assert not later.available and later.reason == "after the data end on 31 October 2024"
     [note] = one(council, "cp_plan_2_years", "2024-10-31", since="2019-01-01").notes

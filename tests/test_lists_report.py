@@ -7,12 +7,11 @@ import datetime as dt
 import re
 from pathlib import Path
 
-import duckdb
-
 from cscperf.lists.committee import oversight_paragraphs
 from cscperf.report.commentary import Commentary
 from cscperf.report.config import ReportConfig
 from cscperf.report.contents import ReportContent, build_report
+from cscperf.store.database import open_store
 
 from .golden import LA, GoldenCouncil
 from .test_lists_golden import cp_visit, missed, oversight, plan
@@ -92,7 +91,7 @@ def test_without_oversight_records_the_report_says_it_cannot_tell(council: Golde
 
 
 def test_the_report_carries_the_paragraphs_and_no_child_identifier(council_store: Path) -> None:
-    con = duckdb.connect(str(council_store), read_only=True)
+    con = open_store(council_store, read_only=True)
     try:
         content = build_report(con, dt.date(2026, 10, 31), ReportConfig(), Commentary())
     finally:

@@ -416,7 +416,7 @@ def test_round_trip_through_annex_a(council_store: Path, tmp_path: Path) -> None
     same figures, indicator by indicator, for every indicator Annex A can support."""
     start, end = dt.date(2026, 5, 1), dt.date(2026, 10, 31)  # the six months to the extract date
     period = ReportingPeriod("financial_year_to_date", start, end, "Annex A window")
-    original = duckdb.connect(str(council_store), read_only=True)
+    original = open_store(council_store, read_only=True)
     try:
         (la_code,) = original.execute("SELECT la_code FROM cscperf_councils").fetchone() or ("",)
         path = write_annex_a(original, la_code, start, end, tmp_path / "annex_a.xlsx")

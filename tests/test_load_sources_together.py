@@ -7,8 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import duckdb
-
 from cscperf.indicators.engine import compute
 from cscperf.indicators.series import series_periods
 from cscperf.loading.session import load_files
@@ -24,7 +22,7 @@ COMPARED = ("referrals", "re_referrals_12m", "assessments_within_45wd", "cp_plan
 
 
 def _returns(council_store: Path, folder: Path) -> tuple[Path, Path, str]:
-    original = duckdb.connect(str(council_store), read_only=True)
+    original = open_store(council_store, read_only=True)
     (la_code,) = original.execute("SELECT la_code FROM cscperf_councils").fetchone() or ("",)
     cin = folder / "cin" / f"cin_{YEAR}.xml"
     cin.parent.mkdir(parents=True)
@@ -51,7 +49,7 @@ def test_cin_and_903_join_on_the_child_id_without_conflicts(council_store: Path,
     con.execute("INSERT INTO cscperf_population SELECT * FROM original.cscperf_population")
     con.execute("DETACH original")
     period = series_periods(dt.date(YEAR, 3, 31), 1, "financial-year")
-    original = duckdb.connect(str(council_store), read_only=True)
+    original = open_store(council_store, read_only=True)
     before = {r.indicator.id: r.points[-1] for r in compute(original, period, ids=list(COMPARED))}
     after = {r.indicator.id: r.points[-1] for r in compute(con, period, ids=list(COMPARED))}
     for kpi in COMPARED:

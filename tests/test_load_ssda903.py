@@ -511,7 +511,7 @@ COMPARED_LATER_YEAR = ("cla_reviews_in_time",)
 
 
 def test_round_trip_synthetic_council_through_903_tables(council_store: Path, tmp_path: Path) -> None:
-    original = duckdb.connect(str(council_store), read_only=True)
+    original = open_store(council_store, read_only=True)
     (la_code,) = original.execute("SELECT la_code FROM cscperf_councils").fetchone() or ("",)
     out = tmp_path / "903"
     written = {
@@ -554,7 +554,7 @@ def test_round_trip_synthetic_council_through_903_tables(council_store: Path, tm
 
 
 def test_round_trip_year_by_year_in_either_order_and_as_xml(council_store: Path, tmp_path: Path) -> None:
-    original = duckdb.connect(str(council_store), read_only=True)
+    original = open_store(council_store, read_only=True)
     (la_code,) = original.execute("SELECT la_code FROM cscperf_councils").fetchone() or ("",)
     out = tmp_path / "903"
     for year in (2025, 2026):

@@ -36,6 +36,7 @@ from cscperf.report.config import ReportConfig, read_report_config
 from cscperf.report.contents import ReportContent
 from cscperf.report.writer import Written
 from cscperf.reporting_periods import rolling_12_months
+from cscperf.store.database import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT.parent / "shared" / "reference-data"
@@ -65,7 +66,7 @@ def written(demo_report: Written) -> Written:
 
 @pytest.fixture(scope="module")
 def con(store: Path) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(str(store), read_only=True)
+    return open_store(store, read_only=True)
 
 
 @pytest.fixture(scope="module")
@@ -647,7 +648,7 @@ def test_without_comparators_the_report_says_how_to_add_them(council_store: Path
     from cscperf.report.contents import build_report
     from cscperf.report.tables import compare_rows
 
-    con = duckdb.connect(str(council_store), read_only=True)
+    con = open_store(council_store, read_only=True)
     try:
         content = build_report(con, dt.date(2026, 10, 15), ReportConfig(), Commentary())
     finally:
@@ -677,7 +678,7 @@ def test_a_report_outside_the_councils_data_is_refused_and_months_before_it_have
     from cscperf.report.commentary import Commentary
     from cscperf.report.contents import build_report
 
-    con = duckdb.connect(str(council_store), read_only=True)
+    con = open_store(council_store, read_only=True)
     try:
         start, end = con.execute("SELECT data_start_date, data_end_date FROM cscperf_councils").fetchone() or (0, 0)
         with pytest.raises(DataProblem, match="end on"):
@@ -720,7 +721,7 @@ def test_a_council_without_population_is_told_why_it_has_no_rate(council_store: 
 
     path = tmp_path / "no-population.duckdb"
     shutil.copy(council_store, path)
-    con = duckdb.connect(str(path))
+    con = open_store(path)
     con.execute("DELETE FROM cscperf_population").fetchall()
     try:
         content = build_report(con, AS_AT, ReportConfig(), Commentary())
@@ -803,7 +804,7 @@ def test_the_forecast_section_can_be_left_out(store: Path, config: ReportConfig)
     from cscperf.report.contents import build_report
 
     quiet = config.model_copy(update={"forecast": config.forecast.model_copy(update={"in_report": False})})
-    con = duckdb.connect(str(store), read_only=True)
+    con = open_store(store, read_only=True)
     try:
         content = build_report(con, AS_AT, quiet, read_commentary(config.report.commentary))
     finally:

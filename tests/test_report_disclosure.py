@@ -9,7 +9,6 @@ import datetime as dt
 import re
 from pathlib import Path
 
-import duckdb
 import pytest
 from docx import Document
 
@@ -28,6 +27,7 @@ from cscperf.report.indicator_figures import IndicatorFigures, indicator_figures
 from cscperf.report.paragraphs import Extras, Wording, chart_paragraph
 from cscperf.report.tables import summary_groups, summary_row
 from cscperf.report.writer import write_report
+from cscperf.store.database import open_store
 
 AS_AT = dt.date(2026, 10, 31)
 SMALL_N_OF_D = re.compile(r"(?<![\d.,])[1-4] of [\d,]+(?![\d.])(?! close to a limit)(?!\))|relating to [1-4] child")
@@ -129,7 +129,7 @@ def _small_count_cells(content: ReportContent) -> list[str]:
 
 
 def test_the_whole_paper_withholds_small_numbers_that_the_old_paper_showed(council_store: Path) -> None:
-    con = duckdb.connect(str(council_store), read_only=True)
+    con = open_store(council_store, read_only=True)
     try:
         old = build_report(con, AS_AT, ReportConfig(disclosure=DisclosurePolicy(threshold=1)), Commentary())
         new = build_report(con, AS_AT, ReportConfig(), Commentary())

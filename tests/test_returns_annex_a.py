@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import duckdb
 from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
@@ -103,7 +102,7 @@ def test_the_layout_check_finds_what_differs_from_the_template(tmp_path: Path) -
 
 def test_round_trip_of_the_synthetic_council_through_annex_a(council_store: Path, tmp_path: Path) -> None:
     period = ReportingPeriod("financial_year_to_date", dt.date(2026, 5, 1), AS_AT, "Annex A window")
-    original = duckdb.connect(str(council_store), read_only=True)
+    original = open_store(council_store, read_only=True)
     try:
         (la,) = original.execute("SELECT la_code FROM cscperf_councils").fetchone() or ("",)
         export(original, "annex-a", la, tmp_path / "annex.xlsx", as_at=AS_AT)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import duckdb
 import pytest
 from lxml import etree
 
@@ -251,7 +250,7 @@ def test_schema_check_is_flat_in_batches_and_keeps_lines_across_them(
 
 
 def test_round_trip_of_the_synthetic_council_through_the_census(council_store: Path, tmp_path: Path) -> None:
-    original = duckdb.connect(str(council_store), read_only=True)
+    original = open_store(council_store, read_only=True)
     try:
         (la,) = original.execute("SELECT la_code FROM cscperf_councils").fetchone() or ("",)
         paths = []

@@ -9,8 +9,6 @@ import datetime as dt
 import itertools
 from pathlib import Path
 
-import duckdb
-
 from cscperf.indicators.series import series_periods
 from cscperf.loading.session import load_files
 from cscperf.returns import ssda903, xml_schema
@@ -183,7 +181,7 @@ def test_the_xml_return_is_valid_against_its_schema(council: GoldenCouncil, tmp_
 
 
 def test_round_trip_of_the_synthetic_council_through_the_903(council_store: Path, tmp_path: Path) -> None:
-    original = duckdb.connect(str(council_store), read_only=True)
+    original = open_store(council_store, read_only=True)
     ids = [*COMPARED_BOTH_YEARS, *COMPARED_LATER_YEAR]
     try:
         (la,) = original.execute("SELECT la_code FROM cscperf_councils").fetchone() or ("",)

@@ -33,7 +33,7 @@ def arrow_bytes(council: SyntheticCouncil) -> dict[str, str]:
 def store_digest(path: Path) -> dict[str, str]:
     con = open_store(path, read_only=True)
     digests = {}
-    for table in load_schema().tables:
+    for table in load_schema().tables_for("duckdb"):
         if table.name in METADATA:
             continue
         text = con.execute(f"SELECT string_agg(CAST(t AS VARCHAR), '\n' ORDER BY t) FROM {table.name} t").fetchall()

@@ -24,6 +24,7 @@ from cscperf.cli.options import (
 from cscperf.comparators.comparison import Comparison
 from cscperf.errors import DataProblem, UsageProblem
 from cscperf.reference.la_codes import council_name
+from cscperf.store.connection import store_label
 
 benchmarks_app = command_group(
     "Comparators: England, region and statistical-neighbour values from the DfE's published statistics."
@@ -38,19 +39,15 @@ def benchmarks_import(
 ) -> None:
     """Import published statistics (EES CSVs, LAIT parquet, statistical-neighbour lists) into the store."""
     from cscperf.comparators.importer import import_published
-    from cscperf.store.database import open_store
+    from cscperf.store.database import writing_store
 
     if not folder.is_dir():
         raise UsageProblem(f"{folder} is not a folder.")
     files = [p for p in folder.rglob("*") if p.is_file()]
-    con = open_store(db)
-    try:
-        with progress() as bar:
-            task = bar.add_task("Reading published files", total=len(files))
-            summary = import_published(con, folder, on_file=lambda _: bar.advance(task))
-    finally:
-        con.close()
-    table = DataTable(title=f"Published statistics imported into {db}")
+    with writing_store(db) as con, progress() as bar:  # a store this command made is removed if it fails
+        task = bar.add_task("Reading published files", total=len(files))
+        summary = import_published(con, folder, on_file=lambda _: bar.advance(task))
+    table = DataTable(title=f"Published statistics imported into {store_label(db)}")
     for heading in ("File", "Read as", "Figures", "Note"):
         table.add_column(heading, overflow="fold")
     for name, kind, n, note in summary.files:
@@ -93,8 +90,8 @@ def benchmarks_show(
     try:
         if not has_benchmarks(con):
             raise DataProblem(
-                f"No comparators in {db} yet. Import them with `cscperf benchmarks import ../shared/reference-data "
-                f"--db {db}`."
+                f"No comparators in {store_label(db)} yet. Import them with `cscperf benchmarks import "
+                f"../shared/reference-data --db {store_label(db)}`."
             )
         comparisons = [compare(con, council, i, year=year, model=model.value) for i in ids]
     finally:

@@ -20,6 +20,7 @@ import typer
 
 from cscperf.cli.console import error
 from cscperf.errors import CscperfError
+from cscperf.store.connection import StoreError
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -42,6 +43,10 @@ def explained(command: Callable[P, R]) -> Callable[P, R]:
         except CscperfError as exc:
             error(str(exc))
             raise typer.Exit(exc.exit_code) from None
+        except StoreError as exc:  # a server refused a statement: told without the values it quoted
+            error(f"the store could not do this ({exc}). Nothing half-done was kept. Please report it with the "
+                  "command you ran.")  # fmt: skip
+            raise typer.Exit(1) from None
         except duckdb.IOException as exc:
             error(f"the store could not be used ({first_line(exc) or 'input/output error'}). "
                   "Is another cscperf command using it?")  # fmt: skip

@@ -3,6 +3,7 @@ a figure."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -39,6 +40,7 @@ from cscperf.exports.xlsx_file import CHILD_IDENTIFIERS, WORKER_IDENTIFIERS
 from cscperf.indicators.engine import Result
 from cscperf.indicators.output import SeriesSpc
 from cscperf.indicators.series import SeriesKind
+from cscperf.indicators.settings import IndicatorSettings
 
 kpis_app = command_group(
     "Indicators: monthly (or yearly, or rolling 12-month) series for the whole library or chosen ids.",
@@ -114,6 +116,12 @@ def kpis(
             "with their neighbours, so their runs and trends would show the overlap, not a change."
         )
     settings = read_settings(config)
+    if la and any(code.upper() == "ALL" for code in la):
+        if len(la) > 1 or dimension is not None or with_benchmarks or with_spc:
+            raise UsageProblem("--la ALL gives every council pooled and each beside it: on its own, without --by, "
+                               "--with-benchmarks or --spc.")  # fmt: skip
+        _region_kpis(db, as_at, months, series_kind(period), ids, settings, config, output)
+        return
     con = open_store(db, read_only=True)
     try:
         codes = chosen_councils(con, la)
@@ -144,6 +152,49 @@ def kpis(
         if extra is not None:
             for note in notes_on_benchmarks(extra):
                 console.print(note)
+
+
+def _region_kpis(
+    db: str,
+    as_at: dt.date | None,
+    months: int,
+    kind: SeriesKind,
+    ids: list[str] | None,
+    settings: IndicatorSettings,
+    config: Path | None,
+    output: KpisFormat,
+) -> None:
+    """`--la ALL`: every council the store (or the user's database role) holds, pooled, and each beside it,
+    small numbers withheld so the output can be shared across the councils."""
+    from cscperf.indicators.coverage import default_as_at
+    from cscperf.indicators.engine import compute
+    from cscperf.indicators.region import read_disclosure, regional
+    from cscperf.indicators.region_output import region_csv, region_json, region_table
+    from cscperf.indicators.series import series_periods
+    from cscperf.store.councils import council_codes
+    from cscperf.store.database import open_store
+
+    policy = read_disclosure(config)
+    with open_store(db, read_only=True) as con:
+        codes = council_codes(con)
+        if not codes:
+            raise UsageProblem("The store holds no councils you can see.")
+        when = as_at
+        if when is None:  # the last complete month every council's data reach
+            ends = [day for day in (default_as_at(con, code) for code in codes) if day is not None]
+            if not ends:
+                raise UsageProblem("The store does not say what dates the councils' data cover: give --as-at.")
+            when = min(ends)
+        results = compute(con, series_periods(when, months, kind), ids=ids, settings=settings, la_codes=codes)
+    region = regional(results, policy)
+    if output is KpisFormat.json:
+        sys.stdout.write(region_json(when, region, codes, policy) + "\n")
+    elif output is KpisFormat.csv:
+        sys.stdout.write(region_csv(region))
+    else:
+        region_table(console, region, codes, policy)
+        if as_at is None:
+            say(f"As at {when:%-d %B %Y}, the end of the last complete month every council's data reach.")
 
 
 def _spc_for(results: list[Result], config: Path | None) -> SeriesSpc:

@@ -70,6 +70,7 @@ def _register_commands() -> None:
     from cscperf.loading.command import load, loads, rejects, unload
     from cscperf.report.command import report
     from cscperf.returns.command import annex_a, cin_census, export_app, ssda903, validate
+    from cscperf.store.command import db_app
     from cscperf.web.command import audit_app, serve, users_app
 
     command("synth", store.synth)
@@ -97,6 +98,7 @@ def _register_commands() -> None:
         for sub in group.registered_commands:
             sub.callback = explained(sub.callback)  # type: ignore[arg-type]
         app.add_typer(group, name=name)
+    app.add_typer(db_app, name="db")
 
 
 _register_commands()

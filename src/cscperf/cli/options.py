@@ -77,7 +77,8 @@ StoreOption = Annotated[
         "--db",
         envvar=STORE_VARIABLE,
         metavar="STORE",
-        help="The store: a DuckDB file (created by synth or load).",
+        help="The store: a DuckDB file (created by synth or load), or a PostgreSQL database as a postgresql:// "
+        "URL (docs/postgresql.md).",
     ),
 ]
 AsAtOption = Annotated[
@@ -94,7 +95,8 @@ CouncilsOption = Annotated[
     typer.Option(
         "--la",
         metavar="CODE",
-        help="Council's 3-digit DfE code; needed when the store holds several. Repeat to compare councils.",
+        help="Council's 3-digit DfE code; needed when the store holds several. Repeat to compare councils. "
+        "kpis --la ALL: every council pooled, and each beside it, small numbers withheld.",
     ),
 ]
 CouncilOption = Annotated[

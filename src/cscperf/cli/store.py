@@ -12,6 +12,7 @@ import typer
 
 from cscperf.cli.console import DataTable, console, progress, say
 from cscperf.cli.options import DEFAULT_STORE, StoreOption
+from cscperf.store.connection import store_label
 from cscperf.store.council_summary import CouncilSummary
 
 
@@ -55,7 +56,7 @@ def synth(
             replace=replace,
             on_council=lambda council: bar.advance(task),
         )
-    say(f"Wrote {len(profiles)} council(s), {sum(totals.values()):,} records, to {db}.")
+    say(f"Wrote {len(profiles)} council(s), {sum(totals.values()):,} records, to {store_label(db)}.")
 
 
 def summary(db: StoreOption = DEFAULT_STORE) -> None:
@@ -69,7 +70,8 @@ def summary(db: StoreOption = DEFAULT_STORE) -> None:
     finally:
         con.close()
     if not rows:
-        say(f"The store {db} holds no councils yet. Run `cscperf synth --db {db}` to make one.")
+        shown = store_label(db)
+        say(f"The store {shown} holds no councils yet. Run `cscperf synth --db {shown}` to make one.")
         return
     if len(rows) <= 3:
         for r in rows:
@@ -110,7 +112,7 @@ def _one_council(r: CouncilSummary) -> DataTable:
 
 
 def _councils(rows: list[CouncilSummary], db: str) -> DataTable:
-    table = DataTable(title=f"What {db} holds")
+    table = DataTable(title=f"What {store_label(db)} holds")
     for heading in ("Council", "Children", "Referrals", "On CP plans", "Looked after", "Per 10,000"):
         table.add_column(heading, justify="left" if heading == "Council" else "right")
     for r in rows:

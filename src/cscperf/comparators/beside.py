@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-import duckdb
-
 from cscperf.comparators.comparison import compare, has_benchmarks, year_for
 from cscperf.comparators.own import own_figure, year_to_date
 from cscperf.comparators.published import MEASURES
 from cscperf.indicators.engine import Result
 from cscperf.indicators.settings import IndicatorSettings
+from cscperf.store.connection import Connection
 
 MISSING_NOTE = "No comparators imported: run `cscperf benchmarks import ../shared/reference-data --db STORE`."
 EMPTY: dict[str, object] = {"england": None, "region": None, "sn_mean": None, "sn_median": None, "sn_model": None,
@@ -20,7 +19,7 @@ EMPTY: dict[str, object] = {"england": None, "region": None, "sn_mean": None, "s
 
 
 def benchmarks_beside(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     results: list[Result],
     la_code: str,
     as_at: dt.date,

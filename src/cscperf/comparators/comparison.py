@@ -16,12 +16,12 @@ import statistics
 from dataclasses import dataclass, field
 from typing import Any
 
-import duckdb
 from scipy.stats import chi2
 
 from cscperf.comparators.published import MEASURES, OUR_PERIOD, REORGANISED, SN_MODELS, SUPPRESSION_WORDS
 from cscperf.errors import UsageProblem
 from cscperf.indicators.definition import Indicator, load_library
+from cscperf.store.connection import Connection
 
 Z95 = 1.959963984540054
 
@@ -67,11 +67,11 @@ class Comparison:
         }  # fmt: skip
 
 
-def has_benchmarks(con: duckdb.DuckDBPyConnection) -> bool:
+def has_benchmarks(con: Connection) -> bool:
     return bool(con.execute("SELECT count(*) FROM cscperf_benchmark_values").fetchall()[0][0])
 
 
-def latest_values(con: duckdb.DuckDBPyConnection, indicator_id: str, year: int) -> dict[str, dict[str, Any]]:
+def latest_values(con: Connection, indicator_id: str, year: int) -> dict[str, dict[str, Any]]:
     """Each area's figure for the year from the latest release that has a row for it."""
     cursor = con.execute(
         """SELECT area_code, area_level, area_name, region_code, region_name, value, suppression, numerator,
@@ -85,7 +85,7 @@ def latest_values(con: duckdb.DuckDBPyConnection, indicator_id: str, year: int) 
     return {r[0]: dict(zip(names, r, strict=True)) for r in cursor.fetchall()}
 
 
-def published_years(con: duckdb.DuckDBPyConnection, indicator_id: str) -> list[int]:
+def published_years(con: Connection, indicator_id: str) -> list[int]:
     rows = con.execute(
         "SELECT DISTINCT year FROM cscperf_benchmark_values WHERE indicator_id = ? AND value IS NOT NULL ORDER BY 1",
         [indicator_id],
@@ -97,7 +97,7 @@ def reference_date(year: int, year_meaning: str) -> dt.date:
     return dt.date(year, 9, 30) if year_meaning == "30 September" else dt.date(year, 3, 31)
 
 
-def year_for(con: duckdb.DuckDBPyConnection, indicator_id: str, as_at: dt.date) -> int | None:
+def year_for(con: Connection, indicator_id: str, as_at: dt.date) -> int | None:
     """The latest published year whose reference date is on or before `as_at`."""
     meaning = MEASURES[indicator_id].year_meaning
     years = [y for y in published_years(con, indicator_id) if reference_date(y, meaning) <= as_at]
@@ -105,7 +105,7 @@ def year_for(con: duckdb.DuckDBPyConnection, indicator_id: str, as_at: dt.date) 
 
 
 def compare(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     la_code: str,
     indicator_id: str,
     *,
@@ -166,7 +166,7 @@ def compare(
 
 
 def _counts(
-    con: duckdb.DuckDBPyConnection, indicator_id: str, la_code: str, year: int, row: dict[str, Any]
+    con: Connection, indicator_id: str, la_code: str, year: int, row: dict[str, Any]
 ) -> tuple[float | None, float | None]:
     """The published count and base behind a figure: from its own row, or from another release of the same
     figure that gives them (LAIT publishes figures without counts)."""
@@ -181,7 +181,7 @@ def _counts(
     return (found[0][0], found[0][1]) if found else (None, None)
 
 
-def _region_of(con: duckdb.DuckDBPyConnection, la_code: str) -> tuple[str | None, str | None]:
+def _region_of(con: Connection, la_code: str) -> tuple[str | None, str | None]:
     rows = con.execute(
         "SELECT region_code, region_name FROM cscperf_benchmark_values WHERE area_code = ? AND region_code IS NOT NULL "
         "ORDER BY year DESC LIMIT 1",
@@ -190,7 +190,7 @@ def _region_of(con: duckdb.DuckDBPyConnection, la_code: str) -> tuple[str | None
     return (rows[0][0], rows[0][1]) if rows else (None, None)
 
 
-def _neighbours(con: duckdb.DuckDBPyConnection, c: Comparison, values: dict[str, dict[str, Any]], model: str) -> None:
+def _neighbours(con: Connection, c: Comparison, values: dict[str, dict[str, Any]], model: str) -> None:
     codes = [r[0] for r in con.execute(
         "SELECT neighbour_code FROM cscperf_statistical_neighbours WHERE model = ? AND la_code = ? ORDER BY rank",
         [model, c.la_code]).fetchall()]  # fmt: skip

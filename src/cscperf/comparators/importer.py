@@ -12,11 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 
 from cscperf.comparators.reading import FileResult, Neighbour, PublishedValue, cp_rates, read_published_file
 from cscperf.errors import DataProblem
+from cscperf.store.connection import Connection
 from cscperf.store.statements import run
 
 
@@ -29,9 +29,7 @@ class ImportSummary:
     indicators: Counter[str] = field(default_factory=Counter)
 
 
-def import_published(
-    con: duckdb.DuckDBPyConnection, folder: Path, on_file: Callable[[Path], None] | None = None
-) -> ImportSummary:
+def import_published(con: Connection, folder: Path, on_file: Callable[[Path], None] | None = None) -> ImportSummary:
     """Read the published files under `folder` and store their figures and neighbour lists."""
     if not folder.is_dir():
         raise DataProblem(f"{folder} is not a folder of published statistics.")
@@ -66,7 +64,7 @@ def import_published(
     return summary
 
 
-def _store(con: duckdb.DuckDBPyConnection, values: list[PublishedValue], neighbours: list[Neighbour]) -> None:
+def _store(con: Connection, values: list[PublishedValue], neighbours: list[Neighbour]) -> None:
     value_table = pa.Table.from_pylist([dataclasses.asdict(v) for v in values]) if values else None
     sn_table = pa.Table.from_pylist([dataclasses.asdict(n) for n in neighbours]) if neighbours else None
     run(con, "BEGIN TRANSACTION")
@@ -75,14 +73,15 @@ def _store(con: duckdb.DuckDBPyConnection, values: list[PublishedValue], neighbo
             con.register("published_values", value_table)
             run(con, "DELETE FROM cscperf_benchmark_values WHERE source_file IN "
                      "(SELECT DISTINCT source_file FROM published_values)")  # fmt: skip
-            run(con, "INSERT INTO cscperf_benchmark_values BY NAME SELECT DISTINCT ON (indicator_id, area_code, year, "
-                     "source_file, source_measure) * FROM published_values")  # fmt: skip
+            columns = ", ".join(value_table.column_names)
+            run(con, f"INSERT INTO cscperf_benchmark_values ({columns}) SELECT DISTINCT ON (indicator_id, area_code, "
+                     f"year, source_file, source_measure) {columns} FROM published_values")  # fmt: skip
             con.unregister("published_values")
         if sn_table is not None:
             con.register("published_neighbours", sn_table)
             run(con, "DELETE FROM cscperf_statistical_neighbours WHERE model IN "
                      "(SELECT DISTINCT model FROM published_neighbours)")  # fmt: skip
-            run(con, "INSERT INTO cscperf_statistical_neighbours BY NAME SELECT * FROM published_neighbours")
+            con.append("cscperf_statistical_neighbours", sn_table)
             con.unregister("published_neighbours")
         run(con, "COMMIT")
     except BaseException:

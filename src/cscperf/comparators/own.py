@@ -12,13 +12,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-import duckdb
-
 from cscperf.comparators.published import MEASURES
 from cscperf.indicators.definition import load_library
 from cscperf.indicators.engine import Point, compute
 from cscperf.indicators.settings import IndicatorSettings
 from cscperf.reporting_periods import rolling_12_months
+from cscperf.store.connection import Connection
 
 
 def compared_over_a_year(indicator_id: str) -> bool:
@@ -27,7 +26,7 @@ def compared_over_a_year(indicator_id: str) -> bool:
 
 
 def year_to_date(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     ids: Iterable[str],
     as_at: dt.date,
     *,

@@ -18,14 +18,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-import duckdb
-
 from cscperf.comparators.comparison import latest_values
 from cscperf.comparators.published import AT_31_MARCH, PUBLISHED, SUPPRESSION_WORDS
 from cscperf.indicators.definition import load_library
 from cscperf.indicators.engine import Point, compute, drill_down
 from cscperf.indicators.settings import IndicatorSettings
 from cscperf.reporting_periods import financial_year
+from cscperf.store.connection import Connection
 
 # The measures reconciled, in the order the DfE's releases present them.
 RECONCILED: tuple[str, ...] = (
@@ -104,7 +103,7 @@ class Reconciliation:
 
 
 def reconcile(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     la_code: str,
     year: int,
     *,
@@ -131,9 +130,7 @@ def reconcile(
     return Reconciliation(la_code, name, year, lines, loaded)
 
 
-def published_figure(
-    con: duckdb.DuckDBPyConnection, indicator_id: str, la_code: str, year: int, loaded: bool = True
-) -> Published:
+def published_figure(con: Connection, indicator_id: str, la_code: str, year: int, loaded: bool = True) -> Published:
     """The council's figure from the latest release that has it, with the count and base behind it where a
     release gives them; or why there is none. A count the DfE publishes only as the numerator or base of
     another figure (children looked after, as the numerator of the rate) is read from there."""
@@ -160,7 +157,7 @@ def published_figure(
     return Published(row["value"], numerator, denominator, None, source)
 
 
-def _count_of_other(con: duckdb.DuckDBPyConnection, indicator_id: str, la_code: str, year: int) -> Published:
+def _count_of_other(con: Connection, indicator_id: str, la_code: str, year: int) -> Published:
     other, part = _COUNT_OF[indicator_id]
     found = con.execute(
         f"SELECT {part}, source_file, release FROM cscperf_benchmark_values WHERE indicator_id = ? AND area_code = ? "
@@ -182,14 +179,14 @@ _COUNT_OF: dict[str, tuple[str, str]] = {
 }
 
 
-def _council_name(con: duckdb.DuckDBPyConnection, la_code: str) -> str:
+def _council_name(con: Connection, la_code: str) -> str:
     from cscperf.reference.la_codes import council_name
 
     rows = con.execute("SELECT la_name FROM cscperf_councils WHERE la_code = ?", [la_code]).fetchall()
     return council_name(la_code, rows[0][0] if rows else None)
 
 
-def default_year(con: duckdb.DuckDBPyConnection, la_code: str) -> int | None:
+def default_year(con: Connection, la_code: str) -> int | None:
     """The latest year ending 31 March the council's data cover to its end."""
     from cscperf.indicators.coverage import council_coverage
 

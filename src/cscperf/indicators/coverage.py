@@ -26,10 +26,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-import duckdb
-
 from cscperf.indicators.definition import Indicator, load_sources
 from cscperf.reporting_periods import ReportingPeriod, add_months, month_end
+from cscperf.store.connection import Connection
 
 CoverageLevel = Literal["full", "part", "none"]
 _RANK: dict[CoverageLevel, int] = {"full": 0, "part": 1, "none": 2}
@@ -141,7 +140,7 @@ def _merge(spans: Iterable[Span]) -> list[Span]:
     return out
 
 
-def council_coverage(con: duckdb.DuckDBPyConnection, la_codes: list[str] | None = None) -> dict[str, CouncilCoverage]:
+def council_coverage(con: Connection, la_codes: list[str] | None = None) -> dict[str, CouncilCoverage]:
     """What the store holds, council by council (every council, or those asked for)."""
     councils = con.execute("SELECT la_code, data_start_date, data_end_date FROM cscperf_councils").fetchall()
     rows = con.execute(
@@ -267,7 +266,7 @@ def nothing_to_measure(indicator: Indicator) -> str:
     return f"no {indicator.counts} in the period to measure"
 
 
-def default_as_at(con: duckdb.DuckDBPyConnection, la_code: str) -> dt.date | None:
+def default_as_at(con: Connection, la_code: str) -> dt.date | None:
     """The as-at date to use when none is given: the end of the last complete month of the council's data
     (None when the store does not say what dates they cover)."""
     found = council_coverage(con, [la_code]).get(la_code)

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
-import duckdb
 import pyarrow as pa
 
 from cscperf.indicators.coverage import FULL, Availability, CouncilCoverage, availability, council_coverage
@@ -23,6 +22,7 @@ from cscperf.indicators.definition import Indicator, load_fragments, load_librar
 from cscperf.indicators.settings import IndicatorSettings
 from cscperf.indicators.sql_text import fragment_sql, fragments_within, indicator_sql
 from cscperf.reporting_periods import ReportingPeriod
+from cscperf.store.connection import Connection
 from cscperf.store.statements import run
 
 Dimension = Literal["team", "worker", "age_band", "sex", "ethnicity"]
@@ -81,8 +81,10 @@ def round_as_dfe(value: float | None, decimals: int) -> float | None:
     return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
 
 
-def set_periods(con: duckdb.DuckDBPyConnection, periods: list[ReportingPeriod]) -> None:
-    """Make `report_periods` hold exactly these periods (a temporary table on this connection)."""
+def set_periods(con: Connection, periods: list[ReportingPeriod]) -> None:
+    """Make `report_periods` hold exactly these periods, and `report_period_days` each day of each period
+    (temporary tables on this connection). A flow's join to its period by date range (`x BETWEEN
+    p.period_start AND p.period_end`) is a join on the day on PostgreSQL (`cscperf.store.dialect`)."""
     run(con, "CREATE OR REPLACE TEMP TABLE report_periods (period_start DATE, period_end DATE)")
     table = pa.table({"period_start": [p.start for p in periods], "period_end": [p.end for p in periods]})
     con.register("periods_wanted", table)
@@ -90,6 +92,13 @@ def set_periods(con: duckdb.DuckDBPyConnection, periods: list[ReportingPeriod]) 
         run(con, "INSERT INTO report_periods SELECT DISTINCT period_start, period_end FROM periods_wanted")
     finally:
         con.unregister("periods_wanted")
+    if con.engine == "postgresql":
+        distinct = sorted({(p.start, p.end) for p in periods})
+        days = [(start + dt.timedelta(n), start, end) for start, end in distinct for n in range((end - start).days + 1)]
+        run(con, "CREATE OR REPLACE TEMP TABLE report_period_days (day DATE, period_start DATE, period_end DATE)")
+        con.append("report_period_days", pa.table({"day": [d[0] for d in days], "period_start": [d[1] for d in days],
+                                                   "period_end": [d[2] for d in days]}))  # fmt: skip
+        con.analyse("report_period_days")
 
 
 def units_sql(
@@ -136,7 +145,7 @@ def enriched_sql(units: str) -> str:
 
 
 def compute(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     periods: list[ReportingPeriod],
     *,
     ids: list[str] | None = None,
@@ -211,7 +220,7 @@ def _supported(point: Point, supported: Availability, unmeasured: int) -> Point:
 
 
 def _materialise_shared_fragments(
-    con: duckdb.DuckDBPyConnection, chosen: list[Indicator], settings: IndicatorSettings
+    con: Connection, chosen: list[Indicator], settings: IndicatorSettings
 ) -> dict[str, str]:
     """Compute once, into a temporary table, each shared fragment that several chosen indicators use (such
     as the children looked after at each period end), directly or inside another fragment; the indicators
@@ -221,7 +230,7 @@ def _materialise_shared_fragments(
 
 
 def materialise_fragments(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     names: list[str],
     settings: IndicatorSettings,
     prefix: str = "cscperf_fragment_",
@@ -253,6 +262,10 @@ def _point(
     population: dict[int, int],
 ) -> Point:
     value: float | None
+    # Sums of fractions (FTE) carry the float noise of the order they were added in, which differs from engine
+    # to engine (2.4000000000000004 or 2.3999999999999995); the figure is worked from the sums as shown.
+    numerator = _tidy(numerator)
+    denominator = None if denominator is None else _tidy(denominator)
     if indicator.unit == "count":
         denominator, value = None, numerator
     elif indicator.unit == "rate_per_10k":
@@ -289,7 +302,7 @@ def population_for(population: dict[int, int], date: dt.date) -> int | None:
     return population[min(population)] if population else None
 
 
-def _population(con: duckdb.DuckDBPyConnection, la_codes: list[str] | None) -> dict[str, dict[int, int]]:
+def _population(con: Connection, la_codes: list[str] | None) -> dict[str, dict[int, int]]:
     rows = con.execute(
         "SELECT la_code, mid_year, population FROM cscperf_population WHERE age_group = '0-17'"
     ).fetchall()
@@ -314,7 +327,7 @@ class DrillDown:
 
 
 def drill_down(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     indicator_id: str,
     period: ReportingPeriod,
     *,
@@ -348,7 +361,7 @@ def drill_down(
 
 
 def drill(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     indicator_id: str,
     period: ReportingPeriod,
     *,

@@ -16,7 +16,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-import duckdb
 import typer
 from rich import box
 from rich.table import Table
@@ -36,6 +35,7 @@ from cscperf.cli.options import (
 )
 from cscperf.errors import UsageProblem
 from cscperf.lists.rows import NOTICE, ListResult, Lists
+from cscperf.store.connection import Connection
 
 log = logging.getLogger(__name__)
 
@@ -152,7 +152,7 @@ def lists_list(
     console.print(table)
 
 
-def check_team_and_worker(con: duckdb.DuckDBPyConnection, la_code: str, team: str | None, worker: str | None) -> None:
+def check_team_and_worker(con: Connection, la_code: str, team: str | None, worker: str | None) -> None:
     """A --team or --worker the council does not have is a mistake worth saying, not an empty list."""
     from cscperf.lists.engine import teams
 

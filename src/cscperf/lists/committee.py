@@ -8,8 +8,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-import duckdb
-
 from cscperf.disclosure import DEFAULT_POLICY, DisclosurePolicy, count_words, suppress_breakdown
 from cscperf.indicators.settings import IndicatorSettings
 from cscperf.lists.coverage import Coverage
@@ -19,12 +17,13 @@ from cscperf.lists.entries import ListEntry
 from cscperf.lists.settings import ListSettings
 from cscperf.lists.wording import outcome_code, reason_code
 from cscperf.oversight_codes import MISSED_REASONS, OVERSIGHT_OUTCOMES
+from cscperf.store.connection import Connection
 
 NO_REASON = "no reason recorded"
 
 
 def oversight_paragraphs(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     la_code: str,
     as_at: dt.date,
     *,
@@ -158,9 +157,7 @@ def _split(reached: list[ListEntry], done_words: str, waiting_words: str, policy
     return f"{done_words} for {done:,} of them and {waiting:,} {'was' if waiting == 1 else 'were'} {waiting_words}"
 
 
-def _plans_without_oversight_records(
-    con: duckdb.DuckDBPyConnection, la_code: str, as_at: dt.date, policy: DisclosurePolicy
-) -> str:
+def _plans_without_oversight_records(con: Connection, la_code: str, as_at: dt.date, policy: DisclosurePolicy) -> str:
     """When reviews and meetings are not recorded: how many plans have reached 9 and 12 months, and that
     whether they were reviewed cannot be said."""
     nine, twelve = con.execute(

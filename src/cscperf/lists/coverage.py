@@ -7,17 +7,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-import duckdb
-
 from cscperf.indicators.coverage import CouncilCoverage, availability, council_coverage
 from cscperf.lists.definition import ListDefinition
 from cscperf.reporting_periods import as_at as as_at_period
+from cscperf.store.connection import Connection
 
 
 class Coverage:
     """What the store holds for one council, asked once and reused for every list."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, la_code: str) -> None:
+    def __init__(self, con: Connection, la_code: str) -> None:
         self.con = con
         self.la_code = la_code
         self.council: CouncilCoverage = council_coverage(con, [la_code])[la_code]

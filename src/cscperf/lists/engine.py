@@ -12,8 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import duckdb
-
 from cscperf.errors import DataProblem, UsageProblem
 from cscperf.indicators.engine import materialise_fragments, set_periods
 from cscperf.indicators.settings import IndicatorSettings
@@ -26,6 +24,7 @@ from cscperf.lists.rows import ListResult, Lists
 from cscperf.lists.settings import ListSettings, sql_values, template_values
 from cscperf.lists.sql import ALLOCATED, allocation_sql, council_list, enriched_sql, for_councils
 from cscperf.reporting_periods import as_at as as_at_period
+from cscperf.store.connection import Connection
 from cscperf.store.statements import run
 
 
@@ -54,7 +53,7 @@ def list_definitions() -> list[ListInfo]:
 
 
 def list_rows(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     list_id: str,
     *,
     la_code: str,
@@ -78,7 +77,7 @@ def list_rows(
 
 
 def compute_lists(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     la_code: str,
     as_at: dt.date,
     *,
@@ -99,7 +98,7 @@ def compute_lists(
 
 
 def compute_lists_for_councils(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     la_codes: Sequence[str],
     as_at: dt.date,
     *,
@@ -165,7 +164,7 @@ def chosen_lists(ids: Sequence[str] | None) -> list[ListDefinition]:
     return [lists[i] for i in (list(dict.fromkeys(ids)) if ids else list(lists))]
 
 
-def _council_name(con: duckdb.DuckDBPyConnection, la_code: str) -> str:
+def _council_name(con: Connection, la_code: str) -> str:
     rows = con.execute("SELECT la_name FROM cscperf_councils WHERE la_code = ?", [la_code]).fetchall()
     if not rows:
         raise UsageProblem(f"The store holds no council {la_code}.")
@@ -175,7 +174,7 @@ def _council_name(con: duckdb.DuckDBPyConnection, la_code: str) -> str:
 
 
 def list_entries(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     definitions: Sequence[ListDefinition],
     dates: Sequence[dt.date],
     la_codes: Sequence[str],
@@ -210,7 +209,7 @@ def list_entries(
     return out
 
 
-def teams(con: duckdb.DuckDBPyConnection, la_code: str) -> list[str]:
+def teams(con: Connection, la_code: str) -> list[str]:
     """The council's teams by name (and id where unnamed), for checking a --team."""
     rows = con.execute(
         "SELECT DISTINCT COALESCE(dept_team_name, dept_team_id) FROM ssd_department WHERE la_code = ? ORDER BY 1",

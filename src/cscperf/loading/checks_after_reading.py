@@ -4,15 +4,14 @@ collection year), so that no file's records are labelled with a council or a yea
 
 from __future__ import annotations
 
-import duckdb
-
 from cscperf.errors import UsageProblem
 from cscperf.loading import councils
 from cscperf.loading.file_load import FileLoad
 from cscperf.loading.years import year_problem
+from cscperf.store.connection import Connection
 
 
-def check_options(con: duckdb.DuckDBPyConnection, la_code: str | None, year: int | None) -> None:
+def check_options(con: Connection, la_code: str | None, year: int | None) -> None:
     """`--la` must be a council's code and `--year` a year a return can be for (the command used wrongly
     otherwise: nothing is read)."""
     check_year(year)

@@ -34,6 +34,7 @@ from cscperf.exports.csv_file import stream_csv
 from cscperf.loading.history import REJECT_COLUMNS
 from cscperf.loading.limits import memory_limit
 from cscperf.loading.load_summary import LoadSummary
+from cscperf.store.connection import is_server_store, store_label
 
 log = logging.getLogger(__name__)
 
@@ -52,23 +53,20 @@ def load(
     from cscperf.loading.checks_after_reading import check_year
     from cscperf.loading.resources import limit_memory
     from cscperf.loading.session import load_files
-    from cscperf.store.database import open_store
+    from cscperf.store.database import writing_store
 
     limit = memory_limit(memory)
     check_year(year)
-    con = open_store(db)
-    try:
+    # a store this command creates is removed again if the load fails: "the store is unchanged" stays true
+    with writing_store(db) as con, progress(to_errors=True, disable=as_json) as bar:
         limit_memory(con, limit)
-        with progress(to_errors=True, disable=as_json) as bar:
-            task = bar.add_task("Loading", total=None)
+        task = bar.add_task("Loading", total=None)
 
-            def step(name: str, number: int, total: int) -> None:
-                log.info("reading file %d of %d", number, total)
-                bar.update(task, description=f"Loading {one_line(name)}", completed=number - 1, total=total)
+        def step(name: str, number: int, total: int) -> None:
+            log.info("reading file %d of %d", number, total)
+            bar.update(task, description=f"Loading {one_line(name)}", completed=number - 1, total=total)
 
-            summary = load_files(con, paths, year=year, la_code=one_council(la), progress=step)
-    finally:
-        con.close()
+        summary = load_files(con, paths, year=year, la_code=one_council(la), progress=step)
     if as_json:
         sys.stdout.write(json.dumps(summary.as_dict(), indent=2, default=str) + "\n")
     else:
@@ -107,7 +105,8 @@ def _show(summary: LoadSummary, db: str) -> None:
             for rule, n in by_rule.items():
                 rules[(sev, rule)] = rules.get((sev, rule), 0) + n
     if rules:
-        console.print(Text.assemble("Problems by rule (details: ", command_text(f"cscperf rejects --db {db}"), "):"))
+        rejects = command_text(f"cscperf rejects --db {store_label(db)}")
+        console.print(Text.assemble("Problems by rule (details: ", rejects, "):"))
         for (sev, rule), n in sorted(rules.items()):
             console.print(literal(f"  {n:>7,}  {sev:<8} {rule}"))
 
@@ -137,7 +136,7 @@ def loads(
         for r in rows
     ]  # fmt: skip
     if not table_rows:
-        say(f"Nothing has been loaded into {db} yet.")
+        say(f"Nothing has been loaded into {store_label(db)} yet.")
         return
     show(fitted_tables("Loads", columns, table_rows))
 
@@ -163,10 +162,13 @@ def unload(
     """Undo loads: take what their files gave back out of the store, all or nothing, as if never loaded (the
     load history keeps them, marked unloaded)."""
     from cscperf.loading.resources import limit_memory
+    from cscperf.loading.unload import NOT_ON_A_SERVER
     from cscperf.loading.unload import unload as unload_loads
     from cscperf.store.database import open_store
 
     limit = memory_limit(memory)
+    if is_server_store(db):
+        raise DataProblem(NOT_ON_A_SERVER)
     if not Path(db).exists():
         raise DataProblem(f"There is no store at {db}.")
     con = open_store(db)

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import re
 
-import duckdb
-
 from cscperf.errors import UsageProblem
 from cscperf.loading.file_load import FileLoad
 from cscperf.loading.problems import Problem
 from cscperf.reference.la_codes import council_name, is_known
+from cscperf.store.connection import Connection
 
 _CODE = re.compile(r"\d{3}")
 
@@ -31,7 +30,7 @@ def code_problem(code: str, held: frozenset[str] = frozenset()) -> str | None:
     return None
 
 
-def councils_held(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
+def councils_held(con: Connection) -> frozenset[str]:
     return frozenset(str(r[0]) for r in con.execute("SELECT la_code FROM cscperf_councils").fetchall())
 
 

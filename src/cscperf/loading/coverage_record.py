@@ -28,12 +28,11 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import duckdb
-
 from cscperf.loading.file_load import FileLoad
 from cscperf.loading.merge import REJECTS, StagedLoads
 from cscperf.loading.staging import staging_name
 from cscperf.reporting_periods import add_months
+from cscperf.store.connection import Connection
 from cscperf.store.statements import run
 
 RETURNS = ("cin_census", "ssda903")
@@ -222,7 +221,7 @@ def _content_ranges(
     return out
 
 
-def record_coverage(con: duckdb.DuckDBPyConnection, rows: Sequence[tuple[object, ...]]) -> None:
+def record_coverage(con: Connection, rows: Sequence[tuple[object, ...]]) -> None:
     """Write the coverage rows, and set each loaded council's data range to what its loads cover."""
     for row in rows:
         run(

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import duckdb
-
 from cscperf.errors import UsageProblem
+from cscperf.store.connection import Connection
 
 LOAD_COLUMNS = ("load_id", "load_kind", "la_code", "collection_year", "loaded_at", "source_file", "records_read",
                 "records_loaded", "records_rejected", "load_status", "unloaded_at")  # fmt: skip
@@ -16,14 +15,14 @@ REJECT_COLUMNS = ("load_id", "source_file", "reject_number", "source_location", 
 SEVERITIES = ("fatal", "error", "warning")
 
 
-def load_history(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+def load_history(con: Connection) -> list[dict[str, Any]]:
     """Every load, oldest first, with its counts."""
     rows = con.execute(f"SELECT {', '.join(LOAD_COLUMNS)} FROM cscperf_loads ORDER BY loaded_at, load_id").fetchall()
     return [dict(zip(LOAD_COLUMNS, r, strict=True)) for r in rows]
 
 
 def rejected_records(
-    con: duckdb.DuckDBPyConnection, *, load_id: str | None = None, severity: str | None = None
+    con: Connection, *, load_id: str | None = None, severity: str | None = None
 ) -> list[tuple[Any, ...]]:
     """The rejected and questioned records (REJECT_COLUMNS), in load and file order. They hold child
     identifiers: they are for the data-quality meeting, never for members."""
@@ -48,7 +47,7 @@ def rejected_records(
     return [tuple(r) for r in con.execute(sql, params).fetchall()]
 
 
-def identifiers_held(con: duckdb.DuckDBPyConnection, rows: list[tuple[Any, ...]]) -> str:
+def identifiers_held(con: Connection, rows: list[tuple[Any, ...]]) -> str:
     """What the rejected records (REJECT_COLUMNS rows) identify people by: a workforce census's are social
     workers (Social Work England numbers); every other return's and extract's are children's."""
     load_ids = sorted({str(r[0]) for r in rows})
@@ -62,7 +61,7 @@ def identifiers_held(con: duckdb.DuckDBPyConnection, rows: list[tuple[Any, ...]]
     return "worker identifiers" if kinds == {"workforce_census"} else "child or worker identifiers"
 
 
-def problems_by_rule(con: duckdb.DuckDBPyConnection, load_id: str) -> list[tuple[str, str, int]]:
+def problems_by_rule(con: Connection, load_id: str) -> list[tuple[str, str, int]]:
     """(severity, rule, count) for one load: counts only, no record's values (for the web service's load page)."""
     rows = con.execute(
         "SELECT severity, rule, count(*) FROM cscperf_load_rejects WHERE load_id = ? GROUP BY severity, rule "

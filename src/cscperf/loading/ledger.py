@@ -13,6 +13,9 @@ The ledger holds the same child-level data as the store, and roughly doubles its
 copied in after reading and before the merge's transaction (so memory does not grow with the load); rows of
 a load that did not complete (refused, withdrawn, every record rejected, the process killed) are removed in
 that transaction, or by the next command.
+
+A PostgreSQL store keeps no ledger yet (its rows would need the row-level security of the council they came
+from), so `cscperf unload` is refused there; see docs/postgresql.md.
 """
 
 from __future__ import annotations
@@ -21,10 +24,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-import duckdb
-
 from cscperf.loading.file_load import FileLoad
 from cscperf.loading.staging import STAGING_CATALOG, Staging
+from cscperf.store.connection import Connection
 from cscperf.store.statements import run, scalar
 
 LEDGER = "cscperf_ledger"
@@ -47,7 +49,7 @@ class KeptFile:
     details: dict[str, Any]
 
 
-def _tables(con: duckdb.DuckDBPyConnection, schema: str) -> list[str]:
+def _tables(con: Connection, schema: str) -> list[str]:
     rows = con.execute(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = ? ORDER BY table_name", [schema]
     ).fetchall()
@@ -61,14 +63,14 @@ def _id_column(short: str) -> str:
     )
 
 
-def ensure(con: duckdb.DuckDBPyConnection) -> None:
+def ensure(con: Connection) -> None:
     run(con, f"CREATE SCHEMA IF NOT EXISTS {LEDGER}")
     run(con, f"CREATE TABLE IF NOT EXISTS {FILES} ({FILE_COLUMNS})")
 
 
-def keep(con: duckdb.DuckDBPyConnection, loads: list[FileLoad]) -> None:
+def keep(con: Connection, loads: list[FileLoad]) -> None:
     """Copy what the command's files gave (every scratch table, as read) into the ledger."""
-    if not loads:
+    if not loads or con.engine != "duckdb":  # see the module's description
         return
     ensure(con)
     base = int(str(scalar(con, f"SELECT COALESCE(max(load_order), 0) FROM {FILES}")))
@@ -82,7 +84,7 @@ def keep(con: duckdb.DuckDBPyConnection, loads: list[FileLoad]) -> None:
              json.dumps(load.details, default=str)])  # fmt: skip
 
 
-def forget(con: duckdb.DuckDBPyConnection, load_ids: list[str]) -> None:
+def forget(con: Connection, load_ids: list[str]) -> None:
     """Remove what the loads gave from the ledger."""
     if not load_ids or LEDGER not in _schemas(con):
         return
@@ -92,7 +94,7 @@ def forget(con: duckdb.DuckDBPyConnection, load_ids: list[str]) -> None:
         run(con, f"DELETE FROM {LEDGER}.{short} WHERE {column} IN ({marks})", load_ids)
 
 
-def forget_unfinished(con: duckdb.DuckDBPyConnection) -> None:
+def forget_unfinished(con: Connection) -> None:
     """Remove what loads that never completed left in the ledger (a command that failed or was killed)."""
     if LEDGER not in _schemas(con):
         return
@@ -102,7 +104,7 @@ def forget_unfinished(con: duckdb.DuckDBPyConnection) -> None:
         run(con, f"DELETE FROM {LEDGER}.{short} WHERE {column} NOT IN ({complete})")
 
 
-def kept_files(con: duckdb.DuckDBPyConnection, la_code: str) -> list[KeptFile]:
+def kept_files(con: Connection, la_code: str) -> list[KeptFile]:
     """The council's loads the ledger holds, in the order they were loaded."""
     if LEDGER not in _schemas(con):
         return []
@@ -114,7 +116,7 @@ def kept_files(con: duckdb.DuckDBPyConnection, la_code: str) -> list[KeptFile]:
     return [KeptFile(str(r[0]), str(r[1]), int(r[2]), str(r[3]), str(r[4]), r[5], json.loads(str(r[6]))) for r in rows]
 
 
-def restore(con: duckdb.DuckDBPyConnection, staging: Staging, order: dict[str, int]) -> None:
+def restore(con: Connection, staging: Staging, order: dict[str, int]) -> None:
     """Stage again what the loads (by id, with their new position in the command) gave, as if just read."""
     if not order:
         return
@@ -133,5 +135,5 @@ def restore(con: duckdb.DuckDBPyConnection, staging: Staging, order: dict[str, i
             staging.tables.add(short.removeprefix(STAGED_PREFIX))
 
 
-def _schemas(con: duckdb.DuckDBPyConnection) -> set[str]:
+def _schemas(con: Connection) -> set[str]:
     return {str(r[0]) for r in con.execute("SELECT schema_name FROM information_schema.schemata").fetchall()}

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import duckdb
-
 from cscperf.loading.coverage_record import Surveys, survey_staged
 from cscperf.loading.merge import (
     LOADS_TABLE,
@@ -23,6 +21,7 @@ from cscperf.loading.merge import (
     report_person_conflicts,
 )
 from cscperf.loading.source_format import SourceFormat
+from cscperf.store.connection import Connection
 from cscperf.store.statements import run
 
 COMPLETE, REJECTED, UNLOADED = "complete", "rejected", "unloaded"
@@ -57,13 +56,14 @@ def status(records_loaded: int) -> str:
     return COMPLETE if records_loaded > 0 else REJECTED
 
 
-def record_problems(con: duckdb.DuckDBPyConnection, staged: StagedLoads) -> None:
+def record_problems(con: Connection, staged: StagedLoads) -> None:
     """Every problem of the command's files into cscperf_load_rejects, with its load's council."""
     rejects = staged.staged(REJECTS)
     if rejects:
         run(
             con,
             f"INSERT INTO {REJECTS} BY NAME SELECT l.la_code, r.load_id, r.reject_number, r.source_location, "
-            "r.target_table, r.field_name, r.field_value, r.rule, r.severity, r.message, r.raw_record "
+            "r.target_table, r.field_name, r.field_value, r.rule, r.severity, r.message, "
+            "CAST(r.raw_record AS JSON) AS raw_record "  # staged as text
             f"FROM {rejects} r JOIN {LOADS_TABLE} l ON l.load_id = r.load_id",
         )

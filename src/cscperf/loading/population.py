@@ -6,12 +6,11 @@ estimate of the year before 31 March)."""
 
 from __future__ import annotations
 
-import duckdb
-
+from cscperf.store.connection import Connection
 from cscperf.store.statements import run
 
 
-def fill_population_from_comparators(con: duckdb.DuckDBPyConnection, la_codes: list[str]) -> int:
+def fill_population_from_comparators(con: Connection, la_codes: list[str]) -> int:
     """Add the council's 0-17 population for every mid-year the comparators give and the store lacks.
     Returns how many years were added."""
     if not la_codes:

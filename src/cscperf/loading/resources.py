@@ -4,13 +4,12 @@ memory, which a large merge would otherwise take). See limits.py for the setting
 
 from __future__ import annotations
 
-import duckdb
-
+from cscperf.store.connection import Connection
 from cscperf.store.statements import run
 
 
-def limit_memory(con: object, limit: str) -> None:
+def limit_memory(con: Connection, limit: str) -> None:
     """Set DuckDB's memory limit (a size DuckDB reads, such as 2GB) on the connection; other databases manage
     their own memory."""
-    if isinstance(con, duckdb.DuckDBPyConnection):
+    if con.engine == "duckdb":
         run(con, f"SET memory_limit = '{limit}'")  # limit is checked by limits.memory_limit: digits and a unit

@@ -18,8 +18,6 @@ import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-import duckdb
-
 from cscperf import __version__
 from cscperf.errors import CscperfError, DataProblem, UsageProblem
 from cscperf.loading import ledger, pipeline
@@ -33,9 +31,12 @@ from cscperf.loading.population import fill_population_from_comparators
 from cscperf.loading.source_format import SourceFormat, recognise
 from cscperf.loading.staging import Staging, staging_name
 from cscperf.loading.unreadable import UnreadableFile
+from cscperf.store.connection import DATABASE_ERRORS, Connection
 from cscperf.store.statements import run
 
 Progress = Callable[[str, int, int], None]
+MACHINE_OR_STORE: tuple[type[BaseException], ...] = (*DATABASE_ERRORS, MemoryError)
+"""A failure of the machine or of the database (a full disk while staging), explained by load_files."""
 
 
 def files_named(paths: Iterable[Path]) -> list[Path]:
@@ -71,14 +72,16 @@ def content_sha256(path: Path) -> str:
 
 
 def load_files(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     paths: Iterable[Path],
     *,
     year: int | None = None,
     la_code: str | None = None,
     progress: Progress | None = None,
+    on_wait: Callable[[str], None] | None = None,
 ) -> LoadSummary:
-    """Load the files into the store, all or nothing."""
+    """Load the files into the store, all or nothing. On a shared store, a load into a council another command
+    is loading waits for it (`on_wait` is told which council; by default a line on stderr)."""
     named = _files_and_origin(paths)
     files = [path for path, _ in named]
     check_options(con, la_code, year)
@@ -92,7 +95,7 @@ def load_files(
         try:
             formats = _read_files(named, staging, loads, summary, loaded_before, default_la, la_code, year, progress)
             ledger.keep(con, loads)  # what each file gave, as read, so that its load can be undone
-        except (duckdb.Error, MemoryError) as exc:
+        except MACHINE_OR_STORE as exc:
             if (failure := machine_failure(exc)) is not None:  # a full disk while staging, not cscperf's fault
                 raise failure from None
             raise
@@ -101,6 +104,11 @@ def load_files(
         run(con, "BEGIN TRANSACTION")
         try:
             if loads:
+                # one load at a time into a council (another command writing it is waited for, never met)
+                con.lock_councils({load.la_code for load in loads if load.la_code}, on_wait or _say_waiting)
+                _check_not_loaded_meanwhile(con, loads)
+                for name in staging.tables:
+                    con.analyse(staging_name(name))
                 surveys = pipeline.settle(staged, formats.values())
                 _refuse_named_files_withdrawn(staged, named)
                 pipeline.merge(staged)
@@ -112,7 +120,7 @@ def load_files(
             _pause_before_commit()
             run(con, "COMMIT")
         except BaseException as exc:
-            with contextlib.suppress(duckdb.Error):  # a failed COMMIT has already ended the transaction
+            with contextlib.suppress(*DATABASE_ERRORS):  # a lost connection has ended the transaction already
                 run(con, "ROLLBACK")
             if (failure := machine_failure(exc)) is not None:
                 raise failure from None
@@ -166,8 +174,10 @@ def _read_files(
         load.details["content_sha256"] = sha
         try:
             source_format.read(path, load)
-        except (CscperfError, KeyboardInterrupt, duckdb.Error, MemoryError):
-            raise  # the last two: the machine (a full disk while staging), explained by load_files
+        except (CscperfError, KeyboardInterrupt):
+            raise
+        except MACHINE_OR_STORE:
+            raise  # the machine (a full disk while staging), explained by load_files
         except Exception as exc:  # a defect of cscperf's, not the data's: say so without showing the data
             if os.environ.get("CSCPERF_DEBUG"):
                 raise
@@ -181,6 +191,26 @@ def _read_files(
         loads.append(load)
         loaded_before[sha] = load.load_id
     return formats
+
+
+def _say_waiting(la_code: str) -> None:
+    sys.stderr.write(
+        f"cscperf: another command is loading council {la_code}'s files into this store; this load waits for it "
+        "to finish (Ctrl-C stops this one, changing nothing).\n"
+    )
+    sys.stderr.flush()
+
+
+def _check_not_loaded_meanwhile(con: Connection, loads: list[FileLoad]) -> None:
+    """A file this command read may have been loaded by another command it waited for: then nothing is
+    loaded (the other command's load stands), and running the command again skips what is already there."""
+    loaded = _hashes_loaded(con)
+    for load in loads:
+        if load.details["content_sha256"] in loaded:
+            raise DataProblem(
+                f"{load.path.name} was loaded by another command while this one was reading it. Nothing was loaded "
+                "by this one; run it again to load the files that are not in the store yet."
+            )
 
 
 def _refuse_named_files_withdrawn(staged: StagedLoads, named: list[tuple[Path, bool]]) -> None:
@@ -208,12 +238,12 @@ def _pause_before_commit() -> None:
         time.sleep(float(seconds))
 
 
-def _only_council(con: duckdb.DuckDBPyConnection) -> str | None:
+def _only_council(con: Connection) -> str | None:
     rows = con.execute("SELECT DISTINCT la_code FROM cscperf_councils").fetchall()
     return str(rows[0][0]) if len(rows) == 1 else None
 
 
-def _hashes_loaded(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+def _hashes_loaded(con: Connection) -> dict[str, str]:
     rows = con.execute(
         "SELECT content_sha256, load_id FROM cscperf_loads "
         "WHERE load_status = 'complete' AND content_sha256 IS NOT NULL"
@@ -226,7 +256,7 @@ def _new_load_id() -> str:
     return f"{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
 
 
-def _record(con: duckdb.DuckDBPyConnection, staged: StagedLoads, surveys: Surveys) -> None:
+def _record(con: Connection, staged: StagedLoads, surveys: Surveys) -> None:
     """Rows for cscperf_loads, the problems into cscperf_load_rejects, each new council, and what each load
     covers (cscperf_coverage, which also sets a loaded council's data range)."""
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)

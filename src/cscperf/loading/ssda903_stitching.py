@@ -33,14 +33,15 @@ from cscperf.loading.date_checks import DatedField, flag_late_dates
 from cscperf.loading.file_load import FileLoad
 from cscperf.loading.merge import LOADS_TABLE, StagedLoads
 from cscperf.loading.problems import Problem
-from cscperf.loading.ssda903_tables import DETAILS_NAME, DETAILS_TABLE
-from cscperf.loading.staging import STAGING_CATALOG
+from cscperf.loading.ssda903_tables import DETAILS_TABLE
 from cscperf.loading.years import year_problem
-from cscperf.store.statements import run, scalar
+from cscperf.store.statements import run
 
 KIND = "ssda903"
 UNKNOWN_END = "END_UNKNOWN"  # reason an episode ended, when a later return shows care ended on an unknown date
 TEMP = ("s903_children", "s903_versions", "s903_final", "s903_seq", "s903_periods", "s903_review_links")
+VERSION_COLUMNS = ("la_code", "person_id", "episode_id", "decom", "rne", "cin", "dec", "rec", "place", "provider",
+                   "urn", "postcode", "ls", "rpc", "year", "load_id", "load_seq", "row_seq", "location")  # fmt: skip
 EPISODE_FIELDS = {
     "rne": "RNE",
     "cin": "CIN",
@@ -261,7 +262,8 @@ def _stitch_episodes(staged: StagedLoads, repairs: dict[str, Counter[str]]) -> N
     _versions(staged, repairs)
     run(
         con,
-        "CREATE OR REPLACE TEMP TABLE s903_final AS SELECT * EXCLUDE (version) FROM s903_versions WHERE version = 1",
+        f"CREATE OR REPLACE TEMP TABLE s903_final AS SELECT {', '.join(VERSION_COLUMNS)} FROM s903_versions "
+        "WHERE version = 1",
     )
     for done in ("s903_versions", DETAILS_TABLE):  # free memory as soon as a table has served
         run(con, f"DROP TABLE IF EXISTS {done}")
@@ -274,12 +276,7 @@ def _stitch_episodes(staged: StagedLoads, repairs: dict[str, Counter[str]]) -> N
 
 
 def _details_sql(staged: StagedLoads) -> str:
-    exists = scalar(
-        staged.con,
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND schema_name = ?",
-        [DETAILS_NAME, STAGING_CATALOG],
-    )
-    if not exists:
+    if not staged.con.table_exists(DETAILS_TABLE):
         return (
             "SELECT NULL::VARCHAR AS load_id, NULL::VARCHAR AS episode_id, NULL::VARCHAR AS place, "
             "NULL::VARCHAR AS provider, NULL::VARCHAR AS urn, NULL::VARCHAR AS postcode, "

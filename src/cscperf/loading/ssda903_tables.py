@@ -313,11 +313,7 @@ class Reading:
                 for name, values in zip(DETAIL_COLUMNS, columns, strict=True)
             }
         )
-        con.register("cscperf_903_details_chunk", data)
-        try:
-            run(con, f"INSERT INTO {DETAILS_TABLE} SELECT * FROM cscperf_903_details_chunk")
-        finally:
-            con.unregister("cscperf_903_details_chunk")
+        con.append(DETAILS_TABLE, data)
         self._details.clear()
 
     def finish(self) -> None:

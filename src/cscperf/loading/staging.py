@@ -1,8 +1,10 @@
-"""Rows on their way into the store: staged per target table, in chunks, in the scratch schema
-`cscperf_staging` of the store file. Each chunk is committed there as it comes, so DuckDB keeps it on disk
-and memory does not grow with the size of the file. The store's own tables (schema `main`) are not touched
-until every file has been read; then one transaction merges the staged rows into them, and the scratch
-schema is dropped. A load that was killed leaves only scratch tables, which the next load drops first.
+"""Rows on their way into the store: staged per target table, in chunks, in scratch tables. In a DuckDB
+store they are in the scratch schema `cscperf_staging` of the store file; each chunk is committed there as
+it comes, so DuckDB keeps it on disk and memory does not grow with the size of the file. In a PostgreSQL
+store they are the session's temporary tables, written with COPY (so concurrent loads never meet, and a
+killed load leaves nothing). The store's own tables are not touched until every file has been read; then
+one transaction merges the staged rows into them, and the scratch tables are dropped. A load that was
+killed leaves only scratch tables in a DuckDB file, which the next load drops first.
 
 Staged rows carry the load they came from, that load's collection year and position, their own running
 number and their location in the file, so duplicates can be reported where they were and a later return
@@ -15,9 +17,10 @@ import contextlib
 import json
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 
+from cscperf.store.connection import DATABASE_ERRORS, Connection
+from cscperf.store.dialect import SCRATCH_SCHEMA
 from cscperf.store.schema import Table, load_schema
 from cscperf.store.statements import run
 
@@ -35,7 +38,7 @@ ARROW_TYPES = {
 }
 
 
-STAGING_CATALOG = "cscperf_staging"  # a schema of the store file, for scratch tables only
+STAGING_CATALOG = SCRATCH_SCHEMA  # a schema of the store file, for scratch tables only (temporary on PostgreSQL)
 
 
 def staging_name(table: str) -> str:
@@ -64,12 +67,13 @@ def arrow_schema(table: Table) -> pa.Schema:
 class Staging:
     """The scratch schema of one load command."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+    def __init__(self, con: Connection) -> None:
         self.con = con
         self.schema = load_schema()
         self.tables: set[str] = set()
-        run(con, f"DROP SCHEMA IF EXISTS {STAGING_CATALOG} CASCADE")  # left by a load that was killed
-        run(con, f"CREATE SCHEMA {STAGING_CATALOG}")
+        if con.engine == "duckdb":
+            run(con, f"DROP SCHEMA IF EXISTS {STAGING_CATALOG} CASCADE")  # left by a load that was killed
+            run(con, f"CREATE SCHEMA {STAGING_CATALOG}")
 
     def table(self, name: str) -> Table:
         return self.schema.table(name)
@@ -97,18 +101,36 @@ class Staging:
     def append_arrow(self, name: str, data: pa.Table) -> None:
         """Add an Arrow table (the store table's columns, then the staging columns) to the staged table."""
         staged = staging_name(name)
-        self.con.register("cscperf_arrow_chunk", data)
-        try:
-            if name not in self.tables:
-                run(self.con, f"CREATE OR REPLACE TABLE {staged} AS SELECT * FROM cscperf_arrow_chunk")
-                self.tables.add(name)
-            else:
-                run(self.con, f"INSERT INTO {staged} SELECT * FROM cscperf_arrow_chunk")
-        finally:
-            self.con.unregister("cscperf_arrow_chunk")
+        if name not in self.tables:
+            run(self.con, f"DROP TABLE IF EXISTS {staged}")
+            run(self.con, staged_table_sql(self.schema.table(name), staged))
+            self.tables.add(name)
+        self.con.append(staged, data)
 
     def close(self) -> None:
-        """Drop the scratch schema and everything in it."""
-        with contextlib.suppress(duckdb.Error):
-            run(self.con, f"DROP SCHEMA IF EXISTS {STAGING_CATALOG} CASCADE")
+        """Drop the scratch tables (on DuckDB, the scratch schema and everything in it)."""
+        with contextlib.suppress(*DATABASE_ERRORS):
+            if self.con.engine == "duckdb":
+                run(self.con, f"DROP SCHEMA IF EXISTS {STAGING_CATALOG} CASCADE")
+            else:
+                for name in scratch_tables(self.con):
+                    run(self.con, f"DROP TABLE IF EXISTS {STAGING_CATALOG}.{name}")
         self.tables.clear()
+
+
+def staged_table_sql(table: Table, staged: str) -> str:
+    """The staged table of a store table: its columns (no key: duplicates are found, not refused) and the
+    staging columns."""
+    columns = [f"{c.name} {'VARCHAR' if c.type == 'JSON' else c.type}" for c in table.all_columns]
+    columns += ["_load_id VARCHAR", "_load_seq INTEGER", "_collection_year INTEGER", "_row_seq BIGINT",
+                "_location VARCHAR"]  # fmt: skip
+    return f"CREATE TABLE {staged} ({', '.join(columns)})"
+
+
+def scratch_tables(con: Connection) -> list[str]:
+    """The scratch tables of this session on a PostgreSQL store (those made by a load)."""
+    rows = con.execute_as_written(
+        "SELECT c.relname FROM pg_catalog.pg_class c WHERE c.relnamespace = pg_catalog.pg_my_temp_schema() "
+        "AND c.relkind = 'r' AND (c.relname LIKE 'cscperf\\_staged\\_%' OR c.relname LIKE 'cscperf\\_903%')"
+    ).fetchall()
+    return [str(r[0]) for r in rows]

@@ -22,8 +22,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
-
 from cscperf.errors import DataProblem, UsageProblem
 from cscperf.loading import ledger, pipeline
 from cscperf.loading.coverage_record import Surveys, coverage_rows, record_coverage
@@ -32,6 +30,7 @@ from cscperf.loading.file_load import FileLoad, TableCounts
 from cscperf.loading.merge import REJECTS, StagedLoads
 from cscperf.loading.source_format import SourceFormat, known_formats
 from cscperf.loading.staging import Staging, staging_name
+from cscperf.store.connection import DATABASE_ERRORS, Connection
 from cscperf.store.schema import load_schema
 from cscperf.store.statements import run, scalar
 
@@ -39,6 +38,11 @@ from cscperf.store.statements import run, scalar
 BOOKKEEPING = frozenset({"cscperf_councils", "cscperf_loads", "cscperf_load_rejects", "cscperf_coverage",
                          "cscperf_population"})  # fmt: skip
 UNCHANGED = "Nothing was unloaded; the store is unchanged."
+NOT_ON_A_SERVER = (
+    "Undoing a load is not available on a PostgreSQL store yet: it keeps no ledger of what each file gave "
+    f"(docs/postgresql.md). {UNCHANGED} Restore the backup taken before the load, or load a corrected file "
+    "(a later return's records replace an earlier one's)."
+)
 
 
 @dataclass
@@ -51,8 +55,10 @@ class UnloadSummary:
         return {"unloaded": self.unloaded, "replayed": self.replayed, "councils_emptied": self.councils_emptied}
 
 
-def unload(con: duckdb.DuckDBPyConnection, load_ids: list[str]) -> UnloadSummary:
+def unload(con: Connection, load_ids: list[str]) -> UnloadSummary:
     """Undo the loads (see the module's description)."""
+    if con.engine != "duckdb":
+        raise DataProblem(NOT_ON_A_SERVER)
     wanted = list(dict.fromkeys(load_ids))
     if not wanted:
         raise UsageProblem("Name the load to undo: `cscperf loads` lists them.")
@@ -82,7 +88,7 @@ def unload(con: duckdb.DuckDBPyConnection, load_ids: list[str]) -> UnloadSummary
                 _replay(con, staging, remaining)
             run(con, "COMMIT")
         except BaseException as exc:
-            with contextlib.suppress(duckdb.Error):
+            with contextlib.suppress(*DATABASE_ERRORS):
                 run(con, "ROLLBACK")
             if (failure := machine_failure(exc, unchanged=UNCHANGED)) is not None:
                 raise failure from None
@@ -92,9 +98,7 @@ def unload(con: duckdb.DuckDBPyConnection, load_ids: list[str]) -> UnloadSummary
     return summary
 
 
-def _loads(
-    con: duckdb.DuckDBPyConnection, load_ids: list[str]
-) -> dict[str, tuple[str, str, str, int | None, str, int]]:
+def _loads(con: Connection, load_ids: list[str]) -> dict[str, tuple[str, str, str, int | None, str, int]]:
     marks = ", ".join("?" for _ in load_ids)
     rows = con.execute(
         "SELECT load_id, la_code, load_kind, source_file, collection_year, load_status, records_loaded "
@@ -119,7 +123,7 @@ def _refuse_status(load_id: str, kind: str, status: str) -> None:
                           f"nothing to undo: load the corrected file. {UNCHANGED}")  # fmt: skip
 
 
-def _refuse_generated(con: duckdb.DuckDBPyConnection, la_code: str) -> None:
+def _refuse_generated(con: Connection, la_code: str) -> None:
     generated = scalar(con, "SELECT count(*) FROM cscperf_loads WHERE la_code = ? AND load_kind = 'synthetic' "
                             "AND load_status = 'complete'", [la_code])  # fmt: skip
     if generated:
@@ -134,7 +138,7 @@ def _refuse_generated(con: duckdb.DuckDBPyConnection, la_code: str) -> None:
                           f"files into a new store instead. {UNCHANGED}")  # fmt: skip
 
 
-def _undo(con: duckdb.DuckDBPyConnection, by_council: dict[str, list[str]], remaining: list[ledger.KeptFile],
+def _undo(con: Connection, by_council: dict[str, list[str]], remaining: list[ledger.KeptFile],
           emptied: list[str]) -> None:  # fmt: skip
     """Inside the transaction: the undone loads marked so, with when; each council emptied of its records (and
     of its loads' problems and coverage, which the replay records afresh); the councils left with no load
@@ -155,7 +159,7 @@ def _undo(con: duckdb.DuckDBPyConnection, by_council: dict[str, list[str]], rema
         run(con, "DELETE FROM cscperf_councils WHERE la_code = ? AND data_source = 'loaded'", [la_code])
 
 
-def _replay(con: duckdb.DuckDBPyConnection, staging: Staging, remaining: list[ledger.KeptFile]) -> None:
+def _replay(con: Connection, staging: Staging, remaining: list[ledger.KeptFile]) -> None:
     """Inside the transaction: the remaining loads, staged again, through the steps of a load."""
     loads = [_file_load(con, staging, f, seq) for seq, f in enumerate(remaining, start=1)]
     staged = StagedLoads(con, staging, loads)
@@ -168,7 +172,7 @@ def _replay(con: duckdb.DuckDBPyConnection, staging: Staging, remaining: list[le
     _record_replayed(con, staged, surveys)
 
 
-def _empty_council(con: duckdb.DuckDBPyConnection, la_code: str, load_ids: list[str]) -> None:
+def _empty_council(con: Connection, la_code: str, load_ids: list[str]) -> None:
     """Every record of the council, and the problems and coverage of the loads undone or replayed (a file
     whose every record was rejected keeps its problems: they say what to correct)."""
     for table in load_schema().tables:
@@ -188,7 +192,7 @@ def _formats(kinds: set[str]) -> list[SourceFormat]:
     return list(chosen.values())
 
 
-def _file_load(con: duckdb.DuckDBPyConnection, staging: Staging, kept: ledger.KeptFile, seq: int) -> FileLoad:
+def _file_load(con: Connection, staging: Staging, kept: ledger.KeptFile, seq: int) -> FileLoad:
     """A load as its reading left it: the counts and problems from what the ledger kept."""
     load = FileLoad(Path(kept.source_file), kept.load_kind, kept.load_id, seq, staging, la_code=kept.la_code,
                     collection_year=kept.collection_year)  # fmt: skip
@@ -218,7 +222,7 @@ def _file_load(con: duckdb.DuckDBPyConnection, staging: Staging, kept: ledger.Ke
     return load
 
 
-def _record_replayed(con: duckdb.DuckDBPyConnection, staged: StagedLoads, surveys: Surveys) -> None:
+def _record_replayed(con: Connection, staged: StagedLoads, surveys: Surveys) -> None:
     """The replayed loads' counts, collection years and status; their problems; their coverage."""
     for load in staged.loads:
         for table, counts in load.counts.items():

@@ -20,6 +20,7 @@ from cscperf.cli.options import (
     one_council,
 )
 from cscperf.errors import DataProblem, UsageProblem
+from cscperf.store.connection import store_label
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -135,8 +136,8 @@ def report(
         + (f", {counts['not_available']} not available from the data loaded." if counts["not_available"] else "."),
     )
     if not content.comparators_loaded:
-        console.print(Text.assemble("No comparators in the store: import them with ",
-                                    command_text(f"cscperf benchmarks import ../shared/reference-data --db {db}"),
+        importing = command_text(f"cscperf benchmarks import ../shared/reference-data --db {store_label(db)}")
+        console.print(Text.assemble("No comparators in the store: import them with ", importing,
                                     " to show England, region and neighbours."))  # fmt: skip
     _say_what_is_missing(content, settings, commentary_template)
     if commentary_template is not None:

@@ -11,13 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import duckdb
-
 from cscperf.comparators.comparison import compare, has_benchmarks, published_years, reference_date, year_for
 from cscperf.comparators.own import own_figure
 from cscperf.comparators.published import MEASURES
 from cscperf.indicators.engine import Point
 from cscperf.report.figures import year_label
+from cscperf.store.connection import Connection
 
 MISSING_NOTE = (
     "No England, region or statistical-neighbour figures were available to compare with when this report was prepared."
@@ -85,7 +84,7 @@ class Comparators:
 
 
 def comparators_for(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     la_code: str,
     latest: dict[str, Point],
     as_at: dt.date,
@@ -138,7 +137,7 @@ def comparators_for(
 
 
 def _series(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     la_code: str,
     indicator_id: str,
     as_at: dt.date,

@@ -15,8 +15,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
-import duckdb
-
 from cscperf.comparators.own import year_to_date
 from cscperf.errors import DataProblem, UsageProblem
 from cscperf.indicators.coverage import council_coverage
@@ -37,6 +35,7 @@ from cscperf.report.indicator_figures import IndicatorFigures, indicator_figures
 from cscperf.report.narrative import Counterfactual, counterfactual
 from cscperf.report.scorecard import Headline, scorecard
 from cscperf.reporting_periods import ReportingPeriod
+from cscperf.store.connection import Connection
 
 ParagraphKind = Literal["text", "narrative", "counterfactual", "commentary", "explanation_needed", "note", "list",
                         "heading", "gap", "bullet", "forecast"]  # fmt: skip
@@ -140,7 +139,7 @@ class ReportContent:
         return {i: f.latest.reason or "not available" for i, f in self.figures.items() if not f.latest.available}
 
 
-def council_of(con: duckdb.DuckDBPyConnection, config: ReportConfig, la: str | None) -> tuple[str, str]:
+def council_of(con: Connection, config: ReportConfig, la: str | None) -> tuple[str, str]:
     """The council reported on: its DfE code and name."""
     rows = con.execute("SELECT la_code, la_name FROM cscperf_councils ORDER BY la_code").fetchall()
     if not rows:
@@ -160,7 +159,7 @@ def council_of(con: duckdb.DuckDBPyConnection, config: ReportConfig, la: str | N
 
 
 def build_report(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     as_at: dt.date,
     config: ReportConfig,
     commentary: Commentary,
@@ -218,7 +217,7 @@ def build_report(
 
 
 def report_figures(
-    con: duckdb.DuckDBPyConnection, periods: list[ReportingPeriod], config: ReportConfig, la_code: str
+    con: Connection, periods: list[ReportingPeriod], config: ReportConfig, la_code: str
 ) -> tuple[dict[str, IndicatorFigures], bool]:
     """Every indicator's figures over the charted months (and, for percentages of events, the 11 months before
     them, for the 12 months to each charted month), with its target, status, comparators and process control;
@@ -251,7 +250,7 @@ def report_figures(
     return figures, loaded
 
 
-def _check_covered(con: duckdb.DuckDBPyConnection, la_code: str, name: str, as_at: dt.date) -> None:
+def _check_covered(con: Connection, la_code: str, name: str, as_at: dt.date) -> None:
     """Refuse an as-at date the council's data do not reach (the engine's coverage: a report of figures that
     are all "not available" would help no one). Months before the data start have no figure (the engine)."""
     coverage = council_coverage(con, [la_code])[la_code]
@@ -268,7 +267,7 @@ def _check_covered(con: duckdb.DuckDBPyConnection, la_code: str, name: str, as_a
         )
 
 
-def default_as_at(con: duckdb.DuckDBPyConnection, config: ReportConfig, la: str | None) -> dt.date:
+def default_as_at(con: Connection, config: ReportConfig, la: str | None) -> dt.date:
     """The as-at date when none is given: the end of the last complete month of the council's data."""
     la_code, _ = council_of(con, config, la)
     found = council_coverage(con, [la_code])[la_code].last_complete_month()
@@ -278,7 +277,7 @@ def default_as_at(con: duckdb.DuckDBPyConnection, config: ReportConfig, la: str 
 
 
 def _children_not_in_time(
-    con: duckdb.DuckDBPyConnection, indicator_id: str, period: object, config: ReportConfig, la_code: str
+    con: Connection, indicator_id: str, period: object, config: ReportConfig, la_code: str
 ) -> int:
     """Distinct children behind the visits not carried out in time in the latest month (a count, never ids)."""
     rows = drill(con, indicator_id, period, settings=config.indicator_settings, la_codes=[la_code])  # type: ignore[arg-type]

@@ -11,8 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import duckdb
-
 from cscperf.analysis.forecast import build_forecast
 from cscperf.analysis.forecast.config import ForecastConfig
 from cscperf.analysis.forecast.groups import GROUPS
@@ -31,6 +29,7 @@ from cscperf.analysis.forecast.words import (
 from cscperf.disclosure import DEFAULT_POLICY, DisclosurePolicy, suppress_breakdown
 from cscperf.indicators.settings import IndicatorSettings
 from cscperf.report.forecast_charts import FanChart
+from cscperf.store.connection import Connection
 
 SECTION_ID = "forecast"
 SECTION_TITLE = "Looking ahead: children in care, placement costs and social workers"
@@ -48,7 +47,7 @@ class ForecastSection:
 
 
 def forecast_section(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     la_code: str,
     as_at: dt.date,
     config: ForecastConfig,

@@ -18,9 +18,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-import duckdb
-
 from cscperf.returns import annex_a_template as t
+from cscperf.store.connection import Connection
 
 
 def months_before(day: dt.date, months: int) -> dt.date:
@@ -46,7 +45,7 @@ class Window:
 
 
 class AnnexAReader:
-    def __init__(self, con: duckdb.DuckDBPyConnection, la_code: str, as_at: dt.date) -> None:
+    def __init__(self, con: Connection, la_code: str, as_at: dt.date) -> None:
         self.con, self.la, self.w = con, la_code, Window(as_at)
         self.people = {
             r[0]: r[1:]

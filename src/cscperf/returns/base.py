@@ -7,16 +7,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
-
 from cscperf.returns.failures import CheckOutcome, Failure
+from cscperf.store.connection import Connection
 
 
 @dataclass(frozen=True)
 class ExportRequest:
     """One return to write: the council, the period it covers and where it goes."""
 
-    con: duckdb.DuckDBPyConnection
+    con: Connection
     la_code: str
     out: Path
     year: int | None = None  # collection year, the year ending 31 March (CIN Census, SSDA903)

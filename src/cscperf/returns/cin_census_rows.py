@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import duckdb
+from cscperf.store.connection import Connection
 
 BATCH_CHILDREN = 10_000
 
@@ -144,14 +144,14 @@ class CensusChild:
     episodes: list[Episode] = field(default_factory=list)
 
 
-def census_child_ids(con: duckdb.DuckDBPyConnection, la_code: str, year: int) -> list[str]:
+def census_child_ids(con: Connection, la_code: str, year: int) -> list[str]:
     """The ids of every child with a referral by 31 March of the year (a superset of the census's children:
     the batches then keep those with an episode in the census)."""
     params = {"la": la_code, "ye": dt.date(year, 3, 31)}
     return [r[0] for r in con.execute(CHILDREN, params).fetchall()]
 
 
-def census_children(con: duckdb.DuckDBPyConnection, la_code: str, year: int) -> Iterator[CensusChild]:
+def census_children(con: Connection, la_code: str, year: int) -> Iterator[CensusChild]:
     """The census's children in order of their id, read a batch of children at a time."""
     ids = census_child_ids(con, la_code, year)
     for start in range(0, len(ids), BATCH_CHILDREN):
@@ -159,7 +159,7 @@ def census_children(con: duckdb.DuckDBPyConnection, la_code: str, year: int) -> 
         yield from _batch(con, la_code, year, chunk[0], chunk[-1])
 
 
-def _batch(con: duckdb.DuckDBPyConnection, la: str, year: int, first: str, last: str) -> Iterator[CensusChild]:
+def _batch(con: Connection, la: str, year: int, first: str, last: str) -> Iterator[CensusChild]:
     base = {"la": la, "first": first, "last": last}
     dated = {**base, "ys": dt.date(year - 1, 4, 1), "ye": dt.date(year, 3, 31)}
 

@@ -13,9 +13,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
-import duckdb
-
 from cscperf.indicators.coverage import CouncilCoverage, council_coverage
+from cscperf.store.connection import Connection
 
 HeldLevel = Literal["full", "part", "none"]
 
@@ -30,7 +29,7 @@ def _day(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def coverage_of(con: duckdb.DuckDBPyConnection, la_code: str) -> CouncilCoverage:
+def coverage_of(con: Connection, la_code: str) -> CouncilCoverage:
     return council_coverage(con, [la_code])[la_code]
 
 
@@ -52,7 +51,7 @@ def held(coverage: CouncilCoverage, table: str, what: str, start: dt.date, end: 
     return Held("part", f"the {what} loaded cover only {within} of this period")
 
 
-def year_note(con: duckdb.DuckDBPyConnection, la_code: str, table: str, what: str, year: int) -> str | None:
+def year_note(con: Connection, la_code: str, table: str, what: str, year: int) -> str | None:
     """A note when the store does not hold `table` for the whole collection year (1 April to 31 March): the
     return then holds only what the store shows, and is not the council's whole year."""
     found = held(coverage_of(con, la_code), table, what, dt.date(year - 1, 4, 1), dt.date(year, 3, 31))

@@ -12,12 +12,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import duckdb
-
 from cscperf.errors import CscperfError, DataProblem, UsageProblem
 from cscperf.returns import return_for_load_kind, return_format
 from cscperf.returns.base import CheckRequest, ExportRequest, ExportResult, ReturnFormat
 from cscperf.returns.failures import CheckOutcome, Failure
+from cscperf.store.connection import Connection
 
 
 @dataclass
@@ -50,7 +49,7 @@ class FileCheck:
         return [f for o in self.outcomes for f in o.failures]
 
 
-def council(con: duckdb.DuckDBPyConnection, la: str | None) -> tuple[str, str | None]:
+def council(con: Connection, la: str | None) -> tuple[str, str | None]:
     """The council to write for (its code and name): `la`, or the store's only council."""
     rows = con.execute("SELECT la_code, la_name FROM cscperf_councils ORDER BY la_code").fetchall()
     if not rows:

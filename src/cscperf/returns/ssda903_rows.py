@@ -13,9 +13,8 @@ import re
 from collections import defaultdict
 from typing import Any
 
-import duckdb
-
 from cscperf.loading.ssda903_tables import TABLE_COLUMNS
+from cscperf.store.connection import Connection
 
 SEX_LETTERS_FROM = 2025  # SEX is 1/2 up to 2023-24, M/F/U from 2024-25
 SW_EPISODES_FROM = 2024  # the social worker episodes table, from 2023-24
@@ -216,7 +215,7 @@ def _flag(value: Any) -> str:
 
 
 class Reader:
-    def __init__(self, con: duckdb.DuckDBPyConnection, la_code: str, year: int) -> None:
+    def __init__(self, con: Connection, la_code: str, year: int) -> None:
         self.con, self.year = con, year
         ys, ye = dt.date(year - 1, 4, 1), dt.date(year, 3, 31)
         self.params: dict[str, Any] = {
@@ -236,7 +235,7 @@ class Reader:
         return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
 
 
-def read_tables(con: duckdb.DuckDBPyConnection, la_code: str, year: int) -> dict[str, list[Row]]:
+def read_tables(con: Connection, la_code: str, year: int) -> dict[str, list[Row]]:
     """Every table of the year's return, as rows of the DfE's columns (text, dates dd/mm/yyyy)."""
     r = Reader(con, la_code, year)
     ye = r.params["ye"]

@@ -9,9 +9,9 @@ starts, so working days from a to b = working_day_number(b) - working_day_number
 
 from __future__ import annotations
 
-import duckdb
 import pyarrow as pa
 
+from cscperf.store.connection import Connection
 from cscperf.store.statements import run, scalar
 from cscperf.working_days import CALENDAR_END, CALENDAR_START, bank_holidays
 
@@ -42,7 +42,7 @@ FROM working
 """
 
 
-def fill_calendar(con: duckdb.DuckDBPyConnection) -> int:
+def fill_calendar(con: Connection) -> int:
     """Write one row per day of the working-day calendar; returns the number of days written."""
     found = bank_holidays()
     con.register(

@@ -6,9 +6,8 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
-import duckdb
-
 from cscperf.reference.la_codes import council_name
+from cscperf.store.connection import Connection
 
 
 @dataclass(frozen=True)
@@ -69,7 +68,7 @@ ORDER BY c.la_code
 """
 
 
-def council_summaries(con: duckdb.DuckDBPyConnection) -> list[CouncilSummary]:
+def council_summaries(con: Connection) -> list[CouncilSummary]:
     """Each council's summary; a council the store holds no name for is named from the DfE's code list."""
     rows = [CouncilSummary(*row) for row in con.execute(SUMMARY_SQL).fetchall()]
     return [dataclasses.replace(r, la_name=council_name(r.la_code, r.la_name)) for r in rows]

@@ -5,19 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import duckdb
-
 from cscperf.errors import DataProblem, UsageProblem
 from cscperf.reference.la_codes import council_name
 from cscperf.reporting_periods import month_end
+from cscperf.store.connection import Connection
 
 
-def council_codes(con: duckdb.DuckDBPyConnection) -> list[str]:
+def council_codes(con: Connection) -> list[str]:
     """The councils the store holds, by DfE code."""
     return [str(r[0]) for r in con.execute("SELECT la_code FROM cscperf_councils ORDER BY la_code").fetchall()]
 
 
-def council_names(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+def council_names(con: Connection) -> dict[str, str]:
     """Each council's name: as the store holds it, else from the DfE's code list."""
     rows = con.execute("SELECT la_code, la_name FROM cscperf_councils ORDER BY la_code").fetchall()
     return {str(code): council_name(str(code), name) for code, name in rows}
@@ -27,7 +26,7 @@ def _listed(codes: list[str]) -> str:
     return ", ".join(codes[:10]) + (" ..." if len(codes) > 10 else "")
 
 
-def chosen_councils(con: duckdb.DuckDBPyConnection, wanted: list[str] | None) -> list[str]:
+def chosen_councils(con: Connection, wanted: list[str] | None) -> list[str]:
     """The councils asked for (each must be in the store), or the store's one council when none is asked for."""
     codes = council_codes(con)
     if not codes:
@@ -74,7 +73,7 @@ class Council:
         return out
 
 
-def councils(con: duckdb.DuckDBPyConnection) -> list[Council]:
+def councils(con: Connection) -> list[Council]:
     """Every council in the store, named (as council_names does), with its data's first and last dates."""
     names = council_names(con)
     rows = con.execute(
@@ -83,7 +82,7 @@ def councils(con: duckdb.DuckDBPyConnection) -> list[Council]:
     return [Council(str(r[0]), names.get(str(r[0]), str(r[0])), r[1], r[2]) for r in rows]
 
 
-def team_names(con: duckdb.DuckDBPyConnection, la_code: str) -> list[str]:
+def team_names(con: Connection, la_code: str) -> list[str]:
     """The council's teams as the indicators' breakdowns name them (the department's name, else its id)."""
     rows = con.execute(
         "SELECT DISTINCT COALESCE(dept_team_name, dept_team_id) FROM ssd_department WHERE la_code = ? "

@@ -18,6 +18,21 @@ COUNCIL_COLUMN = "la_code"
 """Column added to every per-council table: the council's 3-digit DfE local-authority code."""
 
 SqlType = Literal["VARCHAR", "DATE", "TIMESTAMP", "INTEGER", "BIGINT", "DOUBLE", "BOOLEAN", "BLOB", "JSON"]
+EngineName = Literal["duckdb", "postgresql"]
+ENGINES: tuple[EngineName, ...] = ("duckdb", "postgresql")
+
+POSTGRES_TYPES: dict[str, str] = {
+    # Text compares byte by byte ("C" collation), as in DuckDB, whatever the database's locale.
+    "VARCHAR": 'text COLLATE "C"',
+    "DATE": "date",
+    "TIMESTAMP": "timestamp",
+    "INTEGER": "integer",
+    "BIGINT": "bigint",
+    "DOUBLE": "double precision",
+    "BOOLEAN": "boolean",
+    "BLOB": "bytea",
+    "JSON": "json",  # kept as written (jsonb would reorder a record's fields)
+}
 
 
 class Column(BaseModel):
@@ -37,6 +52,8 @@ class Table(BaseModel):
     per_council: bool = True
     primary_key: list[str] = Field(default_factory=list)
     columns: list[Column]
+    engines: list[EngineName] = Field(default_factory=lambda: list(ENGINES))
+    indexes: list[list[str]] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _check(self) -> Table:
@@ -46,6 +63,9 @@ class Table(BaseModel):
         missing = [k for k in self.primary_key if k not in names]
         if missing:
             raise ValueError(f"table {self.name}: key columns {missing} are not columns of the table")
+        unindexable = [c for index in self.indexes for c in index if c not in names]
+        if unindexable:
+            raise ValueError(f"table {self.name}: index columns {unindexable} are not columns of the table")
         if self.origin == "cscperf" and not self.name.startswith("cscperf_"):
             raise ValueError(f"extension table {self.name} must be named cscperf_...")
         if self.origin == "ssd" and not self.name.startswith("ssd_"):
@@ -65,6 +85,11 @@ class Table(BaseModel):
     @property
     def column_names(self) -> list[str]:
         return [c.name for c in self.all_columns]
+
+    @property
+    def index_columns(self) -> list[list[str]]:
+        """Each index as stored (council code first for per-council tables)."""
+        return [[COUNCIL_COLUMN, *index] if self.per_council else list(index) for index in self.indexes]
 
     @property
     def key(self) -> list[str]:
@@ -95,6 +120,10 @@ class Schema(BaseModel):
     def table_names(self) -> list[str]:
         return [t.name for t in self.tables]
 
+    def tables_for(self, engine: EngineName) -> list[Table]:
+        """The tables a store on `engine` has (a few serve only PostgreSQL's access control)."""
+        return [t for t in self.tables if engine in t.engines]
+
 
 @lru_cache(maxsize=1)
 def load_schema() -> Schema:
@@ -104,16 +133,26 @@ def load_schema() -> Schema:
     return Schema.model_validate(yaml.load(text, Loader=loader))  # a safe loader, C or Python
 
 
-def create_table_sql(table: Table) -> str:
-    """CREATE TABLE IF NOT EXISTS statement for one table."""
+def create_table_sql(table: Table, engine: EngineName = "duckdb", name: str | None = None) -> str:
+    """CREATE TABLE IF NOT EXISTS statement for one table (under another `name`, when rebuilding it)."""
     lines = []
     for col in table.all_columns:
         not_null = " NOT NULL" if col.name in table.key else ""
-        lines.append(f"    {col.name} {col.type}{not_null}")
+        sql_type = col.type if engine == "duckdb" else POSTGRES_TYPES[col.type]
+        lines.append(f"    {col.name} {sql_type}{not_null}")
     if table.key:
         lines.append(f"    PRIMARY KEY ({', '.join(table.key)})")
     body = ",\n".join(lines)
-    return f"CREATE TABLE IF NOT EXISTS {table.name} (\n{body}\n)"
+    return f"CREATE TABLE IF NOT EXISTS {name or table.name} (\n{body}\n)"
+
+
+def create_index_sql(table: Table) -> list[str]:
+    """CREATE INDEX IF NOT EXISTS statements for a table's lookups (PostgreSQL stores only)."""
+    out = []
+    for columns in table.index_columns:
+        name = f"{table.name}_{'_'.join(c for c in columns if c != COUNCIL_COLUMN)}_idx"
+        out.append(f"CREATE INDEX IF NOT EXISTS {name} ON {table.name} ({', '.join(columns)})")
+    return out
 
 
 def schema_markdown(schema: Schema) -> str:
@@ -134,13 +173,23 @@ def schema_markdown(schema: Schema) -> str:
         "|---|---|---|",
     ]
     for t in schema.tables:
-        out.append(f"| [`{t.name}`](#{t.name}) | {t.origin} | {t.description} |")
+        out.append(f"| [`{t.name}`](#{t.name}) | {t.origin} | {t.description}{_only(t)} |")
     for t in schema.tables:
-        out += ["", f"## {t.name}", "", t.description, ""]
+        out += ["", f"## {t.name}", "", t.description + _only(t), ""]
         if t.key:
             out += [f"Key: {', '.join(f'`{k}`' for k in t.key)}", ""]
+        if t.indexes:
+            shown = "; ".join(", ".join(f"`{c}`" for c in index) for index in t.index_columns)
+            out += [f"Indexed in a PostgreSQL store: {shown}", ""]
         out += ["| Column | Type | Description |", "|---|---|---|"]
         for c in t.all_columns:
             desc = c.description.replace("|", "\\|")
             out.append(f"| `{c.name}` | {c.type} | {desc} |")
     return "\n".join(out) + "\n"
+
+
+def _only(table: Table) -> str:
+    if len(table.engines) == len(ENGINES):
+        return ""
+    names = {"duckdb": "DuckDB", "postgresql": "PostgreSQL"}
+    return f" ({' and '.join(names[e] for e in table.engines)} stores only.)"

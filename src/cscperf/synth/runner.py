@@ -16,7 +16,7 @@ from cscperf.synth.writer import council_exists, write_council
 
 
 def synthesise(
-    db: Path | str,
+    db: str | Path,
     profiles: list[Profile],
     *,
     seed: int,
@@ -37,7 +37,7 @@ def synthesise(
                     "Use --replace to generate again, or choose another --db."
                 )
         totals: dict[str, int] = {}
-        if len(profiles) > 1:
+        if len(profiles) > 1 and con.engine == "duckdb":
             # Many councils: write each in its own transaction but checkpoint once at the end, not after
             # every council (each checkpoint rewrites the growing tables' metadata).
             run(con, "SET checkpoint_threshold = '2GB'")
@@ -47,7 +47,8 @@ def synthesise(
                 totals[table] = totals.get(table, 0) + n
             if on_council is not None:
                 on_council(council)
-        run(con, "CHECKPOINT")
+        if con.engine == "duckdb":
+            run(con, "CHECKPOINT")
         return totals
     finally:
         con.close()

@@ -4,47 +4,43 @@ from __future__ import annotations
 
 import datetime as dt
 
-import duckdb
+import pyarrow as pa
 
 from cscperf import __version__
 from cscperf.errors import UsageProblem
+from cscperf.store.connection import Connection
 from cscperf.store.schema import load_schema
 from cscperf.store.statements import run, scalar
 from cscperf.synth.council import SyntheticCouncil
 
 
-def council_exists(con: duckdb.DuckDBPyConnection, la_code: str) -> bool:
+def council_exists(con: Connection, la_code: str) -> bool:
     return bool(scalar(con, "SELECT count(*) > 0 FROM cscperf_councils WHERE la_code = ?", [la_code]))
 
 
-def write_council(con: duckdb.DuckDBPyConnection, council: SyntheticCouncil, *, replace: bool) -> None:
+def write_council(con: Connection, council: SyntheticCouncil, *, replace: bool) -> None:
     """Write one council's tables atomically; with `replace`, its earlier data is removed first."""
     schema = load_schema()
-    if council_exists(con, council.la_code) and not replace:
-        raise UsageProblem(
-            f"The store already holds council {council.la_code}. Use --replace to generate it again, "
-            "or choose another --db."
-        )
     run(con, "BEGIN TRANSACTION")
     try:
+        con.lock_councils([council.la_code])  # on a shared store, after any other command writing the council
+        if council_exists(con, council.la_code) and not replace:
+            raise UsageProblem(
+                f"The store already holds council {council.la_code}. Use --replace to generate it again, "
+                "or choose another --db."
+            )
         if replace:
-            for table in schema.tables:
+            for table in schema.tables_for(con.engine):
                 if table.per_council:
                     run(con, f"DELETE FROM {table.name} WHERE la_code = ?", [council.la_code])
         for name, data in council.tables.items():
-            view = f"synth_{name}"
-            con.register(view, data)
-            try:
-                run(
-                    con,
-                    f"INSERT INTO {name} BY NAME SELECT ?::VARCHAR AS la_code, * FROM {view}",
-                    [council.la_code],
-                )
-            finally:
-                con.unregister(view)
+            codes = pa.array([council.la_code] * data.num_rows, pa.string())
+            con.append(name, data.add_column(0, "la_code", codes))
+            con.analyse(name)
         run(
             con,
-            "INSERT INTO cscperf_councils VALUES (?, ?, ?, 'synthetic', ?, ?, ?, ?)",
+            "INSERT INTO cscperf_councils (la_code, la_name, region, data_source, synth_seed, synth_profile, "
+            "data_start_date, data_end_date) VALUES (?, ?, ?, 'synthetic', ?, ?, ?, ?)",
             [
                 council.la_code,
                 council.la_name,
@@ -80,7 +76,7 @@ def write_council(con: duckdb.DuckDBPyConnection, council: SyntheticCouncil, *, 
         raise
 
 
-def _record_coverage(con: duckdb.DuckDBPyConnection, council: SyntheticCouncil, load_id: str) -> None:
+def _record_coverage(con: Connection, council: SyntheticCouncil, load_id: str) -> None:
     """A synthetic council holds every table it was given for its whole run (cscperf_coverage), with the
     fields the simulation filled."""
     for name, data in sorted(council.tables.items()):

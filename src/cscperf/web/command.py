@@ -32,9 +32,9 @@ class AuditFormat(StrEnum):
 
 
 def _start(db: str, *, config: Path | None = None, suppression: int | None = None) -> None:
+    from cscperf.store.connection import is_server_store
     from cscperf.store.database import open_store
     from cscperf.web.config import use_store
-    from cscperf.web.store import is_server_store
 
     open_store(db, read_only=True).close()  # a clear message if there is no store, or not a cscperf one
     target = db if is_server_store(db) else str(Path(db).resolve())

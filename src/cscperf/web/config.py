@@ -3,7 +3,7 @@
 The service is configured by the command line (`cscperf serve`) or environment variables, so the same
 settings reach every worker process of the WSGI server:
 
-    CSCPERF_DB                       the store (a DuckDB file; the PostgreSQL store will accept a URL)
+    CSCPERF_DB                       the store: a DuckDB file, or a PostgreSQL database as a postgresql:// URL
     CSCPERF_WEB_DATABASE             the app's own database (users, roles, audit); default: SQLite beside the
                                      store, `<store>.web.sqlite3`
     CSCPERF_WEB_SECRET_KEY           Django's secret key; default: made once and kept in `<store>.web.secret`

@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-import duckdb
-
 from cscperf.disclosure import DisclosurePolicy, suppress_breakdown
 from cscperf.indicators.coverage import nothing_to_measure
 from cscperf.indicators.definition import Indicator, load_library
@@ -32,6 +30,7 @@ from cscperf.report.config import ReportConfig, read_report_config
 from cscperf.report.contents import PERFORMANCE_SECTIONS, build_report
 from cscperf.report.figures import shown
 from cscperf.report.indicator_figures import IndicatorFigures, indicator_figures
+from cscperf.store.connection import Connection
 from cscperf.store.councils import Council, team_names
 from cscperf.web.charts import browser_spec
 from cscperf.web.group_labels import group_label, group_order
@@ -177,9 +176,7 @@ class Dashboard:
         return out
 
 
-def dashboard(
-    con: Callable[[], duckdb.DuckDBPyConnection], version: str, scope: Scope, config_path: str | None
-) -> Dashboard:
+def dashboard(con: Callable[[], Connection], version: str, scope: Scope, config_path: str | None) -> Dashboard:
     """Every indicator's figures for the scope, computed once per store state."""
     config = report_config(config_path)
     key = ("dashboard", version, config_path, _mtime(config_path), scope)
@@ -187,7 +184,7 @@ def dashboard(
 
 
 def _build_dashboard(
-    opener: Callable[[], duckdb.DuckDBPyConnection],
+    opener: Callable[[], Connection],
     version: str,
     scope: Scope,
     config: ReportConfig,
@@ -203,7 +200,7 @@ def _build_dashboard(
 
 
 def council_level(
-    opener: Callable[[], duckdb.DuckDBPyConnection],
+    opener: Callable[[], Connection],
     version: str,
     scope: Scope,
     config: ReportConfig,
@@ -228,7 +225,7 @@ def council_level(
 
 
 def team_figures(
-    opener: Callable[[], duckdb.DuckDBPyConnection],
+    opener: Callable[[], Connection],
     version: str,
     scope: Scope,
     config: ReportConfig,
@@ -338,7 +335,7 @@ class IndicatorPage:
 
 
 def indicator_page(
-    opener: Callable[[], duckdb.DuckDBPyConnection],
+    opener: Callable[[], Connection],
     version: str,
     scope: Scope,
     indicator_id: str,
@@ -355,7 +352,7 @@ def indicator_page(
 
 
 def _indicator_page(
-    opener: Callable[[], duckdb.DuckDBPyConnection],
+    opener: Callable[[], Connection],
     version: str,
     scope: Scope,
     indicator_id: str,
@@ -430,7 +427,7 @@ class GroupPoint(Point):
 
 
 def breakdown_points(
-    opener: Callable[[], duckdb.DuckDBPyConnection], version: str, scope: Scope, dimension: str, config_path: str | None
+    opener: Callable[[], Connection], version: str, scope: Scope, dimension: str, config_path: str | None
 ) -> list[GroupPoint]:
     """Every indicator's figure for the scope's month, by one dimension, in one computation (cached)."""
     config = report_config(config_path)
@@ -454,7 +451,7 @@ def breakdown_points(
 
 
 def breakdown(
-    opener: Callable[[], duckdb.DuckDBPyConnection],
+    opener: Callable[[], Connection],
     version: str,
     scope: Scope,
     indicator_id: str,
@@ -548,7 +545,7 @@ class Children:
 
 
 def children(
-    opener: Callable[[], duckdb.DuckDBPyConnection],
+    opener: Callable[[], Connection],
     scope: Scope,
     indicator_id: str,
     config_path: str | None,

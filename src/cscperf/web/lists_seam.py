@@ -14,12 +14,11 @@ from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
-import duckdb
-
 from cscperf.indicators.settings import IndicatorSettings
 from cscperf.lists import ListInfo, ListNotAvailable, ListResult, ListRow, Lists, compute_lists, list_definitions
 from cscperf.lists.results import NOT_ALLOCATED
 from cscperf.lists.settings import ListSettings, read_list_settings
+from cscperf.store.connection import Connection
 
 __all__ = ["ListInfo", "ListNotAvailable", "Shown", "all_lists", "computed", "definitions", "one_list", "settings_for"]
 
@@ -36,7 +35,7 @@ def settings_for(config: str | None) -> tuple[IndicatorSettings, ListSettings]:
 
 
 def _compute(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     la_code: str,
     as_at: dt.date,
     ids: Sequence[str] | None,
@@ -72,7 +71,7 @@ def restricted(lists: Lists, teams: Sequence[str] | None, worker: str | None) ->
 
 
 def computed(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     *,
     la_code: str,
     as_at: dt.date,
@@ -85,7 +84,7 @@ def computed(
 
 
 def all_lists(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     *,
     la_code: str,
     as_at: dt.date,
@@ -99,7 +98,7 @@ def all_lists(
 
 
 def one_list(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     list_id: str,
     *,
     la_code: str,

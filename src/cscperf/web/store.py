@@ -2,9 +2,8 @@
 (so a load can take the store between requests), and `store_version()` names the store's state, so figures
 computed once are reused until the store changes.
 
-The PostgreSQL store (docs/postgresql.md, when it lands) is reached the same way: `open_store` will accept a
-`postgresql://` URL in `CSCPERF_DB`, and `store_version` will read the store's last load instead of the file's
-modification time.
+The PostgreSQL store (docs/postgresql.md) is reached the same way: `open_store` takes the `postgresql://` URL
+in `CSCPERF_DB`, and `store_version` reads the store's last load instead of the file's modification time.
 """
 
 from __future__ import annotations
@@ -18,7 +17,9 @@ from pathlib import Path
 import duckdb
 from django.conf import settings
 
+from cscperf.store.connection import Connection, is_server_store
 from cscperf.store.database import open_store
+from cscperf.store.duckdb_connection import DuckDBConnection
 
 
 def store_target() -> str:
@@ -28,14 +29,15 @@ def store_target() -> str:
 _checked: set[str] = set()
 
 
-def _open_reading() -> duckdb.DuckDBPyConnection:
+def _open_reading() -> Connection:
     """Read-only; the store's schema is checked once per store state (a check costs more than the query)."""
     if is_server_store(store_target()):
         return open_store(store_target(), read_only=True)
     version = store_version()
     if version in _checked:
         try:
-            return duckdb.connect(store_target(), read_only=True)
+            path = Path(store_target())  # a lock held by a load raises duckdb.IOException, as pages expect
+            return DuckDBConnection(duckdb.connect(str(path), read_only=True), path, read_only=True)
         except duckdb.IOException:
             raise
         except duckdb.Error:
@@ -46,7 +48,7 @@ def _open_reading() -> duckdb.DuckDBPyConnection:
 
 
 @contextmanager
-def reading() -> Iterator[duckdb.DuckDBPyConnection]:
+def reading() -> Iterator[Connection]:
     """The store, read-only, for the length of a `with` block."""
     con = _open_reading()
     try:
@@ -56,17 +58,13 @@ def reading() -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 @contextmanager
-def writing() -> Iterator[duckdb.DuckDBPyConnection]:
+def writing() -> Iterator[Connection]:
     """The store, for a load."""
     con = open_store(store_target())
     try:
         yield con
     finally:
         con.close()
-
-
-def is_server_store(target: str) -> bool:
-    return target.startswith(("postgresql://", "postgres://"))
 
 
 _server_version: tuple[float, str] = (0.0, "")
@@ -98,6 +96,6 @@ def store_version() -> str:
     return "/".join(parts)
 
 
-def open_reader() -> duckdb.DuckDBPyConnection:
+def open_reader() -> Connection:
     """A read-only connection the caller closes (for the figures' builders, which open only on a cache miss)."""
     return _open_reading()

@@ -9,7 +9,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-import duckdb
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -17,6 +16,7 @@ from django.shortcuts import render
 from cscperf.lists import Lists
 from cscperf.lists.output import lists_xlsx
 from cscperf.lists.results import NOT_ALLOCATED
+from cscperf.store.connection import Connection
 from cscperf.store.councils import team_names
 from cscperf.web import audit, lists_seam
 from cscperf.web.access import Access, NotAllowed
@@ -45,7 +45,7 @@ class Choice:
         return scope_query(scope, **extra, since=self.since.isoformat() if self.since else None)
 
 
-def _choice(request: HttpRequest, access: Access, scope: Scope, con: duckdb.DuckDBPyConnection) -> Choice:
+def _choice(request: HttpRequest, access: Access, scope: Scope, con: Connection) -> Choice:
     teams = access.teams_for_children(scope.team)
     if scope.team is not None and access.can("all_teams") and scope.team not in _team_options(con, access, scope):
         raise BadRequest(f"{scope.la_name} has no team by that name. Choose one from the list.")
@@ -68,13 +68,13 @@ def _choice(request: HttpRequest, access: Access, scope: Scope, con: duckdb.Duck
     return Choice(teams, worker, int(text) if text else default, since)
 
 
-def _team_options(con: duckdb.DuckDBPyConnection, access: Access, scope: Scope) -> list[str]:
+def _team_options(con: Connection, access: Access, scope: Scope) -> list[str]:
     if not access.can("all_teams"):
         return list(access.teams)
     return [*team_names(con, scope.la_code), NOT_ALLOCATED]
 
 
-def _worker_known(con: duckdb.DuckDBPyConnection, la_code: str, worker: str) -> bool:
+def _worker_known(con: Connection, la_code: str, worker: str) -> bool:
     return bool(
         con.execute(
             "SELECT 1 FROM ssd_professionals WHERE la_code = ? AND (lower(prof_professional_id) = lower(?) "
@@ -84,7 +84,7 @@ def _worker_known(con: duckdb.DuckDBPyConnection, la_code: str, worker: str) -> 
     )
 
 
-def _filters(con: duckdb.DuckDBPyConnection, access: Access, scope: Scope, choice: Choice) -> dict[str, Any]:
+def _filters(con: Connection, access: Access, scope: Scope, choice: Choice) -> dict[str, Any]:
     council = next(c for c in councils_of(access) if c.la_code == scope.la_code)
     return {
         "councils": councils_of(access),
@@ -136,9 +136,7 @@ def lists_view(request: HttpRequest, access: Access) -> HttpResponse:
     )
 
 
-def summaries_for(
-    con: duckdb.DuckDBPyConnection, scope: Scope, choice: Choice
-) -> tuple[list[Summary], list[tuple[str, str]]]:
+def summaries_for(con: Connection, scope: Scope, choice: Choice) -> tuple[list[Summary], list[tuple[str, str]]]:
     """Each list's counts for these teams (and the workers on the lists), computed once per store state and
     kept like the figures: counts only, never a child."""
     key = ("lists", store_version(), _config(), scope, choice)
@@ -150,9 +148,7 @@ def default_choice(teams: tuple[str, ...] | None = None) -> Choice:
     return Choice(teams, None, lists_seam.settings_for(_config())[1].look_ahead_days, None)
 
 
-def _summaries(
-    con: duckdb.DuckDBPyConnection, scope: Scope, choice: Choice
-) -> tuple[list[Summary], list[tuple[str, str]]]:
+def _summaries(con: Connection, scope: Scope, choice: Choice) -> tuple[list[Summary], list[tuple[str, str]]]:
     everyone = lists_seam.all_lists(con, la_code=scope.la_code, as_at=scope.as_at, teams=choice.teams, worker=None,
                                     look_ahead_days=choice.look_ahead_days, config=_config())  # fmt: skip
     shown = lists_seam.restricted(everyone, choice.teams, choice.worker)

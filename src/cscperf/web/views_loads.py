@@ -7,7 +7,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import duckdb
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -15,6 +14,7 @@ from django.shortcuts import render
 from cscperf.loading.history import REJECT_COLUMNS, load_history, problems_by_rule, rejected_records
 from cscperf.loading.load_summary import LoadSummary
 from cscperf.loading.session import load_files
+from cscperf.store.connection import Connection
 from cscperf.web import audit, exports
 from cscperf.web.access import Access
 from cscperf.web.figures import CACHE
@@ -72,7 +72,7 @@ def _upload(request: HttpRequest, access: Access) -> LoadSummary:
     return summary
 
 
-def _loads_of(con: duckdb.DuckDBPyConnection, access: Access) -> list[dict[str, Any]]:
+def _loads_of(con: Connection, access: Access) -> list[dict[str, Any]]:
     """The loads the user may see (their council's, when they have one), newest first."""
     found = [r for r in load_history(con) if access.la_code is None or r["la_code"] == access.la_code]
     return list(reversed(found))

@@ -10,7 +10,6 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-import duckdb
 import numpy as np
 
 from cscperf.analysis.forecast import costs, reading, workforce
@@ -33,6 +32,7 @@ from cscperf.analysis.forecast.simulate import Adjustments
 from cscperf.analysis.forecast.spread import spreads
 from cscperf.indicators.settings import IndicatorSettings
 from cscperf.reporting_periods import add_months, month_end
+from cscperf.store.connection import Connection
 
 BACKTEST_MONTHS = (12, 24)
 """Backtests run from these many months before the forecast's start."""
@@ -47,7 +47,7 @@ def forecast_start(as_at: dt.date) -> dt.date:
 
 
 def build_forecast(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     la_code: str,
     as_at: dt.date,
     config: ForecastConfig | None = None,
@@ -229,7 +229,7 @@ def _cla_months(run: ModelRun, future: list[dt.date]) -> tuple[ClaMonth, ...]:
 
 
 def _costed(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     result: ForecastResult,
     run: ModelRun,
     future: list[dt.date],
@@ -283,7 +283,7 @@ def _spend(run: ModelRun, future: list[dt.date], weekly: list[float], config: Fo
 
 
 def _staffed(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     result: ForecastResult,
     run: ModelRun,
     future: list[dt.date],
@@ -329,7 +329,7 @@ def _staffed(
 
 
 def _workforce_inputs(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     result: ForecastResult,
     data: reading.CaseloadData,
     now: reading.WorkforceNow,

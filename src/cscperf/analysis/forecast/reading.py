@@ -12,7 +12,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Final
 
-import duckdb
 import numpy as np
 
 from cscperf.analysis.forecast.ages import UNKNOWN_AGE
@@ -26,6 +25,7 @@ from cscperf.indicators.settings import IndicatorSettings
 from cscperf.indicators.sql_text import fragment_sql, with_settings
 from cscperf.reference.la_codes import council_name
 from cscperf.reporting_periods import ReportingPeriod, add_months, month, month_end
+from cscperf.store.connection import Connection
 
 HISTORY_SOURCES: Final = ("synthetic", "ssda903", "ssd_extract")
 """Load kinds that carry a history of care episodes (an SSDA903 return, an SSD extract, a synthetic council).
@@ -64,7 +64,7 @@ class CouncilData:
         return next((s for s in self.spans if s[0] - dt.timedelta(days=1) <= day <= s[1]), None)
 
 
-def council_data(con: duckdb.DuckDBPyConnection, la_code: str) -> CouncilData | None:
+def council_data(con: Connection, la_code: str) -> CouncilData | None:
     """The council's name, sources and the dates its episodes of care cover (None when the store holds no such
     council). The dates come from the engine's coverage records (`cscperf.indicators.coverage`) for the loads
     that carry an episode history; a council the store records no coverage for falls back on its data range,
@@ -106,7 +106,7 @@ def council_data(con: duckdb.DuckDBPyConnection, la_code: str) -> CouncilData | 
     return CouncilData(la_code, council_name(la_code, name), tuple(sorted(kinds)), spans, int(count), inferred)
 
 
-def _recorded_spans(con: duckdb.DuckDBPyConnection, la_code: str) -> tuple[tuple[dt.date, dt.date], ...] | None:
+def _recorded_spans(con: Connection, la_code: str) -> tuple[tuple[dt.date, dt.date], ...] | None:
     """The runs of days the loads with an episode history give a complete record of the council's episodes of
     care for, from the coverage records; None when the store records no coverage for the council at all."""
     any_recorded = con.execute("SELECT COUNT(*) FROM cscperf_coverage WHERE la_code = ?", [la_code]).fetchall()
@@ -144,7 +144,7 @@ class PlacementNotes:
 
 
 def cla_panel(
-    con: duckdb.DuckDBPyConnection, la_code: str, ends: list[dt.date], settings: IndicatorSettings
+    con: Connection, la_code: str, ends: list[dt.date], settings: IndicatorSettings
 ) -> tuple[Panel, PlacementNotes]:
     """Children looked after at each month end with their age and placement group, and what was assumed about
     the records at the last month end."""
@@ -201,7 +201,7 @@ class CaseloadData:
 
 
 def caseload_data(
-    con: duckdb.DuckDBPyConnection, la_code: str, ends: list[dt.date], settings: IndicatorSettings
+    con: Connection, la_code: str, ends: list[dt.date], settings: IndicatorSettings
 ) -> CaseloadData | None:
     """Allocated cases month end by month end (None when the store holds no allocations for the council)."""
     if not con.execute("SELECT COUNT(*) FROM ssd_involvements WHERE la_code = ?", [la_code]).fetchall()[0][0]:
@@ -267,9 +267,7 @@ class MeasuredRates:
     vacancy: float | None
 
 
-def workforce_rates(
-    con: duckdb.DuckDBPyConnection, la_code: str, at: dt.date, settings: IndicatorSettings
-) -> MeasuredRates:
+def workforce_rates(con: Connection, la_code: str, at: dt.date, settings: IndicatorSettings) -> MeasuredRates:
     results = compute(
         con, _periods([at]), ids=["sw_turnover_rate", "sw_vacancy_rate"], settings=settings, la_codes=[la_code]
     )
@@ -286,9 +284,7 @@ class WorkforceNow:
     refill_days: list[int]  # days from an employed worker leaving a post to the next starting in it
 
 
-def workforce_now(
-    con: duckdb.DuckDBPyConnection, la_code: str, at: dt.date, settings: IndicatorSettings
-) -> WorkforceNow:
+def workforce_now(con: Connection, la_code: str, at: dt.date, settings: IndicatorSettings) -> WorkforceNow:
     set_periods(con, _periods([at]))
     fte = con.execute(
         f"SELECT SUM(c.fte), COUNT(*) FROM ({fragment_sql('caseloads_at_period_end', settings)}) c "
@@ -324,9 +320,7 @@ def workforce_now(
     )
 
 
-def finance_records(
-    con: duckdb.DuckDBPyConnection, la_code: str, start: dt.date, end: dt.date
-) -> tuple[list[CostRecord], int]:
+def finance_records(con: Connection, la_code: str, start: dt.date, end: dt.date) -> tuple[list[CostRecord], int]:
     """Weekly costs of placements open in the period from `ssd_s251_finance` (cscperf reads the SSD's first
     placeholder field, s251_placeholder_1, as the placement's weekly cost in pounds until the SSD defines the
     table), and how many records could not be read as a cost."""

@@ -1,0 +1,371 @@
+"""The store on both engines: created only in a new file or an empty database, refused when it is not
+what this cscperf expects (with the fix), upgraded all or nothing, carried between engines, and a failed
+command never leaves a new empty store behind."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from cscperf.cli import app
+from cscperf.errors import DataProblem
+from cscperf.store import migrations
+from cscperf.store.connection import connect, store_label
+from cscperf.store.database import existing_tables, open_store, read_info
+from cscperf.store.migrations import Step, upgrade
+from cscperf.store.schema import load_schema
+from cscperf.store.statements import run, scalar
+
+from .postgres_server import PostgresServer
+
+runner = CliRunner()
+VERSION = load_schema().version
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args))
+    output = result.output + (result.stderr if result.stderr_bytes is not None else "")
+    assert "Traceback" not in output
+    return result.exit_code, output
+
+
+@pytest.fixture(params=["duckdb", "postgresql"])
+def new_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Where a new store can go, on each engine: a new DuckDB file, an empty PostgreSQL database."""
+    if request.param == "duckdb":
+        yield str(tmp_path / "store.duckdb")
+    else:
+        server: PostgresServer = request.getfixturevalue("postgres")
+        yield server.database()
+
+
+def tables_in(db: str) -> set[str]:
+    con = connect(db)
+    try:
+        return existing_tables(con)
+    finally:
+        con.close()
+
+
+def test_a_store_is_created_once_and_opening_it_again_changes_nothing(new_store: str) -> None:
+    con = open_store(new_store)
+    assert con.created
+    run(con, "INSERT INTO cscperf_councils (la_code, la_name) VALUES ('999', 'Test')")
+    info = sorted(con.execute("SELECT info_key, info_value FROM cscperf_schema_info").fetchall())
+    days = scalar(con, "SELECT count(*) FROM cscperf_calendar")
+    con.close()
+    again = open_store(new_store)
+    assert not again.created
+    assert sorted(again.execute("SELECT info_key, info_value FROM cscperf_schema_info").fetchall()) == info
+    assert scalar(again, "SELECT count(*) FROM cscperf_calendar") == days
+    assert isinstance(days, int) and days > 70_000  # 1900 to 2100
+    assert again.execute("SELECT la_name FROM cscperf_councils").fetchall() == [("Test",)]
+    again.close()
+
+
+def test_the_tables_are_the_schemas_on_each_engine(new_store: str) -> None:
+    con = open_store(new_store)
+    engine = con.engine
+    con.close()
+    assert tables_in(new_store) == {t.name for t in load_schema().tables_for(engine)}
+    assert ("cscperf_access" in tables_in(new_store)) == (engine == "postgresql")
+
+
+def _foreign(db: str) -> None:
+    con = connect(db)
+    run(con, "CREATE TABLE ssd_person (pers_person_id VARCHAR, something_else INTEGER)")
+    run(con, "INSERT INTO ssd_person VALUES ('P1', 1)")
+    con.close()
+
+
+def test_a_foreign_database_is_refused_untouched_even_with_an_ssd_person_table(new_store: str) -> None:
+    _foreign(new_store)
+    with pytest.raises(DataProblem, match=r"not a cscperf store .*ssd_person.*changed nothing"):
+        open_store(new_store)
+    assert tables_in(new_store) == {"ssd_person"}  # nothing added
+    con = connect(new_store)
+    assert con.execute("SELECT * FROM ssd_person").fetchall() == [("P1", 1)]
+    con.close()
+
+
+def test_loading_into_a_foreign_database_is_refused_untouched(new_store: str, tmp_path: Path) -> None:
+    _foreign(new_store)
+    extract = tmp_path / "ssd_person.csv"
+    extract.write_text("pers_person_id,pers_sex\nP2,F\n", encoding="utf-8")
+    code, out = invoke("load", str(extract), "--db", new_store, "--la", "874")
+    assert code == 1 and "not a cscperf store" in out
+    assert tables_in(new_store) == {"ssd_person"}
+
+
+def test_a_failed_load_leaves_no_new_store_behind(new_store: str, tmp_path: Path) -> None:
+    empty = tmp_path / "census.xml"
+    empty.write_text("", encoding="utf-8")
+    code, out = invoke("load", str(empty), "--db", new_store)
+    assert code == 1, out
+    if new_store.endswith(".duckdb"):
+        assert not Path(new_store).exists()
+    else:
+        assert tables_in(new_store) == set()  # the empty database it was
+
+
+def test_a_failed_load_into_an_existing_store_keeps_the_store(new_store: str, tmp_path: Path) -> None:
+    open_store(new_store).close()
+    empty = tmp_path / "census.xml"
+    empty.write_text("", encoding="utf-8")
+    code, _ = invoke("load", str(empty), "--db", new_store)
+    assert code == 1
+    assert "cscperf_schema_info" in tables_in(new_store)
+
+
+def _set_version(db: str, value: str) -> None:
+    con = connect(db)
+    run(con, "UPDATE cscperf_schema_info SET info_value = ? WHERE info_key = 'schema_version'", [value])
+    con.close()
+
+
+def test_a_schema_version_that_is_not_a_number_is_refused_plainly(new_store: str) -> None:
+    open_store(new_store).close()
+    _set_version(new_store, "abc")
+    with pytest.raises(DataProblem, match=r"schema version is 'abc'.*changed outside cscperf"):
+        open_store(new_store, read_only=True)
+    code, out = invoke("summary", "--db", new_store)
+    assert code == 1 and "'abc'" in out
+
+
+def test_a_store_of_a_newer_schema_is_refused(new_store: str) -> None:
+    open_store(new_store).close()
+    _set_version(new_store, str(VERSION + 1))
+    with pytest.raises(DataProblem, match="newer cscperf"):
+        open_store(new_store)
+    code, out = invoke("db", "upgrade", "--db", new_store)
+    assert code == 1 and "newer" in out
+
+
+def _make_older(db: str) -> None:
+    """What a store of the previous schema version looked like: no access list (it came with version 3),
+    and, to exercise the rebuild, cscperf_councils without a column added since."""
+    con = connect(db)
+    run(con, "INSERT INTO cscperf_councils (la_code, la_name, region, data_source, synth_seed, synth_profile) "
+             "VALUES ('874', 'Peterborough', 'East of England', 'synthetic', 7, 'default')")  # fmt: skip
+    if con.engine == "postgresql":
+        con.execute_as_written("DROP TABLE cscperf_access CASCADE").fetchall()  # with its policies
+    run(con, "ALTER TABLE cscperf_councils DROP COLUMN synth_profile")
+    run(con, "UPDATE cscperf_schema_info SET info_value = ? WHERE info_key = 'schema_version'", [str(VERSION - 1)])
+    con.close()
+
+
+def test_an_older_store_is_refused_with_the_upgrade_command_then_upgraded_in_place(new_store: str) -> None:
+    open_store(new_store).close()
+    _make_older(new_store)
+    with pytest.raises(DataProblem, match=r"cscperf db upgrade --db"):
+        open_store(new_store, read_only=True)
+    code, out = invoke("db", "upgrade", "--db", new_store)
+    assert code == 0, out
+    assert f"from schema version {VERSION - 1} to {VERSION}" in out
+    assert "cscperf_councils" in out
+    con = open_store(new_store, read_only=True)  # usable again
+    assert con.execute("SELECT la_code, la_name, synth_seed, synth_profile FROM cscperf_councils").fetchall() == [
+        ("874", "Peterborough", 7, None)  # rows kept; the new column empty
+    ]
+    assert read_info(con).facts["upgraded_by"].startswith("cscperf ")
+    con.close()
+    code, out = invoke("db", "upgrade", "--db", new_store)
+    assert code == 0 and "nothing was changed" in out
+
+
+def test_an_upgrade_that_fails_part_way_leaves_the_store_as_it_was(
+    new_store: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    open_store(new_store).close()
+    _make_older(new_store)
+    before = tables_in(new_store)
+
+    def half_done(con: object) -> None:
+        run(con, "CREATE TABLE cscperf_half_done (x INTEGER)")  # type: ignore[arg-type]
+        run(con, "DELETE FROM cscperf_councils")  # type: ignore[arg-type]
+        raise DataProblem("step failed")
+
+    monkeypatch.setitem(migrations.STEPS, VERSION - 1, Step(VERSION - 1, "a step that fails", half_done))
+    con = connect(new_store)
+    with pytest.raises(DataProblem, match="step failed"):
+        upgrade(con)
+    con.close()
+    assert tables_in(new_store) == before
+    con = connect(new_store)
+    assert read_info(con).schema_version == VERSION - 1
+    assert scalar(con, "SELECT count(*) FROM cscperf_councils") == 1
+    con.close()
+
+
+def test_an_upgrade_refuses_a_column_it_has_no_step_for(new_store: str) -> None:
+    open_store(new_store).close()
+    con = connect(new_store)
+    run(con, "ALTER TABLE cscperf_councils ADD COLUMN local_note VARCHAR")
+    run(con, "UPDATE cscperf_schema_info SET info_value = ? WHERE info_key = 'schema_version'", [str(VERSION - 1)])
+    with pytest.raises(DataProblem, match=r"local_note.*no upgrade step"):
+        upgrade(con)
+    assert read_info(con).schema_version == VERSION - 1
+    con.close()
+
+
+def test_the_duckdb_version_is_recorded_and_another_major_is_refused_with_the_fix(tmp_path: Path) -> None:
+    path = tmp_path / "s.duckdb"
+    con = open_store(path)
+    assert read_info(con).facts["duckdb_version"] == duckdb.__version__
+    major = int(duckdb.__version__.split(".")[0])
+    run(con, "UPDATE cscperf_schema_info SET info_value = ? WHERE info_key = 'duckdb_version'", [f"{major - 1}.4.2"])
+    con.close()
+    with pytest.raises(DataProblem, match=rf"made with DuckDB {major - 1}\.4\.2.*cscperf db export.*cscperf db import"):
+        open_store(path, read_only=True)
+
+
+def test_export_from_duckdb_and_import_into_postgresql_and_back(tmp_path: Path, postgres: PostgresServer) -> None:
+    source = tmp_path / "laptop.duckdb"
+    con = open_store(source)
+    run(
+        con,
+        "INSERT INTO cscperf_councils (la_code, la_name, data_start_date) VALUES ('874', 'P''boro', DATE '2020-04-01')",
+    )
+    run(
+        con,
+        "INSERT INTO ssd_person (la_code, pers_person_id, pers_dob, pers_sex) "
+        "VALUES ('874', 'C1', DATE '2015-02-28', 'F')",
+    )
+    run(con, "INSERT INTO ssd_contacts (la_code, cont_contact_id, cont_person_id, cont_contact_outcome_json) "
+             """VALUES ('874', 'K1', 'C1', '{"NEW_REFERRAL_FLAG":"Y"}')""")  # fmt: skip
+    con.close()
+    code, out = invoke("db", "export", str(tmp_path / "out"), "--db", str(source))
+    assert code == 0 and "child-level data" in out
+    server = postgres.database()
+    code, out = invoke("db", "import", str(tmp_path / "out"), "--db", server)
+    assert code == 0, out
+    con = open_store(server, read_only=True)
+    assert con.execute("SELECT la_name, data_start_date FROM cscperf_councils").fetchall() == [
+        ("P'boro", dt.date(2020, 4, 1))
+    ]
+    assert con.execute("SELECT cont_contact_outcome_json FROM ssd_contacts").fetchall() == [
+        ('{"NEW_REFERRAL_FLAG":"Y"}',)
+    ]
+    assert "imported_from" in read_info(con).facts
+    con.close()
+    code, _ = invoke("db", "export", str(tmp_path / "back"), "--db", server)
+    assert code == 0
+    code, _ = invoke("db", "import", str(tmp_path / "back"), "--db", str(tmp_path / "again.duckdb"))
+    assert code == 0
+    con = open_store(tmp_path / "again.duckdb", read_only=True)
+    assert con.execute("SELECT pers_person_id, pers_dob FROM ssd_person").fetchall() == [("C1", dt.date(2015, 2, 28))]
+    con.close()
+    code, out = invoke("db", "import", str(tmp_path / "back"), "--db", server)  # not into a store holding data
+    assert code == 2 and "already holds data" in out
+
+
+def test_opening_an_empty_database_to_read_creates_nothing(pg_url: str) -> None:
+    with pytest.raises(DataProblem, match="empty"):
+        open_store(pg_url, read_only=True)
+    assert tables_in(pg_url) == set()
+
+
+def test_a_password_in_the_url_is_never_shown() -> None:
+    url = "postgresql://analyst:s3cret@db.council.gov.uk:5432/cscperf?sslmode=require&password=other"
+    shown = store_label(url)
+    assert "s3cret" not in shown and "other" not in shown
+    assert shown.startswith("postgresql://analyst@db.council.gov.uk:5432/cscperf")
+
+
+def test_a_server_that_cannot_be_reached_is_a_plain_message(postgres: PostgresServer) -> None:
+    url = f"postgresql://nobody:pw@127.0.0.1:{postgres.port + 1}/none?connect_timeout=2"
+    code, out = invoke("summary", "--db", url)
+    assert code == 1 and "could not be reached" in out and "pw" not in out
+
+
+def test_db_init_and_status(new_store: str) -> None:
+    code, out = invoke("db", "init", "--db", new_store)
+    assert code == 0 and f"Created a cscperf store (schema version {VERSION})" in out
+    code, out = invoke("db", "init", "--db", new_store)
+    assert code == 0 and "nothing was changed" in out
+    code, out = invoke("db", "status", "--db", new_store)
+    assert code == 0 and "Usable by this cscperf" in out and "yes" in out
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["db"], ["db", "init"], ["db", "upgrade"], ["db", "status"], ["db", "export"], ["db", "import"], ["db", "roles"],
+     ["db", "roles", "council"], ["db", "roles", "region"], ["db", "roles", "list"], ["db", "roles", "revoke"]],
+)  # fmt: skip
+def test_every_db_command_has_help(command: list[str]) -> None:
+    code, out = invoke(*command, "--help")
+    assert code == 0 and "Usage" in out
+
+
+def test_roles_on_a_duckdb_file_are_refused_without_making_a_store(tmp_path: Path) -> None:
+    code, out = invoke("db", "roles", "list", "--db", str(tmp_path / "s.duckdb"))
+    assert code == 2 and "PostgreSQL" in out
+    assert not (tmp_path / "s.duckdb").exists()
+
+
+def test_an_export_is_whole_or_not_there(tmp_path: Path) -> None:
+    source = tmp_path / "s.duckdb"
+    open_store(source).close()
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "x").write_text("x")
+    code, out = invoke("db", "export", str(tmp_path / "full"), "--db", str(source))
+    assert code == 2 and "new or empty folder" in out
+    code, out = invoke("db", "export", str(tmp_path / "out"), "--db", str(source))
+    assert code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["full", "out", "s.duckdb"]  # no partial folder left
+
+
+ADDED_FOR_THE_LISTS = ("cscperf_visit_missed", "cscperf_cp_oversight")  # schema version 4
+
+
+def test_a_store_from_before_the_managers_lists_is_upgraded_in_place_and_its_records_kept(new_store: str) -> None:
+    """A store as schema version 3 made it: without the lists' oversight tables (and, on PostgreSQL, without
+    the access list and the lookup indexes of version 5), holding a council and a child on a plan."""
+    open_store(new_store).close()
+    con = connect(new_store)
+    run(con, "INSERT INTO cscperf_councils (la_code, la_name, data_start_date, data_end_date) "
+             "VALUES ('874', 'Peterborough', '2020-04-01', '2024-10-31')")  # fmt: skip
+    run(con, "INSERT INTO ssd_cp_plans (la_code, cppl_cp_plan_id, cppl_person_id, cppl_cp_plan_start_date) "
+             "VALUES ('874', 'CP1', 'P1', '2024-01-01')")  # fmt: skip
+    for table in ADDED_FOR_THE_LISTS:
+        run(con, f"DROP TABLE {table}")
+    if con.engine == "postgresql":
+        con.execute_as_written("DROP TABLE cscperf_access CASCADE").fetchall()
+        con.execute_as_written("DROP INDEX ssd_cp_plans_cppl_person_id_idx").fetchall()
+    run(con, "UPDATE cscperf_schema_info SET info_value = '3' WHERE info_key = 'schema_version'")
+    con.close()
+    code, out = invoke("lists", "--db", new_store, "--as-at", "2024-10-31")
+    assert code != 0 and "schema version 3" in out and "cscperf db upgrade" in out
+    code, out = invoke("db", "upgrade", "--db", new_store)
+    assert code == 0, out
+    assert f"from schema version 3 to {VERSION}" in out and all(t in out for t in ADDED_FOR_THE_LISTS)
+    assert set(ADDED_FOR_THE_LISTS) <= tables_in(new_store)
+    code, out = invoke("lists", "--db", new_store, "--as-at", "2024-10-31", "--list", "cp_plan_9_months",
+                       "--format", "json")  # fmt: skip
+    assert code == 0, out
+    assert [r["person_id"] for r in json.loads(out)["lists"][0]["rows"]] == ["P1"]  # 9 months on 1 Oct 2024
+    if new_store.startswith("postgresql"):
+        con = connect(new_store)
+        indexes = con.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'ssd_cp_plans'").fetchall()
+        con.close()
+        assert ("ssd_cp_plans_cppl_person_id_idx",) in indexes
+
+
+def test_a_store_too_old_to_upgrade_is_refused_untouched(new_store: str) -> None:
+    open_store(new_store).close()
+    con = connect(new_store)
+    run(con, "UPDATE cscperf_schema_info SET info_value = '0' WHERE info_key = 'schema_version'")
+    con.close()
+    before = tables_in(new_store)
+    code, out = invoke("db", "upgrade", "--db", new_store)
+    assert code != 0 and "too old" in out and "Make a new store" in out
+    assert tables_in(new_store) == before
+    con = connect(new_store)
+    assert read_info(con).schema_version == 0
+    con.close()
