@@ -22,6 +22,15 @@ SSD_SPEC = SHARED / "samples" / "ssd" / "objects"
 DEMO_SEED = 2019
 
 
+@pytest.fixture(scope="session", autouse=True)
+def chart_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The chart cache in a folder of this test session's own, never the user's cache folder."""
+    folder = tmp_path_factory.mktemp("chart-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CSCPERF_CHART_CACHE", str(folder))
+        yield folder
+
+
 @pytest.fixture(scope="session")
 def default_council() -> SyntheticCouncil:
     return simulate_council(default_profile(), DEMO_SEED, 5)

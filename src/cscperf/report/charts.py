@@ -30,6 +30,7 @@ import altair as alt
 import vl_convert
 
 from cscperf.disclosure import DEFAULT_POLICY, DisclosurePolicy, n_of_d_words
+from cscperf.report import chart_cache
 from cscperf.report import chart_layers as layers
 from cscperf.report.chart_fonts import (
     FONT_FAMILY,
@@ -450,9 +451,23 @@ def render_svg(req: ChartRequest) -> str:
 
 
 def _draw_svg(req: ChartRequest) -> str:
-    prepare_fonts()
-    svg = str(vl_convert.vegalite_to_svg(chart_spec(req), vl_version=VEGA_LITE_VERSION))
-    return _describe_svg(svg, req.title, alt_text(req))
+    return _describe_svg(draw_spec_svg(chart_spec(req)), req.title, alt_text(req))
+
+
+def draw_spec_svg(spec: dict[str, Any]) -> str:
+    """A Vega-Lite spec drawn as SVG by vl-convert, or taken from the chart cache when drawn before."""
+
+    def draw() -> bytes:
+        prepare_fonts()
+        return str(vl_convert.vegalite_to_svg(spec, vl_version=VEGA_LITE_VERSION)).encode("utf-8")
+
+    return chart_cache.remembered("svg", chart_cache.key_of("svg", VEGA_LITE_VERSION, spec), draw).decode("utf-8")
+
+
+def svg_png(svg: str, scale: float) -> bytes:
+    """An SVG drawn as PNG at `scale` by vl-convert, or taken from the chart cache when drawn before."""
+    key = chart_cache.key_of("png", svg, scale)
+    return chart_cache.remembered("png", key, lambda: bytes(vl_convert.svg_to_png(svg, scale=scale)))
 
 
 def _describe_svg(svg: str, title: str, description: str) -> str:
@@ -475,7 +490,7 @@ def _remembered_svg(req: ChartRequest) -> str:
 def render_png(req: ChartRequest, scale: float = 2.0) -> bytes:
     """The chart as PNG bytes, `scale` times its nominal size (3.0 prints at about 280 pixels an inch at
     `MM_PER_PX`), drawn from its SVG."""
-    return bytes(vl_convert.svg_to_png(render_svg(req), scale=scale))
+    return svg_png(render_svg(req), scale)
 
 
 def svg_size(svg: str) -> tuple[float, float]:

@@ -13,10 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 import altair as alt
-import vl_convert
 
 from cscperf.analysis.forecast.spread import Spread
-from cscperf.report.charts import CHART_HEIGHT, CHART_WIDTH, FONT_FAMILY, FONT_SIZE, VEGA_LITE_VERSION, prepare_fonts
+from cscperf.report.charts import CHART_HEIGHT, CHART_WIDTH, FONT_FAMILY, FONT_SIZE, draw_spec_svg, svg_png
 from cscperf.report.palette import (
     EXTRA_SERIES_COLOURS,
     GRID_COLOUR,
@@ -48,8 +47,7 @@ class FanChart:
 
     @functools.cached_property
     def svg(self) -> str:
-        prepare_fonts()
-        svg = str(vl_convert.vegalite_to_svg(fan_spec(self), vl_version=VEGA_LITE_VERSION))
+        svg = draw_spec_svg(fan_spec(self))
         start = svg.find("<svg")
         end = svg.find(">", start)
         label = html.escape(alt_text(self), quote=True)
@@ -58,7 +56,7 @@ class FanChart:
 
     @functools.cached_property
     def png(self) -> bytes:
-        return bytes(vl_convert.svg_to_png(self.svg, scale=1.5))
+        return svg_png(self.svg, 1.5)
 
 
 def _iso(day: dt.date) -> str:
