@@ -153,13 +153,13 @@ def main() -> None:
         folder = Path(scratch)
         store = synthetic_store(folder)
         print("Each return for the synthetic council (target under 5 s):")
-        print(f"  {'return':<13} {'seconds':>8} {'CPU s':>6} {'records':>9} {'MB':>6} {'peak MB':>8} {'x floor':>8}")
+        print(f"  {'return':<13} {'seconds':>8} {'CPU s':>6} {'records':>9} {'MB':>6} {'peak MB':>8} {'aim/time':>8}")
         outs = {"annex-a": "annex_a.xlsx", "cin-census": "cin.xml", "ssda903-csv": "903csv", "ssda903-xml": "903xml"}
         for kind, name in outs.items():
             r = in_child(kind, store, folder / name)
             print(
-                f"  {kind:<13} {r['seconds']:>8.2f} {r['records']:>9,} {r['mb']:>6.1f} {r['peak_mb']:>8.0f} "
-                f"{5 / r['seconds']:>7.1f}x"
+                f"  {kind:<13} {r['seconds']:>8.2f} {r['cpu']:>6.2f} {r['records']:>9,} {r['mb']:>6.1f} "
+                f"{r['peak_mb']:>8.0f} {5 / r['seconds']:>7.1f}x"
             )
         from cscperf.returns import dfe_rules
 
@@ -168,17 +168,18 @@ def main() -> None:
                 r = in_child(kind, store, folder / name, rules=True)
                 print(f"  (the DfE rules on the {kind}: {r['check_seconds']:.1f} s, in the validators' environment)")
         print("The CIN Census of a large council (target under 30 s, memory flat):")
-        columns = ("copies", "children", "seconds", "CPU s", "MB", "MB/s", "peak MB", "x floor")
+        columns = ("copies", "children", "seconds", "CPU s", "MB", "MB/s", "peak MB", "aim/time")
         print("  " + " ".join(f"{c:>{w}}" for c, w in zip(columns, (6, 9, 8, 6, 6, 6, 8, 8), strict=True)))
         for copies in sorted({max(1, args.copies // 10), args.copies}):
             big = large_store(folder, store, copies)
             r = in_child("cin-census", big, folder / f"cin_{copies}.xml")
             children = r["children"]
             print(
-                f"  {copies:>6} {children:>9,} {r['seconds']:>8.1f} {r['mb']:>6.0f} {r['mb'] / r['seconds']:>6.1f} "
-                f"{r['peak_mb']:>8.0f} {30 / r['seconds']:>7.1f}x"
+                f"  {copies:>6} {children:>9,} {r['seconds']:>8.1f} {r['cpu']:>6.1f} {r['mb']:>6.0f} "
+                f"{r['mb'] / r['seconds']:>6.1f} {r['peak_mb']:>8.0f} {30 / r['seconds']:>7.1f}x"
             )
-        print("  (records = children and their referrals, assessments, plans and enquiries written)")
+        print("  (records = children and their referrals, assessments, plans and enquiries written;")
+        print("   aim/time = the aim's seconds over the time taken: above 1x is within the aim)")
         print(f"Load average (1, 5, 15 min) at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
