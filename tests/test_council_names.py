@@ -67,6 +67,11 @@ def test_reconcile_lists_and_forecast_name_a_loaded_council_without_comparators(
     listed = runner.invoke(app, ["lists", "--db", db, "--as-at", "2024-03-31", "--list", "cla_visits_overdue"])
     assert listed.exit_code == 0, listed.output
     assert listed.output.startswith("Managers' lists for Cambridgeshire (873)")
+    exported = runner.invoke(
+        app, ["export", "ssda903", "--db", db, "--year", "2024", "--out", str(tmp_path / "903"), "--no-dfe-rules"]
+    )
+    assert exported.exit_code == 0, exported.output
+    assert "for Cambridgeshire (873)" in " ".join(exported.output.split())
     from cscperf.analysis.forecast.reading import council_data
 
     con = open_store(db, read_only=True)

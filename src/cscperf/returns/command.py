@@ -24,6 +24,7 @@ from cscperf.cli.options import (
     required_as_at,
 )
 from cscperf.errors import UsageProblem
+from cscperf.reference.la_codes import council_name
 from cscperf.returns.failures import CheckOutcome, Failure, count_by_rule
 
 export_app = command_group("Write a return from the store (Ofsted Annex A, CIN Census, SSDA903), checked.")
@@ -191,7 +192,8 @@ def _run(
     verb = "Checked (nothing written)" if check_only else "Wrote"
     where = "" if check_only else ": " + ", ".join(str(p) for p in run.result.paths[:3])
     more = f" and {len(run.result.paths) - 3} more" if len(run.result.paths) > 3 else ""
-    say(f"{verb} the {run.fmt.title} for council {code}, {run.result.period}{where}{more}")
+    named = f"{council_name(code, la_name)} ({code})"
+    say(f"{verb} the {run.fmt.title} for {named}, {run.result.period}{where}{more}")
     counts = "; ".join(f"{k} {v:,}" for k, v in run.result.counts.items())
     _indented(f"Records: {counts}")
     for note in run.result.notes:
