@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
@@ -20,9 +21,9 @@ import pyarrow as pa
 from cscperf.indicators.coverage import FULL, Availability, CouncilCoverage, availability, council_coverage
 from cscperf.indicators.definition import Indicator, load_fragments, load_library
 from cscperf.indicators.settings import IndicatorSettings
-from cscperf.indicators.sql_text import fragment_sql, fragments_within, indicator_sql
+from cscperf.indicators.sql_text import fragment_expansions, fragment_sql, fragments_within, indicator_sql
 from cscperf.reporting_periods import ReportingPeriod
-from cscperf.store.connection import Connection
+from cscperf.store.connection import Connection, Row
 from cscperf.store.statements import run
 
 Dimension = Literal["team", "worker", "age_band", "sex", "ethnicity"]
@@ -164,34 +165,61 @@ def compute(
     population = _population(con, la_codes) if any(i.unit == "rate_per_10k" for i in chosen) else {}
     coverage = council_coverage(con, la_codes)
     supported_by = _Supported()
-    results = []
-    for indicator in chosen:
+    group = f", {by}" if by else ""
+
+    def figures(indicator: Indicator) -> list[Row]:
         units = units_sql(indicator, settings, la_codes, materialised)
         source = enriched_sql(units) if by else units
-        group = f", {by}" if by else ""
-        rows = con.execute(
+        return con.execute(
             f"SELECT la_code, period_start, period_end{group}, SUM(numerator), SUM(denominator), COUNT(*), "
             f"COUNT(*) - COUNT(numerator) FROM ({source}) AS units GROUP BY la_code, period_start, period_end{group}"
         ).fetchall()
-        found = {(r[0], r[1], r[2], r[3] if by else None): r for r in rows}
-        councils = sorted({r[0] for r in rows} | set(la_codes or coverage))
-        groups = sorted({k[3] for k in found}, key=str) if by else [None]
-        result = Result(indicator)
-        for la in councils:
-            cover = coverage.get(la) or CouncilCoverage(la)
-            for period in periods:
-                supported = supported_by(indicator, cover, period)
-                for g in groups:
-                    row = found.get((la, period.start, period.end, g))
-                    if row is None and by and supported.available:
-                        continue
-                    num = float(row[-4] or 0) if row else 0.0
-                    den = float(row[-3]) if row and row[-3] is not None else None
-                    n_units, unmeasured = (int(row[-2]), int(row[-1])) if row else (0, 0)
-                    point = _point(indicator, la, period, num, den, n_units, g, population.get(la, {}))
-                    result.points.append(_supported(point, supported, unmeasured))
-        results.append(result)
+
+    results = []
+    # The queries run one after another on a thread of their own, so the database works on the next indicator
+    # while this thread turns the last one's sums into points (the database lets go of Python while it works).
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cscperf-indicators") as queries:
+        pending = [queries.submit(figures, indicator) for indicator in chosen]
+        try:
+            for indicator, query in zip(chosen, pending, strict=True):
+                results.append(_result(indicator, query.result(), periods, by, la_codes, coverage, population,
+                                       supported_by))  # fmt: skip
+        finally:
+            for query in pending:
+                query.cancel()
     return results
+
+
+def _result(
+    indicator: Indicator,
+    rows: list[Row],
+    periods: list[ReportingPeriod],
+    by: str | None,
+    la_codes: list[str] | None,
+    coverage: dict[str, CouncilCoverage],
+    population: dict[str, dict[int, int]],
+    supported_by: _Supported,
+) -> Result:
+    """An indicator's points from its sums per council, period (and group): every council and period asked
+    for, with what the data support."""
+    found = {(r[0], r[1], r[2], r[3] if by else None): r for r in rows}
+    councils = sorted({r[0] for r in rows} | set(la_codes or coverage))
+    groups = sorted({k[3] for k in found}, key=str) if by else [None]
+    result = Result(indicator)
+    for la in councils:
+        cover = coverage.get(la) or CouncilCoverage(la)
+        for period in periods:
+            supported = supported_by(indicator, cover, period)
+            for g in groups:
+                row = found.get((la, period.start, period.end, g))
+                if row is None and by and supported.available:
+                    continue
+                num = float(row[-4] or 0) if row else 0.0
+                den = float(row[-3]) if row and row[-3] is not None else None
+                n_units, unmeasured = (int(row[-2]), int(row[-1])) if row else (0, 0)
+                point = _point(indicator, la, period, num, den, n_units, g, population.get(la, {}))
+                result.points.append(_supported(point, supported, unmeasured))
+    return result
 
 
 class _Supported:
@@ -222,10 +250,14 @@ def _supported(point: Point, supported: Availability, unmeasured: int) -> Point:
 def _materialise_shared_fragments(
     con: Connection, chosen: list[Indicator], settings: IndicatorSettings
 ) -> dict[str, str]:
-    """Compute once, into a temporary table, each shared fragment that several chosen indicators use (such
-    as the children looked after at each period end), directly or inside another fragment; the indicators
-    then read the table."""
-    uses = Counter(name for indicator in chosen for name in fragments_within(indicator.sql))
+    """Compute once, into a temporary table, each shared fragment that the chosen indicators would otherwise
+    compute more than once: one that several of them use (such as the children looked after at each period
+    end), or one that an indicator uses twice, directly or inside other fragments (the visits in their
+    placements, which a visits measure reads both for the visits made and for the visit due at the period
+    end); the indicators then read the table."""
+    uses = Counter[str]()
+    for indicator in chosen:
+        uses.update(fragment_expansions(indicator.sql))
     return materialise_fragments(con, sorted(name for name, count in uses.items() if count >= 2), settings)
 
 
