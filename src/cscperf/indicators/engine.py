@@ -173,25 +173,28 @@ def compute(
     if by is not None and by not in DIMENSIONS:
         raise ValueError(f"cannot break down by {by}; choose one of {', '.join(DIMENSIONS)}")
     set_periods(con, periods)
-    materialised = _materialise_shared_fragments(con, chosen, settings)
     population = _population(con, la_codes) if any(i.unit == "rate_per_10k" for i in chosen) else {}
     coverage = council_coverage(con, la_codes)
     supported_by = _Supported()
     group = f", {by}" if by else ""
 
-    def figures(indicator: Indicator) -> list[Row]:
-        units = units_sql(indicator, settings, la_codes, materialised)
+    shared = _SharedFragments(con, chosen, settings)
+
+    def figures(position: int, indicator: Indicator) -> list[Row]:
+        units = units_sql(indicator, settings, la_codes, shared.before(position))
         source = enriched_sql(units) if by else units
-        return con.execute(
+        rows = con.execute(
             f"SELECT la_code, period_start, period_end{group}, SUM(numerator), SUM(denominator), COUNT(*), "
             f"COUNT(*) - COUNT(numerator) FROM ({source}) AS units GROUP BY la_code, period_start, period_end{group}"
         ).fetchall()
+        shared.after(position)
+        return rows
 
     results = []
     # The queries run one after another on a thread of their own, so the database works on the next indicator
     # while this thread turns the last one's sums into points (the database lets go of Python while it works).
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cscperf-indicators") as queries:
-        pending = [queries.submit(figures, indicator) for indicator in chosen]
+        pending = [queries.submit(figures, position, indicator) for position, indicator in enumerate(chosen)]
         try:
             for indicator, query in zip(chosen, pending, strict=True):
                 results.append(_result(indicator, query.result(), periods, by, la_codes, coverage, population,
@@ -259,18 +262,36 @@ def _supported(point: Point, supported: Availability, unmeasured: int) -> Point:
     return dataclasses.replace(point, coverage=supported.coverage, reason=supported.reason, not_measurable=unmeasured)
 
 
-def _materialise_shared_fragments(
-    con: Connection, chosen: list[Indicator], settings: IndicatorSettings
-) -> dict[str, str]:
-    """Compute once, into a temporary table, each shared fragment that the chosen indicators would otherwise
-    compute more than once: one that several of them use (such as the children looked after at each period
-    end), or one that an indicator uses twice, directly or inside other fragments (the visits in their
-    placements, which a visits measure reads both for the visits made and for the visit due at the period
-    end); the indicators then read the table."""
-    uses = Counter[str]()
-    for indicator in chosen:
-        uses.update(fragment_expansions(indicator.sql))
-    return materialise_fragments(con, sorted(name for name, count in uses.items() if count >= 2), settings)
+class _SharedFragments:
+    """The shared fragments that the chosen indicators would otherwise compute more than once: one that several
+    of them use (such as the children looked after at each period end), or one that an indicator uses twice,
+    directly or inside other fragments (the visits in their placements, which a visits measure reads both for
+    the visits made and for the visit due at the period end). Each is computed into a temporary table just
+    before the first indicator that reads it, and dropped after the last, so the big ones (every visit) are
+    not all held at once."""
+
+    def __init__(self, con: Connection, chosen: list[Indicator], settings: IndicatorSettings) -> None:
+        self.con, self.settings = con, settings
+        expansions = [fragment_expansions(indicator.sql) for indicator in chosen]
+        uses = Counter[str]()
+        for counts in expansions:
+            uses.update(counts)
+        shared = {name for name, count in uses.items() if count >= 2}
+        self.needs = [set(counts) & shared for counts in expansions]
+        self.last = {name: max(k for k, need in enumerate(self.needs) if name in need) for name in shared}
+        self.tables: dict[str, str] = {}
+
+    def before(self, position: int) -> dict[str, str]:
+        """The tables of the fragments the indicator at `position` reads (made now if not yet made)."""
+        missing = sorted(self.needs[position] - self.tables.keys())
+        if missing:
+            self.tables.update(materialise_fragments(self.con, missing, self.settings, made=self.tables))
+        return dict(self.tables)
+
+    def after(self, position: int) -> None:
+        """Drop the tables no indicator after the one at `position` reads."""
+        for name in [name for name, last in self.last.items() if last == position and name in self.tables]:
+            run(self.con, f"DROP TABLE IF EXISTS {self.tables.pop(name)}")
 
 
 def materialise_fragments(
@@ -279,16 +300,18 @@ def materialise_fragments(
     settings: IndicatorSettings,
     prefix: str = "cscperf_fragment_",
     rewrite: Callable[[str], str] | None = None,
+    made: dict[str, str] | None = None,
 ) -> dict[str, str]:
-    """Each named fragment computed once into a temporary table (a fragment that uses another one of them
-    reads its table; `rewrite`, if given, is applied to each fragment's SQL); returns fragment name -> table."""
+    """Each named fragment computed once into a temporary table (a fragment that uses another one of them, or
+    one already `made`, reads its table; `rewrite`, if given, is applied to each fragment's SQL); returns
+    fragment name -> table for the names given."""
     tables: dict[str, str] = {}
     waiting = list(names)
     while waiting:
         ready = [n for n in waiting if not (fragments_within(load_fragments()[n]) & set(waiting))]
         for name in ready or waiting[:1]:
             table = f"{prefix}{name}"
-            sql = fragment_sql(name, settings, tables)
+            sql = fragment_sql(name, settings, {**(made or {}), **tables})
             run(con, f"CREATE OR REPLACE TEMP TABLE {table} AS {rewrite(sql) if rewrite else sql}")
             tables[name] = table
             waiting.remove(name)
