@@ -221,9 +221,10 @@ def _show_list(r: ListResult) -> None:
     if not r.available:
         say(f"{title}: {_not_available(r.reason)}.", soft_wrap=True)
         return
-    counts = f"{r.count('overdue')} overdue" + (f", {r.count('due')} due" if r.definition.look_ahead else "")
+    now = r.definition.overdue_words  # "overdue", or for caseloads "over the target"
+    counts = f"{r.count('overdue')} {now}" + (f", {r.count('due')} due" if r.definition.look_ahead else "")
     if not r.rows:
-        say(f"{title}: nobody is {'overdue or due' if r.definition.look_ahead else 'overdue'}.", soft_wrap=True)
+        say(f"{title}: nobody is {f'{now} or due' if r.definition.look_ahead else now}.", soft_wrap=True)
     else:
         console.print(_list_table(r, f"{title} ({counts})"))
     for x in r.left:
@@ -272,16 +273,18 @@ def show_by_team(result: Lists) -> None:
 
     say(_heading(result), soft_wrap=True)
     order = [r.id for r in result.results if r.available]
-    table = DataTable(title="Overdue and due, by team and worker", title_justify="left")
+    looks_ahead = {r.id for r in result.results if r.definition.look_ahead}
+    table = DataTable(title="Overdue (caseloads: over the target) and due, by team and worker", title_justify="left")
     table.add_column("Team or worker")
     table.add_column("List")
-    table.add_column("Overdue", justify="right")
+    table.add_column("Overdue\n(or over target)", justify="right")
     table.add_column("Due", justify="right")
     for c in by_team(result):
         first = True
         for list_id, (overdue, due) in sorted(c.counts.items(), key=lambda kv: order.index(kv[0])):
             name = (c.team if c.worker is None else f"  {c.worker}") if first else ""
-            table.add_row(name, list_id, str(overdue), str(due), style="bold" if c.worker is None else None)
+            due_text = str(due) if list_id in looks_ahead else "-"  # a list that does not look ahead has no "due"
+            table.add_row(name, list_id, str(overdue), due_text, style="bold" if c.worker is None else None)
             first = False
     console.print(table)
     for r in result.results:
