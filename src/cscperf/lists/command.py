@@ -274,10 +274,10 @@ def show_by_team(result: Lists) -> None:
     say(_heading(result), soft_wrap=True)
     order = [r.id for r in result.results if r.available]
     looks_ahead = {r.id for r in result.results if r.definition.look_ahead}
-    table = DataTable(title="Overdue (caseloads: over the target) and due, by team and worker", title_justify="left")
+    table = DataTable(title="Overdue and due, by team and worker", title_justify="left")
     table.add_column("Team or worker")
-    table.add_column("List")
-    table.add_column("Overdue\n(or over target)", justify="right")
+    table.add_column("List", no_wrap=True)  # a list's id is never cut
+    table.add_column("Overdue*", justify="right", no_wrap=True)
     table.add_column("Due", justify="right")
     for c in by_team(result):
         first = True
@@ -287,6 +287,9 @@ def show_by_team(result: Lists) -> None:
             table.add_row(name, list_id, str(overdue), due_text, style="bold" if c.worker is None else None)
             first = False
     console.print(table)
+    for r in result.results:
+        if r.available and r.definition.overdue_words != "overdue":  # a caseload is over the target, not overdue
+            say(f"* For {r.id}: {r.definition.overdue_words}, not overdue.")
     for r in result.results:
         if not r.available:
             say(f"{r.id}: {_not_available(r.reason)}.", soft_wrap=True)
