@@ -232,3 +232,18 @@ def test_a_caseload_is_over_the_target_never_overdue_in_any_output(council_store
     assert [c.value for c in wb["By team"][2]][3:] == ["caseloads_over_target over the target",
                                                        "caseloads_over_target due", "cp_reviews_due overdue",
                                                        "cp_reviews_due due"]  # fmt: skip
+
+
+def test_the_caseload_list_alone_says_it_names_social_workers_not_children(council_store: Path, tmp_path: Path) -> None:
+    chosen = ["--db", str(council_store), "--as-at", AS_AT, "--list", "caseloads_over_target"]
+    code, out = invoke("lists", *chosen)
+    assert code == 0 and "These lists name social workers" in " ".join(out.split()) and "child identifiers" not in out
+    code, out = invoke("lists", *chosen, "--format", "json")
+    assert json.loads(out)["notice"].startswith("These lists name social workers")
+    path = tmp_path / "caseloads.xlsx"
+    code, out = invoke("lists", *chosen, "--format", "xlsx", "--out", str(path))
+    assert code == 0 and "child identifiers" not in out
+    assert load_workbook(path)["About"]["A1"].value == WORKER_IDENTIFIERS
+    code, out = invoke("lists", "--db", str(council_store), "--as-at", AS_AT, "--list", "caseloads_over_target",
+                       "--list", "cp_reviews_due", "--format", "json")  # fmt: skip
+    assert json.loads(out)["notice"] == NOTICE  # any list of children: child identifiers

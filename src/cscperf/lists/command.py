@@ -34,7 +34,7 @@ from cscperf.cli.options import (
     one_council,
 )
 from cscperf.errors import UsageProblem
-from cscperf.lists.rows import NOTICE, ListResult, Lists
+from cscperf.lists.rows import ListResult, Lists
 from cscperf.store.connection import Connection
 
 log = logging.getLogger(__name__)
@@ -192,13 +192,13 @@ def _deliver(result: Lists, output: ListsFormat, out: Path | None, by_team: bool
         sys.stdout.write(data)
         return
     write_atomically(out, data if isinstance(data, bytes) else data.encode(formats.CSV_ENCODING))
-    say(f"Wrote {out}. {NOTICE}", soft_wrap=True)
+    say(f"Wrote {out}. {result.notice}", soft_wrap=True)
 
 
 # ------------------------------------------------------------------------------------------------ screen
 def show_lists(result: Lists) -> None:
     say(_heading(result), soft_wrap=True)
-    console.print(literal(NOTICE, "bold"), soft_wrap=True)
+    console.print(literal(result.notice, "bold"), soft_wrap=True)
     for r in result.results:
         console.print()
         _show_list(r)

@@ -81,7 +81,7 @@ def lists_json(lists: Lists) -> str:
     document = {
         "as_at": lists.as_at.isoformat(), "la_code": lists.la_code, "la_name": lists.la_name,
         "look_ahead_days": lists.look_ahead_days, "since": _iso(lists.since), "team": lists.team,
-        "worker": lists.worker, "notice": NOTICE, "lists": entries,
+        "worker": lists.worker, "notice": lists.notice, "lists": entries,
     }  # fmt: skip
     return json.dumps(document, indent=2)
 
@@ -98,7 +98,7 @@ def lists_csv(lists: Lists) -> str:
             values = {**left_dict(x), "list_id": r.id, "change": "left", "detail": x.why}
             rows.append([values.get(c) for c in CSV_COLUMNS])
     out = io.StringIO()
-    out.write(f"# {NOTICE}\n")
+    out.write(f"# {lists.notice}\n")
     stream_csv(out, CSV_COLUMNS, rows)
     return out.getvalue()
 
@@ -185,9 +185,9 @@ def _put(ws: Worksheet, row: int, column: int, value: object) -> Cell:
 
 
 def _about(ws: Worksheet, lists: Lists) -> None:
-    mark_sheet(ws, CHILD_IDENTIFIERS)
+    mark_sheet(ws, _banner(lists))
     _put(ws, 2, 1, f"Managers' lists: {lists.la_name} ({lists.la_code}) as at {lists.as_at:%-d %B %Y}").font = TITLE
-    _put(ws, 3, 1, NOTICE)
+    _put(ws, 3, 1, lists.notice)
     horizon = lists.as_at + dt.timedelta(days=lists.look_ahead_days)
     facts = [
         ("As at", lists.as_at),
@@ -246,8 +246,13 @@ def _list_sheet(ws: Worksheet, r: ListResult) -> None:
         _put(ws, ws.max_row + 2, 1, " ".join(r.notes))
 
 
+def _banner(lists: Lists) -> str:
+    """The workbook's mark: child identifiers, or worker identifiers when every list is of workers."""
+    return CHILD_IDENTIFIERS if lists.notice == NOTICE else WORKER_IDENTIFIERS
+
+
 def _left_sheet(ws: Worksheet, lists: Lists) -> None:
-    mark_sheet(ws, CHILD_IDENTIFIERS)
+    mark_sheet(ws, _banner(lists))
     headings = ["List", "Child", "Worker ID", "Team", "Worker", "Was due by", "Why no longer on the list"]
     append_row(ws, headings)
     for cell in ws[2]:

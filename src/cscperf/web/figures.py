@@ -543,6 +543,11 @@ class Children:
         people = {r["person_id"] for r in self.rows if r.get("person_id")}
         return len(people) if people else len(self.rows)
 
+    @property
+    def holds_children(self) -> bool:
+        """Whether the rows name children (a workforce measure's name social workers), as `cscperf drill` tells."""
+        return not self.rows or any(r.get("person_id") for r in self.rows)
+
 
 def children(
     opener: Callable[[], Connection],
