@@ -60,13 +60,18 @@ def scan(path: Path) -> tuple[int, bool]:
                 outside = _QUOTED.sub(b"\x00", (b'"' if inside else b"") + body)  # a block may begin in quotes
                 inside = inside != (body.count(b'"') % 2 == 1)
                 window = tail + outside
-                spaced = _SPACED_QUOTE.search(window) is not None
+                spaced = _may_be_spaced(window) and _SPACED_QUOTE.search(window) is not None
                 tail = window[-64:]
             last = data[-1:]
         if carry:
             cr += 1
     breaks = lines + cr - crlf
     return breaks + (0 if last in (b"\n", b"\r", b"") else 1), spaced
+
+
+def _may_be_spaced(window: bytes) -> bool:
+    """Whether a quote (or a NUL) has a space or tab beside it anywhere: a quick look before the pattern."""
+    return any(pair in window for pair in (b' "', b'" ', b'\t"', b'"\t', b" \x00", b"\x00 ", b"\t\x00", b"\x00\t"))
 
 
 def _source(path: Path, width: int, delimiter: str) -> str:
