@@ -78,10 +78,11 @@ class FileLoad:
             name = self._file_name = self.path.name
         return f"{name}:{line}" if line is not None else name
 
-    def add(self, table: str, row: dict[str, Any], location: str | None = None) -> None:
+    def add(self, table: str, row: dict[str, Any], location: str | None = None, *, fresh: bool = False) -> None:
         """Load one record into `table` (a store table; `row` maps its columns, without la_code). A field it
         cannot hold is left empty, or the record rejected if that field identifies it (`field_checks`, when
-        the chunk is staged)."""
+        the chunk is staged). `fresh`: the caller made `row` for this call and never touches it again, so it
+        is kept as it is rather than copied."""
         counts = self.counts.get(table)
         if counts is None:
             counts = self.counts[table] = TableCounts()
@@ -91,7 +92,7 @@ class FileLoad:
         buffer = self._buffers.get(table)
         if buffer is None:
             buffer = self._buffers[table] = _Buffer()
-        buffer.rows.append(dict(row))
+        buffer.rows.append(row if fresh else dict(row))
         buffer.seqs.append(self._row_seq)
         buffer.locations.append(location or self.path.name)
         buffer.positions.append(len(self._problems))
