@@ -5,7 +5,9 @@ were children to count) and never a dash: on the command line (kpis, summary, dr
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 import shutil
 from pathlib import Path
@@ -15,7 +17,8 @@ from typer.testing import CliRunner
 
 from cscperf.cli import app
 from cscperf.indicators.definition import load_library
-from cscperf.indicators.engine import Point
+from cscperf.indicators.engine import Point, Result
+from cscperf.indicators.output import results_json
 from cscperf.store.database import open_store
 from cscperf.store.statements import run
 from cscperf.web.figures import value_text
@@ -117,3 +120,27 @@ def test_benchmarks_import_fills_the_population_of_a_council_loaded_from_files(
     kpis = runner.invoke(app, ["kpis", "--db", str(no_population), "--as-at", "2026-03-31", "--months", "1",
                                "--kpi", "cla_rate_per_10k"])  # fmt: skip
     assert WHY not in _flat(kpis.output) and "n/a" not in kpis.output
+
+
+def test_json_and_csv_say_not_available_and_why(no_population: Path) -> None:
+    """The machine-readable outputs agree with the table: the rate is not available, with the reason; a count
+    beside it is available."""
+    args = ["kpis", "--db", str(no_population), "--as-at", "2026-03-31", "--months", "1",
+            "--kpi", "cp_rate_per_10k", "--kpi", "cp_plans_open"]  # fmt: skip
+    found = json.loads(runner.invoke(app, [*args, "--format", "json"]).output)["kpis"]
+    rate, count = (kpi["series"][-1] for kpi in found)
+    assert rate["value"] is None and rate["available"] is False and rate["reason"].startswith(WHY)
+    assert count["available"] is True and count["value"] > 0 and count["reason"] is None
+    rows = {
+        row["id"]: row for row in csv.DictReader(io.StringIO(runner.invoke(app, [*args, "--format", "csv"]).output))
+    }
+    assert rows["cp_rate_per_10k"]["available"] == "no" and rows["cp_rate_per_10k"]["reason"].startswith(WHY)
+    assert rows["cp_plans_open"]["available"] == "yes" and rows["cp_plans_open"]["reason"] == ""
+
+
+def test_a_period_with_nothing_to_measure_says_so_in_json() -> None:
+    percent = load_library()["cp_reviews_in_time"]
+    nothing = Point("874", dt.date(2026, 3, 1), dt.date(2026, 3, 31), 0, 0, None, 0)
+    point = json.loads(results_json(dt.date(2026, 3, 31), [Result(percent, [nothing])]))["kpis"][0]["series"][0]
+    assert point["available"] is True and point["value"] is None
+    assert point["reason"] == "no children in the period to measure"
