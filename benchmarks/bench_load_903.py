@@ -159,13 +159,17 @@ def csv_floor(paths: list[Path]) -> float:
     import duckdb
 
     con = duckdb.connect()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for path in paths:
         quoted = str(path).replace("'", "''")
         con.sql(f"SELECT * FROM read_csv('{quoted}', all_varchar = true, header = true)").to_arrow_table()
     seconds = time.perf_counter() - started
+    FLOOR_CPU.append(time.process_time() - cpu)
     con.close()
     return seconds
+
+
+FLOOR_CPU: list[float] = []  # the floor's CPU time (every thread of the process), beside its wall time
 
 
 def load(folder: Path) -> dict[str, object]:
@@ -176,9 +180,10 @@ def load(folder: Path) -> dict[str, object]:
     con = open_store(store)
     paths = sorted(p for p in folder.iterdir() if p.is_dir())
     floor = csv_floor(sorted(f for d in paths for f in d.iterdir()))
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     summary = load_files(con, paths, la_code="873")
     seconds = time.perf_counter() - started
+    cpu = time.process_time() - cpu_started
     episodes = con.execute("SELECT count(*) FROM ssd_cla_episodes").fetchone()
     con.close()
     size = sum(p.stat().st_size for d in paths for p in d.iterdir())
@@ -199,6 +204,8 @@ def load(folder: Path) -> dict[str, object]:
         "floor_seconds (DuckDB read_csv, same files)": round(floor, 2),
         "floor_mb_per_second": round(size / 1e6 / floor, 1),
         "ratio_to_floor": round(seconds / floor, 1),
+        "cpu_seconds (load / floor; all threads)": f"{cpu:.2f} / {FLOOR_CPU[-1]:.2f}",
+        "cpu_ratio_to_floor": round(cpu / FLOOR_CPU[-1], 1),
         "rows_per_second": round(read / seconds),
         "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }

@@ -76,17 +76,19 @@ def load(extract: Path) -> dict[str, Any]:
 
     files = sorted(extract.iterdir())
     floor_con = duckdb.connect()
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     for path in files:
         quoted = str(path).replace("'", "''")
         floor_con.sql(f"SELECT * FROM read_csv('{quoted}', all_varchar = true, header = true)").to_arrow_table()
     floor = time.perf_counter() - started
+    floor_cpu = time.process_time() - cpu_started
     floor_con.close()
     store = extract.parent / "store.duckdb"
     con = open_store(store)
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     summary = load_files(con, [extract], la_code=LA)
     seconds = time.perf_counter() - started
+    cpu = time.process_time() - cpu_started
     con.close()
     size = sum(p.stat().st_size for p in files)
     read = sum(f.read for f in summary.files)
@@ -101,6 +103,8 @@ def load(extract: Path) -> dict[str, Any]:
         "floor_seconds (DuckDB read_csv, same files)": round(floor, 2),
         "floor_mb_per_second": round(size / 1e6 / floor, 1),
         "ratio_to_floor": round(seconds / floor, 1),
+        "cpu_seconds (load / floor; all threads)": f"{cpu:.2f} / {floor_cpu:.2f}",
+        "cpu_ratio_to_floor": round(cpu / floor_cpu, 1),
         "peak_memory_mb": peak_memory_mb(),
     }
 

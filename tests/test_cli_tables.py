@@ -155,3 +155,93 @@ def test_loads_and_benchmarks_show_at_80_columns(golden: Path, tmp_path: Path) -
     _fits(result.output)
     assert "re_referrals_12m" in result.output and "2024-25" in result.output
     assert "19.8%" in result.output and "22.6%" in result.output and "19.4%" in result.output
+
+
+def test_forecast_at_80_columns_with_a_long_horizon_and_scenarios(council_store: Path, tmp_path: Path) -> None:
+    """Every table of `cscperf forecast` fits, none cut; by placement ends at the forecast's end (a 60-month
+    forecast showed only its first 36 months there)."""
+    config = tmp_path / "cscperf.toml"
+    config.write_text("[forecast]\nsimulations = 200\n", encoding="utf-8")
+    scenarios = tmp_path / "scenarios.toml"
+    scenarios.write_text('[[scenario]]\nname = "Ten per cent fewer children coming into care, and over"\n'
+                         'entry_rate_change = -10\n', encoding="utf-8")  # fmt: skip
+    result = runner.invoke(app, ["forecast", "--db", str(council_store), "--as-at", "2026-10-31", "--horizon", "60",
+                                 "--config", str(config), "--scenario", str(scenarios)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    _fits(result.output)
+    placements = result.output[result.output.index("By placement") : result.output.index("Placement spend")]
+    assert "Oct 2027" in placements and "Oct 2028" in placements and "Oct 2031" in placements
+    assert "Oct 2029" not in placements  # three columns: a year on, two years on, the end
+    assert "Ten per cent fewer children coming into care, and over:" in " ".join(result.output.split())
+
+
+def test_spc_at_80_columns_with_large_figures_cuts_none_and_keeps_the_signals(tmp_path: Path) -> None:
+    """Figures in the millions did not fit: the mean and limits were cut ("1,262,489.55…") and the signal
+    column was squeezed out altogether. Now the table splits, repeating the date, and marks a break."""
+    rows = ["date,value"]
+    for i in range(24):
+        value = 1_250_000.125 + (i % 5) * 10_000 - (500_000 if i == 20 else 0)
+        rows.append(f"{2023 + i // 12}-{i % 12 + 1:02d}-28,{value:.3f}")
+    data = tmp_path / "large.csv"
+    data.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["spc", "--input", str(data), "--improvement", "higher", "--break", "2024-01-28"])
+    assert result.exit_code == 0, result.output
+    _fits(result.output)
+    assert "1,250,000.125" in result.output and "concern (limit)" in result.output
+    assert "2024-01-28 (break)" in result.output and "(break): the series breaks here" in result.output
+    small = tmp_path / "small.csv"
+    small.write_text(
+        "date,value\n" + "".join(f"2024-{m:02d}-28,{50 + m % 3}\n" for m in range(1, 13)), encoding="utf-8"
+    )
+    result = runner.invoke(app, ["spc", "--input", str(small), "--improvement", "higher"])
+    assert result.exit_code == 0, result.output
+    _fits(result.output)
+    assert "(1 of" not in result.output and "Signal" in result.output  # one table when it fits, as before
+
+
+def test_export_failures_table_at_80_columns() -> None:
+    """The export commands' table of failures by rule fits 80 columns and gives the message the room the short
+    columns leave (it was squeezed to 22 columns beside a long Annex A rule name); rule ids stay whole."""
+    import typer
+
+    from cscperf.cli.console import console
+    from cscperf.returns.command import _finish
+    from cscperf.returns.failures import Failure
+
+    message = ("Each child must have a unique UPN; this one appears more than once in the return, which the DfE "
+               "will reject at submission.")  # fmt: skip
+    failures = [
+        Failure("DfE rules", "2887Q", "query", "C1", "t", "f", "v", message),
+        Failure("Annex A layout", "List 3 Referrals: Referral source", "error", "C2", "t", "f", "v", message),
+        Failure("XSD", "XSD", "error", "C3", "t", "f", "v", "Element 'UPN': the value 'A1' is not accepted."),
+    ]
+    saved = console.width
+    console.width = WIDTH
+    try:
+        with console.capture() as captured, pytest.raises(typer.Exit):
+            _finish(failures, None, check_only=False, unchecked=[])
+    finally:
+        console.width = saved
+    text = captured.get()
+    assert max(len(line.rstrip()) for line in text.splitlines()) <= WIDTH, text
+    table = text[: text.index("errors would stop")]
+    assert "2887Q" in table.split() and "'A1'" not in table  # whole ids; no value a child could be known by
+    first = next(line for line in table.splitlines() if "Each child" in line)
+    assert len(first) - first.index("Each child") >= 30  # the message has room
+
+
+def test_lists_by_team_at_80_columns_keeps_every_list_id_whole(council_store: Path) -> None:
+    result = runner.invoke(app, ["lists", "--db", str(council_store), "--as-at", "2026-10-31", "--by", "team"])
+    assert result.exit_code == 0, result.output
+    table = result.output[result.output.index("Overdue and due") : result.output.index("* For")]
+    _fits(table)
+    assert "cla_health_assessment_due" in table.split() and "caseloads_over_target" in table.split()
+
+
+def test_loads_of_a_synthetic_council_at_80_columns_cut_no_description(council_store: Path) -> None:
+    """A synthetic council's load names its profile ("profile: Default synthetic council (calibrated to the
+    seed report)"), which was cut with an ellipsis: it is set over lines instead."""
+    result = runner.invoke(app, ["loads", "--db", str(council_store)])
+    assert result.exit_code == 0, result.output
+    _fits(result.output)
+    assert "profile: Default synthetic council" in result.output and "seed report)" in result.output

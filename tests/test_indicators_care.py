@@ -183,6 +183,22 @@ def test_cla_reviews_20_working_days_then_3_then_6_months(council: GoldenCouncil
     assert (march.numerator, march.denominator) == (1, 2)
 
 
+def test_cla_reviews_drill_gives_the_overdue_review_and_its_due_date(council: GoldenCouncil) -> None:
+    in_care(council, "P1", "2023-04-28")  # review 1 due 31 May 2023 (20 working days, as above): none held
+    in_care(council, "P2", "2023-04-28")
+    cla_review(council, "P2", "2023-06-01")  # review 2 due 1 September (3 months): none held by 30 September
+    in_care(council, "P3", "2023-04-28")
+    cla_review(council, "P3", "2023-05-31")
+    cla_review(council, "P3", "2023-08-30")  # review 3 due 29 Feb 2024 (6 months, clamped): none by 31 March
+    overdue = {r["person_id"]: r["detail"] for r in council.units("cla_reviews_in_time", "2024-03-31")
+               if str(r["unit_id"]).startswith("overdue:")}  # fmt: skip
+    assert overdue == {
+        "P1": "review overdue; review 1 (first, 20 working days after care began) due by 2023-05-31; last review none",
+        "P2": "review overdue; review 2 (3 months after review 1) due by 2023-09-01; last review 2023-06-01",
+        "P3": "review overdue; review 3 (6 months after review 2) due by 2024-02-29; last review 2023-08-30",
+    }
+
+
 def health(council: GoldenCouncil, person: str, kind: str, day: str, status: str = "Completed") -> None:
     council.add("ssd_cla_health", clah_health_check_id=f"{person}-{kind}-{day}", clah_person_id=person,
                 clah_health_check_type=kind, clah_health_check_date=day, clah_health_check_status=status)  # fmt: skip

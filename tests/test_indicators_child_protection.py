@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from cscperf.indicators.detail import detail_fields
+
 from .golden import LA, GoldenCouncil
 
 
@@ -97,6 +101,37 @@ def test_plans_reviewed_in_time(council: GoldenCouncil) -> None:
     plan(council, "P6", "P6", "2023-12-31")  # exactly 3 months: in the measure, first review due today -> counts
     point = council.figure("cp_reviews_in_time", "2024-03-31")
     assert (point.numerator, point.denominator, point.value) == (3, 5, 60.0)
+
+
+def test_plans_reviewed_in_time_drill_names_the_review_due_and_its_due_date(council: GoldenCouncil) -> None:
+    plan(council, "P1", "P1", "2023-06-01")
+    review(council, "P1", "2023-08-30")  # review 1 due 1 Sep (3 months after the ICPC): in time
+    review(council, "P1", "2024-02-20")  # review 2 due 29 Feb (6 months after 30 Aug, clamped): in time
+    plan(council, "P2", "P2", "2023-06-01")
+    review(council, "P2", "2023-09-05")  # review 1 due 1 Sep: late
+    review(council, "P2", "2024-03-01")  # review 2 due 5 Mar: in time, but review 1 was late
+    plan(council, "P3", "P3", "2023-03-01")
+    review(council, "P3", "2023-05-30")  # review 1 due 1 June: in time
+    review(council, "P3", "2023-09-29")  # review 2 due 30 Nov (6 months after 30 May, clamped): in time
+    # review 3 due 29 Mar 2024 (6 months after 29 Sep): none by 31 March -> overdue
+    plan(council, "P4", "P4", "2023-10-01")  # no review; review 1 was due 1 Jan 2024 -> overdue
+    plan(council, "P6", "P6", "2023-12-31")  # exactly 3 months: review 1 due today -> in time
+    plan(council, "P7", "P7", "2023-01-10")
+    review(council, "P7", "2023-04-20")  # review 1 due 10 Apr: late
+    review(council, "P7", "2023-10-25")  # review 2 due 20 Oct: late too; the latest late one is named
+    rows = {r["unit_id"]: r for r in council.units("cp_reviews_in_time", "2024-03-31")}
+    assert {u: (r["in_numerator"], r["detail"]) for u, r in rows.items()} == {
+        "P1": (True, "reviewed in time; next review 3 (6 months after review 2) due by 2024-08-20"),
+        "P2": (False, "review held late; review 1 (first after the ICPC) held 2023-09-05, due by 2023-09-01"),
+        "P3": (False, "review overdue; review 3 (6 months after review 2) due by 2024-03-29"),
+        "P4": (False, "review overdue; review 1 (first after the ICPC) due by 2024-01-01"),
+        "P6": (True, "reviewed in time; next review 1 (first after the ICPC) due by 2024-03-31"),
+        "P7": (False, "review held late; review 2 (6 months after review 1) held 2023-10-25, due by 2023-10-20"),
+    }
+    assert detail_fields(rows["P4"]["detail"]) == {
+        "outcome": "review overdue", "review_number": 1, "which_review": "first after the ICPC", "held_on": None,
+        "due_on": dt.date(2024, 1, 1),
+    }  # fmt: skip
 
 
 def visit(council: GoldenCouncil, visit_id: str, plan_id: str, day: str, seen: str = "Y") -> None:

@@ -197,3 +197,53 @@ def test_a_list_the_returns_cannot_give_says_not_available_once(tmp_path: Path) 
         said = " ".join(out.split())
         assert code == 0 and "cla_pep_due" in said and "not available from the data loaded" in said, said
         assert "not available: not available" not in said
+
+
+def test_a_caseload_is_over_the_target_never_overdue_in_any_output(council_store: Path, tmp_path: Path) -> None:
+    """A social worker's caseload is over the target, not "overdue": the table, the counts per team, the CSV,
+    the JSON and the workbook all say so, and the other lists still say overdue."""
+    chosen = ["--db", str(council_store), "--as-at", AS_AT, "--list", "caseloads_over_target"]
+    code, out = invoke("lists", *chosen)
+    assert code == 0, out
+    flat = " ".join(out.split())  # the table's title wraps at 80 columns
+    assert re.search(r"caseloads_over_target: [^(]*\(\d+ over the target\)", flat) and "overdue" not in out
+    code, out = invoke("lists", *chosen, "--by", "team")
+    assert code == 0 and "Overdue*" in out and "* For caseloads_over_target: over the target, not overdue." in out
+    code, out = invoke("lists", *chosen, "--format", "json")
+    caseloads = json.loads(out)["lists"][0]
+    assert set(caseloads["counts"]) == {"over_target", "due"} and caseloads["counts"]["over_target"] > 0
+    assert {row["status"] for row in caseloads["rows"]} == {"over the target"}
+    code, out = invoke("lists", *chosen, "--format", "csv")
+    assert {r["status"] for r in csv.DictReader(io.StringIO(out.split("\n", 1)[1]))} == {"over the target"}
+    code, out = invoke("lists", *chosen, "--by", "team", "--format", "csv")
+    assert out.splitlines()[0] == "team,worker,worker_id,caseloads_over_target_over_target,caseloads_over_target_due"
+    path = tmp_path / "lists.xlsx"
+    code, out = invoke("lists", *chosen, "--list", "cp_reviews_due", "--by", "team", "--format", "xlsx",
+                       "--out", str(path))  # fmt: skip
+    assert code == 0, out
+    wb = load_workbook(path)
+    about = {row[0]: row for row in wb["About"].iter_rows(values_only=True)}
+    assert about["Sheet"][3] == "Overdue (or over the target)"
+    assert about["caseloads_over_target"][4] is None  # blank, not 0: it does not look ahead
+    assert isinstance(about["cp_reviews_due"][4], int)
+    sheet = wb["caseloads_over_target"]
+    status = [c.value for c in sheet[2]].index("Status") + 1
+    assert {sheet.cell(n, status).value for n in range(3, sheet.max_row + 1)} == {"over the target"}
+    assert [c.value for c in wb["By team"][2]][3:] == ["caseloads_over_target over the target",
+                                                       "caseloads_over_target due", "cp_reviews_due overdue",
+                                                       "cp_reviews_due due"]  # fmt: skip
+
+
+def test_the_caseload_list_alone_says_it_names_social_workers_not_children(council_store: Path, tmp_path: Path) -> None:
+    chosen = ["--db", str(council_store), "--as-at", AS_AT, "--list", "caseloads_over_target"]
+    code, out = invoke("lists", *chosen)
+    assert code == 0 and "These lists name social workers" in " ".join(out.split()) and "child identifiers" not in out
+    code, out = invoke("lists", *chosen, "--format", "json")
+    assert json.loads(out)["notice"].startswith("These lists name social workers")
+    path = tmp_path / "caseloads.xlsx"
+    code, out = invoke("lists", *chosen, "--format", "xlsx", "--out", str(path))
+    assert code == 0 and "child identifiers" not in out
+    assert load_workbook(path)["About"]["A1"].value == WORKER_IDENTIFIERS
+    code, out = invoke("lists", "--db", str(council_store), "--as-at", AS_AT, "--list", "caseloads_over_target",
+                       "--list", "cp_reviews_due", "--format", "json")  # fmt: skip
+    assert json.loads(out)["notice"] == NOTICE  # any list of children: child identifiers

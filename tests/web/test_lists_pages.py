@@ -244,3 +244,16 @@ def test_not_available_is_said_once() -> None:
     assert _not_available(reason) == reason
     assert _not_available("the data end on 31 October 2026") == "not available: the data end on 31 October 2026"
     assert _not_available(None) == "not available"
+
+
+def test_a_caseload_is_over_the_target_not_overdue(web_store: WebStore, accounts: Accounts, client_for: Any) -> None:
+    client = client_for(accounts.analyst)
+    expected = _engine(web_store, ids=["caseloads_over_target"]).results[0]
+    assert expected.count("overdue") > 0
+    html = client.get("/lists/caseloads_over_target/").content.decode()
+    assert f"{expected.count('overdue')} over the target." in html and "overdue" not in html.lower()
+    assert "This list holds social workers' details" in html and "children's details" not in html
+    shown = client.get("/lists/caseloads_over_target/").context["shown"]
+    assert shown.headings[2] == "Status" and {row[2] for row in shown.rows} == {"Over the target"}
+    index = client.get("/lists/").content.decode()
+    assert "Overdue or over the target</th>" in index

@@ -187,3 +187,77 @@ def test_an_upload_with_no_files_is_explained(web_store: WebStore, accounts: Acc
     response = client_for(accounts.analyst).post("/loads/", {})
     assert response.status_code == 400
     assert b"Choose one or more files" in response.content
+
+
+def _store_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the web store that the load pages read and write, so other tests keep theirs."""
+    from contextlib import contextmanager
+
+    from cscperf.store.database import open_store
+    from cscperf.web import views_loads
+
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(STORE, copy)
+
+    @contextmanager
+    def opened() -> Iterator[Any]:
+        con = open_store(copy)
+        try:
+            yield con
+        finally:
+            con.close()
+
+    monkeypatch.setattr(views_loads, "writing", opened)
+    monkeypatch.setattr(views_loads, "reading", opened)
+    return copy
+
+
+def test_a_workforce_census_loads_rejects_are_worded_as_workers_not_children(
+    web_store: WebStore, accounts: Accounts, client_for: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The load page's download of a workforce census's rejected records said it held child identifiers: its
+    records are social workers'. The page and the workbook say worker identifiers."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import load_workbook
+
+    from cscperf.exports.xlsx_file import CHILD_IDENTIFIERS, WORKER_IDENTIFIERS
+
+    from ..test_load_workforce_census import THREE_WORKERS, census
+
+    _store_copy(tmp_path, monkeypatch)
+    client = client_for(accounts.analyst)
+    bad = THREE_WORKERS.replace("<AgencyWorker>0</AgencyWorker>", "<AgencyWorker/>", 1)  # one record questioned
+    upload = SimpleUploadedFile("csww.xml", census(bad).encode(), content_type="text/xml")
+    response = client.post("/loads/", {"files": [upload]})
+    assert response.status_code == 200, response.content[:500]
+    (loaded,) = response.context["summary"].files
+    assert loaded.kind == "workforce_census" and loaded.load_id
+    page = client.get(f"/loads/{loaded.load_id}/").content.decode()
+    assert "(Excel; holds worker identifiers)" in page and "child identifiers" not in page
+    book = load_workbook(io.BytesIO(client.get(f"/loads/{loaded.load_id}/rejects/").content))
+    banner = str(book.worksheets[0]["A1"].value)
+    assert banner.startswith(WORKER_IDENTIFIERS) and CHILD_IDENTIFIERS not in banner
+
+
+def test_a_workforce_measures_page_behind_the_figure_names_social_workers(
+    web_store: WebStore, accounts: Accounts, client_for: Any
+) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    from cscperf.exports.xlsx_file import CHILD_IDENTIFIERS, WORKER_IDENTIFIERS
+
+    client = client_for(accounts.analyst)
+    page = client.get("/indicators/sw_caseload_over_target/children/")
+    assert page.status_code == 200 and page.context["found"].rows
+    html = page.content.decode()
+    assert "This page holds social workers' details" in html and "children's details" not in html
+    book = load_workbook(io.BytesIO(client.get("/indicators/sw_caseload_over_target/children/download/").content))
+    assert str(book.worksheets[0]["A1"].value).startswith(WORKER_IDENTIFIERS)
+    children = client.get("/indicators/cp_visits_in_time/children/").content.decode()
+    assert "This page holds children's details" in children
+    book = load_workbook(io.BytesIO(client.get("/indicators/cp_visits_in_time/children/download/").content))
+    assert str(book.worksheets[0]["A1"].value).startswith(CHILD_IDENTIFIERS)

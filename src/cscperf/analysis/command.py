@@ -14,7 +14,7 @@ import typer
 from rich import box
 from rich.text import Text
 
-from cscperf.cli.console import DataTable, console, errors, literal
+from cscperf.cli.console import Col, DataTable, console, errors, fitted_tables, literal, width_needed
 from cscperf.errors import DataProblem, UsageProblem
 
 if TYPE_CHECKING:
@@ -129,20 +129,34 @@ def _table(result: SpcResult, decimals: int, target: float | None = None) -> Non
     def fmt(value: float | None, extra: int = 0) -> str:
         return "-" if value is None else f"{value:,.{min(decimals + extra, 6)}f}"
 
-    table = DataTable(box=box.SIMPLE_HEAD, title="Statistical process control (Making Data Count XmR)")
-    for heading, justify in (("Date", "left"), ("Value", "right"), ("Mean", "right"), ("Lower", "right"),
-                             ("Upper", "right"), ("Signal", "left")):  # fmt: skip
+    title = "Statistical process control (Making Data Count XmR)"
+    headings = (("Date", "left"), ("Value", "right"), ("Mean", "right"), ("Lower", "right"), ("Upper", "right"),
+                ("Signal", "left"))  # fmt: skip
+    table = DataTable(box=box.SIMPLE_HEAD, title=title)
+    for heading, justify in headings:
         table.add_column(heading, justify=justify, no_wrap=heading != "Signal")  # type: ignore[arg-type]
+    rows: list[list[str]] = []
     previous_segment = 0
     for p in result.points:
-        if p.segment != previous_segment:
+        starts = p.segment != previous_segment
+        if starts:
             table.add_section()
             previous_segment = p.segment
         signal = ""
         if p.signal is not None:
             signal = f"{SIGNAL_SHORT[p.signal]} ({', '.join(RULE_SHORT[r] for r in p.rules)})"
-        table.add_row(p.date.isoformat(), fmt(p.value), fmt(p.mean, 1), fmt(p.lower, 1), fmt(p.upper, 1), signal)
-    console.print(table)
+        row = [p.date.isoformat(), fmt(p.value), fmt(p.mean, 1), fmt(p.lower, 1), fmt(p.upper, 1), signal]
+        table.add_row(*row)
+        rows.append([row[0] + (" (break)" if starts else ""), *row[1:]])
+    if width_needed(table) <= console.width:
+        console.print(table)
+    else:  # large figures: split across tables that repeat the date, rather than cut a figure or drop signals
+        columns = [Col(heading, figure=justify == "right") for heading, justify in headings]
+        for part in fitted_tables(title, columns, rows):
+            console.print(part)
+        if any(p.segment for p in result.points):
+            console.print("(break): the series breaks here; the mean and limits are worked out again from it.",
+                          highlight=False)  # fmt: skip
     console.print(f"Variation: {variation_label(result.variation_icon)}. {variation_meaning(result.variation_icon)}",
                   highlight=False)  # fmt: skip
     assurance = f"{assurance_label(result.assurance_icon)}. {assurance_meaning(result.assurance_icon)}"

@@ -39,6 +39,7 @@ def benchmarks_import(
 ) -> None:
     """Import published statistics (EES CSVs, LAIT parquet, statistical-neighbour lists) into the store."""
     from cscperf.comparators.importer import import_published
+    from cscperf.loading.population import fill_population_from_comparators
     from cscperf.store.database import writing_store
 
     if not folder.is_dir():
@@ -47,6 +48,11 @@ def benchmarks_import(
     with writing_store(db) as con, progress() as bar:  # a store this command made is removed if it fails
         task = bar.add_task("Reading published files", total=len(files))
         summary = import_published(con, folder, on_file=lambda _: bar.advance(task))
+        # a council loaded before the statistics were imported takes its 0-17 population from them now, so its
+        # rates per 10,000 can be worked out (a load does the same for statistics imported first)
+        loaded = [r[0] for r in con.execute("SELECT la_code FROM cscperf_councils WHERE data_source = 'loaded'")
+                  .fetchall()]  # fmt: skip
+        population_years = fill_population_from_comparators(con, loaded)
     table = DataTable(title=f"Published statistics imported into {store_label(db)}")
     for heading in ("File", "Read as", "Figures", "Note"):
         table.add_column(heading, overflow="fold")
@@ -59,6 +65,8 @@ def benchmarks_import(
         + ", ".join(f"{m} model {n:,} links" for m, n in sorted(summary.neighbours.items()))
         + "."
     )
+    if population_years:
+        say(f"Child population (0-17) added for {population_years:,} mid-year(s) of councils loaded from files.")
 
 
 @benchmarks_app.command("show")

@@ -115,7 +115,7 @@ def width_needed(table: Table) -> int:
 def fitted_tables(
     title: str,
     columns: Sequence[Col],
-    rows: Sequence[Sequence[str]],
+    rows: Sequence[Sequence[str | Text]],  # Text: a value set over lines by the caller
     *,
     keys: int = 1,
     width: int | None = None,

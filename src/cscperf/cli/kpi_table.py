@@ -17,7 +17,7 @@ from rich.text import Text
 
 from cscperf.cli.choices import Period
 from cscperf.cli.console import DataTable, console, literal, one_line, width_needed
-from cscperf.indicators.coverage import nothing_to_measure
+from cscperf.indicators.coverage import no_figure_reason
 from cscperf.indicators.definition import Indicator
 from cscperf.indicators.engine import Point, Result
 from cscperf.indicators.output import SeriesSpc
@@ -86,8 +86,8 @@ def availability_notes(results: list[Result]) -> list[str]:
         for p in result.points:
             if not p.available:
                 missing.setdefault(p.reason or "not available", {})[result.indicator.id] = None
-            elif p.value is None:  # the data cover the period, and hold nothing to measure in it (0 of 0)
-                missing.setdefault(nothing_to_measure(result.indicator), {})[result.indicator.id] = None
+            elif p.value is None:  # the data cover the period: nothing to measure (0 of 0), or no population
+                missing.setdefault(no_figure_reason(result.indicator, p), {})[result.indicator.id] = None
             elif p.coverage == "part":
                 part[p.reason or "part of the period only"] = None
             unmeasured = unmeasured or bool(p.not_measurable)

@@ -84,10 +84,20 @@ def summary(db: StoreOption = DEFAULT_STORE) -> None:
         "Children on CP plans and looked after are as at the last date of each council's data; "
         "looked after excludes short breaks (V3/V4)."
     )
+    _why_no_rate(rows[:40] if len(rows) > 3 else rows)
 
 
 def _per_10k(r: CouncilSummary) -> str:
-    return "-" if r.cla_rate_per_10k is None else f"{r.cla_rate_per_10k:.0f}"
+    return "n/a" if r.cla_rate_per_10k is None else f"{r.cla_rate_per_10k:.0f}"
+
+
+def _why_no_rate(rows: list[CouncilSummary]) -> None:
+    """Under the table: why a rate per 10,000 is n/a (never a dash that could be read as none)."""
+    from cscperf.indicators.coverage import no_population
+
+    without = [r.la_code for r in rows if r.cla_rate_per_10k is None]
+    if without:
+        say(f"Per 10,000 n/a: {no_population(without)}.")
 
 
 def _one_council(r: CouncilSummary) -> DataTable:

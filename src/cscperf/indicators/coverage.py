@@ -266,6 +266,22 @@ def nothing_to_measure(indicator: Indicator) -> str:
     return f"no {indicator.counts} in the period to measure"
 
 
+def no_population(la_codes: str | list[str] | None) -> str:
+    """Why a rate per 10,000 children has no figure: the store holds no 0-17 population for the council."""
+    codes = [la_codes] if isinstance(la_codes, str) else list(la_codes or [])
+    council = f"council{'s' if len(codes) > 1 else ''} {', '.join(codes)}" if codes else "the council"
+    return (f"no child population for {council} (the ONS mid-year estimates of children aged 0 to 17): import "
+            "the DfE's published statistics, which carry them (`cscperf benchmarks import`)")  # fmt: skip
+
+
+def no_figure_reason(indicator: Indicator, point: object) -> str:
+    """Why a period the data cover has no figure: a rate per 10,000 without the council's child population,
+    else nothing in the period to measure. Said the same way by the command line and the web service."""
+    if indicator.unit == "rate_per_10k" and getattr(point, "denominator", None) is None:
+        return no_population(getattr(point, "la_code", None))
+    return nothing_to_measure(indicator)
+
+
 def default_as_at(con: Connection, la_code: str) -> dt.date | None:
     """The as-at date to use when none is given: the end of the last complete month of the council's data
     (None when the store does not say what dates they cover)."""

@@ -25,7 +25,11 @@ SHAPES = tuple(
         r"(?P<outcome>no visit in time); last seen (?:(?P<last_seen_on>D)"
         r"|never \(plan started (?P<plan_started_on>D)\)|never in this placement \(placed (?P<placed_on>D)\))",
         r"review (?P<review_number>N) held (?P<held_on>D), due by (?P<due_on>D)",
-        r"(?P<outcome>review overdue); last review (?P<last_review_on>D)",
+        r"(?P<outcome>reviewed in time|review held late|review overdue); (?:next )?review (?P<review_number>N) "
+        r"\((?P<which_review>first after the ICPC|6 months after review N)\)(?: held (?P<held_on>D),)? "
+        r"due by (?P<due_on>D)",
+        r"(?P<outcome>review overdue); (?:review (?P<review_number>N) \((?P<which_review>first, 20 working days "
+        r"after care began|(?:3|6) months after review N)\) due by (?P<due_on>D); )?last review (?P<last_review_on>D)",
         r"previous referral (?P<previous_referral_on>D)",
         r"(?P<working_days>N) working days(?: from referral)?",
         r"started (?P<started_on>D)",
@@ -50,7 +54,7 @@ SHAPES = tuple(
 HEADINGS = {
     "outcome": "Outcome", "visited_on": "Visited on", "previously_seen_on": "Previously seen on",
     "due_on": "Due by", "last_seen_on": "Last seen on", "plan_started_on": "Plan started on",
-    "placed_on": "Placed on", "review_number": "Review number", "held_on": "Held on",
+    "placed_on": "Placed on", "review_number": "Review number", "which_review": "Which review", "held_on": "Held on",
     "last_review_on": "Last review on", "previous_referral_on": "Previous referral on",
     "working_days": "Working days", "started_on": "Started on", "days_on_plan": "Days on the plan",
     "plan_days": "Days the plan lasted", "in_care_since": "In care since", "ceased_on": "Ceased on",

@@ -9,6 +9,7 @@ from typing import Any
 from cscperf.analysis.spc import SpcResult
 from cscperf.analysis.spc_output import ICON_FIELDS, POINT_FIELDS, csv_cells, icon_fields, point_fields
 from cscperf.exports.csv_file import csv_text
+from cscperf.indicators.coverage import no_figure_reason, no_population
 from cscperf.indicators.definition import Indicator
 from cscperf.indicators.detail import HEADINGS, detail_fields
 from cscperf.indicators.engine import Point, Result
@@ -24,20 +25,32 @@ def _number(x: float | None) -> float | int | None:
     return int(x) if float(x).is_integer() else x
 
 
-def _point(p: Point) -> dict[str, Any]:
+def _point(indicator: Indicator, p: Point) -> dict[str, Any]:
     """A point as JSON: the figure, whether the data support it (`available`, `coverage` full/part/none and
-    the `reason` when not full) and how many units could not be measured."""
+    the `reason` when there is no figure or only part) and how many units could not be measured."""
+    available, reason = point_availability(indicator, p)
     return {
         "period_start": p.period_start.isoformat(),
         "period_end": p.period_end.isoformat(),
         "numerator": _number(p.numerator),
         "denominator": _number(p.denominator),
         "value": _number(p.value),
-        "available": p.available,
+        "available": available,
         "coverage": p.coverage,
-        "reason": p.reason,
+        "reason": reason,
         "not_measurable": p.not_measurable,
     }
+
+
+def point_availability(indicator: Indicator, p: Point) -> tuple[bool, str | None]:
+    """Whether the data support a figure, and why not (or why only in part). A rate per 10,000 with no child
+    population is not available; a period the data cover with nothing in it to measure is available with no
+    figure, and says so: the same reasons the command line's table and the web service give."""
+    if p.available and p.value is None:
+        if indicator.unit == "rate_per_10k" and p.denominator is None:
+            return False, no_population(p.la_code)
+        return True, no_figure_reason(indicator, p)
+    return p.available, p.reason
 
 
 def describe(indicator: Indicator) -> dict[str, Any]:
@@ -110,10 +123,12 @@ def results_json(
         ind = result.indicator.id
         if by:
             entry["by"] = by
-            entry["series"] = [{**_point(p), "group": p.group} | _council(p, councils) | _spc_point(spc, ind, p)
-                               for p in result.points]  # fmt: skip
+            entry["series"] = [{**_point(result.indicator, p), "group": p.group} | _council(p, councils)
+                               | _spc_point(spc, ind, p) for p in result.points]  # fmt: skip
         else:
-            entry["series"] = [_point(p) | _council(p, councils) | _spc_point(spc, ind, p) for p in result.points]
+            entry["series"] = [
+                _point(result.indicator, p) | _council(p, councils) | _spc_point(spc, ind, p) for p in result.points
+            ]
         entry.update(_spc_icons(spc, ind))
         if benchmarks is not None:
             entry.update(benchmarks.get(result.indicator.id, {}))
@@ -131,15 +146,16 @@ def results_csv(results: list[Result], *, by: str | None = None, spc: SeriesSpc 
     header = ["id", "la_code", "period_start", "period_end", *(["group"] if by else []), "numerator", "denominator",
               "value", "unit", "available", "coverage", "reason", "not_measurable",
               *((*POINT_FIELDS, *ICON_FIELDS) if spc is not None else ())]  # fmt: skip
-    rows = (
-        [result.indicator.id, p.la_code, p.period_start, p.period_end, *([p.group] if by else []),
-         _number(p.numerator), _number(p.denominator), _number(p.value), result.indicator.unit,
-         "yes" if p.available else "no", p.coverage, p.reason or "", p.not_measurable,
-         *(_spc_csv(spc, result.indicator.id, p) if spc is not None else ())]
-        for result in results
-        for p in result.points
-    )  # fmt: skip
+    rows = (_csv_row(result.indicator, p, by=by, spc=spc) for result in results for p in result.points)
     return csv_text(header, rows)
+
+
+def _csv_row(indicator: Indicator, p: Point, *, by: str | None, spc: SeriesSpc | None) -> list[object]:
+    available, reason = point_availability(indicator, p)
+    return [indicator.id, p.la_code, p.period_start, p.period_end, *([p.group] if by else []),
+            _number(p.numerator), _number(p.denominator), _number(p.value), indicator.unit,
+            "yes" if available else "no", p.coverage, reason or "", p.not_measurable,
+            *(_spc_csv(spc, indicator.id, p) if spc is not None else ())]  # fmt: skip
 
 
 def _spc_csv(spc: SeriesSpc, indicator_id: str, p: Point) -> list[object]:

@@ -34,7 +34,7 @@ from cscperf.cli.options import (
     one_council,
 )
 from cscperf.errors import UsageProblem
-from cscperf.lists.rows import NOTICE, ListResult, Lists
+from cscperf.lists.rows import ListResult, Lists
 from cscperf.store.connection import Connection
 
 log = logging.getLogger(__name__)
@@ -192,13 +192,13 @@ def _deliver(result: Lists, output: ListsFormat, out: Path | None, by_team: bool
         sys.stdout.write(data)
         return
     write_atomically(out, data if isinstance(data, bytes) else data.encode(formats.CSV_ENCODING))
-    say(f"Wrote {out}. {NOTICE}", soft_wrap=True)
+    say(f"Wrote {out}. {result.notice}", soft_wrap=True)
 
 
 # ------------------------------------------------------------------------------------------------ screen
 def show_lists(result: Lists) -> None:
     say(_heading(result), soft_wrap=True)
-    console.print(literal(NOTICE, "bold"), soft_wrap=True)
+    console.print(literal(result.notice, "bold"), soft_wrap=True)
     for r in result.results:
         console.print()
         _show_list(r)
@@ -221,9 +221,10 @@ def _show_list(r: ListResult) -> None:
     if not r.available:
         say(f"{title}: {_not_available(r.reason)}.", soft_wrap=True)
         return
-    counts = f"{r.count('overdue')} overdue" + (f", {r.count('due')} due" if r.definition.look_ahead else "")
+    now = r.definition.overdue_words  # "overdue", or for caseloads "over the target"
+    counts = f"{r.count('overdue')} {now}" + (f", {r.count('due')} due" if r.definition.look_ahead else "")
     if not r.rows:
-        say(f"{title}: nobody is {'overdue or due' if r.definition.look_ahead else 'overdue'}.", soft_wrap=True)
+        say(f"{title}: nobody is {f'{now} or due' if r.definition.look_ahead else now}.", soft_wrap=True)
     else:
         console.print(_list_table(r, f"{title} ({counts})"))
     for x in r.left:
@@ -272,18 +273,23 @@ def show_by_team(result: Lists) -> None:
 
     say(_heading(result), soft_wrap=True)
     order = [r.id for r in result.results if r.available]
+    looks_ahead = {r.id for r in result.results if r.definition.look_ahead}
     table = DataTable(title="Overdue and due, by team and worker", title_justify="left")
     table.add_column("Team or worker")
-    table.add_column("List")
-    table.add_column("Overdue", justify="right")
+    table.add_column("List", no_wrap=True)  # a list's id is never cut
+    table.add_column("Overdue*", justify="right", no_wrap=True)
     table.add_column("Due", justify="right")
     for c in by_team(result):
         first = True
         for list_id, (overdue, due) in sorted(c.counts.items(), key=lambda kv: order.index(kv[0])):
             name = (c.team if c.worker is None else f"  {c.worker}") if first else ""
-            table.add_row(name, list_id, str(overdue), str(due), style="bold" if c.worker is None else None)
+            due_text = str(due) if list_id in looks_ahead else "-"  # a list that does not look ahead has no "due"
+            table.add_row(name, list_id, str(overdue), due_text, style="bold" if c.worker is None else None)
             first = False
     console.print(table)
+    for r in result.results:
+        if r.available and r.definition.overdue_words != "overdue":  # a caseload is over the target, not overdue
+            say(f"* For {r.id}: {r.definition.overdue_words}, not overdue.")
     for r in result.results:
         if not r.available:
             say(f"{r.id}: {_not_available(r.reason)}.", soft_wrap=True)

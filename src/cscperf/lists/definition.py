@@ -73,6 +73,7 @@ class ListDefinition(BaseModel):
     period_kind: Literal["stock"] = "stock"  # as at a date, for the coverage rule the indicators follow
     optional: dict[str, str] = Field(default_factory=dict)
     look_ahead: bool
+    overdue_words: str = "overdue"  # what a row on the list now is: a caseload is "over the target", not overdue
     event_label: str
     due_label: str
     mirror: Mirror | None = None
@@ -108,6 +109,15 @@ class ListDefinition(BaseModel):
     @property
     def required_tables(self) -> list[str]:
         return [n for choice in self.requires for n in choice]
+
+    @property
+    def overdue_key(self) -> str:
+        """`overdue_words` as a key or column name in JSON and CSV: "overdue", or "over_target"."""
+        return "_".join(word for word in self.overdue_words.split() if word != "the")
+
+    def status_words(self, status: str) -> str:
+        """A row's status in words: "overdue" (for caseloads "over the target") or "due"."""
+        return self.overdue_words if status == "overdue" else status
 
     @property
     def rule_text(self) -> str:

@@ -31,11 +31,16 @@ def lists_markdown() -> str:
             out.append(f"- Columns: event date = {d.event_label.lower()}; due date = {d.due_label.lower()}.")
         if d.mirror is not None:
             relation = "exactly" if d.mirror.relation == "same" else "among"
-            shown = "overdue rows" if d.mirror.list_rows == "overdue" else "rows whose due date has been reached"
+            shown = (
+                (f"rows {d.overdue_words}" if d.overdue_words != "overdue" else "overdue rows")
+                if d.mirror.list_rows == "overdue"
+                else "rows whose due date has been reached"
+            )
             which = f" {ROWS[d.mirror.indicator_rows]}" if ROWS[d.mirror.indicator_rows] else ""
             out.append(f"- Its {shown} are {relation} the drill-down rows of `{d.mirror.indicator}`{which}, at the "
                        "same date (a test checks this).")  # fmt: skip
-        out.append(f"- Leaves the list: when what was due is done, or {d.gone}.")
+        done = "what was due is done" if d.overdue_words == "overdue" else f"no longer {d.overdue_words}"
+        out.append(f"- Leaves the list: when {done}, or {d.gone}.")
     out += ["", "#### Settings (`[list_settings]`)", "", "| Setting | Default | Meaning |", "|---|---|---|"]
     for name, field in ListSettings.model_fields.items():
         out.append(f"| `{name}` | `{field.default}` | {field.description} |")

@@ -49,7 +49,7 @@ def row_dict(row: ListRow, result: ListResult) -> dict[str, Any]:
         out["person_id"] = row.person_id
     out |= {
         "worker_id": row.worker_id, "team": row.team, "worker": row.worker, "event": d.event_label or None,
-        "event_date": _iso(row.event_date), "due_date": _iso(row.due_date), "status": row.status,
+        "event_date": _iso(row.event_date), "due_date": _iso(row.due_date), "status": d.status_words(row.status),
         "working_days": row.working_days, "calendar_days": row.calendar_days, "action": row.action or None,
         "detail": row.detail, "unit_id": row.unit_id,
     }  # fmt: skip
@@ -73,7 +73,7 @@ def lists_json(lists: Lists) -> str:
         entry: dict[str, Any] = {"id": d.id, "title": d.title, "audience": d.audience, "rule": d.rule_text,
                                  "available": r.available, "reason": r.reason, "notes": list(r.notes)}  # fmt: skip
         if r.available:
-            entry["counts"] = {"overdue": r.count("overdue"), "due": r.count("due")}
+            entry["counts"] = {d.overdue_key: r.count("overdue"), "due": r.count("due")}
             entry["rows"] = [row_dict(row, r) for row in r.rows]
             if r.since is not None:
                 entry["left"] = [left_dict(x) for x in r.left]
@@ -81,7 +81,7 @@ def lists_json(lists: Lists) -> str:
     document = {
         "as_at": lists.as_at.isoformat(), "la_code": lists.la_code, "la_name": lists.la_name,
         "look_ahead_days": lists.look_ahead_days, "since": _iso(lists.since), "team": lists.team,
-        "worker": lists.worker, "notice": NOTICE, "lists": entries,
+        "worker": lists.worker, "notice": lists.notice, "lists": entries,
     }  # fmt: skip
     return json.dumps(document, indent=2)
 
@@ -98,7 +98,7 @@ def lists_csv(lists: Lists) -> str:
             values = {**left_dict(x), "list_id": r.id, "change": "left", "detail": x.why}
             rows.append([values.get(c) for c in CSV_COLUMNS])
     out = io.StringIO()
-    out.write(f"# {NOTICE}\n")
+    out.write(f"# {lists.notice}\n")
     stream_csv(out, CSV_COLUMNS, rows)
     return out.getvalue()
 
@@ -131,9 +131,10 @@ def by_team(lists: Lists) -> list[TeamCount]:
 
 def by_team_json(lists: Lists) -> str:
     ids = [r.id for r in lists.results if r.available]
+    keys = _overdue_keys(lists)
     teams: list[dict[str, Any]] = []
     for c in by_team(lists):
-        counts = {i: {"overdue": c.counts.get(i, (0, 0))[0], "due": c.counts.get(i, (0, 0))[1]} for i in ids}
+        counts = {i: {keys[i]: c.counts.get(i, (0, 0))[0], "due": c.counts.get(i, (0, 0))[1]} for i in ids}
         if c.worker is None:
             teams.append({"team": c.team, "lists": counts, "workers": []})
         else:
@@ -144,9 +145,15 @@ def by_team_json(lists: Lists) -> str:
                       indent=2)  # fmt: skip
 
 
+def _overdue_keys(lists: Lists) -> dict[str, str]:
+    """Each list's word for its rows now, as a key: "overdue", or "over_target" for caseloads."""
+    return {r.id: r.definition.overdue_key for r in lists.results}
+
+
 def by_team_csv(lists: Lists) -> str:
     ids = [r.id for r in lists.results if r.available]
-    header = ["team", "worker", "worker_id", *[f"{i}_{s}" for i in ids for s in ("overdue", "due")]]
+    keys = _overdue_keys(lists)
+    header = ["team", "worker", "worker_id", *[f"{i}_{s}" for i in ids for s in (keys[i], "due")]]
     rows = [[c.team, c.worker or "(whole team)", c.worker_id, *[n for i in ids for n in c.counts.get(i, (0, 0))]]
             for c in by_team(lists)]  # fmt: skip
     return csv_text(header, rows)
@@ -178,9 +185,9 @@ def _put(ws: Worksheet, row: int, column: int, value: object) -> Cell:
 
 
 def _about(ws: Worksheet, lists: Lists) -> None:
-    mark_sheet(ws, CHILD_IDENTIFIERS)
+    mark_sheet(ws, _banner(lists))
     _put(ws, 2, 1, f"Managers' lists: {lists.la_name} ({lists.la_code}) as at {lists.as_at:%-d %B %Y}").font = TITLE
-    _put(ws, 3, 1, NOTICE)
+    _put(ws, 3, 1, lists.notice)
     horizon = lists.as_at + dt.timedelta(days=lists.look_ahead_days)
     facts = [
         ("As at", lists.as_at),
@@ -193,12 +200,14 @@ def _about(ws: Worksheet, lists: Lists) -> None:
         _put(ws, n, 1, label).font = BOLD
         _put(ws, n, 2, value)
     top = 5 + len(facts) + 1
-    for column, heading in enumerate(("Sheet", "List", "For", "Overdue", "Due", "Rule or why not available"), 1):
+    headings = ("Sheet", "List", "For", "Overdue (or over the target)", "Due", "Rule or why not available")
+    for column, heading in enumerate(headings, 1):
         _put(ws, top, column, heading).font = BOLD
     for n, r in enumerate(lists.results, start=top + 1):
         values: list[object] = [r.id[:31], r.title, r.definition.audience]
         if r.available:
-            values += [r.count("overdue"), r.count("due"), r.definition.rule_text]
+            due = r.count("due") if r.definition.look_ahead else None  # blank, not 0: it does not look ahead
+            values += [r.count("overdue"), due, r.definition.rule_text]
         else:
             values += [None, None, f"Not available: {r.reason}."]
         for column, value in enumerate(values, 1):
@@ -224,7 +233,7 @@ def _list_sheet(ws: Worksheet, r: ListResult) -> None:
     for row in r.rows:
         append_row(ws, [*([row.person_id] if child else []), row.worker_id, row.team, row.worker,
                         *([row.event_date] if d.event_label else []), *([row.due_date] if d.due_label else []),
-                        row.status, row.working_days, row.calendar_days, row.action or None, row.detail,
+                        d.status_words(row.status), row.working_days, row.calendar_days, row.action or None, row.detail,
                         *([row.manager] if worker else []),
                         *([row.change] if r.since is not None else [])])  # fmt: skip
     add_table(ws, d.id, 2, len(headings))
@@ -237,8 +246,13 @@ def _list_sheet(ws: Worksheet, r: ListResult) -> None:
         _put(ws, ws.max_row + 2, 1, " ".join(r.notes))
 
 
+def _banner(lists: Lists) -> str:
+    """The workbook's mark: child identifiers, or worker identifiers when every list is of workers."""
+    return CHILD_IDENTIFIERS if lists.notice == NOTICE else WORKER_IDENTIFIERS
+
+
 def _left_sheet(ws: Worksheet, lists: Lists) -> None:
-    mark_sheet(ws, CHILD_IDENTIFIERS)
+    mark_sheet(ws, _banner(lists))
     headings = ["List", "Child", "Worker ID", "Team", "Worker", "Was due by", "Why no longer on the list"]
     append_row(ws, headings)
     for cell in ws[2]:
@@ -254,7 +268,8 @@ def _left_sheet(ws: Worksheet, lists: Lists) -> None:
 def _summary(ws: Worksheet, lists: Lists) -> None:
     mark_sheet(ws, WORKER_IDENTIFIERS)
     ids = [r.id for r in lists.results if r.available]
-    headings = ["Team", "Worker", "Worker ID", *[f"{i} {s}" for i in ids for s in ("overdue", "due")]]
+    words = {r.id: r.definition.overdue_words for r in lists.results}
+    headings = ["Team", "Worker", "Worker ID", *[f"{i} {s}" for i in ids for s in (words[i], "due")]]
     append_row(ws, headings)
     for cell in ws[2]:
         cell.font = BOLD

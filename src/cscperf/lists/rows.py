@@ -16,6 +16,10 @@ NOTICE = (
     "These lists hold child identifiers (special category personal data). Share them only with the managers "
     "responsible for the children on them; keep them securely and do not publish them."
 )
+WORKER_NOTICE = (
+    "These lists name social workers (personal data about staff). Share them only with the managers responsible "
+    "for the workers on them; keep them securely and do not publish them."
+)
 
 
 @dataclass(frozen=True)
@@ -97,3 +101,10 @@ class Lists:
 
     def result(self, list_id: str) -> ListResult:
         return next(r for r in self.results if r.id == list_id)
+
+    @property
+    def notice(self) -> str:
+        """What the lists hold: child identifiers, or, when every list asked for is of workers (the caseload
+        list alone), workers' names."""
+        workers_only = bool(self.results) and all(r.definition.subject == "worker" for r in self.results)
+        return WORKER_NOTICE if workers_only else NOTICE

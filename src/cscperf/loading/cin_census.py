@@ -70,6 +70,7 @@ UPN_PATTERN = re.compile(r"^[A-Za-z]\d{11}[\dA-Za-z]$")
 SEX_ERA_FROM = 2025  # Sex (M/F/U) replaced GenderCurrent in the 2024-25 census
 PRE_PROCEEDINGS_FROM = 2027  # the PreProceedingsandFGDM module starts with the 2026-27 census
 MAX_RAW_CHARS = 20_000
+_YES_NO = {"0": "N", "1": "Y", "false": "N", "true": "Y"}  # as the census writes flags (others: read_flag)
 
 _STRAY_TEXT = etree.XPath("descendant-or-self::*[*]/text()[normalize-space()]")
 _FIRST_TAG = re.compile(rb"<([A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)")
@@ -114,15 +115,26 @@ def _name(el: Element) -> str:
     return name
 
 
+_DATES: dict[str, dt.date] = {}
+"""Dates already read, by their text: a census repeats the same few thousand days."""
+_DATES_KEPT = 100_000
+
+
 def _read_date(text: str) -> dt.date | None:
     """An ISO date quickly (the census's own format), else any spelling read_date knows (or BadValue)."""
+    day = _DATES.get(text)
+    if day is not None:
+        return day
     if len(text) == 10 and text[4] == "-":
         try:
             day = dt.date.fromisoformat(text)
         except ValueError:
             pass
         else:
-            return possible_date(day, text)
+            day = possible_date(day, text)
+            if len(_DATES) < _DATES_KEPT:
+                _DATES[text] = day
+            return day
     return read_date(text)
 
 
@@ -169,14 +181,19 @@ def _raw_record(el: Element, **context: Any) -> dict[str, Any]:
 
 
 class Fields:
-    """The direct child elements of one record, by lower-case local name."""
+    """The direct child elements of one record, by lower-case local name, with the text of each (stripped;
+    None when empty) for the first of each name."""
 
-    __slots__ = ("el", "many", "single")
+    __slots__ = ("el", "many", "single", "texts")
 
     def __init__(self, el: Element) -> None:
         self.el = el
-        self.single: dict[str, Element] = {}
-        self.many: dict[str, list[Element]] = {}
+        single: dict[str, Element] = {}
+        many: dict[str, list[Element]] = {}
+        texts: dict[str, str | None] = {}
+        self.single = single
+        self.many = many
+        self.texts = texts
         names = _NAMES
         for kid in el:
             name = names.get(kid.tag)
@@ -184,23 +201,18 @@ class Fields:
                 name = _name(kid)
                 if not name:
                     continue
-            if name in self.single:
-                self.many.setdefault(name, [self.single[name]]).append(kid)
+            if name in single:
+                many.setdefault(name, [single[name]]).append(kid)
             else:
-                self.single[name] = kid
+                single[name] = kid
+                text = kid.text
+                texts[name] = (text.strip() or None) if text else None
 
     def get(self, name: str) -> Element | None:
         return self.single.get(name)
 
     def text(self, name: str) -> str | None:
-        el = self.single.get(name)
-        if el is None:
-            return None
-        text = el.text
-        if text is None:
-            return None
-        text = text.strip()
-        return text or None
+        return self.texts.get(name)
 
     def all(self, name: str) -> list[Element]:
         if name in self.many:
@@ -246,6 +258,11 @@ class CinReader:
         self.eras: Counter[str] = Counter()
         self.pre_proceedings = 0
         self.header_seen = False
+        self._built: dict[Element, Fields] = {}
+
+    def fields(self, el: Element) -> Fields:
+        """The Fields of an element of the child being read (built in one pass as the child arrived)."""
+        return self._built.get(el) or Fields(el)
 
     # ------------------------------------------------------------------------------------------ problems
     def _problem(
@@ -282,9 +299,12 @@ class CinReader:
     # ------------------------------------------------------------------------------------------ values
     def date(self, f: Fields, name: str, table: str | None) -> dt.date | None:
         """An optional date: a value that is not a date is flagged (error) and left empty."""
-        text = f.text(name)
+        text = f.texts.get(name)
         if text is None:
             return None
+        day = _DATES.get(text)
+        if day is not None:
+            return day
         try:
             return _read_date(text)
         except BadValue as exc:
@@ -293,9 +313,12 @@ class CinReader:
 
     def required_date(self, f: Fields, name: str) -> tuple[dt.date | None, str]:
         """A date the record cannot do without: (date, "") or (None, why not)."""
-        text = f.text(name)
+        text = f.texts.get(name)
         if text is None:
             return None, f"{_canonical(name)} is missing"
+        day = _DATES.get(text)
+        if day is not None:
+            return day, ""
         try:
             value = _read_date(text)
         except BadValue as exc:
@@ -304,10 +327,12 @@ class CinReader:
 
     def code(self, f: Fields, name: str, allowed: Iterable[str], table: str) -> str | None:
         """A code from a code list; an unknown code is kept as sent and flagged (warning)."""
-        text = f.text(name)
+        text = f.texts.get(name)
         if text is None:
             return None
         allowed_set = allowed if isinstance(allowed, frozenset | dict) else frozenset(allowed)
+        if text in allowed_set and text not in FIRST_YEAR:
+            return text
         if text in allowed_set:
             value = text
         elif text.upper() in allowed_set:
@@ -337,11 +362,14 @@ class CinReader:
 
     def yes_no(self, f: Fields, name: str, table: str, required: bool = False) -> str | None:
         """A 0/1 or true/false flag as the store's Y/N."""
-        text = f.text(name)
+        text = f.texts.get(name)
         if text is None:
             if required:
                 self.flag(f, None, "missing value", f"{_canonical(name)} is missing.", table, None, "error")
             return None
+        quick = _YES_NO.get(text)
+        if quick is not None:
+            return quick
         try:
             value = read_flag(text)
         except BadValue as exc:
@@ -406,6 +434,7 @@ class CinReader:
                 name = _name(el)
                 if name == "child":
                     self.child(el)
+                    self._built = {}
                     _forget(el)
                 elif name == "header":
                     self.header(el)
@@ -564,8 +593,11 @@ class CinReader:
     # ------------------------------------------------------------------------------------------ a child
     def child(self, el: Element) -> None:
         self.children += 1
-        c = Fields(el)
-        stray_text, unknown = _scan(el)
+        built: dict[Element, Fields] = {}
+        unknown: list[Element] = [] if el.tag in _KNOWN_TAGS else [el]
+        stray_text = _build(el, built, unknown) if len(el) else False
+        self._built = built
+        c = built.get(el) or Fields(el)
         if stray_text:
             self.stray_text(el)
         for part in unknown:
@@ -584,7 +616,7 @@ class CinReader:
                     )
                 )
         ids_el = c.get("childidentifiers")
-        ids = Fields(ids_el) if ids_el is not None else None
+        ids = self.fields(ids_el) if ids_el is not None else None
         person = ids.text("lachildid") if ids is not None else None
         episodes = c.all("cindetails")
         if person is None:
@@ -593,7 +625,7 @@ class CinReader:
                 c, None, "missing LAchildID", why, "ssd_person", _raw_record(ids_el if ids_el is not None else el)
             )
             for cin in episodes:
-                e = Fields(cin)
+                e = self.fields(cin)
                 self.reject(
                     e,
                     None,
@@ -615,9 +647,9 @@ class CinReader:
                 "least one referral); the child is loaded without one.",
                 "ssd_cin_episodes",
             )
-        same_day: Counter[dt.date] = Counter()
+        same_day: dict[dt.date, int] = {}
         for cin in episodes:
-            self.episode(Fields(cin), person, same_day)
+            self.episode(self.fields(cin), person, same_day)
 
     def stray_text(self, el: Element) -> None:
         stray: Any = _STRAY_TEXT(el)
@@ -680,11 +712,11 @@ class CinReader:
         self.order(f, dob, death, "persondeathdate", table)
         ethnicity: str | None = None
         if characteristics is not None:
-            ch = Fields(characteristics)
+            ch = self.fields(characteristics)
             ethnicity = self.code(ch, "ethnicity", ETHNICITY, table)
             disabilities = ch.get("disabilities")
             if disabilities is not None:
-                self.disabilities(Fields(disabilities), person)
+                self.disabilities(self.fields(disabilities), person)
         self.load.add(
             table,
             {
@@ -697,6 +729,7 @@ class CinReader:
                 "pers_death_date": death,
             },
             self.load.where(f.line()),
+            fresh=True,
         )
         for tag, kind in (("upn", "Unique Pupil Number"), ("formerupn", "Former Unique Pupil Number")):
             upn = f.text(tag)
@@ -721,12 +754,13 @@ class CinReader:
                     "link_identifier_value": upn,
                 },
                 self.load.where(f.line(tag)),
+                fresh=True,
             )
 
     def disabilities(self, f: Fields, person: str) -> None:
         table = "ssd_disability"
         for el in f.all("disability"):
-            d = Fields(el)
+            d = self.fields(el)
             code = _text(el)
             if code is None:
                 self.reject(
@@ -749,10 +783,11 @@ class CinReader:
                 table,
                 {"disa_person_id": person, "disa_table_id": f"{person}/DIS/{code}", "disa_disability_code": code},
                 self.load.where(d.line()),
+                fresh=True,
             )
 
     # ------------------------------------------------------------------------------------------ a referral
-    def episode(self, f: Fields, person: str, same_day: Counter[dt.date]) -> None:
+    def episode(self, f: Fields, person: str, same_day: dict[dt.date, int]) -> None:
         table = "ssd_cin_episodes"
         referral_date, why = self.required_date(f, "cinreferraldate")
         if referral_date is None:
@@ -766,7 +801,7 @@ class CinReader:
                 _raw_record(f.el, LAchildID=person),
             )
             return
-        same_day[referral_date] += 1
+        same_day[referral_date] = same_day.get(referral_date, 0) + 1
         ref_id = f"{person}/REF/{referral_date.isoformat()}/{same_day[referral_date]}"
         ep = _Episode(ref_id, person, referral_date)
         close = self.date(f, "cinclosuredate", table)
@@ -792,24 +827,24 @@ class CinReader:
             "cine_close_reason": self.code(f, "reasonforclosure", CLOSURE_REASONS, table),
             "cine_close_date": close,
         }
-        self.load.add(table, row, self.load.where(f.line()))
+        self.load.add(table, row, self.load.where(f.line()), fresh=True)
 
         # CP plans first: conferences are linked to the plan they started.
         plans = f.all("childprotectionplans")
         for el in plans:
-            self.cp_plan(Fields(el), ep)
-        ordinal: Counter[dt.date] = Counter()
+            self.cp_plan(self.fields(el), ep)
+        ordinal: dict[dt.date, int] = {}
         for el in assessments:
-            self.assessment(Fields(el), ep, ordinal)
+            self.assessment(self.fields(el), ep, ordinal)
         plan_dates = f.all("cinplandates")
         if plan_dates:
-            ordinal = Counter()
+            ordinal = {}
             for el in plan_dates:
-                self.cin_plan(Fields(el), ep, ordinal)
-        ordinal = Counter()
+                self.cin_plan(self.fields(el), ep, ordinal)
+        ordinal = {}
         icpc_dates: set[dt.date] = set()
         for el in s47s:
-            icpc = self.section47(Fields(el), ep, ordinal)
+            icpc = self.section47(self.fields(el), ep, ordinal)
             if icpc is not None:
                 icpc_dates.add(icpc)
         episode_icpc = self.date(f, "dateofinitialcpc", "ssd_initial_cp_conference")
@@ -828,12 +863,12 @@ class CinReader:
         for row, location in ep.plan_rows:
             start = row["cppl_cp_plan_start_date"]
             row["cppl_icpc_id"] = ep.icpc_by_date.get(start) if isinstance(start, dt.date) else None
-            self.load.add("ssd_cp_plans", row, location)
+            self.load.add("ssd_cp_plans", row, location, fresh=True)
         blocks = f.all("preproceedingsandfgdm")
         if blocks:
-            ordinal = Counter()
+            ordinal = {}
             for el in blocks:
-                self.pre_proceedings_block(Fields(el), ep, ordinal)
+                self.pre_proceedings_block(self.fields(el), ep, ordinal)
         if close is not None and ep.latest is not None and ep.latest > close:
             self.flag(
                 f,
@@ -845,7 +880,7 @@ class CinReader:
                 str(close),
             )
 
-    def assessment(self, f: Fields, ep: _Episode, ordinal: Counter[dt.date]) -> None:
+    def assessment(self, f: Fields, ep: _Episode, ordinal: dict[dt.date, int]) -> None:
         table = "ssd_cin_assessments"
         start, why = self.required_date(f, "assessmentactualstartdate")
         if start is None:
@@ -858,7 +893,7 @@ class CinReader:
                 _raw_record(f.el, referral_id=ep.ref_id),
             )
             return
-        ordinal[start] += 1
+        ordinal[start] = ordinal.get(start, 0) + 1
         assessment_id = f"{ep.ref_id}/A/{start.isoformat()}/{ordinal[start]}"
         auth = self.date(f, "assessmentauthorisationdate", table)
         self.order(f, start, auth, "assessmentauthorisationdate", table)
@@ -874,11 +909,12 @@ class CinReader:
                 "cina_assessment_auth_date": auth,
             },
             self.load.where(f.line()),
+            fresh=True,
         )
         factors_el = f.get("factorsidentifiedatassessment")
         if factors_el is None:
             return
-        ff = Fields(factors_el)
+        ff = self.fields(factors_el)
         codes: list[str] = []
         for el in ff.all("assessmentfactors"):
             code = _text(el)
@@ -889,7 +925,7 @@ class CinReader:
                 first = FIRST_YEAR.get(code)
                 if first is not None and self.year is not None and self.year < first:
                     self.flag(
-                        Fields(el),
+                        self.fields(el),
                         None,
                         "code not yet in use",
                         f"AssessmentFactors: {code} was introduced "
@@ -900,7 +936,7 @@ class CinReader:
                     )
             else:
                 self.flag(
-                    Fields(el),
+                    self.fields(el),
                     None,
                     "unknown code",
                     f"AssessmentFactors: {code} is not a code of the CIN census; kept as sent.",
@@ -918,9 +954,10 @@ class CinReader:
                     "cinf_assessment_factors_json": json.dumps(codes),
                 },
                 self.load.where(ff.line()),
+                fresh=True,
             )
 
-    def cin_plan(self, f: Fields, ep: _Episode, ordinal: Counter[dt.date]) -> None:
+    def cin_plan(self, f: Fields, ep: _Episode, ordinal: dict[dt.date, int]) -> None:
         table = "ssd_cin_plans"
         start, why = self.required_date(f, "cinplanstartdate")
         if start is None:
@@ -933,7 +970,7 @@ class CinReader:
                 _raw_record(f.el, referral_id=ep.ref_id),
             )
             return
-        ordinal[start] += 1
+        ordinal[start] = ordinal.get(start, 0) + 1
         end = self.date(f, "cinplanenddate", table)
         self.order(f, start, end, "cinplanenddate", table)
         ep.saw(start, end)
@@ -947,9 +984,10 @@ class CinReader:
                 "cinp_cin_plan_end_date": end,
             },
             self.load.where(f.line()),
+            fresh=True,
         )
 
-    def section47(self, f: Fields, ep: _Episode, ordinal: Counter[dt.date]) -> dt.date | None:
+    def section47(self, f: Fields, ep: _Episode, ordinal: dict[dt.date, int]) -> dt.date | None:
         """One enquiry (and its initial conference); returns the conference date."""
         table = "ssd_s47_enquiry"
         start, why = self.required_date(f, "s47actualstartdate")
@@ -963,7 +1001,7 @@ class CinReader:
                 _raw_record(f.el, referral_id=ep.ref_id),
             )
             return None
-        ordinal[start] += 1
+        ordinal[start] = ordinal.get(start, 0) + 1
         s47_id = f"{ep.ref_id}/S47/{start.isoformat()}/{ordinal[start]}"
         ep.saw(start)
         not_required = self.yes_no(f, "icpcnotrequired", table, required=True)
@@ -981,6 +1019,7 @@ class CinReader:
                 else json.dumps({"ICPC_FLAG": "N" if not_required == "Y" else "Y", "NFA_FLAG": not_required}),
             },
             self.load.where(f.line()),
+            fresh=True,
         )
         if f.text("dateofinitialcpc") is None:
             return None
@@ -1030,6 +1069,7 @@ class CinReader:
                 "icpc_icpc_outcome_json": json.dumps({"CP_PLAN_FLAG": "Y" if plan else "N"}),
             },
             self.load.where(f.line("dateofinitialcpc")),
+            fresh=True,
         )
 
     def cp_plan(self, f: Fields, ep: _Episode) -> None:
@@ -1089,12 +1129,13 @@ class CinReader:
                     "cscperf_cp_plan_previous",
                     {"cppl_cp_plan_id": plan_id, "number_of_previous_cp_plans": previous},
                     self.load.where(f.line("numberofpreviouscpp")),
+                    fresh=True,
                 )
         reviews = f.get("reviews")
         if reviews is None:
             return
-        for el in Fields(reviews).all("cppreviewdate"):
-            r = Fields(el)
+        for el in self.fields(reviews).all("cppreviewdate"):
+            r = self.fields(el)
             text = _text(el)
             try:
                 day = _read_date(text) if text is not None else None
@@ -1120,9 +1161,10 @@ class CinReader:
                     "cppr_cp_review_date": day,
                 },
                 self.load.where(r.line()),
+                fresh=True,
             )
 
-    def pre_proceedings_block(self, f: Fields, ep: _Episode, ordinal: Counter[dt.date]) -> None:
+    def pre_proceedings_block(self, f: Fields, ep: _Episode, ordinal: dict[dt.date, int]) -> None:
         table = "ssd_pre_proceedings"
         self.pre_proceedings += 1
         start, why = self.required_date(f, "ppstartdate")
@@ -1136,7 +1178,7 @@ class CinReader:
                 _raw_record(f.el, referral_id=ep.ref_id),
             )
             return
-        ordinal[start] += 1
+        ordinal[start] = ordinal.get(start, 0) + 1
         letter = self.date(f, "lbpsentdate", table)
         self.order(f, start, letter, "lbpsentdate", table)
         outcome = self.code(f, "ppoutcome", PP_OUTCOMES, table)
@@ -1158,6 +1200,7 @@ class CinReader:
                 "prep_pre_pro_meetings_num": self.whole(f, "reviewmeetingscount", table),
             },
             self.load.where(f.line()),
+            fresh=True,
         )
 
 
@@ -1196,25 +1239,49 @@ _KNOWN_TAGS = frozenset(_CANONICAL.get(name, name) for name in KNOWN_ELEMENTS) |
 _XML_SPACE = " \t\r\n"
 
 
-def _scan(el: Element) -> tuple[bool, list[Element]]:
-    """One pass over a Child: whether it may hold text outside any field (the exact check, an XPath, is then
-    run), and the elements whose names are not spelt as the census spells them (the caller checks them in
-    any case and namespace; comments among them are skipped there)."""
-    stray = False
-    odd: list[Element] = []
+def _build(el: Element, built: dict[Element, Fields], odd: list[Element]) -> bool:
+    """One pass over an element that has children and everything under it: the Fields of each element that
+    has children (into `built`), the elements whose names are not spelt as the census spells them (into `odd`,
+    in document order; the caller checks them in any case and namespace, comments among them skipped there),
+    and whether any text lies outside a field (the exact check, an XPath, is then run)."""
     known = _KNOWN_TAGS
-    for part in el.iter():
-        if part.tag not in known:
-            odd.append(part)
+    names = _NAMES
+    f = Fields.__new__(Fields)
+    f.el = el
+    single: dict[str, Element] = {}
+    many: dict[str, list[Element]] = {}
+    texts: dict[str, str | None] = {}
+    f.single = single
+    f.many = many
+    f.texts = texts
+    built[el] = f
+    text = el.text
+    stray = bool(text and text.strip(_XML_SPACE))
+    for kid in el:
+        tag = kid.tag
+        if tag not in known:
+            odd.append(kid)
         if not stray:
-            text = part.text
-            if text and text.strip(_XML_SPACE) and len(part) and isinstance(part.tag, str):
+            tail = kid.tail
+            if tail and tail.strip(_XML_SPACE):
                 stray = True
-            elif part is not el:
-                tail = part.tail
-                if tail and tail.strip(_XML_SPACE):
-                    stray = True
-    return stray, odd
+        name = names.get(tag)
+        if name is None:
+            name = _name(kid)
+            if not name:
+                continue  # a comment or processing instruction
+        if name in single:
+            if name in many:
+                many[name].append(kid)
+            else:
+                many[name] = [single[name], kid]
+        else:
+            single[name] = kid
+            kid_text = kid.text
+            texts[name] = (kid_text.strip() or None) if kid_text else None
+        if len(kid) and _build(kid, built, odd):
+            stray = True
+    return stray
 
 
 def _canonical(name: str | None) -> str | None:

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import logging
 import sys
+import textwrap
 from pathlib import Path
 from typing import Annotated
 
@@ -131,7 +132,7 @@ def loads(
                Col("Read", True), Col("Loaded", True), Col("Rejected", True), Col("Status")]  # fmt: skip
     table_rows = [
         [str(r["load_id"]), str(r["load_kind"]), str(r["la_code"] or "-"), str(r["collection_year"] or "-"),
-         _when(r["loaded_at"]), Path(str(r["source_file"])).name, f"{r['records_read'] or 0:,}",
+         _when(r["loaded_at"]), _file_cell(Path(str(r["source_file"])).name), f"{r['records_read'] or 0:,}",
          f"{r['records_loaded'] or 0:,}", f"{r['records_rejected'] or 0:,}", _status(r)]
         for r in rows
     ]  # fmt: skip
@@ -143,6 +144,14 @@ def loads(
 
 def _when(value: object) -> str:
     return f"{value:%Y-%m-%d %H:%M}" if isinstance(value, dt.datetime) else str(value)
+
+
+def _file_cell(name: str) -> str | Text:
+    """A file's name whole; a long description (a synthetic council's "profile: ...") over lines of 40 at
+    spaces, so the table fits 80 columns without cutting it."""
+    if len(name) <= 40 or " " not in name:
+        return name
+    return Text("\n".join(textwrap.wrap(name, 40, break_long_words=False)))
 
 
 def _status(row: dict[str, object]) -> str:

@@ -33,15 +33,18 @@ READABLE_ENCODINGS = frozenset({"utf-8", "utf-8-sig"})
 
 
 # A quote with spaces between it and its delimiter or line end: the csv module keeps the spaces and the quotes
-# (` "a"` is the text ` "a"`), DuckDB trims them (`a`), so such a file is read row by row.
-_SPACED_QUOTE = re.compile(rb'(?:^|[,\t\r\n])[ \t]+"|"[ \t]+(?:[,\t\r\n]|$)')
+# (` "a"` is the text ` "a"`), DuckDB trims them (`a`), so such a file is read row by row. It is looked for
+# outside quoted text only: each quoted stretch (from a quote to the next) is first replaced by a NUL, so a
+# JSON field's `, "` is not taken for one (a NUL in the file itself can only make the check say yes).
+_SPACED_QUOTE = re.compile(rb'(?:^|[,\t\r\n])[ \t]+["\x00]|["\x00][ \t]+(?:[,\t\r\n]|$)')
+_QUOTED = re.compile(rb'"[^"]*"')
 
 
 def scan(path: Path) -> tuple[int, bool]:
     """Lines in the file, as the csv module counts them (a line break is LF, CRLF or a lone CR), and whether
     a quote has spaces between it and its delimiter or line end anywhere."""
     lines = crlf = cr = 0
-    spaced = False
+    spaced = inside = False
     last = b""
     with path.open("rb") as handle:
         carry = b""
@@ -54,14 +57,21 @@ def scan(path: Path) -> tuple[int, bool]:
             crlf += body.count(b"\r\n")
             cr += body.count(b"\r")
             if not spaced:
-                window = tail + body
-                spaced = _SPACED_QUOTE.search(window) is not None
+                outside = _QUOTED.sub(b"\x00", (b'"' if inside else b"") + body)  # a block may begin in quotes
+                inside = inside != (body.count(b'"') % 2 == 1)
+                window = tail + outside
+                spaced = _may_be_spaced(window) and _SPACED_QUOTE.search(window) is not None
                 tail = window[-64:]
             last = data[-1:]
         if carry:
             cr += 1
     breaks = lines + cr - crlf
     return breaks + (0 if last in (b"\n", b"\r", b"") else 1), spaced
+
+
+def _may_be_spaced(window: bytes) -> bool:
+    """Whether a quote (or a NUL) has a space or tab beside it anywhere: a quick look before the pattern."""
+    return any(pair in window for pair in (b' "', b'" ', b'\t"', b'"\t', b" \x00", b"\x00 ", b"\t\x00", b"\x00\t"))
 
 
 def _source(path: Path, width: int, delimiter: str) -> str:

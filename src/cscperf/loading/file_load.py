@@ -17,9 +17,10 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeAlias
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from cscperf.loading.field_checks import checked_problems, suspect_rows
 from cscperf.loading.problems import Problem
@@ -28,6 +29,7 @@ from cscperf.loading.unreadable import UnreadableFile
 from cscperf.store.schema import Table
 
 CHUNK_ROWS = 20_000
+Values: TypeAlias = list[Any] | pa.Array | pa.ChunkedArray  # a column: a list or an Arrow array
 CHUNK_PROBLEMS = 5_000
 
 
@@ -78,10 +80,11 @@ class FileLoad:
             name = self._file_name = self.path.name
         return f"{name}:{line}" if line is not None else name
 
-    def add(self, table: str, row: dict[str, Any], location: str | None = None) -> None:
+    def add(self, table: str, row: dict[str, Any], location: str | None = None, *, fresh: bool = False) -> None:
         """Load one record into `table` (a store table; `row` maps its columns, without la_code). A field it
         cannot hold is left empty, or the record rejected if that field identifies it (`field_checks`, when
-        the chunk is staged)."""
+        the chunk is staged). `fresh`: the caller made `row` for this call and never touches it again, so it
+        is kept as it is rather than copied."""
         counts = self.counts.get(table)
         if counts is None:
             counts = self.counts[table] = TableCounts()
@@ -91,7 +94,7 @@ class FileLoad:
         buffer = self._buffers.get(table)
         if buffer is None:
             buffer = self._buffers[table] = _Buffer()
-        buffer.rows.append(dict(row))
+        buffer.rows.append(row if fresh else dict(row))
         buffer.seqs.append(self._row_seq)
         buffer.locations.append(location or self.path.name)
         buffer.positions.append(len(self._problems))
@@ -99,7 +102,7 @@ class FileLoad:
         if self._buffered >= CHUNK_ROWS:
             self.flush()
 
-    def add_arrow(self, table: str, data: pa.Table, seqs: list[int], locations: list[str]) -> None:
+    def add_arrow(self, table: str, data: pa.Table, seqs: Values, locations: Values) -> None:
         """Load records already checked set-based (an Arrow table of the store table's columns, every value
         one its field can hold), each with its running number and location."""
         n = data.num_rows
@@ -108,7 +111,8 @@ class FileLoad:
         counts = self.counts.setdefault(table, TableCounts())
         counts.read += n
         counts.loaded += n
-        self._row_seq = max(self._row_seq, max(seqs))
+        last = max(seqs) if isinstance(seqs, list) else pc.max(seqs).as_py()
+        self._row_seq = max(self._row_seq, int(last))
         self.staging.append(table, self._with_staging_columns(data, seqs, locations))
 
     def row_seq_at(self, seq: int) -> None:
@@ -228,14 +232,14 @@ class FileLoad:
             self.staging.append(table, self._with_staging_columns(data, buffer.seqs, buffer.locations))
         return late
 
-    def _with_staging_columns(self, data: pa.Table, seqs: list[int], locations: list[str]) -> pa.Table:
+    def _with_staging_columns(self, data: pa.Table, seqs: Values, locations: Values) -> pa.Table:
         n = data.num_rows
         return (
             data.append_column("_load_id", pa.array([self.load_id] * n, pa.string()))
             .append_column("_load_seq", pa.array([self.load_seq] * n, pa.int32()))
             .append_column("_collection_year", pa.nulls(n, pa.int32()))
-            .append_column("_row_seq", pa.array(seqs, pa.int64()))
-            .append_column("_location", pa.array(locations, pa.string()))
+            .append_column("_row_seq", _column(seqs, pa.int64()))
+            .append_column("_location", _column(locations, pa.string()))
         )
 
     def _place(self, late: list[tuple[int, int, dict[str, Any]]]) -> None:
@@ -255,6 +259,12 @@ class FileLoad:
         problems = self.pending_problems()
         if problems:
             self.staging.append("cscperf_load_rejects", problems)
+
+
+def _column(values: Values, kind: pa.DataType) -> pa.Array | pa.ChunkedArray:
+    if isinstance(values, pa.Array | pa.ChunkedArray):
+        return values.cast(kind)
+    return pa.array(values, kind)
 
 
 def _arrow_rows(rows: list[dict[str, Any]], spec: Table) -> pa.Table | None:

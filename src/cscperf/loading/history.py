@@ -56,6 +56,11 @@ def identifiers_held(con: Connection, rows: list[tuple[Any, ...]]) -> str:
         for load_id in load_ids
         for (kind,) in con.execute("SELECT load_kind FROM cscperf_loads WHERE load_id = ?", [load_id]).fetchall()
     }
+    return identifiers_of_kinds(kinds)
+
+
+def identifiers_of_kinds(kinds: set[str]) -> str:
+    """What the rejected records of loads of these kinds identify people by (see identifiers_held)."""
     if "workforce_census" not in kinds:
         return "child identifiers"
     return "worker identifiers" if kinds == {"workforce_census"} else "child or worker identifiers"

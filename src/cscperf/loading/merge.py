@@ -123,6 +123,8 @@ def reject_unidentified_and_duplicates(staged: StagedLoads) -> None:
             "'The record has no ' || " + _quote(", ".join(table.primary_key)) + " || ', so it cannot be stored.'",
         )
         keys = ", ".join(table.primary_key)
+        if not _any_twice(staged, name, keys):  # the usual case, found by a grouping rather than a sort
+            continue
         duplicate = (
             f"(s._load_id, s._row_seq) IN (SELECT _load_id, _row_seq FROM (SELECT _load_id, _row_seq, ROW_NUMBER() "
             f"OVER (PARTITION BY _load_id, {keys} ORDER BY _row_seq) AS n FROM {staging_name(name)}) WHERE n > 1)"
@@ -135,6 +137,15 @@ def reject_unidentified_and_duplicates(staged: StagedLoads) -> None:
             + _quote(keys)
             + " || '); the earlier record was kept.'",
         )
+
+
+def _any_twice(staged: StagedLoads, name: str, keys: str) -> bool:
+    """Whether any file staged two rows of `name` with the same identifier."""
+    rows = staged.con.execute(
+        f"SELECT count(*) FROM (SELECT _load_id FROM {staging_name(name)} GROUP BY _load_id, {keys} "
+        "HAVING count(*) > 1) d"
+    ).fetchall()
+    return int(rows[0][0]) > 0
 
 
 def _quote(text: str) -> str:
@@ -199,11 +210,12 @@ def report_person_conflicts(staged: StagedLoads) -> None:
         load.flush()
 
 
-def _chosen_select(staged: StagedLoads, name: str, part: str = "") -> str:
+def _chosen_select(staged: StagedLoads, name: str, part: str = "", *, one_row_each: bool = False) -> str:
     """The rows `name` will receive, one per identifier, field by field: each field from the most recent file
     that gives it (the later collection year, then the later file), with `_older` true where every file that
     gives the record is older than a return of the same kind the store already holds. `part` limits it to one
-    slice of the identifiers (see _slices)."""
+    slice of the identifiers (see _slices). `one_row_each`: no identifier is staged twice (`_one_row_each`),
+    so each record is its one staged row as it is, with no choosing (the same rows, without grouping)."""
     table = staged.staging.table(name)
     source = staging_name(name)
     data_columns = [c for c in table.column_names if c != "la_code"]
@@ -222,10 +234,35 @@ def _chosen_select(staged: StagedLoads, name: str, part: str = "") -> str:
         typed(f"first(s.{c} ORDER BY {priority}) FILTER (WHERE s.{c} IS NOT NULL)", c) + f" AS {c}" for c in fields
     )
     older = (
-        "bool_and(COALESCE(l.collection_year < (SELECT max(x.collection_year) FROM cscperf_loads x "
-        "WHERE x.la_code = l.la_code AND x.load_kind = l.load_kind AND x.load_status = 'complete'), false))"
+        "COALESCE(l.collection_year < (SELECT max(x.collection_year) FROM cscperf_loads x "
+        "WHERE x.la_code = l.la_code AND x.load_kind = l.load_kind AND x.load_status = 'complete'), false)"
     )
-    return f"SELECT l.la_code, {keys}, {picks}, {older} AS _older {staged_rows} GROUP BY l.la_code, {keys}"
+    if one_row_each:
+        columns = ", ".join(typed(f"s.{c}", c) + f" AS {c}" for c in fields)
+        return f"SELECT l.la_code, {keys}, {columns}, {older} AS _older {staged_rows}"
+    return f"SELECT l.la_code, {keys}, {picks}, bool_and({older}) AS _older {staged_rows} GROUP BY l.la_code, {keys}"
+
+
+def _one_row_each(staged: StagedLoads, name: str) -> bool:
+    """Whether every identifier of the council is staged once only (the usual load: one return of each kind,
+    its duplicates already rejected), so there is nothing to choose between."""
+    keys = ", ".join("s." + k for k in staged.staging.table(name).primary_key)
+    twice = staged.con.execute(
+        f"SELECT count(*) FROM (SELECT l.la_code FROM {staging_name(name)} s JOIN {LOADS_TABLE} l "
+        f"ON l.load_id = s._load_id GROUP BY l.la_code, {keys} HAVING count(*) > 1) d"
+    ).fetchall()
+    return int(twice[0][0]) == 0
+
+
+def _store_may_hold(staged: StagedLoads, name: str) -> bool:
+    """Whether the store may already hold records of `name` for a council being loaded (if it holds none for
+    them, every chosen record is new: nothing to update, nothing to skip)."""
+    if not staged.staging.table(name).per_council:
+        return True
+    rows = staged.con.execute(
+        f"SELECT 1 FROM {name} WHERE la_code IN (SELECT la_code FROM {LOADS_TABLE}) LIMIT 1"
+    ).fetchall()
+    return bool(rows)
 
 
 def merge_into_store(staged: StagedLoads) -> None:
@@ -240,10 +277,18 @@ def merge_into_store(staged: StagedLoads) -> None:
         if not table.primary_key:
             run(staged.con, f"INSERT INTO {name} BY NAME {select}")
             continue
-        for part in _slices(staged, name):
+        one_row_each = _one_row_each(staged, name)
+        may_hold = _store_may_hold(staged, name)
+        # a plain copy of new records streams; choosing, or updating what the store holds, is done in slices
+        parts = [""] if one_row_each and not may_hold else _slices(staged, name)
+        for part in parts:
             # Not materialised: a table written inside the transaction is held in memory until the commit, so
             # the choice is computed twice (for the records the store holds, then for the new ones) instead.
-            chosen = f"({_chosen_select(staged, name, part)})"
+            chosen = f"({_chosen_select(staged, name, part, one_row_each=one_row_each)})"
+            columns = ", ".join(table.column_names)
+            if not may_hold:
+                run(staged.con, f"INSERT INTO {name} ({columns}) SELECT {columns} FROM {chosen} c")
+                continue
             on = " AND ".join(f"{name}.{k} = c.{k}" for k in table.key)
             fields = [c.name for c in table.columns if c.name not in table.primary_key]
             if fields:
@@ -253,7 +298,6 @@ def merge_into_store(staged: StagedLoads) -> None:
                 )
                 run(staged.con, f"UPDATE {name} SET {updates} FROM {chosen} c WHERE {on}")
             missing = " AND ".join(f"t.{k} = c.{k}" for k in table.key)
-            columns = ", ".join(table.column_names)
             run(
                 staged.con,
                 f"INSERT INTO {name} ({columns}) SELECT {columns} FROM {chosen} c "

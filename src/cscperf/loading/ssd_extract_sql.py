@@ -35,7 +35,7 @@ _SPACE = (
     "\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}"
     "\\x{205f}\\x{3000}"
 )
-_ENDS = f"^[{_SPACE}]|[{_SPACE}]$"
+ENDS_WITH_SPACE = f"^[{_SPACE}]|[{_SPACE}]$"
 _ISO = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _UK = "^[0-9]{2}/[0-9]{2}/[0-9]{4}$"
 _WHOLE = "^-?[0-9]{1,9}$"
@@ -83,10 +83,10 @@ def _batch(
     n = batch.num_rows
     texts = [batch.column(i) for i in range(len(names))]
     blank = pc.is_null(texts[0])
-    odd = pc.fill_null(pc.match_substring_regex(texts[0], _ENDS), False)
+    odd = pc.fill_null(pc.match_substring_regex(texts[0], ENDS_WITH_SPACE), False)
     for text in texts[1:]:
         blank = pc.and_(blank, pc.is_null(text))
-        odd = pc.or_(odd, pc.fill_null(pc.match_substring_regex(text, _ENDS), False))
+        odd = pc.or_(odd, pc.fill_null(pc.match_substring_regex(text, ENDS_WITH_SPACE), False))
     typed: dict[str, pa.Array] = {}
     for index, key in enumerate(keys):
         column = columns.get(key)
@@ -146,21 +146,19 @@ def _typed(kind: str, text: pa.Array) -> tuple[pa.Array, pa.Array]:
         ok = pc.is_in(lower, value_set=pa.array(list(_FLAGS)))
         flag = pc.is_in(lower, value_set=pa.array([k for k, v in _FLAGS.items() if v]))
         return pc.if_else(ok, flag, None), pc.invert(ok)
-    if kind == "JSON":
-        out: list[str | None] = []
-        bad: list[bool | None] = []
-        for value in text.to_pylist():
+    if kind == "JSON":  # each distinct text parsed once (an extract repeats a few shapes of flags many times)
+        read: dict[str, str | None] = {}
+        for value in pc.unique(text).to_pylist():
             if value is None:
-                out.append(None)
-                bad.append(None)
                 continue
             try:
-                out.append(json.dumps(json.loads(value)))
-                bad.append(False)
+                read[value] = json.dumps(json.loads(value))
             except (ValueError, RecursionError):
-                out.append(None)
-                bad.append(True)
-        return pa.array(out, pa.string()), pa.array(bad, pa.bool_())
+                read[value] = None
+        texts = list(read)
+        position = pc.index_in(text, value_set=pa.array(texts, pa.string()))
+        out = pc.take(pa.array(list(read.values()), pa.string()), position)
+        return out, pc.and_(pc.is_valid(text), pc.is_null(out))
     return text, pc.is_valid(text)  # a type not read here: every value row by row
 
 

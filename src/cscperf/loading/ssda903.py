@@ -17,7 +17,8 @@ from typing import Any
 
 from lxml import etree
 
-from cscperf.loading.csv_table import csv_rows, duplicate_columns
+from cscperf.loading import ssda903_sql
+from cscperf.loading.csv_table import CsvRows, csv_rows, duplicate_columns
 from cscperf.loading.encoding import decode_head, xml_codec
 from cscperf.loading.file_load import FileLoad
 from cscperf.loading.problems import Problem
@@ -117,29 +118,39 @@ def read_csv(path: Path, load: FileLoad) -> None:
         if twice is not None:
             load.fail(twice)
         _check_columns(load, names, table, title, target)
-        records = 0
-        for values in rows:
-            if not any(v.strip() for v in values):
-                continue
-            records += 1
-            location = load.where(rows.line)
-            if len(values) != len(names):
-                load.reject(
-                    Problem(
-                        location,
-                        "wrong number of fields",
-                        f"The line has {len(values)} fields; the header has {len(names)}.",
-                        "fatal",
-                        target,
-                        raw_record={"line": ",".join(values)[:2000]},
-                    )
-                )
-                continue
-            raw: dict[str, str | None] = {n: v for n, v in zip(names, values, strict=True) if n in known}
-            read_record(reading, table, raw, location)
+        records = ssda903_sql.read_rows(reading, table, path, names, ",")
+        if records is None:  # a file DuckDB and the csv module might read differently: record by record
+            records = _read_records(reading, rows, names, table)
     if records == 0:
         load.fail(f"has a header but no records (an empty SSDA903 {title} table).")
     reading.finish()
+
+
+def _read_records(reading: Reading, rows: CsvRows, names: list[str], table: str) -> int:
+    """Every record of the file through the mapping, one by one (the csv module's reading)."""
+    load = reading.load
+    known = set(TABLE_COLUMNS[table])
+    records = 0
+    for values in rows:
+        if not any(v.strip() for v in values):
+            continue
+        records += 1
+        location = load.where(rows.line)
+        if len(values) != len(names):
+            load.reject(
+                Problem(
+                    location,
+                    "wrong number of fields",
+                    f"The line has {len(values)} fields; the header has {len(names)}.",
+                    "fatal",
+                    TARGET[table],
+                    raw_record={"line": ",".join(values)[:2000]},
+                )
+            )
+            continue
+        raw: dict[str, str | None] = {n: v for n, v in zip(names, values, strict=True) if n in known}
+        read_record(reading, table, raw, location)
+    return records
 
 
 def _check_columns(load: FileLoad, names: list[str], table: str, title: str, target: str) -> None:

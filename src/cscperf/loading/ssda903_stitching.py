@@ -468,16 +468,11 @@ def _rebuild(staged: StagedLoads) -> None:
                    COALESCE(rne, 'P') <> 'L' AS new_placement,
                    ls IS DISTINCT FROM lag(ls) OVER w AS new_legal
             FROM s903_final f WINDOW w AS (PARTITION BY la_code, person_id ORDER BY decom)
-        ), numbered AS (
-            SELECT *, sum(new_period::INTEGER) OVER w AS period_no,
-                   sum((new_period OR new_placement)::INTEGER) OVER w AS placement_no,
-                   sum((new_period OR new_legal)::INTEGER) OVER w AS legal_no
-            FROM marked WINDOW w AS (PARTITION BY la_code, person_id ORDER BY decom ROWS UNBOUNDED PRECEDING)
-        )
-        SELECT *, min(decom) OVER (PARTITION BY la_code, person_id, period_no) AS period_start,
-               min(decom) OVER (PARTITION BY la_code, person_id, placement_no) AS placement_start,
-               min(decom) OVER (PARTITION BY la_code, person_id, legal_no) AS legal_start
-        FROM numbered""",
+        )  -- each episode's period, placement and legal status begin at the latest episode so far that began one
+        SELECT *, max(CASE WHEN new_period THEN decom END) OVER w AS period_start,
+               max(CASE WHEN new_period OR new_placement THEN decom END) OVER w AS placement_start,
+               max(CASE WHEN new_period OR new_legal THEN decom END) OVER w AS legal_start
+        FROM marked WINDOW w AS (PARTITION BY la_code, person_id ORDER BY decom ROWS UNBOUNDED PRECEDING)""",
     )
     for table, column in (
         ("ssd_cla_episodes", "clae_person_id"),

@@ -279,6 +279,7 @@ class Reading:
     tables: dict[str, int] = field(default_factory=dict)
     header_children: set[str] = field(default_factory=set)
     adoption_decisions: dict[str, list[tuple[dt.date, dt.date | None]]] = field(default_factory=dict)
+    line: int | None = None  # the line of the record being read, when the reader numbers details by it
     _details: list[tuple[Any, ...]] = field(default_factory=list)
     _detail_n: int = 0
 
@@ -291,14 +292,33 @@ class Reading:
         self.years[record.table == "episodes"][year_ending(day)] += 1
 
     def detail(self, episode_id: str, values: tuple[str | None, ...]) -> None:
+        """An episode's placement details, numbered in the order read (or by the record's line)."""
         self._detail_n += 1
-        self._details.append((self.load.load_id, episode_id, self._detail_n, *values))
+        n = self._detail_n if self.line is None else self.line
+        self._details.append((self.load.load_id, episode_id, n, *values))
         if len(self._details) >= 20_000:
             self.flush()
+
+    def detail_rows(self, data: pa.Table) -> None:
+        """Episodes' placement details already as an Arrow table of DETAIL_COLUMNS (numbered by line)."""
+        if data.num_rows:
+            self._append_details(data)
 
     def flush(self) -> None:
         if not self._details:
             return
+        columns = list(zip(*self._details, strict=True))
+        self._append_details(
+            pa.table(
+                {
+                    name: pa.array(values, type=pa.int64() if name == "n" else pa.string())
+                    for name, values in zip(DETAIL_COLUMNS, columns, strict=True)
+                }
+            )
+        )
+        self._details.clear()
+
+    def _append_details(self, data: pa.Table) -> None:
         con = self.load.staging.con
         run(
             con,
@@ -306,15 +326,7 @@ class Reading:
             "place VARCHAR, provider VARCHAR, urn VARCHAR, postcode VARCHAR, legal_status VARCHAR, "
             "change_reason VARCHAR)",
         )
-        columns = list(zip(*self._details, strict=True))
-        data = pa.table(
-            {
-                name: pa.array(values, type=pa.int64() if name == "n" else pa.string())
-                for name, values in zip(DETAIL_COLUMNS, columns, strict=True)
-            }
-        )
         con.append(DETAILS_TABLE, data)
-        self._details.clear()
 
     def finish(self) -> None:
         """Flush, and say what year the file's own dates point to (the year is settled once every file of the

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.text import Text
 
 from cscperf.cli.console import DataTable, console, literal, say, warn
@@ -233,15 +234,16 @@ def _indented(text: str) -> None:
 
 def _finish(failures: list[Failure], file: Path | None, *, check_only: bool, unchecked: list[str]) -> None:
     if failures:
-        table = DataTable(title="Failures by rule", title_justify="left")
-        for column, justify in (
-            ("Check", "left"),
-            ("Rule", "left"),
-            ("Kind", "left"),
-            ("Count", "right"),
-            ("Message", "left"),
-        ):
-            table.add_column(column, justify=justify, overflow="fold")  # type: ignore[arg-type]
+        # the message takes the width the short columns leave (at 80 columns it was squeezed to a third, as
+        # narrow as a long Annex A rule name beside it, and wrapped a word a line)
+        table = DataTable(
+            title="Failures by rule", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True
+        )
+        table.add_column("Check", no_wrap=True)
+        table.add_column("Rule", overflow="fold", max_width=16)
+        table.add_column("Kind", no_wrap=True)
+        table.add_column("Count", justify="right", no_wrap=True)
+        table.add_column("Message", overflow="fold", ratio=1)
         rows = count_by_rule(failures)
         for check, rule, severity, n, message in rows[:40]:
             table.add_row(check, rule, severity, f"{n:,}", _shortened(_without_values(message)))

@@ -30,10 +30,6 @@ class CouncilSummary:
 
 SUMMARY_SQL = """
 WITH c AS (SELECT * FROM cscperf_councils),
-pop AS (
-    SELECT p.la_code, p.population FROM cscperf_population p JOIN c USING (la_code)
-    WHERE p.age_group = '0-17' AND p.mid_year = year(c.data_end_date) - 1
-),
 cla AS (
     SELECT e.la_code, count(DISTINCT e.clae_person_id) AS n
     FROM ssd_cla_episodes e JOIN c USING (la_code)
@@ -59,16 +55,29 @@ SELECT c.la_code, c.la_name, c.data_source, c.data_start_date, c.data_end_date,
     (SELECT count(*) FROM ssd_cin_episodes x WHERE x.la_code = c.la_code),
     (SELECT count(*) FROM ssd_cin_assessments x WHERE x.la_code = c.la_code),
     coalesce(cp.n, 0), coalesce(cla.n, 0),
-    round(coalesce(cla.n, 0) * 10000.0 / pop.population),
+    CAST(NULL AS DOUBLE),  -- the rate per 10,000: worked out below, with the engine's choice of mid-year
     (SELECT count(*) FROM ssd_professionals x WHERE x.la_code = c.la_code),
     (SELECT coalesce(sum(records_loaded), 0) FROM cscperf_loads x WHERE x.la_code = c.la_code
      AND x.load_status = 'complete')
-FROM c LEFT JOIN pop USING (la_code) LEFT JOIN cla USING (la_code) LEFT JOIN cp USING (la_code)
+FROM c LEFT JOIN cla USING (la_code) LEFT JOIN cp USING (la_code)
 ORDER BY c.la_code
 """
 
 
 def council_summaries(con: Connection) -> list[CouncilSummary]:
     """Each council's summary; a council the store holds no name for is named from the DfE's code list."""
+    from cscperf.indicators.engine import population_for, round_as_dfe
+
     rows = [CouncilSummary(*row) for row in con.execute(SUMMARY_SQL).fetchall()]
-    return [dataclasses.replace(r, la_name=council_name(r.la_code, r.la_name)) for r in rows]
+    populations: dict[str, dict[int, int]] = {}
+    for la_code, year, population in con.execute(
+        "SELECT la_code, mid_year, population FROM cscperf_population WHERE age_group = '0-17'"
+    ).fetchall():
+        populations.setdefault(la_code, {})[int(year)] = int(population)
+    out = []
+    for r in rows:
+        # the rate as the indicator cla_rate_per_10k works it: the latest mid-year on or before the date
+        pop = population_for(populations.get(r.la_code, {}), r.end) if r.end else None
+        rate = round_as_dfe(r.cla_open * 10_000 / pop, 0) if pop else None
+        out.append(dataclasses.replace(r, la_name=council_name(r.la_code, r.la_name), cla_rate_per_10k=rate))
+    return out

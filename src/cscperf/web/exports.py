@@ -9,17 +9,22 @@ from collections.abc import Iterable, Sequence
 from openpyxl import Workbook
 
 from cscperf.exports.csv_file import csv_text
-from cscperf.exports.xlsx_file import CHILD_IDENTIFIERS, Sheet, add_sheet, workbook_bytes
+from cscperf.exports.xlsx_file import CHILD_IDENTIFIERS, WORKER_IDENTIFIERS, Sheet, add_sheet, workbook_bytes
 
-__all__ = ["csv_text", "workbook"]
+__all__ = ["CHILD_IDENTIFIERS", "WORKER_IDENTIFIERS", "csv_text", "workbook"]
 
 
-def workbook(title: str, sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[object]]]]) -> bytes:
+def workbook(
+    title: str,
+    sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[object]]]],
+    *,
+    banner: str = CHILD_IDENTIFIERS,
+) -> bytes:
     """An .xlsx with one filterable sheet per (name, headings, rows), each marked as holding child identifiers
-    and saying what it is (`title`)."""
+    (or, with `banner`, worker identifiers) and saying what it is (`title`)."""
     book = Workbook()
     for i, (name, headings, rows) in enumerate(sheets):
-        add_sheet(book, Sheet(_sheet_name(name), headings, rows, banner=f"{CHILD_IDENTIFIERS} {title}"), first=i == 0)
+        add_sheet(book, Sheet(_sheet_name(name), headings, rows, banner=f"{banner} {title}"), first=i == 0)
     return workbook_bytes(book)
 
 

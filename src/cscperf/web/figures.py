@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from cscperf.disclosure import DisclosurePolicy, suppress_breakdown
-from cscperf.indicators.coverage import nothing_to_measure
+from cscperf.indicators.coverage import no_figure_reason
 from cscperf.indicators.definition import Indicator, load_library
 from cscperf.indicators.engine import DIMENSIONS, Point, compute, drill
 from cscperf.indicators.series import series_periods
@@ -514,7 +514,7 @@ def value_text(indicator: Indicator, point: Point) -> str:
     if point.value is None:
         reason = getattr(point, "reason", None)
         if reason is None and getattr(point, "available", True):
-            reason = nothing_to_measure(indicator)
+            reason = no_figure_reason(indicator, point)
         if reason and reason.startswith("not available"):
             return str(reason)  # "not available from the data loaded: ..." says it once
         return f"not available ({reason})" if reason else "not available"
@@ -542,6 +542,11 @@ class Children:
         """How many distinct children (or, for workforce measures, units) the page shows."""
         people = {r["person_id"] for r in self.rows if r.get("person_id")}
         return len(people) if people else len(self.rows)
+
+    @property
+    def holds_children(self) -> bool:
+        """Whether the rows name children (a workforce measure's name social workers), as `cscperf drill` tells."""
+        return not self.rows or any(r.get("person_id") for r in self.rows)
 
 
 def children(

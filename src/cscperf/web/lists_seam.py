@@ -162,6 +162,7 @@ class Shown:
     left: list[list[str]]
     overdue: int
     due: int
+    overdue_words: str = "overdue"  # a caseload is "over the target", not overdue
 
 
 def shown(result: ListResult) -> Shown:
@@ -175,7 +176,7 @@ def shown(result: ListResult) -> Shown:
     rows = [_cells(result, row) for row in result.rows]
     left_headings = [*(["Child"] if child else []), "Worker", "Team", "Was due", "Why no longer on the list"]
     left = [[*([x.person_id or ""] if child else []), x.worker, x.team, _date(x.due_date), x.why] for x in result.left]
-    return Shown(headings, rows, left_headings, left, result.count("overdue"), result.count("due"))
+    return Shown(headings, rows, left_headings, left, result.count("overdue"), result.count("due"), d.overdue_words)
 
 
 def _cells(result: ListResult, row: ListRow) -> list[str]:
@@ -183,17 +184,19 @@ def _cells(result: ListResult, row: ListRow) -> list[str]:
     cells = [*([row.person_id or ""] if d.subject == "child" else []), row.worker, row.team]
     cells += [_date(row.event_date)] if d.event_label else []
     cells += [_date(row.due_date)] if d.due_label else []
-    cells += [status_words(row), row.action, row.detail]
+    cells += [status_words(row, d.overdue_words), row.action, row.detail]
     cells += [row.manager or ""] if d.subject == "worker" else []
     cells += [row.change or ""] if result.since is not None else []
     return cells
 
 
-def status_words(row: ListRow) -> str:
+def status_words(row: ListRow, overdue_words: str = "overdue") -> str:
+    """A row's status for the page: "Overdue by 3 working days", "Due today", or for a caseload "Over the
+    target" (the list's `overdue_words`)."""
     days = row.working_days
     if row.status == "overdue":
         if not days:
-            return "Overdue"
+            return overdue_words.capitalize()
         return f"Overdue by {days} working day{'s' if days != 1 else ''}"
     if days is None:
         return "Due"

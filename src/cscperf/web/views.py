@@ -153,7 +153,8 @@ def children_download(request: HttpRequest, access: Access, indicator_id: str) -
     )
     title = f"{indicator.title}: {found.period_label}, {scope.la_name}"
     rows = [[r.get(c) for c in CHILD_COLUMNS] for r in found.rows]
-    data = exports.workbook(title, [(indicator.title, CHILD_HEADINGS, rows)])
+    banner = exports.CHILD_IDENTIFIERS if found.holds_children else exports.WORKER_IDENTIFIERS
+    data = exports.workbook(title, [(indicator.title, CHILD_HEADINGS, rows)], banner=banner)
     return _download(data, f"{indicator.id}-{scope.as_at.isoformat()}-children.xlsx")
 
 

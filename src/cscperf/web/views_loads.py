@@ -11,7 +11,13 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from cscperf.loading.history import REJECT_COLUMNS, load_history, problems_by_rule, rejected_records
+from cscperf.loading.history import (
+    REJECT_COLUMNS,
+    identifiers_of_kinds,
+    load_history,
+    problems_by_rule,
+    rejected_records,
+)
 from cscperf.loading.load_summary import LoadSummary
 from cscperf.loading.session import load_files
 from cscperf.store.connection import Connection
@@ -91,14 +97,16 @@ def load_view(request: HttpRequest, access: Access, load_id: str) -> HttpRespons
     load = _own_load(access, load_id)
     with reading() as con:
         problems = problems_by_rule(con, load_id)
-    return render(request, "web/load.html", {"load": load, "problems": problems, "access": access})
+    held = identifiers_of_kinds({str(load["load_kind"])})  # a workforce census's records name social workers
+    return render(request, "web/load.html", {"load": load, "problems": problems, "access": access, "held": held})
 
 
 @guarded("load_data")
 def rejects_download(request: HttpRequest, access: Access, load_id: str) -> HttpResponse:
-    _own_load(access, load_id)
+    load = _own_load(access, load_id)
     with reading() as con:
         rows = rejected_records(con, load_id=load_id)
+    held = identifiers_of_kinds({str(load["load_kind"])})
     audit.record(
         access.username,
         "download_rejects",
@@ -110,5 +118,6 @@ def rejects_download(request: HttpRequest, access: Access, load_id: str) -> Http
     data = exports.workbook(
         f"Rejected and questioned records of load {load_id}",
         [("Problems", REJECT_COLUMNS, rows)],
+        banner=exports.WORKER_IDENTIFIERS if held == "worker identifiers" else exports.CHILD_IDENTIFIERS,
     )
     return _download(data, f"rejects-{load_id}.xlsx")

@@ -65,7 +65,10 @@ def _cla(r: ForecastResult) -> DataTable:
 
 
 def _placements(r: ForecastResult) -> DataTable:
-    points = [i for i in (11, 23, 35) if i < len(r.cla)] or [len(r.cla) - 1]
+    # a year on, two years on, and the end of the forecast (three columns of ranges fit 80 columns; a 60-month
+    # forecast showed only the first 36 months here)
+    last = len(r.cla) - 1
+    points = sorted({i for i in (11, 23) if i < last} | {last})
     table = DataTable(title="By placement: central estimate (80% range)", title_justify="left")
     table.add_column("Placement")
     table.add_column("Now", justify="right")
