@@ -140,7 +140,8 @@ def test_a_load_killed_before_committing_leaves_the_store_as_it_was(tmp_path: Pa
 
 def test_two_loads_into_one_council_run_one_after_the_other(tmp_path: Path, pg_url: str) -> None:
     open_store(pg_url).close()
-    first = _cscperf("load", str(_people(tmp_path / "one.csv", "A", 2_000)), "--db", pg_url, "--la", "874", pause=10)
+    # the pause outlasts the second's start on a busy machine (a Python process under load 15 took over 10 s)
+    first = _cscperf("load", str(_people(tmp_path / "one.csv", "A", 2_000)), "--db", pg_url, "--la", "874", pause=30)
     _wait_for(first, b"not yet committed")
     second = _cscperf("load", str(_people(tmp_path / "two.csv", "B", 500)), "--db", pg_url, "--la", "874")
     _wait_for(second, b"another command is loading council 874")

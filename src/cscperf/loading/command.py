@@ -171,14 +171,11 @@ def unload(
     """Undo loads: take what their files gave back out of the store, all or nothing, as if never loaded (the
     load history keeps them, marked unloaded)."""
     from cscperf.loading.resources import limit_memory
-    from cscperf.loading.unload import NOT_ON_A_SERVER
     from cscperf.loading.unload import unload as unload_loads
     from cscperf.store.database import open_store
 
     limit = memory_limit(memory)
-    if is_server_store(db):
-        raise DataProblem(NOT_ON_A_SERVER)
-    if not Path(db).exists():
+    if not is_server_store(db) and not Path(db).exists():
         raise DataProblem(f"There is no store at {db}.")
     con = open_store(db)
     try:

@@ -94,7 +94,8 @@ def load_files(
     try:
         try:
             formats = _read_files(named, staging, loads, summary, loaded_before, default_la, la_code, year, progress)
-            ledger.keep(con, loads)  # what each file gave, as read, so that its load can be undone
+            if con.engine == "duckdb":  # a server's ledger is written in the transaction, after the lock
+                ledger.keep(con, loads)  # what each file gave, as read, so that its load can be undone
         except MACHINE_OR_STORE as exc:
             if (failure := machine_failure(exc)) is not None:  # a full disk while staging, not cscperf's fault
                 raise failure from None
@@ -107,6 +108,8 @@ def load_files(
                 # one load at a time into a council (another command writing it is waited for, never met)
                 con.lock_councils({load.la_code for load in loads if load.la_code}, on_wait or _say_waiting)
                 _check_not_loaded_meanwhile(con, loads)
+                if con.engine != "duckdb":
+                    ledger.keep(con, loads)
                 for name in staging.tables:
                     con.analyse(staging_name(name))
                 surveys = pipeline.settle(staged, formats.values())

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,11 +40,6 @@ from cscperf.store.statements import run, scalar
 BOOKKEEPING = frozenset({"cscperf_councils", "cscperf_loads", "cscperf_load_rejects", "cscperf_coverage",
                          "cscperf_population"})  # fmt: skip
 UNCHANGED = "Nothing was unloaded; the store is unchanged."
-NOT_ON_A_SERVER = (
-    "Undoing a load is not available on a PostgreSQL store yet: it keeps no ledger of what each file gave "
-    f"(docs/postgresql.md). {UNCHANGED} Restore the backup taken before the load, or load a corrected file "
-    "(a later return's records replace an earlier one's)."
-)
 
 
 @dataclass
@@ -55,37 +52,30 @@ class UnloadSummary:
         return {"unloaded": self.unloaded, "replayed": self.replayed, "councils_emptied": self.councils_emptied}
 
 
-def unload(con: Connection, load_ids: list[str]) -> UnloadSummary:
-    """Undo the loads (see the module's description)."""
-    if con.engine != "duckdb":
-        raise DataProblem(NOT_ON_A_SERVER)
+def unload(con: Connection, load_ids: list[str], on_wait: Callable[[str], None] | None = None) -> UnloadSummary:
+    """Undo the loads (see the module's description). On a shared store, the councils' loads and unloads
+    are waited for (`on_wait` is told which council), and everything is read and written in one transaction
+    after their locks, so a reader sees the store before or after, never between."""
     wanted = list(dict.fromkeys(load_ids))
     if not wanted:
         raise UsageProblem("Name the load to undo: `cscperf loads` lists them.")
-    found = _loads(con, wanted)
-    summary = UnloadSummary()
-    by_council: dict[str, list[str]] = {}
-    for load_id in wanted:
-        la_code, kind, source, year, status, records = found[load_id]
-        _refuse_status(load_id, kind, status)
-        by_council.setdefault(la_code, []).append(load_id)
-        summary.unloaded.append({"load_id": load_id, "file": source, "format": kind, "la_code": la_code,
-                                 "collection_year": year, "records_loaded": records})  # fmt: skip
-    ledger.forget_unfinished(con)
-    remaining: list[ledger.KeptFile] = []
-    for la_code, undone in sorted(by_council.items()):
-        _refuse_generated(con, la_code)
-        remaining += [f for f in ledger.kept_files(con, la_code) if f.load_id not in undone]
-    summary.replayed = [f.load_id for f in remaining]
-    summary.councils_emptied = sorted(set(by_council) - {f.la_code for f in remaining})
-    staging = Staging(con)  # the replayed loads are staged first, outside the transaction, as a load's are
+    on_server = con.engine != "duckdb"
+    if not on_server:
+        ledger.forget_unfinished(con)
+    staging = Staging(con)  # the replayed loads are staged in scratch tables, as a load's are
     try:
-        ledger.restore(con, staging, {f.load_id: seq for seq, f in enumerate(remaining, start=1)})
+        if not on_server:  # a DuckDB file has one writer: staged first, outside the transaction, as a load is
+            plan = _plan(con, wanted)
+            ledger.restore(con, staging, plan.order)
         run(con, "BEGIN TRANSACTION")
         try:
-            _undo(con, by_council, remaining, summary.councils_emptied)
-            if remaining:
-                _replay(con, staging, remaining)
+            if on_server:
+                con.lock_councils(_councils(con, wanted), on_wait or _say_waiting)
+                plan = _plan(con, wanted)
+                ledger.restore(con, staging, plan.order)
+            _undo(con, plan.by_council, plan.remaining, plan.summary.councils_emptied)
+            if plan.remaining:
+                _replay(con, staging, plan.remaining)
             run(con, "COMMIT")
         except BaseException as exc:
             with contextlib.suppress(*DATABASE_ERRORS):
@@ -95,7 +85,53 @@ def unload(con: Connection, load_ids: list[str]) -> UnloadSummary:
             raise
     finally:
         staging.close()
-    return summary
+    return plan.summary
+
+
+@dataclass
+class _Plan:
+    summary: UnloadSummary
+    by_council: dict[str, list[str]]  # the loads undone, by council
+    remaining: list[ledger.KeptFile]  # the councils' other loads, to be replayed
+
+    @property
+    def order(self) -> dict[str, int]:
+        return {f.load_id: seq for seq, f in enumerate(self.remaining, start=1)}
+
+
+def _plan(con: Connection, wanted: list[str]) -> _Plan:
+    """What undoing the loads means, or why it is refused."""
+    found = _loads(con, wanted)
+    summary = UnloadSummary()
+    by_council: dict[str, list[str]] = {}
+    for load_id in wanted:
+        la_code, kind, source, year, status, records = found[load_id]
+        _refuse_status(load_id, kind, status)
+        by_council.setdefault(la_code, []).append(load_id)
+        summary.unloaded.append({"load_id": load_id, "file": source, "format": kind, "la_code": la_code,
+                                 "collection_year": year, "records_loaded": records})  # fmt: skip
+    remaining: list[ledger.KeptFile] = []
+    for la_code, undone in sorted(by_council.items()):
+        _refuse_generated(con, la_code)
+        remaining += [f for f in ledger.kept_files(con, la_code) if f.load_id not in undone]
+    summary.replayed = [f.load_id for f in remaining]
+    summary.councils_emptied = sorted(set(by_council) - {f.la_code for f in remaining})
+    return _Plan(summary, by_council, remaining)
+
+
+def _councils(con: Connection, load_ids: list[str]) -> set[str]:
+    """The councils of the loads (those the role may see)."""
+    marks = ", ".join("?" for _ in load_ids)
+    rows = con.execute(f"SELECT DISTINCT la_code FROM cscperf_loads WHERE load_id IN ({marks})", load_ids).fetchall()
+    return {str(r[0]) for r in rows}
+
+
+def _say_waiting(la_code: str) -> None:
+    sys.stderr.write(
+        f"cscperf: another command is loading or unloading council {la_code}'s files in this store; this one "
+        "waits for it to finish (Ctrl-C stops this one, changing nothing).\n"
+    )
+    sys.stderr.flush()
 
 
 def _loads(con: Connection, load_ids: list[str]) -> dict[str, tuple[str, str, str, int | None, str, int]]:
@@ -146,8 +182,12 @@ def _undo(con: Connection, by_council: dict[str, list[str]], remaining: list[led
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
     undone = [load_id for ids in by_council.values() for load_id in ids]
     marks = ", ".join("?" for _ in undone)
-    run(con, f"UPDATE cscperf_loads SET load_status = '{pipeline.UNLOADED}', unloaded_at = ? "
-             f"WHERE load_id IN ({marks})", [now, *undone])  # fmt: skip
+    marked = con.execute(f"UPDATE cscperf_loads SET load_status = '{pipeline.UNLOADED}', unloaded_at = ? "
+                         f"WHERE load_id IN ({marks}) RETURNING load_id", [now, *undone]).fetchall()  # fmt: skip
+    if len(marked) != len(undone):  # row-level security: a role that may see a council but not change it
+        councils = ", ".join(sorted(by_council))
+        raise DataProblem(f"Your database role may see council {councils}'s loads but not change its data, so it "
+                          f"cannot undo them. {UNCHANGED}")  # fmt: skip
     for la_code, ids in by_council.items():
         _empty_council(con, la_code, [*ids, *(f.load_id for f in remaining if f.la_code == la_code)])
     ledger.forget(con, undone)

@@ -40,7 +40,8 @@ class Step:
 
 
 STEPS: dict[int, Step] = {}
-"""Explicit steps, by the version they upgrade from. Versions 1 to 6 only added tables, columns and indexes."""
+"""Explicit steps, by the version they upgrade from. Versions 1 to 7 only added tables, columns and indexes
+(7: the ledger's tables in a PostgreSQL store, so that `cscperf unload` works there)."""
 
 OLDEST_UPGRADABLE = 1
 

@@ -54,6 +54,7 @@ class Table(BaseModel):
     columns: list[Column]
     engines: list[EngineName] = Field(default_factory=lambda: list(ENGINES))
     indexes: list[list[str]] = Field(default_factory=list)
+    keyed: bool = True  # false: no primary key at all (the ledger's tables keep rows as read, duplicates too)
 
     @model_validator(mode="after")
     def _check(self) -> Table:
@@ -94,6 +95,8 @@ class Table(BaseModel):
     @property
     def key(self) -> list[str]:
         """Primary key as stored (council code first for per-council tables)."""
+        if not self.keyed:
+            return []
         return [COUNCIL_COLUMN, *self.primary_key] if self.per_council else list(self.primary_key)
 
 
@@ -121,8 +124,67 @@ class Schema(BaseModel):
         return [t.name for t in self.tables]
 
     def tables_for(self, engine: EngineName) -> list[Table]:
-        """The tables a store on `engine` has (a few serve only PostgreSQL's access control)."""
-        return [t for t in self.tables if engine in t.engines]
+        """The tables a store on `engine` has (a few serve only PostgreSQL's access control; a PostgreSQL
+        store also has the ledger's tables, made from the schema: see `ledger_tables`)."""
+        own = [t for t in self.tables if engine in t.engines]
+        if engine != "postgresql":
+            return own
+        if id(self) not in _LEDGERS:
+            _LEDGERS[id(self)] = ledger_tables(self)
+        return own + _LEDGERS[id(self)]
+
+
+_LEDGERS: dict[int, list[Table]] = {}
+LEDGER_PREFIX = "cscperf_ledger_"
+STAGING_COLUMNS: tuple[tuple[str, SqlType], ...] = (
+    ("_load_id", "VARCHAR"), ("_load_seq", "INTEGER"), ("_collection_year", "INTEGER"), ("_row_seq", "BIGINT"),
+    ("_location", "VARCHAR"),
+)  # fmt: skip
+NOT_IN_THE_LEDGER = frozenset({"cscperf_loads", "cscperf_coverage", "cscperf_councils"})  # said by the load itself
+LEDGER_FILES = f"{LEDGER_PREFIX}files"
+LEDGER_903_DETAILS = f"{LEDGER_PREFIX}903_episode_details"
+_FILES_COLUMNS: tuple[tuple[str, SqlType], ...] = (
+    ("load_id", "VARCHAR"), ("load_order", "BIGINT"), ("source_file", "VARCHAR"), ("load_kind", "VARCHAR"),
+    ("collection_year", "INTEGER"), ("details", "VARCHAR"),
+)  # fmt: skip
+_903_DETAILS_COLUMNS: tuple[tuple[str, SqlType], ...] = (
+    ("load_id", "VARCHAR"), ("episode_id", "VARCHAR"), ("n", "BIGINT"), ("place", "VARCHAR"),
+    ("provider", "VARCHAR"), ("urn", "VARCHAR"), ("postcode", "VARCHAR"), ("legal_status", "VARCHAR"),
+    ("change_reason", "VARCHAR"),
+)  # fmt: skip
+
+
+def ledger_name(staged: str) -> str:
+    """The ledger table of a PostgreSQL store keeping a scratch table's rows: cscperf_staged_ssd_person is kept
+    in cscperf_ledger_ssd_person, cscperf_903_episode_details in cscperf_ledger_903_episode_details."""
+    return LEDGER_PREFIX + staged.removeprefix("cscperf_staged_").removeprefix("cscperf_")
+
+
+def ledger_tables(schema: Schema) -> list[Table]:
+    """A PostgreSQL store's ledger (cscperf.loading.ledger): what each loaded file gave, as read, so that its
+    load can be undone. One table for each table a load stages, in the staged shape (the table's columns, JSON
+    as text, then the staging columns), one for the SSDA903 episodes' details, and one for the files. Every
+    one starts with `la_code`, so row-level security keeps each council's to itself."""
+
+    def table(name: str, described: str, columns: list[Column], load_column: str) -> Table:
+        return Table(name=name, origin="cscperf", description=described, columns=columns, engines=["postgresql"],
+                     indexes=[[load_column]], keyed=False)  # fmt: skip
+
+    def made(pairs: tuple[tuple[str, SqlType], ...]) -> list[Column]:
+        return [Column(name=n, type=t) for n, t in pairs]
+
+    out = [table(LEDGER_FILES, "The ledger: each file loaded, as its reading left it.", made(_FILES_COLUMNS),
+                 "load_id"),
+           table(LEDGER_903_DETAILS, "The ledger: SSDA903 episodes' details, as read.", made(_903_DETAILS_COLUMNS),
+                 "load_id")]  # fmt: skip
+    for kept in schema.tables:
+        if not kept.per_council or kept.name in NOT_IN_THE_LEDGER or "postgresql" not in kept.engines:
+            continue
+        columns = [Column(name=c.name, type="VARCHAR" if c.type == "JSON" else c.type) for c in kept.columns]
+        name = ledger_name(f"cscperf_staged_{kept.name}")
+        out.append(table(name, f"The ledger: {kept.name} rows as each file gave them.",
+                         columns + made(STAGING_COLUMNS), "_load_id"))  # fmt: skip
+    return out
 
 
 @lru_cache(maxsize=1)

@@ -23,7 +23,8 @@ from cscperf import __version__
 from cscperf.errors import DataProblem, UsageProblem
 from cscperf.store.connection import Connection
 from cscperf.store.database import INFO_TABLE, read_info, record_info
-from cscperf.store.schema import Table, load_schema
+from cscperf.store.ledger_transfer import duckdb_export_sql, duckdb_import
+from cscperf.store.schema import Table, ledger_tables, load_schema
 from cscperf.store.statements import scalar
 
 MANIFEST = "cscperf-export.json"
@@ -86,13 +87,18 @@ def _write_export(
     con: Connection, folder: Path, version: int, facts: dict[str, str], progress: Progress | None
 ) -> Transfer:
     done = Transfer(schema_version=version)
-    for table in load_schema().tables_for(con.engine):
+    schema = load_schema()
+    ledger = ledger_tables(schema)  # in a PostgreSQL store's form, whichever engine (ledger_transfer.py)
+    for table in schema.tables_for(con.engine) + (ledger if con.engine == "duckdb" else []):
         if table.name in NOT_CARRIED:
             continue
-        schema = arrow_schema(table)
+        arrow = arrow_schema(table)
+        sql: str | None = f"SELECT {', '.join(table.column_names)} FROM {table.name}"
+        if con.engine == "duckdb" and table in ledger:
+            sql = duckdb_export_sql(con, table)
         written = 0
-        with pq.ParquetWriter(folder / f"{table.name}.parquet", schema, compression="zstd") as writer:
-            for batch in con.read_batches(f"SELECT {', '.join(table.column_names)} FROM {table.name}", schema):
+        with pq.ParquetWriter(folder / f"{table.name}.parquet", arrow, compression="zstd") as writer:
+            for batch in con.read_batches(sql, arrow) if sql else []:
                 writer.write_batch(batch)
                 written += batch.num_rows
         done.rows[table.name] = written
@@ -126,10 +132,14 @@ def import_store(con: Connection, folder: Path, progress: Progress | None = None
         raise UsageProblem("The store to import into already holds data; import into a new store (a new file or "
                            "an empty database).")  # fmt: skip
     tables = {t.name: t for t in schema.tables_for(con.engine)}
+    ledger = {t.name: t for t in ledger_tables(schema)} if con.engine == "duckdb" else {}
     done = Transfer(schema_version=version)
     with con.transaction():
         for name, expected in manifest.tables.items():
             if name in NOT_CARRIED:
+                continue
+            if name in ledger:
+                done.rows[name] = _import_table(con, folder, ledger[name], expected, duckdb_import)
                 continue
             if name not in tables:
                 if name in schema.table_names:  # PostgreSQL's access list, into a DuckDB store
@@ -145,7 +155,13 @@ def import_store(con: Connection, folder: Path, progress: Progress | None = None
     return done
 
 
-def _import_table(con: Connection, folder: Path, table: Table, expected: int) -> int:
+def _import_table(
+    con: Connection,
+    folder: Path,
+    table: Table,
+    expected: int,
+    append: Callable[[Connection, Table, pa.Table], int] | None = None,
+) -> int:
     path = folder / f"{table.name}.parquet"
     if not path.is_file():
         raise DataProblem(f"{folder} is not a whole export: {path.name} is missing. Nothing was imported.")
@@ -158,7 +174,8 @@ def _import_table(con: Connection, folder: Path, table: Table, expected: int) ->
         )
     written = 0
     for batch in parquet.iter_batches(batch_size=100_000):
-        written += con.append(table.name, pa.Table.from_batches([batch]))
+        data = pa.Table.from_batches([batch])
+        written += append(con, table, data) if append else con.append(table.name, data)
     if written != expected:
         raise DataProblem(f"{path.name} holds {written:,} rows but the manifest says {expected:,}. Nothing was "
                           "imported.")  # fmt: skip

@@ -1,0 +1,118 @@
+"""Each indicator's time on PostgreSQL against DuckDB, for a region-sized subset of the national store:
+which indicators make PostgreSQL slower, and by how much (issue 15: 153 councils within 3x DuckDB's time).
+
+The first N councils of the national profiles (benchmarks/bench_synth.py's, seed 2019) are generated into a
+DuckDB file, copied into PostgreSQL with `cscperf db export` / `db import`, and every indicator is computed
+alone for 60 months on each, in a fresh process per engine. Printed: each indicator's seconds on both and the
+ratio, worst first, and the whole library's.
+
+    python benchmarks/bench_postgresql_indicators.py --councils 16
+    python benchmarks/bench_postgresql_indicators.py --server-url postgresql://...  # a running server
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+AS_AT = dt.date(2024, 3, 31)
+
+
+def _load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load {one:.1f}/{five:.1f}"
+
+
+def timings(db: str) -> dict[str, float]:
+    """Each indicator alone, then the library, for 60 months (in this process)."""
+    from cscperf.indicators.definition import load_library
+    from cscperf.indicators.engine import compute
+    from cscperf.indicators.series import series_periods
+    from cscperf.store.database import open_store
+
+    out: dict[str, float] = {}
+    with open_store(db, read_only=True) as con:
+        periods = series_periods(AS_AT, 60)
+        compute(con, periods, ids=[next(iter(load_library()))])  # warm: caches, translations
+        for kpi in load_library():
+            started = time.perf_counter()
+            compute(con, periods, ids=[kpi])
+            out[kpi] = time.perf_counter() - started
+        started = time.perf_counter()
+        compute(con, periods)
+        out["(whole library)"] = time.perf_counter() - started
+    return out
+
+
+def make_stores(folder: Path, server_url: str, councils: int) -> tuple[str, str]:
+    from cscperf.synth.many import council_profiles
+    from cscperf.synth.profile import default_profile
+    from cscperf.synth.runner import synthesise
+
+    duck = folder / f"region{councils}.duckdb"
+    pg = server_url.rsplit("/", 1)[0] + f"/region{councils}"
+    if duck.exists():
+        return str(duck), pg
+    profiles = council_profiles(default_profile(), 153, 2019)[:councils]
+    synthesise(duck, profiles, seed=2019, years=5, jobs=2, replace=False)
+    import psycopg
+
+    with psycopg.connect(server_url, autocommit=True) as con:
+        con.execute(f"DROP DATABASE IF EXISTS region{councils}")  # type: ignore[arg-type]
+        con.execute(f"CREATE DATABASE region{councils}")  # type: ignore[arg-type]
+    export = folder / f"region{councils}-export"
+    for args in (["db", "export", str(export), "--db", str(duck)], ["db", "import", str(export), "--db", pg]):
+        subprocess.run([sys.executable, "-m", "cscperf", *args], check=True, capture_output=True, cwd=ROOT)
+    return str(duck), pg
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--councils", type=int, default=16)
+    parser.add_argument("--server-url", help="a running PostgreSQL server (default: a throwaway one)")
+    parser.add_argument("--folder", type=Path, help="where the DuckDB file is kept (default: temporary)")
+    parser.add_argument("--time", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.time:
+        print(json.dumps(timings(args.time)))
+        return
+    sys.path.insert(0, str(ROOT))
+    from tests.postgres_server import running_server
+
+    with tempfile.TemporaryDirectory(prefix="cscperf-bench-pgi-") as tmp:
+        folder = args.folder or Path(tmp)
+        if args.server_url:
+            _run(folder, args.server_url, args.councils)
+        else:
+            with running_server(durable=True) as server:
+                _run(folder, server.url(), args.councils)
+
+
+def _run(folder: Path, server_url: str, councils: int) -> None:
+    duck, pg = make_stores(folder, server_url, councils)
+    print(f"{councils} councils; {_load()}", flush=True)
+    found: dict[str, dict[str, Any]] = {}
+    for engine, db in (("duckdb", duck), ("postgresql", pg)):
+        out = subprocess.run([sys.executable, __file__, "--time", db], check=True, capture_output=True, text=True,
+                             cwd=ROOT)  # fmt: skip
+        found[engine] = json.loads(out.stdout.strip().splitlines()[-1])
+    rows = [(k, found["duckdb"][k], found["postgresql"][k]) for k in found["duckdb"]]
+    rows.sort(key=lambda r: r[2] - r[1], reverse=True)
+    print(f"{'indicator':<36} {'DuckDB s':>9} {'PG s':>8} {'ratio':>6} {'PG-Duck':>8}")
+    for kpi, d, p in rows:
+        print(f"{kpi:<36} {d:>9.2f} {p:>8.2f} {p / d if d else float('nan'):>6.1f} {p - d:>8.2f}")
+    print(_load(), flush=True)
+
+
+if __name__ == "__main__":
+    main()
