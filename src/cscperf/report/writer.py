@@ -107,10 +107,13 @@ def _pool() -> ProcessPoolExecutor:
 
 
 def _warm_up() -> None:
-    """Load the PDF and chart renderers in the second process while this one computes the indicators."""
+    """Load the PDF and chart renderers in the second process, and the fonts the PDF uses, while this one computes
+    the indicators."""
     import weasyprint  # noqa: F401
 
     from cscperf.report import charts, docx, html, pdf  # noqa: F401
+
+    pdf.warm_up()
 
 
 def _write(written: Written, out: Path, fmt: str, data: bytes, started: float) -> None:
