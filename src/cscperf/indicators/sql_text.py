@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from cscperf.indicators.definition import Indicator, load_fragments
 from cscperf.indicators.settings import IndicatorSettings
@@ -27,6 +28,18 @@ def fragments_within(sql: str) -> set[str]:
             found.add(name)
             waiting += FRAGMENT.findall(fragments[name])
     return found
+
+
+def fragment_expansions(sql: str) -> Counter[str]:
+    """How many times each shared fragment would be written out in a piece of SQL once every fragment is
+    expanded (a fragment used twice inside another that is itself used twice counts four times)."""
+    fragments = load_fragments()
+    counts: Counter[str] = Counter()
+    for name in FRAGMENT.findall(sql):
+        if name in fragments:
+            counts[name] += 1
+            counts.update(fragment_expansions(fragments[name]))
+    return counts
 
 
 def expand_fragments(sql: str, owner: str, materialised: dict[str, str] | None = None, depth: int = 0) -> str:
