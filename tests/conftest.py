@@ -22,6 +22,22 @@ SSD_SPEC = SHARED / "samples" / "ssd" / "objects"
 DEMO_SEED = 2019
 
 
+def _consoles_without_a_fixed_width() -> None:
+    """Rich fixes a console's width from COLUMNS when the console is made, and the CLI's consoles are made when
+    a command first imports them: inside a test that runs a command at COLUMNS=80, every later test in the
+    process would print at 80 whatever its own COLUMNS. Made here, with no COLUMNS, each test's COLUMNS
+    decides its width."""
+    saved = os.environ.pop("COLUMNS", None)
+    try:
+        import cscperf.cli.console  # noqa: F401
+    finally:
+        if saved is not None:
+            os.environ["COLUMNS"] = saved
+
+
+_consoles_without_a_fixed_width()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def chart_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The chart cache in a folder of this test session's own, never the user's cache folder."""

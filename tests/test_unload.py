@@ -170,7 +170,8 @@ def test_a_file_whose_every_record_is_rejected_is_not_recorded_as_loaded(tmp_pat
     assert again.skipped_as_loaded_in is None and again.rejected == 2
     shown = CliRunner().invoke(app, ["load", str(bad), "--db", str(tmp_path / "cli.duckdb"), "--la", LA],
                                env={"COLUMNS": "120"})  # fmt: skip
-    assert shown.exit_code == 0 and "every record rejected: not loaded" in shown.output
+    assert shown.exit_code == 0, shown.output
+    assert "every record rejected: not loaded" in shown.output, shown.output
     bad.write_text(EPISODES + "H,28/02/2024,S,C2,N1,U4,PR1,,,,,,\n", encoding="utf-8")
     [fixed] = load_files(con, [bad], la_code=LA).files
     assert fixed.loaded == 1
