@@ -215,13 +215,13 @@ def test_export_failures_table_at_80_columns() -> None:
         Failure("Annex A layout", "List 3 Referrals: Referral source", "error", "C2", "t", "f", "v", message),
         Failure("XSD", "XSD", "error", "C3", "t", "f", "v", "Element 'UPN': the value 'A1' is not accepted."),
     ]
-    saved = console.width
+    saved = console._width  # None: the width follows COLUMNS; restoring `console.width` would fix it for good
     console.width = WIDTH
     try:
         with console.capture() as captured, pytest.raises(typer.Exit):
             _finish(failures, None, check_only=False, unchecked=[])
     finally:
-        console.width = saved
+        console._width = saved
     text = captured.get()
     assert max(len(line.rstrip()) for line in text.splitlines()) <= WIDTH, text
     table = text[: text.index("errors would stop")]
