@@ -187,13 +187,8 @@ class Fields:
     __slots__ = ("el", "many", "single", "texts")
 
     def __init__(self, el: Element) -> None:
-        self.el = el
-        single: dict[str, Element] = {}
-        many: dict[str, list[Element]] = {}
-        texts: dict[str, str | None] = {}
-        self.single = single
-        self.many = many
-        self.texts = texts
+        self._start(el)
+        single, many, texts = self.single, self.many, self.texts
         names = _NAMES
         for kid in el:
             name = names.get(kid.tag)
@@ -207,6 +202,19 @@ class Fields:
                 single[name] = kid
                 text = kid.text
                 texts[name] = (text.strip() or None) if text else None
+
+    @classmethod
+    def empty(cls, el: Element) -> Fields:
+        """The Fields of `el` with nothing in them yet, for a reader that fills them as it walks (`_build`)."""
+        fields = cls.__new__(cls)
+        fields._start(el)
+        return fields
+
+    def _start(self, el: Element) -> None:
+        self.el = el
+        self.single: dict[str, Element] = {}
+        self.many: dict[str, list[Element]] = {}
+        self.texts: dict[str, str | None] = {}
 
     def get(self, name: str) -> Element | None:
         return self.single.get(name)
@@ -1246,15 +1254,8 @@ def _build(el: Element, built: dict[Element, Fields], odd: list[Element]) -> boo
     and whether any text lies outside a field (the exact check, an XPath, is then run)."""
     known = _KNOWN_TAGS
     names = _NAMES
-    f = Fields.__new__(Fields)
-    f.el = el
-    single: dict[str, Element] = {}
-    many: dict[str, list[Element]] = {}
-    texts: dict[str, str | None] = {}
-    f.single = single
-    f.many = many
-    f.texts = texts
-    built[el] = f
+    f = built[el] = Fields.empty(el)
+    single, many, texts = f.single, f.many, f.texts
     text = el.text
     stray = bool(text and text.strip(_XML_SPACE))
     for kid in el:

@@ -26,3 +26,10 @@ class Problem:
     field_name: str | None = None
     field_value: str | None = None
     raw_record: dict[str, Any] | None = field(default=None, compare=False)
+
+
+def wrong_field_count(location: str, values: list[str], names: list[str], target_table: str) -> Problem:
+    """A CSV line with more or fewer fields than its header: refused whole, with the line as it was read."""
+    return Problem(location, "wrong number of fields",
+                   f"The line has {len(values)} fields; the header has {len(names)}.", "fatal", target_table,
+                   raw_record={"line": ",".join(values)[:2000]})  # fmt: skip

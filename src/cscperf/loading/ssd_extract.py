@@ -27,7 +27,7 @@ from cscperf.loading.date_checks import DatedField, flag_late_dates
 from cscperf.loading.encoding import as_utf8_head, decode_head
 from cscperf.loading.file_load import FileLoad
 from cscperf.loading.oversight_records import EXTENSION_TABLES, EXTRA_COLUMNS, codes_read, extension_rows
-from cscperf.loading.problems import Problem
+from cscperf.loading.problems import Problem, wrong_field_count
 from cscperf.loading.source_format import SourceFormat
 from cscperf.loading.values import BadValue, read_date, read_flag, read_number, read_text, read_whole_number
 from cscperf.store.schema import Table, load_schema
@@ -208,18 +208,7 @@ def _read_rows(load: FileLoad, table: Table, rows: CsvRows, names: list[str]) ->
         count += 1
         location = load.where(rows.line)
         if len(values) != len(names):
-            load.reject(
-                Problem(
-                    location,
-                    "wrong number of fields",
-                    f"The line has {len(values)} fields; the header has {len(names)}.",
-                    "fatal",
-                    table.name,
-                    None,
-                    None,
-                    {"line": ",".join(values)[:2000]},
-                )
-            )
+            load.reject(wrong_field_count(location, values, names, table.name))
             continue
         _record(load, table, dict(zip(names, values, strict=True)), location)
     return count

@@ -21,7 +21,7 @@ from cscperf.loading import ssda903_sql
 from cscperf.loading.csv_table import CsvRows, csv_rows, duplicate_columns
 from cscperf.loading.encoding import decode_head, xml_codec
 from cscperf.loading.file_load import FileLoad
-from cscperf.loading.problems import Problem
+from cscperf.loading.problems import Problem, wrong_field_count
 from cscperf.loading.source_format import SourceFormat
 from cscperf.loading.ssda903_stitching import stitch
 from cscperf.loading.ssda903_tables import TABLE_COLUMNS, TARGET, Reading, read_record
@@ -137,16 +137,7 @@ def _read_records(reading: Reading, rows: CsvRows, names: list[str], table: str)
         records += 1
         location = load.where(rows.line)
         if len(values) != len(names):
-            load.reject(
-                Problem(
-                    location,
-                    "wrong number of fields",
-                    f"The line has {len(values)} fields; the header has {len(names)}.",
-                    "fatal",
-                    TARGET[table],
-                    raw_record={"line": ",".join(values)[:2000]},
-                )
-            )
+            load.reject(wrong_field_count(location, values, names, TARGET[table]))
             continue
         raw: dict[str, str | None] = {n: v for n, v in zip(names, values, strict=True) if n in known}
         read_record(reading, table, raw, location)
