@@ -177,9 +177,9 @@ def test_the_cut_falls_before_a_chart_that_starts_a_page() -> None:
     assert split(_html(5)) is None  # too few charts to be worth two processes
     parts = split(_html(10))
     assert parts is not None
-    assert parts.before_cut == "chart-4"  # 40% of the way: chart 5, the first of a pair, begins the second part
+    assert parts.before_cut == "chart-2"  # a quarter of the way: chart 3, the first of a pair, begins the second part
     assert f'<section class="chart" id="{CUT}"' in parts.report and 'id="chart-5"' not in parts.report
-    assert parts.appendices.count('id="chart-') == 6 and 'id="main"' not in parts.appendices
+    assert parts.appendices.count('id="chart-') == 8 and 'id="main"' not in parts.appendices
     assert parts.linked() == ["glossary", "chart-5"] and parts.listed() == ["glossary"]
     report = pdf_parts.report_part(parts, Numbering(7, 4, {"glossary": 3}))
     assert '<a href="#glossary" data-page="10" style="-weasy-anchor: \'glossary\'"' in report

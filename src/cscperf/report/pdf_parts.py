@@ -97,7 +97,7 @@ class Parts:
         return hashlib.sha256(self.report.encode()).hexdigest(), hashlib.sha256(self.appendices.encode()).hexdigest()
 
 
-def split(html: str, share: float = 0.4) -> Parts | None:
+def split(html: str, share: float = 0.25) -> Parts | None:
     """The print HTML cut before the chart that starts a page about `share` of the way through the charts, or
     None when there are too few charts to be worth two processes."""
     starts = [m.start() for m in re.finditer(re.escape(_CHART), html)]
