@@ -17,11 +17,15 @@ from pypdf.generic import ArrayObject, DictionaryObject
 
 from cscperf.report import pdf_parts
 from cscperf.report.chart_cache import cache_folder
+from cscperf.report.commentary import read_commentary
+from cscperf.report.config import read_report_config
 from cscperf.report.html import render_html
 from cscperf.report.pdf import lay_out
 from cscperf.report.pdf_parts import CUT, Guesses, LaidOut, Numbering, TwoParts, split
 from cscperf.report.rendered import RenderedChart, render_charts
-from cscperf.report.writer import Written
+from cscperf.report.writer import Written, write_report
+
+from .conftest import DEMO_AS_AT, ROOT
 
 
 @pytest.fixture(scope="module")
@@ -119,13 +123,21 @@ def _same_document(joined: Path, whole: Path, folder: Path) -> None:
     assert _signature(joined) == _signature(whole)
 
 
-def test_the_paper_as_written_is_the_whole_document(demo_report: Written, whole: Path, tmp_path: Path) -> None:
-    parts = split(render_html(demo_report.content, render_charts(demo_report.content, png=False), print_version=True))
+def test_the_paper_written_in_two_parts_is_the_whole_document(
+    demo_report: Written, demo_store: Path, whole: Path, tmp_path: Path
+) -> None:
+    """`write_report` with jobs 3: the PDF laid out in two processes and joined."""
+    config = read_report_config(ROOT / "cscperf.example.toml")
+    options = config.report.model_copy(update={"commentary": ROOT / "commentary.example.toml"})
+    config = config.model_copy(update={"report": options})
+    written = write_report(demo_store, DEMO_AS_AT, tmp_path / "out", config, read_commentary(options.commentary),
+                           ("pdf",), jobs=3)  # fmt: skip
+    parts = split(render_html(written.content, render_charts(written.content, png=False), print_version=True))
     assert parts is not None
     folder = cache_folder()
     assert folder is not None  # the tests' own chart cache: the guesses kept there say the paper was joined
     assert parts.keys()[0] in json.loads((folder / pdf_parts.GUESSES_FILE).read_text(encoding="utf-8"))["report"]
-    _same_document(demo_report.paths["pdf"], whole, tmp_path)
+    _same_document(written.paths["pdf"], whole, tmp_path)
 
 
 def test_wrong_guesses_are_laid_out_again(

@@ -46,7 +46,9 @@ def write_report(
     """Build the report and write the formats asked for into `out`.
 
     With `jobs` 2 a second process draws half the charts and then lays out the PDF while this one writes Word,
-    HTML and Excel: the PDF is the slowest format, so the two overlap."""
+    HTML and Excel: the PDF is the slowest format, so the two overlap. With `jobs` 3 or more the PDF is laid out
+    in two parts, one in each process, and joined (`pdf_parts`): the same PDF, 10-30% more CPU in all, worth it
+    only where the second core is otherwise idle (on the shared 2-core development machine it was slower)."""
 
     def step(name: str) -> None:
         if on_step is not None:
@@ -86,7 +88,7 @@ def write_report(
         pdf: PdfInParts | None = None
         pdf_started = time.perf_counter()
         if pool is not None and "pdf" in formats:
-            pdf = PdfInParts(pool, content, charts)
+            pdf = PdfInParts(pool, content, charts, in_parts=jobs > 2)
         for fmt in FORMATS:
             if fmt not in formats or (fmt == "pdf" and pdf is not None):
                 continue
@@ -106,13 +108,15 @@ class PdfInParts:
     """The PDF laid out in two parts at once (see `pdf_parts`): the appendices in the second process, started
     now, and the report in this one when `result` is asked for (after the other formats)."""
 
-    def __init__(self, pool: ProcessPoolExecutor, content: ReportContent, charts: list[RenderedChart]) -> None:
+    def __init__(
+        self, pool: ProcessPoolExecutor, content: ReportContent, charts: list[RenderedChart], *, in_parts: bool
+    ) -> None:
         from cscperf.report.chart_cache import cache_folder
         from cscperf.report.html import render_html
 
         self.pool, self.content, self.charts = pool, content, charts
         self.html = render_html(content, charts, print_version=True)
-        parts = split(self.html)
+        parts = split(self.html) if in_parts else None
         self.whole: Future[bytes] | None = None
         self.two: TwoParts | None = None
         if parts is None:
