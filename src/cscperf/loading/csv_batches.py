@@ -29,6 +29,7 @@ import pyarrow as pa
 from cscperf.loading.csv_table import FIELD_LIMIT
 
 BATCH_ROWS = 100_000
+SCAN_BLOCK = 1 << 22  # bytes of the file looked at at once by `scan`
 READABLE_ENCODINGS = frozenset({"utf-8", "utf-8-sig"})
 
 
@@ -49,7 +50,7 @@ def scan(path: Path) -> tuple[int, bool]:
     with path.open("rb") as handle:
         carry = b""
         tail = b""  # the end of the block before, so a pattern across two blocks is seen
-        for block in iter(lambda: handle.read(1 << 22), b""):
+        for block in iter(lambda: handle.read(SCAN_BLOCK), b""):
             data = carry + block
             carry = b"\r" if data.endswith(b"\r") else b""
             body = data[:-1] if carry else data
@@ -59,6 +60,8 @@ def scan(path: Path) -> tuple[int, bool]:
             if not spaced:
                 outside = _QUOTED.sub(b"\x00", (b'"' if inside else b"") + body)  # a block may begin in quotes
                 inside = inside != (body.count(b'"') % 2 == 1)
+                if inside:  # the block ends in quotes: from the quote left open, quoted text (a NUL, as above)
+                    outside = outside[: outside.rindex(b'"')] + b"\x00"
                 window = tail + outside
                 spaced = _may_be_spaced(window) and _SPACED_QUOTE.search(window) is not None
                 tail = window[-64:]
