@@ -43,7 +43,6 @@ READABLE_ENCODINGS = frozenset({"utf-8", "utf-8-sig"})
 # JSON field's `, "` is not taken for one (a NUL in the file itself can only make the check say yes). The
 # file's start and end count as line breaks.
 _SPACED_QUOTE = re.compile(rb'[,\t\r\n][ \t]+["\x00]|["\x00][ \t]+[,\t\r\n]')
-_QUOTED = re.compile(rb'"[^"]*"')
 
 
 def scan(path: Path) -> tuple[int, bool]:
@@ -63,10 +62,7 @@ def scan(path: Path) -> tuple[int, bool]:
             crlf += body.count(b"\r\n")
             cr += body.count(b"\r")
             if not spaced:
-                outside = _QUOTED.sub(b"\x00", (b'"' if inside else b"") + body)  # a block may begin in quotes
-                inside = inside != (body.count(b'"') % 2 == 1)
-                if inside:  # the block ends in quotes: from the quote left open, quoted text (a NUL, as above)
-                    outside = outside[: outside.rindex(b'"')] + b"\x00"
+                outside, inside = _outside_quotes(body, inside)
                 window = tail + outside
                 spaced = _may_be_spaced(window) and _SPACED_QUOTE.search(window) is not None
                 tail = window[max(0, len(window.rstrip(b" \t")) - 1) :]  # where a pattern may go on
@@ -76,6 +72,15 @@ def scan(path: Path) -> tuple[int, bool]:
         spaced = spaced or _SPACED_QUOTE.search(tail + b"\n") is not None  # the file's end
     breaks = lines + cr - crlf
     return breaks + (0 if last in (b"\n", b"\r", b"") else 1), spaced
+
+
+def _outside_quotes(body: bytes, inside: bool) -> tuple[bytes, bool]:
+    """The block with each quoted stretch (from a quote to the next) a NUL, and whether it ends in quotes. A
+    block may begin in quotes (`inside`: a quote is put before it); one that ends in quotes has the quoted
+    text from the quote left open replaced by a NUL too, as the whole file would have it."""
+    parts = ((b'"' if inside else b"") + body).split(b'"')  # outside quotes: the parts at even places
+    ends_inside = len(parts) % 2 == 0
+    return b"\x00".join(parts[0::2]) + (b"\x00" if ends_inside else b""), ends_inside
 
 
 def _may_be_spaced(window: bytes) -> bool:

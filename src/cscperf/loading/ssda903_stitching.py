@@ -260,7 +260,7 @@ def _stitch_episodes(staged: StagedLoads, repairs: dict[str, Counter[str]]) -> N
     run(
         con,
         f"""CREATE OR REPLACE TEMP TABLE s903_final AS
-        SELECT {', '.join(VERSION_COLUMNS)}, lead(decom) OVER w AS next_decom, lead(rne) OVER w AS next_rne,
+        SELECT {", ".join(VERSION_COLUMNS)}, lead(decom) OVER w AS next_decom, lead(rne) OVER w AS next_rne,
                lead(load_id) OVER w AS next_load, lead(location) OVER w AS next_location
         FROM s903_versions WHERE version = 1 WINDOW w AS (PARTITION BY la_code, person_id ORDER BY decom)""",
     )
