@@ -167,6 +167,8 @@ def _date_written(text: pa.Array, pattern: str, spelling: str) -> pa.Array:
     """The dates written exactly in one spelling (a date that does not exist, 30 February, is null: Arrow's
     parser would roll it over to 1 March, so each date is written back and compared with the text)."""
     matches = pc.fill_null(pc.match_substring_regex(text, pattern), False)
+    if not pc.any(matches).as_py():  # an extract writes its dates one way: the other finds none
+        return pa.nulls(len(text), pa.date32())
     parsed = pc.strptime(pc.if_else(matches, text, None), format=spelling, unit="s", error_is_null=True)
     same = pc.fill_null(pc.equal(pc.strftime(parsed, format=spelling), text), False)
     return pc.cast(pc.if_else(same, parsed, None), pa.date32())
