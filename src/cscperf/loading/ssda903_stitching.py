@@ -253,7 +253,7 @@ def _stitch_episodes(staged: StagedLoads, repairs: dict[str, Counter[str]]) -> N
             QUALIFY row_number() OVER (PARTITION BY e2.la_code, e2.clae_cla_episode_id
                                        ORDER BY g2.lega_legal_status_start_date DESC) = 1
         ) g ON g.la_code = e.la_code AND g.clae_cla_episode_id = e.clae_cla_episode_id
-        WHERE e.clae_cla_episode_id LIKE 'EP:%')""",
+        WHERE e.clae_cla_episode_id LIKE 'EP:%') AS versions""",
     )
     _versions(staged, repairs)
     # The versions kept, each with the child's next episode (rule 2 looks at it).
