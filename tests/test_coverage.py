@@ -65,6 +65,25 @@ def test_returns_alone_do_not_hold_visits() -> None:
     )
 
 
+def test_a_table_no_source_gives_is_the_reason_before_dates() -> None:
+    # SSDA903 for 2022-23 and the CIN Census for 2023-24: in December 2022 the CP plans are not loaded yet,
+    # but the reason that matters is that no loaded source carries CP visits at all.
+    cin = ("ssd_cin_episodes", "ssd_cp_plans", "ssd_cp_reviews")
+    held = [Held(t, D("2023-04-01"), D("2024-03-31")) for t in cin]
+    held += [Held("ssd_cla_episodes", D("2022-04-01"), D("2023-03-31"))]
+    mixed = CouncilCoverage(LA, tuple(held), recorded=True)
+    assert _at("cp_visits_in_time", mixed, month(2022, 12)) == (
+        "none",
+        "not available from the data loaded: CP visits come from the case system's SSD extract; the CIN Census "
+        "and SSDA903 do not carry them",
+    )
+    # Where the plans are loaded alone, their dates are the reason, as before.
+    assert _at("cp_plans_open", mixed, month(2022, 12)) == (
+        "none",
+        "before the start of the child protection plans loaded (1 April 2023)",
+    )
+
+
 def test_a_field_the_source_does_not_give() -> None:
     # Annex A gives contacts (List 1) but not their outcomes: contacts counted, conversion not available.
     dates_only = Held("ssd_contacts", D("2023-02-01"), D("2024-01-31"), frozenset({"cont_contact_date"}))

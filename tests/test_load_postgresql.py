@@ -85,10 +85,14 @@ def _people(path: Path, prefix: str, n: int) -> Path:
     return _write(path, PERSON_HEADER + "".join(f"{prefix}{i},F,WBRI,2015-03-01\n" for i in range(n)))
 
 
-def _cscperf(*args: str, pause: float | None = None) -> subprocess.Popen[bytes]:
+def _cscperf(*args: str, pause: float | None = None, resume_when: Path | None = None) -> subprocess.Popen[bytes]:
+    """`cscperf` in its own process; a load pauses before committing for `pause` seconds, or until the file
+    `resume_when` is made."""
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
     if pause is not None:
         env["CSCPERF_PAUSE_BEFORE_COMMIT"] = str(pause)
+    if resume_when is not None:
+        env["CSCPERF_RESUME_WHEN"] = str(resume_when)
     return subprocess.Popen([sys.executable, "-m", "cscperf", *args], env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE)  # fmt: skip
 
@@ -140,15 +144,44 @@ def test_a_load_killed_before_committing_leaves_the_store_as_it_was(tmp_path: Pa
 
 def test_two_loads_into_one_council_run_one_after_the_other(tmp_path: Path, pg_url: str) -> None:
     open_store(pg_url).close()
-    # the pause outlasts the second's start on a busy machine (a Python process under load 15 took over 10 s)
-    first = _cscperf("load", str(_people(tmp_path / "one.csv", "A", 2_000)), "--db", pg_url, "--la", "874", pause=30)
+    # the first holds the council until the second has said it waits (however slowly a busy machine starts it)
+    go = tmp_path / "go"
+    first = _cscperf("load", str(_people(tmp_path / "one.csv", "A", 2_000)), "--db", pg_url, "--la", "874",
+                     pause=300, resume_when=go)  # fmt: skip
     _wait_for(first, b"not yet committed")
     second = _cscperf("load", str(_people(tmp_path / "two.csv", "B", 500)), "--db", pg_url, "--la", "874")
     _wait_for(second, b"another command is loading council 874")
+    go.touch()
     assert first.wait(timeout=120) == 0
     assert second.wait(timeout=120) == 0
     assert _count(pg_url, "SELECT count(*) FROM ssd_person") == 2_500
     assert _count(pg_url, "SELECT count(*) FROM cscperf_loads") == 2
+
+
+def test_an_unload_waits_for_a_load_into_the_same_council_then_undoes_its_own(tmp_path: Path, pg_url: str) -> None:
+    with open_store(pg_url) as con:
+        load_files(con, [_people(tmp_path / "first.csv", "A", 10)], la_code="874")
+        (earlier,) = (str(r[0]) for r in con.execute("SELECT load_id FROM cscperf_loads").fetchall())
+    go = tmp_path / "go"
+    load = _cscperf("load", str(_people(tmp_path / "later.csv", "B", 300)), "--db", pg_url, "--la", "874",
+                    pause=300, resume_when=go)  # fmt: skip
+    try:
+        _wait_for(load, b"not yet committed")
+        undo = _cscperf("unload", earlier, "--db", pg_url)
+        _wait_for(undo, b"another command is loading or unloading council 874")
+        assert _count(pg_url, "SELECT count(*) FROM ssd_person") == 10  # neither has changed the store yet
+        go.touch()
+        assert load.wait(timeout=120) == 0
+        _, err = undo.communicate(timeout=120)
+        assert undo.returncode == 0, err.decode()
+    finally:
+        go.touch()
+        load.wait()
+    # the load went in first; the unload then took the earlier file out and kept the later one
+    assert _count(pg_url, "SELECT count(*) FROM ssd_person") == 300
+    assert _count(pg_url, "SELECT count(*) FROM ssd_person WHERE pers_person_id LIKE 'A%'") == 0
+    assert _count(pg_url, "SELECT count(*) FROM cscperf_loads WHERE load_status = 'complete'") == 1
+    assert _count(pg_url, "SELECT count(*) FROM cscperf_loads WHERE load_status = 'unloaded'") == 1
 
 
 def test_the_same_file_loaded_twice_at_once_is_loaded_once(tmp_path: Path, pg_url: str) -> None:

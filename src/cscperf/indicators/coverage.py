@@ -186,7 +186,7 @@ def availability(indicator: Requirements, coverage: CouncilCoverage, period: Rep
     if first is not None and period.end < first:
         return Availability("none", f"before the data start on {_day(first)}")
     worst = FULL
-    for choice in indicator.requires:
+    for choice in _missing_first(indicator.requires, coverage):
         history = indicator.history_months
         if indicator.history_of and not set(choice) & set(indicator.history_of):
             history = 0
@@ -196,6 +196,12 @@ def availability(indicator: Requirements, coverage: CouncilCoverage, period: Rep
         if worst.coverage == "none":
             break
     return worst
+
+
+def _missing_first(requires: tuple[tuple[str, ...], ...], coverage: CouncilCoverage) -> list[tuple[str, ...]]:
+    """The requirements with those no loaded source provides at all first: that a table is missing (CP
+    visits come only from the case system's extract) says more than the dates of another table that is held."""
+    return sorted(requires, key=lambda choice: not all(coverage.spans(name) == [] for name in choice))
 
 
 def _best(

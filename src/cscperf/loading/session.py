@@ -235,12 +235,17 @@ def _protected_or_damaged(path: Path) -> bool:
 
 
 def _pause_before_commit() -> None:
-    """For the test that kills a load after it has written everything but before it commits."""
+    """For the tests of a load after it has written everything but before it commits: it waits the seconds
+    given, or until the file named by CSCPERF_RESUME_WHEN exists, whichever is first."""
     seconds = os.environ.get("CSCPERF_PAUSE_BEFORE_COMMIT")
-    if seconds:
-        sys.stderr.write("cscperf: written, not yet committed\n")
-        sys.stderr.flush()
-        time.sleep(float(seconds))
+    if not seconds:
+        return
+    sys.stderr.write("cscperf: written, not yet committed\n")
+    sys.stderr.flush()
+    until = time.monotonic() + float(seconds)
+    resume = os.environ.get("CSCPERF_RESUME_WHEN")
+    while time.monotonic() < until and not (resume and os.path.exists(resume)):
+        time.sleep(min(0.1, max(0.0, until - time.monotonic())))
 
 
 def _only_council(con: Connection) -> str | None:
