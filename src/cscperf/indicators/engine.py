@@ -22,7 +22,13 @@ import pyarrow as pa
 from cscperf.indicators.coverage import FULL, Availability, CouncilCoverage, availability, council_coverage
 from cscperf.indicators.definition import Indicator, load_fragments, load_library
 from cscperf.indicators.settings import IndicatorSettings
-from cscperf.indicators.sql_text import fragment_expansions, fragment_sql, fragments_within, indicator_sql
+from cscperf.indicators.sql_text import (
+    fragment_expansions,
+    fragment_reads,
+    fragment_sql,
+    fragments_within,
+    indicator_sql,
+)
 from cscperf.reporting_periods import ReportingPeriod
 from cscperf.store.connection import Connection, Row
 from cscperf.store.statements import run
@@ -280,6 +286,10 @@ class _SharedFragments:
         for counts in expansions:
             uses.update(counts)
         shared = {name for name, count in uses.items() if count >= 2}
+        # One that only another shared fragment reads (every visit in its placement, read only by the visits in
+        # turn) is read once, as part of that one: computed into a table of its own it would only be copied.
+        reads = fragment_reads([indicator.sql for indicator in chosen], shared)
+        shared = {name for name in shared if reads[name] >= 2}
         self.needs = [set(counts) & shared for counts in expansions]
         self.last = {name: max(k for k, need in enumerate(self.needs) if name in need) for name in shared}
         self.tables: dict[str, str] = {}
