@@ -199,7 +199,10 @@ def compute(
     results = []
     # The queries run one after another on a thread of their own, so the database works on the next indicator
     # while this thread turns the last one's sums into points (the database lets go of Python while it works).
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cscperf-indicators") as queries:
+    with (
+        con.indicator_planning(),
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="cscperf-indicators") as queries,
+    ):
         pending = [queries.submit(figures, position, indicator) for position, indicator in enumerate(chosen)]
         try:
             for indicator, query in zip(chosen, pending, strict=True):
@@ -425,12 +428,13 @@ def drill_down(
         return DrillDown(indicator, period, overall, by_council, [])
     set_periods(con, [period])
     sql = enriched_sql(units_sql(indicator, settings or IndicatorSettings(), shown))
-    cursor = con.execute(
-        f"SELECT la_code, unit_id, person_id, numerator, denominator, detail, team, worker, age_band, sex, "
-        f"ethnicity FROM ({sql}) AS units ORDER BY (numerator IS NOT NULL), (numerator > 0), la_code, unit_id"
-    )
-    names = [d[0] for d in cursor.description]
-    rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+    with con.indicator_planning():
+        cursor = con.execute(
+            f"SELECT la_code, unit_id, person_id, numerator, denominator, detail, team, worker, age_band, sex, "
+            f"ethnicity FROM ({sql}) AS units ORDER BY (numerator IS NOT NULL), (numerator > 0), la_code, unit_id"
+        )
+        names = [d[0] for d in cursor.description]
+        rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
     for row in rows:
         row["measured"] = row["numerator"] is not None
         row["in_numerator"] = bool(row["numerator"] and row["numerator"] > 0)
