@@ -1,7 +1,8 @@
 """Benchmark: the whole indicator library, monthly for 5 years (60 months), for one council and for 153.
 
 Uses the stores the generation benchmark writes (benchmarks/output/one.duckdb and national.duckdb) and makes
-them first if they are missing. Prints seconds and peak memory for each run; each run is a fresh process.
+them first if they are missing. Prints seconds, CPU seconds (the steadier figure on a shared machine), peak
+memory and the load average at the end for each run; each run is a fresh process.
 
     python benchmarks/bench_indicators.py                # both
     python benchmarks/bench_indicators.py --only one
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -32,9 +34,9 @@ def run_scenario(name: str, months: int) -> dict[str, object]:
     con = open_store(db, read_only=True)
     councils = con.execute("SELECT count(*) FROM cscperf_councils").fetchall()[0][0]
     periods = series_periods(AS_AT, months)
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     results = compute(con, periods)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     con.close()
     points = sum(len(r.points) for r in results)
     return {
@@ -44,6 +46,8 @@ def run_scenario(name: str, months: int) -> dict[str, object]:
         "months": months,
         "figures": points,
         "seconds": round(seconds, 2),
+        "cpu_seconds": round(cpu, 2),
+        "load_average": round(os.getloadavg()[0], 1),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }
 
@@ -66,7 +70,8 @@ def main() -> None:
         r = json.loads(out.stdout.strip().splitlines()[-1])
         print(
             f"== indicators, {r['scenario']}: {r['councils']} council(s), {r['indicators']} indicators x "
-            f"{r['months']} months = {r['figures']:,} figures in {r['seconds']} s, peak memory {r['peak_rss_mb']} MB"
+            f"{r['months']} months = {r['figures']:,} figures in {r['seconds']} s (CPU {r['cpu_seconds']} s, both "
+            f"threads), peak memory {r['peak_rss_mb']} MB, load average {r['load_average']}"
         )
 
 

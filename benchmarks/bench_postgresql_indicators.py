@@ -8,6 +8,13 @@ ratio, worst first, and the whole library's.
 
     python benchmarks/bench_postgresql_indicators.py --councils 16
     python benchmarks/bench_postgresql_indicators.py --server-url postgresql://...  # a running server
+
+An existing DuckDB store instead (opened read only; exported and imported into a new database of the
+server, the times of both printed), or an existing PostgreSQL store as well; `--library-only` times the
+whole library alone, each engine once, back to back (the national figure of docs/postgresql.md):
+
+    python benchmarks/bench_postgresql_indicators.py --duckdb benchmarks/output/national.duckdb --library-only
+    python benchmarks/bench_postgresql_indicators.py --duckdb FILE --postgresql postgresql://.../national
 """
 
 from __future__ import annotations
@@ -33,8 +40,8 @@ def _load() -> str:
     return f"load {one:.1f}/{five:.1f}"
 
 
-def timings(db: str) -> dict[str, float]:
-    """Each indicator alone, then the library, for 60 months (in this process)."""
+def timings(db: str, library_only: bool = False) -> dict[str, float]:
+    """Each indicator alone (unless `library_only`), then the library, for 60 months (in this process)."""
     from cscperf.indicators.definition import load_library
     from cscperf.indicators.engine import compute
     from cscperf.indicators.series import series_periods
@@ -44,7 +51,7 @@ def timings(db: str) -> dict[str, float]:
     with open_store(db, read_only=True) as con:
         periods = series_periods(AS_AT, 60)
         compute(con, periods, ids=[next(iter(load_library()))])  # warm: caches, translations
-        for kpi in load_library():
+        for kpi in [] if library_only else load_library():
             started = time.perf_counter()
             compute(con, periods, ids=[kpi])
             out[kpi] = time.perf_counter() - started
@@ -76,36 +83,65 @@ def make_stores(folder: Path, server_url: str, councils: int) -> tuple[str, str]
     return str(duck), pg
 
 
+def copy_store(folder: Path, server_url: str, duck: Path) -> str:
+    """The DuckDB store `duck` exported (read only) and imported into a new database of the server, named
+    after the file; the time of each printed."""
+    import psycopg
+
+    name = "".join(c for c in duck.stem.lower() if c.isalnum() or c == "_") or "store"
+    with psycopg.connect(server_url, autocommit=True) as con:
+        con.execute(f"DROP DATABASE IF EXISTS {name}")  # type: ignore[arg-type]
+        con.execute(f"CREATE DATABASE {name}")  # type: ignore[arg-type]
+    pg = server_url.rsplit("/", 1)[0] + f"/{name}"
+    export = folder / f"{name}-export"
+    for what, args in (("export", ["db", "export", str(export), "--db", str(duck)]),
+                       ("import", ["db", "import", str(export), "--db", pg])):  # fmt: skip
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "cscperf", *args], check=True, capture_output=True, cwd=ROOT)
+        print(f"{what}: {time.perf_counter() - started:.0f} s; {_load()}", flush=True)
+    return pg
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--councils", type=int, default=16)
     parser.add_argument("--server-url", help="a running PostgreSQL server (default: a throwaway one)")
     parser.add_argument("--folder", type=Path, help="where the DuckDB file is kept (default: temporary)")
+    parser.add_argument("--duckdb", type=Path, help="an existing DuckDB store (opened read only) instead of N councils")
+    parser.add_argument("--postgresql", help="an existing PostgreSQL store holding the same data as --duckdb")
+    parser.add_argument("--library-only", action="store_true", help="only the whole library, not each indicator")
     parser.add_argument("--time", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.time:
-        print(json.dumps(timings(args.time)))
+        print(json.dumps(timings(args.time, args.library_only)))
         return
+    if args.postgresql and not args.duckdb:
+        parser.error("--postgresql needs --duckdb (the same data in each)")
     sys.path.insert(0, str(ROOT))
     from tests.postgres_server import running_server
 
     with tempfile.TemporaryDirectory(prefix="cscperf-bench-pgi-") as tmp:
         folder = args.folder or Path(tmp)
-        if args.server_url:
-            _run(folder, args.server_url, args.councils)
+        if args.server_url or args.postgresql:
+            _run(folder, args.server_url or "", args)
         else:
             with running_server(durable=True) as server:
-                _run(folder, server.url(), args.councils)
+                _run(folder, server.url(), args)
 
 
-def _run(folder: Path, server_url: str, councils: int) -> None:
-    duck, pg = make_stores(folder, server_url, councils)
-    print(f"{councils} councils; {_load()}", flush=True)
+def _run(folder: Path, server_url: str, args: argparse.Namespace) -> None:
+    if args.duckdb:
+        duck, pg = str(args.duckdb), args.postgresql or copy_store(folder, server_url, args.duckdb)
+        print(f"{args.duckdb.name}; {_load()}", flush=True)
+    else:
+        duck, pg = make_stores(folder, server_url, args.councils)
+        print(f"{args.councils} councils; {_load()}", flush=True)
     found: dict[str, dict[str, Any]] = {}
     for engine, db in (("duckdb", duck), ("postgresql", pg)):
-        out = subprocess.run([sys.executable, __file__, "--time", db], check=True, capture_output=True, text=True,
-                             cwd=ROOT)  # fmt: skip
+        command = [sys.executable, __file__, "--time", db, *(["--library-only"] if args.library_only else [])]
+        out = subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT)
         found[engine] = json.loads(out.stdout.strip().splitlines()[-1])
+        print(f"{engine}: whole library {found[engine]['(whole library)']:.1f} s; {_load()}", flush=True)
     rows = [(k, found["duckdb"][k], found["postgresql"][k]) for k in found["duckdb"]]
     rows.sort(key=lambda r: r[2] - r[1], reverse=True)
     print(f"{'indicator':<36} {'DuckDB s':>9} {'PG s':>8} {'ratio':>6} {'PG-Duck':>8}")

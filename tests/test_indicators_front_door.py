@@ -187,3 +187,45 @@ def test_assessments_without_a_linked_referral_still_count(council: GoldenCounci
     )  # 46 days, no referral
     point = council.figure("assessments_within_45wd", "2022-07-31")
     assert (point.numerator, point.denominator) == (1, 2)
+
+
+# The fragment finds each assessment's periods by equi-joins on its first and last period end; it must give
+# exactly the rows of the plain definition: every assessment started and not yet authorised at a period end.
+PLAIN_OPEN_ASSESSMENTS = """
+  SELECT a.la_code, p.period_start, p.period_end, a.cina_assessment_id
+  FROM ssd_cin_assessments a
+  JOIN report_periods p ON a.cina_assessment_start_date <= p.period_end
+   AND (a.cina_assessment_auth_date IS NULL OR a.cina_assessment_auth_date > p.period_end)
+"""
+
+
+def test_assessments_open_at_period_end_are_those_started_and_not_authorised(council: GoldenCouncil) -> None:
+    import datetime as dt
+
+    from cscperf.indicators.engine import set_periods
+    from cscperf.indicators.series import series_periods
+    from cscperf.indicators.settings import IndicatorSettings
+    from cscperf.indicators.sql_text import fragment_sql
+    from cscperf.reporting_periods import financial_year, month
+
+    assessment(council, "1", "2019-01-01", None, "2019-01-01")  # before every period, never authorised
+    assessment(council, "2", "2023-04-30", "2023-04-30", "2023-04-30")  # started and authorised on a period end
+    assessment(council, "3", "2023-04-30", "2023-05-01", "2023-04-30")  # open at 30 April only
+    assessment(council, "4", "2023-05-01", "2023-05-30", "2023-05-01")  # between two period ends: never
+    assessment(council, "5", "2023-05-31", "2023-07-31", "2023-05-31")  # 31 May, 30 June; authorised 31 July
+    assessment(council, "6", "2020-01-01", "2023-03-31", "2020-01-01")  # authorised on the first period end
+    assessment(council, "7", "2030-01-01", None, "2030-01-01")  # after every period
+    months = series_periods(dt.date(2023, 9, 30), 7)
+    period_sets = [months, months[:1], [months[0], months[3], months[6]],  # one period; with gaps
+                   [*months, financial_year(2023), month(2023, 3)]]  # fmt: skip  # periods sharing an end
+    for con in [council.con] + ([council.mirror] if council.mirror is not None else []):  # and on PostgreSQL
+        for periods in period_sets:
+            set_periods(con, periods)
+            sql = fragment_sql("assessments_open_at_period_end", IndicatorSettings())
+            rows = con.execute(f"SELECT la_code, period_start, period_end, assessment_id FROM ({sql}) a").fetchall()
+            assert sorted(rows) == sorted(con.execute(PLAIN_OPEN_ASSESSMENTS).fetchall()) and rows
+        set_periods(con, months)
+        sql = fragment_sql("assessments_open_at_period_end", IndicatorSettings())
+        found = con.execute(f"SELECT period_end, assessment_id FROM ({sql}) a WHERE assessment_id <> '1'").fetchall()
+        assert sorted((d.isoformat(), i) for d, i in found) == [("2023-04-30", "3"), ("2023-05-31", "5"),
+                                                                ("2023-06-30", "5")]  # fmt: skip

@@ -16,7 +16,7 @@ from cscperf.indicators.definition import LIBRARY_ORDER, load_library
 from cscperf.indicators.engine import compute, drill, population_for, round_as_dfe
 from cscperf.indicators.series import series_periods
 from cscperf.indicators.settings import IndicatorSettings, read_settings
-from cscperf.indicators.sql_text import indicator_sql
+from cscperf.indicators.sql_text import fragment_reads, indicator_sql
 from cscperf.store.database import open_store
 
 from .golden import LA, GoldenCouncil
@@ -176,3 +176,15 @@ def test_the_library_documentation_is_generated_from_the_definitions() -> None:
     assert doc.read_text(encoding="utf-8") == library_markdown(), (
         "docs/indicators.md is out of date: run `cscperf kpis list --format markdown > docs/indicators.md`"
     )
+
+
+def test_fragment_reads_count_a_materialised_fragment_once() -> None:
+    """A fragment read only inside another one that is computed into a table is read once (so it is not
+    copied into a table of its own), while one the measure and its due fragment both read is read twice."""
+    visits = load_library()["cla_visits_in_time"].sql
+    reads = fragment_reads([visits], {"cla_visits_in_turn", "cla_visit_placements", "cla_visits_by_placement"})
+    assert reads["cla_visits_in_turn"] == 2  # the measure, and the visit due at each period end
+    assert reads["cla_visits_by_placement"] == 1  # only inside cla_visits_in_turn, computed once
+    assert reads["cla_visit_placements"] == 3  # both halves of the visits' placements, and the children's
+    inline = fragment_reads([visits], set())
+    assert inline["cla_visits_by_placement"] == 2 and inline["cla_visit_placements"] == 5

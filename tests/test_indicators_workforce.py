@@ -115,3 +115,63 @@ def test_iro_and_manager_involvements_are_not_cases(council: GoldenCouncil) -> N
                     invo_professional_role_id="Independent Reviewing Officer")  # fmt: skip
     point = council.figure("sw_average_caseload", CENSUS)
     assert (point.numerator, point.denominator, point.value) == (2, 1.0, 2.0)  # not (2 + 3) / 2.0
+
+
+# The caseload fragment finds each allocation's periods by equi-joins on its first and last period end; it
+# must give exactly the rows of the plain definition: every allocation open at each period end.
+PLAIN_CASELOADS = """
+  SELECT i.la_code, p.period_start, p.period_end, w.prof_professional_id AS worker_id,
+         MIN(i.invo_professional_team) AS team, COUNT(DISTINCT i.invo_person_id) AS cases,
+         MAX(w.prof_full_time_equivalency) AS fte
+  FROM ssd_involvements i
+  JOIN ssd_professionals w ON w.la_code = i.la_code AND w.prof_professional_id = i.invo_professional_id
+  JOIN report_periods p ON i.invo_involvement_start_date <= p.period_end
+   AND (i.invo_involvement_end_date IS NULL OR i.invo_involvement_end_date >= p.period_end)
+  WHERE w.prof_social_worker_registration_no IS NOT NULL AND w.prof_full_time_equivalency > 0
+    AND (i.invo_professional_role_id IS NULL OR i.invo_professional_role_id IN ({{case_holding_roles}}))
+  GROUP BY i.la_code, p.period_start, p.period_end, w.prof_professional_id
+"""
+
+
+def test_caseloads_at_period_end_are_the_allocations_open_at_each_period_end(council: GoldenCouncil) -> None:
+    import datetime as dt
+
+    from cscperf.indicators.engine import set_periods
+    from cscperf.indicators.series import series_periods
+    from cscperf.indicators.settings import IndicatorSettings
+    from cscperf.indicators.sql_text import fragment_sql, with_settings
+    from cscperf.reporting_periods import financial_year, month
+
+    worker(council, "W1", 1.0)
+    worker(council, "W2", 0.6)
+    worker(council, "W3", 1.0, qualified=False)
+    allocate(council, "W1", "P1", "2019-01-01")  # before every period, still open
+    allocate(council, "W1", "P2", "2023-04-30", "2023-04-30")  # one day: a period end
+    allocate(council, "W1", "P3", "2023-05-01", "2023-05-30")  # between two period ends: none
+    allocate(council, "W1", "P4", "2023-05-31", "2023-06-29")  # from one period end to the day before the next
+    allocate(council, "W1", "P5", "2020-01-01", "2023-03-30")  # ended before the periods' first end
+    allocate(council, "W1", "P6", "2030-01-01")  # starts after the last period end
+    allocate(council, "W2", "P1", "2023-01-01", "2023-07-31")  # the same child, twice at once, two teams
+    council.add("ssd_involvements", invo_involvements_id="W2-P1-b", invo_professional_id="W2", invo_person_id="P1",
+                invo_involvement_start_date="2023-06-15", invo_involvement_end_date=None,
+                invo_professional_team="T0")  # fmt: skip
+    council.add("ssd_involvements", invo_involvements_id="W2-P7", invo_professional_id="W2", invo_person_id="P7",
+                invo_involvement_start_date="2023-02-01", invo_professional_role_id="IRO")  # not a case  # fmt: skip
+    allocate(council, "W3", "P8", "2023-01-01")  # not a registered social worker
+    settings = IndicatorSettings()
+    months = series_periods(dt.date(2023, 9, 30), 7)
+    period_sets = [months, months[:1], [months[0], months[3], months[6]],  # one period; with gaps
+                   [*months, financial_year(2023), month(2023, 3)]]  # fmt: skip  # periods sharing an end
+    for con in [council.con] + ([council.mirror] if council.mirror is not None else []):  # and on PostgreSQL
+        for periods in period_sets:
+            set_periods(con, periods)
+            rows = sorted(con.execute(fragment_sql("caseloads_at_period_end", settings)).fetchall())
+            plain = con.execute(with_settings(PLAIN_CASELOADS, settings, "test")).fetchall()
+            assert rows == sorted(plain) and rows, [p.label for p in periods]
+    set_periods(council.con, [month(2023, 4), month(2023, 6)])
+    rows = council.con.execute(fragment_sql("caseloads_at_period_end", settings)).fetchall()
+    # 30 April: W1 holds P1 and P2 (its one day); W2 holds P1. 30 June: W1 holds P1 (P4 ended the day before);
+    # W2 holds P1 twice, one case, in team T0 (the first team by name)
+    assert sorted((r[2].isoformat(), r[3], r[4], r[5], r[6]) for r in rows) == [
+        ("2023-04-30", "W1", "T1", 2, 1.0), ("2023-04-30", "W2", "T1", 1, 0.6),
+        ("2023-06-30", "W1", "T1", 1, 1.0), ("2023-06-30", "W2", "T0", 1, 0.6)]  # fmt: skip

@@ -369,3 +369,46 @@ def test_a_store_too_old_to_upgrade_is_refused_untouched(new_store: str) -> None
     con = connect(new_store)
     assert read_info(con).schema_version == 0
     con.close()
+
+
+def _sorts(con: object) -> str:
+    return str(con.execute_as_written("SHOW enable_sort").fetchone()[0])  # type: ignore[attr-defined]
+
+
+def test_sorts_are_off_only_while_indicators_run_and_the_session_setting_comes_back(pg_url: str) -> None:
+    # enable_sort=off was measured on indicator queries only, so loads, lists and the rest plan as PostgreSQL
+    # chooses; a run inside another (a report computing indicators) keeps sorts off until the outer one ends.
+    with connect(pg_url) as con:
+        assert _sorts(con) == "on"
+        with con.indicator_planning():
+            assert _sorts(con) == "off"
+            with con.indicator_planning():
+                assert _sorts(con) == "off"
+            assert _sorts(con) == "off"
+        assert _sorts(con) == "on"
+        with pytest.raises(ZeroDivisionError), con.indicator_planning():
+            1 / 0  # noqa: B018
+        assert _sorts(con) == "on"
+    # a DBA's own choice in the URL's options is the session's setting, and comes back after a run
+    with connect(pg_url + "?options=-c%20enable_sort%3Doff") as con:
+        with con.indicator_planning():
+            assert _sorts(con) == "off"
+        assert _sorts(con) == "off"
+
+
+def test_the_indicator_engine_runs_its_queries_with_sorts_off(pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cscperf.indicators import engine
+    from cscperf.indicators.series import series_periods
+    from cscperf.store.database import writing_store
+
+    with writing_store(pg_url) as con:
+        seen: list[str] = []
+        real = engine._result
+
+        def noted(*args: object, **kwargs: object) -> object:
+            seen.append(_sorts(con))
+            return real(*args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(engine, "_result", noted)
+        engine.compute(con, series_periods(dt.date(2024, 3, 31), 2), ids=["sw_average_caseload"])
+        assert seen == ["off"] and _sorts(con) == "on"

@@ -22,7 +22,13 @@ import pyarrow as pa
 from cscperf.indicators.coverage import FULL, Availability, CouncilCoverage, availability, council_coverage
 from cscperf.indicators.definition import Indicator, load_fragments, load_library
 from cscperf.indicators.settings import IndicatorSettings
-from cscperf.indicators.sql_text import fragment_expansions, fragment_sql, fragments_within, indicator_sql
+from cscperf.indicators.sql_text import (
+    fragment_expansions,
+    fragment_reads,
+    fragment_sql,
+    fragments_within,
+    indicator_sql,
+)
 from cscperf.reporting_periods import ReportingPeriod
 from cscperf.store.connection import Connection, Row
 from cscperf.store.statements import run
@@ -193,7 +199,10 @@ def compute(
     results = []
     # The queries run one after another on a thread of their own, so the database works on the next indicator
     # while this thread turns the last one's sums into points (the database lets go of Python while it works).
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cscperf-indicators") as queries:
+    with (
+        con.indicator_planning(),
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="cscperf-indicators") as queries,
+    ):
         pending = [queries.submit(figures, position, indicator) for position, indicator in enumerate(chosen)]
         try:
             for indicator, query in zip(chosen, pending, strict=True):
@@ -277,6 +286,10 @@ class _SharedFragments:
         for counts in expansions:
             uses.update(counts)
         shared = {name for name, count in uses.items() if count >= 2}
+        # One that only another shared fragment reads (every visit in its placement, read only by the visits in
+        # turn) is read once, as part of that one: computed into a table of its own it would only be copied.
+        reads = fragment_reads([indicator.sql for indicator in chosen], shared)
+        shared = {name for name in shared if reads[name] >= 2}
         self.needs = [set(counts) & shared for counts in expansions]
         self.last = {name: max(k for k, need in enumerate(self.needs) if name in need) for name in shared}
         self.tables: dict[str, str] = {}
@@ -415,12 +428,13 @@ def drill_down(
         return DrillDown(indicator, period, overall, by_council, [])
     set_periods(con, [period])
     sql = enriched_sql(units_sql(indicator, settings or IndicatorSettings(), shown))
-    cursor = con.execute(
-        f"SELECT la_code, unit_id, person_id, numerator, denominator, detail, team, worker, age_band, sex, "
-        f"ethnicity FROM ({sql}) AS units ORDER BY (numerator IS NOT NULL), (numerator > 0), la_code, unit_id"
-    )
-    names = [d[0] for d in cursor.description]
-    rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+    with con.indicator_planning():
+        cursor = con.execute(
+            f"SELECT la_code, unit_id, person_id, numerator, denominator, detail, team, worker, age_band, sex, "
+            f"ethnicity FROM ({sql}) AS units ORDER BY (numerator IS NOT NULL), (numerator > 0), la_code, unit_id"
+        )
+        names = [d[0] for d in cursor.description]
+        rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
     for row in rows:
         row["measured"] = row["numerator"] is not None
         row["in_numerator"] = bool(row["numerator"] and row["numerator"] > 0)

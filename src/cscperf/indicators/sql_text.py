@@ -42,6 +42,24 @@ def fragment_expansions(sql: str) -> Counter[str]:
     return counts
 
 
+def fragment_reads(sqls: list[str], materialised: set[str]) -> Counter[str]:
+    """How many times each shared fragment is read by these pieces of SQL when each fragment in `materialised`
+    is computed once into a table: a materialised fragment's own SQL is expanded once, however many read it."""
+    fragments = load_fragments()
+    reads: Counter[str] = Counter()
+
+    def read(sql: str) -> None:
+        for name in FRAGMENT.findall(sql):
+            if name in fragments:
+                reads[name] += 1
+                if name not in materialised:
+                    read(fragments[name])
+
+    for sql in [*sqls, *(fragments[name] for name in sorted(materialised))]:
+        read(sql)
+    return reads
+
+
 def expand_fragments(sql: str, owner: str, materialised: dict[str, str] | None = None, depth: int = 0) -> str:
     """`{{> name}}` replaced by the fragment's SQL (fragments may use other fragments). Fragments named in
     `materialised` are read from the temporary table given instead."""

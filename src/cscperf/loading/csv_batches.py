@@ -9,8 +9,12 @@ here when:
 - its encoding is UTF-8 (with or without a byte-order mark), as `encoding.detect` told from its bytes;
 - DuckDB reads it strictly (every row as many fields as the header, quotes closed) without an error;
 - it has as many records as lines (no blank line, which DuckDB skips and the csv module counts, and no
-  field holding a line break), so record n is on line n + 1 and every reject keeps its line number;
-- no field is longer than the csv module's limit (`csv_table.FIELD_LIMIT`), which that path refuses;
+  field holding a line break), so record n is on line n + 1 and every reject keeps its line number. DuckDB
+  ends a record only at a line break outside quotes (LF, CRLF or a lone CR, each of which `scan` counts), so
+  it never finds more records than lines: as many means that no line break is inside a field, and none is
+  skipped;
+- no field is longer than the csv module's limit (`csv_table.FIELD_LIMIT`), which that path refuses (its
+  bytes are counted: a field of as many characters, some of them not ASCII, is read row by row, safely);
 - no quote has spaces between it and its delimiter (` "a"`, which the csv module keeps as written and DuckDB
   trims).
 
@@ -29,15 +33,16 @@ import pyarrow as pa
 from cscperf.loading.csv_table import FIELD_LIMIT
 
 BATCH_ROWS = 100_000
+SCAN_BLOCK = 1 << 22  # bytes of the file looked at at once by `scan`
 READABLE_ENCODINGS = frozenset({"utf-8", "utf-8-sig"})
 
 
 # A quote with spaces between it and its delimiter or line end: the csv module keeps the spaces and the quotes
 # (` "a"` is the text ` "a"`), DuckDB trims them (`a`), so such a file is read row by row. It is looked for
 # outside quoted text only: each quoted stretch (from a quote to the next) is first replaced by a NUL, so a
-# JSON field's `, "` is not taken for one (a NUL in the file itself can only make the check say yes).
-_SPACED_QUOTE = re.compile(rb'(?:^|[,\t\r\n])[ \t]+["\x00]|["\x00][ \t]+(?:[,\t\r\n]|$)')
-_QUOTED = re.compile(rb'"[^"]*"')
+# JSON field's `, "` is not taken for one (a NUL in the file itself can only make the check say yes). The
+# file's start and end count as line breaks.
+_SPACED_QUOTE = re.compile(rb'[,\t\r\n][ \t]+["\x00]|["\x00][ \t]+[,\t\r\n]')
 
 
 def scan(path: Path) -> tuple[int, bool]:
@@ -48,8 +53,8 @@ def scan(path: Path) -> tuple[int, bool]:
     last = b""
     with path.open("rb") as handle:
         carry = b""
-        tail = b""  # the end of the block before, so a pattern across two blocks is seen
-        for block in iter(lambda: handle.read(1 << 22), b""):
+        tail = b"\n"  # the end of the block before, so a pattern across two blocks is seen (first, the start)
+        for block in iter(lambda: handle.read(SCAN_BLOCK), b""):
             data = carry + block
             carry = b"\r" if data.endswith(b"\r") else b""
             body = data[:-1] if carry else data
@@ -57,20 +62,31 @@ def scan(path: Path) -> tuple[int, bool]:
             crlf += body.count(b"\r\n")
             cr += body.count(b"\r")
             if not spaced:
-                outside = _QUOTED.sub(b"\x00", (b'"' if inside else b"") + body)  # a block may begin in quotes
-                inside = inside != (body.count(b'"') % 2 == 1)
+                outside, inside = _outside_quotes(body, inside)
                 window = tail + outside
                 spaced = _may_be_spaced(window) and _SPACED_QUOTE.search(window) is not None
-                tail = window[-64:]
+                tail = window[max(0, len(window.rstrip(b" \t")) - 1) :]  # where a pattern may go on
             last = data[-1:]
         if carry:
             cr += 1
+        spaced = spaced or _SPACED_QUOTE.search(tail + b"\n") is not None  # the file's end
     breaks = lines + cr - crlf
     return breaks + (0 if last in (b"\n", b"\r", b"") else 1), spaced
 
 
+def _outside_quotes(body: bytes, inside: bool) -> tuple[bytes, bool]:
+    """The block with each quoted stretch (from a quote to the next) a NUL, and whether it ends in quotes. A
+    block may begin in quotes (`inside`: a quote is put before it); one that ends in quotes has the quoted
+    text from the quote left open replaced by a NUL too, as the whole file would have it."""
+    parts = ((b'"' if inside else b"") + body).split(b'"')  # outside quotes: the parts at even places
+    ends_inside = len(parts) % 2 == 0
+    return b"\x00".join(parts[0::2]) + (b"\x00" if ends_inside else b""), ends_inside
+
+
 def _may_be_spaced(window: bytes) -> bool:
     """Whether a quote (or a NUL) has a space or tab beside it anywhere: a quick look before the pattern."""
+    if b'"' not in window and b"\x00" not in window:  # most tables of a return quote nothing
+        return False
     return any(pair in window for pair in (b' "', b'" ', b'\t"', b'"\t', b" \x00", b"\x00 ", b"\t\x00", b"\x00\t"))
 
 
@@ -90,16 +106,15 @@ def batches(path: Path, codec: str, width: int, delimiter: str) -> Iterator[pa.R
         return None
     con = duckdb.connect()
     source = _source(path, width, delimiter)
-    longest = " , ".join(f"max(length(c{i}))" for i in range(width))
-    breaks = " OR ".join(f"c{i} LIKE '%' || chr(10) || '%' OR c{i} LIKE '%' || chr(13) || '%'" for i in range(width))
+    longest = " , ".join(f"max(strlen(c{i}))" for i in range(width))  # bytes: at least the characters
     try:
-        first = con.execute(f"SELECT count(*), greatest(0, {longest}), bool_or({breaks}) FROM {source}").fetchall()
+        first = con.execute(f"SELECT count(*), greatest(0, {longest}) FROM {source}").fetchall()
     except duckdb.Error:
         con.close()
         return None
-    records, widest, broken = first[0]
+    records, widest = first[0]
     lines, spaced = scan(path)
-    if broken or spaced or (widest or 0) > FIELD_LIMIT or records != lines:
+    if spaced or (widest or 0) > FIELD_LIMIT or records != lines:
         con.close()
         return None
     return _read(con, source)

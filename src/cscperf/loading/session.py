@@ -93,7 +93,9 @@ def load_files(
     loads: list[FileLoad] = []
     try:
         try:
-            formats = _read_files(named, staging, loads, summary, loaded_before, default_la, la_code, year, progress)
+            with staging.gathering():  # each table's rows staged a row group at a time
+                formats = _read_files(named, staging, loads, summary, loaded_before, default_la, la_code, year,
+                                      progress)  # fmt: skip
             if con.engine == "duckdb":  # a server's ledger is written in the transaction, after the lock
                 ledger.keep(con, loads)  # what each file gave, as read, so that its load can be undone
         except MACHINE_OR_STORE as exc:

@@ -211,6 +211,10 @@ def _stitch_episodes(staged: StagedLoads, repairs: dict[str, Counter[str]]) -> N
     run(
         con,
         f"""CREATE OR REPLACE TEMP TABLE s903_versions AS
+        SELECT *, row_number() OVER (PARTITION BY la_code, episode_id
+                                     ORDER BY year DESC NULLS LAST, load_id IS NULL, load_seq DESC, row_seq DESC)
+                  AS version
+        FROM (
         SELECT l.la_code, s.clae_person_id AS person_id, s.clae_cla_episode_id AS episode_id,
                s.clae_cla_episode_start_date AS decom, s.clae_cla_episode_start_reason AS rne,
                s.clae_cla_primary_need_code AS cin, s.clae_cla_episode_ceased_date AS dec,
@@ -249,21 +253,16 @@ def _stitch_episodes(staged: StagedLoads, repairs: dict[str, Counter[str]]) -> N
             QUALIFY row_number() OVER (PARTITION BY e2.la_code, e2.clae_cla_episode_id
                                        ORDER BY g2.lega_legal_status_start_date DESC) = 1
         ) g ON g.la_code = e.la_code AND g.clae_cla_episode_id = e.clae_cla_episode_id
-        WHERE e.clae_cla_episode_id LIKE 'EP:%'""",
-    )
-    run(
-        con,
-        """CREATE OR REPLACE TEMP TABLE s903_versions AS
-        SELECT *, row_number() OVER (PARTITION BY la_code, episode_id
-                                     ORDER BY year DESC NULLS LAST, load_id IS NULL, load_seq DESC, row_seq DESC)
-                  AS version
-        FROM s903_versions""",
+        WHERE e.clae_cla_episode_id LIKE 'EP:%') AS versions""",
     )
     _versions(staged, repairs)
+    # The versions kept, each with the child's next episode (rule 2 looks at it).
     run(
         con,
-        f"CREATE OR REPLACE TEMP TABLE s903_final AS SELECT {', '.join(VERSION_COLUMNS)} FROM s903_versions "
-        "WHERE version = 1",
+        f"""CREATE OR REPLACE TEMP TABLE s903_final AS
+        SELECT {", ".join(VERSION_COLUMNS)}, lead(decom) OVER w AS next_decom, lead(rne) OVER w AS next_rne,
+               lead(load_id) OVER w AS next_load, lead(location) OVER w AS next_location
+        FROM s903_versions WHERE version = 1 WINDOW w AS (PARTITION BY la_code, person_id ORDER BY decom)""",
     )
     for done in ("s903_versions", DETAILS_TABLE):  # free memory as soon as a table has served
         run(con, f"DROP TABLE IF EXISTS {done}")
@@ -334,13 +333,6 @@ def _versions(staged: StagedLoads, repairs: dict[str, Counter[str]]) -> None:
 def _overlaps(staged: StagedLoads, repairs: dict[str, Counter[str]]) -> None:
     """Rule 2: an episode still open, or ending after the next episode starts, ends when the next one starts."""
     con = staged.con
-    run(
-        con,
-        """CREATE OR REPLACE TEMP TABLE s903_final AS
-        SELECT f.*, lead(decom) OVER w AS next_decom, lead(rne) OVER w AS next_rne,
-               lead(load_id) OVER w AS next_load, lead(location) OVER w AS next_location
-        FROM s903_final f WINDOW w AS (PARTITION BY la_code, person_id ORDER BY decom)""",
-    )
     overlap = "next_decom IS NOT NULL AND (dec IS NULL OR dec > next_decom)"
     rows = con.execute(f"""
         SELECT COALESCE(load_id, next_load), COALESCE(CASE WHEN load_id IS NOT NULL THEN location END, next_location),
@@ -462,7 +454,8 @@ def _rebuild(staged: StagedLoads) -> None:
         con,
         """CREATE OR REPLACE TEMP TABLE s903_seq AS
         WITH marked AS (
-            SELECT f.*,
+            SELECT f.la_code, f.person_id, f.episode_id, f.decom, f.rne, f.cin, f.dec, f.rec, f.place, f.provider,
+                   f.urn, f.postcode, f.ls, f.rpc,
                    row_number() OVER w = 1 OR rne = 'S' OR lag(dec) OVER w IS DISTINCT FROM decom
                      OR COALESCE(lag(rec) OVER w, 'X1') <> 'X1' AS new_period,
                    COALESCE(rne, 'P') <> 'L' AS new_placement,

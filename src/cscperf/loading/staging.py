@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import pyarrow as pa
@@ -24,6 +25,8 @@ from cscperf.store.dialect import SCRATCH_SCHEMA
 from cscperf.store.schema import Table, load_schema
 from cscperf.store.statements import run
 
+ROW_GROUP_ROWS = 122_880
+"""DuckDB's row group: an append of at least this many rows is written into the file as it is, once."""
 STAGING_COLUMNS = ("_load_id", "_load_seq", "_collection_year", "_row_seq", "_location")
 ARROW_TYPES = {
     "VARCHAR": pa.string(),
@@ -71,9 +74,28 @@ class Staging:
         self.con = con
         self.schema = load_schema()
         self.tables: set[str] = set()
+        self._gathering = False
+        self._gathered: dict[str, list[pa.Table]] = {}
         if con.engine == "duckdb":
             run(con, f"DROP SCHEMA IF EXISTS {STAGING_CATALOG} CASCADE")  # left by a load that was killed
             run(con, f"CREATE SCHEMA {STAGING_CATALOG}")
+
+    @contextlib.contextmanager
+    def gathering(self) -> Iterator[None]:
+        """While files are read into a DuckDB store: each table's rows gathered (as Arrow) until they fill a
+        row group, then appended at once. DuckDB writes an append that small into its write-ahead log, then
+        again into the file at the next checkpoint; a full row group it writes into the file once. (Staging a
+        CIN Census chunk by chunk took a fifth of its load.) Memory stays flat: at most a row group of each
+        table is held. What is gathered is staged when the block ends, and dropped if it fails. On
+        PostgreSQL, rows are staged as they come (COPY into the session's temporary tables)."""
+        self._gathering = self.con.engine == "duckdb"
+        try:
+            yield
+            for name in list(self._gathered):
+                self._append_gathered(name)
+        finally:
+            self._gathering = False
+            self._gathered.clear()
 
     def table(self, name: str) -> Table:
         return self.schema.table(name)
@@ -105,7 +127,21 @@ class Staging:
             run(self.con, f"DROP TABLE IF EXISTS {staged}")
             run(self.con, staged_table_sql(self.schema.table(name), staged))
             self.tables.add(name)
-        self.con.append(staged, data)
+        if not self._gathering:
+            self.con.append(staged, data)
+            return
+        gathered = self._gathered.setdefault(name, [])
+        if gathered and gathered[0].schema != data.schema:
+            self._append_gathered(name)
+            gathered = self._gathered.setdefault(name, [])
+        gathered.append(data)
+        if sum(part.num_rows for part in gathered) >= ROW_GROUP_ROWS:
+            self._append_gathered(name)
+
+    def _append_gathered(self, name: str) -> None:
+        gathered = self._gathered.pop(name, [])
+        if gathered:
+            self.con.append(staging_name(name), pa.concat_tables(gathered))
 
     def close(self) -> None:
         """Drop the scratch tables (on DuckDB, the scratch schema and everything in it)."""

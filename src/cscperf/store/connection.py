@@ -121,6 +121,12 @@ class Connection(ABC):
         """Let the planner know a table's rows, after filling it (PostgreSQL; DuckDB keeps its own statistics)."""
         return None
 
+    @contextmanager
+    def indicator_planning(self) -> Iterator[None]:
+        """The planner settings that suit the indicator engine's queries, for as long as they run (PostgreSQL;
+        none for DuckDB)."""
+        yield
+
     def lock_councils(self, la_codes: Iterable[str], on_wait: Callable[[str], None] | None = None) -> None:
         """Hold, until the current transaction ends, the right to write these councils' rows, waiting for
         any other command writing them (`on_wait` is told which council is waited for). A DuckDB file is

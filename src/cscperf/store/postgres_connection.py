@@ -12,6 +12,7 @@ import io
 import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
 from typing import Any
 
 import psycopg
@@ -44,11 +45,14 @@ PLANNER_DEFAULTS = (
     # Sorts and hash joins of a region's (or England's) records in memory rather than spilled to disk: twice as
     # fast for 20 councils. A limit, not an allocation: a council's own queries use a fraction of it.
     "-c work_mem=512MB",
+)
+INDICATOR_PLANNING = (
     # Grouping by hashing rather than sorting: an indicator groups hundreds of thousands of (council, period,
     # child) rows, and the planner sorts them (text keys) for a GroupAggregate it costs as cheaper. Sorts
     # still happen where nothing else will do (windows, ORDER BY). 16 councils' slowest indicators (long-term
-    # stability, PEPs, visits in time) took half the time (docs/postgresql.md).
-    "-c enable_sort=off",
+    # stability, PEPs, visits in time) took half the time (docs/postgresql.md). Measured on indicators only,
+    # so set only while the indicator engine runs (loads, lists and the rest plan as PostgreSQL chooses).
+    "enable_sort",
 )
 TEXT_COLLATION = 'COLLATE "C"'
 
@@ -101,6 +105,7 @@ class PostgresConnection(Connection):
         self.label = store_label(url)
         self._registered: set[str] = set()
         self._temporary: set[str] = set()  # temporary tables made empty: analysed whenever rows are added
+        self._indicator_planning = 0  # how many indicator runs are under way (nested): sorts off while any are
 
     @classmethod
     def open(cls, url: str, *, read_only: bool) -> PostgresConnection:
@@ -141,6 +146,23 @@ class PostgresConnection(Connection):
     def analyse(self, table: str) -> None:
         """Let the planner know the table's rows (autovacuum never analyses temporary tables)."""
         self.execute_as_written(f"ANALYZE {server_table_name(table)}").fetchall()
+
+    @contextmanager
+    def indicator_planning(self) -> Iterator[None]:
+        """Sorts off (`INDICATOR_PLANNING`) while the indicator engine's queries run, then the session's own
+        setting again (the URL's `options` if it gave one). Nested uses keep it off until the outermost ends."""
+        self._indicator_planning += 1
+        try:
+            if self._indicator_planning == 1:
+                for name in INDICATOR_PLANNING:
+                    self.execute_as_written(f"SET {name} = off")
+            yield
+        finally:
+            self._indicator_planning -= 1
+            if self._indicator_planning == 0:
+                with suppress(StoreError, psycopg.Error):  # in a failed transaction: the error already raised
+                    for name in INDICATOR_PLANNING:
+                        self.execute_as_written(f"RESET {name}")
 
     def execute_as_written(self, sql: str, params: Parameters = None) -> PostgresCursor:
         """A statement in PostgreSQL's own dialect, run as written (`%s` parameters)."""
