@@ -47,7 +47,12 @@ def main() -> None:
     parser.add_argument("--db", type=Path, default=None)
     parser.add_argument("--as-at", default="2026-10-31")
     parser.add_argument("--formats", default=",".join(FORMATS))
-    parser.add_argument("--jobs", type=int, default=2, help="2: the PDF in a second process (default); 1: serial")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=2,
+        help="2: the PDF in a second process (default); 3: the PDF in two parts, one in each process; 1: serial",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

@@ -18,6 +18,7 @@ from urllib.parse import quote
 
 from cscperf.report.contents import ReportContent
 from cscperf.report.html import render_html
+from cscperf.report.pdf_parts import LaidOut
 from cscperf.report.print_svg import lighter_svg
 from cscperf.report.rendered import RenderedChart
 
@@ -33,26 +34,39 @@ _parsed_fonts: dict[tuple[bytes, int], Any] = {}
 
 
 def render_pdf(content: ReportContent, charts: list[RenderedChart]) -> bytes:
-    """The report as PDF bytes. The charts' SVGs are handed to WeasyPrint as files in a temporary folder
-    (quicker than data URIs in a large document); nothing else is fetched."""
+    """The report as PDF bytes, laid out in this process. The charts' SVGs are handed to WeasyPrint as files in a
+    temporary folder (quicker than data URIs in a large document); nothing else is fetched."""
+    return lay_out(render_html(content, charts, print_version=True), charts).pdf
+
+
+def lay_out(html: str, charts: list[RenderedChart], *, end_before: str | None = None) -> LaidOut:
+    """Print HTML (the whole report or one of its parts, see `pdf_parts`) laid out and written as PDF, with its
+    page count and the page of each anchor in it; `end_before` an anchor: the pages before the one it is on."""
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    html = render_html(content, charts, print_version=True)
     with tempfile.TemporaryDirectory(prefix="cscperf-report-") as folder:
         for chart in charts:
-            (Path(folder) / chart.print_uri).write_text(lighter_svg(chart.svg), encoding="utf-8")
-        return _write_pdf(html, Path(folder).as_uri() + "/")
+            if chart.print_uri in html:
+                (Path(folder) / chart.print_uri).write_text(lighter_svg(chart.svg), encoding="utf-8")
+        return _write_pdf(html, Path(folder).as_uri() + "/", end_before)
 
 
-def _write_pdf(html: str, base_url: str) -> bytes:
+def _write_pdf(html: str, base_url: str, end_before: str | None = None) -> LaidOut:
     from weasyprint import HTML
 
     # whole fonts: subsetting them (with fontTools) costs most of a second for 0.8 MB saved
+    options: dict[str, Any] = {"full_fonts": True, "pdf_tags": True}
     with header_scopes(), fonts_parsed_once():
-        document = HTML(string=html, base_url=base_url)
-        pdf = document.write_pdf(full_fonts=True, pdf_tags=True, font_config=_font_config())
+        document = HTML(string=html, base_url=base_url).render(font_config=_font_config(), **options)
+        anchors: dict[str, int] = {}
+        for number, page in enumerate(document.pages, start=1):
+            for name in page.anchors:
+                anchors.setdefault(name, number)
+        if end_before is not None and end_before in anchors:
+            document = document.copy(document.pages[: anchors[end_before] - 1])
+        pdf = document.write_pdf(**options)
     assert pdf is not None
-    return bytes(pdf)
+    return LaidOut(bytes(pdf), len(document.pages), anchors)
 
 
 @functools.cache

@@ -1,0 +1,217 @@
+"""The report's PDF laid out in two parts at once and joined (report/pdf_parts.py) is the PDF of the whole document:
+the same pages pixel for pixel, the same text, the same tags in the same order on the same pages, the same links,
+named destinations and bookmarks. Checked on the demo's paper, as `write_report` writes it (the guesses right) and
+with the guesses wrong (each part laid out again); and the small parts (the cut, the guesses' file) on their own."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pypdf
+import pytest
+from pypdf.generic import ArrayObject, DictionaryObject
+
+from cscperf.report import pdf_parts
+from cscperf.report.chart_cache import cache_folder
+from cscperf.report.commentary import read_commentary
+from cscperf.report.config import read_report_config
+from cscperf.report.html import render_html
+from cscperf.report.pdf import lay_out
+from cscperf.report.pdf_parts import CUT, Guesses, LaidOut, Numbering, TwoParts, split
+from cscperf.report.rendered import RenderedChart, render_charts
+from cscperf.report.writer import Written, write_report
+
+from .conftest import DEMO_AS_AT, ROOT
+
+
+@pytest.fixture(scope="module")
+def charts(demo_report: Written) -> list[RenderedChart]:
+    return render_charts(demo_report.content, png=False)
+
+
+@pytest.fixture(scope="module")
+def whole(demo_report: Written, charts: list[RenderedChart], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo's paper laid out as one document, in this process."""
+    path = tmp_path_factory.mktemp("whole") / "whole.pdf"
+    path.write_bytes(lay_out(render_html(demo_report.content, charts, print_version=True), charts).pdf)
+    return path
+
+
+def _pages(path: Path, folder: Path) -> list[bytes]:
+    folder.mkdir()
+    subprocess.run(["pdftoppm", "-r", "40", "-gray", str(path), str(folder / "p")], check=True)
+    return [page.read_bytes() for page in sorted(folder.iterdir())]
+
+
+def _signature(path: Path) -> dict[str, Any]:
+    """What a reader of the PDF gets besides the pictures: text, tags, links, destinations, bookmarks."""
+    reader = pypdf.PdfReader(str(path))
+    page_index = {page.indirect_reference.idnum: n for n, page in enumerate(reader.pages)}  # type: ignore[union-attr]
+    tags: list[tuple[Any, ...]] = []
+
+    def walk(node: Any, depth: int) -> None:
+        node = node.get_object()
+        if not isinstance(node, DictionaryObject):
+            tags.append((depth, "MCID", int(node)))
+            return
+        if node.get("/Type") == "/OBJR":
+            link = node["/Obj"].get_object()
+            tags.append((depth, "link", page_index[node.raw_get("/Pg").idnum], str(link.get("/Dest"))))
+            return
+        attributes = node.get("/A")
+        shown = sorted((k, str(v)) for k, v in attributes.items() if k != "/Headers") if attributes else None
+        page = page_index.get(node.raw_get("/Pg").idnum) if "/Pg" in node else None
+        tags.append((depth, str(node["/S"]), page, str(node.get("/Alt")), str(shown)))
+        assert node.get("/P") is not None
+        for kid in node.get("/K", ArrayObject()):
+            walk(kid, depth + 1)
+
+    root = reader.trailer["/Root"]
+    walk(root["/StructTreeRoot"]["/K"][0], 0)
+    ids: set[str] = set()
+    headers: list[str] = []
+    stack = [root["/StructTreeRoot"]["/K"][0]]
+    while stack:
+        node = stack.pop().get_object()
+        if isinstance(node, DictionaryObject) and node.get("/Type") == "/StructElem":
+            if "/ID" in node:
+                assert str(node["/ID"]) not in ids  # every table header's ID once
+                ids.add(str(node["/ID"]))
+            if "/A" in node and "/Headers" in node["/A"]:
+                headers += [str(h) for h in node["/A"]["/Headers"]]
+            stack += list(node.get("/K", ArrayObject()))
+    assert set(headers) <= ids  # every cell's headers found
+    parent_tree = root["/StructTreeRoot"]["/ParentTree"]["/Nums"]
+    marked = {int(parent_tree[i]): parent_tree[i + 1].get_object() for i in range(0, len(parent_tree), 2)}
+    content: list[Any] = []
+    for n, page in enumerate(reader.pages):
+        content.append((n, [str(e.get_object()["/S"]) for e in marked[int(page["/StructParents"])]]))
+        for annotation in page.get("/Annots", []) or []:
+            annotation = annotation.get_object()
+            element = marked[int(annotation["/StructParent"])]
+            content.append(
+                (n, str(element["/S"]), str(annotation["/Dest"]), [round(float(x), 2) for x in annotation["/Rect"]])
+            )
+    destinations = {
+        name: (reader.get_destination_page_number(d), round(float(d.left), 2), round(float(d.top), 2))
+        for name, d in reader.named_destinations.items()
+    }
+    bookmarks: list[tuple[Any, ...]] = []
+
+    def outline(items: list[Any], depth: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                outline(item, depth + 1)
+            else:
+                bookmarks.append((depth, item.title, reader.get_destination_page_number(item), float(item.top)))
+
+    outline(reader.outline, 0)
+    text = [page.extract_text() for page in reader.pages]
+    catalog = {k: str(v) for k, v in root.items() if k not in ("/Pages", "/Outlines", "/Names", "/StructTreeRoot")}
+    return {"text": text, "tags": tags, "marked": content, "destinations": destinations, "bookmarks": bookmarks,
+            "catalog": catalog, "header ids": len(ids)}  # fmt: skip
+
+
+def _same_document(joined: Path, whole: Path, folder: Path) -> None:
+    ours, theirs = _pages(joined, folder / "joined"), _pages(whole, folder / "whole")
+    assert len(ours) == len(theirs)
+    assert [n + 1 for n, (a, b) in enumerate(zip(ours, theirs, strict=True)) if a != b] == []
+    assert _signature(joined) == _signature(whole)
+
+
+def test_the_paper_written_in_two_parts_is_the_whole_document(
+    demo_report: Written, demo_store: Path, whole: Path, tmp_path: Path
+) -> None:
+    """`write_report` with jobs 3: the PDF laid out in two processes and joined."""
+    config = read_report_config(ROOT / "cscperf.example.toml")
+    options = config.report.model_copy(update={"commentary": ROOT / "commentary.example.toml"})
+    config = config.model_copy(update={"report": options})
+    written = write_report(demo_store, DEMO_AS_AT, tmp_path / "out", config, read_commentary(options.commentary),
+                           ("pdf",), jobs=3)  # fmt: skip
+    parts = split(render_html(written.content, render_charts(written.content, png=False), print_version=True))
+    assert parts is not None
+    folder = cache_folder()
+    assert folder is not None  # the tests' own chart cache: the guesses kept there say the paper was joined
+    assert parts.keys()[0] in json.loads((folder / pdf_parts.GUESSES_FILE).read_text(encoding="utf-8"))["report"]
+    _same_document(written.paths["pdf"], whole, tmp_path)
+
+
+def test_wrong_guesses_are_laid_out_again(
+    demo_report: Written, charts: list[RenderedChart], whole: Path, tmp_path: Path
+) -> None:
+    """Every figure of the guess wrong: both parts laid out again with the right numbering, the same document."""
+    parts = split(render_html(demo_report.content, charts, print_version=True))
+    assert parts is not None
+    guesses = Guesses(tmp_path / "guesses.json")
+    right = guesses.guess(parts)
+    wrong = Numbering(right.report_pages + 3, right.appendix_pages + 2, {t: p + 1 for t, p in right.targets.items()})
+    guesses.remember(parts.keys(), wrong)
+    laid_out: list[str] = []
+
+    def start(html: str) -> Callable[[], LaidOut]:
+        laid_out.append("appendices")
+        done = lay_out(html, charts)
+        return lambda: done
+
+    def report(html: str, end_before: str | None) -> LaidOut:
+        laid_out.append("report")
+        return lay_out(html, charts, end_before=end_before)
+
+    joined = TwoParts(parts, guesses, start, demo_report.content.council_name, demo_report.content.title).finish(report)
+    assert joined is not None
+    assert sorted(laid_out) == ["appendices", "appendices", "report", "report"]
+    (tmp_path / "joined.pdf").write_bytes(joined)
+    _same_document(tmp_path / "joined.pdf", whole, tmp_path)
+    assert Guesses(tmp_path / "guesses.json").guess(parts) != wrong  # the right numbering remembered
+
+
+def _html(charts: int) -> str:
+    sections = "".join(
+        f'<section class="chart" id="chart-{n}" aria-labelledby="h{n}"><h3 id="h{n}">Chart {n}</h3></section>\n'
+        for n in range(1, charts + 1)
+    )
+    return (
+        '<html lang="en-GB"><head><title>t</title></head>\n<body class="print">\n<header><nav class="contents"><ul>'
+        '<li><a href="#one">One</a></li><li><a href="#appendix-1">Appendix 1</a></li>'
+        '<li><a href="#glossary">Glossary</a></li></ul></nav></header>\n<main id="main">\n'
+        '<section id="one"><h2>One</h2><p>See <a href="#chart-5">chart 5</a>, <a href="#chart-1">chart 1</a> and '
+        '<a class="chart-ref" href="#chart-5">5</a>.</p></section>\n'
+        f'<section id="appendix-1" class="appendix"><h2>Appendix 1</h2>\n{sections}</section>\n'
+        '<section id="glossary"><h2>Glossary</h2></section>\n</main>\n</body></html>'
+    )
+
+
+def test_the_cut_falls_before_a_chart_that_starts_a_page() -> None:
+    assert split(_html(5)) is None  # too few charts to be worth two processes
+    parts = split(_html(10))
+    assert parts is not None
+    assert parts.before_cut == "chart-2"  # a quarter of the way: chart 3, the first of a pair, begins the second part
+    assert f'<section class="chart" id="{CUT}"' in parts.report and 'id="chart-5"' not in parts.report
+    assert parts.appendices.count('id="chart-') == 8 and 'id="main"' not in parts.appendices
+    assert parts.linked() == ["glossary", "chart-5"] and parts.listed() == ["glossary"]
+    report = pdf_parts.report_part(parts, Numbering(7, 4, {"glossary": 3}))
+    assert '<a href="#glossary" data-page="10" style="-weasy-anchor: \'glossary\'"' in report
+    assert report.count("-weasy-anchor: 'chart-5'") == 1  # one stand-in anchor a target
+    assert "' of 11'" in report
+    appendices = pdf_parts.appendix_part(parts, Numbering(7, 4, {"glossary": 3}), "Kent", 'A "report"')
+    assert "counter-reset: page 8" in appendices and "' of 11'" in appendices
+    assert 'content: "Kent \\2013  A \\22 report\\22 "' in appendices
+
+
+def test_the_guesses_file(tmp_path: Path) -> None:
+    parts = split(_html(10))
+    assert parts is not None
+    path = tmp_path / "cache" / pdf_parts.GUESSES_FILE
+    first = Guesses(path).guess(parts)
+    assert first.report_pages >= 1 and set(first.targets) == {"glossary"}  # a first guess, from the charts
+    Guesses(path).remember(parts.keys(), Numbering(9, 5, {"glossary": 4}))
+    assert Guesses(path).guess(parts) == Numbering(9, 5, {"glossary": 4})
+    other = split(_html(12))
+    assert other is not None and Guesses(path).guess(other) == Numbering(9, 5, {"glossary": 4})  # the last report's
+    path.write_text("not json", encoding="utf-8")
+    assert Guesses(path).guess(parts) == first  # a spoilt file is a first guess, never an error
+    assert json.loads(json.dumps(Guesses(None).known)) == {"report": {}, "appendices": {}, "last": None}
