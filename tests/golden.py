@@ -17,7 +17,7 @@ from typing import Any
 from cscperf.indicators.engine import Point, compute, drill
 from cscperf.indicators.series import SeriesKind, series_periods
 from cscperf.indicators.settings import IndicatorSettings
-from cscperf.reporting_periods import ReportingPeriod
+from cscperf.reporting_periods import ReportingPeriod, financial_year, month
 from cscperf.store.connection import Connection
 from cscperf.store.database import open_store
 from cscperf.store.schema import load_schema
@@ -51,6 +51,10 @@ class GoldenCouncil:
 
     def person(self, person_id: str, dob: str | None = "2015-06-01", sex: str = "F") -> None:
         self.add("ssd_person", pers_person_id=person_id, pers_dob=dob, pers_sex=sex, pers_ethnicity="WBRI")
+
+    def stores(self) -> list[Connection]:
+        """The council's DuckDB store, and its PostgreSQL mirror where the tests run one."""
+        return [self.con] + ([self.mirror] if self.mirror is not None else [])
 
     def figure(self, kpi: str, as_at: str, period: SeriesKind = "month", **settings: Any) -> Point:
         periods = series_periods(dt.date.fromisoformat(as_at), 1, period)
@@ -95,3 +99,10 @@ def clear(con: Connection) -> None:
     """Empty every per-council table (a mirror is reused from test to test)."""
     names = [t.name for t in load_schema().tables_for(con.engine) if t.per_council]
     con.execute_as_written(f"TRUNCATE {', '.join(names)}").fetchall()
+
+
+def irregular_period_sets() -> list[list[ReportingPeriod]]:
+    """Period sets a fragment over period ends must handle: seven months to 30 September 2023, one period, periods
+    with gaps between them, and periods sharing an end (the financial year 2023-24 and March 2023)."""
+    months = series_periods(dt.date(2023, 9, 30), 7)
+    return [months, months[:1], [months[0], months[3], months[6]], [*months, financial_year(2023), month(2023, 3)]]

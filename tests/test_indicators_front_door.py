@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from .golden import GoldenCouncil
+from .golden import GoldenCouncil, irregular_period_sets
 
 
 def outcome(**flags: str) -> str:
@@ -206,7 +206,6 @@ def test_assessments_open_at_period_end_are_those_started_and_not_authorised(cou
     from cscperf.indicators.series import series_periods
     from cscperf.indicators.settings import IndicatorSettings
     from cscperf.indicators.sql_text import fragment_sql
-    from cscperf.reporting_periods import financial_year, month
 
     assessment(council, "1", "2019-01-01", None, "2019-01-01")  # before every period, never authorised
     assessment(council, "2", "2023-04-30", "2023-04-30", "2023-04-30")  # started and authorised on a period end
@@ -216,10 +215,8 @@ def test_assessments_open_at_period_end_are_those_started_and_not_authorised(cou
     assessment(council, "6", "2020-01-01", "2023-03-31", "2020-01-01")  # authorised on the first period end
     assessment(council, "7", "2030-01-01", None, "2030-01-01")  # after every period
     months = series_periods(dt.date(2023, 9, 30), 7)
-    period_sets = [months, months[:1], [months[0], months[3], months[6]],  # one period; with gaps
-                   [*months, financial_year(2023), month(2023, 3)]]  # fmt: skip  # periods sharing an end
-    for con in [council.con] + ([council.mirror] if council.mirror is not None else []):  # and on PostgreSQL
-        for periods in period_sets:
+    for con in council.stores():  # and on PostgreSQL
+        for periods in irregular_period_sets():
             set_periods(con, periods)
             sql = fragment_sql("assessments_open_at_period_end", IndicatorSettings())
             rows = con.execute(f"SELECT la_code, period_start, period_end, assessment_id FROM ({sql}) a").fetchall()

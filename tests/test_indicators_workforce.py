@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .golden import GoldenCouncil
+from .golden import GoldenCouncil, irregular_period_sets
 
 CENSUS = "2023-09-30"
 
@@ -134,13 +134,10 @@ PLAIN_CASELOADS = """
 
 
 def test_caseloads_at_period_end_are_the_allocations_open_at_each_period_end(council: GoldenCouncil) -> None:
-    import datetime as dt
-
     from cscperf.indicators.engine import set_periods
-    from cscperf.indicators.series import series_periods
     from cscperf.indicators.settings import IndicatorSettings
     from cscperf.indicators.sql_text import fragment_sql, with_settings
-    from cscperf.reporting_periods import financial_year, month
+    from cscperf.reporting_periods import month
 
     worker(council, "W1", 1.0)
     worker(council, "W2", 0.6)
@@ -159,11 +156,8 @@ def test_caseloads_at_period_end_are_the_allocations_open_at_each_period_end(cou
                 invo_involvement_start_date="2023-02-01", invo_professional_role_id="IRO")  # not a case  # fmt: skip
     allocate(council, "W3", "P8", "2023-01-01")  # not a registered social worker
     settings = IndicatorSettings()
-    months = series_periods(dt.date(2023, 9, 30), 7)
-    period_sets = [months, months[:1], [months[0], months[3], months[6]],  # one period; with gaps
-                   [*months, financial_year(2023), month(2023, 3)]]  # fmt: skip  # periods sharing an end
-    for con in [council.con] + ([council.mirror] if council.mirror is not None else []):  # and on PostgreSQL
-        for periods in period_sets:
+    for con in council.stores():  # and on PostgreSQL
+        for periods in irregular_period_sets():
             set_periods(con, periods)
             rows = sorted(con.execute(fragment_sql("caseloads_at_period_end", settings)).fetchall())
             plain = con.execute(with_settings(PLAIN_CASELOADS, settings, "test")).fetchall()

@@ -374,32 +374,28 @@ def _distinct_ids(document: Any) -> None:
             stack.extend(kids)
 
 
-def _numbers(parent_tree: Any) -> dict[int, Any]:
-    """A number tree's entries."""
-    out: dict[int, Any] = {}
-    stack = [parent_tree]
+def _tree_entries(root: Any, leaves: str) -> list[tuple[Any, Any]]:
+    """A PDF number tree's (`/Nums`) or name tree's (`/Names`) key and value pairs, from every node."""
+    out: list[tuple[Any, Any]] = []
+    stack = [root]
     while stack:
         node = stack.pop()
-        nums = node.get("/Nums", [])
-        for i in range(0, len(nums), 2):
-            out[int(nums[i])] = nums[i + 1]
+        flat = node.get(leaves, [])
+        out += [(flat[i], flat[i + 1]) for i in range(0, len(flat), 2)]
         stack += list(node.get("/Kids", []))
     return out
+
+
+def _numbers(parent_tree: Any) -> dict[int, Any]:
+    """A number tree's entries."""
+    return {int(key): value for key, value in _tree_entries(parent_tree, "/Nums")}
 
 
 def _destinations(catalog: Any) -> dict[str, Any]:
     """A document's named destinations."""
     if "/Names" not in catalog or "/Dests" not in catalog.Names:
         return {}
-    out: dict[str, Any] = {}
-    stack = [catalog.Names.Dests]
-    while stack:
-        node = stack.pop()
-        flat = node.get("/Names", [])
-        for i in range(0, len(flat), 2):
-            out[str(flat[i])] = flat[i + 1]
-        stack += list(node.get("/Kids", []))
-    return out
+    return {str(key): value for key, value in _tree_entries(catalog.Names.Dests, "/Names")}
 
 
 @dataclass
