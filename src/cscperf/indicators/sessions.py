@@ -43,15 +43,17 @@ def council_groups(con: Connection, la_codes: Sequence[str] | None, sessions: in
     everyone = not la_codes
     if sessions <= 1:
         return [None if everyone else Councils.of(la_codes or ())]
+    if not everyone and len(set(la_codes or ())) < 2:
+        return [Councils.of(la_codes or ())]
     counted = con.execute("SELECT la_code, COUNT(*) FROM ssd_person GROUP BY la_code").fetchall()
     children = {str(la): int(n) for la, n in counted}
     if everyone:
         listed = {str(row[0]) for row in con.execute("SELECT la_code FROM cscperf_councils").fetchall()}
         known = sorted(listed | children.keys())
+        if len(known) < 2:
+            return [None]
     else:
         known = sorted(set(la_codes or ()))
-    if len(known) < 2:
-        return [None if everyone else Councils.of(known)]
     groups: list[list[str]] = [[] for _ in range(min(sessions, len(known)))]
     sizes = [0] * len(groups)
     for la in sorted(known, key=lambda la: (-children.get(la, 0), la)):
