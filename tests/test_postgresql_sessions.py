@@ -83,6 +83,24 @@ def test_councils_asked_for_are_split_between_the_sessions(
     assert len(opened) == 1, "one council: one session"
 
 
+def test_a_server_that_refuses_another_connection_gets_fewer_sessions(
+    store: Connection, monkeypatch: pytest.MonkeyPatch, opened: list[PostgresConnection]
+) -> None:
+    monkeypatch.setenv(SESSIONS_VARIABLE, "1")
+    alone = points(compute(store, PERIODS[-3:]))
+    counting_open = PostgresConnection.open
+
+    def open_once(url: str, *, read_only: bool) -> PostgresConnection:
+        if opened:
+            raise DataProblem("The PostgreSQL store could not be reached: too many clients already")
+        return counting_open(url, read_only=read_only)
+
+    monkeypatch.setattr(PostgresConnection, "open", staticmethod(open_once))
+    monkeypatch.setenv(SESSIONS_VARIABLE, "3")
+    assert points(compute(store, PERIODS[-3:])) == alone
+    assert len(opened) == 1 and opened[0].raw.closed
+
+
 def test_the_groups_are_balanced_by_children_and_miss_no_council(store: Connection) -> None:
     # 001 has the most children, then 002 and 003 (tests/several_councils.py)
     assert council_groups(store, None, 2) == [Councils(("001",)), Councils(("001",), every_other=True)]

@@ -189,8 +189,8 @@ def compute(
         raise ValueError(f"cannot break down by {by}; choose one of {', '.join(DIMENSIONS)}")
     groups = council_groups(con, la_codes, sessions_wanted(con))
     with con.reading_sessions(len(groups)) as sessions:
-        if len(sessions) < len(groups):
-            groups = [Councils.of(la_codes) if la_codes else None]
+        if len(sessions) < len(groups):  # fewer sessions than asked for (see reading_sessions)
+            groups = council_groups(con, la_codes, len(sessions))
         population = _population(con, la_codes) if any(i.unit == "rate_per_10k" for i in chosen) else {}
         coverage = council_coverage(con, la_codes)
         supported_by = _Supported()

@@ -173,7 +173,8 @@ class PostgresConnection(Connection):
         before their first query. Not READ ONLY: the indicator engine makes temporary tables, which a read-only
         transaction may not; the role's grants decide what may be changed. The others are closed when the block
         ends (their temporary tables with them); this session's transaction is committed, or rolled back if the
-        block failed. Already in a transaction (whose snapshot others could not share), it is alone."""
+        block failed. Already in a transaction (whose snapshot others could not share), it is alone; when the
+        server refuses another connection (too many), fewer sessions are given."""
         if count <= 1 or self.raw.info.transaction_status != TransactionStatus.IDLE:
             yield [self]
             return
@@ -186,7 +187,10 @@ class PostgresConnection(Connection):
             if not _SNAPSHOT.fullmatch(snapshot):
                 raise StoreError("the server gave no snapshot to share")
             for _ in range(count - 1):
-                other = PostgresConnection.open(self.url, read_only=self.read_only)
+                try:
+                    other = PostgresConnection.open(self.url, read_only=self.read_only)
+                except DataProblem:  # the server takes no more connections now: fewer sessions do the work
+                    break
                 others.append(other)
                 if other.execute_as_written("SELECT current_user").fetchall() != role:
                     raise StoreError("another session of the store connected as a different role")
