@@ -64,6 +64,15 @@ def test_a_cte_named_as_a_table_is_left_alone_and_its_own_read_of_the_table_limi
     )
 
 
+def test_scoped_sql_scoped_again_is_unchanged() -> None:
+    sql = "SELECT * FROM ssd_person p JOIN (SELECT * FROM ssd_contacts) AS c ON c.la_code = p.la_code"
+    for councils in (ONE, Councils(("001", "002"), every_other=True)):
+        once = scoped(sql, councils)
+        assert scoped(once, councils) == once
+        assert once.count("WHERE") == 2
+    assert scoped(scoped(sql, ONE), Councils.of(["001"])).count("WHERE") == 4
+
+
 def test_tables_without_councils_are_left_alone() -> None:
     sql = (
         "SELECT * FROM report_periods p JOIN cscperf_calendar c ON c.cal_date = p.period_end "

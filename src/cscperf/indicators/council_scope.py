@@ -62,18 +62,29 @@ def scoped(sql: str, councils: Councils) -> str:
 @lru_cache(maxsize=1024)
 def _scoped(sql: str, condition: str) -> str:
     tree = sqlglot.parse_one(sql, read="duckdb")
+    written = exp.condition(condition, dialect="duckdb").sql(dialect="duckdb")
     for table in list(tree.find_all(exp.Table)):
-        if _a_council_table(table):
+        if _a_council_table(table, written):
             table.replace(_filtered(table, condition))
     return tree.sql(dialect="duckdb")
 
 
-def _a_council_table(table: exp.Table) -> bool:
+def _a_council_table(table: exp.Table, condition: str) -> bool:
     if table.name not in council_tables() or table.text("db").lower() in (SCRATCH_SCHEMA, "pg_temp", "temp"):
         return False
     if not isinstance(table.parent, exp.From | exp.Join):
         return False  # the target of an INSERT or CREATE, not a read
-    return not _a_cte_in_scope(table)
+    return not _already_limited(table, condition) and not _a_cte_in_scope(table)
+
+
+def _already_limited(table: exp.Table, condition: str) -> bool:
+    """Whether `table` is read by a filtered read made here (so scoping scoped SQL changes nothing)."""
+    select = table.parent.parent if table.parent is not None else None
+    if not isinstance(select, exp.Select) or not isinstance(select.parent, exp.Subquery):
+        return False
+    where = select.args.get("where")
+    starred = len(select.expressions) == 1 and isinstance(select.expressions[0], exp.Star)
+    return starred and where is not None and where.this.sql(dialect="duckdb") == condition
 
 
 def _filtered(table: exp.Table, condition: str) -> exp.Subquery:

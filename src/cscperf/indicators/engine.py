@@ -298,7 +298,9 @@ class _Figures:
         group = f", {self.by}" if self.by else ""
         indicator = self.chosen[position]
         units = units_sql(indicator, self.settings, None, self.shared.before(position), self.councils)
-        source = enriched_sql(units) if self.by else units
+        source = units
+        if self.by:  # the breakdown's own reads (the child, the worker, the team) limited too
+            source = enriched_sql(units) if self.councils is None else scoped(enriched_sql(units), self.councils)
         rows = self.con.execute(
             f"SELECT la_code, period_start, period_end{group}, SUM(numerator), SUM(denominator), COUNT(*), "
             f"COUNT(*) - COUNT(numerator) FROM ({source}) AS units GROUP BY la_code, period_start, period_end{group}"
@@ -527,7 +529,7 @@ def drill_down(
     if not shown:
         return DrillDown(indicator, period, overall, by_council, [])
     set_periods(con, [period])
-    sql = enriched_sql(units_sql(indicator, settings or IndicatorSettings(), shown))
+    sql = scoped(enriched_sql(units_sql(indicator, settings or IndicatorSettings(), shown)), Councils.of(shown))
     with con.indicator_planning():
         cursor = con.execute(
             f"SELECT la_code, unit_id, person_id, numerator, denominator, detail, team, worker, age_band, sex, "

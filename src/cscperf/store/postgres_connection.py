@@ -198,7 +198,7 @@ class PostgresConnection(Connection):
                 other.execute_as_written(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
             yield [self, *others]
         except BaseException:
-            with suppress(StoreError, psycopg.Error):
+            with suppress(StoreError, DataProblem, psycopg.Error):  # the failure told is the one raised here
                 self.execute_as_written("ROLLBACK")
             raise
         else:
