@@ -21,6 +21,7 @@ from cscperf.indicators.settings import IndicatorSettings
 from cscperf.reporting_periods import financial_year
 from cscperf.store.connection import Connection
 from cscperf.store.database import open_store
+from cscperf.store.dialect import to_postgres
 
 from .postgres_server import PostgresServer
 from .several_councils import AS_AT, COUNCILS, points, write_several
@@ -71,6 +72,14 @@ def test_scoped_sql_scoped_again_is_unchanged() -> None:
         assert scoped(once, councils) == once
         assert once.count("WHERE") == 2
     assert scoped(scoped(sql, ONE), Councils.of(["001"])).count("WHERE") == 4
+
+
+def test_a_scoped_read_of_the_contacts_still_reads_the_jsonb_copy_on_postgresql() -> None:
+    sql = units_sql(load_library()["contact_conversion"], IndicatorSettings(), ["874"])
+    assert "(SELECT * FROM ssd_contacts WHERE la_code IN ('874'))" in sql
+    assert "cont_contact_outcome_jsonb" in to_postgres(sql).main
+    other = to_postgres("SELECT json_extract_string(c.cont_contact_outcome_json, '$.a') FROM (SELECT 1) c")
+    assert "jsonb" not in other.main
 
 
 def test_tables_without_councils_are_left_alone() -> None:
