@@ -15,6 +15,7 @@ memory (ru_maxrss). Four kinds of run:
     python benchmarks/bench_load_cin.py                    # 100 MB and 10 MB
     python benchmarks/bench_load_cin.py --mb 20            # smaller, quicker
     python benchmarks/bench_load_cin.py --memory-limit 256MB
+    python benchmarks/bench_load_cin.py --files big.xml small.xml   # two census files already made
 
 The load's time against the floor's (the ratio) is printed for each file, wall and CPU (the process's CPU time,
 DuckDB's threads included): ratios within one run are what count on a shared machine, and the CPU ratio is the
@@ -169,6 +170,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--mb", type=float, default=100.0, help="size of the large file in MB (default 100)")
     parser.add_argument("--memory-limit", default="256MB", help="DuckDB memory_limit for the limited runs")
+    parser.add_argument(
+        "--files",
+        nargs=2,
+        type=Path,
+        metavar=("LARGE", "SMALL"),
+        help="load these two census files (made by an earlier run, say) instead of generating them",
+    )
     parser.add_argument("--run", help=argparse.SUPPRESS)
     parser.add_argument("--path", help=argparse.SUPPRESS)
     parser.add_argument("--limit", help=argparse.SUPPRESS)
@@ -184,7 +192,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="cscperf-bench-cin-") as tmp:
         folder = Path(tmp)
         started = time.perf_counter()
-        large, small = (
+        large, small = args.files or (
             Path(
                 subprocess.run(
                     [sys.executable, __file__, "--make", str(mb), "--path", str(folder)],
@@ -199,8 +207,8 @@ def main() -> None:
             for mb in (args.mb, args.mb / 10)
         )
         print(
-            f"Generated {large.stat().st_size / 2**20:.1f} MB and {small.stat().st_size / 2**20:.1f} MB CIN Census "
-            f"files in {time.perf_counter() - started:.0f} s"
+            f"{'Given' if args.files else 'Generated'} {large.stat().st_size / 2**20:.1f} MB and "
+            f"{small.stat().st_size / 2**20:.1f} MB CIN Census files ({time.perf_counter() - started:.0f} s)"
         )
         results = []
         for kind, limit in (("floor", None), ("parse", None), ("load", None), ("load", args.memory_limit)):

@@ -15,6 +15,15 @@ whole library alone, each engine once, back to back (the national figure of docs
 
     python benchmarks/bench_postgresql_indicators.py --duckdb benchmarks/output/national.duckdb --library-only
     python benchmarks/bench_postgresql_indicators.py --duckdb FILE --postgresql postgresql://.../national
+
+`--indicator ID` (repeatable) times only those indicators, each the best of three runs, and not the library:
+
+    python benchmarks/bench_postgresql_indicators.py --duckdb FILE --postgresql URL --indicator contact_conversion
+
+PostgreSQL computes the councils in CSCPERF_PG_SESSIONS sessions side by side (2 unless set); `--sessions 1 2
+4` times it with each number in turn (the first for each indicator's time):
+
+    python benchmarks/bench_postgresql_indicators.py --duckdb F --postgresql URL --library-only --sessions 1 2
 """
 
 from __future__ import annotations
@@ -30,6 +39,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+SESSIONS_VARIABLE = "CSCPERF_PG_SESSIONS"  # cscperf.indicators.sessions
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 AS_AT = dt.date(2024, 3, 31)
@@ -40,8 +50,9 @@ def _load() -> str:
     return f"load {one:.1f}/{five:.1f}"
 
 
-def timings(db: str, library_only: bool = False) -> dict[str, float]:
-    """Each indicator alone (unless `library_only`), then the library, for 60 months (in this process)."""
+def timings(db: str, library_only: bool = False, only: list[str] | None = None) -> dict[str, float]:
+    """Each indicator alone (unless `library_only`), then the library, for 60 months (in this process); or
+    only the indicators `only`, each the best of three runs."""
     from cscperf.indicators.definition import load_library
     from cscperf.indicators.engine import compute
     from cscperf.indicators.series import series_periods
@@ -51,6 +62,15 @@ def timings(db: str, library_only: bool = False) -> dict[str, float]:
     with open_store(db, read_only=True) as con:
         periods = series_periods(AS_AT, 60)
         compute(con, periods, ids=[next(iter(load_library()))])  # warm: caches, translations
+        for kpi in only or []:
+            runs = []
+            for _ in range(3):
+                started = time.perf_counter()
+                compute(con, periods, ids=[kpi])
+                runs.append(time.perf_counter() - started)
+            out[kpi] = min(runs)
+        if only:
+            return out
         for kpi in [] if library_only else load_library():
             started = time.perf_counter()
             compute(con, periods, ids=[kpi])
@@ -110,10 +130,19 @@ def main() -> None:
     parser.add_argument("--duckdb", type=Path, help="an existing DuckDB store (opened read only) instead of N councils")
     parser.add_argument("--postgresql", help="an existing PostgreSQL store holding the same data as --duckdb")
     parser.add_argument("--library-only", action="store_true", help="only the whole library, not each indicator")
+    parser.add_argument("--indicator", action="append", help="time only this indicator (best of 3); repeatable")
+    parser.add_argument(
+        "--sessions",
+        type=int,
+        nargs="+",
+        default=[2],
+        metavar="N",
+        help="PostgreSQL timed with each number of sessions (CSCPERF_PG_SESSIONS; default 2)",
+    )
     parser.add_argument("--time", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.time:
-        print(json.dumps(timings(args.time, args.library_only)))
+        print(json.dumps(timings(args.time, args.library_only, args.indicator)))
         return
     if args.postgresql and not args.duckdb:
         parser.error("--postgresql needs --duckdb (the same data in each)")
@@ -137,11 +166,17 @@ def _run(folder: Path, server_url: str, args: argparse.Namespace) -> None:
         duck, pg = make_stores(folder, server_url, args.councils)
         print(f"{args.councils} councils; {_load()}", flush=True)
     found: dict[str, dict[str, Any]] = {}
-    for engine, db in (("duckdb", duck), ("postgresql", pg)):
+    runs = [("duckdb", duck, None)] + [(f"postgresql, {n} session{'s' if n > 1 else ''}", pg, n) for n in args.sessions]
+    for engine, db, sessions in runs:
         command = [sys.executable, __file__, "--time", db, *(["--library-only"] if args.library_only else [])]
-        out = subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT)
+        command += [f"--indicator={kpi}" for kpi in args.indicator or []]
+        env = {**os.environ, **({SESSIONS_VARIABLE: str(sessions)} if sessions else {})}
+        out = subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT, env=env)
         found[engine] = json.loads(out.stdout.strip().splitlines()[-1])
-        print(f"{engine}: whole library {found[engine]['(whole library)']:.1f} s; {_load()}", flush=True)
+        library = found[engine].get("(whole library)")
+        ratio = f" ({library / found['duckdb']['(whole library)']:.1f}x DuckDB)" if sessions and library else ""
+        print(f"{engine}: " + (f"whole library {library:.1f} s{ratio}; " if library else "") + _load(), flush=True)
+    found["postgresql"] = found[runs[1][0]]  # each indicator: PostgreSQL with the first number of sessions
     rows = [(k, found["duckdb"][k], found["postgresql"][k]) for k in found["duckdb"]]
     rows.sort(key=lambda r: r[2] - r[1], reverse=True)
     print(f"{'indicator':<36} {'DuckDB s':>9} {'PG s':>8} {'ratio':>6} {'PG-Duck':>8}")

@@ -57,6 +57,25 @@ def test_contact_conversion_leaves_out_contacts_about_open_cases(council: Golden
     assert (point.numerator, point.denominator, point.value) == (2, 4, 50.0)
 
 
+def test_contact_conversion_reads_every_shape_of_outcome_alike(council: GoldenCouncil) -> None:
+    """A PostgreSQL store reads a record of flags from its jsonb copy and anything else from the text: the same
+    figure either way, and the same as DuckDB's (the golden council is compared on both engines)."""
+    for contact, text in [
+        ("C1", '{"NEW_REFERRAL_FLAG": "Y"}'),  # a record of flags (a jsonb copy on PostgreSQL): referral
+        ("C2", '{"NEW_REFERRAL_FLAG": "Y", "NOTE": "caf\\u00e9"}'),  # a \u escape (no copy): referral
+        ("C3", '{"NEW_REFERRAL_FLAG": "Y", "SCORE": 3}'),  # a number (no copy): referral
+        ("C4", '{"NEW_REFERRAL_FLAG": {"NESTED": "Y"}}'),  # an object is not Y: denominator only
+        ("C5", '{"EXISTING_REFERRAL_FLAG": "Y", "NOTE": "caf\\u00e9"}'),  # case already open (no copy): left out
+        ("C6", None),  # no outcome recorded: denominator only
+        ("C7", '{"NFA_FLAG": "Y", "NEW_REFERRAL_FLAG": "N"}'),  # denominator only
+    ]:
+        council.add("ssd_contacts", cont_contact_id=contact, cont_person_id=contact, cont_contact_date="2024-03-10",
+                    cont_contact_outcome_json=text)  # fmt: skip
+    point = council.figure("contact_conversion", "2024-03-31")
+    # 3 referrals (C1, C2, C3) of 6 contacts (all but C5) = 50.0%
+    assert (point.numerator, point.denominator, point.value) == (3, 6, 50.0)
+
+
 def referral(council: GoldenCouncil, referral_id: str, person: str, day: str) -> None:
     council.add("ssd_cin_episodes", cine_referral_id=referral_id, cine_person_id=person, cine_referral_date=day)
 

@@ -167,7 +167,9 @@ TEXTS = st.sampled_from(["A", "b c", " padded ", "", "nan", "x\ty", "é", "two w
                          "comma, inside", "N1"])  # fmt: skip
 CSV_DATES = st.sampled_from(["2024-03-31", "31/03/2024", "2024-3-5", "2024-02-30", "9999-12-31", "1899-12-31", "",
                              " 2024-01-01", "2024-01-01 00:00:00", "5/3/2024", "31.03.2024", "garbage"])  # fmt: skip
-JSONS = st.sampled_from(['{"NFA_FLAG": "N"}', '{"a":1}', "[1, 2]", "{bad", "", "null", '"text"'])
+JSONS = st.sampled_from(['{"NFA_FLAG": "N"}', '{"a":1}', "[1, 2]", "{bad", "", "null", '"text"', '{"a": "\\u0000"}',
+                        '{"a": NaN}', '{"a": "\\ud800"}', '{"a": 1, "a": 2}', '{"a": 1e400}',
+                        ' {"a": "\\u00e9"}'])  # fmt: skip
 NUMBERS = st.sampled_from(["1", "0", "007", "-1", "1.5", "0.5", "1e3", "nan", "", "12345678901", " 3", "2.0"])
 
 

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
+import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
@@ -147,13 +148,20 @@ def test_a_store_of_a_newer_schema_is_refused(new_store: str) -> None:
     assert code == 1 and "newer" in out
 
 
+OUTCOME = '{"NEW_REFERRAL_FLAG": "Y"}'
+
+
 def _make_older(db: str) -> None:
-    """What a store of the previous schema version looked like: no access list (it came with version 3),
-    and, to exercise the rebuild, cscperf_councils without a column added since."""
+    """What a store of the previous schema version looked like: no jsonb copy of the contacts' outcome in
+    a PostgreSQL store (version 8 added it), no access list (it came with version 3), and, to exercise the
+    rebuild, cscperf_councils without a column added since. It holds a council and a contact."""
     con = connect(db)
     run(con, "INSERT INTO cscperf_councils (la_code, la_name, region, data_source, synth_seed, synth_profile) "
              "VALUES ('874', 'Peterborough', 'East of England', 'synthetic', 7, 'default')")  # fmt: skip
+    run(con, "INSERT INTO ssd_contacts (la_code, cont_contact_id, cont_person_id, cont_contact_date, "
+             "cont_contact_outcome_json) VALUES ('874', 'K1', 'P1', DATE '2024-03-01', ?)", [OUTCOME])  # fmt: skip
     if con.engine == "postgresql":
+        con.execute_as_written("ALTER TABLE ssd_contacts DROP COLUMN cont_contact_outcome_jsonb").fetchall()
         con.execute_as_written("DROP TABLE cscperf_access CASCADE").fetchall()  # with its policies
     run(con, "ALTER TABLE cscperf_councils DROP COLUMN synth_profile")
     run(con, "UPDATE cscperf_schema_info SET info_value = ? WHERE info_key = 'schema_version'", [str(VERSION - 1)])
@@ -174,9 +182,26 @@ def test_an_older_store_is_refused_with_the_upgrade_command_then_upgraded_in_pla
         ("874", "Peterborough", 7, None)  # rows kept; the new column empty
     ]
     assert read_info(con).facts["upgraded_by"].startswith("cscperf ")
+    assert con.execute("SELECT json_extract_string(cont_contact_outcome_json, '$.NEW_REFERRAL_FLAG'), "
+                       "cont_contact_outcome_json FROM ssd_contacts").fetchall() == [("Y", OUTCOME)]  # fmt: skip
+    if con.engine == "postgresql":  # the copy is added, filled from the rows there, and read
+        assert "ssd_contacts" in out
+        copy = con.execute_as_written("SELECT cont_contact_outcome_jsonb ->> 'NEW_REFERRAL_FLAG' FROM ssd_contacts")
+        assert copy.fetchall() == [("Y",)]
+    else:
+        assert "ssd_contacts" not in out  # nothing to do in a DuckDB store but record the version
     con.close()
     code, out = invoke("db", "upgrade", "--db", new_store)
     assert code == 0 and "nothing was changed" in out
+
+
+def test_a_postgresql_store_without_its_jsonb_copy_is_refused_as_changed_outside_cscperf(pg_url: str) -> None:
+    open_store(pg_url).close()
+    con = connect(pg_url)
+    con.execute_as_written("ALTER TABLE ssd_contacts DROP COLUMN cont_contact_outcome_jsonb").fetchall()
+    con.close()
+    with pytest.raises(DataProblem, match=r"ssd_contacts in this store does not have the columns"):
+        open_store(pg_url, read_only=True)
 
 
 def test_an_upgrade_that_fails_part_way_leaves_the_store_as_it_was(
@@ -265,6 +290,37 @@ def test_export_from_duckdb_and_import_into_postgresql_and_back(tmp_path: Path, 
     assert code == 2 and "already holds data" in out
 
 
+def test_an_export_made_before_the_jsonb_copy_imports_into_postgresql_and_exports_as_written(
+    tmp_path: Path, postgres: PostgresServer
+) -> None:
+    """An export of schema version 7 (before the contacts' outcome had a jsonb copy) goes into a PostgreSQL store,
+    which fills the copy; exported again, every outcome is the text as written, however jsonb would write it."""
+    source = tmp_path / "laptop.duckdb"
+    con = open_store(source)
+    run(con, "INSERT INTO cscperf_councils (la_code, la_name) VALUES ('874', 'Peterborough')")
+    outcomes = ['{"NEW_REFERRAL_FLAG":"Y" ,"NFA_FLAG": "N"}', '{"B": 1.50, "A": "x"}', '{"A": "x\\u0000"}', None]
+    for number, outcome in enumerate(outcomes):
+        run(con, "INSERT INTO ssd_contacts (la_code, cont_contact_id, cont_contact_outcome_json) VALUES ('874', ?, ?)",
+            [f"K{number}", outcome])  # fmt: skip
+    con.close()
+    assert invoke("db", "export", str(tmp_path / "out"), "--db", str(source))[0] == 0
+    manifest = tmp_path / "out" / "cscperf-export.json"
+    written = json.loads(manifest.read_text(encoding="utf-8"))
+    manifest.write_text(json.dumps({**written, "schema_version": 7}), encoding="utf-8")
+    server = postgres.database()
+    code, out = invoke("db", "import", str(tmp_path / "out"), "--db", server)
+    assert code == 0, out
+    con = open_store(server, read_only=True)
+    copies = con.execute_as_written("SELECT cont_contact_id, cont_contact_outcome_jsonb ->> 'NEW_REFERRAL_FLAG' "
+                                    "FROM ssd_contacts ORDER BY 1").fetchall()  # fmt: skip
+    assert copies == [("K0", "Y"), ("K1", None), ("K2", None), ("K3", None)]  # a copy only of a record of flags
+    con.close()
+    assert invoke("db", "export", str(tmp_path / "back"), "--db", server)[0] == 0
+    back = pq.read_table(tmp_path / "back" / "ssd_contacts.parquet").sort_by("cont_contact_id")
+    assert back.column_names == [c.name for c in load_schema().table("ssd_contacts").all_columns]
+    assert back.column("cont_contact_outcome_json").to_pylist() == outcomes
+
+
 def test_opening_an_empty_database_to_read_creates_nothing(pg_url: str) -> None:
     with pytest.raises(DataProblem, match="empty"):
         open_store(pg_url, read_only=True)
@@ -338,6 +394,7 @@ def test_a_store_from_before_the_managers_lists_is_upgraded_in_place_and_its_rec
     if con.engine == "postgresql":
         con.execute_as_written("DROP TABLE cscperf_access CASCADE").fetchall()
         con.execute_as_written("DROP INDEX ssd_cp_plans_cppl_person_id_idx").fetchall()
+        con.execute_as_written("ALTER TABLE ssd_contacts DROP COLUMN cont_contact_outcome_jsonb").fetchall()
     run(con, "UPDATE cscperf_schema_info SET info_value = '3' WHERE info_key = 'schema_version'")
     con.close()
     code, out = invoke("lists", "--db", new_store, "--as-at", "2024-10-31")

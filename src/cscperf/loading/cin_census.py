@@ -203,13 +203,6 @@ class Fields:
                 text = kid.text
                 texts[name] = (text.strip() or None) if text else None
 
-    @classmethod
-    def empty(cls, el: Element) -> Fields:
-        """The Fields of `el` with nothing in them yet, for a reader that fills them as it walks (`_build`)."""
-        fields = cls.__new__(cls)
-        fields._start(el)
-        return fields
-
     def _start(self, el: Element) -> None:
         self.el = el
         self.single: dict[str, Element] = {}
@@ -1244,7 +1237,10 @@ _KNOWN_TAGS = frozenset(_CANONICAL.get(name, name) for name in KNOWN_ELEMENTS) |
     )
 )
 """Element names as the census spells them (without a namespace): the names seen in nearly every file."""
+_KNOWN_NAMES = {tag: tag.lower() for tag in _KNOWN_TAGS}
+"""The census's own spellings and the lower-case names they are read by (`_name` of each)."""
 _XML_SPACE = " \t\r\n"
+_new_fields = object.__new__
 
 
 def _build(el: Element, built: dict[Element, Fields], odd: list[Element]) -> bool:
@@ -1252,22 +1248,23 @@ def _build(el: Element, built: dict[Element, Fields], odd: list[Element]) -> boo
     has children (into `built`), the elements whose names are not spelt as the census spells them (into `odd`,
     in document order; the caller checks them in any case and namespace, comments among them skipped there),
     and whether any text lies outside a field (the exact check, an XPath, is then run)."""
-    known = _KNOWN_TAGS
-    names = _NAMES
-    f = built[el] = Fields.empty(el)
-    single, many, texts = f.single, f.many, f.texts
+    known = _KNOWN_NAMES
+    f: Fields = _new_fields(Fields)  # filled here as the walk goes (no call for each of 3 million elements)
+    single: dict[str, Element] = {}
+    many: dict[str, list[Element]] = {}
+    texts: dict[str, str | None] = {}
+    f.el, f.single, f.many, f.texts = el, single, many, texts
+    built[el] = f
     text = el.text
     stray = bool(text and text.strip(_XML_SPACE))
     for kid in el:
-        tag = kid.tag
-        if tag not in known:
-            odd.append(kid)
         if not stray:
             tail = kid.tail
             if tail and tail.strip(_XML_SPACE):
                 stray = True
-        name = names.get(tag)
+        name = known.get(kid.tag)
         if name is None:
+            odd.append(kid)
             name = _name(kid)
             if not name:
                 continue  # a comment or processing instruction

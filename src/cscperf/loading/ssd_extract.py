@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,7 +28,15 @@ from cscperf.loading.file_load import FileLoad
 from cscperf.loading.oversight_records import EXTENSION_TABLES, EXTRA_COLUMNS, codes_read, extension_rows
 from cscperf.loading.problems import Problem, wrong_field_count
 from cscperf.loading.source_format import SourceFormat
-from cscperf.loading.values import BadValue, read_date, read_flag, read_number, read_text, read_whole_number
+from cscperf.loading.values import (
+    BadValue,
+    read_date,
+    read_flag,
+    read_json,
+    read_number,
+    read_text,
+    read_whole_number,
+)
 from cscperf.store.schema import Table, load_schema
 
 if TYPE_CHECKING:
@@ -117,12 +124,8 @@ def _record(load: FileLoad, table: Table, raw: dict[str, Any], location: str) ->
                 return
             continue
         try:
-            if column.type == "JSON":
-                text = read_text(value)
-                row[column.name] = None if text is None else json.dumps(json.loads(text))
-            else:
-                row[column.name] = READERS[column.type](value)
-        except (BadValue, json.JSONDecodeError) as exc:
+            row[column.name] = read_json(value) if column.type == "JSON" else READERS[column.type](value)
+        except BadValue as exc:
             load.reject(
                 Problem(
                     location,

@@ -12,7 +12,6 @@ either way (tests/test_load_set_based.py compares the two).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,7 @@ from cscperf.loading.field_checks import suspect_rows
 from cscperf.loading.file_load import FileLoad
 from cscperf.loading.oversight_records import CODE_COLUMNS, EXTRA_COLUMNS
 from cscperf.loading.staging import ARROW_TYPES, data_schema
-from cscperf.loading.values import EARLIEST_DATE, LATEST_DATE
+from cscperf.loading.values import EARLIEST_DATE, LATEST_DATE, BadValue, read_json
 from cscperf.store.schema import Table
 
 Record = Callable[[FileLoad, Table, dict[str, Any], str], None]
@@ -153,8 +152,8 @@ def _typed(kind: str, text: pa.Array) -> tuple[pa.Array, pa.Array]:
             if value is None:
                 continue
             try:
-                read[value] = json.dumps(json.loads(value))
-            except (ValueError, RecursionError):
+                read[value] = read_json(value)
+            except BadValue:
                 read[value] = None
         texts = list(read)
         position = pc.index_in(text, value_set=pa.array(texts, pa.string()))

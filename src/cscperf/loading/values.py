@@ -7,6 +7,7 @@ problem with the file, field and location.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import re
 from collections.abc import Collection
@@ -151,6 +152,40 @@ def read_text(value: object) -> str | None:
         if value.is_integer():
             return str(int(value))
     return str(value).strip()
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def read_json(value: object) -> str | None:
+    """JSON as the store keeps it: read, then written again (`json.dumps`: one space after each `:` and `,`, a
+    repeated key once, with its last value, as PostgreSQL and Python read it). Refused with the reason: text
+    that is not JSON, and JSON that reads differently or not at all on one of the store's engines - a NUL
+    character (`\\u0000`: PostgreSQL cannot hold it), half of a surrogate pair (`\\ud800` alone: not a
+    character) and a number written as NaN or Infinity or too large for a double (not JSON, or not read)."""
+    text = read_text(value)
+    if text is None:
+        return None
+    try:
+        read = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BadValue(str(exc)) from None
+    except RecursionError:
+        raise BadValue("nested too deeply to read") from None
+    pending = [read]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            pending += list(item.keys()) + list(item.values())
+        elif isinstance(item, list):
+            pending += item
+        elif isinstance(item, str) and "\x00" in item:
+            raise BadValue("a NUL character (\\u0000), which a PostgreSQL store cannot hold")
+        elif isinstance(item, str) and _SURROGATE.search(item):
+            raise BadValue("half of a surrogate pair (such as \\ud800 alone), which is not a character")
+        elif isinstance(item, float) and not math.isfinite(item):
+            raise BadValue("a number written as NaN or Infinity, or too large to read")
+    return json.dumps(read)
 
 
 def read_code(value: object, allowed: Collection[str]) -> str | None:

@@ -171,13 +171,16 @@ def check_tables(con: Connection, existing: set[str]) -> None:
     """Every table of the schema is there with exactly its columns."""
     schema = load_schema()
     columns = all_columns(con)
+    copies = jsonb_copies(con) if con.engine == "postgresql" else {}
     for table in schema.tables_for(con.engine):
         if table.name not in existing:
             raise DataProblem(
                 f"Table {table.name} is missing from this store (schema version {schema.version}); the store was "
                 "changed outside cscperf."
             )
-        if columns.get(table.name) != table.column_names:
+        if columns.get(table.name) != table.column_names or (
+            con.engine == "postgresql" and copies.get(table.name, []) != list(table.jsonb_copies)
+        ):
             raise DataProblem(
                 f"Table {table.name} in this store does not have the columns schema version "
                 f"{schema.version} expects; the store was changed outside cscperf."
@@ -200,13 +203,16 @@ def check_engine_version(con: Connection, info: StoreInfo) -> None:
 
 
 # PostgreSQL's information_schema lists only what the current role may use; its catalogue lists everything,
-# so a role without access is told so, not that the store is empty.
+# so a role without access is told so, not that the store is empty. A table's columns are those written to;
+# its generated columns (schema.yml's jsonb copies) are listed apart.
 POSTGRES_TABLES = "SELECT tablename FROM pg_catalog.pg_tables WHERE schemaname = current_schema()"
-POSTGRES_COLUMNS = (
+_POSTGRES_ATTRIBUTES = (
     "SELECT c.relname, a.attname FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
     "WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' AND a.attnum > 0 "
-    "AND NOT a.attisdropped ORDER BY c.relname, a.attnum"
+    "AND NOT a.attisdropped AND a.attgenerated {} '' ORDER BY c.relname, a.attnum"
 )
+POSTGRES_COLUMNS = _POSTGRES_ATTRIBUTES.format("=")
+POSTGRES_GENERATED = _POSTGRES_ATTRIBUTES.format("<>")
 
 
 def existing_tables(con: Connection) -> set[str]:
@@ -231,6 +237,14 @@ def all_columns(con: Connection) -> dict[str, list[str]]:
     for table, column in rows:
         columns.setdefault(str(table), []).append(str(column))
     return columns
+
+
+def jsonb_copies(con: Connection) -> dict[str, list[str]]:
+    """A PostgreSQL store's generated columns (the jsonb copies), by table, in order."""
+    copies: dict[str, list[str]] = {}
+    for table, column in con.execute_as_written(POSTGRES_GENERATED).fetchall():
+        copies.setdefault(str(table), []).append(str(column))
+    return copies
 
 
 def table_columns(con: Connection, table: str) -> list[str]:

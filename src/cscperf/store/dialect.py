@@ -36,6 +36,9 @@ The rules, in the order they are applied:
 - `flows_joined_by_day`: an event joined to the reporting period holding its date (`x BETWEEN p.period_start
   AND p.period_end`) is joined to the periods' days (`report_period_days`) on the date: a hash join, where
   PostgreSQL would compare every event with every period.
+- `json_read_from_jsonb_copy`: a field read from a JSON column that a PostgreSQL store keeps a `jsonb` copy of
+  (schema.yml's `jsonb_copy`: `json` is parsed again for every field read, `jsonb` is not) is read from the
+  copy, which gives the same text; the column itself where the copy is empty.
 - `derived_tables_named`: a subquery in FROM gets a name (PostgreSQL 15 and earlier require one).
 - `placeholders`: `?` parameters become psycopg's `%s` (and `$name` ones `%(name)s`), and every literal `%` is
   doubled for psycopg.
@@ -118,6 +121,7 @@ def _translate(statement: exp.Expression) -> tuple[list[exp.Expression], exp.Exp
         if group is not None and group.args.get("all"):
             _group_by_all(select)
     _inline_ctes_read_by_subqueries(statement)
+    _read_json_from_jsonb_copies(statement)
     _name_derived_tables(statement)
     _join_flows_by_day(statement)
     return before, statement, after
@@ -154,6 +158,73 @@ def _join_flows_by_day(statement: exp.Expression) -> None:
 
 def _is_column(node: exp.Expression | None, table: str, name: str) -> bool:
     return isinstance(node, exp.Column) and node.name == name and node.table == table
+
+
+def _read_json_from_jsonb_copies(statement: exp.Expression) -> None:
+    """Rule json_read_from_jsonb_copy: `json_extract_string(c.column, '$.a.b')` (or `c.column ->> '$.a.b'`),
+    where the store keeps `column` as `jsonb` too (`copy`), reads the copy:
+
+        CASE WHEN c.copy IS NULL THEN <the field read from c.column, as before>
+             ELSE jsonb_extract_path_text(c.copy, 'a', 'b') END
+
+    The copy is kept only for an object of strings, true, false and null without a `\\u` escape
+    (`schema.jsonb_copy_definition`), whose every field reads as the same text from either (a key written twice
+    included: both take the last); for any other text it is empty and the text is read, as before. Only a
+    column read straight from its table in the same SELECT (by its alias, or unqualified), by a path of plain
+    keys, is rewritten."""
+    from cscperf.store.schema import load_schema
+
+    copies = load_schema().jsonb_copies
+    for node in list(statement.find_all(exp.JSONExtractScalar)):
+        column, path = node.this, node.expression
+        if not (isinstance(column, exp.Column) and column.name in copies and isinstance(path, exp.JSONPath)):
+            continue
+        keys = path.expressions[1:]
+        if not keys or not isinstance(path.expressions[0], exp.JSONPathRoot):
+            continue
+        if not all(isinstance(k, exp.JSONPathKey) and isinstance(k.this, str) for k in keys):
+            continue
+        table, copy_name = copies[column.name]
+        if not _reads_table(column, table):
+            continue
+        copy = exp.column(copy_name, table=column.table or None)
+        names = [exp.Literal.string(k.this) for k in keys]
+        from_copy = exp.Anonymous(this="JSONB_EXTRACT_PATH_TEXT", expressions=[copy.copy(), *names])
+        no_copy = exp.Is(this=copy, expression=exp.Null())
+        node.replace(exp.Case(ifs=[exp.If(this=no_copy, true=node.copy())], default=from_copy))
+
+
+def _reads_table(column: exp.Column, table: str) -> bool:
+    """Whether `column` is read straight from `table` in its own SELECT (by that table's name or alias, or
+    unqualified where the SELECT reads the table)."""
+    select = column.find_ancestor(exp.Select)
+    if select is None:
+        return False
+    sources = [select.args.get("from_"), *(select.args.get("joins") or [])]
+    for source in sources:
+        read = source.this if source is not None else None
+        name = read.alias_or_name if isinstance(read, exp.Table | exp.Subquery) else ""
+        if isinstance(read, exp.Subquery):  # a filtered read, `(SELECT * FROM t WHERE ...) AS t` (council_scope)
+            read = _filtered_read(read)
+        if (
+            isinstance(read, exp.Table)
+            and read.name == table
+            and not read.text("db")
+            and (not column.table or column.table == name)
+        ):
+            return True
+    return False
+
+
+def _filtered_read(subquery: exp.Subquery) -> exp.Table | None:
+    """The table of `(SELECT * FROM t WHERE ...)`, which has every column of `t` (its generated ones too)."""
+    inner = subquery.this
+    if not isinstance(inner, exp.Select) or [type(e) for e in inner.expressions] != [exp.Star]:
+        return None
+    if any(inner.args.get(k) for k in ("joins", "group", "having", "qualify", "with_", "distinct", "limit")):
+        return None
+    source = inner.args.get("from_")
+    return source.this if source is not None and isinstance(source.this, exp.Table) else None
 
 
 def _name_derived_tables(statement: exp.Expression) -> None:

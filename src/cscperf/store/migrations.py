@@ -22,11 +22,12 @@ from cscperf.store.database import (
     check_tables,
     engine_info,
     existing_tables,
+    jsonb_copies,
     read_info,
     record_info,
     table_columns,
 )
-from cscperf.store.schema import Table, create_index_sql, create_table_sql, load_schema
+from cscperf.store.schema import Table, create_index_sql, create_table_sql, jsonb_copy_definition, load_schema
 from cscperf.store.statements import run
 
 
@@ -40,8 +41,10 @@ class Step:
 
 
 STEPS: dict[int, Step] = {}
-"""Explicit steps, by the version they upgrade from. Versions 1 to 7 only added tables, columns and indexes
-(7: the ledger's tables in a PostgreSQL store, so that `cscperf unload` works there)."""
+"""Explicit steps, by the version they upgrade from. Versions 1 to 8 only added tables, columns and indexes
+(7: the ledger's tables in a PostgreSQL store, so that `cscperf unload` works there; 8: the jsonb copy of
+ssd_contacts' outcome in a PostgreSQL store, a generated column PostgreSQL fills as it is added, rewriting
+the table; nothing in a DuckDB store)."""
 
 OLDEST_UPGRADABLE = 1
 
@@ -105,6 +108,8 @@ def upgrade(con: Connection) -> Upgrade:
             elif table_columns(con, table.name) != table.column_names:
                 _rebuild(con, table, info.schema_version)
                 done.tables_rebuilt.append(table.name)
+            elif con.engine == "postgresql" and _add_jsonb_copies(con, table):
+                done.tables_rebuilt.append(table.name)
         now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
         facts = {"schema_version": str(schema.version), "upgraded_by": f"cscperf {__version__}", "upgraded_at": now}
         record_info(con, {**facts, f"upgraded_from_{info.schema_version}": now, **engine_info(con)})
@@ -117,6 +122,18 @@ def upgrade(con: Connection) -> Upgrade:
                     con.execute_as_written(index).fetchall()
             apply_access(con)
     return done
+
+
+def _add_jsonb_copies(con: Connection, table: Table) -> bool:
+    """Add the jsonb copies `table` lacks (PostgreSQL computes them for every row as they are added);
+    whether there were any."""
+    held = jsonb_copies(con).get(table.name, [])
+    missing = [(copy, column) for copy, column in table.jsonb_copies.items() if copy not in held]
+    for copy, column in missing:
+        con.execute_as_written(f"ALTER TABLE {table.name} ADD COLUMN {copy} {jsonb_copy_definition(column)}").fetchall()
+    if missing:  # the planner's statistics of the new column (autovacuum would take its time)
+        con.execute_as_written(f"ANALYZE {table.name}").fetchall()
+    return bool(missing)
 
 
 def _rebuild(con: Connection, table: Table, found: int) -> None:

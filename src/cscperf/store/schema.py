@@ -41,6 +41,13 @@ class Column(BaseModel):
     name: str
     type: SqlType
     description: str = ""
+    jsonb_copy: str | None = None  # a JSON column's generated jsonb copy in a PostgreSQL store (see schema.yml)
+
+    @model_validator(mode="after")
+    def _check_copy(self) -> Column:
+        if self.jsonb_copy is not None and self.type != "JSON":
+            raise ValueError(f"column {self.name}: only a JSON column has a jsonb copy")
+        return self
 
 
 class Table(BaseModel):
@@ -64,6 +71,9 @@ class Table(BaseModel):
         missing = [k for k in self.primary_key if k not in names]
         if missing:
             raise ValueError(f"table {self.name}: key columns {missing} are not columns of the table")
+        copies = [c.jsonb_copy for c in self.columns if c.jsonb_copy is not None]
+        if set(copies) & set(names) or len(copies) != len(set(copies)):
+            raise ValueError(f"table {self.name}: a jsonb copy's name is taken")
         unindexable = [c for index in self.indexes for c in index if c not in names]
         if unindexable:
             raise ValueError(f"table {self.name}: index columns {unindexable} are not columns of the table")
@@ -86,6 +96,12 @@ class Table(BaseModel):
     @property
     def column_names(self) -> list[str]:
         return [c.name for c in self.all_columns]
+
+    @property
+    def jsonb_copies(self) -> dict[str, str]:
+        """The generated jsonb copies a PostgreSQL store keeps beside JSON columns: copy's name -> column's.
+        Not columns of the table for anything but reading (`column_names` leaves them out)."""
+        return {c.jsonb_copy: c.name for c in self.columns if c.jsonb_copy is not None}
 
     @property
     def index_columns(self) -> list[list[str]]:
@@ -122,6 +138,11 @@ class Schema(BaseModel):
     @property
     def table_names(self) -> list[str]:
         return [t.name for t in self.tables]
+
+    @property
+    def jsonb_copies(self) -> dict[str, tuple[str, str]]:
+        """Every JSON column with a jsonb copy in a PostgreSQL store: column -> (its table, the copy)."""
+        return {column: (t.name, copy) for t in self.tables for copy, column in t.jsonb_copies.items()}
 
     def tables_for(self, engine: EngineName) -> list[Table]:
         """The tables a store on `engine` has (a few serve only PostgreSQL's access control; a PostgreSQL
@@ -202,10 +223,35 @@ def create_table_sql(table: Table, engine: EngineName = "duckdb", name: str | No
         not_null = " NOT NULL" if col.name in table.key else ""
         sql_type = col.type if engine == "duckdb" else POSTGRES_TYPES[col.type]
         lines.append(f"    {col.name} {sql_type}{not_null}")
+    if engine == "postgresql":
+        lines += [f"    {copy} {jsonb_copy_definition(column)}" for copy, column in table.jsonb_copies.items()]
     if table.key:
         lines.append(f"    PRIMARY KEY ({', '.join(table.key)})")
     body = ",\n".join(lines)
     return f"CREATE TABLE IF NOT EXISTS {name or table.name} (\n{body}\n)"
+
+
+_STRING = r'"([^"\\]|\\[^u])*"'  # a JSON string without a \u escape
+RECORD_OF_FLAGS = rf"^\s*\{{(\s*{_STRING}\s*:\s*({_STRING}|true|false|null)\s*,?)*\s*\}}\s*$"
+"""A JSON text (json has checked it is one) that is an object whose every value is a string, true, false or null,
+without a `\\u` escape: what a PostgreSQL store keeps a jsonb copy of."""
+
+
+def jsonb_copy_definition(column: str) -> str:
+    """The type and generation of a JSON column's jsonb copy in a PostgreSQL store (schema.yml's `jsonb_copy`).
+
+    The copy is kept only for a record of flags (`RECORD_OF_FLAGS`: an object whose every value is a string,
+    true, false or null, as the contacts' outcomes are, without a `\\u` escape); for any other text it is
+    empty (NULL), and readers parse the text, as without a copy. So no write ever fails for it (jsonb refuses
+    `\\u0000`, half a surrogate pair and numbers beyond its range, all of which json takes), and a field read
+    from the copy always has the text json gives: the rule json_read_from_jsonb_copy in the dialect."""
+    kept = f"{column}::text ~ {_literal(RECORD_OF_FLAGS)}"
+    return f"jsonb GENERATED ALWAYS AS (CASE WHEN {kept} THEN {column}::jsonb END) STORED"
+
+
+def _literal(text: str) -> str:
+    """A PostgreSQL string literal (E'...', the same whatever standard_conforming_strings says)."""
+    return "E'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
 def create_index_sql(table: Table) -> list[str]:
@@ -247,6 +293,10 @@ def schema_markdown(schema: Schema) -> str:
         for c in t.all_columns:
             desc = c.description.replace("|", "\\|")
             out.append(f"| `{c.name}` | {c.type} | {desc} |")
+        for copy, column in t.jsonb_copies.items():
+            out += ["", f"A PostgreSQL store also keeps `{column}` as `jsonb` in `{copy}`, a column PostgreSQL "
+                    "generates, which the indicators read (parsed once, where `json` is parsed for every field "
+                    "read); it is not part of the table for loads, exports or anything else."]  # fmt: skip
     return "\n".join(out) + "\n"
 
 
