@@ -331,3 +331,68 @@ def test_oc2_under_5s_need_two_assessments_on_different_days(council: GoldenCoun
     )  # the same assessment entered twice
     point = council.figure("oc2_health_assessment", "2024-03-31")
     assert (point.numerator, point.denominator) == (0, 1)
+
+
+# The fragment finds each episode's periods by equi-joins on its first and last period end; it must give
+# exactly the rows of the plain definition: every episode open at each period end, one row for each child.
+PLAIN_CLA_AT_PERIOD_END = """
+  SELECT e.la_code, p.period_start, p.period_end, e.clae_person_id AS person_id, MIN(e.clae_cla_id) AS cla_id,
+         COALESCE(MIN(e.clae_entered_care_date), MIN(e.clae_cla_episode_start_date)) AS entered_care
+  FROM ssd_cla_episodes e
+  JOIN report_periods p
+    ON e.clae_cla_episode_start_date <= p.period_end
+   AND (e.clae_cla_episode_ceased_date IS NULL OR e.clae_cla_episode_ceased_date > p.period_end)
+  LEFT JOIN ssd_person a ON a.la_code = e.la_code AND a.pers_person_id = e.clae_person_id
+  WHERE (a.pers_dob IS NULL OR a.pers_dob > p.period_end - INTERVAL 18 YEAR)
+    AND NOT EXISTS (
+    SELECT 1 FROM ssd_legal_status l
+    WHERE l.la_code = e.la_code AND l.lega_person_id = e.clae_person_id
+      AND l.lega_legal_status IN ('V3', 'V4')
+      AND l.lega_legal_status_start_date <= p.period_end
+      AND (l.lega_legal_status_end_date IS NULL OR l.lega_legal_status_end_date > p.period_end))
+  GROUP BY e.la_code, p.period_start, p.period_end, e.clae_person_id
+"""
+
+
+def test_cla_at_period_end_are_the_episodes_open_at_each_period_end(council: GoldenCouncil) -> None:
+    from cscperf.indicators.engine import set_periods
+    from cscperf.indicators.settings import IndicatorSettings
+    from cscperf.indicators.sql_text import fragment_sql
+    from cscperf.reporting_periods import month
+
+    from .golden import irregular_period_sets
+
+    in_care(council, "P1", "2019-01-01")  # before every period, still open
+    in_care(council, "P2", "2022-01-01", until="2023-04-30")  # ceased on a period end: not looked after at it
+    in_care(council, "P3", "2023-05-01", until="2023-05-30")  # between two period ends: never
+    in_care(council, "P4", "2023-05-31", until="2023-07-01")  # from one period end to the day after the next
+    in_care(council, "P5", "2030-01-01")  # after every period
+    council.person("P6", dob="2012-01-01")  # two episodes, one period of care; and a second at once (an error)
+    episode(council, "P6", "LP6b", "2023-03-01", "2023-06-10", rec="X1", number=1, entered="2023-02-01")
+    episode(council, "P6", "LP6b", "2023-06-10", rne="P", number=2, entered="2023-02-01")
+    episode(council, "P6", "LP6a", "2023-06-20", "2023-07-15", rec="E8", entered=None)
+    in_care(council, "P7", "2022-01-01")  # on a short break (V3) at 30 June only
+    legal(council, "P7", "V3", "2023-06-01", "2023-07-31")
+    legal(council, "P7", "C2", "2022-01-01", None)
+    in_care(council, "P8", "2020-01-01", dob="2005-05-31")  # 18 on 31 May 2023, never ceased: not after
+    episode(council, "P9", "LP9", "2023-04-15")  # no person record: counted
+    settings = IndicatorSettings()
+    for con in council.stores():  # and on PostgreSQL
+        for periods in irregular_period_sets():
+            set_periods(con, periods)
+            rows = con.execute(fragment_sql("cla_at_period_end", settings)).fetchall()
+            assert sorted(rows) == sorted(con.execute(PLAIN_CLA_AT_PERIOD_END).fetchall()) and rows
+        set_periods(con, [month(2023, 4), month(2023, 5), month(2023, 6), month(2023, 7)])
+        found = con.execute(f"SELECT period_end, person_id, cla_id, entered_care "
+                            f"FROM ({fragment_sql('cla_at_period_end', settings)}) c").fetchall()  # fmt: skip
+        by_date: dict[str, list[str]] = {}
+        for day, person, cla_id, entered in sorted(found):
+            by_date.setdefault(day.isoformat(), []).append(f"{person} {cla_id} {entered.isoformat()}")
+        assert by_date == {
+            "2023-04-30": ["P1 LP1 2019-01-01", "P6 LP6b 2023-02-01", "P7 LP7 2022-01-01", "P8 LP8 2020-01-01",
+                           "P9 LP9 2023-04-15"],
+            "2023-05-31": ["P1 LP1 2019-01-01", "P4 LP4 2023-05-31", "P6 LP6b 2023-02-01", "P7 LP7 2022-01-01",
+                           "P9 LP9 2023-04-15"],
+            "2023-06-30": ["P1 LP1 2019-01-01", "P4 LP4 2023-05-31", "P6 LP6a 2023-02-01", "P9 LP9 2023-04-15"],
+            "2023-07-31": ["P1 LP1 2019-01-01", "P6 LP6b 2023-02-01", "P7 LP7 2022-01-01", "P9 LP9 2023-04-15"],
+        }  # fmt: skip

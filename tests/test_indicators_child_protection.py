@@ -173,3 +173,60 @@ def test_cp_visits_drill_down_lists_children_not_visited_in_time(council: Golden
     overdue = [r for r in rows if r["unit_id"] == "overdue:CP2"]
     assert overdue and overdue[0]["person_id"] == "CP2" and "never" in overdue[0]["detail"]
     assert all(r["la_code"] == LA for r in rows)
+
+
+# The fragment finds each plan's periods by equi-joins on its first and last period end; it must give exactly
+# the rows of the plain definition: the first plan (by start, then id) of each child open at each period end,
+# numbered among all the store's plans.
+PLAIN_CP_AT_PERIOD_END = """
+  SELECT la_code, period_start, period_end, person_id, plan_id, plan_start, plan_key
+  FROM (
+    SELECT c.la_code, p.period_start, p.period_end, c.cppl_person_id AS person_id, c.cppl_cp_plan_id AS plan_id,
+           c.cppl_cp_plan_start_date AS plan_start, c.plan_key,
+           ROW_NUMBER() OVER (PARTITION BY c.la_code, p.period_start, p.period_end, c.cppl_person_id
+                              ORDER BY c.cppl_cp_plan_start_date, c.cppl_cp_plan_id) AS plan_order
+    FROM (SELECT pl.*, ROW_NUMBER() OVER (ORDER BY pl.la_code, pl.cppl_cp_plan_id) AS plan_key
+          FROM ssd_cp_plans pl) c
+    JOIN report_periods p
+      ON c.cppl_cp_plan_start_date <= p.period_end
+     AND (c.cppl_cp_plan_end_date IS NULL OR c.cppl_cp_plan_end_date > p.period_end)
+  ) open_plans
+  WHERE plan_order = 1
+"""
+
+
+def test_cp_at_period_end_are_the_plans_open_at_each_period_end(council: GoldenCouncil) -> None:
+    from cscperf.indicators.engine import set_periods
+    from cscperf.indicators.settings import IndicatorSettings
+    from cscperf.indicators.sql_text import fragment_sql
+    from cscperf.reporting_periods import month
+
+    from .golden import irregular_period_sets
+
+    plan(council, "CP0", "P0", "2030-01-01")  # after every period (and numbered first, as every plan is)
+    plan(council, "CP1", "P1", "2019-01-01")  # before every period, still open
+    plan(council, "CP2", "P2", "2022-01-01", "2023-04-30")  # ended on a period end: not open at it
+    plan(council, "CP3", "P3", "2023-05-01", "2023-05-30")  # between two period ends: never
+    plan(council, "CP4", "P4", "2023-05-31", "2023-07-01")  # from one period end to the day after the next
+    plan(council, "CP6", "P6", "2023-04-01", "2023-06-15")  # two plans open at once (a recording error):
+    plan(council, "CP5", "P6", "2023-05-01")  # the one that began first, then the other
+    plan(council, "CP8", "P7", "2023-06-01")  # two beginning the same day: the lower id
+    plan(council, "CP7", "P7", "2023-06-01")
+    settings = IndicatorSettings()
+    for con in council.stores():  # and on PostgreSQL
+        for periods in irregular_period_sets():
+            set_periods(con, periods)
+            rows = con.execute(fragment_sql("cp_at_period_end", settings)).fetchall()
+            assert sorted(rows) == sorted(con.execute(PLAIN_CP_AT_PERIOD_END).fetchall()) and rows
+        set_periods(con, [month(2023, 4), month(2023, 5), month(2023, 6), month(2023, 7)])
+        found = con.execute(f"SELECT period_end, person_id, plan_id, plan_key "
+                            f"FROM ({fragment_sql('cp_at_period_end', settings)}) c").fetchall()  # fmt: skip
+        by_date: dict[str, list[str]] = {}
+        for day, person, plan_id, plan_key in sorted(found):
+            by_date.setdefault(day.isoformat(), []).append(f"{person} {plan_id} {plan_key}")
+        assert by_date == {
+            "2023-04-30": ["P1 CP1 2", "P6 CP6 7"],
+            "2023-05-31": ["P1 CP1 2", "P4 CP4 5", "P6 CP6 7"],
+            "2023-06-30": ["P1 CP1 2", "P4 CP4 5", "P6 CP5 6", "P7 CP7 8"],
+            "2023-07-31": ["P1 CP1 2", "P6 CP5 6", "P7 CP7 8"],
+        }  # fmt: skip

@@ -181,6 +181,28 @@ def test_nulls_sort_last_both_ways(both: tuple[Connection, Connection]) -> None:
     assert rows == [(2,), (1,), (None,)]
 
 
+def test_following_frames_reversed(both: tuple[Connection, Connection]) -> None:
+    following = "ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING"
+    sql = (f"SELECT k, d, min(x) OVER (PARTITION BY k ORDER BY d, n {following}), "
+           f"max(x) OVER (PARTITION BY k ORDER BY d DESC, n {following}), "
+           f"count(x) OVER (PARTITION BY k ORDER BY d, n DESC ROWS BETWEEN 2 FOLLOWING AND UNBOUNDED FOLLOWING) "
+           f"FROM t ORDER BY k, d, n")  # fmt: skip
+    assert "UNBOUNDED FOLLOWING" not in to_postgres(sql).main
+    rows = on_both(
+        both,
+        "CREATE TEMP TABLE t (k INTEGER, d INTEGER, n INTEGER, x INTEGER)",
+        "INSERT INTO t VALUES (1, 1, 1, 10), (1, 2, 1, NULL), (1, 2, 2, 30), (1, NULL, 1, 5), (1, 3, 1, 20), "
+        "(2, 1, 1, 7)",
+        sql,
+    )
+    # k = 1 in order of d then n: (1, 10), (2, NULL), (2, 30), (3, 20), (NULL, 5): after each row, in that order
+    # the least x; in the order d DESC (NULL last), n: (3, 20), (2, NULL), (2, 30), (1, 10), (NULL, 5): the
+    # greatest after each; in the order d, n DESC: (1, 10), (2, 30), (2, NULL), (3, 20), (NULL, 5): how many
+    # x from the second row after
+    assert rows == [(1, 1, 5, 5, 2), (1, 2, 5, 30, 1), (1, 2, 5, 10, 2), (1, 3, 5, 30, 0), (1, None, None, None, 0),
+                    (2, 1, None, None, 0)]  # fmt: skip
+
+
 def test_numbers_come_back_as_int_or_float(both: tuple[Connection, Connection]) -> None:
     rows = on_both(both, "SELECT sum(x), count(*), round(avg(x), 2) FROM (SELECT CAST(r.n AS BIGINT) AS x "
                          "FROM range(4) AS r(n)) t")  # fmt: skip

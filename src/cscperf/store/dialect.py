@@ -22,6 +22,11 @@ The rules, in the order they are applied:
   (PostgreSQL's EXTRACT gives a NUMERIC).
 - `coalesce_compared_as_null_or_value`: `COALESCE(column, 'a') = 'b'` is written as the equivalent test of NULL
   and value, which PostgreSQL's planner can estimate (a misestimate there made it choose joins 100 times slower).
+- `following_frames_reversed`: `min`/`max`/`sum`/`count(x) OVER (... ORDER BY o ROWS BETWEEN n FOLLOWING AND
+  UNBOUNDED FOLLOWING)` (the rows after this one) is written over the same rows in the reverse order, `ROWS
+  BETWEEN UNBOUNDED PRECEDING AND n PRECEDING`: PostgreSQL works out a frame whose start moves from scratch
+  for every row (a plan's visits: the work grows with the square of their number), and one that starts at the
+  partition's start as it goes (CP visits for 16 councils: 2.7 s to 0.6 s). DuckDB does both as fast.
 - `make_date`: SQLGlot writes DuckDB's `make_date` as `DATE_FROM_PARTS`, which PostgreSQL lacks.
 - `interval_of_an_expression`: `INTERVAL (n) DAY` becomes `(n) * INTERVAL '1 DAY'` (SQLGlot drops `n`).
 - `text_in_c_order`: text columns of tables made here compare byte by byte (collation "C"), as DuckDB's do and
@@ -290,6 +295,8 @@ def _aggregate_rules(node: exp.Expression) -> exp.Expression:
 
 
 def _date_rules(node: exp.Expression) -> exp.Expression:
+    if isinstance(node, exp.Window):  # rule following_frames_reversed
+        return _following_frame_reversed(node)
     if isinstance(node, exp.EQ | exp.NEQ):  # rule coalesce_compared_as_null_or_value
         return _coalesce_compared(node)
     if isinstance(node, exp.Year | exp.Month | exp.Day | exp.Quarter):  # rule date_parts_are_integers
@@ -302,6 +309,32 @@ def _date_rules(node: exp.Expression) -> exp.Expression:
         one = exp.Interval(this=exp.Literal.string("1"), unit=exp.var(unit))
         return exp.Paren(this=exp.Mul(this=node.this, expression=one))
     return node
+
+
+def _following_frame_reversed(window: exp.Window) -> exp.Window:
+    """An aggregate that the order of its rows does not change (min, max, sum, count) over `ROWS BETWEEN n
+    FOLLOWING AND UNBOUNDED FOLLOWING` as the same aggregate over the same rows taken in the reverse order:
+    `ROWS BETWEEN UNBOUNDED PRECEDING AND n PRECEDING`, each ordering key reversed, NULLs included (DuckDB's
+    `ORDER BY x` puts NULLs last, so the reverse is `x DESC NULLS FIRST`). Changed in place."""
+    spec, order = window.args.get("spec"), window.args.get("order")
+    if not (
+        isinstance(window.this, exp.Min | exp.Max | exp.Sum | exp.Count)
+        and isinstance(spec, exp.WindowSpec)
+        and isinstance(order, exp.Order)
+        and order.expressions
+        and str(spec.args.get("kind") or "").upper() == "ROWS"
+        and str(spec.args.get("start_side") or "").upper() == "FOLLOWING"
+        and str(spec.args.get("end") or "").upper() == "UNBOUNDED"
+        and str(spec.args.get("end_side") or "").upper() == "FOLLOWING"
+    ):
+        return window
+    for ordered in order.expressions:
+        descending = bool(ordered.args.get("desc"))
+        ordered.set("desc", not descending)
+        ordered.set("nulls_first", not bool(ordered.args.get("nulls_first")))
+    window.set("spec", exp.WindowSpec(kind="ROWS", start="UNBOUNDED", start_side="PRECEDING",
+                                      end=spec.args["start"], end_side="PRECEDING"))  # fmt: skip
+    return window
 
 
 def _coalesce_compared(node: exp.EQ | exp.NEQ) -> exp.Expression:
