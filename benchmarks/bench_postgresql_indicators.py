@@ -19,6 +19,11 @@ whole library alone, each engine once, back to back (the national figure of docs
 `--indicator ID` (repeatable) times only those indicators, each the best of three runs, and not the library:
 
     python benchmarks/bench_postgresql_indicators.py --duckdb FILE --postgresql URL --indicator contact_conversion
+
+PostgreSQL computes the councils in CSCPERF_PG_SESSIONS sessions side by side (2 unless set); `--sessions 1 2
+4` times it with each number in turn (the first for each indicator's time):
+
+    python benchmarks/bench_postgresql_indicators.py --duckdb F --postgresql URL --library-only --sessions 1 2
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+SESSIONS_VARIABLE = "CSCPERF_PG_SESSIONS"  # cscperf.indicators.sessions
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 AS_AT = dt.date(2024, 3, 31)
@@ -125,6 +131,14 @@ def main() -> None:
     parser.add_argument("--postgresql", help="an existing PostgreSQL store holding the same data as --duckdb")
     parser.add_argument("--library-only", action="store_true", help="only the whole library, not each indicator")
     parser.add_argument("--indicator", action="append", help="time only this indicator (best of 3); repeatable")
+    parser.add_argument(
+        "--sessions",
+        type=int,
+        nargs="+",
+        default=[2],
+        metavar="N",
+        help="PostgreSQL timed with each number of sessions (CSCPERF_PG_SESSIONS; default 2)",
+    )
     parser.add_argument("--time", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.time:
@@ -152,13 +166,17 @@ def _run(folder: Path, server_url: str, args: argparse.Namespace) -> None:
         duck, pg = make_stores(folder, server_url, args.councils)
         print(f"{args.councils} councils; {_load()}", flush=True)
     found: dict[str, dict[str, Any]] = {}
-    for engine, db in (("duckdb", duck), ("postgresql", pg)):
+    runs = [("duckdb", duck, None)] + [(f"postgresql, {n} session{'s' if n > 1 else ''}", pg, n) for n in args.sessions]
+    for engine, db, sessions in runs:
         command = [sys.executable, __file__, "--time", db, *(["--library-only"] if args.library_only else [])]
         command += [f"--indicator={kpi}" for kpi in args.indicator or []]
-        out = subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT)
+        env = {**os.environ, **({SESSIONS_VARIABLE: str(sessions)} if sessions else {})}
+        out = subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT, env=env)
         found[engine] = json.loads(out.stdout.strip().splitlines()[-1])
         library = found[engine].get("(whole library)")
-        print(f"{engine}: " + (f"whole library {library:.1f} s; " if library else "") + _load(), flush=True)
+        ratio = f" ({library / found['duckdb']['(whole library)']:.1f}x DuckDB)" if sessions and library else ""
+        print(f"{engine}: " + (f"whole library {library:.1f} s{ratio}; " if library else "") + _load(), flush=True)
+    found["postgresql"] = found[runs[1][0]]  # each indicator: PostgreSQL with the first number of sessions
     rows = [(k, found["duckdb"][k], found["postgresql"][k]) for k in found["duckdb"]]
     rows.sort(key=lambda r: r[2] - r[1], reverse=True)
     print(f"{'indicator':<36} {'DuckDB s':>9} {'PG s':>8} {'ratio':>6} {'PG-Duck':>8}")

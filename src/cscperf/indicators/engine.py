@@ -10,17 +10,21 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+import threading
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 from typing import Any, Literal
 
 import pyarrow as pa
 
+from cscperf.indicators.council_scope import Councils, scoped
 from cscperf.indicators.coverage import FULL, Availability, CouncilCoverage, availability, council_coverage
 from cscperf.indicators.definition import Indicator, load_fragments, load_library
+from cscperf.indicators.sessions import council_groups, sessions_wanted
 from cscperf.indicators.settings import IndicatorSettings
 from cscperf.indicators.sql_text import (
     fragment_expansions,
@@ -125,13 +129,15 @@ def units_sql(
     settings: IndicatorSettings,
     la_codes: list[str] | None,
     materialised: dict[str, str] | None = None,
+    councils: Councils | None = None,
 ) -> str:
-    """The indicator's unit rows, limited to the councils asked for."""
+    """The indicator's unit rows, limited to the councils asked for (`la_codes`, or `councils`): every read
+    of the store's tables is limited to them (council_scope), so nothing is computed for any other council."""
     sql = flows_joined_by_day(indicator_sql(indicator, settings, materialised))
-    where = ""
-    if la_codes:
-        where = " WHERE la_code IN (" + ", ".join("'" + c.replace("'", "''") + "'" for c in la_codes) + ")"
-    return f"SELECT * FROM ({sql}) AS indicator_units{where}"
+    councils = councils or (Councils.of(la_codes) if la_codes else None)
+    if councils is None:
+        return f"SELECT * FROM ({sql}) AS indicator_units"
+    return scoped(f"SELECT * FROM ({sql}) AS indicator_units WHERE {councils.condition()}", councils)
 
 
 def enriched_sql(units: str) -> str:
@@ -172,30 +178,44 @@ def compute(
     la_codes: list[str] | None = None,
     by: str | None = None,
 ) -> list[Result]:
-    """Every indicator asked for (all by default) over the periods, per council (and group with `by`)."""
+    """Every indicator asked for (all by default) over the periods, per council (and group with `by`).
+
+    On PostgreSQL the councils are computed in several sessions side by side (`cscperf.indicators.sessions`),
+    all reading one snapshot of the store; the figures are the same as from one."""
     library = load_library()
     settings = settings or IndicatorSettings()
     chosen = [library[i] for i in (ids or list(library))]
     if by is not None and by not in DIMENSIONS:
         raise ValueError(f"cannot break down by {by}; choose one of {', '.join(DIMENSIONS)}")
+    groups = council_groups(con, la_codes, sessions_wanted(con))
+    with con.reading_sessions(len(groups)) as sessions:
+        if len(sessions) < len(groups):  # fewer sessions than asked for (see reading_sessions)
+            groups = council_groups(con, la_codes, len(sessions))
+        population = _population(con, la_codes) if any(i.unit == "rate_per_10k" for i in chosen) else {}
+        coverage = council_coverage(con, la_codes)
+        supported_by = _Supported()
+
+        def result(indicator: Indicator, rows: list[Row]) -> Result:
+            return _result(indicator, rows, periods, by, la_codes, coverage, population, supported_by)
+
+        if len(groups) == 1:
+            return _compute_in_turn(con, periods, chosen, settings, groups[0], by, result)
+        figures = _in_sessions(sessions, groups, periods, chosen, settings, by)
+    return [result(indicator, rows) for indicator, rows in zip(chosen, figures, strict=True)]
+
+
+def _compute_in_turn(
+    con: Connection,
+    periods: list[ReportingPeriod],
+    chosen: list[Indicator],
+    settings: IndicatorSettings,
+    councils: Councils | None,
+    by: str | None,
+    result: Callable[[Indicator, list[Row]], Result],
+) -> list[Result]:
+    """The indicators on one connection, one after another."""
     set_periods(con, periods)
-    population = _population(con, la_codes) if any(i.unit == "rate_per_10k" for i in chosen) else {}
-    coverage = council_coverage(con, la_codes)
-    supported_by = _Supported()
-    group = f", {by}" if by else ""
-
-    shared = _SharedFragments(con, chosen, settings)
-
-    def figures(position: int, indicator: Indicator) -> list[Row]:
-        units = units_sql(indicator, settings, la_codes, shared.before(position))
-        source = enriched_sql(units) if by else units
-        rows = con.execute(
-            f"SELECT la_code, period_start, period_end{group}, SUM(numerator), SUM(denominator), COUNT(*), "
-            f"COUNT(*) - COUNT(numerator) FROM ({source}) AS units GROUP BY la_code, period_start, period_end{group}"
-        ).fetchall()
-        shared.after(position)
-        return rows
-
+    figures = _Figures(con, chosen, settings, councils, by)
     results = []
     # The queries run one after another on a thread of their own, so the database works on the next indicator
     # while this thread turns the last one's sums into points (the database lets go of Python while it works).
@@ -203,15 +223,90 @@ def compute(
         con.indicator_planning(),
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="cscperf-indicators") as queries,
     ):
-        pending = [queries.submit(figures, position, indicator) for position, indicator in enumerate(chosen)]
+        pending = [queries.submit(figures, position) for position in range(len(chosen))]
         try:
             for indicator, query in zip(chosen, pending, strict=True):
-                results.append(_result(indicator, query.result(), periods, by, la_codes, coverage, population,
-                                       supported_by))  # fmt: skip
+                results.append(result(indicator, query.result()))
         finally:
             for query in pending:
                 query.cancel()
     return results
+
+
+class _Stopped(Exception):
+    """Another session failed: this one stops before its next query."""
+
+
+def _in_sessions(
+    sessions: list[Connection],
+    groups: list[Councils | None],
+    periods: list[ReportingPeriod],
+    chosen: list[Indicator],
+    settings: IndicatorSettings,
+    by: str | None,
+) -> list[list[Row]]:
+    """Each indicator's sums per council and period, each group of councils computed in a session of its own
+    at the same time (each with its own periods and fragment tables). When one session fails, the others are
+    stopped and the first failure is raised, as one session would have raised it."""
+    stop = threading.Event()
+
+    def one_group(con: Connection, councils: Councils | None) -> list[list[Row]]:
+        set_periods(con, periods)
+        figures = _Figures(con, chosen, settings, councils, by)
+        out = []
+        with con.indicator_planning():
+            for position in range(len(chosen)):
+                if stop.is_set():
+                    raise _Stopped
+                out.append(figures(position))
+        return out
+
+    with ThreadPoolExecutor(max_workers=len(sessions), thread_name_prefix="cscperf-session") as pool:
+        running = [pool.submit(one_group, con, councils) for con, councils in zip(sessions, groups, strict=True)]
+        try:
+            wait(running, return_when=FIRST_EXCEPTION)
+            failed = next((job.exception() for job in running if job.done() and job.exception()), None)
+            if failed is not None:
+                raise failed
+        finally:
+            if not all(job.done() and not job.exception() for job in running):
+                stop.set()
+                for con in sessions:
+                    con.cancel()
+                wait(running)
+    per_group = [job.result() for job in running]
+    return [[row for group in per_group for row in group[position]] for position in range(len(chosen))]
+
+
+class _Figures:
+    """Each chosen indicator's sums per council and period (and group), for the councils given, on one
+    connection: the shared fragments made as needed (limited to the councils) and dropped when done with."""
+
+    def __init__(
+        self,
+        con: Connection,
+        chosen: list[Indicator],
+        settings: IndicatorSettings,
+        councils: Councils | None,
+        by: str | None,
+    ) -> None:
+        self.con, self.chosen, self.settings, self.councils, self.by = con, chosen, settings, councils, by
+        rewrite = None if councils is None else partial(scoped, councils=councils)
+        self.shared = _SharedFragments(con, chosen, settings, rewrite)
+
+    def __call__(self, position: int) -> list[Row]:
+        group = f", {self.by}" if self.by else ""
+        indicator = self.chosen[position]
+        units = units_sql(indicator, self.settings, None, self.shared.before(position), self.councils)
+        source = units
+        if self.by:  # the breakdown's own reads (the child, the worker, the team) limited too
+            source = enriched_sql(units) if self.councils is None else scoped(enriched_sql(units), self.councils)
+        rows = self.con.execute(
+            f"SELECT la_code, period_start, period_end{group}, SUM(numerator), SUM(denominator), COUNT(*), "
+            f"COUNT(*) - COUNT(numerator) FROM ({source}) AS units GROUP BY la_code, period_start, period_end{group}"
+        ).fetchall()
+        self.shared.after(position)
+        return rows
 
 
 def _result(
@@ -279,8 +374,14 @@ class _SharedFragments:
     before the first indicator that reads it, and dropped after the last, so the big ones (every visit) are
     not all held at once."""
 
-    def __init__(self, con: Connection, chosen: list[Indicator], settings: IndicatorSettings) -> None:
-        self.con, self.settings = con, settings
+    def __init__(
+        self,
+        con: Connection,
+        chosen: list[Indicator],
+        settings: IndicatorSettings,
+        rewrite: Callable[[str], str] | None = None,
+    ) -> None:
+        self.con, self.settings, self.rewrite = con, settings, rewrite
         expansions = [fragment_expansions(indicator.sql) for indicator in chosen]
         uses = Counter[str]()
         for counts in expansions:
@@ -298,7 +399,8 @@ class _SharedFragments:
         """The tables of the fragments the indicator at `position` reads (made now if not yet made)."""
         missing = sorted(self.needs[position] - self.tables.keys())
         if missing:
-            self.tables.update(materialise_fragments(self.con, missing, self.settings, made=self.tables))
+            made = materialise_fragments(self.con, missing, self.settings, rewrite=self.rewrite, made=self.tables)
+            self.tables.update(made)
         return dict(self.tables)
 
     def after(self, position: int) -> None:
@@ -427,7 +529,7 @@ def drill_down(
     if not shown:
         return DrillDown(indicator, period, overall, by_council, [])
     set_periods(con, [period])
-    sql = enriched_sql(units_sql(indicator, settings or IndicatorSettings(), shown))
+    sql = scoped(enriched_sql(units_sql(indicator, settings or IndicatorSettings(), shown)), Councils.of(shown))
     with con.indicator_planning():
         cursor = con.execute(
             f"SELECT la_code, unit_id, person_id, numerator, denominator, detail, team, worker, age_band, sex, "

@@ -127,6 +127,17 @@ class Connection(ABC):
         none for DuckDB)."""
         yield
 
+    @contextmanager
+    def reading_sessions(self, count: int) -> Iterator[list[Connection]]:
+        """This session and up to `count - 1` more of the same store, as the same role, all reading one and
+        the same state of it until the block ends, for queries run side by side (PostgreSQL: one snapshot;
+        see `PostgresConnection`). A DuckDB connection uses every core itself: this one alone."""
+        yield [self]
+
+    def cancel(self) -> None:
+        """Stop the statement this session is running (called from another thread); it fails as cancelled."""
+        return None
+
     def lock_councils(self, la_codes: Iterable[str], on_wait: Callable[[str], None] | None = None) -> None:
         """Hold, until the current transaction ends, the right to write these councils' rows, waiting for
         any other command writing them (`on_wait` is told which council is waited for). A DuckDB file is

@@ -198,14 +198,28 @@ def _reads_table(column: exp.Column, table: str) -> bool:
     sources = [select.args.get("from_"), *(select.args.get("joins") or [])]
     for source in sources:
         read = source.this if source is not None else None
+        name = read.alias_or_name if isinstance(read, exp.Table | exp.Subquery) else ""
+        if isinstance(read, exp.Subquery):  # a filtered read, `(SELECT * FROM t WHERE ...) AS t` (council_scope)
+            read = _filtered_read(read)
         if (
             isinstance(read, exp.Table)
             and read.name == table
             and not read.text("db")
-            and (not column.table or column.table == read.alias_or_name)
+            and (not column.table or column.table == name)
         ):
             return True
     return False
+
+
+def _filtered_read(subquery: exp.Subquery) -> exp.Table | None:
+    """The table of `(SELECT * FROM t WHERE ...)`, which has every column of `t` (its generated ones too)."""
+    inner = subquery.this
+    if not isinstance(inner, exp.Select) or [type(e) for e in inner.expressions] != [exp.Star]:
+        return None
+    if any(inner.args.get(k) for k in ("joins", "group", "having", "qualify", "with_", "distinct", "limit")):
+        return None
+    source = inner.args.get("from_")
+    return source.this if source is not None and isinstance(source.this, exp.Table) else None
 
 
 def _name_derived_tables(statement: exp.Expression) -> None:

@@ -55,6 +55,7 @@ INDICATOR_PLANNING = (
     "enable_sort",
 )
 TEXT_COLLATION = 'COLLATE "C"'
+_SNAPSHOT = re.compile(r"[0-9A-Fa-f]+(-[0-9A-Fa-f]+)+")  # an exported snapshot's name, as pg_export_snapshot gives it
 
 
 class NumberLoader(Loader):
@@ -163,6 +164,53 @@ class PostgresConnection(Connection):
                 with suppress(StoreError, psycopg.Error):  # in a failed transaction: the error already raised
                     for name in INDICATOR_PLANNING:
                         self.execute_as_written(f"RESET {name}")
+
+    @contextmanager
+    def reading_sessions(self, count: int) -> Iterator[list[Connection]]:
+        """This session and `count - 1` more, each its own connection to the same URL (so the same role: row
+        security shows each the same rows), all reading one snapshot of the store, as `pg_dump --jobs` does:
+        this session begins a REPEATABLE READ transaction and exports its snapshot, which the others import
+        before their first query. Not READ ONLY: the indicator engine makes temporary tables, which a read-only
+        transaction may not; the role's grants decide what may be changed. The others are closed when the block
+        ends (their temporary tables with them); this session's transaction is committed, or rolled back if the
+        block failed. Already in a transaction (whose snapshot others could not share), it is alone; when the
+        server refuses another connection (too many), fewer sessions are given."""
+        if count <= 1 or self.raw.info.transaction_status != TransactionStatus.IDLE:
+            yield [self]
+            return
+        role = self.execute_as_written("SELECT current_user").fetchall()
+        self.execute_as_written("BEGIN ISOLATION LEVEL REPEATABLE READ")
+        others: list[PostgresConnection] = []
+        try:
+            found = self.execute_as_written("SELECT pg_export_snapshot()").fetchone()
+            snapshot = str(found[0]) if found else ""
+            if not _SNAPSHOT.fullmatch(snapshot):
+                raise StoreError("the server gave no snapshot to share")
+            for _ in range(count - 1):
+                try:
+                    other = PostgresConnection.open(self.url, read_only=self.read_only)
+                except DataProblem:  # the server takes no more connections now: fewer sessions do the work
+                    break
+                others.append(other)
+                if other.execute_as_written("SELECT current_user").fetchall() != role:
+                    raise StoreError("another session of the store connected as a different role")
+                other.execute_as_written("BEGIN ISOLATION LEVEL REPEATABLE READ")
+                other.execute_as_written(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
+            yield [self, *others]
+        except BaseException:
+            with suppress(StoreError, DataProblem, psycopg.Error):  # the failure told is the one raised here
+                self.execute_as_written("ROLLBACK")
+            raise
+        else:
+            self.execute_as_written("COMMIT")
+        finally:
+            for other in others:
+                with suppress(psycopg.Error):
+                    other.close()
+
+    def cancel(self) -> None:
+        with suppress(psycopg.Error):
+            self.raw.cancel_safe(timeout=10)
 
     def execute_as_written(self, sql: str, params: Parameters = None) -> PostgresCursor:
         """A statement in PostgreSQL's own dialect, run as written (`%s` parameters)."""
