@@ -115,10 +115,14 @@ class PdfInParts:
         from cscperf.report.html import render_html
 
         self.pool, self.content, self.charts = pool, content, charts
-        self.html = render_html(content, charts, print_version=True)
-        parts = split(self.html) if in_parts else None
         self.whole: Future[bytes] | None = None
         self.two: TwoParts | None = None
+        if not in_parts:
+            # the second process writes the print HTML itself: not written here, where it would go unused
+            self.whole = pool.submit(_render, "pdf", content, charts)
+            return
+        self.html = render_html(content, charts, print_version=True)
+        parts = split(self.html)
         if parts is None:
             self.whole = pool.submit(_render, "pdf", content, charts)
             return
