@@ -89,6 +89,20 @@ def test_vacancy_rate(council: GoldenCouncil) -> None:
     assert (point.numerator, point.denominator, point.value) == (1.4, 4.0, 35.0)
 
 
+def test_vacancy_rate_counts_the_employed_fte_in_post_on_the_date(council: GoldenCouncil) -> None:
+    post(council, "S1")
+    assignment(council, "E1", "S1", "2020-01-01", CENSUS, 0.5, "employed", end_reason="left_council")  # last day
+    assignment(council, "E2", "S1", "2023-10-01", None, 1.0, "employed")  # starts the day after: not yet in post
+    post(council, "S2")
+    assignment(council, "E3", "S2", CENSUS, None, 0.6, "employed")  # starts on the date: in post
+    assignment(council, "E4", "S2", "2023-09-01", None, 0.4, "employed")  # a second worker sharing the post
+    assignment(council, "E5", "S2", "2019-01-01", "2023-09-29", 1.0, "employed", end_reason="left_council")
+    post(council, "S3")  # never filled
+    point = council.figure("sw_vacancy_rate", CENSUS)
+    # S1 1.0 - 0.5 = 0.5 vacant; S2 1.0 - (0.6 + 0.4) = 0 vacant; S3 1.0 vacant -> 1.5 / (1.5 + 1.5 employed) = 50.0%
+    assert (point.numerator, point.denominator, point.value) == (1.5, 3.0, 50.0)
+
+
 def test_agency_rate(council: GoldenCouncil) -> None:
     establishment(council)
     point = council.figure("sw_agency_rate", CENSUS)
