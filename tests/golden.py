@@ -14,9 +14,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from cscperf.indicators.engine import Point, compute, drill
+from cscperf.indicators.engine import Point, compute, drill, set_periods
 from cscperf.indicators.series import SeriesKind, series_periods
 from cscperf.indicators.settings import IndicatorSettings
+from cscperf.indicators.sql_text import fragment_sql
 from cscperf.reporting_periods import ReportingPeriod, financial_year, month
 from cscperf.store.connection import Connection
 from cscperf.store.database import open_store
@@ -106,3 +107,16 @@ def irregular_period_sets() -> list[list[ReportingPeriod]]:
     with gaps between them, and periods sharing an end (the financial year 2023-24 and March 2023)."""
     months = series_periods(dt.date(2023, 9, 30), 7)
     return [months, months[:1], [months[0], months[3], months[6]], [*months, financial_year(2023), month(2023, 3)]]
+
+
+def assert_fragment_matches_plain(
+    council: GoldenCouncil, fragment: str, plain: str, *, columns: str = "*", settings: IndicatorSettings | None = None
+) -> None:
+    """The fragment's rows are the plain definition's (`plain`, SQL over report_periods) for every irregular period
+    set, on DuckDB and on PostgreSQL, and there are some."""
+    sql = f"SELECT {columns} FROM ({fragment_sql(fragment, settings or IndicatorSettings())}) AS f"
+    for con in council.stores():
+        for periods in irregular_period_sets():
+            set_periods(con, periods)
+            rows = sorted(con.execute(sql).fetchall())
+            assert rows == sorted(con.execute(plain).fetchall()) and rows, [p.label for p in periods]

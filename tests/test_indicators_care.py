@@ -3,7 +3,7 @@ Expected values are worked out by hand beside each case."""
 
 from __future__ import annotations
 
-from .golden import GoldenCouncil
+from .golden import GoldenCouncil, assert_fragment_matches_plain
 
 
 def episode(
@@ -360,8 +360,6 @@ def test_cla_at_period_end_are_the_episodes_open_at_each_period_end(council: Gol
     from cscperf.indicators.sql_text import fragment_sql
     from cscperf.reporting_periods import month
 
-    from .golden import irregular_period_sets
-
     in_care(council, "P1", "2019-01-01")  # before every period, still open
     in_care(council, "P2", "2022-01-01", until="2023-04-30")  # ceased on a period end: not looked after at it
     in_care(council, "P3", "2023-05-01", until="2023-05-30")  # between two period ends: never
@@ -377,11 +375,8 @@ def test_cla_at_period_end_are_the_episodes_open_at_each_period_end(council: Gol
     in_care(council, "P8", "2020-01-01", dob="2005-05-31")  # 18 on 31 May 2023, never ceased: not after
     episode(council, "P9", "LP9", "2023-04-15")  # no person record: counted
     settings = IndicatorSettings()
+    assert_fragment_matches_plain(council, "cla_at_period_end", PLAIN_CLA_AT_PERIOD_END)
     for con in council.stores():  # and on PostgreSQL
-        for periods in irregular_period_sets():
-            set_periods(con, periods)
-            rows = con.execute(fragment_sql("cla_at_period_end", settings)).fetchall()
-            assert sorted(rows) == sorted(con.execute(PLAIN_CLA_AT_PERIOD_END).fetchall()) and rows
         set_periods(con, [month(2023, 4), month(2023, 5), month(2023, 6), month(2023, 7)])
         found = con.execute(f"SELECT period_end, person_id, cla_id, entered_care "
                             f"FROM ({fragment_sql('cla_at_period_end', settings)}) c").fetchall()  # fmt: skip

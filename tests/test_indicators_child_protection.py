@@ -6,7 +6,7 @@ import datetime as dt
 
 from cscperf.indicators.detail import detail_fields
 
-from .golden import LA, GoldenCouncil
+from .golden import LA, GoldenCouncil, assert_fragment_matches_plain
 
 
 def plan(council: GoldenCouncil, plan_id: str, person: str, start: str, end: str | None = None) -> None:
@@ -201,8 +201,6 @@ def test_cp_at_period_end_are_the_plans_open_at_each_period_end(council: GoldenC
     from cscperf.indicators.sql_text import fragment_sql
     from cscperf.reporting_periods import month
 
-    from .golden import irregular_period_sets
-
     plan(council, "CP0", "P0", "2030-01-01")  # after every period (and numbered first, as every plan is)
     plan(council, "CP1", "P1", "2019-01-01")  # before every period, still open
     plan(council, "CP2", "P2", "2022-01-01", "2023-04-30")  # ended on a period end: not open at it
@@ -213,11 +211,8 @@ def test_cp_at_period_end_are_the_plans_open_at_each_period_end(council: GoldenC
     plan(council, "CP8", "P7", "2023-06-01")  # two beginning the same day: the lower id
     plan(council, "CP7", "P7", "2023-06-01")
     settings = IndicatorSettings()
+    assert_fragment_matches_plain(council, "cp_at_period_end", PLAIN_CP_AT_PERIOD_END)
     for con in council.stores():  # and on PostgreSQL
-        for periods in irregular_period_sets():
-            set_periods(con, periods)
-            rows = con.execute(fragment_sql("cp_at_period_end", settings)).fetchall()
-            assert sorted(rows) == sorted(con.execute(PLAIN_CP_AT_PERIOD_END).fetchall()) and rows
         set_periods(con, [month(2023, 4), month(2023, 5), month(2023, 6), month(2023, 7)])
         found = con.execute(f"SELECT period_end, person_id, plan_id, plan_key "
                             f"FROM ({fragment_sql('cp_at_period_end', settings)}) c").fetchall()  # fmt: skip

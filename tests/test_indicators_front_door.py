@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from .golden import GoldenCouncil, irregular_period_sets
+from .golden import GoldenCouncil, assert_fragment_matches_plain
 
 
 def outcome(**flags: str) -> str:
@@ -234,12 +234,9 @@ def test_assessments_open_at_period_end_are_those_started_and_not_authorised(cou
     assessment(council, "6", "2020-01-01", "2023-03-31", "2020-01-01")  # authorised on the first period end
     assessment(council, "7", "2030-01-01", None, "2030-01-01")  # after every period
     months = series_periods(dt.date(2023, 9, 30), 7)
+    assert_fragment_matches_plain(council, "assessments_open_at_period_end", PLAIN_OPEN_ASSESSMENTS,
+                                  columns="la_code, period_start, period_end, assessment_id")  # fmt: skip
     for con in council.stores():  # and on PostgreSQL
-        for periods in irregular_period_sets():
-            set_periods(con, periods)
-            sql = fragment_sql("assessments_open_at_period_end", IndicatorSettings())
-            rows = con.execute(f"SELECT la_code, period_start, period_end, assessment_id FROM ({sql}) a").fetchall()
-            assert sorted(rows) == sorted(con.execute(PLAIN_OPEN_ASSESSMENTS).fetchall()) and rows
         set_periods(con, months)
         sql = fragment_sql("assessments_open_at_period_end", IndicatorSettings())
         found = con.execute(f"SELECT period_end, assessment_id FROM ({sql}) a WHERE assessment_id <> '1'").fetchall()
