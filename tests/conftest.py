@@ -204,3 +204,16 @@ def demo_report(demo_store: Path, tmp_path_factory: pytest.TempPathFactory) -> o
         return write_report(demo_store, DEMO_AS_AT, folder, config, read_commentary(options.commentary), FORMATS)
 
     return _once_for_the_run(tmp_path_factory, "demo-report", build)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The files marked slow first, each whole and in its order, then the rest. With `--dist loadfile` a worker
+    takes the next file as it nears the end of one: a long file taken last keeps the run going while the other
+    worker has nothing to do. (pytest-xdist's own order, by the number of tests in a file, took the long files
+    of few tests last, the paper's PDF in parts among them: `make test` turns it off.)"""
+
+    def quick(item: pytest.Item) -> bool:
+        module = item.getparent(pytest.Module)
+        return module is None or module.get_closest_marker("slow") is None
+
+    items.sort(key=quick)  # a stable sort: the files' and the tests' order otherwise kept

@@ -40,6 +40,8 @@ from cscperf.store.database import open_store
 
 from .pdf_text import fonts_read_once
 
+pytestmark = pytest.mark.slow  # a long file: started before the short ones (conftest.py)
+
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT.parent / "shared" / "reference-data"
 AS_AT = dt.date(2026, 10, 31)

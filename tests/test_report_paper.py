@@ -30,6 +30,8 @@ from cscperf.report.writer import Written
 
 from .pdf_text import fonts_read_once
 
+pytestmark = pytest.mark.slow  # a long file: started before the short ones (conftest.py)
+
 ROOT = Path(__file__).resolve().parents[1]
 MOST_PAGES = 34  # the issue: under 35 (the old paper had 85)
 

@@ -26,6 +26,8 @@ from cscperf.report.writer import Written, write_report
 
 from .conftest import DEMO_AS_AT, ROOT
 
+pytestmark = pytest.mark.slow  # a long file: started before the short ones (conftest.py)
+
 
 @pytest.fixture(scope="module")
 def charts(demo_report: Written) -> list[RenderedChart]:
