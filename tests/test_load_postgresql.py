@@ -200,13 +200,27 @@ def test_the_same_file_loaded_twice_at_once_is_loaded_once(tmp_path: Path, pg_ur
 
 def test_loads_into_different_councils_do_not_wait_for_each_other(tmp_path: Path, pg_url: str) -> None:
     open_store(pg_url).close()
-    first = _cscperf("load", str(_people(tmp_path / "one.csv", "A", 500)), "--db", pg_url, "--la", "874", pause=30)
+    # the first holds its transaction open until the second has finished (or the test has given up on it)
+    go = tmp_path / "go"
+    first = _cscperf("load", str(_people(tmp_path / "one.csv", "A", 500)), "--db", pg_url, "--la", "874",
+                     pause=300, resume_when=go)  # fmt: skip
     try:
         _wait_for(first, b"not yet committed")
         second = _cscperf("load", str(_people(tmp_path / "two.csv", "B", 500)), "--db", pg_url, "--la", "873")
-        _, err = second.communicate(timeout=120)
+        try:
+            _, err = second.communicate(timeout=120)
+        except subprocess.TimeoutExpired:
+            second.kill()
+            second.communicate()
+            raise AssertionError("a load into 873 waited for the uncommitted load into 874") from None
         assert second.returncode == 0 and b"another command is loading" not in err
         assert _count(pg_url, "SELECT count(*) FROM ssd_person WHERE la_code = '873'") == 500
+        assert _count(pg_url, "SELECT count(*) FROM ssd_person WHERE la_code = '874'") == 0  # not yet committed
+        go.touch()
+        assert first.wait(timeout=120) == 0
+        assert _count(pg_url, "SELECT count(*) FROM ssd_person WHERE la_code = '874'") == 500
     finally:
-        first.send_signal(signal.SIGTERM)
+        go.touch()
+        if first.poll() is None:
+            first.send_signal(signal.SIGTERM)
         first.wait()

@@ -303,8 +303,6 @@ def merge_into_store(staged: StagedLoads) -> None:
                 f"INSERT INTO {name} ({columns}) SELECT {columns} FROM {chosen} c "
                 f"WHERE NOT EXISTS (SELECT 1 FROM {name} t WHERE {missing})",
             )
-    for name in sorted(staged.staging.tables):
-        staged.con.analyse(name)
     _note_older_loads(staged)
 
 

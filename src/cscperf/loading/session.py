@@ -124,6 +124,7 @@ def load_files(
                 summary.population_years_added = fill_population_from_comparators(con, councils)
             _pause_before_commit()
             run(con, "COMMIT")
+            _analyse_after_commit(con, sorted(staging.tables) if loads else [])
         except BaseException as exc:
             with contextlib.suppress(*DATABASE_ERRORS):  # a lost connection has ended the transaction already
                 run(con, "ROLLBACK")
@@ -232,6 +233,16 @@ def _protected_or_damaged(path: Path) -> bool:
     folder: skipping it would lose a return without anyone noticing."""
     with path.open("rb") as handle:
         return handle.read(8) == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _analyse_after_commit(con: Connection, tables: list[str]) -> None:
+    """Let the planner know the store tables' new rows (PostgreSQL), once the load is committed. `ANALYZE`
+    holds a lock on the table that another `ANALYZE` waits for, until the transaction ends: run inside the
+    load's transaction, it made a load into another council wait for this one to commit. The load is
+    committed whatever happens here (the server's autovacuum analyses the tables later anyway)."""
+    for name in tables:
+        with contextlib.suppress(*DATABASE_ERRORS):
+            con.analyse(name)
 
 
 def _pause_before_commit() -> None:
