@@ -168,6 +168,9 @@ def test_caseloads_at_period_end_are_the_allocations_open_at_each_period_end(cou
                 invo_professional_team="T0")  # fmt: skip
     council.add("ssd_involvements", invo_involvements_id="W2-P7", invo_professional_id="W2", invo_person_id="P7",
                 invo_involvement_start_date="2023-02-01", invo_professional_role_id="IRO")  # not a case  # fmt: skip
+    council.add("ssd_involvements", invo_involvements_id="W2-P9", invo_professional_id="W2", invo_person_id="P9",
+                invo_involvement_start_date="2023-06-01", invo_involvement_end_date="2023-06-30",
+                invo_professional_team="S9")  # W2's other child, held to its last day, counted by span  # fmt: skip
     allocate(council, "W3", "P8", "2023-01-01")  # not a registered social worker
     settings = IndicatorSettings()
     assert_fragment_matches_plain(council, "caseloads_at_period_end", with_settings(PLAIN_CASELOADS, settings, "test"),
@@ -175,7 +178,8 @@ def test_caseloads_at_period_end_are_the_allocations_open_at_each_period_end(cou
     set_periods(council.con, [month(2023, 4), month(2023, 6)])
     rows = council.con.execute(fragment_sql("caseloads_at_period_end", settings)).fetchall()
     # 30 April: W1 holds P1 and P2 (its one day); W2 holds P1. 30 June: W1 holds P1 (P4 ended the day before);
-    # W2 holds P1 twice, one case, in team T0 (the first team by name)
+    # W2 holds P1 twice (teams T1 and T0), one case, and P9 (team S9) on its last day: 2 cases, in team S9
+    # (the first team by name of all W2's allocations open on the day)
     assert sorted((r[2].isoformat(), r[3], r[4], r[5], r[6]) for r in rows) == [
         ("2023-04-30", "W1", "T1", 2, 1.0), ("2023-04-30", "W2", "T1", 1, 0.6),
-        ("2023-06-30", "W1", "T1", 1, 1.0), ("2023-06-30", "W2", "T0", 1, 0.6)]  # fmt: skip
+        ("2023-06-30", "W1", "T1", 1, 1.0), ("2023-06-30", "W2", "S9", 2, 0.6)]  # fmt: skip
