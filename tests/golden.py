@@ -17,7 +17,7 @@ from typing import Any
 from cscperf.indicators.engine import Point, compute, drill, set_periods
 from cscperf.indicators.series import SeriesKind, series_periods
 from cscperf.indicators.settings import IndicatorSettings
-from cscperf.indicators.sql_text import fragment_sql
+from cscperf.indicators.sql_text import expand_fragments, fragment_sql, with_settings
 from cscperf.reporting_periods import ReportingPeriod, financial_year, month
 from cscperf.store.connection import Connection
 from cscperf.store.database import open_store
@@ -112,9 +112,11 @@ def irregular_period_sets() -> list[list[ReportingPeriod]]:
 def assert_fragment_matches_plain(
     council: GoldenCouncil, fragment: str, plain: str, *, columns: str = "*", settings: IndicatorSettings | None = None
 ) -> None:
-    """The fragment's rows are the plain definition's (`plain`, SQL over report_periods) for every irregular period
-    set, on DuckDB and on PostgreSQL, and there are some."""
-    sql = f"SELECT {columns} FROM ({fragment_sql(fragment, settings or IndicatorSettings())}) AS f"
+    """The fragment's rows are the plain definition's (`plain`, SQL over report_periods, which may read other
+    fragments as `{{> name}}`) for every irregular period set, on DuckDB and on PostgreSQL, and there are some."""
+    settings = settings or IndicatorSettings()
+    sql = f"SELECT {columns} FROM ({fragment_sql(fragment, settings)}) AS f"
+    plain = with_settings(expand_fragments(plain, "plain definition"), settings, "plain definition")
     for con in council.stores():
         for periods in irregular_period_sets():
             set_periods(con, periods)

@@ -3,6 +3,8 @@ Expected values are worked out by hand beside each case."""
 
 from __future__ import annotations
 
+import pytest
+
 from .golden import GoldenCouncil, assert_fragment_matches_plain
 
 
@@ -391,3 +393,129 @@ def test_cla_at_period_end_are_the_episodes_open_at_each_period_end(council: Gol
             "2023-06-30": ["P1 LP1 2019-01-01", "P4 LP4 2023-05-31", "P6 LP6a 2023-02-01", "P9 LP9 2023-04-15"],
             "2023-07-31": ["P1 LP1 2019-01-01", "P6 LP6b 2023-02-01", "P7 LP7 2022-01-01", "P9 LP9 2023-04-15"],
         }  # fmt: skip
+
+
+# The "due" fragments find each child's latest event at each period end by the events' spans of period ends
+# (current_at_period_ends); each must give exactly the rows of the plain definition: the latest event on or
+# before the period end (the latest date: events on one day are one), for each child looked after at it.
+PLAIN_CLA_VISIT_LAST_SEEN = """
+  SELECT c.la_code, c.period_start, c.period_end, c.person_id, k.placement_id, MAX(v.visit_date) AS last_seen
+  FROM ({{> cla_at_period_end}}) c
+  JOIN ({{> cla_visit_placements}}) k ON k.la_code = c.la_code AND k.person_id = c.person_id
+   AND k.placed <= c.period_end AND (k.placement_end IS NULL OR k.placement_end > c.period_end)
+  LEFT JOIN ({{> cla_visits_by_placement}}) v
+    ON v.placement_key = k.placement_key AND v.child_seen AND v.visit_date <= c.period_end
+  GROUP BY c.la_code, c.period_start, c.period_end, c.person_id, k.placement_id
+"""
+
+
+def test_cla_visit_due_at_period_end_has_the_last_visit_the_child_was_seen_at(council: GoldenCouncil) -> None:
+    # Period ends: the last day of March to September 2023 (and 31 March 2024 in one set).
+    placements(council, "P1", [("2023-01-01", None, "S", "U4")])
+    cla_visit(council, "V1", "P1", "2023-02-10")  # before every period end
+    cla_visit(council, "V2", "P1", "2023-04-30")  # on a period end: the last seen at it
+    cla_visit(council, "V3", "P1", "2023-05-31", seen="N")  # not seen: 30 April stays the last at 31 May
+    cla_visit(council, "V4", "P1", "2023-06-30")  # two on one day, on a period end
+    cla_visit(council, "V5", "P1", "2023-06-30")
+    cla_visit(council, "V6", "P1", "2023-08-15")
+    cla_visit(council, "V7", "P1", "2030-01-01")  # after every period end
+    # A placement ending on a period end, and the next starting that day with a visit on it (it belongs to the
+    # new placement); care ends on 31 July, a period end: no row then.
+    placements(council, "P2", [("2023-01-01", "2023-05-31", "S", "U4"), ("2023-05-31", "2023-07-31", "P", "U4")])
+    cla_visit(council, "V8", "P2", "2023-05-20")
+    cla_visit(council, "V9", "P2", "2023-05-31")
+    placements(council, "P3", [("2023-08-01", None, "S", "U4")])  # never visited
+    columns = "la_code, period_start, period_end, person_id, placement_id, last_seen"
+    assert_fragment_matches_plain(council, "cla_visit_due_at_period_end", PLAIN_CLA_VISIT_LAST_SEEN, columns=columns)
+
+
+# Each child looked after at each period end with their episodes' period of care, its latest review held on or
+# before the period end (cancelled ones left out) and the number held by then.
+PLAIN_CLA_LAST_REVIEW = """
+  SELECT c.la_code, c.period_start, c.period_end, c.person_id, c.cla_id, MAX(r.held) AS last_review,
+         COUNT(r.held) AS reviews_held
+  FROM ({{> cla_at_period_end}}) c
+  LEFT JOIN ({{> cla_reviews_held}}) r ON r.la_code = c.la_code AND r.cla_id = c.cla_id AND r.held <= c.period_end
+  GROUP BY c.la_code, c.period_start, c.period_end, c.person_id, c.cla_id
+"""
+
+
+def test_cla_review_due_at_period_end_has_the_last_review_held(council: GoldenCouncil) -> None:
+    in_care(council, "P1", "2023-01-01")
+    for day in ["2023-02-10", "2023-04-30", "2023-06-30", "2030-01-01"]:  # before, on a period end, after all
+        cla_review(council, "P1", day)
+    council.add("ssd_cla_reviews", clar_cla_review_id="P1-again", clar_cla_id="LP1", clar_cla_review_date="2023-06-30")
+    council.add("ssd_cla_reviews", clar_cla_review_id="P1-off", clar_cla_id="LP1", clar_cla_review_date="2023-07-15",
+                clar_cla_review_cancelled="Y")  # fmt: skip
+    in_care(council, "P2", "2022-01-01", until="2023-05-31")  # care ends on a period end
+    cla_review(council, "P2", "2023-03-15")
+    episode(council, "P2", "LP2b", "2023-07-01")  # back in care: a new period of care, its own reviews
+    council.add("ssd_cla_reviews", clar_cla_review_id="P2-b", clar_cla_id="LP2b", clar_cla_review_date="2023-08-10")
+    in_care(council, "P3", "2023-08-01")  # no review yet
+    assert_fragment_matches_plain(council, "cla_review_due_at_period_end", PLAIN_CLA_LAST_REVIEW,
+                                  columns="la_code, period_start, period_end, person_id, cla_id, last_review, "
+                                          "reviews_held")  # fmt: skip
+
+
+# Each child looked after at each period end and their latest completed health assessment, dental check or PEP
+# on or before it (whenever it was: before this period of care too).
+PLAIN_LAST_CHECK = """
+  SELECT c.la_code, c.period_start, c.period_end, c.person_id, MAX(h.clah_health_check_date) AS last_check
+  FROM ({{> cla_at_period_end}}) c
+  JOINS
+  LEFT JOIN ssd_cla_health h ON h.la_code = c.la_code AND h.clah_person_id = c.person_id
+   AND h.clah_health_check_type = 'KIND' AND COALESCE(h.clah_health_check_status, 'Completed') = 'Completed'
+   AND h.clah_health_check_date <= c.period_end
+  GROUP BY c.la_code, c.period_start, c.period_end, c.person_id
+"""
+PLAIN_LAST_PEP = """
+  SELECT c.la_code, c.period_start, c.period_end, c.person_id, MAX(p.pep_date) AS last_check
+  FROM ({{> cla_at_period_end}}) c
+  JOIN ssd_person pr ON pr.la_code = c.la_code AND pr.pers_person_id = c.person_id
+  LEFT JOIN cscperf_pep p ON p.la_code = c.la_code AND p.pep_person_id = c.person_id
+   AND COALESCE(p.pep_status, 'Completed') = 'Completed' AND p.pep_date <= c.period_end
+  GROUP BY c.la_code, c.period_start, c.period_end, c.person_id
+"""
+CARE_PERIOD = "JOIN ({{> care_periods}}) k ON k.la_code = c.la_code AND k.cla_id = c.cla_id"
+
+
+@pytest.mark.parametrize(
+    ("fragment", "plain", "last"),
+    [
+        ("cla_health_due_at_period_end", PLAIN_LAST_CHECK.replace("JOINS", "").replace("KIND", "Health Assessment"),
+         "last_assessment"),
+        ("cla_dental_due_at_period_end", PLAIN_LAST_CHECK.replace("JOINS", CARE_PERIOD).replace("KIND", "Dental Check"),
+         "last_check"),
+        ("cla_pep_due_at_period_end", PLAIN_LAST_PEP, "last_pep"),
+    ],
+)  # fmt: skip
+def test_health_dental_and_pep_due_at_period_end_have_the_latest_completed(
+    council: GoldenCouncil, fragment: str, plain: str, last: str
+) -> None:
+    kind = "Dental Check" if "dental" in fragment else "Health Assessment"
+
+    def check(person: str, day: str, number: int = 1, status: str = "Completed") -> None:
+        if "pep" in fragment:
+            council.add("cscperf_pep", pep_id=f"{person}-{day}-{number}", pep_person_id=person,
+                        pep_cla_id=f"L{person}", pep_date=day, pep_status=status)  # fmt: skip
+        else:
+            council.add("ssd_cla_health", clah_health_check_id=f"{person}-{day}-{number}",
+                        clah_person_id=person, clah_health_check_type=kind, clah_health_check_date=day,
+                        clah_health_check_status=status)  # fmt: skip
+
+    in_care(council, "P1", "2023-01-01")
+    check("P1", "2022-11-10")  # before care and before every period end
+    check("P1", "2023-04-30")  # on a period end: the latest at it
+    check("P1", "2023-05-31", status="Refused")  # not completed: 30 April stays the latest at 31 May
+    check("P1", "2023-06-30")  # two on one day, on a period end
+    check("P1", "2023-06-30", number=2)
+    check("P1", "2030-01-01")  # after every period end
+    health(council, "P1", "Dental Check" if kind != "Dental Check" else "Health Assessment", "2023-08-15")  # other
+    in_care(council, "P2", "2022-01-01", until="2023-05-31")  # care ends on a period end, and starts again
+    check("P2", "2023-03-15")  # the latest when care begins again
+    episode(council, "P2", "LP2b", "2023-07-01")
+    in_care(council, "P3", "2023-08-01")  # none
+    council.person("P4")  # never looked after
+    check("P4", "2023-05-01")
+    assert_fragment_matches_plain(council, fragment, plain.replace("last_check", last),
+                                  columns=f"la_code, period_start, period_end, person_id, {last}")  # fmt: skip

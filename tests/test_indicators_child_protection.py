@@ -225,3 +225,60 @@ def test_cp_at_period_end_are_the_plans_open_at_each_period_end(council: GoldenC
             "2023-06-30": ["P1 CP1 2", "P4 CP4 5", "P6 CP5 6", "P7 CP7 8"],
             "2023-07-31": ["P1 CP1 2", "P6 CP5 6", "P7 CP7 8"],
         }  # fmt: skip
+
+
+# The "due" fragments find each plan's latest visit or review at each period end by the events' spans of period
+# ends (current_at_period_ends); each must give exactly the rows of the plain definition: the latest on or before
+# the period end (the latest date: events on one day are one), for each plan open at it.
+PLAIN_CP_VISIT_LAST_SEEN = """
+  SELECT c.la_code, c.period_start, c.period_end, c.plan_id, MAX(v.visit_date) AS last_seen
+  FROM ({{> cp_at_period_end}}) c
+  LEFT JOIN ({{> cp_visits_by_plan}}) v ON v.plan_key = c.plan_key AND v.child_seen AND v.visit_date <= c.period_end
+  GROUP BY c.la_code, c.period_start, c.period_end, c.plan_id
+"""
+PLAIN_CP_LAST_REVIEW = """
+  SELECT c.la_code, c.period_start, c.period_end, c.plan_id, MAX(r.cppr_cp_review_date) AS last_review
+  FROM ({{> cp_at_period_end}}) c
+  JOIN ssd_cp_plans pl ON pl.la_code = c.la_code AND pl.cppl_cp_plan_id = c.plan_id
+  LEFT JOIN ssd_cp_reviews r ON r.la_code = c.la_code AND r.cppr_cp_plan_id = c.plan_id
+   AND r.cppr_cp_review_date <= c.period_end
+  GROUP BY c.la_code, c.period_start, c.period_end, c.plan_id
+"""
+
+
+def test_cp_visit_due_at_period_end_has_the_last_visit_the_child_was_seen_at(council: GoldenCouncil) -> None:
+    # Period ends: the last day of March to September 2023 (and 31 March 2024 in one set).
+    plan(council, "CP1", "CP1", "2023-01-01")
+    visit(council, "V1", "CP1", "2023-02-10")  # before every period end
+    visit(council, "V2", "CP1", "2023-04-30")  # on a period end: the last seen at it
+    visit(council, "V3", "CP1", "2023-05-31", seen="N")  # not seen: 30 April stays the last at 31 May
+    visit(council, "V4", "CP1", "2023-06-30")  # two on one day, on a period end
+    visit(council, "V5", "CP1", "2023-06-30")
+    visit(council, "V6", "CP1", "2023-08-15")
+    visit(council, "V7", "CP1", "2030-01-01")  # after every period end
+    plan(council, "CP2", "P2", "2023-01-01", "2023-05-31")  # ends on a period end; the child's next plan
+    council.add("ssd_cp_visits", cppv_cp_visit_id="V8", cppv_cp_plan_id="CP2", cppv_person_id="P2",
+                cppv_cp_visit_date="2023-05-20", cppv_cp_visit_seen="Y")  # fmt: skip
+    plan(council, "CP3", "P2", "2023-06-01")
+    council.add("ssd_cp_visits", cppv_cp_visit_id="V9", cppv_cp_plan_id=None, cppv_person_id="P2",
+                cppv_cp_visit_date="2023-07-10", cppv_cp_visit_seen="Y")  # fmt: skip  # without its plan: CP3's
+    plan(council, "CP4", "P4", "2023-08-01")  # never visited
+    assert_fragment_matches_plain(council, "cp_visit_due_at_period_end", PLAIN_CP_VISIT_LAST_SEEN,
+                                  columns="la_code, period_start, period_end, plan_id, last_seen")  # fmt: skip
+
+
+def test_cp_review_due_at_period_end_has_the_last_review_held(council: GoldenCouncil) -> None:
+    plan(council, "CP1", "P1", "2023-01-01")
+    for day in ["2023-02-10", "2023-04-30", "2023-06-30", "2030-01-01"]:  # before, on a period end, after all
+        review(council, "CP1", day)
+    council.add("ssd_cp_reviews", cppr_cp_review_id="CP1-again", cppr_cp_plan_id="CP1", cppr_person_id="P1",
+                cppr_cp_review_date="2023-06-30")  # fmt: skip  # two on one day
+    council.add("ssd_cp_reviews", cppr_cp_review_id="CP1-none", cppr_cp_plan_id="CP1", cppr_person_id="P1",
+                cppr_cp_review_date=None)  # fmt: skip  # no date: never the last
+    plan(council, "CP2", "P2", "2023-01-01", "2023-05-31")  # ends on a period end; the child's next plan
+    review(council, "CP2", "2023-03-15")
+    plan(council, "CP3", "P2", "2023-06-01")
+    review(council, "CP3", "2023-08-10")
+    plan(council, "CP4", "P4", "2023-08-01")  # no review yet
+    assert_fragment_matches_plain(council, "cp_review_due_at_period_end", PLAIN_CP_LAST_REVIEW,
+                                  columns="la_code, period_start, period_end, plan_id, last_review")  # fmt: skip

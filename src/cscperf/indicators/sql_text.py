@@ -10,6 +10,47 @@ from cscperf.indicators.settings import IndicatorSettings
 
 FRAGMENT = re.compile(r"\{\{>\s*([a-z_]+)\s*\}\}")
 SETTING = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
+CURRENT = re.compile(r"\{\{#\s*current_at_period_ends\s*\}\}(.*?)\{\{/\s*current_at_period_ends\s*\}\}", re.DOTALL)
+
+# The rows of a query of events, each once for every period end at which it is current: on or after its `day` and
+# before its `until` (NULL: never ends). Each event gets the first period end on or after its day and the last
+# before its until, found once for each distinct date, and meets the period ends between the two by equi-joins on
+# that pair (`spans`: every pair of period ends, the first no later than the second, with each period end between
+# them; a few thousand rows whatever the data), as cla_at_period_end does for episodes. Comparing every event with
+# every period end (or every child's row with all their events) was a loop on PostgreSQL. Period ends shared by
+# two periods (a year and its last month) give one row: join on period_end.
+CURRENT_AT_PERIOD_ENDS = """(
+  WITH current_events AS MATERIALIZED ({events}),
+  current_dated AS MATERIALIZED (
+    SELECT e.*, f.first_end, l.last_end
+    FROM current_events e
+    JOIN (SELECT d.day, MIN(p.period_end) AS first_end
+          FROM (SELECT DISTINCT day FROM current_events) d
+          JOIN report_periods p ON p.period_end >= d.day
+          GROUP BY d.day) f ON f.day = e.day
+    JOIN (SELECT d.until_day, MAX(p.period_end) AS last_end
+          FROM (SELECT DISTINCT COALESCE(until, DATE '9999-12-31') AS until_day FROM current_events) d
+          JOIN report_periods p ON p.period_end < d.until_day
+          GROUP BY d.until_day) l ON l.until_day = COALESCE(e.until, DATE '9999-12-31')
+  ),
+  current_spans AS (  -- DISTINCT (the rows are distinct anyway) keeps PostgreSQL from joining the events first
+    SELECT DISTINCT a.period_end AS first_end, b.period_end AS last_end, p.period_end
+    FROM (SELECT DISTINCT period_end FROM report_periods) a
+    JOIN (SELECT DISTINCT period_end FROM report_periods) b ON b.period_end >= a.period_end
+    JOIN (SELECT DISTINCT period_end FROM report_periods) p
+      ON p.period_end >= a.period_end AND p.period_end <= b.period_end
+  )
+  SELECT e.*, s.period_end
+  FROM current_dated e
+  JOIN current_spans s ON s.first_end = e.first_end AND s.last_end = e.last_end
+)"""
+
+
+def current_at_period_ends(sql: str) -> str:
+    """`{{# current_at_period_ends}} SELECT ... {{/ current_at_period_ends}}` (a query of events with columns `day`
+    and `until`) replaced by a subquery of its rows, each once for every period end at which it is current (a
+    `period_end` column added, and `first_end` and `last_end`, the first and last of them)."""
+    return CURRENT.sub(lambda match: CURRENT_AT_PERIOD_ENDS.format(events=match.group(1).strip()), sql)
 
 
 def fragments_used(indicator: Indicator) -> set[str]:
@@ -75,7 +116,7 @@ def expand_fragments(sql: str, owner: str, materialised: dict[str, str] | None =
             return f"SELECT * FROM {materialised[name]}"
         return expand_fragments(fragments[name].strip(), owner, materialised, depth + 1)
 
-    return FRAGMENT.sub(fragment, sql)
+    return current_at_period_ends(FRAGMENT.sub(fragment, sql))
 
 
 def indicator_sql(indicator: Indicator, settings: IndicatorSettings, materialised: dict[str, str] | None = None) -> str:
