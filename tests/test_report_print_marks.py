@@ -5,14 +5,18 @@ a fan chart draw pixel for pixel as before. The glossary's columns in print are 
 
 from __future__ import annotations
 
+import base64
 import io
+import subprocess
 from pathlib import Path
 
 import pytest
 import vl_convert
 from PIL import Image, ImageChops
 
+from cscperf.report import svg_text
 from cscperf.report.print_svg import _translated, lighter_svg
+from cscperf.report.svg_text import whole_words
 
 from .test_report_chart_cache import SPEC
 
@@ -102,7 +106,40 @@ def test_a_real_chart_draws_pixel_for_pixel_as_before_with_fewer_elements(mark: 
     assert ImageChops.difference(_png(svg), _png(lighter)).getbbox() is None
 
 
-def test_the_glossary_columns_are_filled_in_print_not_balanced() -> None:
+def test_the_glossary_lists_share_one_pair_of_columns_filled_in_turn() -> None:
     css = (Path(__file__).parents[1] / "src/cscperf/report/templates/print.css").read_text(encoding="utf-8")
-    rule = next(line for line in css.splitlines() if line.startswith(".glossary dl {"))
+    rule = next(line for line in css.splitlines() if line.startswith(".glossary-lists {"))
     assert "columns: 2" in rule and "column-fill: auto" in rule
+    assert not any(line.startswith(".glossary dl {") and "columns" in line for line in css.splitlines())
+
+
+def test_chart_words_are_drawn_a_run_at_a_time_and_per_letter_text_as_before(monkeypatch: pytest.MonkeyPatch) -> None:
+    from weasyprint import HTML, svg
+    from weasyprint.svg import TAGS
+
+    original = TAGS["text"]
+    runs: list[str] = []
+    with whole_words():
+        assert svg.text is TAGS["text"] is TAGS["tspan"] is not original  # draw_node tells text by this name
+        monkeypatch.setattr(svg_text, "_draw_run", lambda _svg, node, _size: runs.append(node.text))
+        picture = (f'<svg {NS} width="200" height="40"><text transform="translate(5,20)" text-anchor="middle">'
+                   'Oct 24</text><text x="5 9 13" y="30">abc</text><text dx="2" y="10">def</text></svg>')  # fmt: skip
+        uri = "data:image/svg+xml;base64," + base64.b64encode(picture.encode()).decode()
+        pdf = HTML(string=f'<img src="{uri}" alt="A chart">').write_pdf()
+    assert svg.text is TAGS["text"] is original  # put back as it was
+    assert runs == ["Oct 24"]  # per-letter places (x lists, dx) are left to WeasyPrint
+    assert pdf is not None and pdf.startswith(b"%PDF")
+
+
+def test_chart_words_drawn_a_run_at_a_time_read_as_words(tmp_path: Path) -> None:
+    from weasyprint import HTML
+
+    label = '<text transform="translate(150,20)" text-anchor="middle">Latest 151 in Oct 2026</text>'
+    picture = f'<svg {NS} width="300" height="40">{label}</svg>'
+    uri = "data:image/svg+xml;base64," + base64.b64encode(picture.encode()).decode()
+    with whole_words():
+        pdf = HTML(string=f'<img src="{uri}" alt="A chart">').write_pdf()
+    assert pdf is not None
+    (tmp_path / "a.pdf").write_bytes(pdf)
+    text = subprocess.run(["pdftotext", str(tmp_path / "a.pdf"), "-"], capture_output=True, text=True, check=True)
+    assert text.stdout.split() == ["Latest", "151", "in", "Oct", "2026"]
