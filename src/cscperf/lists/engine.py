@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from cscperf.errors import DataProblem, UsageProblem
+from cscperf.indicators.council_scope import Councils
+from cscperf.indicators.council_scope import scoped as council_scoped
 from cscperf.indicators.engine import materialise_fragments, set_periods
 from cscperf.indicators.settings import IndicatorSettings
 from cscperf.indicators.sql_text import fragments_within
@@ -22,7 +24,7 @@ from cscperf.lists.entries import ListEntry, entry_of
 from cscperf.lists.results import list_result
 from cscperf.lists.rows import ListResult, Lists
 from cscperf.lists.settings import ListSettings, sql_values, template_values
-from cscperf.lists.sql import ALLOCATED, allocation_sql, council_list, enriched_sql, for_councils
+from cscperf.lists.sql import ALLOCATED, allocation_sql, council_list, enriched_sql
 from cscperf.reporting_periods import as_at as as_at_period
 from cscperf.store.connection import Connection
 from cscperf.store.statements import run
@@ -193,10 +195,10 @@ def list_entries(
     others = con.execute(
         f"SELECT count(*) FROM cscperf_councils WHERE la_code NOT IN ({council_list(la_codes)})"
     ).fetchall()[0][0]
-    codes = tuple(la_codes)
+    councils = Councils.of(la_codes)
 
     def scoped(sql: str) -> str:  # only worth rewriting when the store holds other councils too
-        return for_councils(sql, codes) if others else sql
+        return council_scoped(sql, councils) if others else sql
 
     tables = materialise_fragments(con, shared, indicator_settings, prefix="cscperf_list_fragment_", rewrite=scoped)
     run(con, f"CREATE OR REPLACE TEMP TABLE {ALLOCATED} AS {scoped(allocation_sql(values))}")

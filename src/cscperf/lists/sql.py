@@ -4,15 +4,10 @@ child's team and worker on the date."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import Any
-
-import sqlglot
-from sqlglot import exp
 
 from cscperf.indicators.sql_text import SETTING, expand_fragments
 from cscperf.lists.definition import ListDefinition
-from cscperf.store.schema import load_schema
 
 
 def list_sql(definition: ListDefinition, values: dict[str, str], tables: dict[str, str] | None = None) -> str:
@@ -81,24 +76,3 @@ def enriched_sql(
 
 def council_list(la_codes: Sequence[str]) -> str:
     return ", ".join("'" + c.replace("'", "''") + "'" for c in la_codes)
-
-
-@lru_cache(maxsize=1)
-def _per_council_tables() -> frozenset[str]:
-    return frozenset(t.name for t in load_schema().tables if t.per_council)
-
-
-@lru_cache(maxsize=256)
-def for_councils(sql: str, la_codes: tuple[str, ...]) -> str:
-    """The SQL with every per-council store table read only for the councils asked for, so that one council
-    in a store of many reads only its own rows (the database cannot push a council filter through the
-    window functions the lists use). Rewriting takes SQLGlot a moment, so the result is kept."""
-    wanted = council_list(la_codes)
-
-    def scope(node: exp.Expression) -> exp.Expression:
-        if isinstance(node, exp.Table) and node.name in _per_council_tables() and not node.args.get("db"):
-            rows = exp.select("*").from_(exp.to_table(node.name)).where(f"la_code IN ({wanted})")
-            return exp.Subquery(this=rows, alias=exp.TableAlias(this=exp.to_identifier(node.alias_or_name)))
-        return node
-
-    return sqlglot.parse_one(sql, read="duckdb").transform(scope).sql(dialect="duckdb")
