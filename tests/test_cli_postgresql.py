@@ -18,6 +18,8 @@ from .conftest import SHARED
 from .postgres_server import PostgresServer
 from .test_cli import small_profile
 
+pytestmark = pytest.mark.slow  # a long file: started before the short ones (conftest.py)
+
 runner = CliRunner()
 AS_AT = "2025-03-31"
 

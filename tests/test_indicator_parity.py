@@ -23,6 +23,8 @@ from cscperf.synth.writer import write_council
 
 from .postgres_server import PostgresServer
 
+pytestmark = pytest.mark.slow  # a long file: started before the short ones (conftest.py)
+
 AS_AT = dt.date(2026, 10, 31)
 LA = "874"
 LIBRARY = list(load_library())

@@ -24,6 +24,8 @@ from cscperf.store.schema import load_schema
 from .conftest import SHARED
 from .postgres_server import PostgresServer
 
+pytestmark = pytest.mark.slow  # a long file: started before the short ones (conftest.py)
+
 SAMPLES = SHARED / "samples"
 # What a council analyst loads, in the order they might: every format, several years, dirty files included.
 LOAD_SEQUENCE: list[tuple[list[str], str | None]] = [

@@ -31,6 +31,8 @@ from cscperf.store.database import open_store
 from . import oracle_cin_census, oracle_file_load
 from .test_load_cin_census import message
 
+pytestmark = pytest.mark.slow  # a long file: started before the short ones (conftest.py)
+
 VOLATILE = {"load_id", "loaded_at", "unloaded_at", "source_load_id"}
 # Each example loads a store twice (about 1.5 s): a few in the suite; more with CSCPERF_SET_BASED_EXAMPLES=200.
 EXAMPLES = int(os.environ.get("CSCPERF_SET_BASED_EXAMPLES", "10"))

@@ -38,6 +38,10 @@ from cscperf.report.writer import Written
 from cscperf.reporting_periods import rolling_12_months
 from cscperf.store.database import open_store
 
+from .pdf_text import fonts_read_once
+
+pytestmark = pytest.mark.slow  # a long file: started before the short ones (conftest.py)
+
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT.parent / "shared" / "reference-data"
 AS_AT = dt.date(2026, 10, 31)
@@ -433,9 +437,10 @@ def test_pdf_text_is_12_point_or_larger(written: Written) -> None:
         if text.strip():
             sizes.append(size * abs(tm[0]) * abs(cm[0]) if tm[0] and cm[0] else size)
 
-    first = next(n for n, page in enumerate(reader.pages) if "Background and key issues" in page.extract_text())
-    for page in reader.pages[first : first + 3]:
-        page.extract_text(visitor_text=visit)
+    with fonts_read_once():
+        first = next(n for n, page in enumerate(reader.pages) if "Background and key issues" in page.extract_text())
+        for page in reader.pages[first : first + 3]:
+            page.extract_text(visitor_text=visit)
     body = [s for s in sizes if s > 0]
     assert body
     # body text is 12 pt (16 px); only the running footer is smaller. WeasyPrint writes pt sizes.

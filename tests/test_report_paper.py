@@ -28,6 +28,10 @@ from cscperf.cli import app
 from cscperf.report.slots import SLOTS
 from cscperf.report.writer import Written
 
+from .pdf_text import fonts_read_once
+
+pytestmark = pytest.mark.slow  # a long file: started before the short ones (conftest.py)
+
 ROOT = Path(__file__).resolve().parents[1]
 MOST_PAGES = 34  # the issue: under 35 (the old paper had 85)
 
@@ -132,8 +136,9 @@ def test_chart_text_prints_at_9_points_or_more(written: Written, pages: list[str
         c, d = tm[2] * cm[0] + tm[3] * cm[2], tm[2] * cm[1] + tm[3] * cm[3]
         sizes.append((size * math.hypot(c, d), text.strip()))
 
-    for page in reader.pages[first : first + 4]:
-        page.extract_text(visitor_text=visit)
+    with fonts_read_once():
+        for page in reader.pages[first : first + 4]:
+            page.extract_text(visitor_text=visit)
     assert len(sizes) > 200
     small = [(round(s, 2), t) for s, t in sizes if s < 8.95]
     assert not small, small[:10]

@@ -1,7 +1,8 @@
 """The report's PDF laid out in two parts at once and joined (report/pdf_parts.py) is the PDF of the whole document:
 the same pages pixel for pixel, the same text, the same tags in the same order on the same pages, the same links,
-named destinations and bookmarks. Checked on the demo's paper as `write_report` writes it, with
-the guesses kept made wrong (each part laid out again); and the small parts (the cut, the guesses' file) alone."""
+named destinations and bookmarks. Checked on the demo's paper as `write_report` writes it, with the guesses
+kept made wrong (each part laid out again), against the session's demo paper laid out whole; and the small
+parts (the cut, the guesses' file) alone. The pages' text and pictures are poppler's (pdftotext, pdftoppm)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ from cscperf.report.rendered import RenderedChart, render_charts
 from cscperf.report.writer import Written, write_report
 
 from .conftest import DEMO_AS_AT, ROOT
+
+pytestmark = pytest.mark.slow  # a long file: started before the short ones (conftest.py)
 
 
 @pytest.fixture(scope="module")
@@ -106,9 +109,12 @@ def _signature(path: Path) -> dict[str, Any]:
                 bookmarks.append((depth, item.title, reader.get_destination_page_number(item), float(item.top)))
 
     outline(reader.outline, 0)
-    text = [page.extract_text() for page in reader.pages]
+    # poppler's text of each page: pypdf's took minutes, reading the fonts again for each chart (tests/pdf_text.py)
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True).stdout
+    pages = text.decode("utf-8").split("\f")
+    assert len(pages) == len(reader.pages) + 1 and pages[-1] == ""  # each page's text ends with a form feed
     catalog = {k: str(v) for k, v in root.items() if k not in ("/Pages", "/Outlines", "/Names", "/StructTreeRoot")}
-    return {"text": text, "tags": tags, "marked": content, "destinations": destinations, "bookmarks": bookmarks,
+    return {"text": pages[:-1], "tags": tags, "marked": content, "destinations": destinations, "bookmarks": bookmarks,
             "catalog": catalog, "header ids": len(ids)}  # fmt: skip
 
 

@@ -13,7 +13,7 @@ import pytest
 from .browser import axe_violations, launch, require_browser, serve, sign_in
 from .conftest import PASSWORD, STORE, TEAM, Accounts, WebStore
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]  # slow: started before the short files (conftest.py)
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,8 @@ from django.test import override_settings
 from ..postgres_server import PostgresServer
 from .conftest import Accounts, WebStore
 
+pytestmark = pytest.mark.slow  # a long file: started before the short ones (conftest.py)
+
 PAGES = [
     "/",
     "/?team=Family+Safeguarding+Team+1",
