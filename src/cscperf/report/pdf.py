@@ -21,6 +21,7 @@ from cscperf.report.html import render_html
 from cscperf.report.pdf_parts import LaidOut
 from cscperf.report.print_svg import lighter_svg
 from cscperf.report.rendered import RenderedChart
+from cscperf.report.svg_text import whole_words
 
 SCOPES = {"col": "/Column", "colgroup": "/Column", "row": "/Row", "rowgroup": "/Row"}
 
@@ -56,7 +57,7 @@ def _write_pdf(html: str, base_url: str, end_before: str | None = None) -> LaidO
 
     # whole fonts: subsetting them (with fontTools) costs most of a second for 0.8 MB saved
     options: dict[str, Any] = {"full_fonts": True, "pdf_tags": True}
-    with header_scopes(), fonts_parsed_once():
+    with header_scopes(), fonts_parsed_once(), whole_words():
         document = HTML(string=html, base_url=base_url).render(font_config=_font_config(), **options)
         anchors: dict[str, int] = {}
         for number, page in enumerate(document.pages, start=1):
