@@ -109,6 +109,19 @@ def irregular_period_sets() -> list[list[ReportingPeriod]]:
     return [months, months[:1], [months[0], months[3], months[6]], [*months, financial_year(2023), month(2023, 3)]]
 
 
+# One child's visits around the period ends of irregular_period_sets (the last days of March to September 2023, and
+# 31 March 2024 in one set): (visit id, date, child seen).
+VISITS_AROUND_PERIOD_ENDS = (
+    ("V1", "2023-02-10", "Y"),  # before every period end
+    ("V2", "2023-04-30", "Y"),  # on a period end: the last seen at it
+    ("V3", "2023-05-31", "N"),  # not seen: 30 April stays the last at 31 May
+    ("V4", "2023-06-30", "Y"),  # two on one day, on a period end
+    ("V5", "2023-06-30", "Y"),
+    ("V6", "2023-08-15", "Y"),
+    ("V7", "2030-01-01", "Y"),  # after every period end
+)
+
+
 def assert_fragment_matches_plain(
     council: GoldenCouncil, fragment: str, plain: str, *, columns: str = "*", settings: IndicatorSettings | None = None
 ) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from .golden import GoldenCouncil, assert_fragment_matches_plain
+from .golden import VISITS_AROUND_PERIOD_ENDS, GoldenCouncil, assert_fragment_matches_plain
 
 
 def episode(
@@ -410,15 +410,9 @@ PLAIN_CLA_VISIT_LAST_SEEN = """
 
 
 def test_cla_visit_due_at_period_end_has_the_last_visit_the_child_was_seen_at(council: GoldenCouncil) -> None:
-    # Period ends: the last day of March to September 2023 (and 31 March 2024 in one set).
     placements(council, "P1", [("2023-01-01", None, "S", "U4")])
-    cla_visit(council, "V1", "P1", "2023-02-10")  # before every period end
-    cla_visit(council, "V2", "P1", "2023-04-30")  # on a period end: the last seen at it
-    cla_visit(council, "V3", "P1", "2023-05-31", seen="N")  # not seen: 30 April stays the last at 31 May
-    cla_visit(council, "V4", "P1", "2023-06-30")  # two on one day, on a period end
-    cla_visit(council, "V5", "P1", "2023-06-30")
-    cla_visit(council, "V6", "P1", "2023-08-15")
-    cla_visit(council, "V7", "P1", "2030-01-01")  # after every period end
+    for visit_id, day, seen in VISITS_AROUND_PERIOD_ENDS:
+        cla_visit(council, visit_id, "P1", day, seen=seen)
     # A placement ending on a period end, and the next starting that day with a visit on it (it belongs to the
     # new placement); care ends on 31 July, a period end: no row then.
     placements(council, "P2", [("2023-01-01", "2023-05-31", "S", "U4"), ("2023-05-31", "2023-07-31", "P", "U4")])

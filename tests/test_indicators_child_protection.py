@@ -6,7 +6,7 @@ import datetime as dt
 
 from cscperf.indicators.detail import detail_fields
 
-from .golden import LA, GoldenCouncil, assert_fragment_matches_plain
+from .golden import LA, VISITS_AROUND_PERIOD_ENDS, GoldenCouncil, assert_fragment_matches_plain
 
 
 def plan(council: GoldenCouncil, plan_id: str, person: str, start: str, end: str | None = None) -> None:
@@ -247,15 +247,9 @@ PLAIN_CP_LAST_REVIEW = """
 
 
 def test_cp_visit_due_at_period_end_has_the_last_visit_the_child_was_seen_at(council: GoldenCouncil) -> None:
-    # Period ends: the last day of March to September 2023 (and 31 March 2024 in one set).
     plan(council, "CP1", "CP1", "2023-01-01")
-    visit(council, "V1", "CP1", "2023-02-10")  # before every period end
-    visit(council, "V2", "CP1", "2023-04-30")  # on a period end: the last seen at it
-    visit(council, "V3", "CP1", "2023-05-31", seen="N")  # not seen: 30 April stays the last at 31 May
-    visit(council, "V4", "CP1", "2023-06-30")  # two on one day, on a period end
-    visit(council, "V5", "CP1", "2023-06-30")
-    visit(council, "V6", "CP1", "2023-08-15")
-    visit(council, "V7", "CP1", "2030-01-01")  # after every period end
+    for visit_id, day, seen in VISITS_AROUND_PERIOD_ENDS:
+        visit(council, visit_id, "CP1", day, seen=seen)
     plan(council, "CP2", "P2", "2023-01-01", "2023-05-31")  # ends on a period end; the child's next plan
     council.add("ssd_cp_visits", cppv_cp_visit_id="V8", cppv_cp_plan_id="CP2", cppv_person_id="P2",
                 cppv_cp_visit_date="2023-05-20", cppv_cp_visit_seen="Y")  # fmt: skip
