@@ -11,17 +11,18 @@ import hashlib
 import io
 import logging
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import quote
 
-from cscperf.report.contents import ReportContent
-from cscperf.report.html import render_html
 from cscperf.report.pdf_parts import LaidOut
 from cscperf.report.print_svg import lighter_svg
-from cscperf.report.rendered import RenderedChart
 from cscperf.report.svg_text import whole_words
+
+if TYPE_CHECKING:  # not imported at run time: a second process laying out a PDF needs none of the report's engine
+    from cscperf.report.contents import ReportContent
+    from cscperf.report.rendered import RenderedChart
 
 SCOPES = {"col": "/Column", "colgroup": "/Column", "row": "/Row", "rowgroup": "/Row"}
 
@@ -37,18 +38,30 @@ _parsed_fonts: dict[tuple[bytes, int], Any] = {}
 def render_pdf(content: ReportContent, charts: list[RenderedChart]) -> bytes:
     """The report as PDF bytes, laid out in this process. The charts' SVGs are handed to WeasyPrint as files in a
     temporary folder (quicker than data URIs in a large document); nothing else is fetched."""
+    from cscperf.report.html import render_html
+
     return lay_out(render_html(content, charts, print_version=True), charts).pdf
 
 
-def lay_out(html: str, charts: list[RenderedChart], *, end_before: str | None = None) -> LaidOut:
+def lay_out(html: str, charts: Iterable[RenderedChart], *, end_before: str | None = None) -> LaidOut:
     """Print HTML (the whole report or one of its parts, see `pdf_parts`) laid out and written as PDF, with its
     page count and the page of each anchor in it; `end_before` an anchor: the pages before the one it is on."""
+    return lay_out_svgs(html, chart_files(html, charts), end_before=end_before)
+
+
+def chart_files(html: str, charts: Iterable[RenderedChart]) -> dict[str, str]:
+    """The SVG of each chart the print HTML shows, by its file name (`print_uri`): all a second process needs of
+    the charts to lay the HTML out (plain text, so it need not load the report's engine to read them)."""
+    return {chart.print_uri: chart.svg for chart in charts if chart.print_uri in html}
+
+
+def lay_out_svgs(html: str, svgs: Mapping[str, str], *, end_before: str | None = None) -> LaidOut:
+    """`lay_out` with the charts given as their SVGs by file name (`chart_files`)."""
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     with tempfile.TemporaryDirectory(prefix="cscperf-report-") as folder:
-        for chart in charts:
-            if chart.print_uri in html:
-                (Path(folder) / chart.print_uri).write_text(lighter_svg(chart.svg), encoding="utf-8")
+        for name, svg in svgs.items():
+            (Path(folder) / name).write_text(lighter_svg(svg), encoding="utf-8")
         return _write_pdf(html, Path(folder).as_uri() + "/", end_before)
 
 
