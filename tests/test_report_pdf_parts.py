@@ -229,3 +229,31 @@ def test_the_guesses_file(tmp_path: Path) -> None:
     path.write_text("not json", encoding="utf-8")
     assert Guesses(path).guess(parts) == first  # a spoilt file is a first guess, never an error
     assert json.loads(json.dumps(Guesses(None).known)) == {"report": {}, "appendices": {}, "last": None}
+
+
+def test_a_font_long_stream_is_compressed_once_in_a_process_to_the_same_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`pdf.fonts_compressed_once`: the whole font files, the same in every PDF, compressed once in a process
+    (the second process has them from its warm-up page); shorter streams each time; pydyf's bytes either way."""
+    import types
+    import zlib
+
+    import pydyf
+
+    from cscperf.report import pdf
+
+    font = bytes(range(256)) * 2048  # 512 KB, as long as a font file
+    page = b"BT /F1 12 Tf (Page 1) Tj ET"
+    expected = [pydyf.Stream([data], compress=True).data for data in (font, page)]
+    made: list[int] = []
+
+    def compressobj(level: int = -1) -> Any:
+        made.append(level)
+        return zlib.compressobj(level=level)
+
+    monkeypatch.setattr(pydyf, "zlib", types.SimpleNamespace(compressobj=compressobj, compress=zlib.compress))
+    monkeypatch.setattr(pdf, "_compressed", {})
+    for _ in range(2):
+        with pdf.fonts_compressed_once():
+            assert [pydyf.Stream([data], compress=True).data for data in (font, page)] == expected
+    assert made == [9, 9, 9]  # the font once, the page each time
+    assert pydyf.zlib.compressobj is compressobj  # put back

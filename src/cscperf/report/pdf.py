@@ -34,6 +34,11 @@ _CHANGED_BY_WEASYPRINT: Final = ("fvar", "CBDT", "SVG ", "COLR", "sbix")
 
 _parsed_fonts: dict[tuple[bytes, int], Any] = {}
 
+_COMPRESSED_FROM: Final = 256 * 1024
+"""Streams this long or longer (the whole font files, 0.7 MB each) are compressed once in a process."""
+
+_compressed: dict[tuple[bytes, int], bytes] = {}
+
 
 def render_pdf(content: ReportContent, charts: list[RenderedChart]) -> bytes:
     """The report as PDF bytes, laid out in this process. The charts' SVGs are handed to WeasyPrint as files in a
@@ -70,7 +75,7 @@ def _write_pdf(html: str, base_url: str, end_before: str | None = None) -> LaidO
 
     # whole fonts: subsetting them (with fontTools) costs most of a second for 0.8 MB saved
     options: dict[str, Any] = {"full_fonts": True, "pdf_tags": True}
-    with header_scopes(), fonts_parsed_once(), whole_words():
+    with header_scopes(), fonts_parsed_once(), fonts_compressed_once(), whole_words():
         document = HTML(string=html, base_url=base_url).render(font_config=_font_config(), **options)
         anchors: dict[str, int] = {}
         for number, page in enumerate(document.pages, start=1):
@@ -140,6 +145,51 @@ def fonts_parsed_once() -> Iterator[None]:
         yield
     finally:
         fonts.TTFont = original
+
+
+@contextlib.contextmanager
+def fonts_compressed_once() -> Iterator[None]:
+    """While a PDF is written, compress each long stream (the whole font files, the same in every PDF) once in
+    this process, as pydyf compresses it (the same bytes): a second process that wrote a page to warm up
+    (`warm_up`) has them ready for its part of the report. A pydyf without the name this wraps is left as it is."""
+    try:
+        import pydyf
+    except ImportError:
+        yield
+        return
+    original: Any = getattr(pydyf, "zlib", None)
+    if original is None or not hasattr(original, "compressobj"):
+        yield
+        return
+
+    class Remembering:
+        def __init__(self, level: int = -1) -> None:
+            self.level, self.pieces = level, list[bytes]()
+
+        def compress(self, data: bytes) -> bytes:
+            self.pieces.append(bytes(data))
+            return b""
+
+        def flush(self) -> bytes:
+            data = b"".join(self.pieces)
+            key = (hashlib.sha256(data).digest(), self.level) if len(data) >= _COMPRESSED_FROM else None
+            if key is not None and key in _compressed:
+                return _compressed[key]
+            squeezer = original.compressobj(level=self.level)
+            packed = bytes(squeezer.compress(data) + squeezer.flush())
+            if key is not None and len(_compressed) < _FONTS_KEPT:
+                _compressed[key] = packed
+            return packed
+
+    class Zlib:
+        compressobj = Remembering
+        compress = staticmethod(original.compress)
+
+    pydyf.zlib = Zlib
+    try:
+        yield
+    finally:
+        pydyf.zlib = original
 
 
 @contextlib.contextmanager
