@@ -61,6 +61,8 @@ def write_report(
     try:
         if pool is not None:
             pool.submit(warm_up)
+            if _charts_to_draw():
+                pool.submit(_ready_to_draw)
         clock = time.perf_counter()
         con = open_store(db, read_only=True)
         try:
@@ -145,6 +147,24 @@ class PdfInParts:
 REPORT_SHARE: Final = 0.0
 """Where the PDF is cut (`pdf_parts.split`): as early as it may be, after the first two charts. This process
 writes Word, the HTML and Excel before its part, so the second process takes the larger one."""
+
+
+def _charts_to_draw() -> bool:
+    """Whether the chart cache is off or holds no chart yet: then the second process will draw charts."""
+    from cscperf.report.chart_cache import cache_folder
+
+    folder = cache_folder()
+    try:
+        return folder is None or next(folder.glob("??/*.svg"), None) is None
+    except OSError:
+        return True
+
+
+def _ready_to_draw() -> None:
+    """In the second process, when it will draw charts (`_charts_to_draw`): load the report's content and chart
+    modules (this module imports them) while the first process computes the figures, not when the charts are
+    handed over. When the charts to draw are not foreseen (a cache holding other charts), it loads them then."""
+    from cscperf.report import charts  # noqa: F401
 
 
 def _all_remembered(content: ReportContent) -> bool:
