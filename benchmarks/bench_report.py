@@ -22,10 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from cscperf.report import charts
-from cscperf.report.commentary import Commentary
-from cscperf.report.config import ReportConfig
-from cscperf.report.writer import FORMATS, write_report
+# The report's modules are imported in main(), not here: the second process runs this file again as it starts
+# ("spawn") and, like `cscperf report`'s, should load only what laying out the PDF needs.
 
 
 def _store(folder: Path) -> Path:
@@ -43,6 +41,9 @@ def _cpu() -> float:
 
 
 def main() -> None:
+    from cscperf.report import charts
+    from cscperf.report.writer import FORMATS
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, default=None)
     parser.add_argument("--as-at", default="2026-10-31")
@@ -73,6 +74,10 @@ def _import_writers() -> None:
 
 
 def _run(db: Path, args: argparse.Namespace, out: Path) -> None:
+    from cscperf.report.commentary import Commentary
+    from cscperf.report.config import ReportConfig
+    from cscperf.report.writer import write_report
+
     formats = tuple(args.formats.split(","))
     start, cpu_start = time.perf_counter(), _cpu()
     written = write_report(db, dt.date.fromisoformat(args.as_at), out, ReportConfig(), Commentary(),

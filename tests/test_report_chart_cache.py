@@ -80,3 +80,31 @@ def test_the_default_cache_folder_is_under_the_user_cache(tmp_path: Path, monkey
     monkeypatch.delenv("CSCPERF_CHART_CACHE")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert chart_cache.cache_folder() == tmp_path / "cscperf" / "charts"
+
+
+def test_a_chart_is_known_to_be_kept_once_drawn_and_only_then(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What `write_report` asks before drawing every chart in its own process (see writer._all_remembered)."""
+    from .test_report_charts import visits_request
+
+    request = visits_request()
+    monkeypatch.setenv("CSCPERF_CHART_CACHE", str(tmp_path))
+    assert not charts.svg_remembered(request)
+    charts._draw_svg(request)
+    assert charts.svg_remembered(request)
+    assert not charts.svg_remembered(visits_request(title="Another chart"))
+    monkeypatch.setenv("CSCPERF_CHART_CACHE", "off")
+    assert not charts.svg_remembered(request)
+
+
+def test_the_second_process_readies_itself_to_draw_only_when_the_cache_has_no_chart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`write_report` has its second process load the chart modules at once only when it will draw charts."""
+    from cscperf.report import writer
+
+    monkeypatch.setenv("CSCPERF_CHART_CACHE", "off")
+    assert writer._charts_to_draw()
+    monkeypatch.setenv("CSCPERF_CHART_CACHE", str(tmp_path / "new"))
+    assert writer._charts_to_draw()  # no folder yet
+    charts.draw_spec_svg(SPEC)
+    assert not writer._charts_to_draw()

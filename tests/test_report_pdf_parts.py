@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from cscperf.report.chart_cache import cache_folder
 from cscperf.report.commentary import read_commentary
 from cscperf.report.config import read_report_config
 from cscperf.report.html import render_html
+from cscperf.report.pdf import chart_files, render_pdf
 from cscperf.report.pdf_parts import CUT, Guesses, Numbering, split
 from cscperf.report.rendered import RenderedChart, render_charts
 from cscperf.report.writer import Written, write_report
@@ -35,9 +37,11 @@ def charts(demo_report: Written) -> list[RenderedChart]:
 
 
 @pytest.fixture(scope="module")
-def whole(demo_report: Written) -> Path:
-    """The demo's paper laid out as one document (the session's demo paper, written with the default jobs)."""
-    return demo_report.paths["pdf"]
+def whole(demo_report: Written, charts: list[RenderedChart], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo's paper laid out as one document, in this process (`write_report` lays it out in two parts)."""
+    path = tmp_path_factory.mktemp("whole") / "report.pdf"
+    path.write_bytes(render_pdf(demo_report.content, charts))
+    return path
 
 
 def _pages(path: Path, folder: Path) -> list[bytes]:
@@ -125,6 +129,34 @@ def _same_document(joined: Path, whole: Path, folder: Path) -> None:
     assert _signature(joined) == _signature(whole)
 
 
+def test_the_paper_as_write_report_writes_it_is_the_whole_document(
+    demo_report: Written, whole: Path, tmp_path: Path
+) -> None:
+    """The session's demo paper, written with the default jobs: its PDF laid out in two parts and joined."""
+    _same_document(demo_report.paths["pdf"], whole, tmp_path)
+
+
+def test_the_second_process_is_given_text_and_loads_none_of_the_report_engine(
+    demo_report: Written, charts: list[RenderedChart]
+) -> None:
+    """A part's HTML goes to the second process with the SVG of each chart it shows (plain text, by file name),
+    so that process loads only the PDF's own modules, never the indicators, the store or the chart renderer."""
+    parts = split(render_html(demo_report.content, charts, print_version=True))
+    assert parts is not None
+    files = chart_files(parts.appendices, charts)
+    shown = {c.print_uri for c in charts if f'src="{c.print_uri}"' in parts.appendices}
+    assert set(files) == shown and 0 < len(shown) < len(charts)
+    assert all(files[c.print_uri] == c.svg for c in charts if c.print_uri in files)
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, cscperf.report.pdf; print(' '.join(sorted(sys.modules)))"],
+        check=True, capture_output=True, text=True,
+    ).stdout.split()  # fmt: skip
+    ours = {m for m in loaded if m.startswith("cscperf")}
+    assert ours == {"cscperf", "cscperf.report", "cscperf.report.pdf", "cscperf.report.pdf_parts",
+                    "cscperf.report.print_svg", "cscperf.report.svg_text"}  # fmt: skip
+    assert not {"duckdb", "vl_convert", "altair", "numpy", "weasyprint"} & set(loaded)
+
+
 def test_the_paper_written_in_two_parts_is_the_whole_document_even_when_the_guesses_are_wrong(
     demo_report: Written, demo_store: Path, charts: list[RenderedChart], whole: Path, tmp_path: Path
 ) -> None:
@@ -197,3 +229,31 @@ def test_the_guesses_file(tmp_path: Path) -> None:
     path.write_text("not json", encoding="utf-8")
     assert Guesses(path).guess(parts) == first  # a spoilt file is a first guess, never an error
     assert json.loads(json.dumps(Guesses(None).known)) == {"report": {}, "appendices": {}, "last": None}
+
+
+def test_a_font_long_stream_is_compressed_once_in_a_process_to_the_same_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`pdf.fonts_compressed_once`: the whole font files, the same in every PDF, compressed once in a process
+    (the second process has them from its warm-up page); shorter streams each time; pydyf's bytes either way."""
+    import types
+    import zlib
+
+    import pydyf
+
+    from cscperf.report import pdf
+
+    font = bytes(range(256)) * 2048  # 512 KB, as long as a font file
+    page = b"BT /F1 12 Tf (Page 1) Tj ET"
+    expected = [pydyf.Stream([data], compress=True).data for data in (font, page)]
+    made: list[int] = []
+
+    def compressobj(level: int = -1) -> Any:
+        made.append(level)
+        return zlib.compressobj(level=level)
+
+    monkeypatch.setattr(pydyf, "zlib", types.SimpleNamespace(compressobj=compressobj, compress=zlib.compress))
+    monkeypatch.setattr(pdf, "_compressed", {})
+    for _ in range(2):
+        with pdf.fonts_compressed_once():
+            assert [pydyf.Stream([data], compress=True).data for data in (font, page)] == expected
+    assert made == [9, 9, 9]  # the font once, the page each time
+    assert pydyf.zlib.compressobj is compressobj  # put back

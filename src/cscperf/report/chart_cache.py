@@ -58,6 +58,12 @@ def key_of(kind: str, *parts: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def is_kept(kind: str, key: str) -> bool:
+    """Whether the drawing named `key` is in the cache (False when the cache is turned off)."""
+    folder = cache_folder()
+    return folder is not None and (folder / key[:2] / f"{key}.{kind}").is_file()
+
+
 def remembered(kind: str, key: str, draw: Callable[[], bytes]) -> bytes:
     """The drawing named `key` from the cache, or drawn by `draw` and kept (written beside, then moved into
     place, so a reader never sees half a file)."""

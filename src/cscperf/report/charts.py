@@ -464,6 +464,11 @@ def draw_spec_svg(spec: dict[str, Any]) -> str:
     return chart_cache.remembered("svg", chart_cache.key_of("svg", VEGA_LITE_VERSION, spec), draw).decode("utf-8")
 
 
+def svg_remembered(req: ChartRequest) -> bool:
+    """Whether the chart's SVG is kept in the chart cache (drawing it is then reading a file)."""
+    return chart_cache.is_kept("svg", chart_cache.key_of("svg", VEGA_LITE_VERSION, chart_spec(req)))
+
+
 def svg_png(svg: str, scale: float) -> bytes:
     """An SVG drawn as PNG at `scale` by vl-convert, or taken from the chart cache when drawn before."""
     key = chart_cache.key_of("png", svg, scale)

@@ -73,7 +73,7 @@ def report(
     ] = None,
     la: CouncilOption = None,
     jobs: Annotated[
-        int, typer.Option("--jobs", min=1, max=2, help="2: lay out the PDF in a second process (faster); 1: one.")
+        int, typer.Option("--jobs", min=1, max=2, help="2: a second process lays out half the PDF (faster); 1: one.")
     ] = 2,
     commentary_template: Annotated[
         Path | None,

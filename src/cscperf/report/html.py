@@ -8,7 +8,7 @@ import datetime as dt
 from functools import cache
 from importlib.resources import files
 
-from jinja2 import Environment, StrictUndefined, select_autoescape
+from jinja2 import Environment, StrictUndefined, Template, select_autoescape
 
 from cscperf.analysis.spc import ASSURANCE_ICONS, VARIATION_ICONS
 from cscperf.analysis.spc_icons import (
@@ -68,6 +68,12 @@ def _environment() -> Environment:
     return env
 
 
+@cache
+def _report_template() -> Template:
+    """The report's template, compiled once a process (the HTML and the PDF's print HTML both use it)."""
+    return _environment().from_string(_template_text("report.html.j2"))
+
+
 def colours() -> dict[str, object]:
     return {
         "text": palette.TEXT_COLOUR,
@@ -83,7 +89,7 @@ def colours() -> dict[str, object]:
 def render_html(content: ReportContent, charts: list[RenderedChart], *, print_version: bool = False) -> str:
     """The whole report as HTML text. `print_version` lays it out for WeasyPrint (pages, no folding)."""
     css = _template_text("report.css") + ("\n" + _template_text("print.css") if print_version else "")
-    template = _environment().from_string(_template_text("report.html.j2"))
+    template = _report_template()
     months = len(next(iter(content.figures.values())).points)
     return template.render(
         content=content,

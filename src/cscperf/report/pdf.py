@@ -11,17 +11,18 @@ import hashlib
 import io
 import logging
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import quote
 
-from cscperf.report.contents import ReportContent
-from cscperf.report.html import render_html
 from cscperf.report.pdf_parts import LaidOut
 from cscperf.report.print_svg import lighter_svg
-from cscperf.report.rendered import RenderedChart
 from cscperf.report.svg_text import whole_words
+
+if TYPE_CHECKING:  # not imported at run time: a second process laying out a PDF needs none of the report's engine
+    from cscperf.report.contents import ReportContent
+    from cscperf.report.rendered import RenderedChart
 
 SCOPES = {"col": "/Column", "colgroup": "/Column", "row": "/Row", "rowgroup": "/Row"}
 
@@ -33,22 +34,39 @@ _CHANGED_BY_WEASYPRINT: Final = ("fvar", "CBDT", "SVG ", "COLR", "sbix")
 
 _parsed_fonts: dict[tuple[bytes, int], Any] = {}
 
+_COMPRESSED_FROM: Final = 256 * 1024
+"""Streams this long or longer (the whole font files, 0.7 MB each) are compressed once in a process."""
+
+_compressed: dict[tuple[bytes, int], bytes] = {}
+
 
 def render_pdf(content: ReportContent, charts: list[RenderedChart]) -> bytes:
     """The report as PDF bytes, laid out in this process. The charts' SVGs are handed to WeasyPrint as files in a
     temporary folder (quicker than data URIs in a large document); nothing else is fetched."""
+    from cscperf.report.html import render_html
+
     return lay_out(render_html(content, charts, print_version=True), charts).pdf
 
 
-def lay_out(html: str, charts: list[RenderedChart], *, end_before: str | None = None) -> LaidOut:
+def lay_out(html: str, charts: Iterable[RenderedChart], *, end_before: str | None = None) -> LaidOut:
     """Print HTML (the whole report or one of its parts, see `pdf_parts`) laid out and written as PDF, with its
     page count and the page of each anchor in it; `end_before` an anchor: the pages before the one it is on."""
+    return lay_out_svgs(html, chart_files(html, charts), end_before=end_before)
+
+
+def chart_files(html: str, charts: Iterable[RenderedChart]) -> dict[str, str]:
+    """The SVG of each chart the print HTML shows, by its file name (`print_uri`): all a second process needs of
+    the charts to lay the HTML out (plain text, so it need not load the report's engine to read them)."""
+    return {chart.print_uri: chart.svg for chart in charts if chart.print_uri in html}
+
+
+def lay_out_svgs(html: str, svgs: Mapping[str, str], *, end_before: str | None = None) -> LaidOut:
+    """`lay_out` with the charts given as their SVGs by file name (`chart_files`)."""
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     with tempfile.TemporaryDirectory(prefix="cscperf-report-") as folder:
-        for chart in charts:
-            if chart.print_uri in html:
-                (Path(folder) / chart.print_uri).write_text(lighter_svg(chart.svg), encoding="utf-8")
+        for name, svg in svgs.items():
+            (Path(folder) / name).write_text(lighter_svg(svg), encoding="utf-8")
         return _write_pdf(html, Path(folder).as_uri() + "/", end_before)
 
 
@@ -57,7 +75,7 @@ def _write_pdf(html: str, base_url: str, end_before: str | None = None) -> LaidO
 
     # whole fonts: subsetting them (with fontTools) costs most of a second for 0.8 MB saved
     options: dict[str, Any] = {"full_fonts": True, "pdf_tags": True}
-    with header_scopes(), fonts_parsed_once(), whole_words():
+    with header_scopes(), fonts_parsed_once(), fonts_compressed_once(), whole_words():
         document = HTML(string=html, base_url=base_url).render(font_config=_font_config(), **options)
         anchors: dict[str, int] = {}
         for number, page in enumerate(document.pages, start=1):
@@ -127,6 +145,51 @@ def fonts_parsed_once() -> Iterator[None]:
         yield
     finally:
         fonts.TTFont = original
+
+
+@contextlib.contextmanager
+def fonts_compressed_once() -> Iterator[None]:
+    """While a PDF is written, compress each long stream (the whole font files, the same in every PDF) once in
+    this process, as pydyf compresses it (the same bytes): a second process that wrote a page to warm up
+    (`warm_up`) has them ready for its part of the report. A pydyf without the name this wraps is left as it is."""
+    try:
+        import pydyf
+    except ImportError:
+        yield
+        return
+    original: Any = getattr(pydyf, "zlib", None)
+    if original is None or not hasattr(original, "compressobj"):
+        yield
+        return
+
+    class Remembering:
+        def __init__(self, level: int = -1) -> None:
+            self.level, self.pieces = level, list[bytes]()
+
+        def compress(self, data: bytes) -> bytes:
+            self.pieces.append(bytes(data))
+            return b""
+
+        def flush(self) -> bytes:
+            data = b"".join(self.pieces)
+            key = (hashlib.sha256(data).digest(), self.level) if len(data) >= _COMPRESSED_FROM else None
+            if key is not None and key in _compressed:
+                return _compressed[key]
+            squeezer = original.compressobj(level=self.level)
+            packed = bytes(squeezer.compress(data) + squeezer.flush())
+            if key is not None and len(_compressed) < _FONTS_KEPT:
+                _compressed[key] = packed
+            return packed
+
+    class Zlib:
+        compressobj = Remembering
+        compress = staticmethod(original.compress)
+
+    pydyf.zlib = Zlib
+    try:
+        yield
+    finally:
+        pydyf.zlib = original
 
 
 @contextlib.contextmanager

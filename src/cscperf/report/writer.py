@@ -11,11 +11,13 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Final
 
 from cscperf.exports.files import write_atomically
 from cscperf.report.commentary import Commentary
 from cscperf.report.config import ReportConfig
 from cscperf.report.contents import ReportContent, build_report
+from cscperf.report.pdf import chart_files, lay_out, lay_out_svgs, warm_up
 from cscperf.report.pdf_parts import GUESSES_FILE, Guesses, LaidOut, TwoParts, split
 from cscperf.report.rendered import RenderedChart, render_charts
 from cscperf.store.database import open_store
@@ -45,10 +47,10 @@ def write_report(
 ) -> Written:
     """Build the report and write the formats asked for into `out`.
 
-    With `jobs` 2 a second process draws half the charts and then lays out the PDF while this one writes Word,
-    HTML and Excel: the PDF is the slowest format, so the two overlap. With `jobs` 3 or more the PDF is laid out
-    in two parts, one in each process, and joined (`pdf_parts`): the same PDF, 10-30% more CPU in all, worth it
-    only where the second core is otherwise idle (on the shared 2-core development machine it was slower)."""
+    With `jobs` 2 or more a second process is started at once: it loads WeasyPrint and the fonts while this one
+    computes the figures, draws the charts not yet in the chart cache alongside this one, then lays out the PDF's
+    appendices while this one writes Word, the HTML, Excel and the PDF's first part, and the two parts are joined
+    (`pdf_parts`: the same PDF as laid out whole). With `jobs` 1 everything is done in this process."""
 
     def step(name: str) -> None:
         if on_step is not None:
@@ -58,7 +60,9 @@ def write_report(
     pool = _pool() if jobs > 1 and drawing else None
     try:
         if pool is not None:
-            pool.submit(_warm_up)
+            pool.submit(warm_up)
+            if _charts_to_draw():
+                pool.submit(_ready_to_draw)
         clock = time.perf_counter()
         con = open_store(db, read_only=True)
         try:
@@ -72,7 +76,7 @@ def write_report(
         charts: list[RenderedChart] = []
         png = "docx" in formats  # Word's fallback picture; the HTML and the PDF take the SVG
         if drawing:
-            if pool is not None:
+            if pool is not None and not _all_remembered(content):
                 # the second process is still starting up: it takes the smaller share
                 split = (len(content.charts) * 3) // 5
                 other = pool.submit(render_charts, content, png=png, first=split)
@@ -80,7 +84,7 @@ def write_report(
                 # not yet begun (the second process is still starting): drawn here, quick when the charts are cached
                 rest = render_charts(content, png=png, first=split) if other.cancel() else other.result()
                 charts += rest
-            else:
+            else:  # every chart remembered (or one process): taken here, not worth the second process loading them
                 charts = render_charts(content, png=png)
         written.seconds["charts"] = time.perf_counter() - clock
         step("charts")
@@ -88,7 +92,7 @@ def write_report(
         pdf: PdfInParts | None = None
         pdf_started = time.perf_counter()
         if pool is not None and "pdf" in formats:
-            pdf = PdfInParts(pool, content, charts, in_parts=jobs > 2)
+            pdf = PdfInParts(pool, content, charts)
         for fmt in FORMATS:
             if fmt not in formats or (fmt == "pdf" and pdf is not None):
                 continue
@@ -106,45 +110,68 @@ def write_report(
 
 class PdfInParts:
     """The PDF laid out in two parts at once (see `pdf_parts`): the appendices in the second process, started
-    now, and the report in this one when `result` is asked for (after the other formats)."""
+    now, and the report in this one when `result` is asked for (after the other formats). The second process is
+    given only HTML and the charts' SVGs (text), so it never loads the report's engine; it has loaded WeasyPrint
+    and the fonts (`pdf.warm_up`) while this one computed the figures."""
 
-    def __init__(
-        self, pool: ProcessPoolExecutor, content: ReportContent, charts: list[RenderedChart], *, in_parts: bool
-    ) -> None:
+    def __init__(self, pool: ProcessPoolExecutor, content: ReportContent, charts: list[RenderedChart]) -> None:
         from cscperf.report.chart_cache import cache_folder
         from cscperf.report.html import render_html
 
-        self.pool, self.content, self.charts = pool, content, charts
-        self.whole: Future[bytes] | None = None
+        self.pool, self.charts = pool, charts
+        self.whole: Future[LaidOut] | None = None
         self.two: TwoParts | None = None
-        if not in_parts:
-            # the second process writes the print HTML itself: not written here, where it would go unused
-            self.whole = pool.submit(_render, "pdf", content, charts)
-            return
         self.html = render_html(content, charts, print_version=True)
-        parts = split(self.html)
+        parts = split(self.html, REPORT_SHARE)
         if parts is None:
-            self.whole = pool.submit(_render, "pdf", content, charts)
+            self.whole = self._submit(self.html)
             return
         folder = cache_folder()
         guesses = _guesses(None if folder is None else folder / GUESSES_FILE)
         self.two = TwoParts(parts, guesses, self._start, content.council_name, content.title)
 
+    def _submit(self, html: str) -> Future[LaidOut]:
+        return self.pool.submit(lay_out_svgs, html, chart_files(html, self.charts))
+
     def _start(self, html: str) -> Callable[[], LaidOut]:
-        return self.pool.submit(_lay_out, html, [c for c in self.charts if c.print_uri in html], None).result
+        return self._submit(html).result
 
     def result(self) -> bytes:
         if self.whole is not None:
-            return self.whole.result()
+            return self.whole.result().pdf
         assert self.two is not None
-        joined = self.two.finish(lambda html, end_before: _lay_out(html, self.charts, end_before))
-        return joined if joined is not None else _lay_out(self.html, self.charts, None).pdf
+        joined = self.two.finish(lambda html, end_before: lay_out(html, self.charts, end_before=end_before))
+        return joined if joined is not None else lay_out(self.html, self.charts).pdf
 
 
-def _lay_out(html: str, charts: list[RenderedChart], end_before: str | None) -> LaidOut:
-    from cscperf.report.pdf import lay_out
+REPORT_SHARE: Final = 0.0
+"""Where the PDF is cut (`pdf_parts.split`): as early as it may be, after the first two charts. This process
+writes Word, the HTML and Excel before its part, so the second process takes the larger one."""
 
-    return lay_out(html, charts, end_before=end_before)
+
+def _charts_to_draw() -> bool:
+    """Whether the chart cache is off or holds no chart yet: then the second process will draw charts."""
+    from cscperf.report.chart_cache import cache_folder
+
+    folder = cache_folder()
+    try:
+        return folder is None or next(folder.glob("??/*.svg"), None) is None
+    except OSError:
+        return True
+
+
+def _ready_to_draw() -> None:
+    """In the second process, when it will draw charts (`_charts_to_draw`): load the report's content and chart
+    modules (this module imports them) while the first process computes the figures, not when the charts are
+    handed over. When the charts to draw are not foreseen (a cache holding other charts), it loads them then."""
+    from cscperf.report import charts  # noqa: F401
+
+
+def _all_remembered(content: ReportContent) -> bool:
+    """Whether every chart's SVG is in the chart cache (then drawing them is only reading files)."""
+    from cscperf.report import charts
+
+    return all(charts.svg_remembered(entry.request) for entry in content.charts)
 
 
 @functools.cache
@@ -156,16 +183,6 @@ def _pool() -> ProcessPoolExecutor:
     """One more process, started fresh ("spawn"): forking a process whose chart renderer (V8) or store is
     already running is not safe."""
     return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-
-
-def _warm_up() -> None:
-    """Load the PDF and chart renderers in the second process, and the fonts the PDF uses, while this one computes
-    the indicators."""
-    import weasyprint  # noqa: F401
-
-    from cscperf.report import charts, docx, html, pdf  # noqa: F401
-
-    pdf.warm_up()
 
 
 def _write(written: Written, out: Path, fmt: str, data: bytes, started: float) -> None:
