@@ -85,6 +85,7 @@ class StagedLoads:
                 Problem(location, rule, message, "fatal", table, field_name, value, record)
             )
         if rows:
+            self.staging.writable(table)  # the ledger keeps the rows as read
             run(self.con, f"DELETE FROM {staged} s WHERE {where_sql}")
         for load in self.loads:
             load.flush()
@@ -93,7 +94,10 @@ class StagedLoads:
     def withdraw(self, load: FileLoad, reason: str) -> None:
         """Leave a file out of the load altogether (one message, not a reject for each of its records): its
         staged rows and problems are dropped and it is reported as not loaded, with the reason."""
+        self.staging.leave_out(load.load_id)  # the views of the ledger (its rows there go with ledger.forget)
         for name in sorted(self.staging.tables):
+            if self.staging.is_view(name):
+                continue
             column = "load_id" if name == REJECTS else "_load_id"
             run(self.con, f"DELETE FROM {staging_name(name)} WHERE {column} = ?", [load.load_id])
         run(self.con, f"DELETE FROM {LOADS_TABLE} WHERE load_id = ?", [load.load_id])
