@@ -13,6 +13,7 @@ import pytest
 
 from cscperf.errors import DataProblem
 from cscperf.loading import pipeline, staging
+from cscperf.loading.merge import check_views
 from cscperf.loading.session import load_files
 from cscperf.loading.staging import Staging, arrow_schema, ledger_table, staging_name
 from cscperf.loading.unload import unload
@@ -185,4 +186,23 @@ def test_a_file_left_out_of_the_load_leaves_nothing_in_the_ledger(tmp_path: Path
     files = raw.execute("SELECT source_file FROM cscperf_ledger.cscperf_files ORDER BY 1").fetchall()
     assert [Path(f).name for (f,) in files] == ["episodes.csv", "episodes_b.csv"]
     assert raw.execute(f"SELECT count(*) FROM {ledger_table('ssd_cla_episodes')}").fetchall() == [(3,)]
+    con.close()
+
+
+def test_views_the_merge_would_change_are_made_tables_before_its_transaction(tmp_path: Path) -> None:
+    con = open_store(tmp_path / "store.duckdb")
+    raw: duckdb.DuckDBPyConnection = con.raw  # type: ignore[attr-defined]
+    command = Staging(con, into_ledger=True)
+    command.append("ssd_person", people("L1", "A", "B"))
+    check_views(con, command)
+    assert command.checked == {"ssd_person"} and command.is_view("ssd_person")  # clean: left a view
+    command.append("ssd_person", people("L2", "C", "C"))  # a file giving one person twice
+    command.checked.clear()
+    check_views(con, command)
+    assert command.checked == set() and not command.is_view("ssd_person")  # made a table of its own
+    types = raw.execute(
+        "SELECT table_type FROM information_schema.tables WHERE table_schema = 'cscperf_staging'"
+    ).fetchall()
+    assert types == [("BASE TABLE",)]
+    command.close()
     con.close()

@@ -112,9 +112,9 @@ class StagedLoads:
 
 
 def reject_unidentified_and_duplicates(staged: StagedLoads) -> None:
-    """Rules 1 and 2."""
+    """Rules 1 and 2 (but for the tables `check_views` found they reject nothing in)."""
     for name in sorted(staged.staging.tables):
-        if name == REJECTS:
+        if name == REJECTS or name in staged.staging.checked:
             continue
         table = staged.staging.table(name)
         if not table.primary_key:
@@ -127,7 +127,7 @@ def reject_unidentified_and_duplicates(staged: StagedLoads) -> None:
             "'The record has no ' || " + _quote(", ".join(table.primary_key)) + " || ', so it cannot be stored.'",
         )
         keys = ", ".join(table.primary_key)
-        if not _any_twice(staged, name, keys):  # the usual case, found by a grouping rather than a sort
+        if not _any_twice(staged.con, name, keys):  # the usual case, found by a grouping rather than a sort
             continue
         duplicate = (
             f"(s._load_id, s._row_seq) IN (SELECT _load_id, _row_seq FROM (SELECT _load_id, _row_seq, ROW_NUMBER() "
@@ -143,9 +143,26 @@ def reject_unidentified_and_duplicates(staged: StagedLoads) -> None:
         )
 
 
-def _any_twice(staged: StagedLoads, name: str, keys: str) -> bool:
+def check_views(con: Connection, staging: Staging) -> None:
+    """Before the merge's transaction: for each scratch table that is a view of the ledger's rows, whether
+    rules 1 and 2 reject any of its rows. If not, it is noted (`Staging.checked`: the rules are not run on it
+    again); if so, it is made a table of its own now (as the rules will change it), not inside the
+    transaction, where DuckDB would hold the copy in memory until the commit."""
+    for name in sorted(staging.tables):
+        table = staging.table(name)
+        if name == REJECTS or not staging.is_view(name) or not table.primary_key:
+            continue
+        missing = " OR ".join(f"{k} IS NULL" for k in table.primary_key)
+        unidentified = con.execute(f"SELECT count(*) FROM {staging_name(name)} WHERE {missing}").fetchall()
+        if int(unidentified[0][0]) or _any_twice(con, name, ", ".join(table.primary_key)):
+            staging.writable(name)
+        else:
+            staging.checked.add(name)
+
+
+def _any_twice(con: Connection, name: str, keys: str) -> bool:
     """Whether any file staged two rows of `name` with the same identifier."""
-    rows = staged.con.execute(
+    rows = con.execute(
         f"SELECT count(*) FROM (SELECT _load_id FROM {staging_name(name)} GROUP BY _load_id, {keys} "
         "HAVING count(*) > 1) d"
     ).fetchall()

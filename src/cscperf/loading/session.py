@@ -26,7 +26,7 @@ from cscperf.loading.coverage_record import Surveys, coverage_rows, record_cover
 from cscperf.loading.failures import machine_failure
 from cscperf.loading.file_load import FileLoad
 from cscperf.loading.load_summary import FileSummary, LoadSummary
-from cscperf.loading.merge import LOADS_TABLE, StagedLoads
+from cscperf.loading.merge import LOADS_TABLE, StagedLoads, check_views
 from cscperf.loading.population import fill_population_from_comparators
 from cscperf.loading.source_format import SourceFormat, recognise
 from cscperf.loading.staging import Staging, staging_name
@@ -105,6 +105,7 @@ def load_files(
                     for table in source_format.rewrites:
                         if table in staging.tables:
                             staging.writable(table)
+                check_views(con, staging)  # and those rules 1 and 2 of the merge will change
         except MACHINE_OR_STORE as exc:
             if (failure := machine_failure(exc)) is not None:  # a full disk while staging, not cscperf's fault
                 raise failure from None

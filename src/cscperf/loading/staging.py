@@ -92,6 +92,7 @@ class Staging:
         self._load_ids: list[str] = []  # the loads whose rows are in the ledger, in the order they came
         self._left_out: set[str] = set()  # of those, loads withdrawn from the merge (`leave_out`)
         self._made_in_ledger: list[str] = []  # ledger tables this command made (dropped again if it fails)
+        self.checked: set[str] = set()  # views in which rules 1 and 2 of the merge reject nothing (merge.py)
         if con.engine == "duckdb":
             run(con, f"DROP SCHEMA IF EXISTS {STAGING_CATALOG} CASCADE")  # left by a load that was killed
             run(con, f"CREATE SCHEMA {STAGING_CATALOG}")
