@@ -255,6 +255,8 @@ def test_peps_in_the_current_or_previous_term(council: GoldenCouncil) -> None:
     in_care(council, "P4", "2022-01-01", dob="2008-04-01")  # aged 15 (16 tomorrow): in scope
     pep(council, "P4", "2024-01-10")
     in_care(council, "P5", "2024-03-25", dob="2015-01-01")  # 4 working days in care: first PEP not yet due
+    episode(council, "P6", "LP6", "2022-01-01")  # no person record, so no age: not in the measure
+    pep(council, "P6", "2024-01-10")
     point = council.figure("cla_pep_in_date", "2024-03-31")
     assert (point.numerator, point.denominator, point.value) == (2, 3, 67.0)
     six_months = council.figure("cla_pep_in_date", "2024-03-31", pep_window_months=6)
@@ -339,7 +341,8 @@ def test_oc2_under_5s_need_two_assessments_on_different_days(council: GoldenCoun
 # exactly the rows of the plain definition: every episode open at each period end, one row for each child.
 PLAIN_CLA_AT_PERIOD_END = """
   SELECT e.la_code, p.period_start, p.period_end, e.clae_person_id AS person_id, MIN(e.clae_cla_id) AS cla_id,
-         COALESCE(MIN(e.clae_entered_care_date), MIN(e.clae_cla_episode_start_date)) AS entered_care
+         COALESCE(MIN(e.clae_entered_care_date), MIN(e.clae_cla_episode_start_date)) AS entered_care,
+         MIN(a.pers_dob) AS pers_dob
   FROM ssd_cla_episodes e
   JOIN report_periods p
     ON e.clae_cla_episode_start_date <= p.period_end
