@@ -1015,9 +1015,7 @@ class CinReader:
                 "s47e_person_id": ep.person,
                 "s47e_s47_start_date": start,
                 "s47e_s47_nfa": not_required,
-                "s47e_s47_outcome_json": None
-                if not_required is None
-                else json.dumps({"ICPC_FLAG": "N" if not_required == "Y" else "Y", "NFA_FLAG": not_required}),
+                "s47e_s47_outcome_json": None if not_required is None else _S47_OUTCOMES[not_required],
             },
             self.load.where(f.line()),
             fresh=True,
@@ -1067,7 +1065,7 @@ class CinReader:
                 "icpc_icpc_target_date": target,
                 "icpc_icpc_date": day,
                 "icpc_icpc_outcome_cp_flag": "Y" if plan else "N",
-                "icpc_icpc_outcome_json": json.dumps({"CP_PLAN_FLAG": "Y" if plan else "N"}),
+                "icpc_icpc_outcome_json": _CONFERENCE_OUTCOMES[bool(plan)],
             },
             self.load.where(f.line("dateofinitialcpc")),
             fresh=True,
@@ -1240,6 +1238,10 @@ _KNOWN_TAGS = frozenset(_CANONICAL.get(name, name) for name in KNOWN_ELEMENTS) |
 _KNOWN_NAMES = {tag: tag.lower() for tag in _KNOWN_TAGS}
 """The census's own spellings and the lower-case names they are read by (`_name` of each)."""
 _XML_SPACE = " \t\r\n"
+_S47_OUTCOMES = {n: json.dumps({"ICPC_FLAG": "N" if n == "Y" else "Y", "NFA_FLAG": n}) for n in ("Y", "N")}
+"""An enquiry's outcome as JSON, by ICPCnotRequired (Y or N): made once, not for every enquiry."""
+_CONFERENCE_OUTCOMES = {made: json.dumps({"CP_PLAN_FLAG": "Y" if made else "N"}) for made in (True, False)}
+"""A conference's outcome as JSON, by whether it started a plan."""
 _new_fields = object.__new__
 
 

@@ -11,8 +11,9 @@ files came in), so the store is left as if the undone file had never been loaded
 The ledger holds the same child-level data as the store, and roughly doubles its size on disk.
 
 - In a DuckDB file it is the schema `cscperf_ledger`, beside the scratch schema `cscperf_staging`, its
-  tables made as loads need them. Rows are copied in after reading and before the merge's transaction (so
-  memory does not grow with the load); rows of a load that did not complete (refused, withdrawn, every
+  tables made as loads need them. A load command writes the rows it reads straight into it (`staging.py`),
+  and copies in what else it staged after reading, before the merge's transaction (so memory does not grow
+  with the load); rows of a load that did not complete (refused, withdrawn, every
   record rejected, the process killed) are removed in that transaction, or by the next command.
 - In a PostgreSQL store it is the tables `cscperf_ledger_*` the schema makes (`store.schema.ledger_tables`),
   every row with its council's `la_code`, under the same row-level security as the council's records: a
@@ -97,14 +98,18 @@ def ensure(con: Connection) -> None:
     run(con, f"CREATE TABLE IF NOT EXISTS {DUCKDB_FILES} ({FILE_COLUMNS})")
 
 
-def keep(con: Connection, loads: list[FileLoad]) -> None:
-    """Copy what the command's files gave (every scratch table, as read) into the ledger. On PostgreSQL, inside
-    the load's transaction, after the councils' locks (see the module's description)."""
+def keep(con: Connection, loads: list[FileLoad], staging: Staging | None = None) -> None:
+    """Copy what the command's files gave (every scratch table, as read) into the ledger, but for the rows
+    written there already as they were read (`Staging.in_ledger`). On PostgreSQL, inside the load's
+    transaction, after the councils' locks (see the module's description)."""
     if not loads:
         return
     if con.engine == "duckdb":
         ensure(con)
+        written = {f"{STAGED_PREFIX}{name}" for name in (staging.in_ledger if staging else ())}
         for short in _tables(con, STAGING_CATALOG):
+            if short in written:
+                continue
             kept = f"{LEDGER}.{short}"
             run(con, f"CREATE TABLE IF NOT EXISTS {kept} AS SELECT * FROM {STAGING_CATALOG}.{short} LIMIT 0")
             run(con, f"INSERT INTO {kept} SELECT * FROM {STAGING_CATALOG}.{short}")
@@ -140,6 +145,13 @@ def forget(con: Connection, load_ids: list[str]) -> None:
     for short, kept in kept_tables(con).items():
         run(con, f"DELETE FROM {kept} WHERE {_id_column(short)} IN ({marks})", load_ids)
     run(con, f"DELETE FROM {_files(con)} WHERE load_id IN ({marks})", load_ids)
+
+
+def forget_outside_transaction(con: Connection, load_ids: list[str]) -> None:
+    """Remove what a DuckDB load command that failed kept before its transaction (the next command would
+    otherwise, with `forget_unfinished`). A PostgreSQL store's ledger is written in the transaction."""
+    if con.engine == "duckdb":
+        forget(con, load_ids)
 
 
 def forget_unfinished(con: Connection) -> None:

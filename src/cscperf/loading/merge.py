@@ -85,6 +85,7 @@ class StagedLoads:
                 Problem(location, rule, message, "fatal", table, field_name, value, record)
             )
         if rows:
+            self.staging.writable(table)  # the ledger keeps the rows as read
             run(self.con, f"DELETE FROM {staged} s WHERE {where_sql}")
         for load in self.loads:
             load.flush()
@@ -93,7 +94,10 @@ class StagedLoads:
     def withdraw(self, load: FileLoad, reason: str) -> None:
         """Leave a file out of the load altogether (one message, not a reject for each of its records): its
         staged rows and problems are dropped and it is reported as not loaded, with the reason."""
+        self.staging.leave_out(load.load_id)  # the views of the ledger (its rows there go with ledger.forget)
         for name in sorted(self.staging.tables):
+            if self.staging.is_view(name):
+                continue
             column = "load_id" if name == REJECTS else "_load_id"
             run(self.con, f"DELETE FROM {staging_name(name)} WHERE {column} = ?", [load.load_id])
         run(self.con, f"DELETE FROM {LOADS_TABLE} WHERE load_id = ?", [load.load_id])
@@ -108,9 +112,9 @@ class StagedLoads:
 
 
 def reject_unidentified_and_duplicates(staged: StagedLoads) -> None:
-    """Rules 1 and 2."""
+    """Rules 1 and 2 (but for the tables `check_views` found they reject nothing in)."""
     for name in sorted(staged.staging.tables):
-        if name == REJECTS:
+        if name == REJECTS or name in staged.staging.checked:
             continue
         table = staged.staging.table(name)
         if not table.primary_key:
@@ -123,7 +127,7 @@ def reject_unidentified_and_duplicates(staged: StagedLoads) -> None:
             "'The record has no ' || " + _quote(", ".join(table.primary_key)) + " || ', so it cannot be stored.'",
         )
         keys = ", ".join(table.primary_key)
-        if not _any_twice(staged, name, keys):  # the usual case, found by a grouping rather than a sort
+        if not _any_twice(staged.con, name, keys):  # the usual case, found by a grouping rather than a sort
             continue
         duplicate = (
             f"(s._load_id, s._row_seq) IN (SELECT _load_id, _row_seq FROM (SELECT _load_id, _row_seq, ROW_NUMBER() "
@@ -139,9 +143,26 @@ def reject_unidentified_and_duplicates(staged: StagedLoads) -> None:
         )
 
 
-def _any_twice(staged: StagedLoads, name: str, keys: str) -> bool:
+def check_views(con: Connection, staging: Staging) -> None:
+    """Before the merge's transaction: for each scratch table that is a view of the ledger's rows, whether
+    rules 1 and 2 reject any of its rows. If not, it is noted (`Staging.checked`: the rules are not run on it
+    again); if so, it is made a table of its own now (as the rules will change it), not inside the
+    transaction, where DuckDB would hold the copy in memory until the commit."""
+    for name in sorted(staging.tables):
+        table = staging.table(name)
+        if name == REJECTS or not staging.is_view(name) or not table.primary_key:
+            continue
+        missing = " OR ".join(f"{k} IS NULL" for k in table.primary_key)
+        unidentified = con.execute(f"SELECT count(*) FROM {staging_name(name)} WHERE {missing}").fetchall()
+        if int(unidentified[0][0]) or _any_twice(con, name, ", ".join(table.primary_key)):
+            staging.writable(name)
+        else:
+            staging.checked.add(name)
+
+
+def _any_twice(con: Connection, name: str, keys: str) -> bool:
     """Whether any file staged two rows of `name` with the same identifier."""
-    rows = staged.con.execute(
+    rows = con.execute(
         f"SELECT count(*) FROM (SELECT _load_id FROM {staging_name(name)} GROUP BY _load_id, {keys} "
         "HAVING count(*) > 1) d"
     ).fetchall()

@@ -26,7 +26,7 @@ from cscperf.loading.coverage_record import Surveys, coverage_rows, record_cover
 from cscperf.loading.failures import machine_failure
 from cscperf.loading.file_load import FileLoad
 from cscperf.loading.load_summary import FileSummary, LoadSummary
-from cscperf.loading.merge import LOADS_TABLE, StagedLoads
+from cscperf.loading.merge import LOADS_TABLE, StagedLoads, check_views
 from cscperf.loading.population import fill_population_from_comparators
 from cscperf.loading.source_format import SourceFormat, recognise
 from cscperf.loading.staging import Staging, staging_name
@@ -89,15 +89,23 @@ def load_files(
     summary = LoadSummary()
     loaded_before = _hashes_loaded(con)
     ledger.forget_unfinished(con)
-    staging = Staging(con)
+    staging = Staging(con, into_ledger=True)  # rows written once, into the ledger, as they are read
     loads: list[FileLoad] = []
+    read: list[str] = []  # the loads of every file read (a file withdrawn later leaves `loads`)
+    committed = False
     try:
         try:
             with staging.gathering():  # each table's rows staged a row group at a time
                 formats = _read_files(named, staging, loads, summary, loaded_before, default_la, la_code, year,
                                       progress)  # fmt: skip
+            read = [load.load_id for load in loads]
             if con.engine == "duckdb":  # a server's ledger is written in the transaction, after the lock
-                ledger.keep(con, loads)  # what each file gave, as read, so that its load can be undone
+                ledger.keep(con, loads, staging)  # what each file gave, as read, so that its load can be undone
+                for source_format in formats.values():  # staged tables a format's hook changes: copies of their own
+                    for table in source_format.rewrites:
+                        if table in staging.tables:
+                            staging.writable(table)
+                check_views(con, staging)  # and those rules 1 and 2 of the merge will change
         except MACHINE_OR_STORE as exc:
             if (failure := machine_failure(exc)) is not None:  # a full disk while staging, not cscperf's fault
                 raise failure from None
@@ -124,6 +132,7 @@ def load_files(
                 summary.population_years_added = fill_population_from_comparators(con, councils)
             _pause_before_commit()
             run(con, "COMMIT")
+            committed = True
             _analyse_after_commit(con, sorted(staging.tables) if loads else [])
         except BaseException as exc:
             with contextlib.suppress(*DATABASE_ERRORS):  # a lost connection has ended the transaction already
@@ -140,6 +149,10 @@ def load_files(
                 "cscperf version."
             ) from None
     finally:
+        if not committed:  # what this command wrote into the ledger before its transaction
+            staging.forget_in_ledger()
+            with contextlib.suppress(*DATABASE_ERRORS):
+                ledger.forget_outside_transaction(con, read)
         staging.close()
     summary.files.extend(FileSummary.of(load) for load in loads)
     summary.files.extend(FileSummary.withdrawn(load, reason) for load, reason in staged.withdrawn)

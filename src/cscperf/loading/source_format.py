@@ -2,7 +2,8 @@
 
 Each format module offers a `SourceFormat`: `recognise(path, head)` looks at the first bytes of a file,
 `read(path, load)` reads it into a FileLoad, and the optional `after_all(merge)` runs once every file of
-the command has been read (to stitch several years of returns together, for instance).
+the command has been read (to stitch several years of returns together, for instance); `rewrites` names the
+staged tables it changes, which are then made tables of their own before the merge (`Staging.writable`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class SourceFormat:
     recognise: Callable[[Path, bytes], bool]
     read: Callable[[Path, FileLoad], None]
     after_all: Callable[[StagedLoads], None] | None = None
+    rewrites: tuple[str, ...] = ()  # the staged tables `after_all` changes (made tables of their own first)
 
 
 # Format modules, most specific first. Each defines FORMAT (or FORMATS, a tuple).

@@ -267,7 +267,8 @@ def read_xml(path: Path, load: FileLoad) -> None:
     reading.finish()
 
 
+REWRITES = ("cscperf_cla_outcomes", "ssd_cla_episodes", "ssd_cla_reviews")  # the staged tables `stitch` changes
 FORMATS = (
-    SourceFormat("ssda903", "SSDA903 table (CSV)", recognise_csv, read_csv, after_all=stitch),
-    SourceFormat("ssda903", "SSDA903 return (XML)", recognise_xml, read_xml, after_all=stitch),
+    SourceFormat("ssda903", "SSDA903 table (CSV)", recognise_csv, read_csv, after_all=stitch, rewrites=REWRITES),
+    SourceFormat("ssda903", "SSDA903 return (XML)", recognise_xml, read_xml, after_all=stitch, rewrites=REWRITES),
 )

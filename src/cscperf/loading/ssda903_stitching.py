@@ -177,6 +177,7 @@ def _outcome_years(staged: StagedLoads) -> None:
     name = staged.staged("cscperf_cla_outcomes")
     if name is None:
         return
+    staged.staging.writable("cscperf_cla_outcomes")
     run(
         staged.con,
         f"UPDATE {name} SET collection_year = l.collection_year FROM {LOADS_TABLE} l "
@@ -270,6 +271,7 @@ def _stitch_episodes(staged: StagedLoads, repairs: dict[str, Counter[str]]) -> N
     _ended_without_date(staged, repairs, episodes)
     _rebuild(staged)
     run(con, "DROP TABLE s903_final")
+    staged.staging.writable("ssd_cla_episodes")
     run(con, f"DELETE FROM {staged_episodes} WHERE _load_id IN (SELECT load_id FROM {LOADS_TABLE} "
              f"WHERE load_kind = '{KIND}')")  # fmt: skip
 
@@ -565,6 +567,7 @@ def _link_reviews(staged: StagedLoads) -> None:
             {link.format(la="l.la_code", child=REVIEW_CHILD.replace("clar_", "r.clar_"))}
             QUALIFY row_number() OVER (PARTITION BY r._load_id, r._row_seq ORDER BY p.care_start DESC) = 1""",
         )
+        staged.staging.writable("ssd_cla_reviews")
         run(
             con,
             f"UPDATE {staged_reviews} SET clar_cla_id = k.cla_id FROM s903_review_links k "

@@ -9,6 +9,13 @@ killed leaves only scratch tables in a DuckDB file, which the next load drops fi
 Staged rows carry the load they came from, that load's collection year and position, their own running
 number and their location in the file, so duplicates can be reported where they were and a later return
 can replace what an earlier one said about the same record.
+
+In a DuckDB store, a load command's rows are written once, straight into the ledger's tables (`ledger.py`,
+what each file gave as read, kept so that a load can be undone), rather than staged and then copied there:
+each scratch table is then a view of the ledger's rows of the command's own loads, made a table of its own
+(`writable`) only if the merge is to change it (a record rejected as a duplicate, say, or the SSDA903
+stitching). If the command fails, its rows are taken out of the ledger again (`forget_in_ledger`); if it is
+killed, the next command takes them out (`ledger.forget_unfinished`).
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ import pyarrow as pa
 
 from cscperf.store.connection import DATABASE_ERRORS, Connection
 from cscperf.store.dialect import SCRATCH_SCHEMA
+from cscperf.store.ledger_transfer import DUCKDB_LEDGER
 from cscperf.store.schema import Table, load_schema
 from cscperf.store.statements import run
 
@@ -42,6 +50,7 @@ ARROW_TYPES = {
 
 
 STAGING_CATALOG = SCRATCH_SCHEMA  # a schema of the store file, for scratch tables only (temporary on PostgreSQL)
+REJECTS = "cscperf_load_rejects"  # the problems: written while merging too, so never straight into the ledger
 
 
 def staging_name(table: str) -> str:
@@ -68,14 +77,22 @@ def arrow_schema(table: Table) -> pa.Schema:
 
 
 class Staging:
-    """The scratch schema of one load command."""
+    """The scratch schema of one load command. `into_ledger`: a load command into a DuckDB store, whose rows
+    are written straight into the ledger while files are read (see the module's description)."""
 
-    def __init__(self, con: Connection) -> None:
+    def __init__(self, con: Connection, *, into_ledger: bool = False) -> None:
         self.con = con
         self.schema = load_schema()
         self.tables: set[str] = set()
         self._gathering = False
         self._gathered: dict[str, list[pa.Table]] = {}
+        self.into_ledger = into_ledger and con.engine == "duckdb"
+        self.in_ledger: set[str] = set()  # tables whose rows, as read, were written into the ledger
+        self._views: set[str] = set()  # of those, the ones still seen through a view of the ledger
+        self._load_ids: list[str] = []  # the loads whose rows are in the ledger, in the order they came
+        self._left_out: set[str] = set()  # of those, loads withdrawn from the merge (`leave_out`)
+        self._made_in_ledger: list[str] = []  # ledger tables this command made (dropped again if it fails)
+        self.checked: set[str] = set()  # views in which rules 1 and 2 of the merge reject nothing (merge.py)
         if con.engine == "duckdb":
             run(con, f"DROP SCHEMA IF EXISTS {STAGING_CATALOG} CASCADE")  # left by a load that was killed
             run(con, f"CREATE SCHEMA {STAGING_CATALOG}")
@@ -124,9 +141,18 @@ class Staging:
         """Add an Arrow table (the store table's columns, then the staging columns) to the staged table."""
         staged = staging_name(name)
         if name not in self.tables:
-            run(self.con, f"DROP TABLE IF EXISTS {staged}")
-            run(self.con, staged_table_sql(self.schema.table(name), staged))
+            if self.into_ledger and name != REJECTS:
+                self._stage_in_ledger(name)
+            else:
+                run(self.con, f"DROP TABLE IF EXISTS {staged}")
+                run(self.con, staged_table_sql(self.schema.table(name), staged))
             self.tables.add(name)
+        if name in self._views:
+            staged = ledger_table(name)
+            if data.num_rows and (load_id := data.column("_load_id")[0].as_py()) not in self._load_ids:
+                self._load_ids.append(str(load_id))  # one load's rows come one file at a time
+                for shown in sorted(self._views):
+                    self._show(shown)
         if not self._gathering:
             self.con.append(staged, data)
             return
@@ -141,7 +167,65 @@ class Staging:
     def _append_gathered(self, name: str) -> None:
         gathered = self._gathered.pop(name, [])
         if gathered:
-            self.con.append(staging_name(name), pa.concat_tables(gathered))
+            target = ledger_table(name) if name in self._views else staging_name(name)
+            self.con.append(target, pa.concat_tables(gathered))
+
+    def _stage_in_ledger(self, name: str) -> None:
+        """Rows of `name` written into the ledger's table for it (made if the ledger has none yet), and the
+        scratch table a view of them."""
+        kept = ledger_table(name)
+        run(self.con, f"CREATE SCHEMA IF NOT EXISTS {DUCKDB_LEDGER}")
+        if not self.con.table_exists(kept):
+            run(self.con, staged_table_sql(self.schema.table(name), kept))
+            self._made_in_ledger.append(kept)
+        run(self.con, f"DROP TABLE IF EXISTS {staging_name(name)}")
+        self.in_ledger.add(name)
+        self._views.add(name)
+        self._show(name)
+
+    def _show(self, name: str) -> None:
+        """The view of the ledger's rows of `name` that came from this command's loads."""
+        run(self.con, f"CREATE OR REPLACE VIEW {staging_name(name)} AS SELECT * FROM {ledger_table(name)} "
+                      f"WHERE _load_id IN ({self._ids()})")  # fmt: skip
+
+    def _ids(self, *, every: bool = False) -> str:
+        """This command's loads with rows in the ledger, as SQL (the ids are cscperf's own); `every`: those
+        left out of the merge too."""
+        ids = [i for i in self._load_ids if every or i not in self._left_out]
+        return ", ".join("'" + i.replace("'", "''") + "'" for i in ids) or "NULL"
+
+    def is_view(self, name: str) -> bool:
+        """Whether the scratch table of `name` is a view of the ledger's rows (see `writable`)."""
+        return name in self._views
+
+    def leave_out(self, load_id: str) -> None:
+        """A load withdrawn from the merge: its rows no longer seen through the views (its rows in the ledger
+        are removed with the ledger's others, `ledger.forget`)."""
+        self._left_out.add(load_id)
+        for name in sorted(self._views):
+            self._show(name)
+
+    def writable(self, name: str) -> None:
+        """Make the scratch table of `name` a table of its own (no longer a view of the ledger's rows), before
+        the merge changes it, so that the ledger keeps the rows as read. Nothing to do for any other."""
+        if name not in self._views:
+            return
+        run(self.con, f"DROP VIEW {staging_name(name)}")
+        run(self.con, f"CREATE TABLE {staging_name(name)} AS SELECT * FROM {ledger_table(name)} "
+                      f"WHERE _load_id IN ({self._ids()})")  # fmt: skip
+        self._views.discard(name)
+
+    def forget_in_ledger(self) -> None:
+        """Take this command's rows out of the ledger again, and the ledger tables it made (a command that
+        failed). On a failure of the store itself this may fail too; the next command does it then."""
+        with contextlib.suppress(*DATABASE_ERRORS):
+            for name in sorted(self.in_ledger):
+                run(self.con, f"DELETE FROM {ledger_table(name)} WHERE _load_id IN ({self._ids(every=True)})")
+            for kept in self._made_in_ledger:
+                run(self.con, f"DROP TABLE IF EXISTS {kept}")
+        self.in_ledger.clear()
+        self._views.clear()
+        self._made_in_ledger.clear()
 
     def close(self) -> None:
         """Drop the scratch tables (on DuckDB, the scratch schema and everything in it)."""
@@ -152,6 +236,12 @@ class Staging:
                 for name in scratch_tables(self.con):
                     run(self.con, f"DROP TABLE IF EXISTS {STAGING_CATALOG}.{name}")
         self.tables.clear()
+
+
+def ledger_table(table: str) -> str:
+    """The ledger's table (DuckDB) for the rows a store table was given, e.g.
+    cscperf_ledger.cscperf_staged_ssd_person."""
+    return f"{DUCKDB_LEDGER}.cscperf_staged_{table}"
 
 
 def staged_table_sql(table: Table, staged: str) -> str:
