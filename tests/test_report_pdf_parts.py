@@ -257,3 +257,16 @@ def test_a_font_long_stream_is_compressed_once_in_a_process_to_the_same_bytes(mo
             assert [pydyf.Stream([data], compress=True).data for data in (font, page)] == expected
     assert made == [9, 9, 9]  # the font once, the page each time
     assert pydyf.zlib.compressobj is compressobj  # put back
+
+
+def test_reports_written_at_once_each_keep_their_numbering(tmp_path: Path) -> None:
+    """Two reports that read the guesses before either wrote them: the second to finish keeps the first's
+    numbering too (it reads the file again before writing), rather than writing back what it read at its start."""
+    path = tmp_path / pdf_parts.GUESSES_FILE
+    first, second = Guesses(path), Guesses(path)
+    first.remember(("report-1", "appendices-1"), Numbering(10, 5, {"glossary": 3}))
+    second.remember(("report-2", "appendices-2"), Numbering(12, 6, {"glossary": 4}))
+    kept = Guesses(path).known
+    assert kept["report"] == {"report-1": 10, "report-2": 12}
+    assert kept["appendices"] == {"appendices-1": [5, {"glossary": 3}], "appendices-2": [6, {"glossary": 4}]}
+    assert kept["last"] == {"report": 12, "appendices": [6, {"glossary": 4}]}
