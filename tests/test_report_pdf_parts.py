@@ -24,7 +24,7 @@ from cscperf.report.html import render_html
 from cscperf.report.pdf import chart_files, render_pdf
 from cscperf.report.pdf_parts import CUT, Guesses, Numbering, split
 from cscperf.report.rendered import RenderedChart, render_charts
-from cscperf.report.writer import Written, write_report
+from cscperf.report.writer import REPORT_SHARE, Written, write_report
 
 from .conftest import DEMO_AS_AT, ROOT
 
@@ -164,13 +164,13 @@ def test_the_paper_written_in_two_parts_is_the_whole_document_even_when_the_gues
     is made wrong first, so both parts must be laid out again with the right numbering; the document is still
     the whole document, and the right numbering is remembered. (One test for both: each lays out the whole
     paper twice, and the suite has 15 minutes.)"""
-    parts = split(render_html(demo_report.content, charts, print_version=True))
+    parts = split(render_html(demo_report.content, charts, print_version=True), REPORT_SHARE)  # as write_report
     assert parts is not None
     folder = cache_folder()
     assert folder is not None  # the tests' own chart cache, where write_report keeps its guesses
     guesses = Guesses(folder / pdf_parts.GUESSES_FILE)
-    right = Guesses(None).guess(parts)
-    wrong = Numbering(right.report_pages + 3, right.appendix_pages + 2, {t: p + 1 for t, p in right.targets.items()})
+    first_guess = Guesses(None).guess(parts)
+    wrong = Numbering(1, 1, dict.fromkeys(first_guess.targets, 1))  # no part of the paper is one page long
     guesses.remember(parts.keys(), wrong)
     assert Guesses(folder / pdf_parts.GUESSES_FILE).guess(parts) == wrong
     config = read_report_config(ROOT / "cscperf.example.toml")
@@ -178,7 +178,7 @@ def test_the_paper_written_in_two_parts_is_the_whole_document_even_when_the_gues
     config = config.model_copy(update={"report": options})
     written = write_report(demo_store, DEMO_AS_AT, tmp_path / "out", config, read_commentary(options.commentary),
                            ("pdf",), jobs=3)  # fmt: skip
-    assert split(render_html(written.content, charts, print_version=True)) == parts  # the same parts as seeded
+    assert split(render_html(written.content, charts, print_version=True), REPORT_SHARE) == parts  # as seeded
     _same_document(written.paths["pdf"], whole, tmp_path)
     assert Guesses(folder / pdf_parts.GUESSES_FILE).guess(parts) != wrong  # the right numbering remembered
 
@@ -257,3 +257,16 @@ def test_a_font_long_stream_is_compressed_once_in_a_process_to_the_same_bytes(mo
             assert [pydyf.Stream([data], compress=True).data for data in (font, page)] == expected
     assert made == [9, 9, 9]  # the font once, the page each time
     assert pydyf.zlib.compressobj is compressobj  # put back
+
+
+def test_reports_written_at_once_each_keep_their_numbering(tmp_path: Path) -> None:
+    """Two reports that read the guesses before either wrote them: the second to finish keeps the first's
+    numbering too (it reads the file again before writing), rather than writing back what it read at its start."""
+    path = tmp_path / pdf_parts.GUESSES_FILE
+    first, second = Guesses(path), Guesses(path)
+    first.remember(("report-1", "appendices-1"), Numbering(10, 5, {"glossary": 3}))
+    second.remember(("report-2", "appendices-2"), Numbering(12, 6, {"glossary": 4}))
+    kept = Guesses(path).known
+    assert kept["report"] == {"report-1": 10, "report-2": 12}
+    assert kept["appendices"] == {"appendices-1": [5, {"glossary": 3}], "appendices-2": [6, {"glossary": 4}]}
+    assert kept["last"] == {"report": 12, "appendices": [6, {"glossary": 4}]}

@@ -26,6 +26,7 @@ import os
 import re
 import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -254,24 +255,52 @@ class Guesses:
         return Numbering(int(report), int(appendix[0]), {k: int(v) for k, v in appendix[1].items()})
 
     def remember(self, keys: tuple[str, str], numbering: Numbering) -> None:
-        appendices = [numbering.appendix_pages, numbering.targets]
-        for name, key, value in (("report", keys[0], numbering.report_pages), ("appendices", keys[1], appendices)):
-            kept = self.known[name]
-            kept.pop(key, None)
-            kept[key] = value
-            while len(kept) > _KEPT_GUESSES:
-                kept.pop(next(iter(kept)))
-        self.known["last"] = {"report": numbering.report_pages, "appendices": appendices}
+        """Keep this report's numbering. The file is read again and written whole under a lock, so two reports
+        written at once each keep their own numbering (the file read when this one began may be stale)."""
         if self.path is None:
+            _kept(self.known, keys, numbering)
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle, name = tempfile.mkstemp(dir=self.path.parent, prefix=".pdf-parts-", suffix=".tmp")
-            with os.fdopen(handle, "w", encoding="utf-8") as file:
-                json.dump(self.known, file)
-            Path(name).replace(self.path)  # whole or not at all, whichever report writes last
+            with _locked(self.path.with_name(self.path.name + ".lock")):
+                self.known = Guesses(self.path).known
+                _kept(self.known, keys, numbering)
+                handle, name = tempfile.mkstemp(dir=self.path.parent, prefix=".pdf-parts-", suffix=".tmp")
+                with os.fdopen(handle, "w", encoding="utf-8") as file:
+                    json.dump(self.known, file)
+                Path(name).replace(self.path)  # whole or not at all
         except OSError:
-            pass
+            _kept(self.known, keys, numbering)
+
+
+def _kept(known: dict[str, Any], keys: tuple[str, str], numbering: Numbering) -> None:
+    """`known` with this report's numbering kept under its parts' keys (the oldest let go past the limit) and
+    as the last report's."""
+    appendices = [numbering.appendix_pages, numbering.targets]
+    for name, key, value in (("report", keys[0], numbering.report_pages), ("appendices", keys[1], appendices)):
+        kept = known[name]
+        kept.pop(key, None)
+        kept[key] = value
+        while len(kept) > _KEPT_GUESSES:
+            kept.pop(next(iter(kept)))
+    known["last"] = {"report": numbering.report_pages, "appendices": appendices}
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """An exclusive lock on `path` (made if missing) while the block runs: reports written at once take turns
+    to update the guesses. Where the system has no `fcntl` (Windows), no lock: a lost update costs time only."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    with open(path, "a", encoding="utf-8") as file:
+        fcntl.flock(file, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(file, fcntl.LOCK_UN)
 
 
 def join(report: bytes, appendices: bytes) -> bytes:
