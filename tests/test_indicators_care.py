@@ -468,7 +468,6 @@ PLAIN_LAST_CHECK = """
 PLAIN_LAST_PEP = """
   SELECT c.la_code, c.period_start, c.period_end, c.person_id, MAX(p.pep_date) AS last_check
   FROM ({{> cla_at_period_end}}) c
-  JOIN ssd_person pr ON pr.la_code = c.la_code AND pr.pers_person_id = c.person_id
   LEFT JOIN cscperf_pep p ON p.la_code = c.la_code AND p.pep_person_id = c.person_id
    AND COALESCE(p.pep_status, 'Completed') = 'Completed' AND p.pep_date <= c.period_end
   GROUP BY c.la_code, c.period_start, c.period_end, c.person_id
