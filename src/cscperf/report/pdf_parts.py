@@ -257,20 +257,21 @@ class Guesses:
     def remember(self, keys: tuple[str, str], numbering: Numbering) -> None:
         """Keep this report's numbering. The file is read again and written whole under a lock, so two reports
         written at once each keep their own numbering (the file read when this one began may be stale)."""
+        _kept(self.known, keys, numbering)
         if self.path is None:
-            _kept(self.known, keys, numbering)
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with _locked(self.path.with_name(self.path.name + ".lock")):
-                self.known = Guesses(self.path).known
-                _kept(self.known, keys, numbering)
+                latest = Guesses(self.path).known
+                _kept(latest, keys, numbering)
                 handle, name = tempfile.mkstemp(dir=self.path.parent, prefix=".pdf-parts-", suffix=".tmp")
                 with os.fdopen(handle, "w", encoding="utf-8") as file:
-                    json.dump(self.known, file)
+                    json.dump(latest, file)
                 Path(name).replace(self.path)  # whole or not at all
+            self.known = latest
         except OSError:
-            _kept(self.known, keys, numbering)
+            pass
 
 
 def _kept(known: dict[str, Any], keys: tuple[str, str], numbering: Numbering) -> None:
