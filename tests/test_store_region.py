@@ -14,10 +14,11 @@ from typer.testing import CliRunner
 
 from cscperf.cli import app
 from cscperf.disclosure import DisclosurePolicy
-from cscperf.errors import DataProblem
+from cscperf.errors import ConcurrentChange, DataProblem
 from cscperf.indicators.definition import load_library
 from cscperf.indicators.engine import Point, Result, round_as_dfe
 from cscperf.indicators.region import regional, value_of
+from cscperf.store import access
 from cscperf.store.connection import Connection
 from cscperf.store.database import open_store
 from cscperf.store.statements import run
@@ -216,3 +217,32 @@ def test_a_regional_count_is_shown_unless_it_is_small() -> None:
     assert r.region[0].value is None and r.region[0].withheld == "fewer than 5"  # 3 referrals in the region
     [r] = regional([_result("referrals", {"A": 0, "B": 0}, {"A": None, "B": None})])
     assert r.region[0].value == 0 and r.region[0].withheld is None  # a true zero discloses nothing
+
+
+@pytest.mark.parametrize("stopped", [1, 3])
+def test_roles_stopped_by_another_command_are_granted_again(
+    postgres: PostgresServer, monkeypatch: pytest.MonkeyPatch, stopped: int
+) -> None:
+    """`db roles` stopped by the server because another command changed the same records at the same moment (a
+    deadlock: a load, or autovacuum just after one) is done again, whole, up to three times in all."""
+    url = postgres.database()
+    assert invoke("db", "init", "--db", url)[0] == 0
+    postgres.login_role("carol")
+    apply, calls = access.apply_access, []
+
+    def stopped_at_first(con: Connection) -> None:
+        calls.append(con)
+        if len(calls) <= stopped:  # after the role and its access rows are written: all of it rolled back
+            raise ConcurrentChange("The PostgreSQL store refused or stopped the command: another command ...")
+        apply(con)
+
+    monkeypatch.setattr(access, "apply_access", stopped_at_first)
+    monkeypatch.setattr(access.time, "sleep", lambda seconds: None)
+    code, out = invoke("db", "roles", "council", "004", "--role", "cscperf_la_retry", "--member", "carol", "--db", url)
+    with open_store(url) as con:
+        granted = [(a.role_name, a.la_code) for a in access.list_access(con)]
+    if stopped < 3:
+        assert (code, len(calls), granted) == (0, stopped + 1, [("cscperf_la_retry", "004")]), out
+    else:
+        assert (code, len(calls), granted) == (1, 3, []), out
+        assert "another command" in out and "Traceback" not in out

@@ -18,6 +18,11 @@ class DataProblem(CscperfError):
     exit_code = 1
 
 
+class ConcurrentChange(DataProblem):
+    """A server store stopped the command because another command was changing the same records at the same
+    moment (a deadlock, or a serialisation failure): nothing was kept, and the command may be run again."""
+
+
 class UsageProblem(CscperfError):
     """The command was asked for something it cannot do as asked. Exit code 2."""
 

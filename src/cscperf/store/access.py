@@ -13,9 +13,12 @@ administrator's role, for upgrades and for importing comparators.
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
-from cscperf.errors import UsageProblem
+from cscperf.errors import ConcurrentChange, UsageProblem
 from cscperf.store.connection import Connection
 from cscperf.store.schema import load_schema
 from cscperf.store.statements import run
@@ -24,6 +27,8 @@ ACCESS_TABLE = "cscperf_access"
 EVERY_COUNCIL = "*"
 _ROLE = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 _LA = re.compile(r"\d{3}")
+_ATTEMPTS = 3
+T = TypeVar("T")
 
 
 def _councils_of_current_user(write: bool) -> str:
@@ -91,11 +96,11 @@ def grant_councils(con: Connection, role: str, la_codes: list[str], *, write: bo
     for la in la_codes:
         if la != EVERY_COUNCIL and not _LA.fullmatch(la):
             raise UsageProblem(f"A council is its 3-digit DfE code (or ALL), not {la!r}.")
-    created = False
-    with con.transaction():
-        if not _role_exists(con, role):
+
+    def grant() -> bool:
+        created = not _role_exists(con, role)
+        if created:
             _raw(con, f"CREATE ROLE {role} NOLOGIN")
-            created = True
         for la in la_codes:
             run(con, f"DELETE FROM {ACCESS_TABLE} WHERE role_name = ? AND la_code = ?", [role, la])
             run(con, f"INSERT INTO {ACCESS_TABLE} (role_name, la_code, may_write) VALUES (?, ?, ?)", [role, la, write])
@@ -104,14 +109,17 @@ def grant_councils(con: Connection, role: str, la_codes: list[str], *, write: bo
                 raise UsageProblem(f"There is no database role {member}: create the login first (docs/postgresql.md).")
             _raw(con, f"GRANT {role} TO {member}")
         apply_access(con)
-    return created
+        return created
+
+    return _in_one_transaction(con, grant)
 
 
 def revoke_councils(con: Connection, role: str, la_codes: list[str] | None) -> int:
     """Take away `role`'s access to the councils (all of them when `la_codes` is None); the role itself stays.
     Returns how many grants were removed."""
     check_role_name(role)
-    with con.transaction():
+
+    def revoke() -> int:
         if la_codes is None:
             removed = len(con.execute(f"SELECT 1 FROM {ACCESS_TABLE} WHERE role_name = ?", [role]).fetchall())
             run(con, f"DELETE FROM {ACCESS_TABLE} WHERE role_name = ?", [role])
@@ -128,7 +136,25 @@ def revoke_councils(con: Connection, role: str, la_codes: list[str] | None) -> i
             for table in load_schema().tables_for("postgresql"):
                 _raw(con, f"REVOKE ALL ON {table.name} FROM {role}")
         apply_access(con)
-    return removed
+        return removed
+
+    return _in_one_transaction(con, revoke)
+
+
+def _in_one_transaction(con: Connection, change: Callable[[], T]) -> T:
+    """`change` done in one transaction, and done again (up to `_ATTEMPTS` times in all, a moment apart) when the
+    server stops it because another command was changing the same records at the same moment: a store's
+    policies and grants are rewritten whole, so doing it again is safe, and a deadlock with another command
+    (a load, or the server's own autovacuum just after one) says nothing about this one."""
+    for attempt in range(1, _ATTEMPTS + 1):
+        try:
+            with con.transaction():
+                return change()
+        except ConcurrentChange:
+            if attempt == _ATTEMPTS:
+                raise
+            time.sleep(0.5 * attempt)
+    raise AssertionError("unreachable")
 
 
 def check_role_name(role: str) -> None:

@@ -23,7 +23,7 @@ from psycopg.adapt import Loader
 from psycopg.pq import TransactionStatus
 from psycopg.types.string import TextLoader
 
-from cscperf.errors import DataProblem
+from cscperf.errors import ConcurrentChange, DataProblem
 from cscperf.store.connection import Connection, Engine, Parameters, Row, StoreError, store_label
 from cscperf.store.dialect import SCRATCH_SCHEMA, to_postgres
 
@@ -359,6 +359,9 @@ _EXPECTED = {
 }
 
 
+_CONCURRENT = ("40P01", "40001")  # deadlock detected, serialisation failure
+
+
 def told(exc: psycopg.Error) -> Exception:
     """A server's error as cscperf tells it: what went wrong, never the values involved. Problems of
     operation (no permission, disk full, connection lost) are DataProblems with a plain message; anything
@@ -368,7 +371,8 @@ def told(exc: psycopg.Error) -> Exception:
     primary = _QUOTED.sub(lambda m: m.group(0) if _IDENTIFIER.fullmatch(m.group(1)) else '"…"', primary)
     if sqlstate in _EXPECTED or isinstance(exc, psycopg.OperationalError) or (sqlstate or "").startswith("08"):
         what = _EXPECTED.get(sqlstate or "", "the connection to the server failed")
-        return DataProblem(
+        kind = ConcurrentChange if sqlstate in _CONCURRENT else DataProblem
+        return kind(
             f"The PostgreSQL store refused or stopped the command: {what} ({primary}). Nothing half-done was kept."
         )
     return StoreError(f"{primary} (SQLSTATE {sqlstate})", sqlstate)
