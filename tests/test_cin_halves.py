@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
+import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +21,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cscperf.loading import cin_halves, cin_spool
+from cscperf.loading.session import load_files
+from cscperf.store.database import open_store
 
 from .test_load_cin_census import SAMPLE_FILES, child_xml, episode_xml, message
 from .test_load_set_based import SETTINGS, cin_child
@@ -237,3 +242,59 @@ def test_the_spools_of_a_load_that_was_killed_are_removed(tmp_path: Path, monkey
     assert not killed.exists()
     assert running.exists()  # this process's: not touched
     assert sorted(p.name for p in tmp_path.glob(f"{cin_halves.SPOOL_PREFIX}*")) == [running.name]  # its own went
+
+
+def _halves_workers(temporary: Path) -> list[int]:
+    """The second-half processes whose temporary directory is `temporary` (Linux's /proc)."""
+    found = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            if b"cscperf.loading.cin_halves" in (entry / "cmdline").read_bytes() and (
+                f"TMPDIR={temporary}".encode() in (entry / "environ").read_bytes().split(b"\0")
+            ):
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs Linux's /proc")
+def test_a_load_killed_while_reading_in_halves_leaves_no_process_no_spool_and_the_store_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    big = tmp_path / "cin.xml"
+    children = "\n".join(
+        child_xml(f"C{i}", episodes=episode_xml() * 3) for i in range(cin_halves.SPLIT_FROM_BYTES // 700)
+    )
+    big.write_text(message(children), encoding="utf-8")
+    assert big.stat().st_size > cin_halves.SPLIT_FROM_BYTES
+    db = tmp_path / "s.duckdb"
+    open_store(db).close()
+    env = {**os.environ, "TMPDIR": str(temporary)}
+    process = subprocess.Popen([sys.executable, "-m", "cscperf", "load", str(big), "--db", str(db)], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    waited = 0.0
+    while not list(temporary.glob(f"{cin_halves.SPOOL_PREFIX}*/second")) and process.poll() is None and waited < 60:
+        time.sleep(0.05)
+        waited += 0.05
+    assert process.poll() is None, "the load ended before it could be stopped"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    waited = 0.0
+    while _halves_workers(temporary) and waited < 30:  # the second process sees it has been left, and stops
+        time.sleep(0.1)
+        waited += 0.1
+    assert _halves_workers(temporary) == []
+    assert list(temporary.glob(f"{cin_halves.SPOOL_PREFIX}*"))  # left behind, with child-level rows...
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    con = open_store(db)
+    assert con.execute("SELECT count(*) FROM ssd_person").fetchall() == [(0,)]
+    small = tmp_path / "small.xml"
+    small.write_text(message(child_xml("C1")), encoding="utf-8")
+    monkeypatch.setattr(cin_halves, "SPLIT_FROM_BYTES", 0)
+    monkeypatch.setattr(cin_halves, "HEAD_START_BYTES", 0)
+    load_files(con, [small])  # (one child: not cut, but the spools of killed loads are swept first)
+    con.close()
+    assert list(temporary.glob(f"{cin_halves.SPOOL_PREFIX}*")) == []  # ...until the next load

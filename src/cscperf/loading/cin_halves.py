@@ -214,7 +214,6 @@ def read_in_halves(path: Path, load: FileLoad) -> bool:
     cut = find_cut(path)
     if cut is None:
         return False
-    _sweep_spools()
     try:
         spools = tempfile.TemporaryDirectory(prefix=f"{SPOOL_PREFIX}{os.getpid()}-", ignore_cleanup_errors=True)
     except OSError:
@@ -276,7 +275,7 @@ def _start_second_half(path: Path, cut: Cut, load: FileLoad, folder: Path) -> su
     return second
 
 
-def _sweep_spools() -> None:
+def sweep_spools() -> None:
     """Remove the spools of loads that were killed (their process is gone): they hold child-level data."""
     for folder in Path(tempfile.gettempdir()).glob(f"{SPOOL_PREFIX}*"):
         pid = folder.name[len(SPOOL_PREFIX) :].split("-", 1)[0]
@@ -444,4 +443,4 @@ if __name__ == "__main__":
     _main()
 
 
-__all__ = ["SPLIT_FROM_BYTES", "Cut", "HalfRead", "find_cut", "read_in_halves", "read_second_half"]
+__all__ = ["SPLIT_FROM_BYTES", "Cut", "HalfRead", "find_cut", "read_in_halves", "read_second_half", "sweep_spools"]
