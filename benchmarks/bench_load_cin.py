@@ -10,7 +10,7 @@ memory (ru_maxrss). Four kinds of run:
 - parse: the CIN reader alone, rows made into Arrow tables and thrown away (the loader's own memory: lxml
   iterparse, cleared as it goes);
 - load: the whole `cscperf load` path (rows staged in DuckDB temporary tables, then merged into the store);
-  a file of 8 MB or more is read in two halves at once, the second by a second process (`cin_halves`), whose
+  a file of 16 MB or more is read in two halves at once, the second by a second process (`cin_halves`), whose
   CPU time is counted with the load's and whose peak memory is printed beside it;
 - load, one stream: the same with the file read as one stream (as before the halves), for comparison;
 - load --memory-limit: the same with DuckDB's memory_limit set, so its buffers spill to disk.
@@ -80,9 +80,9 @@ def run(kind: str, path: Path, memory_limit: str | None) -> dict[str, Any]:
 
     started, cpu_started = time.perf_counter(), cpu_time()
     if kind == "load, one stream":
-        from cscperf.loading import cin_halves
+        from cscperf.loading import cin_cut
 
-        cin_halves.SPLIT_FROM_BYTES = 2**62
+        cin_cut.SPLIT_FROM_BYTES = 2**62
     if kind == "floor":
         rows = read = bare_iterparse(path)
     elif kind == "parse":

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cscperf.loading import cin_halves, cin_spool
+from cscperf.loading import cin_cut, cin_halves, cin_spool
 from cscperf.loading.session import load_files
 from cscperf.store.database import open_store
 
@@ -37,12 +37,12 @@ def whole_and_halves(
     """The file loaded as one stream and in halves, cut near `fraction` of the way through (each into a store
     of its own), and how many times the halves were staged (0: the file was read as one stream after all)."""
     cut_at(path, fraction, monkeypatch)
-    monkeypatch.setattr(cin_halves, "SPLIT_FROM_BYTES", 2**62)
+    monkeypatch.setattr(cin_cut, "SPLIT_FROM_BYTES", 2**62)
     whole = load(folder, path, "whole")
     staged = []
     real_stage = cin_halves._stage
     monkeypatch.setattr(cin_halves, "_stage", lambda *a: (staged.append(1), real_stage(*a)))
-    monkeypatch.setattr(cin_halves, "SPLIT_FROM_BYTES", 0)
+    monkeypatch.setattr(cin_cut, "SPLIT_FROM_BYTES", 0)
     halves = load(folder, path, "halves")
     return whole, halves, len(staged)
 
@@ -52,7 +52,7 @@ def cut_at(path: Path, fraction: float, monkeypatch: pytest.MonkeyPatch) -> None
     size = path.stat().st_size
     first = path.read_bytes().find(b"<Child>")
     wanted = int(size * fraction)
-    monkeypatch.setattr(cin_halves, "HEAD_START_BYTES", 2 * wanted - first - size)
+    monkeypatch.setattr(cin_cut, "HEAD_START_BYTES", 2 * wanted - first - size)
 
 
 def dirty_children(n: int) -> str:
@@ -153,17 +153,17 @@ def census(children: int = 6, *, root: str = "<Message>", end: str = "</Message>
     return text.replace("<Message>", root).replace("</Message>", end).encode()
 
 
-def cut_of(tmp_path: Path, data: bytes) -> cin_halves.Cut | None:
+def cut_of(tmp_path: Path, data: bytes) -> cin_cut.Cut | None:
     path = tmp_path / "cin.xml"
     path.write_bytes(data)
-    return cin_halves.find_cut(path)
+    return cin_cut.find_cut(path)
 
 
 def test_a_file_is_cut_between_two_children_with_the_tags_around_the_cut(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(cin_halves, "SPLIT_FROM_BYTES", 0)
-    monkeypatch.setattr(cin_halves, "HEAD_START_BYTES", 0)
+    monkeypatch.setattr(cin_cut, "SPLIT_FROM_BYTES", 0)
+    monkeypatch.setattr(cin_cut, "HEAD_START_BYTES", 0)
     data = census(root='<m:Message xmlns:m="urn:cin" xmlns="urn:other">', end="</m:Message>")
     data = data.replace(b"<Children>", b"<m:Children>").replace(b"</Children>", b"</m:Children>")
     cut = cut_of(tmp_path, data)
@@ -191,8 +191,8 @@ def test_a_file_is_cut_between_two_children_with_the_tags_around_the_cut(
 def test_no_cut_where_the_layout_does_not_allow_a_safe_one(
     data: bytes, why: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(cin_halves, "SPLIT_FROM_BYTES", 0)
-    monkeypatch.setattr(cin_halves, "HEAD_START_BYTES", 0)
+    monkeypatch.setattr(cin_cut, "SPLIT_FROM_BYTES", 0)
+    monkeypatch.setattr(cin_cut, "HEAD_START_BYTES", 0)
     assert cut_of(tmp_path, census()) is not None  # the same file without the change is cut
     assert cut_of(tmp_path, data) is None, why
 
@@ -210,7 +210,7 @@ def test_lines_are_counted_as_the_parser_counts_them(data: bytes, block: int) ->
         path.write_bytes(data + b"x")
         for at in range(len(data) + 1):
             expected = len(re.findall(rb"\r\n|\r|\n", data[:at]))
-            assert cin_halves.lines_before(path, at, block) == expected
+            assert cin_cut.lines_before(path, at, block) == expected
 
 
 def test_with_no_room_for_the_spools_the_file_is_read_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -265,11 +265,9 @@ def test_a_load_killed_while_reading_in_halves_leaves_no_process_no_spool_and_th
     temporary = tmp_path / "tmp"
     temporary.mkdir()
     big = tmp_path / "cin.xml"
-    children = "\n".join(
-        child_xml(f"C{i}", episodes=episode_xml() * 3) for i in range(cin_halves.SPLIT_FROM_BYTES // 700)
-    )
+    children = "\n".join(child_xml(f"C{i}", episodes=episode_xml() * 3) for i in range(cin_cut.SPLIT_FROM_BYTES // 700))
     big.write_text(message(children), encoding="utf-8")
-    assert big.stat().st_size > cin_halves.SPLIT_FROM_BYTES
+    assert big.stat().st_size > cin_cut.SPLIT_FROM_BYTES
     db = tmp_path / "s.duckdb"
     open_store(db).close()
     env = {**os.environ, "TMPDIR": str(temporary)}
@@ -293,8 +291,8 @@ def test_a_load_killed_while_reading_in_halves_leaves_no_process_no_spool_and_th
     assert con.execute("SELECT count(*) FROM ssd_person").fetchall() == [(0,)]
     small = tmp_path / "small.xml"
     small.write_text(message(child_xml("C1")), encoding="utf-8")
-    monkeypatch.setattr(cin_halves, "SPLIT_FROM_BYTES", 0)
-    monkeypatch.setattr(cin_halves, "HEAD_START_BYTES", 0)
+    monkeypatch.setattr(cin_cut, "SPLIT_FROM_BYTES", 0)
+    monkeypatch.setattr(cin_cut, "HEAD_START_BYTES", 0)
     load_files(con, [small])  # (one child: not cut, but the spools of killed loads are swept first)
     con.close()
     assert list(temporary.glob(f"{cin_halves.SPOOL_PREFIX}*")) == []  # ...until the next load

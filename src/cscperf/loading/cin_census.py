@@ -115,6 +115,9 @@ def _name(el: Element) -> str:
     return name
 
 
+element_name = _name
+"""An element's local name in lower case ("" for a comment or processing instruction)."""
+
 _DATES: dict[str, dt.date] = {}
 """Dates already read, by their text: a census repeats the same few thousand days."""
 _DATES_KEPT = 100_000
