@@ -10,6 +10,9 @@ memory (ru_maxrss). Four kinds of run:
 - parse: the CIN reader alone, rows made into Arrow tables and thrown away (the loader's own memory: lxml
   iterparse, cleared as it goes);
 - load: the whole `cscperf load` path (rows staged in DuckDB temporary tables, then merged into the store);
+  a file of 16 MB or more is read in two halves at once, the second by a second process (`cin_halves`), whose
+  CPU time is counted with the load's and whose peak memory is printed beside it;
+- load, one stream: the same with the file read as one stream (as before the halves), for comparison;
 - load --memory-limit: the same with DuckDB's memory_limit set, so its buffers spill to disk.
 
     python benchmarks/bench_load_cin.py                    # 100 MB and 10 MB
@@ -27,6 +30,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -74,7 +78,11 @@ def run(kind: str, path: Path, memory_limit: str | None) -> dict[str, Any]:
     from cscperf.loading.session import load_files
     from cscperf.store.database import open_store
 
-    started, cpu_started = time.perf_counter(), time.process_time()
+    started, cpu_started = time.perf_counter(), cpu_time()
+    if kind == "load, one stream":
+        from cscperf.loading import cin_cut
+
+        cin_cut.SPLIT_FROM_BYTES = 2**62
     if kind == "floor":
         rows = read = bare_iterparse(path)
     elif kind == "parse":
@@ -103,15 +111,15 @@ def run(kind: str, path: Path, memory_limit: str | None) -> dict[str, Any]:
         if memory_limit:
             con.execute(f"SET memory_limit = '{memory_limit}'")
             con.execute(f"SET temp_directory = '{path.parent / 'duckdb_spill'}'")
-        started, cpu_started = time.perf_counter(), time.process_time()  # the load itself, in a store already made
+        started, cpu_started = time.perf_counter(), cpu_time()  # the load itself, in a store already made
         summary = load_files(con, [path])
-        seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
+        seconds, cpu_seconds = time.perf_counter() - started, cpu_time() - cpu_started
         con.close()
         [file] = summary.files
         rows, read = file.loaded, file.read
         db.unlink(missing_ok=True)
-    if kind != "load":
-        seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
+    if not kind.startswith("load"):
+        seconds, cpu_seconds = time.perf_counter() - started, cpu_time() - cpu_started
     mb = path.stat().st_size / 2**20
     return {
         "kind": kind if not memory_limit else f"{kind} (memory_limit {memory_limit})",
@@ -123,7 +131,15 @@ def run(kind: str, path: Path, memory_limit: str | None) -> dict[str, Any]:
         "records_read": read,
         "rows_per_s": round(rows / seconds),
         "peak_rss_mb": peak_memory_mb(),
+        "second_process_peak_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
     }
+
+
+def cpu_time() -> float:
+    """This process's CPU time (every thread), and that of the processes it started and has waited for (the
+    second half of a CIN Census file)."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
 
 
 def bare_iterparse(path: Path) -> int:
@@ -211,7 +227,9 @@ def main() -> None:
             f"{small.stat().st_size / 2**20:.1f} MB CIN Census files ({time.perf_counter() - started:.0f} s)"
         )
         results = []
-        for kind, limit in (("floor", None), ("parse", None), ("load", None), ("load", args.memory_limit)):
+        kinds = (("floor", None), ("parse", None), ("load", None), ("load, one stream", None),
+                 ("load", args.memory_limit))  # fmt: skip
+        for kind, limit in kinds:
             for path in (large, small):
                 result = in_child(kind, path, limit)
                 results.append(result)
@@ -220,6 +238,11 @@ def main() -> None:
                     f"(CPU {result['cpu_seconds']:>6.2f} s)  "
                     f"{result['mb_per_s']:>6.2f} MB/s  {result['rows']:>9,} rows  {result['rows_per_s']:>7,} rows/s  "
                     f"peak {result['peak_rss_mb']:>5} MB"
+                    + (
+                        f" (second process {result['second_process_peak_mb']} MB)"
+                        if result["second_process_peak_mb"]
+                        else ""
+                    )
                 )
         print("Against the floor (bare iterparse of the same file, this run):")
         floors = {r["file_mb"]: r for r in results if r["kind"] == "floor"}

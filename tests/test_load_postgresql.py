@@ -224,3 +224,36 @@ def test_loads_into_different_councils_do_not_wait_for_each_other(tmp_path: Path
         if first.poll() is None:
             first.send_signal(signal.SIGTERM)
         first.wait()
+
+
+def test_a_census_read_in_halves_loads_into_postgresql_as_read_whole_into_duckdb(
+    tmp_path: Path, postgres: PostgresServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 19: a large CIN Census read in two halves (cin_halves) stages the same rows and problems on a
+    server as a DuckDB store gets from reading it as one stream."""
+    from cscperf.loading import cin_cut, cin_halves
+
+    from .test_cin_halves import cut_at, dirty_children
+    from .test_load_cin_census import message
+
+    path = _write(tmp_path / "cin.xml", message(dirty_children(40)).replace("><", ">\n  <"))
+    monkeypatch.setattr(cin_cut, "SPLIT_FROM_BYTES", 2**62)
+    laptop = open_store(tmp_path / "laptop.duckdb")
+    whole = load_files(laptop, [path])
+    staged: list[int] = []
+    real_stage = cin_halves._stage
+    monkeypatch.setattr(cin_halves, "_stage", lambda *a: (staged.append(1), real_stage(*a)))
+    monkeypatch.setattr(cin_cut, "SPLIT_FROM_BYTES", 0)
+    cut_at(path, 0.5, monkeypatch)
+    server = open_store(postgres.database())
+    halves = load_files(server, [path])
+    assert staged == [1]
+    assert [(f.read, f.loaded, f.rejected, f.problems) for f in halves.files] == [
+        (f.read, f.loaded, f.rejected, f.problems) for f in whole.files
+    ]
+    assert whole.files[0].rejected > 0
+    duckdb_rows, postgres_rows = _contents(laptop), _contents(server)
+    laptop.close()
+    server.close()
+    for table, rows in duckdb_rows.items():
+        assert postgres_rows[table] == rows, f"{table} differs"

@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from lxml import etree
 
@@ -114,6 +114,9 @@ def _name(el: Element) -> str:
         name = _NAMES[tag] = tag.rsplit("}", 1)[-1].lower()
     return name
 
+
+element_name = _name
+"""An element's local name in lower case ("" for a comment or processing instruction)."""
 
 _DATES: dict[str, dt.date] = {}
 """Dates already read, by their text: a census repeats the same few thousand days."""
@@ -259,6 +262,7 @@ class CinReader:
         self.eras: Counter[str] = Counter()
         self.pre_proceedings = 0
         self.header_seen = False
+        self.root_checked = False
         self._built: dict[Element, Fields] = {}
 
     def fields(self, el: Element) -> Fields:
@@ -414,52 +418,61 @@ class CinReader:
 
     # ------------------------------------------------------------------------------------------ the file
     def read(self) -> None:
-        load = self.load
-        root_checked = False
-        children_seen = False
-        codec = xml_codec(self.path, load)
+        """The whole file, as one stream."""
+        context = self.events(str(self.path), xml_codec(self.path, self.load))
         try:
-            context = etree.iterparse(
-                str(self.path),
-                events=("end",),
-                tag=("{*}Child", "{*}Header", "{*}Children"),
-                resolve_entities=False,
-                no_network=True,
-                huge_tree=True,
-                encoding=codec,
-            )
-            for _event, el in context:
-                if not root_checked:
-                    self.check_root(el.getroottree().getroot())
-                    root_checked = True
-                name = _name(el)
-                if name == "child":
-                    self.child(el)
-                    self._built = {}
-                    _forget(el)
-                elif name == "header":
-                    self.header(el)
-                    _forget(el)
-                else:
-                    children_seen = True
+            children_seen = self.walk(context)
         except etree.XMLSyntaxError as exc:
-            line = exc.lineno if exc.lineno else "?"
-            message = str(exc.msg).split(", line ")[0] if exc.msg else "not well-formed"
-            load.fail(
-                f"is not well-formed XML (line {line}: {message}). It may be truncated or damaged; "
-                "export the return again."
-            )
-        if not root_checked:
+            self.load.fail(not_well_formed(exc))
+        if not self.root_checked:
             self.check_root(context.root)
+        self.close(children_seen)
+
+    def events(self, source: str | BinaryIO, codec: str | None) -> Any:
+        """The ends of the Header, each Child and Children, as lxml reads them from a file (or a part of one)."""
+        return etree.iterparse(
+            source,
+            events=("end",),
+            tag=("{*}Child", "{*}Header", "{*}Children"),
+            resolve_entities=False,
+            no_network=True,
+            huge_tree=True,
+            encoding=codec,
+        )
+
+    def walk(self, context: Any) -> bool:
+        """Each Header and Child read as it ends (then freed); whether a Children element ended. A file that is
+        not well-formed raises lxml's XMLSyntaxError."""
+        children_seen = False
+        for _event, el in context:
+            if not self.root_checked:
+                self.check_root(el.getroottree().getroot())
+            name = _name(el)
+            if name == "child":
+                self.child(el)
+                self._built = {}
+                _forget(el)
+            elif name == "header":
+                self.header(el)
+                _forget(el)
+            else:
+                children_seen = True
+        return children_seen
+
+    def close(self, children_seen: bool) -> None:
+        """The file read to its end: refused if it gave no children, else what it was said once (`finish`)."""
         if not children_seen:
-            load.fail("has no Children element, so no children to load. A CIN Census return lists at least one child.")
+            self.load.fail(
+                "has no Children element, so no children to load. A CIN Census return lists at least one child."
+            )
         if self.children == 0:
-            load.fail(
+            self.load.fail(
                 "has an empty Children element, so no children to load. A CIN Census return lists at least one child."
             )
         self.finish()
 
     def check_root(self, root: Element) -> None:
+        self.root_checked = True
         if _name(root) != "message":
             self.load.fail(
                 f"is XML, but not a CIN Census return (its root element is {_name(root)[:40] or '?'}, not Message)."
@@ -1298,8 +1311,19 @@ def _forget(el: Element) -> None:
             del parent[0]
 
 
+def not_well_formed(exc: etree.XMLSyntaxError) -> str:
+    """Why a file that lxml could not read is refused, with the line it stopped at."""
+    line = exc.lineno if exc.lineno else "?"
+    message = str(exc.msg).split(", line ")[0] if exc.msg else "not well-formed"
+    return f"is not well-formed XML (line {line}: {message}). It may be truncated or damaged; export the return again."
+
+
 def read(path: Path, load: FileLoad) -> None:
-    CinReader(path, load).read()
+    """A CIN Census file into the load: a large one in two halves at once (`cin_halves`), else as one stream."""
+    from cscperf.loading import cin_halves
+
+    if not cin_halves.read_in_halves(path, load):
+        CinReader(path, load).read()
 
 
 CIN_DATES = (

@@ -67,6 +67,7 @@ class FileLoad:
     problems_by_rule: Counter[tuple[str, str]] = field(default_factory=Counter)
     problem_count: int = 0
     details: dict[str, Any] = field(default_factory=dict)  # what the format wants to say in the summary
+    line_offset: int = 0  # a part of a file read on its own: the file's lines before the part's first
     _buffers: dict[str, _Buffer] = field(default_factory=dict)
     _buffered: int = 0
     _row_seq: int = 0
@@ -78,7 +79,7 @@ class FileLoad:
         name = self._file_name
         if name is None:
             name = self._file_name = self.path.name
-        return f"{name}:{line}" if line is not None else name
+        return f"{name}:{line + self.line_offset}" if line is not None else name
 
     def add(self, table: str, row: dict[str, Any], location: str | None = None, *, fresh: bool = False) -> None:
         """Load one record into `table` (a store table; `row` maps its columns, without la_code). A field it

@@ -125,17 +125,7 @@ class Staging:
             return
         if not rows:
             return
-        table = self.schema.table(name)
-        schema = arrow_schema(table)
-        columns: dict[str, list[Any]] = {f.name: [] for f in schema}
-        json_columns = {c.name for c in table.all_columns if c.type == "JSON"}
-        for row in rows:
-            for col_name, values in columns.items():
-                value = row.get(col_name)
-                if col_name in json_columns and value is not None and not isinstance(value, str):
-                    value = json.dumps(value, default=str)
-                values.append(value)
-        self.append_arrow(name, pa.table(columns, schema=schema))
+        self.append_arrow(name, staged_rows(self.schema.table(name), rows))
 
     def append_arrow(self, name: str, data: pa.Table) -> None:
         """Add an Arrow table (the store table's columns, then the staging columns) to the staged table."""
@@ -236,6 +226,21 @@ class Staging:
                 for name in scratch_tables(self.con):
                     run(self.con, f"DROP TABLE IF EXISTS {STAGING_CATALOG}.{name}")
         self.tables.clear()
+
+
+def staged_rows(table: Table, rows: list[dict[str, Any]]) -> pa.Table:
+    """Rows (dicts of column values plus the staging columns) as an Arrow table of the staged table's columns;
+    a JSON field given as data is written as its text."""
+    schema = arrow_schema(table)
+    columns: dict[str, list[Any]] = {f.name: [] for f in schema}
+    json_columns = {c.name for c in table.all_columns if c.type == "JSON"}
+    for row in rows:
+        for col_name, values in columns.items():
+            value = row.get(col_name)
+            if col_name in json_columns and value is not None and not isinstance(value, str):
+                value = json.dumps(value, default=str)
+            values.append(value)
+    return pa.table(columns, schema=schema)
 
 
 def ledger_table(table: str) -> str:

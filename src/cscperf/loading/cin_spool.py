@@ -1,0 +1,79 @@
+"""Rows read from part of a file, kept in Arrow files until they can be staged in the file's order.
+
+A `Spool` stands in for the load command's staging while a part of a CIN Census file is read on its own
+(`cin_halves`): each chunk a `FileLoad` stages is written to an Arrow stream file of its table, so memory
+stays flat. Once every part has been read, `staged_from` gives the chunks back, table by table in the order
+they came, with the running numbers and reject numbers of the rows and problems before the part added.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from cscperf.loading.file_load import FileLoad
+from cscperf.loading.staging import REJECTS, staged_rows
+from cscperf.store.schema import Table, load_schema
+
+
+class Spool:
+    """Staged chunks in Arrow stream files in `folder`, one file per table (another if a chunk's columns
+    differ). Picklable once closed: it is then the list of files, in the order their tables came."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self.files: list[tuple[str, str]] = []  # (table, file), in the order they were begun
+        self._writers: dict[str, tuple[Any, pa.Schema]] = {}
+
+    def table(self, name: str) -> Table:
+        return load_schema().table(name)
+
+    def append(self, name: str, rows: list[dict[str, Any]] | pa.Table) -> None:
+        data = rows if isinstance(rows, pa.Table) else staged_rows(self.table(name), rows)
+        if not data.num_rows:
+            return
+        writer = self._writers.get(name)
+        if writer is None or writer[1] != data.schema:
+            if writer is not None:
+                writer[0].close()
+            path = self.folder / f"{len(self.files):04d}.arrow"
+            self.files.append((name, str(path)))
+            writer = self._writers[name] = (pa.ipc.new_stream(str(path), data.schema), data.schema)
+        writer[0].write_table(data)
+
+    def close(self) -> None:
+        for writer, _schema in self._writers.values():
+            writer.close()
+        self._writers = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"folder": self.folder, "files": self.files, "_writers": {}}
+
+
+def spooled_load(load: FileLoad, spool: Spool) -> FileLoad:
+    """A load like `load` (its file, council and year as known so far) whose rows and problems go to the spool,
+    counted from nothing."""
+    return replace(load, staging=spool, counts={}, problems_by_rule=type(load.problems_by_rule)(), problem_count=0,  # type: ignore[arg-type]
+                   details=dict(load.details), _buffers={}, _buffered=0, _row_seq=0, _problems=[])  # fmt: skip
+
+
+def staged_from(spool: Spool, rows_before: int, problems_before: int) -> Iterator[tuple[str, pa.Table]]:
+    """Each chunk spooled, in order, its rows' running numbers (or problems' reject numbers) carried on."""
+    for table, path in spool.files:
+        column, shift = ("reject_number", problems_before) if table == REJECTS else ("_row_seq", rows_before)
+        with pa.memory_map(path) as source:
+            for batch in pa.ipc.open_stream(source):
+                data = pa.Table.from_batches([batch])
+                if shift:
+                    at = data.schema.get_field_index(column)
+                    data = data.set_column(at, column, pc.add(data.column(at), shift))
+                yield table, data
+
+
+__all__ = ["Spool", "spooled_load", "staged_from"]
