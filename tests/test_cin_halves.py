@@ -19,31 +19,47 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
-from cscperf.loading import cin_cut, cin_halves, cin_spool
+from cscperf.loading import cin_cut, cin_halves
 from cscperf.loading.session import load_files
 from cscperf.store.database import open_store
 
 from .test_load_cin_census import SAMPLE_FILES, child_xml, episode_xml, message
 from .test_load_set_based import SETTINGS, cin_child
-from .test_load_staging_gathered import load
+from .test_load_staging_gathered import everything
 
 Outcome = tuple[str, dict[str, list[tuple[str, ...]]]]
 
 
+def load(folder: Path, path: Path, name: str, **options: Any) -> Outcome:
+    """The file loaded into a new store: what the load said (or the refusal), and every table of the store and
+    its ledger."""
+    con = open_store(folder / f"{name}.duckdb")
+    try:
+        summary = load_files(con, [path], **options)
+        outcome = repr([(f.read, f.loaded, f.rejected, sorted(f.by_table.items())) for f in summary.files])
+    except Exception as exc:  # a file refused: the same refusal either way
+        outcome = f"{type(exc).__name__}: {exc}"
+    result = everything(con.raw)  # type: ignore[attr-defined]
+    con.close()
+    return outcome, result
+
+
 def whole_and_halves(
-    folder: Path, path: Path, monkeypatch: pytest.MonkeyPatch, fraction: float = 0.5
+    folder: Path, path: Path, monkeypatch: pytest.MonkeyPatch, fraction: float = 0.5, **options: Any
 ) -> tuple[Outcome, Outcome, int]:
     """The file loaded as one stream and in halves, cut near `fraction` of the way through (each into a store
     of its own), and how many times the halves were staged (0: the file was read as one stream after all)."""
     cut_at(path, fraction, monkeypatch)
+    monkeypatch.setattr(cin_halves, "_cores", lambda: 2)  # a one-core runner reads in halves too
     monkeypatch.setattr(cin_cut, "SPLIT_FROM_BYTES", 2**62)
-    whole = load(folder, path, "whole")
+    whole = load(folder, path, "whole", **options)
     staged = []
     real_stage = cin_halves._stage
     monkeypatch.setattr(cin_halves, "_stage", lambda *a: (staged.append(1), real_stage(*a)))
     monkeypatch.setattr(cin_cut, "SPLIT_FROM_BYTES", 0)
-    halves = load(folder, path, "halves")
+    halves = load(folder, path, "halves", **options)
     return whole, halves, len(staged)
 
 
@@ -91,7 +107,16 @@ def test_a_dirty_file_read_in_halves_gives_the_same_store_ledger_and_rejects(
 def test_each_sample_file_read_in_halves_loads_as_it_does_whole(
     path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    whole, halves, _staged = whole_and_halves(tmp_path, path, monkeypatch)
+    """Each sample (one child each) with its child given eight times, under new ids but for the last."""
+    text = path.read_text(encoding="utf-8")
+    child = re.search(r"<Child>.*?</Child>", text, re.DOTALL)
+    assert child is not None
+    copies = [re.sub(r"<LAchildID>(.*?)</LAchildID>", rf"<LAchildID>\1-{n}</LAchildID>", child.group())
+              for n in range(7)] + [child.group()]  # fmt: skip
+    many = tmp_path / path.name
+    many.write_text(text.replace(child.group(), "\n".join(copies)), encoding="utf-8")
+    whole, halves, staged = whole_and_halves(tmp_path, many, monkeypatch)
+    assert staged == 1
     assert halves == whole
 
 
@@ -102,8 +127,10 @@ def test_random_files_read_in_halves_load_as_they_do_whole(children: list[str], 
         folder = Path(tmp)
         path = folder / "cin.xml"
         path.write_text(message("\n".join(children)), encoding="utf-8")
-        whole, halves, _staged = whole_and_halves(folder, path, patch, fraction)
+        whole, halves, staged = whole_and_halves(folder, path, patch, fraction)
+        can_cut = cin_cut.find_cut(path) is not None
     assert halves == whole
+    assert staged == can_cut
 
 
 @pytest.mark.parametrize(
@@ -179,6 +206,7 @@ def test_a_file_is_cut_between_two_children_with_the_tags_around_the_cut(
     ("data", "why"),
     [
         (census().replace(b'encoding="utf-8"', b'encoding="ISO-8859-1"'), "another encoding"),
+        (census().replace(b'encoding="utf-8"', b'encoding="US-ASCII"'), "ASCII, which the second half is not"),
         (census().replace(b"<Message>", b'<!DOCTYPE Message [<!ENTITY e "x">]>\n<Message>'), "a DOCTYPE"),
         (
             census().replace(b"<Child>", b"<c:Child xmlns:c='urn:c'>").replace(b"</Child>", b"</c:Child>"),
@@ -201,47 +229,40 @@ def test_a_small_file_is_read_as_one_stream(tmp_path: Path) -> None:
     assert cut_of(tmp_path, census(50)) is None  # under SPLIT_FROM_BYTES
 
 
-@settings(max_examples=200, deadline=None)
-@given(data=st.binary(max_size=60).map(lambda b: bytes(c % 3 for c in b).translate(bytes.maketrans(
-    b"\x00\x01\x02", b"x\r\n"))), block=st.integers(1, 7))  # fmt: skip
-def test_lines_are_counted_as_the_parser_counts_them(data: bytes, block: int) -> None:
+@settings(max_examples=100, deadline=None)
+@given(gaps=st.lists(st.text("x\r\n", max_size=6), min_size=1, max_size=8), block=st.integers(1, 7))
+def test_lines_are_counted_as_the_parser_counts_them(gaps: list[str], block: int) -> None:
+    """Before each element, line breaks of every kind (LF, CR LF, a CR alone): the count before an element's
+    start is one less than the line lxml gives it."""
+    data = ("<r>" + "".join(f"{gap}<e/>" for gap in gaps) + "</r>").encode()
+    starts = [m.start() for m in re.finditer(rb"<e/>", data)]
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "f"
-        path.write_bytes(data + b"x")
-        for at in range(len(data) + 1):
-            expected = len(re.findall(rb"\r\n|\r|\n", data[:at]))
-            assert cin_cut.lines_before(path, at, block) == expected
-
-
-def test_with_no_room_for_the_spools_the_file_is_read_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = tmp_path / "cin.xml"
-    path.write_text(message(dirty_children(30)), encoding="utf-8")
-
-    def full(*_args: Any) -> None:
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(cin_spool.Spool, "append", full)
-    whole, halves, staged = whole_and_halves(tmp_path, path, monkeypatch)
-    assert staged == 0
-    assert halves == whole
+        path = Path(tmp) / "f.xml"
+        path.write_bytes(data)
+        parsed = [el.sourceline for el in etree.parse(str(path)).getroot()]
+        assert [cin_cut.lines_before(path, at, block) + 1 for at in starts] == parsed
 
 
 def test_the_spools_of_a_load_that_was_killed_are_removed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A spool's folder is removed when its lock is free (its load's process has gone); one whose lock is held,
+    or one just made without its lock yet, is left."""
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    dead = subprocess.run(["python3", "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    killed = tmp_path / f"{cin_halves.SPOOL_PREFIX}{dead.stdout.strip()}-abc"
-    running = tmp_path / f"{cin_halves.SPOOL_PREFIX}{os.getpid()}-def"
-    for folder in (killed, running):
+    folders = {name: tmp_path / f"{cin_halves.SPOOL_PREFIX}{name}" for name in ("killed", "running", "new", "old")}
+    for folder in folders.values():
         (folder / "first").mkdir(parents=True)
         (folder / "first" / "0000.arrow").write_bytes(b"child-level rows")
+    (folders["killed"] / cin_halves.LOCK_NAME).write_bytes(b"")
+    held = (folders["running"] / cin_halves.LOCK_NAME).open("wb")
+    assert cin_halves._lock(held)
+    os.utime(folders["old"], (time.time() - 7200, time.time() - 7200))
     path = tmp_path / "cin.xml"
     path.write_text(message(dirty_children(30)), encoding="utf-8")
     whole, halves, staged = whole_and_halves(tmp_path, path, monkeypatch)
+    held.close()
     assert staged == 1
     assert halves == whole
-    assert not killed.exists()
-    assert running.exists()  # this process's: not touched
-    assert sorted(p.name for p in tmp_path.glob(f"{cin_halves.SPOOL_PREFIX}*")) == [running.name]  # its own went
+    left = sorted(p.name for p in tmp_path.glob(f"{cin_halves.SPOOL_PREFIX}*"))
+    assert left == sorted(folders[name].name for name in ("new", "running"))  # the loads' own went too
 
 
 def _halves_workers(temporary: Path) -> list[int]:
@@ -296,3 +317,49 @@ def test_a_load_killed_while_reading_in_halves_leaves_no_process_no_spool_and_th
     load_files(con, [small])  # (one child: not cut, but the spools of killed loads are swept first)
     con.close()
     assert list(temporary.glob(f"{cin_halves.SPOOL_PREFIX}*")) == []  # ...until the next load
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r\r\n"], ids=["LF", "CR LF", "CR CR LF"])
+def test_line_endings_of_every_kind_give_the_same_lines(
+    newline: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "cin.xml"
+    path.write_bytes(message(dirty_children(40)).replace("><", ">\n<").replace("\n", newline).encode())
+    whole, halves, staged = whole_and_halves(tmp_path, path, monkeypatch)
+    assert staged == 1
+    assert halves == whole
+
+
+@pytest.mark.parametrize(("header_year", "given"), [(2021, 2024), (2030, 2024)])
+def test_the_year_given_is_the_year_of_both_halves(
+    header_year: int, given: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--year over a header's year (2030: no return can be for it, so the header alone would refuse the file):
+    the children after the cut are read for the year given, as before it (18B is a code from 2022)."""
+    factors = (
+        "<Assessments><AssessmentActualStartDate>2023-06-01</AssessmentActualStartDate><FactorsIdentifiedAtAssessment>"
+        "<AssessmentFactors>18B</AssessmentFactors></FactorsIdentifiedAtAssessment></Assessments>"
+    )
+    children = "\n".join(child_xml(f"C{i}", episodes=episode_xml(body=factors)) for i in range(30))
+    path = tmp_path / "cin.xml"
+    path.write_text(message(children, year=header_year), encoding="utf-8")
+    whole, halves, staged = whole_and_halves(tmp_path, path, monkeypatch, year=given)
+    assert staged == 1
+    assert halves == whole
+    assert "UnreadableFile" not in whole[0]
+
+
+def test_a_header_inside_the_first_child_reads_the_file_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A header without a year, then a Header inside the first Child giving one (2021): the children after it
+    are read for 2021 (5D, a referral source from 2023, is flagged), which the second half, reading the first
+    header only, would not know. The halves disagree on the year, so the file is read as one stream."""
+    children = "\n".join(child_xml(f"C{i}", episodes=episode_xml(source="5D")) for i in range(30))
+    header = "<Header><CollectionDetails><Collection>CIN</Collection><Year>2021</Year></CollectionDetails></Header>"
+    children = children.replace("</ChildIdentifiers>", "</ChildIdentifiers>" + header, 1)
+    text = message(children).replace("<Year>2024</Year><ReferenceDate>2024-03-31</ReferenceDate>", "")
+    path = tmp_path / "cin.xml"
+    path.write_text(text, encoding="utf-8")
+    whole, halves, staged = whole_and_halves(tmp_path, path, monkeypatch)
+    assert staged == 0
+    assert halves == whole
+    assert "5D" in str(whole[1]["main.cscperf_load_rejects"])

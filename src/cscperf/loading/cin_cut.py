@@ -1,6 +1,6 @@
 """Where a CIN Census return can be cut in two, so that each half is read on its own (`cin_halves`).
 
-The cut is made only where it cannot change what is read: a UTF-8 (or ASCII) file without a DOCTYPE, whose
+The cut is made only where it cannot change what is read: a UTF-8 file without a DOCTYPE, whose
 children are the unprefixed Child elements of the root Message's Children element, between two of them (the
 one before the cut ended just there). Each half is closed (the first) or opened (the second) with the tags
 around the cut, namespace declarations included. A cut that falls inside a comment, a CDATA section or a
@@ -29,7 +29,7 @@ the second by this much, so that both end at about the same time."""
 _CHILD_START = re.compile(rb"<Child[\s>/]")
 _CHILD_END_BEFORE = re.compile(rb"</Child\s*>\s*\Z")
 _DECLARED = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._\-]+)[\"']")
-_READABLE_AS_UTF8 = {"utf-8", "utf8", "us-ascii", "ascii"}
+_READABLE_AS_UTF8 = {"utf-8", "utf8"}  # the second half has no declaration: it is read as UTF-8
 
 
 @dataclass(frozen=True)
@@ -120,9 +120,8 @@ def _between_children(data: mmap.mmap, at: int) -> bool:
 
 
 def lines_before(path: Path, at: int, block_size: int = 1 << 20) -> int:
-    """The line breaks before byte `at` as the XML parser counts them (CR LF, CR or LF each one)."""
-    lines = returns = pairs = 0
-    last = b""
+    """The line breaks before byte `at` as lxml's parser counts them: each LF (a CR alone is not one)."""
+    lines = 0
     with path.open("rb") as file:
         while at > 0:
             block = file.read(min(at, block_size))
@@ -130,11 +129,7 @@ def lines_before(path: Path, at: int, block_size: int = 1 << 20) -> int:
                 break
             at -= len(block)
             lines += block.count(b"\n")
-            if block.find(b"\r") != -1 or last == b"\r":
-                returns += block.count(b"\r")
-                pairs += block.count(b"\r\n") + (last == b"\r" and block[:1] == b"\n")
-            last = block[-1:]
-    return lines + returns - pairs
+    return lines
 
 
 class FilePart:

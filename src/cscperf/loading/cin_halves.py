@@ -18,17 +18,20 @@ this one was killed (the second process stops when it sees it has been left).
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import pickle
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from lxml import etree
 
@@ -39,7 +42,9 @@ from cscperf.loading.file_load import FileLoad, TableCounts
 from cscperf.loading.unreadable import UnreadableFile
 
 SPOOL_PREFIX = "cscperf-cin-"
-"""The spools' folders in the temporary directory: cscperf-cin-<process id>-<random>."""
+"""The spools' folders in the temporary directory: cscperf-cin-<random>, each with a lock file its load holds."""
+LOCK_NAME = "owner.lock"
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -55,29 +60,37 @@ class HalfRead:
     children: int = 0
     eras: Counter[str] = field(default_factory=Counter)
     pre_proceedings: int = 0
+    year: int | None = None  # the census year its children were read for
 
 
 # ----------------------------------------------------------------------------------------------- reading
 def read_in_halves(path: Path, load: FileLoad) -> bool:
     """Read the file into `load` in two halves at once; False (nothing done) when it is to be read whole."""
-    if (os.cpu_count() or 1) < 2:
+    if _cores() < 2:
         return False
-    cut = find_cut(path)
+    try:
+        cut = find_cut(path)
+    except (OSError, ValueError):  # a file that cannot be mapped, or emptied meanwhile: read as one stream
+        return False
     if cut is None:
         return False
     try:
-        spools = tempfile.TemporaryDirectory(prefix=f"{SPOOL_PREFIX}{os.getpid()}-", ignore_cleanup_errors=True)
+        spools = _spool_folder()
+        folder = spools.__enter__()
     except OSError:
         return False
-    with spools as folder:
+    try:
         try:
-            read = _read_halves(path, load, cut, Path(folder))
-        except OSError:  # no room for the spools, say: nothing is staged until both are read
+            read = _read_halves(path, load, cut, folder)
+        except OSError as exc:  # no room for the spools, say: nothing is staged until both are read
+            log.debug("CIN Census read as one stream: %s while reading in halves", type(exc).__name__)
             read = None
         if read is None:
             return False
         reader, first, first_spool, half = read
         _stage(load, first, first_spool, half)
+    finally:
+        spools.__exit__(None, None, None)
     reader.load = load
     reader.children += half.children
     reader.eras.update(half.eras)
@@ -100,6 +113,11 @@ def _read_halves(
             second.kill()
             second.wait()
     if first is None or half is None or half.failed is not None or half.spool is None:
+        why = "the first half" if first is None else "the second process" if half is None else half.failed
+        log.debug("CIN Census read as one stream: %s could not be read in halves", why)
+        return None
+    if half.year != first[0].year:  # a header inside the first child, say: the halves read different years
+        log.debug("CIN Census read as one stream: the halves were read for different census years")
         return None
     return (*first, half)
 
@@ -108,7 +126,7 @@ def _start_second_half(path: Path, cut: Cut, load: FileLoad, folder: Path) -> su
     """The second process (this module, run by the same Python), told what to read on its standard input."""
     try:
         second = subprocess.Popen(
-            [sys.executable, "-m", __name__],
+            [sys.executable, "-P", "-m", __name__],  # -P: not the working directory's modules
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -117,7 +135,8 @@ def _start_second_half(path: Path, cut: Cut, load: FileLoad, folder: Path) -> su
         return None
     try:
         assert second.stdin is not None
-        second.stdin.write(pickle.dumps((str(path), cut, load.kind, load.load_id, load.load_seq, str(folder))))
+        asked = (str(path), cut, load.kind, load.load_id, load.load_seq, load.collection_year, str(folder))
+        second.stdin.write(pickle.dumps(asked))
         second.stdin.close()
     except OSError:
         second.kill()
@@ -126,21 +145,65 @@ def _start_second_half(path: Path, cut: Cut, load: FileLoad, folder: Path) -> su
     return second
 
 
-def sweep_spools() -> None:
-    """Remove the spools of loads that were killed (their process is gone): they hold child-level data."""
-    for folder in Path(tempfile.gettempdir()).glob(f"{SPOOL_PREFIX}*"):
-        pid = folder.name[len(SPOOL_PREFIX) :].split("-", 1)[0]
-        if pid.isdigit() and not _running(int(pid)):
-            shutil.rmtree(folder, ignore_errors=True)
+def _cores() -> int:
+    """The cores this process may use (a container's or a job's limit, where the system says)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
-def _running(pid: int) -> bool:
+@contextlib.contextmanager
+def _spool_folder() -> Iterator[Path]:
+    """A folder of the temporary directory for the spools (only the user can read it), locked while this load
+    holds it, and removed when it ends."""
+    folder = Path(tempfile.mkdtemp(prefix=SPOOL_PREFIX))
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        with (folder / LOCK_NAME).open("wb") as lock:
+            _lock(lock)
+            yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def sweep_spools() -> None:
+    """Remove the spools of loads that were killed: they hold child-level rows. A spool's folder is taken to
+    be abandoned when its lock can be taken (its load's process has gone, whatever its id was)."""
+    try:
+        folders = list(Path(tempfile.gettempdir()).glob(f"{SPOOL_PREFIX}*"))
+    except OSError:
+        return
+    for folder in folders:
+        with contextlib.suppress(OSError):
+            if _abandoned(folder):
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+def _abandoned(folder: Path) -> bool:
+    if folder.is_symlink() or not folder.is_dir():
         return False
-    except OSError:  # another user's process: running
-        return True
+    if hasattr(os, "getuid") and folder.stat().st_uid != os.getuid():
+        return False  # another user's
+    lock_path = folder / LOCK_NAME
+    if not lock_path.exists():  # being made this moment, or from an older cscperf: left an hour
+        return time.time() - folder.stat().st_mtime > 3600
+    with lock_path.open("ab") as lock:
+        return _lock(lock)
+
+
+def _lock(file: BinaryIO) -> bool:
+    """Take the lock on an open file without waiting (released when the file is closed, or its process ends);
+    whether it was taken."""
+    try:
+        if sys.platform == "win32":
+            import msvcrt
+
+            msvcrt.locking(file.fileno(), msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
     return True
 
 
@@ -175,14 +238,17 @@ def _read_first_half(path: Path, load: FileLoad, cut: Cut, folder: Path) -> tupl
     return reader, spooled, spool
 
 
-def read_second_half(path: Path, cut: Cut, kind: str, load_id: str, load_seq: int, folder: Path) -> HalfRead:
-    """The second process's work: the census year from the header, then the children from the cut to the end,
-    into a spool; what it read, or why it failed."""
+def read_second_half(
+    path: Path, cut: Cut, kind: str, load_id: str, load_seq: int, given_year: int | None, folder: Path
+) -> HalfRead:
+    """The second process's work: the census year from the header (or --year, `given_year`), then the children
+    from the cut to the end, into a spool; what it read, or why it failed."""
     try:
-        year = _header_year(path, cut)
+        year = _header_year(path, cut, given_year)
         spool = Spool(folder)
         offset = lines_before(path, cut.at)
-        load = FileLoad(path, kind, load_id, load_seq, spool, line_offset=offset)  # type: ignore[arg-type]
+        load = FileLoad(path, kind, load_id, load_seq, spool, collection_year=given_year,  # type: ignore[arg-type]
+                        line_offset=offset)  # fmt: skip
         reader = CinReader(path, load)
         reader.year = year
         reader.header_seen = reader.root_checked = True
@@ -194,14 +260,15 @@ def read_second_half(path: Path, cut: Cut, kind: str, load_id: str, load_seq: in
             part.close()
             spool.close()
         return HalfRead(None, spool, load.counts, load.problems_by_rule, load.problem_count, load._row_seq,
-                        reader.children, reader.eras, reader.pre_proceedings)  # fmt: skip
-    except Exception as exc:  # any failure: the file is read again as one stream
-        return HalfRead(failed=f"{type(exc).__name__}: {exc}")
+                        reader.children, reader.eras, reader.pre_proceedings, year)  # fmt: skip
+    except Exception as exc:  # any failure: the file is read again as one stream (its text may name a child)
+        return HalfRead(failed=type(exc).__name__)
 
 
-def _header_year(path: Path, cut: Cut) -> int | None:
-    """The census year as the first half's reader settles it from the header (problems said there, not here)."""
-    load = FileLoad(path, "cin_census", "header", 0, _Nowhere())  # type: ignore[arg-type]
+def _header_year(path: Path, cut: Cut, given_year: int | None) -> int | None:
+    """The census year as the first half's reader settles it from the header and --year (problems said there,
+    not here)."""
+    load = FileLoad(path, "cin_census", "header", 0, _Nowhere(), collection_year=given_year)  # type: ignore[arg-type]
     reader = CinReader(path, load)
     part = FilePart(path, 0, cut.first_child, after=cut.closing)
     try:
@@ -282,8 +349,8 @@ def _stage(load: FileLoad, first: FileLoad, first_spool: Spool, half: HalfRead) 
 def main() -> None:
     """Run as `python -m cscperf.loading.cin_halves`: what to read, pickled, on standard input; what was read,
     pickled, on standard output."""
-    path, cut, kind, load_id, load_seq, folder = pickle.loads(sys.stdin.buffer.read())
-    half = read_second_half(Path(path), cut, kind, load_id, load_seq, Path(folder))
+    path, cut, kind, load_id, load_seq, given_year, folder = pickle.loads(sys.stdin.buffer.read())
+    half = read_second_half(Path(path), cut, kind, load_id, load_seq, given_year, Path(folder))
     sys.stdout.buffer.write(pickle.dumps(half))
     sys.stdout.buffer.flush()
 

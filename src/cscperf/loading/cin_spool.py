@@ -72,7 +72,8 @@ def staged_from(spool: Spool, rows_before: int, problems_before: int) -> Iterato
                 data = pa.Table.from_batches([batch])
                 if shift:
                     at = data.schema.get_field_index(column)
-                    data = data.set_column(at, column, pc.add(data.column(at), shift))
+                    shifted = pc.add(data.column(at), shift).cast(data.schema.field(at).type)
+                    data = data.set_column(at, column, shifted)
                 yield table, data
 
 
