@@ -20,7 +20,7 @@ from pathlib import Path
 
 from cscperf import __version__
 from cscperf.errors import CscperfError, DataProblem, UsageProblem
-from cscperf.loading import cin_halves, ledger, pipeline
+from cscperf.loading import ledger, pipeline, second_process
 from cscperf.loading.checks_after_reading import check_options, settle_read_file
 from cscperf.loading.coverage_record import Surveys, coverage_rows, record_coverage
 from cscperf.loading.failures import machine_failure
@@ -89,7 +89,7 @@ def load_files(
     summary = LoadSummary()
     loaded_before = _hashes_loaded(con)
     ledger.forget_unfinished(con)
-    cin_halves.sweep_spools()  # what a killed load of a large CIN Census left in the temporary directory
+    second_process.sweep_spools()  # what a killed load read in two processes left in the temporary folder
     staging = Staging(con, into_ledger=True)  # rows written once, into the ledger, as they are read
     loads: list[FileLoad] = []
     read: list[str] = []  # the loads of every file read (a file withdrawn later leaves `loads`)
