@@ -16,6 +16,7 @@ from cscperf.loading.session import load_files
 from cscperf.store.database import open_store
 from cscperf.store.schema import load_schema
 
+from .postgres_server import PostgresServer
 from .test_load_staging_gathered import everything
 
 LA = "874"
@@ -146,3 +147,30 @@ def test_only_the_last_files_are_read_ahead_and_only_when_there_is_enough(
         ahead.close()
     monkeypatch.setattr(second_process, "cores", lambda: 1)
     assert read_ahead.read_ahead(named, None) is None
+
+
+def test_an_extract_read_partly_ahead_loads_into_postgresql_as_in_one_process_into_duckdb(
+    extract: Path, tmp_path: Path, postgres: PostgresServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from .test_load_postgresql import _contents
+
+    monkeypatch.setattr(read_ahead, "AHEAD_FROM_BYTES", 2**62)
+    laptop = open_store(tmp_path / "laptop.duckdb")
+    alone = load_files(laptop, [extract], la_code=LA)
+    staged: list[int] = []
+    real_stage = read_ahead.stage
+    monkeypatch.setattr(read_ahead, "stage", lambda *a: (staged.append(1), real_stage(*a)))
+    monkeypatch.setattr(second_process, "cores", lambda: 2)
+    monkeypatch.setattr(read_ahead, "AHEAD_FROM_BYTES", 0)
+    monkeypatch.setattr(read_ahead, "HEAD_START_BYTES", 0)
+    server = open_store(postgres.database())
+    ahead = load_files(server, [extract], la_code=LA)
+    assert staged
+    assert [(f.path.name, f.read, f.loaded, f.rejected, f.problems) for f in ahead.files] == [
+        (f.path.name, f.read, f.loaded, f.rejected, f.problems) for f in alone.files
+    ]
+    duckdb_rows, postgres_rows = _contents(laptop), _contents(server)
+    laptop.close()
+    server.close()
+    for table, rows in duckdb_rows.items():
+        assert postgres_rows[table] == rows, f"{table} differs"

@@ -6,7 +6,7 @@ files while this process reads another (`cin_halves`, `read_ahead`). It is told 
 standard input, and says what it read, pickled, on its standard output; if it fails for any reason, this
 process reads that part itself.
 
-The spools hold child-level rows. Their folder is in the temporary directory (`cscperf-cin-...`, made so that
+The spools hold child-level rows. Their folder is in the temporary directory (`cscperf-spool-...`, made so that
 only the user can read it), locked while its load runs, and removed when the load ends; a load that was
 killed leaves it unlocked, and the next load removes it (`sweep_spools`).
 """
@@ -25,8 +25,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
-SPOOL_PREFIX = "cscperf-cin-"
-"""The spools' folders in the temporary directory: cscperf-cin-<random>, each with a lock file its load holds."""
+SPOOL_PREFIX = "cscperf-spool-"
+"""The spools' folders in the temporary directory: cscperf-spool-<random>, each with a lock file its load holds."""
 LOCK_NAME = "owner.lock"
 
 
