@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from cscperf.loading import cin_cut, cin_halves
+from cscperf.loading import cin_cut, cin_halves, cin_spool, second_process
 from cscperf.loading.session import load_files
 from cscperf.store.database import open_store
 
@@ -52,7 +52,7 @@ def whole_and_halves(
     """The file loaded as one stream and in halves, cut near `fraction` of the way through (each into a store
     of its own), and how many times the halves were staged (0: the file was read as one stream after all)."""
     cut_at(path, fraction, monkeypatch)
-    monkeypatch.setattr(cin_halves, "_cores", lambda: 2)  # a one-core runner reads in halves too
+    monkeypatch.setattr(second_process, "cores", lambda: 2)  # a one-core runner reads in halves too
     monkeypatch.setattr(cin_cut, "SPLIT_FROM_BYTES", 2**62)
     whole = load(folder, path, "whole", **options)
     staged = []
@@ -247,13 +247,13 @@ def test_the_spools_of_a_load_that_was_killed_are_removed(tmp_path: Path, monkey
     """A spool's folder is removed when its lock is free (its load's process has gone); one whose lock is held,
     or one just made without its lock yet, is left."""
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    folders = {name: tmp_path / f"{cin_halves.SPOOL_PREFIX}{name}" for name in ("killed", "running", "new", "old")}
+    folders = {name: tmp_path / f"{second_process.SPOOL_PREFIX}{name}" for name in ("killed", "running", "new", "old")}
     for folder in folders.values():
         (folder / "first").mkdir(parents=True)
         (folder / "first" / "0000.arrow").write_bytes(b"child-level rows")
-    (folders["killed"] / cin_halves.LOCK_NAME).write_bytes(b"")
-    held = (folders["running"] / cin_halves.LOCK_NAME).open("wb")
-    assert cin_halves._lock(held)
+    (folders["killed"] / second_process.LOCK_NAME).write_bytes(b"")
+    held = (folders["running"] / second_process.LOCK_NAME).open("wb")
+    assert second_process.lock(held)
     os.utime(folders["old"], (time.time() - 7200, time.time() - 7200))
     path = tmp_path / "cin.xml"
     path.write_text(message(dirty_children(30)), encoding="utf-8")
@@ -261,7 +261,7 @@ def test_the_spools_of_a_load_that_was_killed_are_removed(tmp_path: Path, monkey
     held.close()
     assert staged == 1
     assert halves == whole
-    left = sorted(p.name for p in tmp_path.glob(f"{cin_halves.SPOOL_PREFIX}*"))
+    left = sorted(p.name for p in tmp_path.glob(f"{second_process.SPOOL_PREFIX}*"))
     assert left == sorted(folders[name].name for name in ("new", "running"))  # the loads' own went too
 
 
@@ -295,7 +295,7 @@ def test_a_load_killed_while_reading_in_halves_leaves_no_process_no_spool_and_th
     process = subprocess.Popen([sys.executable, "-m", "cscperf", "load", str(big), "--db", str(db)], env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     waited = 0.0
-    while not list(temporary.glob(f"{cin_halves.SPOOL_PREFIX}*/second")) and process.poll() is None and waited < 60:
+    while not list(temporary.glob(f"{second_process.SPOOL_PREFIX}*/second")) and process.poll() is None and waited < 60:
         time.sleep(0.05)
         waited += 0.05
     assert process.poll() is None, "the load ended before it could be stopped"
@@ -306,7 +306,7 @@ def test_a_load_killed_while_reading_in_halves_leaves_no_process_no_spool_and_th
         time.sleep(0.1)
         waited += 0.1
     assert _halves_workers(temporary) == []
-    assert list(temporary.glob(f"{cin_halves.SPOOL_PREFIX}*"))  # left behind, with child-level rows...
+    assert list(temporary.glob(f"{second_process.SPOOL_PREFIX}*"))  # left behind, with child-level rows...
     monkeypatch.setattr(tempfile, "tempdir", str(temporary))
     con = open_store(db)
     assert con.execute("SELECT count(*) FROM ssd_person").fetchall() == [(0,)]
@@ -316,7 +316,7 @@ def test_a_load_killed_while_reading_in_halves_leaves_no_process_no_spool_and_th
     monkeypatch.setattr(cin_cut, "HEAD_START_BYTES", 0)
     load_files(con, [small])  # (one child: not cut, but the spools of killed loads are swept first)
     con.close()
-    assert list(temporary.glob(f"{cin_halves.SPOOL_PREFIX}*")) == []  # ...until the next load
+    assert list(temporary.glob(f"{second_process.SPOOL_PREFIX}*")) == []  # ...until the next load
 
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n", "\r\r\n"], ids=["LF", "CR LF", "CR CR LF"])
@@ -363,3 +363,16 @@ def test_a_header_inside_the_first_child_reads_the_file_whole(tmp_path: Path, mo
     assert staged == 0
     assert halves == whole
     assert "5D" in str(whole[1]["main.cscperf_load_rejects"])
+
+
+def test_with_no_room_for_the_spools_the_file_is_read_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "cin.xml"
+    path.write_text(message(dirty_children(30)), encoding="utf-8")
+
+    def full(*_args: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cin_spool.Spool, "append", full)
+    whole, halves, staged = whole_and_halves(tmp_path, path, monkeypatch)
+    assert staged == 0
+    assert halves == whole

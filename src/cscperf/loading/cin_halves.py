@@ -18,32 +18,23 @@ this one was killed (the second process stops when it sees it has been left).
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
-import pickle
-import shutil
 import subprocess
-import sys
-import tempfile
-import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from lxml import etree
 
+from cscperf.loading import second_process
 from cscperf.loading.cin_census import CinReader, element_name
 from cscperf.loading.cin_cut import Cut, FilePart, find_cut, lines_before
 from cscperf.loading.cin_spool import Spool, spooled_load, staged_from
 from cscperf.loading.file_load import FileLoad, TableCounts
 from cscperf.loading.unreadable import UnreadableFile
 
-SPOOL_PREFIX = "cscperf-cin-"
-"""The spools' folders in the temporary directory: cscperf-cin-<random>, each with a lock file its load holds."""
-LOCK_NAME = "owner.lock"
 log = logging.getLogger(__name__)
 
 
@@ -66,7 +57,7 @@ class HalfRead:
 # ----------------------------------------------------------------------------------------------- reading
 def read_in_halves(path: Path, load: FileLoad) -> bool:
     """Read the file into `load` in two halves at once; False (nothing done) when it is to be read whole."""
-    if _cores() < 2:
+    if second_process.cores() < 2:
         return False
     try:
         cut = find_cut(path)
@@ -75,7 +66,7 @@ def read_in_halves(path: Path, load: FileLoad) -> bool:
     if cut is None:
         return False
     try:
-        spools = _spool_folder()
+        spools = second_process.spool_folder()
         folder = spools.__enter__()
     except OSError:
         return False
@@ -104,14 +95,14 @@ def _read_halves(
 ) -> tuple[CinReader, FileLoad, Spool, HalfRead] | None:
     """The first half read here while the second process reads the rest, each into a spool in `folder`; None
     if either could not be read."""
-    second = _start_second_half(path, cut, load, folder / "second")
+    asked = (str(path), cut, load.kind, load.load_id, load.load_seq, load.collection_year, str(folder / "second"))
+    second = _start_second_half(asked)
     try:
         first = _read_first_half(path, load, cut, folder / "first")
-        half = _received(second) if first is not None else None
+        said = second_process.answer(second) if first is not None else None
     finally:
-        if second is not None and second.poll() is None:
-            second.kill()
-            second.wait()
+        second_process.stop(second)
+    half = said if isinstance(said, HalfRead) else None
     if first is None or half is None or half.failed is not None or half.spool is None:
         why = "the first half" if first is None else "the second process" if half is None else half.failed
         log.debug("CIN Census read as one stream: %s could not be read in halves", why)
@@ -122,102 +113,9 @@ def _read_halves(
     return (*first, half)
 
 
-def _start_second_half(path: Path, cut: Cut, load: FileLoad, folder: Path) -> subprocess.Popen[bytes] | None:
-    """The second process (this module, run by the same Python), told what to read on its standard input."""
-    try:
-        second = subprocess.Popen(
-            [sys.executable, "-P", "-m", __name__],  # -P: not the working directory's modules
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-        )
-    except OSError:
-        return None
-    try:
-        assert second.stdin is not None
-        asked = (str(path), cut, load.kind, load.load_id, load.load_seq, load.collection_year, str(folder))
-        second.stdin.write(pickle.dumps(asked))
-        second.stdin.close()
-    except OSError:
-        second.kill()
-        second.wait()
-        return None
-    return second
-
-
-def _cores() -> int:
-    """The cores this process may use (a container's or a job's limit, where the system says)."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
-
-
-@contextlib.contextmanager
-def _spool_folder() -> Iterator[Path]:
-    """A folder of the temporary directory for the spools (only the user can read it), locked while this load
-    holds it, and removed when it ends."""
-    folder = Path(tempfile.mkdtemp(prefix=SPOOL_PREFIX))
-    try:
-        with (folder / LOCK_NAME).open("wb") as lock:
-            _lock(lock)
-            yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def sweep_spools() -> None:
-    """Remove the spools of loads that were killed: they hold child-level rows. A spool's folder is taken to
-    be abandoned when its lock can be taken (its load's process has gone, whatever its id was)."""
-    try:
-        folders = list(Path(tempfile.gettempdir()).glob(f"{SPOOL_PREFIX}*"))
-    except OSError:
-        return
-    for folder in folders:
-        with contextlib.suppress(OSError):
-            if _abandoned(folder):
-                shutil.rmtree(folder, ignore_errors=True)
-
-
-def _abandoned(folder: Path) -> bool:
-    if folder.is_symlink() or not folder.is_dir():
-        return False
-    if hasattr(os, "getuid") and folder.stat().st_uid != os.getuid():
-        return False  # another user's
-    lock_path = folder / LOCK_NAME
-    if not lock_path.exists():  # being made this moment, or from an older cscperf: left an hour
-        return time.time() - folder.stat().st_mtime > 3600
-    with lock_path.open("ab") as lock:
-        return _lock(lock)
-
-
-def _lock(file: BinaryIO) -> bool:
-    """Take the lock on an open file without waiting (released when the file is closed, or its process ends);
-    whether it was taken."""
-    try:
-        if sys.platform == "win32":
-            import msvcrt
-
-            msvcrt.locking(file.fileno(), msvcrt.LK_NBLCK, 1)
-        else:
-            import fcntl
-
-            fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        return False
-    return True
-
-
-def _received(second: subprocess.Popen[bytes] | None) -> HalfRead | None:
-    """What the second process read, once it has finished; None if it could not say."""
-    if second is None or second.stdout is None:
-        return None
-    answer = second.stdout.read()
-    second.wait()
-    try:
-        half = pickle.loads(answer)
-    except Exception:  # it died before saying: the file is read again as one stream
-        return None
-    return half if isinstance(half, HalfRead) else None
+def _start_second_half(asked: tuple[Any, ...]) -> subprocess.Popen[bytes] | None:
+    """The second process, told what to read (this module, so that what it says unpickles as a HalfRead)."""
+    return second_process.start(__name__, asked)
 
 
 def _read_first_half(path: Path, load: FileLoad, cut: Cut, folder: Path) -> tuple[CinReader, FileLoad, Spool] | None:
@@ -254,7 +152,7 @@ def read_second_half(
         reader.header_seen = reader.root_checked = True
         part = FilePart(path, cut.at, None, before=cut.opening)
         try:
-            reader.walk(_watching_parent(reader.events(part, None)))  # type: ignore[arg-type]
+            reader.walk(second_process.watching_parent(_no_header(reader.events(part, None))))  # type: ignore[arg-type]
             load.flush()
         finally:
             part.close()
@@ -297,15 +195,11 @@ def _header_first(events: Any) -> Iterator[Any]:
         yield item
 
 
-def _watching_parent(events: Any) -> Iterator[Any]:
-    """The second half's events, stopping at a Header, or if the process that started this one has gone
-    (killed mid-load, say)."""
-    parent = os.getppid()
-    for count, item in enumerate(events):
+def _no_header(events: Any) -> Iterator[Any]:
+    """The second half's events, stopping at a Header."""
+    for item in events:
         if element_name(item[1]) == "header":
             raise _NotCuttable
-        if count % 4096 == 0 and os.getppid() != parent:
-            raise SystemExit(1)
         yield item
 
 
@@ -347,12 +241,15 @@ def _stage(load: FileLoad, first: FileLoad, first_spool: Spool, half: HalfRead) 
 
 
 def main() -> None:
-    """Run as `python -m cscperf.loading.cin_halves`: what to read, pickled, on standard input; what was read,
-    pickled, on standard output."""
-    path, cut, kind, load_id, load_seq, given_year, folder = pickle.loads(sys.stdin.buffer.read())
-    half = read_second_half(Path(path), cut, kind, load_id, load_seq, given_year, Path(folder))
-    sys.stdout.buffer.write(pickle.dumps(half))
-    sys.stdout.buffer.flush()
+    """Run as `python -m cscperf.loading.cin_halves`: what to read on standard input, what was read on standard
+    output (`second_process.serve`)."""
+    second_process.serve(lambda asked: _second_half(*asked))
+
+
+def _second_half(
+    path: str, cut: Cut, kind: str, load_id: str, load_seq: int, given: int | None, folder: str
+) -> HalfRead:
+    return read_second_half(Path(path), cut, kind, load_id, load_seq, given, Path(folder))
 
 
 if __name__ == "__main__":
@@ -361,4 +258,4 @@ if __name__ == "__main__":
     _main()
 
 
-__all__ = ["HalfRead", "read_in_halves", "read_second_half", "sweep_spools"]
+__all__ = ["HalfRead", "read_in_halves", "read_second_half"]

@@ -63,8 +63,11 @@ def spooled_load(load: FileLoad, spool: Spool) -> FileLoad:
                    details=dict(load.details), _buffers={}, _buffered=0, _row_seq=0, _problems=[])  # fmt: skip
 
 
-def staged_from(spool: Spool, rows_before: int, problems_before: int) -> Iterator[tuple[str, pa.Table]]:
-    """Each chunk spooled, in order, its rows' running numbers (or problems' reject numbers) carried on."""
+def staged_from(
+    spool: Spool, rows_before: int, problems_before: int, load_id: str | None = None, load_seq: int | None = None
+) -> Iterator[tuple[str, pa.Table]]:
+    """Each chunk spooled, in order, its rows' running numbers (or problems' reject numbers) carried on; and, if
+    given, the load's id and position, when the spool's load was not yet numbered (`read_ahead`)."""
     for table, path in spool.files:
         column, shift = ("reject_number", problems_before) if table == REJECTS else ("_row_seq", rows_before)
         with pa.memory_map(path) as source:
@@ -74,7 +77,20 @@ def staged_from(spool: Spool, rows_before: int, problems_before: int) -> Iterato
                     at = data.schema.get_field_index(column)
                     shifted = pc.add(data.column(at), shift).cast(data.schema.field(at).type)
                     data = data.set_column(at, column, shifted)
+                if load_id is not None:
+                    data = _numbered(data, table, load_id, load_seq)
                 yield table, data
+
+
+def _numbered(data: pa.Table, table: str, load_id: str, load_seq: int | None) -> pa.Table:
+    """The chunk's load id (and, for the rows, the load's position) set to the load's."""
+    n = data.num_rows
+    for name, value, kind in (("load_id" if table == REJECTS else "_load_id", load_id, pa.string()),
+                              (None if table == REJECTS else "_load_seq", load_seq, pa.int32())):  # fmt: skip
+        if name is not None:
+            at = data.schema.get_field_index(name)
+            data = data.set_column(at, name, pa.array([value] * n, data.schema.field(at).type or kind))
+    return data
 
 
 __all__ = ["Spool", "spooled_load", "staged_from"]

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from cscperf import __version__
 from cscperf.errors import CscperfError, DataProblem, UsageProblem
-from cscperf.loading import cin_halves, ledger, pipeline
+from cscperf.loading import ledger, pipeline, read_ahead, second_process
 from cscperf.loading.checks_after_reading import check_options, settle_read_file
 from cscperf.loading.coverage_record import Surveys, coverage_rows, record_coverage
 from cscperf.loading.failures import machine_failure
@@ -89,7 +89,7 @@ def load_files(
     summary = LoadSummary()
     loaded_before = _hashes_loaded(con)
     ledger.forget_unfinished(con)
-    cin_halves.sweep_spools()  # what a killed load of a large CIN Census left in the temporary directory
+    second_process.sweep_spools()  # what a killed load read in two processes left in the temporary folder
     staging = Staging(con, into_ledger=True)  # rows written once, into the ledger, as they are read
     loads: list[FileLoad] = []
     read: list[str] = []  # the loads of every file read (a file withdrawn later leaves `loads`)
@@ -172,7 +172,28 @@ def _read_files(
     year: int | None,
     progress: Progress | None,
 ) -> dict[str, SourceFormat]:
-    """Read every file into the staging database; the formats met, by kind."""
+    """Read every file into the staging database; the formats met, by kind. An SSD extract's last files may be
+    read ahead by a second process (`read_ahead`)."""
+    ahead = read_ahead.read_ahead(named, year)
+    try:
+        return _read_each(named, staging, loads, summary, loaded_before, default_la, la_code, year, progress, ahead)
+    finally:
+        if ahead is not None:
+            ahead.close()
+
+
+def _read_each(
+    named: list[tuple[Path, bool]],
+    staging: Staging,
+    loads: list[FileLoad],
+    summary: LoadSummary,
+    loaded_before: dict[str, str],
+    default_la: str | None,
+    la_code: str | None,
+    year: int | None,
+    progress: Progress | None,
+    ahead: read_ahead.ReadAhead | None,
+) -> dict[str, SourceFormat]:
     formats: dict[str, SourceFormat] = {}
     for number, (path, in_folder) in enumerate(named, start=1):
         if progress:
@@ -193,7 +214,11 @@ def _read_files(
         load = FileLoad(path, source_format.kind, _new_load_id(), len(loads) + 1, staging, collection_year=year)
         load.details["content_sha256"] = sha
         try:
-            source_format.read(path, load)
+            read = ahead.take(path) if ahead is not None else None
+            if read is None:
+                source_format.read(path, load)
+            else:
+                read_ahead.stage(load, read)
         except (CscperfError, KeyboardInterrupt):
             raise
         except MACHINE_OR_STORE:

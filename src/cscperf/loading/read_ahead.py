@@ -1,0 +1,177 @@
+"""The later files of an SSD extract read ahead, by a second process, while this one reads the first ones.
+
+An SSD extract is a folder of CSV files, one per table, each read on its own (`ssd_extract.read_csv_table`).
+When a command's extract files come to `AHEAD_FROM_BYTES` or more, a second process (`second_process`) reads
+the last of them, in the command's order, into spools while this process reads the first ones as always.
+When this process comes to a file the second one read, it stages that file's spool into the file's load,
+which is numbered and identified here, as if it had read the file itself: its rows, problems, counts and
+details are the same (tested, table by table), and everything done after reading a file (its council and
+year settled, the loads recorded) is done here as before. A file the second process could not read (for any
+reason: a damaged file, or the process failing) is read here, which says what is wrong as it always has.
+"""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+from collections import Counter
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cscperf.loading import second_process
+from cscperf.loading.cin_spool import Spool, staged_from
+from cscperf.loading.file_load import FileLoad, TableCounts
+from cscperf.loading.source_format import SourceFormat, recognise
+from cscperf.loading.unreadable import UnreadableFile
+
+AHEAD_FROM_BYTES = 16 * 2**20
+"""Fewer bytes of extract files are read by this process alone: starting the second costs about half a second."""
+HEAD_START_BYTES = 6 * 2**20
+"""About what this process reads while the second starts: its share is larger by this much."""
+EXTRACT_CSV = "SSD extract table (CSV)"
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class FileRead:
+    """What the second process read of one file (or why it could not)."""
+
+    failed: str | None = None
+    spool: Spool | None = None
+    counts: dict[str, TableCounts] = field(default_factory=dict)
+    problems_by_rule: Counter[tuple[str, str]] = field(default_factory=Counter)
+    problem_count: int = 0
+    row_seq: int = 0
+    details: dict[str, Any] = field(default_factory=dict)
+    la_code: str | None = None
+    collection_year: int | None = None
+
+
+class ReadAhead:
+    """The files a second process reads ahead for this command, and, once asked for, what it read of each."""
+
+    def __init__(self, paths: list[Path], year: int | None) -> None:
+        self.paths = paths
+        self._files: dict[Path, FileRead] | None = None
+        self._exits = ExitStack()
+        folder = self._exits.enter_context(second_process.spool_folder())
+        self._second: subprocess.Popen[bytes] | None = second_process.start(
+            __name__, ([str(p) for p in paths], year, str(folder))
+        )
+
+    def take(self, path: Path) -> FileRead | None:
+        """What the second process read of the file; None if it was not to read it, or could not."""
+        if path not in self.paths:
+            return None
+        if self._files is None:
+            said = second_process.answer(self._second)
+            self._files = dict(zip(self.paths, said, strict=True)) if isinstance(said, list) else {}
+            if not self._files:
+                log.debug("SSD extract files read by one process: the second process said nothing")
+        read = self._files.get(path)
+        if read is None or read.failed is not None or read.spool is None:
+            log.debug("an SSD extract file read again by this process: %s", read.failed if read else "no answer")
+            return None
+        return read
+
+    def close(self) -> None:
+        """Stop the second process if it is still reading, and remove the spools."""
+        second_process.stop(self._second)
+        self._exits.close()
+
+
+def read_ahead(named: list[tuple[Path, bool]], year: int | None) -> ReadAhead | None:
+    """A second process reading the command's last extract files ahead, when they are enough to gain by it."""
+    if second_process.cores() < 2:
+        return None
+    extract = [path for path, _ in named if _is_extract_csv(path)]
+    sizes = {path: _size(path) for path in extract}
+    total = sum(sizes.values())
+    if total < AHEAD_FROM_BYTES or len(extract) < 2:
+        return None
+    ahead: list[Path] = []
+    share = 0
+    for path in reversed(extract):  # the last files, up to about half the bytes (less this process's head start)
+        if ahead and share + sizes[path] > (total - HEAD_START_BYTES) / 2:
+            break
+        ahead.insert(0, path)
+        share += sizes[path]
+    if len(ahead) == len(extract):
+        return None
+    try:
+        return ReadAhead(ahead, year)
+    except OSError:
+        return None
+
+
+def _is_extract_csv(path: Path) -> bool:
+    try:
+        return recognise(path).title == EXTRACT_CSV
+    except UnreadableFile:
+        return False
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def stage(load: FileLoad, read: FileRead) -> None:
+    """A file the second process read, staged into its load (numbered and identified here) as if read here."""
+    assert read.spool is not None
+    load.flush()
+    for table, data in staged_from(read.spool, load._row_seq, load.problem_count, load.load_id, load.load_seq):
+        load.staging.append(table, data)
+    for table, count in read.counts.items():
+        mine = load.counts.setdefault(table, TableCounts())
+        mine.read += count.read
+        mine.loaded += count.loaded
+        mine.rejected += count.rejected
+    load.problems_by_rule.update(read.problems_by_rule)
+    load.problem_count += read.problem_count
+    load._row_seq += read.row_seq
+    load.details.update(read.details)
+    load.la_code = read.la_code if read.la_code is not None else load.la_code
+    load.collection_year = read.collection_year
+
+
+# ----------------------------------------------------------------------------------------- the second process
+def read_files(paths: list[str], year: int | None, folder: str) -> list[FileRead]:
+    """The second process's work: each file read into a spool of its own, as this process would read it."""
+    return [_read_one(Path(path), year, Path(folder) / f"{n:03d}") for n, path in enumerate(paths)]
+
+
+def _read_one(path: Path, year: int | None, folder: Path) -> FileRead:
+    try:
+        source_format: SourceFormat = recognise(path)
+        if source_format.title != EXTRACT_CSV:
+            return FileRead(failed="not an SSD extract CSV file")
+        spool = Spool(folder)
+        load = FileLoad(path, source_format.kind, "ahead", 0, spool, collection_year=year)  # type: ignore[arg-type]
+        try:
+            source_format.read(path, load)
+            load.flush()
+        finally:
+            spool.close()
+        return FileRead(None, spool, load.counts, load.problems_by_rule, load.problem_count, load._row_seq,
+                        load.details, load.la_code, load.collection_year)  # fmt: skip
+    except Exception as exc:  # any failure: this file is read again by the command's own process
+        return FileRead(failed=type(exc).__name__)
+
+
+def main() -> None:
+    """Run as `python -m cscperf.loading.read_ahead` (`second_process.serve`)."""
+    second_process.serve(lambda asked: read_files(*asked))
+
+
+if __name__ == "__main__":
+    from cscperf.loading.read_ahead import main as _main  # by its name, so what it sends back unpickles
+
+    _main()
+
+
+__all__ = ["AHEAD_FROM_BYTES", "FileRead", "ReadAhead", "read_ahead", "read_files", "stage"]
