@@ -4,7 +4,9 @@ process reads every file; a file the second process cannot read is read here, an
 
 from __future__ import annotations
 
+import pickle
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -132,10 +134,10 @@ def test_only_the_last_files_are_read_ahead_and_only_when_there_is_enough(
 ) -> None:
     monkeypatch.setattr(second_process, "cores", lambda: 2)
     named = [(path, True) for path in sorted(extract.glob("*.csv"))]
-    assert read_ahead.read_ahead(named, None) is None  # a few MB: not worth a second process
+    assert read_ahead.read_ahead(named, None, set()) is None  # a few MB: not worth a second process
     monkeypatch.setattr(read_ahead, "AHEAD_FROM_BYTES", 0)
     monkeypatch.setattr(read_ahead, "HEAD_START_BYTES", 0)
-    ahead = read_ahead.read_ahead(named, None)
+    ahead = read_ahead.read_ahead(named, None, set())
     assert ahead is not None
     try:
         paths = [path for path, _ in named]
@@ -146,7 +148,7 @@ def test_only_the_last_files_are_read_ahead_and_only_when_there_is_enough(
     finally:
         ahead.close()
     monkeypatch.setattr(second_process, "cores", lambda: 1)
-    assert read_ahead.read_ahead(named, None) is None
+    assert read_ahead.read_ahead(named, None, set()) is None
 
 
 def test_an_extract_read_partly_ahead_loads_into_postgresql_as_in_one_process_into_duckdb(
@@ -174,3 +176,61 @@ def test_an_extract_read_partly_ahead_loads_into_postgresql_as_in_one_process_in
     server.close()
     for table, rows in duckdb_rows.items():
         assert postgres_rows[table] == rows, f"{table} differs"
+
+
+def test_the_second_process_answers_whatever_else_it_writes(tmp_path: Path) -> None:
+    """A library's progress bar (DuckDB draws one for a query over two seconds) written to standard output
+    while the second process works does not garble its answer."""
+    code = (
+        "import os, sys\n"
+        "from cscperf.loading import second_process\n"
+        "def work(asked):\n"
+        "    os.write(1, b'\\r 42% progress')\n"
+        "    print('more noise')\n"
+        "    return {'asked': asked}\n"
+        "second_process.serve(work)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], input=pickle.dumps([1, "two"]), capture_output=True,
+                          check=True)  # fmt: skip
+    assert pickle.loads(done.stdout) == {"asked": [1, "two"]}
+
+
+def test_duckdb_connections_draw_no_progress_bar(tmp_path: Path) -> None:
+    con = open_store(tmp_path / "s.duckdb")
+    assert con.execute("SELECT current_setting('enable_progress_bar')").fetchall() == [(False,)]
+    con.close()
+
+
+def test_files_an_earlier_command_loaded_are_skipped_as_before(
+    extract: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The extract loaded, then again with its last file changed: only that file is loaded the second time,
+    whether the last files are read ahead or not."""
+    again = tmp_path / "again"
+    again.mkdir()
+    for path in sorted(extract.glob("*.csv")):
+        (again / path.name).write_bytes(path.read_bytes())
+    last = sorted(again.glob("*.csv"))[-1]
+    lines = last.read_text(encoding="utf-8").splitlines()
+    last.write_text("\n".join([lines[0], *lines[2:]]) + "\n", encoding="utf-8")  # its first record gone
+    monkeypatch.setattr(second_process, "cores", lambda: 2)
+    outcomes = []
+    for name, threshold in (("alone", 2**62), ("ahead", 0)):
+        monkeypatch.setattr(read_ahead, "AHEAD_FROM_BYTES", threshold)
+        monkeypatch.setattr(read_ahead, "HEAD_START_BYTES", 0)
+        con = open_store(tmp_path / f"{name}.duckdb")
+        load_files(con, [extract], la_code=LA)
+        summary = load_files(con, [again], la_code=LA)
+        outcomes.append(([(f.path.name, f.read, f.skipped_as_loaded_in is None) for f in summary.files],
+                         everything(con.raw)))  # type: ignore[attr-defined]  # fmt: skip
+        con.close()
+    assert outcomes[0] == outcomes[1]
+    assert [name for name, read, _ in outcomes[0][0] if read] == [last.name]
+
+
+def test_the_year_given_reaches_the_files_read_ahead(
+    extract: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alone, ahead, staged = alone_and_ahead(tmp_path, [extract], monkeypatch, year=2024)
+    assert staged >= 2
+    assert ahead == alone

@@ -27,7 +27,7 @@ class Spool:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(exist_ok=True)  # in its load's spool folder, which must still be there (not made again)
         self.files: list[tuple[str, str]] = []  # (table, file), in the order they were begun
         self._writers: dict[str, tuple[Any, pa.Schema]] = {}
 

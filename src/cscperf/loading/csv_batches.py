@@ -31,6 +31,7 @@ import duckdb
 import pyarrow as pa
 
 from cscperf.loading.csv_table import FIELD_LIMIT
+from cscperf.store.duckdb_connection import quiet
 
 BATCH_ROWS = 100_000
 SCAN_BLOCK = 1 << 22  # bytes of the file looked at at once by `scan`
@@ -104,7 +105,7 @@ def batches(path: Path, codec: str, width: int, delimiter: str) -> Iterator[pa.R
     the file must be read with the csv module (see the module's docstring)."""
     if codec not in READABLE_ENCODINGS or delimiter not in (",", "\t") or width < 1:
         return None
-    con = duckdb.connect()
+    con = quiet(duckdb.connect())
     source = _source(path, width, delimiter)
     longest = " , ".join(f"max(strlen(c{i}))" for i in range(width))  # bytes: at least the characters
     try:

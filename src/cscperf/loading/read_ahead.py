@@ -23,7 +23,7 @@ from typing import Any
 from cscperf.loading import second_process
 from cscperf.loading.cin_spool import Spool, staged_from
 from cscperf.loading.file_load import FileLoad, TableCounts
-from cscperf.loading.source_format import SourceFormat, recognise
+from cscperf.loading.source_format import SourceFormat, content_sha256, recognise
 from cscperf.loading.unreadable import UnreadableFile
 
 AHEAD_FROM_BYTES = 16 * 2**20
@@ -47,22 +47,24 @@ class FileRead:
     details: dict[str, Any] = field(default_factory=dict)
     la_code: str | None = None
     collection_year: int | None = None
+    content_sha256: str | None = None  # of the file as the second process read it
 
 
 class ReadAhead:
     """The files a second process reads ahead for this command, and, once asked for, what it read of each."""
 
-    def __init__(self, paths: list[Path], year: int | None) -> None:
+    def __init__(self, paths: list[Path], year: int | None, loaded: set[str]) -> None:
         self.paths = paths
         self._files: dict[Path, FileRead] | None = None
         self._exits = ExitStack()
         folder = self._exits.enter_context(second_process.spool_folder())
         self._second: subprocess.Popen[bytes] | None = second_process.start(
-            __name__, ([str(p) for p in paths], year, str(folder))
+            __name__, ([str(p) for p in paths], year, loaded, str(folder))
         )
 
-    def take(self, path: Path) -> FileRead | None:
-        """What the second process read of the file; None if it was not to read it, or could not."""
+    def take(self, path: Path, content_sha256: str) -> FileRead | None:
+        """What the second process read of the file (whose content is `content_sha256` now); None if it was not
+        to read it, could not, or read other content (a file still being written, say)."""
         if path not in self.paths:
             return None
         if self._files is None:
@@ -71,6 +73,8 @@ class ReadAhead:
             if not self._files:
                 log.debug("SSD extract files read by one process: the second process said nothing")
         read = self._files.get(path)
+        if read is not None and read.failed is None and read.content_sha256 != content_sha256:
+            read = FileRead(failed="the file changed after it was read ahead")
         if read is None or read.failed is not None or read.spool is None:
             log.debug("an SSD extract file read again by this process: %s", read.failed if read else "no answer")
             return None
@@ -82,11 +86,15 @@ class ReadAhead:
         self._exits.close()
 
 
-def read_ahead(named: list[tuple[Path, bool]], year: int | None) -> ReadAhead | None:
-    """A second process reading the command's last extract files ahead, when they are enough to gain by it."""
+def read_ahead(named: list[tuple[Path, bool]], year: int | None, loaded: set[str]) -> ReadAhead | None:
+    """A second process reading the command's last extract files ahead, when they are enough to gain by it
+    (files whose content is in `loaded`, already in the store, are skipped there as here)."""
     if second_process.cores() < 2:
         return None
-    extract = [path for path, _ in named if _is_extract_csv(path)]
+    texts = [path for path, _ in named if path.suffix.lower() in (".csv", ".tsv", ".txt")]
+    if sum(_size(path) for path in texts) < AHEAD_FROM_BYTES:  # before looking into any file
+        return None
+    extract = [path for path in texts if _is_extract_csv(path)]
     sizes = {path: _size(path) for path in extract}
     total = sum(sizes.values())
     if total < AHEAD_FROM_BYTES or len(extract) < 2:
@@ -101,7 +109,7 @@ def read_ahead(named: list[tuple[Path, bool]], year: int | None) -> ReadAhead | 
     if len(ahead) == len(extract):
         return None
     try:
-        return ReadAhead(ahead, year)
+        return ReadAhead(ahead, year, loaded)
     except OSError:
         return None
 
@@ -140,13 +148,18 @@ def stage(load: FileLoad, read: FileRead) -> None:
 
 
 # ----------------------------------------------------------------------------------------- the second process
-def read_files(paths: list[str], year: int | None, folder: str) -> list[FileRead]:
-    """The second process's work: each file read into a spool of its own, as this process would read it."""
-    return [_read_one(Path(path), year, Path(folder) / f"{n:03d}") for n, path in enumerate(paths)]
+def read_files(paths: list[str], year: int | None, loaded: set[str], folder: str) -> list[FileRead]:
+    """The second process's work: each file read into a spool of its own, as this process would read it (but
+    a file already in the store); it stops if the process that started it has gone."""
+    numbered = second_process.watching_parent(iter(enumerate(paths)), every=1)
+    return [_read_one(Path(path), year, loaded, Path(folder) / f"{n:03d}") for n, path in numbered]
 
 
-def _read_one(path: Path, year: int | None, folder: Path) -> FileRead:
+def _read_one(path: Path, year: int | None, loaded: set[str], folder: Path) -> FileRead:
     try:
+        sha = content_sha256(path)
+        if sha in loaded:
+            return FileRead(failed="already loaded")
         source_format: SourceFormat = recognise(path)
         if source_format.title != EXTRACT_CSV:
             return FileRead(failed="not an SSD extract CSV file")
@@ -158,7 +171,7 @@ def _read_one(path: Path, year: int | None, folder: Path) -> FileRead:
         finally:
             spool.close()
         return FileRead(None, spool, load.counts, load.problems_by_rule, load.problem_count, load._row_seq,
-                        load.details, load.la_code, load.collection_year)  # fmt: skip
+                        load.details, load.la_code, load.collection_year, sha)  # fmt: skip
     except Exception as exc:  # any failure: this file is read again by the command's own process
         return FileRead(failed=type(exc).__name__)
 

@@ -79,10 +79,17 @@ def stop(second: subprocess.Popen[bytes] | None) -> None:
 
 
 def serve(work: Callable[[Any], object]) -> None:
-    """The second process's side: what to do from standard input, what was done to standard output."""
+    """The second process's side: what to do from standard input, what was done to standard output. Anything
+    else written to standard output meanwhile (a library's progress bar, say) is sent to nowhere, so that the
+    answer is the only thing the first process reads."""
     asked = pickle.loads(sys.stdin.buffer.read())
-    sys.stdout.buffer.write(pickle.dumps(work(asked)))
-    sys.stdout.buffer.flush()
+    sys.stdout.flush()
+    answer_to = os.dup(1)
+    with open(os.devnull, "wb") as nowhere:
+        os.dup2(nowhere.fileno(), 1)
+    said = pickle.dumps(work(asked))
+    with os.fdopen(answer_to, "wb") as out:
+        out.write(said)
 
 
 def watching_parent(items: Iterator[Any], every: int = 4096) -> Iterator[Any]:

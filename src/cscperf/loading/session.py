@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import os
 import sys
 import time
@@ -28,7 +27,7 @@ from cscperf.loading.file_load import FileLoad
 from cscperf.loading.load_summary import FileSummary, LoadSummary
 from cscperf.loading.merge import LOADS_TABLE, StagedLoads, check_views
 from cscperf.loading.population import fill_population_from_comparators
-from cscperf.loading.source_format import SourceFormat, recognise
+from cscperf.loading.source_format import SourceFormat, content_sha256, recognise
 from cscperf.loading.staging import Staging, staging_name
 from cscperf.loading.unreadable import UnreadableFile
 from cscperf.store.connection import DATABASE_ERRORS, Connection
@@ -61,14 +60,6 @@ def _files_and_origin(paths: Iterable[Path]) -> list[tuple[Path, bool]]:
 
 def _hidden(relative: Path) -> bool:
     return any(part.startswith(".") for part in relative.parts)
-
-
-def content_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def load_files(
@@ -174,7 +165,7 @@ def _read_files(
 ) -> dict[str, SourceFormat]:
     """Read every file into the staging database; the formats met, by kind. An SSD extract's last files may be
     read ahead by a second process (`read_ahead`)."""
-    ahead = read_ahead.read_ahead(named, year)
+    ahead = read_ahead.read_ahead(named, year, set(loaded_before))
     try:
         return _read_each(named, staging, loads, summary, loaded_before, default_la, la_code, year, progress, ahead)
     finally:
@@ -214,7 +205,7 @@ def _read_each(
         load = FileLoad(path, source_format.kind, _new_load_id(), len(loads) + 1, staging, collection_year=year)
         load.details["content_sha256"] = sha
         try:
-            read = ahead.take(path) if ahead is not None else None
+            read = ahead.take(path, sha) if ahead is not None else None
             if read is None:
                 source_format.read(path, load)
             else:

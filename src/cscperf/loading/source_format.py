@@ -8,6 +8,7 @@ staged tables it changes, which are then made tables of their own before the mer
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -51,6 +52,15 @@ def known_formats() -> list[SourceFormat]:
         found = getattr(module, "FORMATS", None) or (getattr(module, "FORMAT", None),)
         formats.extend(f for f in found if f is not None)
     return formats
+
+
+def content_sha256(path: Path) -> str:
+    """The SHA-256 of a file's content: a file loaded before is known by it, whatever its name."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def recognise(path: Path) -> SourceFormat:

@@ -36,6 +36,7 @@ from cscperf.loading.ssd_extract_sql import ENDS_WITH_SPACE
 from cscperf.loading.ssda903_tables import CODES, OC2_FLAGS, TABLE_COLUMNS, Reading, read_record
 from cscperf.loading.staging import data_schema
 from cscperf.loading.values import EARLIEST_DATE, LATEST_DATE
+from cscperf.store.duckdb_connection import quiet
 from cscperf.store.schema import load_schema
 
 Expressions = dict[str, str]
@@ -393,7 +394,7 @@ def read_rows(reading: Reading, table: str, path: Path, names: list[str], delimi
     stream = csv_batches.batches(path, codec or "", len(names), delimiter)
     if stream is None:
         return None
-    con = duckdb.connect()
+    con = quiet(duckdb.connect())
     try:
         count = 0
         line = 1

@@ -13,6 +13,14 @@ from cscperf.errors import DataProblem
 from cscperf.store.connection import Connection, Engine, Parameters, Row
 
 
+def quiet(raw: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection that draws no progress bar (every connection cscperf makes): DuckDB otherwise draws
+    one on standard output for a query over two seconds, even when that is not a terminal, which garbles --json
+    output and a second process's answer. (A setting of the session: DuckDB refuses it in `connect`'s config.)"""
+    raw.execute("SET enable_progress_bar = false")
+    return raw
+
+
 class DuckDBCursor:
     """DuckDB's result, iterable."""
 
@@ -53,7 +61,7 @@ class DuckDBConnection(Connection):
     def open(cls, path: Path, *, read_only: bool) -> DuckDBConnection:
         new_file = not path.exists()
         try:
-            raw = duckdb.connect(str(path), read_only=read_only)
+            raw = quiet(duckdb.connect(str(path), read_only=read_only))
         except duckdb.Error as exc:
             raise DataProblem(f"{path} could not be opened as a cscperf store: {_first_line(exc)}") from None
         return cls(raw, path, read_only, new_file)

@@ -19,7 +19,7 @@ from django.conf import settings
 
 from cscperf.store.connection import Connection, is_server_store
 from cscperf.store.database import open_store
-from cscperf.store.duckdb_connection import DuckDBConnection
+from cscperf.store.duckdb_connection import DuckDBConnection, quiet
 
 
 def store_target() -> str:
@@ -37,7 +37,7 @@ def _open_reading() -> Connection:
     if version in _checked:
         try:
             path = Path(store_target())  # a lock held by a load raises duckdb.IOException, as pages expect
-            return DuckDBConnection(duckdb.connect(str(path), read_only=True), path, read_only=True)
+            return DuckDBConnection(quiet(duckdb.connect(str(path), read_only=True)), path, read_only=True)
         except duckdb.IOException:
             raise
         except duckdb.Error:
