@@ -27,23 +27,9 @@ from cscperf.store.database import open_store
 
 from .test_load_cin_census import SAMPLE_FILES, child_xml, episode_xml, message
 from .test_load_set_based import SETTINGS, cin_child
-from .test_load_staging_gathered import everything
+from .test_load_staging_gathered import load
 
 Outcome = tuple[str, dict[str, list[tuple[str, ...]]]]
-
-
-def load(folder: Path, path: Path, name: str, **options: Any) -> Outcome:
-    """The file loaded into a new store: what the load said (or the refusal), and every table of the store and
-    its ledger."""
-    con = open_store(folder / f"{name}.duckdb")
-    try:
-        summary = load_files(con, [path], **options)
-        outcome = repr([(f.read, f.loaded, f.rejected, sorted(f.by_table.items())) for f in summary.files])
-    except Exception as exc:  # a file refused: the same refusal either way
-        outcome = f"{type(exc).__name__}: {exc}"
-    result = everything(con.raw)  # type: ignore[attr-defined]
-    con.close()
-    return outcome, result
 
 
 def whole_and_halves(

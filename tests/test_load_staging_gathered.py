@@ -39,10 +39,12 @@ def everything(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, ...]
     return out
 
 
-def load(folder: Path, path: Path, name: str) -> tuple[str, dict[str, list[tuple[str, ...]]]]:
+def load(folder: Path, path: Path, name: str, **options: Any) -> tuple[str, dict[str, list[tuple[str, ...]]]]:
+    """The file loaded into a new store (with the load's options): what the load said (or the refusal), and
+    every table of the store and its ledger."""
     con = open_store(folder / f"{name}.duckdb")
     try:
-        summary = load_files(con, [path])
+        summary = load_files(con, [path], **options)
         outcome = repr([(f.read, f.loaded, f.rejected, sorted(f.by_table.items())) for f in summary.files])
     except Exception as exc:  # a file refused: the same refusal either way
         outcome = f"{type(exc).__name__}: {exc}"

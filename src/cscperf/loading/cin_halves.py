@@ -31,30 +31,23 @@ from lxml import etree
 from cscperf.loading import second_process
 from cscperf.loading.cin_census import CinReader, element_name
 from cscperf.loading.cin_cut import Cut, FilePart, find_cut, lines_before
-from cscperf.loading.cin_spool import Spool, spooled_load, staged_from
-from cscperf.loading.file_load import FileLoad, TableCounts
+from cscperf.loading.cin_spool import Spool, SpooledRead, spooled_load, stage_read
+from cscperf.loading.file_load import FileLoad
 from cscperf.loading.unreadable import UnreadableFile
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
-class HalfRead:
-    """What the second process read: its spool and its counts (or why it could not)."""
+class HalfRead(SpooledRead):
+    """What the second process read (or why it could not), and what the census reader counted there."""
 
-    failed: str | None = None
-    spool: Spool | None = None
-    counts: dict[str, TableCounts] = field(default_factory=dict)
-    problems_by_rule: Counter[tuple[str, str]] = field(default_factory=Counter)
-    problem_count: int = 0
-    row_seq: int = 0
     children: int = 0
     eras: Counter[str] = field(default_factory=Counter)
     pre_proceedings: int = 0
     year: int | None = None  # the census year its children were read for
 
 
-# ----------------------------------------------------------------------------------------------- reading
 def read_in_halves(path: Path, load: FileLoad) -> bool:
     """Read the file into `load` in two halves at once; False (nothing done) when it is to be read whole."""
     if second_process.cores() < 2:
@@ -157,8 +150,9 @@ def read_second_half(
         finally:
             part.close()
             spool.close()
-        return HalfRead(None, spool, load.counts, load.problems_by_rule, load.problem_count, load._row_seq,
-                        reader.children, reader.eras, reader.pre_proceedings, year)  # fmt: skip
+        done = SpooledRead.of(load, spool)
+        return HalfRead(**vars(done), children=reader.children, eras=reader.eras,
+                        pre_proceedings=reader.pre_proceedings, year=year)  # fmt: skip
     except Exception as exc:  # any failure: the file is read again as one stream (its text may name a child)
         return HalfRead(failed=type(exc).__name__)
 
@@ -218,26 +212,11 @@ class _Nowhere:
 def _stage(load: FileLoad, first: FileLoad, first_spool: Spool, half: HalfRead) -> None:
     """Both halves' rows and problems staged into the load in the file's order, the second's running numbers
     and reject numbers carried on from the first's, and their counts added to the load's."""
-    assert half.spool is not None
     load.flush()  # anything the load held before the file was read goes first, as it would have
     base_rows, base_problems = load._row_seq, load.problem_count
     load.la_code, load.collection_year, load.details = first.la_code, first.collection_year, first.details
-    for spool, rows_before, problems_before, counts, by_rule, problem_count, row_seq in (
-        (first_spool, base_rows, base_problems, first.counts, first.problems_by_rule, first.problem_count,
-         first._row_seq),
-        (half.spool, base_rows + first._row_seq, base_problems + first.problem_count, half.counts,
-         half.problems_by_rule, half.problem_count, half.row_seq),
-    ):  # fmt: skip
-        for table, data in staged_from(spool, rows_before, problems_before):
-            load.staging.append(table, data)
-        for table, count in counts.items():
-            mine = load.counts.setdefault(table, TableCounts())
-            mine.read += count.read
-            mine.loaded += count.loaded
-            mine.rejected += count.rejected
-        load.problems_by_rule.update(by_rule)
-        load.problem_count += problem_count
-        load._row_seq = rows_before + row_seq
+    stage_read(load, SpooledRead.of(first, first_spool), base_rows, base_problems)
+    stage_read(load, half, base_rows + first._row_seq, base_problems + first.problem_count)
 
 
 def main() -> None:

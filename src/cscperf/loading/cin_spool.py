@@ -8,15 +8,16 @@ they came, with the running numbers and reject numbers of the rows and problems 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from cscperf.loading.file_load import FileLoad
+from cscperf.loading.file_load import FileLoad, TableCounts
 from cscperf.loading.staging import REJECTS, staged_rows
 from cscperf.store.schema import Table, load_schema
 
@@ -56,6 +57,42 @@ class Spool:
         return {"folder": self.folder, "files": self.files, "_writers": {}}
 
 
+@dataclass
+class SpooledRead:
+    """What a load read into a spool (in a second process, say): the spool, and the load's counts, problems
+    and running number at the end (or why it could not read)."""
+
+    failed: str | None = None
+    spool: Spool | None = None
+    counts: dict[str, TableCounts] = field(default_factory=dict)
+    problems_by_rule: Counter[tuple[str, str]] = field(default_factory=Counter)
+    problem_count: int = 0
+    row_seq: int = 0
+
+    @classmethod
+    def of(cls, load: FileLoad, spool: Spool) -> SpooledRead:
+        return cls(None, spool, load.counts, load.problems_by_rule, load.problem_count, load._row_seq)
+
+
+def stage_read(
+    load: FileLoad, read: SpooledRead, rows_before: int, problems_before: int, *, numbered: bool = False
+) -> None:
+    """A spooled read staged into `load`, its running numbers and reject numbers carried on from the given ones
+    (and the load's id and position set in each chunk when `numbered`), and its counts added to the load's."""
+    assert read.spool is not None
+    ids = (load.load_id, load.load_seq) if numbered else (None, None)
+    for table, data in staged_from(read.spool, rows_before, problems_before, *ids):
+        load.staging.append(table, data)
+    for table, count in read.counts.items():
+        mine = load.counts.setdefault(table, TableCounts())
+        mine.read += count.read
+        mine.loaded += count.loaded
+        mine.rejected += count.rejected
+    load.problems_by_rule.update(read.problems_by_rule)
+    load.problem_count += read.problem_count
+    load._row_seq = rows_before + read.row_seq
+
+
 def spooled_load(load: FileLoad, spool: Spool) -> FileLoad:
     """A load like `load` (its file, council and year as known so far) whose rows and problems go to the spool,
     counted from nothing."""
@@ -93,4 +130,4 @@ def _numbered(data: pa.Table, table: str, load_id: str, load_seq: int | None) ->
     return data
 
 
-__all__ = ["Spool", "spooled_load", "staged_from"]
+__all__ = ["Spool", "SpooledRead", "spooled_load", "stage_read", "staged_from"]

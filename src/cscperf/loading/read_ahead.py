@@ -12,17 +12,18 @@ reason: a damaged file, or the process failing) is read here, which says what is
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import subprocess
-from collections import Counter
+from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from cscperf.loading import second_process
-from cscperf.loading.cin_spool import Spool, staged_from
-from cscperf.loading.file_load import FileLoad, TableCounts
+from cscperf.loading.cin_spool import Spool, SpooledRead, stage_read
+from cscperf.loading.file_load import FileLoad
 from cscperf.loading.source_format import SourceFormat, content_sha256, recognise
 from cscperf.loading.unreadable import UnreadableFile
 
@@ -35,15 +36,9 @@ log = logging.getLogger(__name__)
 
 
 @dataclass
-class FileRead:
-    """What the second process read of one file (or why it could not)."""
+class FileRead(SpooledRead):
+    """What the second process read of one file (or why it could not), and what the file's load said of it."""
 
-    failed: str | None = None
-    spool: Spool | None = None
-    counts: dict[str, TableCounts] = field(default_factory=dict)
-    problems_by_rule: Counter[tuple[str, str]] = field(default_factory=Counter)
-    problem_count: int = 0
-    row_seq: int = 0
     details: dict[str, Any] = field(default_factory=dict)
     la_code: str | None = None
     collection_year: int | None = None
@@ -114,6 +109,18 @@ def read_ahead(named: list[tuple[Path, bool]], year: int | None, loaded: set[str
         return None
 
 
+@contextlib.contextmanager
+def reading_ahead(named: list[tuple[Path, bool]], year: int | None, loaded: set[str]) -> Iterator[ReadAhead | None]:
+    """`read_ahead` for the time the command reads its files: the second process stopped and the spools
+    removed when they have been read (or the command fails)."""
+    ahead = read_ahead(named, year, loaded)
+    try:
+        yield ahead
+    finally:
+        if ahead is not None:
+            ahead.close()
+
+
 def _is_extract_csv(path: Path) -> bool:
     try:
         return recognise(path).title == EXTRACT_CSV
@@ -130,18 +137,8 @@ def _size(path: Path) -> int:
 
 def stage(load: FileLoad, read: FileRead) -> None:
     """A file the second process read, staged into its load (numbered and identified here) as if read here."""
-    assert read.spool is not None
     load.flush()
-    for table, data in staged_from(read.spool, load._row_seq, load.problem_count, load.load_id, load.load_seq):
-        load.staging.append(table, data)
-    for table, count in read.counts.items():
-        mine = load.counts.setdefault(table, TableCounts())
-        mine.read += count.read
-        mine.loaded += count.loaded
-        mine.rejected += count.rejected
-    load.problems_by_rule.update(read.problems_by_rule)
-    load.problem_count += read.problem_count
-    load._row_seq += read.row_seq
+    stage_read(load, read, load._row_seq, load.problem_count, numbered=True)
     load.details.update(read.details)
     load.la_code = read.la_code if read.la_code is not None else load.la_code
     load.collection_year = read.collection_year
@@ -170,8 +167,9 @@ def _read_one(path: Path, year: int | None, loaded: set[str], folder: Path) -> F
             load.flush()
         finally:
             spool.close()
-        return FileRead(None, spool, load.counts, load.problems_by_rule, load.problem_count, load._row_seq,
-                        load.details, load.la_code, load.collection_year, sha)  # fmt: skip
+        done = SpooledRead.of(load, spool)
+        return FileRead(**vars(done), details=load.details, la_code=load.la_code,
+                        collection_year=load.collection_year, content_sha256=sha)  # fmt: skip
     except Exception as exc:  # any failure: this file is read again by the command's own process
         return FileRead(failed=type(exc).__name__)
 
@@ -187,4 +185,4 @@ if __name__ == "__main__":
     _main()
 
 
-__all__ = ["AHEAD_FROM_BYTES", "FileRead", "ReadAhead", "read_ahead", "read_files", "stage"]
+__all__ = ["AHEAD_FROM_BYTES", "FileRead", "ReadAhead", "read_ahead", "read_files", "reading_ahead", "stage"]

@@ -63,7 +63,10 @@ def answer(second: subprocess.Popen[bytes] | None) -> Any:
     """What the second process said, once it has finished; None if it could not say."""
     if second is None or second.stdout is None:
         return None
-    said = second.stdout.read()
+    try:
+        said = second.stdout.read()
+    except OSError:
+        said = b""
     second.wait()
     try:
         return pickle.loads(said)

@@ -165,68 +165,54 @@ def _read_files(
 ) -> dict[str, SourceFormat]:
     """Read every file into the staging database; the formats met, by kind. An SSD extract's last files may be
     read ahead by a second process (`read_ahead`)."""
-    ahead = read_ahead.read_ahead(named, year, set(loaded_before))
-    try:
-        return _read_each(named, staging, loads, summary, loaded_before, default_la, la_code, year, progress, ahead)
-    finally:
-        if ahead is not None:
-            ahead.close()
-
-
-def _read_each(
-    named: list[tuple[Path, bool]],
-    staging: Staging,
-    loads: list[FileLoad],
-    summary: LoadSummary,
-    loaded_before: dict[str, str],
-    default_la: str | None,
-    la_code: str | None,
-    year: int | None,
-    progress: Progress | None,
-    ahead: read_ahead.ReadAhead | None,
-) -> dict[str, SourceFormat]:
     formats: dict[str, SourceFormat] = {}
-    for number, (path, in_folder) in enumerate(named, start=1):
-        if progress:
-            progress(path.name, number, len(named))
-        sha = content_sha256(path)
-        if sha in loaded_before:
-            summary.files.append(FileSummary.skipped(path, loaded_before[sha]))
-            continue
-        try:
-            source_format = recognise(path)
-        except UnreadableFile as exc:
-            if not in_folder or _protected_or_damaged(path):
-                raise
-            # A file found in a folder that is no format cscperf reads (a schema, a readme) is listed, not loaded.
-            summary.files.append(FileSummary.not_recognised_file(path, exc.reason))
-            continue
-        formats[source_format.kind] = source_format
-        load = FileLoad(path, source_format.kind, _new_load_id(), len(loads) + 1, staging, collection_year=year)
-        load.details["content_sha256"] = sha
-        try:
-            read = ahead.take(path, sha) if ahead is not None else None
-            if read is None:
-                source_format.read(path, load)
-            else:
-                read_ahead.stage(load, read)
-        except (CscperfError, KeyboardInterrupt):
-            raise
-        except MACHINE_OR_STORE:
-            raise  # the machine (a full disk while staging), explained by load_files
-        except Exception as exc:  # a defect of cscperf's, not the data's: say so without showing the data
-            if os.environ.get("CSCPERF_DEBUG"):
-                raise
-            raise UnreadableFile(
-                path,
-                f"could not be read because of an unexpected problem in cscperf ({type(exc).__name__}). Please "
-                "report it with the cscperf version; the file itself is not shown.",
-            ) from None
-        settle_read_file(load, la_code, default_la, year)
-        load.flush()
-        loads.append(load)
-        loaded_before[sha] = load.load_id
+    with read_ahead.reading_ahead(named, year, set(loaded_before)) as ahead:
+        for number, (path, in_folder) in enumerate(named, start=1):
+            if progress:
+                progress(path.name, number, len(named))
+            sha = content_sha256(path)
+            if sha in loaded_before:
+                summary.files.append(FileSummary.skipped(path, loaded_before[sha]))
+                continue
+            try:
+                source_format = recognise(path)
+            except UnreadableFile as exc:
+                if not in_folder or _protected_or_damaged(path):
+                    raise
+                # A file found in a folder that is no format cscperf reads (a schema, a readme) is listed, not loaded.
+                summary.files.append(FileSummary.not_recognised_file(path, exc.reason))
+                continue
+            formats[source_format.kind] = source_format
+            load = FileLoad(path, source_format.kind, _new_load_id(), len(loads) + 1, staging, collection_year=year)
+            load.details["content_sha256"] = sha
+            _read_one(path, source_format, load, ahead.take(path, sha) if ahead is not None else None)
+            settle_read_file(load, la_code, default_la, year)
+            load.flush()
+            loads.append(load)
+            loaded_before[sha] = load.load_id
     return formats
+
+
+def _read_one(path: Path, source_format: SourceFormat, load: FileLoad, ahead: read_ahead.FileRead | None) -> None:
+    """One file read into its load (or what a second process read of it staged), a defect of cscperf's said
+    without showing the data."""
+    try:
+        if ahead is None:
+            source_format.read(path, load)
+        else:
+            read_ahead.stage(load, ahead)
+    except (CscperfError, KeyboardInterrupt):
+        raise
+    except MACHINE_OR_STORE:
+        raise  # the machine (a full disk while staging), explained by load_files
+    except Exception as exc:  # a defect of cscperf's, not the data's: say so without showing the data
+        if os.environ.get("CSCPERF_DEBUG"):
+            raise
+        raise UnreadableFile(
+            path,
+            f"could not be read because of an unexpected problem in cscperf ({type(exc).__name__}). Please "
+            "report it with the cscperf version; the file itself is not shown.",
+        ) from None
 
 
 def _say_waiting(la_code: str) -> None:
