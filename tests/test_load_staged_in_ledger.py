@@ -206,3 +206,31 @@ def test_views_the_merge_would_change_are_made_tables_before_its_transaction(tmp
     assert types == [("BASE TABLE",)]
     command.close()
     con.close()
+
+
+def test_a_view_is_made_again_only_when_a_load_first_adds_rows_to_its_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An extract's 23 files are 23 loads, one table each: each view lists the loads with rows of its table,
+    so a load's first rows remake one view, not every view (which made 299 views for the synthetic extract)."""
+    con = open_store(tmp_path / "store.duckdb")
+    raw: duckdb.DuckDBPyConnection = con.raw  # type: ignore[attr-defined]
+    shown: list[str] = []
+    real_show = Staging._show
+    monkeypatch.setattr(Staging, "_show", lambda self, name: (shown.append(name), real_show(self, name))[1])
+    command = Staging(con, into_ledger=True)
+    command.append("ssd_person", people("L1", "A", "B"))
+    command.append("ssd_person", people("L1", "C"))  # the same load again: no view made
+    episodes = arrow_schema(load_schema().table("ssd_cin_episodes"))
+    table = pa.table({f.name: pa.nulls(1, f.type) for f in episodes}, schema=episodes)
+    table = table.set_column(table.schema.get_field_index("_load_id"), "_load_id", pa.array(["L2"]))
+    command.append("ssd_cin_episodes", table)
+    command.append("ssd_person", people("L3", "D"))
+    assert shown == ["ssd_person", "ssd_person", "ssd_cin_episodes", "ssd_cin_episodes", "ssd_person"]
+    assert ids(raw, staging_name("ssd_person")) == [("L1", "A"), ("L1", "B"), ("L1", "C"), ("L3", "D")]
+    command.leave_out("L1")  # only the view with L1's rows is made again
+    assert shown[-1] == "ssd_person" and shown.count("ssd_cin_episodes") == 2
+    assert ids(raw, staging_name("ssd_person")) == [("L3", "D")]
+    assert raw.execute(f"SELECT _load_id FROM {staging_name('ssd_cin_episodes')}").fetchall() == [("L2",)]
+    command.close()
+    con.close()

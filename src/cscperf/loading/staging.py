@@ -90,6 +90,7 @@ class Staging:
         self.in_ledger: set[str] = set()  # tables whose rows, as read, were written into the ledger
         self._views: set[str] = set()  # of those, the ones still seen through a view of the ledger
         self._load_ids: list[str] = []  # the loads whose rows are in the ledger, in the order they came
+        self._loads_of: dict[str, list[str]] = {}  # of those, the loads with rows of each table (its view's)
         self._left_out: set[str] = set()  # of those, loads withdrawn from the merge (`leave_out`)
         self._made_in_ledger: list[str] = []  # ledger tables this command made (dropped again if it fails)
         self.checked: set[str] = set()  # views in which rules 1 and 2 of the merge reject nothing (merge.py)
@@ -139,10 +140,12 @@ class Staging:
             self.tables.add(name)
         if name in self._views:
             staged = ledger_table(name)
-            if data.num_rows and (load_id := data.column("_load_id")[0].as_py()) not in self._load_ids:
-                self._load_ids.append(str(load_id))  # one load's rows come one file at a time
-                for shown in sorted(self._views):
-                    self._show(shown)
+            loads = self._loads_of.setdefault(name, [])
+            if data.num_rows and (load_id := str(data.column("_load_id")[0].as_py())) not in loads:
+                loads.append(load_id)  # one load's rows come one file at a time
+                if load_id not in self._load_ids:
+                    self._load_ids.append(load_id)
+                self._show(name)  # only this table's view: the others have no rows of this load
         if not self._gathering:
             self.con.append(staged, data)
             return
@@ -176,12 +179,13 @@ class Staging:
     def _show(self, name: str) -> None:
         """The view of the ledger's rows of `name` that came from this command's loads."""
         run(self.con, f"CREATE OR REPLACE VIEW {staging_name(name)} AS SELECT * FROM {ledger_table(name)} "
-                      f"WHERE _load_id IN ({self._ids()})")  # fmt: skip
+                      f"WHERE _load_id IN ({self._ids(name)})")  # fmt: skip
 
-    def _ids(self, *, every: bool = False) -> str:
-        """This command's loads with rows in the ledger, as SQL (the ids are cscperf's own); `every`: those
-        left out of the merge too."""
-        ids = [i for i in self._load_ids if every or i not in self._left_out]
+    def _ids(self, name: str | None = None, *, every: bool = False) -> str:
+        """This command's loads with rows in the ledger (of table `name`, if given), as SQL (the ids are
+        cscperf's own); `every`: those left out of the merge too."""
+        known = self._load_ids if name is None else self._loads_of.get(name, [])
+        ids = [i for i in known if every or i not in self._left_out]
         return ", ".join("'" + i.replace("'", "''") + "'" for i in ids) or "NULL"
 
     def is_view(self, name: str) -> bool:
@@ -193,7 +197,8 @@ class Staging:
         are removed with the ledger's others, `ledger.forget`)."""
         self._left_out.add(load_id)
         for name in sorted(self._views):
-            self._show(name)
+            if load_id in self._loads_of.get(name, []):
+                self._show(name)
 
     def writable(self, name: str) -> None:
         """Make the scratch table of `name` a table of its own (no longer a view of the ledger's rows), before
@@ -202,7 +207,7 @@ class Staging:
             return
         run(self.con, f"DROP VIEW {staging_name(name)}")
         run(self.con, f"CREATE TABLE {staging_name(name)} AS SELECT * FROM {ledger_table(name)} "
-                      f"WHERE _load_id IN ({self._ids()})")  # fmt: skip
+                      f"WHERE _load_id IN ({self._ids(name)})")  # fmt: skip
         self._views.discard(name)
 
     def forget_in_ledger(self) -> None:
