@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from cscperf.loading import cin_cut, cin_halves, cin_spool, second_process
+from cscperf.loading import cin_cut, cin_halves, second_process, spool
 from cscperf.loading.session import load_files
 from cscperf.store.database import open_store
 
@@ -358,7 +358,7 @@ def test_with_no_room_for_the_spools_the_file_is_read_whole(tmp_path: Path, monk
     def full(*_args: Any) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(cin_spool.Spool, "append", full)
+    monkeypatch.setattr(spool.Spool, "append", full)
     whole, halves, staged = whole_and_halves(tmp_path, path, monkeypatch)
     assert staged == 0
     assert halves == whole

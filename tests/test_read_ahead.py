@@ -49,6 +49,14 @@ def extract(council_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
     return out
 
 
+def copy_of(extract: Path, folder: Path) -> Path:
+    """The extract's files copied into a new folder, to be changed there."""
+    folder.mkdir()
+    for path in sorted(extract.glob("*.csv")):
+        (folder / path.name).write_bytes(path.read_bytes())
+    return folder
+
+
 def load(folder: Path, paths: list[Path], name: str, **options: Any) -> Outcome:
     con = open_store(folder / f"{name}.duckdb")
     try:
@@ -92,10 +100,7 @@ def test_an_extract_read_partly_ahead_loads_as_it_does_in_one_process(
 def test_files_already_loaded_and_files_that_are_no_table_are_said_as_before(
     extract: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    folder = tmp_path / "mixed"
-    folder.mkdir()
-    for path in sorted(extract.glob("*.csv")):
-        (folder / path.name).write_bytes(path.read_bytes())
+    folder = copy_of(extract, tmp_path / "mixed")
     (folder / "zz_notes.csv").write_text("just,some,notes\n1,2,3\n", encoding="utf-8")
     (folder / "ssd_zz_copy.csv").write_bytes((extract / "ssd_person.csv").read_bytes())  # loaded twice in one go
     alone, ahead, staged = alone_and_ahead(tmp_path, [folder], monkeypatch)
@@ -106,10 +111,7 @@ def test_files_already_loaded_and_files_that_are_no_table_are_said_as_before(
 def test_a_file_the_second_process_cannot_read_is_read_here(
     extract: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    folder = tmp_path / "broken"
-    folder.mkdir()
-    for path in sorted(extract.glob("*.csv")):
-        (folder / path.name).write_bytes(path.read_bytes())
+    folder = copy_of(extract, tmp_path / "broken")
     last = sorted(folder.glob("*.csv"))[-1]
     last.write_text(last.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")  # no records
     alone, ahead, _staged = alone_and_ahead(tmp_path, [folder], monkeypatch)
@@ -206,10 +208,7 @@ def test_files_an_earlier_command_loaded_are_skipped_as_before(
 ) -> None:
     """The extract loaded, then again with its last file changed: only that file is loaded the second time,
     whether the last files are read ahead or not."""
-    again = tmp_path / "again"
-    again.mkdir()
-    for path in sorted(extract.glob("*.csv")):
-        (again / path.name).write_bytes(path.read_bytes())
+    again = copy_of(extract, tmp_path / "again")
     last = sorted(again.glob("*.csv"))[-1]
     lines = last.read_text(encoding="utf-8").splitlines()
     last.write_text("\n".join([lines[0], *lines[2:]]) + "\n", encoding="utf-8")  # its first record gone

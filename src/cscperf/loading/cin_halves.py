@@ -18,6 +18,7 @@ this one was killed (the second process stops when it sees it has been left).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import subprocess
 from collections import Counter
@@ -31,8 +32,8 @@ from lxml import etree
 from cscperf.loading import second_process
 from cscperf.loading.cin_census import CinReader, element_name
 from cscperf.loading.cin_cut import Cut, FilePart, find_cut, lines_before
-from cscperf.loading.cin_spool import Spool, SpooledRead, spooled_load, stage_read
 from cscperf.loading.file_load import FileLoad
+from cscperf.loading.spool import Spool, SpooledRead, spooled_load, stage_read
 from cscperf.loading.unreadable import UnreadableFile
 
 log = logging.getLogger(__name__)
@@ -58,14 +59,9 @@ def read_in_halves(path: Path, load: FileLoad) -> bool:
         return False
     if cut is None:
         return False
-    try:
-        spools = second_process.spool_folder()
-        folder = spools.__enter__()
-    except OSError:
-        return False
-    try:
+    with contextlib.ExitStack() as spools:
         try:
-            read = _read_halves(path, load, cut, folder)
+            read = _read_halves(path, load, cut, spools.enter_context(second_process.spool_folder()))
         except OSError as exc:  # no room for the spools, say: nothing is staged until both are read
             log.debug("CIN Census read as one stream: %s while reading in halves", type(exc).__name__)
             read = None
@@ -73,8 +69,6 @@ def read_in_halves(path: Path, load: FileLoad) -> bool:
             return False
         reader, first, first_spool, half = read
         _stage(load, first, first_spool, half)
-    finally:
-        spools.__exit__(None, None, None)
     reader.load = load
     reader.children += half.children
     reader.eras.update(half.eras)
@@ -215,8 +209,9 @@ def _stage(load: FileLoad, first: FileLoad, first_spool: Spool, half: HalfRead) 
     load.flush()  # anything the load held before the file was read goes first, as it would have
     base_rows, base_problems = load._row_seq, load.problem_count
     load.la_code, load.collection_year, load.details = first.la_code, first.collection_year, first.details
-    stage_read(load, SpooledRead.of(first, first_spool), base_rows, base_problems)
-    stage_read(load, half, base_rows + first._row_seq, base_problems + first.problem_count)
+    first_read = SpooledRead.of(first, first_spool)
+    stage_read(load, first_read, base_rows, base_problems)
+    stage_read(load, half, base_rows + first_read.row_seq, base_problems + first_read.problem_count)
 
 
 def main() -> None:

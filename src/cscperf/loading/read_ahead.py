@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from cscperf.loading import second_process
-from cscperf.loading.cin_spool import Spool, SpooledRead, stage_read
 from cscperf.loading.file_load import FileLoad
 from cscperf.loading.source_format import SourceFormat, content_sha256, recognise
+from cscperf.loading.spool import Spool, SpooledRead, stage_read
 from cscperf.loading.unreadable import UnreadableFile
 
 AHEAD_FROM_BYTES = 16 * 2**20

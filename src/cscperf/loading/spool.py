@@ -1,9 +1,10 @@
 """Rows read from part of a file, kept in Arrow files until they can be staged in the file's order.
 
-A `Spool` stands in for the load command's staging while a part of a CIN Census file is read on its own
-(`cin_halves`): each chunk a `FileLoad` stages is written to an Arrow stream file of its table, so memory
-stays flat. Once every part has been read, `staged_from` gives the chunks back, table by table in the order
-they came, with the running numbers and reject numbers of the rows and problems before the part added.
+A `Spool` stands in for the load command's staging while part of a load is read in a second process: half of a
+large CIN Census (`cin_halves`) or an SSD extract's last files (`read_ahead`). Each chunk a `FileLoad` stages
+is written to an Arrow stream file of its table, so memory stays flat. Once the part is read, `stage_read`
+stages the chunks into the command's load, table by table in the order they came, with the running numbers
+and reject numbers of the rows and problems before the part added (`staged_from`).
 """
 
 from __future__ import annotations
