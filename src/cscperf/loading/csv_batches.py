@@ -23,11 +23,11 @@ The first pass checks all of this (a count, in DuckDB, at DuckDB's speed); the s
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from cscperf.loading.csv_table import FIELD_LIMIT
@@ -39,22 +39,27 @@ READABLE_ENCODINGS = frozenset({"utf-8", "utf-8-sig"})
 
 
 # A quote with spaces between it and its delimiter or line end: the csv module keeps the spaces and the quotes
-# (` "a"` is the text ` "a"`), DuckDB trims them (`a`), so such a file is read row by row. It is looked for
-# outside quoted text only: each quoted stretch (from a quote to the next) is first replaced by a NUL, so a
-# JSON field's `, "` is not taken for one (a NUL in the file itself can only make the check say yes). The
-# file's start and end count as line breaks.
-_SPACED_QUOTE = re.compile(rb'[,\t\r\n][ \t]+["\x00]|["\x00][ \t]+[,\t\r\n]')
+# (` "a"` is the text ` "a"`), DuckDB trims them (`a`), so such a file is read row by row. Only such a quote
+# outside quoted text counts (a JSON field's `, ""` is inside its quotes): a place is outside quoted text when
+# an even number of quotes comes before it in the file. A NUL in the file is taken for a quote here (it can only
+# make the check say yes), and the file's start and end count as line breaks. The file is looked at a block at
+# a time, with numpy: each run of spaces and tabs is looked at once, by the characters either side of it.
+_QUOTE, _NUL = 0x22, 0x00
+_DELIMITERS = np.zeros(256, dtype=bool)
+_DELIMITERS[[ord(","), ord("\t"), ord("\r"), ord("\n")]] = True
+_QUOTES = np.zeros(256, dtype=bool)
+_QUOTES[[_QUOTE, _NUL]] = True
 
 
 def scan(path: Path) -> tuple[int, bool]:
     """Lines in the file, as the csv module counts them (a line break is LF, CRLF or a lone CR), and whether
-    a quote has spaces between it and its delimiter or line end anywhere."""
+    a quote has spaces between it and its delimiter or line end anywhere outside quoted text."""
     lines = crlf = cr = 0
     spaced = inside = False
     last = b""
+    tail = b"\n"  # the end of the block before (its last character and any spaces after it); first, the start
     with path.open("rb") as handle:
         carry = b""
-        tail = b"\n"  # the end of the block before, so a pattern across two blocks is seen (first, the start)
         for block in iter(lambda: handle.read(SCAN_BLOCK), b""):
             data = carry + block
             carry = b"\r" if data.endswith(b"\r") else b""
@@ -63,32 +68,41 @@ def scan(path: Path) -> tuple[int, bool]:
             crlf += body.count(b"\r\n")
             cr += body.count(b"\r")
             if not spaced:
-                outside, inside = _outside_quotes(body, inside)
-                window = tail + outside
-                spaced = _may_be_spaced(window) and _SPACED_QUOTE.search(window) is not None
-                tail = window[max(0, len(window.rstrip(b" \t")) - 1) :]  # where a pattern may go on
+                spaced, inside, tail = _spaced_quote(tail + body, inside)
             last = data[-1:]
         if carry:
             cr += 1
-        spaced = spaced or _SPACED_QUOTE.search(tail + b"\n") is not None  # the file's end
+        spaced = spaced or _spaced_quote(tail + b"\n", inside)[0]  # the file's end
     breaks = lines + cr - crlf
     return breaks + (0 if last in (b"\n", b"\r", b"") else 1), spaced
 
 
-def _outside_quotes(body: bytes, inside: bool) -> tuple[bytes, bool]:
-    """The block with each quoted stretch (from a quote to the next) a NUL, and whether it ends in quotes. A
-    block may begin in quotes (`inside`: a quote is put before it); one that ends in quotes has the quoted
-    text from the quote left open replaced by a NUL too, as the whole file would have it."""
-    parts = ((b'"' if inside else b"") + body).split(b'"')  # outside quotes: the parts at even places
-    ends_inside = len(parts) % 2 == 0
-    return b"\x00".join(parts[0::2]) + (b"\x00" if ends_inside else b""), ends_inside
-
-
-def _may_be_spaced(window: bytes) -> bool:
-    """Whether a quote (or a NUL) has a space or tab beside it anywhere: a quick look before the pattern."""
+def _spaced_quote(window: bytes, inside: bool) -> tuple[bool, bool, bytes]:
+    """Whether `window` has a quote (or NUL) and a delimiter with only spaces or tabs between them, outside
+    quoted text (`inside`: whether the window begins in quotes). Also what the next window starts with: this
+    one's last character that is not a space or tab, and any after it (a run touching the window's end is
+    looked at whole, in the next window), and whether that begins in quotes. A window never begins with a
+    space or tab."""
+    kept = len(window.rstrip(b" \t")) - 1
+    rest = window[kept:], inside != bool(window.count(b'"', 0, kept) % 2)
     if b'"' not in window and b"\x00" not in window:  # most tables of a return quote nothing
-        return False
-    return any(pair in window for pair in (b' "', b'" ', b'\t"', b'"\t', b" \x00", b"\x00 ", b"\t\x00", b"\x00\t"))
+        return False, rest[1], rest[0]
+    chars = np.frombuffer(window, dtype=np.uint8)
+    blank = (chars == 0x20) | (chars == 0x09)
+    steps = np.diff(blank.view(np.int8))
+    ends = np.flatnonzero(steps == -1)  # each run of spaces and tabs: its last character
+    starts = (np.flatnonzero(steps == 1) + 1)[: len(ends)]  # and its first
+    before, after = chars[starts - 1], chars[ends + 1]
+    opening, closing = _DELIMITERS[before], _DELIMITERS[after]  # `, "` and `" ,`, or with a tab in the run:
+    if b"\t" in window:  # `a\t "`, `" \ta`
+        tabs = np.concatenate(([0], np.cumsum(chars == 0x09, dtype=np.int64)))  # tabs before each place
+        opening |= tabs[ends] > tabs[starts]
+        closing |= tabs[ends + 1] > tabs[starts + 1]
+    places = starts[(opening & _QUOTES[after]) | (closing & _QUOTES[before])]
+    if not len(places):
+        return False, rest[1], rest[0]
+    quoted_before = np.searchsorted(np.flatnonzero(chars == _QUOTE), places)  # quotes before each run
+    return bool(((quoted_before % 2 == 1) == inside).any()), rest[1], rest[0]
 
 
 def _source(path: Path, width: int, delimiter: str) -> str:
