@@ -239,11 +239,13 @@ def team_figures(
         con = opener()
         try:
             results = compute(con, periods, settings=config.indicator_settings, la_codes=[scope.la_code], by="team")
+            named = team_names(con, scope.la_code)  # every team the pickers offer, with units in these months or not
         finally:
             con.close()
         targets = config.effective_targets()
         teams = sorted(
             {p.group for r in results for p in r.points if p.group is not None and p.group != "Not allocated"}
+            | set(named)
         )
         out: dict[str, dict[str, IndicatorFigures]] = {t: {} for t in teams}
         for result in results:

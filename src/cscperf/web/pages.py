@@ -9,13 +9,12 @@ from functools import wraps
 from typing import Any, Concatenate, ParamSpec
 
 import duckdb
-from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from cscperf.errors import CscperfError
-from cscperf.store.councils import Council, councils
+from cscperf.store.councils import Council, councils, team_names
 from cscperf.web.access import Access, NotAllowed, access_of
 from cscperf.web.figures import CACHE, Scope
 from cscperf.web.store import reading, store_version
@@ -64,14 +63,6 @@ def problem(request: HttpRequest, title: str, message: str, status: int) -> Http
     return render(request, "web/problem.html", {"title": title, "message": message}, status=status)
 
 
-def client_address(request: HttpRequest) -> str:
-    if getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return str(forwarded.split(",")[0].strip())[:64]
-    return str(request.META.get("REMOTE_ADDR", ""))[:64]
-
-
 def all_councils() -> list[Council]:
     version = store_version()
 
@@ -80,6 +71,17 @@ def all_councils() -> list[Council]:
             return councils(con)
 
     return CACHE.get(("councils", version), build)
+
+
+def teams_of(la_code: str) -> tuple[str, ...]:
+    """The council's teams, as the store names them (the team pickers offer these)."""
+    version = store_version()
+
+    def build() -> tuple[str, ...]:
+        with reading() as con:
+            return tuple(team_names(con, la_code))
+
+    return CACHE.get(("teams-of", version, la_code), build)
 
 
 def councils_of(access: Access) -> list[Council]:
@@ -106,6 +108,8 @@ def scope_of(request: HttpRequest, access: Access, *, team_allowed: bool = True,
     team = request.GET.get("team") or None
     if team is not None and not team_allowed:
         raise NotAllowed("figures for one team")
+    if team is not None and team not in teams_of(council.la_code):
+        raise BadRequest(f"The store has no team of that name in {council.la_name}: choose one from the list.")
     return Scope(council.la_code, council.la_name, as_at, team)
 
 

@@ -13,6 +13,7 @@ from cscperf.disclosure import DisclosurePolicy
 from cscperf.indicators.definition import Indicator, load_library
 from cscperf.web import audit, exports
 from cscperf.web.access import Access
+from cscperf.web.client_address import client_address
 from cscperf.web.figures import (
     CACHE,
     CHILD_COLUMNS,
@@ -25,7 +26,7 @@ from cscperf.web.figures import (
     indicator_page,
     reader_options,
 )
-from cscperf.web.pages import BadRequest, client_address, councils_of, guarded, scope_of, scope_query
+from cscperf.web.pages import BadRequest, councils_of, guarded, scope_of, scope_query
 from cscperf.web.sparkline import sparkline
 from cscperf.web.store import open_reader, store_version
 

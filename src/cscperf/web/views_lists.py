@@ -20,8 +20,9 @@ from cscperf.store.connection import Connection
 from cscperf.store.councils import team_names
 from cscperf.web import audit, lists_seam
 from cscperf.web.access import Access, NotAllowed
+from cscperf.web.client_address import client_address
 from cscperf.web.figures import CACHE, Scope
-from cscperf.web.pages import BadRequest, client_address, councils_of, guarded, scope_of, scope_query
+from cscperf.web.pages import BadRequest, councils_of, guarded, scope_of, scope_query
 from cscperf.web.store import reading, store_version
 from cscperf.web.views import _download
 
