@@ -193,7 +193,7 @@ def test_a_team_the_store_does_not_have_is_a_plain_400_on_every_page(
         for team in ("Nope", "Not allocated", "Children's Social Care"):
             page = analyst.get(url, {"team": team})
             assert page.status_code == 400, (url, team)
-            assert b"no team of that name" in page.content
+            assert b"has no team by that name" in page.content
 
 
 def test_every_team_the_picker_offers_has_a_page(web_store: WebStore, accounts: Accounts, client_for: Any) -> None:

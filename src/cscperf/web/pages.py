@@ -88,9 +88,12 @@ def councils_of(access: Access) -> list[Council]:
     return [c for c in all_councils() if access.la_code is None or c.la_code == access.la_code]
 
 
-def scope_of(request: HttpRequest, access: Access, *, team_allowed: bool = True, any_day: bool = False) -> Scope:
+def scope_of(
+    request: HttpRequest, access: Access, *, team_allowed: bool = True, any_day: bool = False, team_checked: bool = True
+) -> Scope:
     """The council, month and team the query asks for, checked against what the store holds and what the user
-    may see; defaults: the user's (or the store's first) council, its last complete month, no team."""
+    may see; defaults: the user's (or the store's first) council, its last complete month, no team. The lists
+    check the team themselves (`team_checked` False): they also offer the children allocated to no team."""
     choices = councils_of(access)
     if not choices:
         raise BadRequest("The store holds no council you can see. Ask an administrator to check your account.")
@@ -108,8 +111,9 @@ def scope_of(request: HttpRequest, access: Access, *, team_allowed: bool = True,
     team = request.GET.get("team") or None
     if team is not None and not team_allowed:
         raise NotAllowed("figures for one team")
-    if team is not None and team not in teams_of(council.la_code):
-        raise BadRequest(f"The store has no team of that name in {council.la_name}: choose one from the list.")
+    if team is not None and team_checked and team not in teams_of(council.la_code):
+        # what was typed in place of a team is never echoed into a page
+        raise BadRequest(f"{council.la_name} has no team by that name. Choose one from the list.")
     return Scope(council.la_code, council.la_name, as_at, team)
 
 
