@@ -226,3 +226,30 @@ def test_every_team_the_picker_offers_has_a_page(web_store: WebStore, accounts: 
         finally:
             con.close()
         CACHE.clear()
+
+
+def test_a_rate_per_10000_is_not_broken_down_over_the_whole_councils_children(
+    web_store: WebStore, accounts: Accounts, client_for: Any
+) -> None:
+    """By age band, the under-1s' rate had been their count over all the council's children (2 per 10,000), and
+    by team the same: neither group has a population in the store. The count is given, and the rate says why
+    it is not."""
+    page = client_for(accounts.analyst).get("/indicators/cla_rate_per_10k/").context["page"]
+    assert page.breakdowns
+    for b in page.breakdowns:
+        for row in b.rows:
+            assert row.value.text.startswith("not available (a rate per 10,000 children needs the group's own"), (
+                b.dimension,
+                row.value.text,
+            )
+            assert row.numerator.text.replace(",", "").isdigit()
+
+
+def test_workforce_measures_are_not_broken_down_by_childrens_age_sex_or_ethnicity(
+    web_store: WebStore, accounts: Accounts, client_for: Any
+) -> None:
+    for indicator in ("sw_average_caseload", "sw_vacancy_rate"):
+        page = client_for(accounts.analyst).get(f"/indicators/{indicator}/").context["page"]
+        assert {b.dimension for b in page.breakdowns} <= {"team", "worker"}, indicator
+    children = client_for(accounts.analyst).get("/indicators/cp_visits_in_time/").context["page"]
+    assert {"age_band", "sex", "ethnicity"} <= {b.dimension for b in children.breakdowns}

@@ -39,6 +39,11 @@ T = TypeVar("T")
 
 TEAM_MONTHS = 13
 NO_TEAM_RATE = "a rate per 10,000 children is the council's: a team has no population of its own"
+NO_GROUP_RATE = (
+    "a rate per 10,000 children needs the group's own population, and the store holds the council's children "
+    "aged 0 to 17 alone: the number is given instead"
+)
+CHILDRENS_DIMENSIONS = ("age_band", "sex", "ethnicity")  # of the children counted: not of workers or posts
 DIMENSION_WORDS = {"team": "Team", "worker": "Worker", "age_band": "Age band", "sex": "Sex", "ethnicity": "Ethnicity"}
 
 
@@ -478,6 +483,8 @@ def breakdown(
               if p.indicator_id == indicator_id]  # fmt: skip
     indicator = load_library()[indicator_id]
     points.sort(key=lambda p: group_order(dimension, p.group))
+    if indicator.unit == "rate_per_10k":  # the group's count over the whole council's children had been shown
+        points = [dataclasses.replace(p, value=None, denominator=None, reason=NO_GROUP_RATE) for p in points]
     rows, suppressed_any = _breakdown_rows(indicator, points, policy, dimension)
     return Breakdown(dimension, DIMENSION_WORDS[dimension], tuple(rows), suppressed_any)
 

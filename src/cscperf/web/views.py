@@ -18,6 +18,7 @@ from cscperf.web.figures import (
     CACHE,
     CHILD_COLUMNS,
     CHILD_HEADINGS,
+    CHILDRENS_DIMENSIONS,
     Dashboard,
     Scope,
     children,
@@ -90,6 +91,8 @@ def indicator_view(request: HttpRequest, access: Access, indicator_id: str) -> H
     policy, dimensions = reader_options(access.suppressed, settings.CSCPERF_SUPPRESSION)
     if scope.team is not None:
         dimensions = ()  # a team's figure is not broken down further (yet)
+    if indicator.section == "workforce":  # posts and workers have no age band, sex or ethnicity of children
+        dimensions = tuple(d for d in dimensions if d not in CHILDRENS_DIMENSIONS)
     page = indicator_page(open_reader, store_version(), scope, indicator.id, _config(), policy, dimensions)
     return render(
         request,
