@@ -380,3 +380,30 @@ def test_a_year_not_yet_ended_is_chosen_only_when_the_dates_stop_at_today() -> N
     assert collection_year(years, after_today=3, today=today) == 2026
     # With no ended year holding a fair share, the year not yet ended is all there is to go by.
     assert collection_year(Counter({2027: 40}), after_today=60, today=today) == 2027
+
+
+def test_a_folder_with_no_file_cscperf_loads_is_an_error_and_leaves_no_store(tmp_path: Path) -> None:
+    """It had printed the same 13 lines for each of 49 files, made an empty store and exited 0."""
+    from typer.testing import CliRunner
+
+    from cscperf.cli import app
+
+    folder = tmp_path / "schemas"
+    folder.mkdir()
+    for name in ("a.yml", "b.yml", "readme.txt"):
+        (folder / name).write_text("name: x\n", encoding="utf-8")
+    db = tmp_path / "new.duckdb"
+    result = CliRunner().invoke(app, ["load", str(folder), "--db", str(db), "--la", "316"], env={"COLUMNS": "80"})
+    assert result.exit_code == 1
+    said = " ".join(result.output.split())
+    assert "Nothing was loaded: none of the 3 files is a format cscperf can load (it loads CIN Census XML" in said
+    assert not db.exists()
+    mixed = tmp_path / "mixed"
+    mixed.mkdir()
+    _write(mixed / "people.csv", PERSON_HEADER + "C1,M,WBRI,2015-03-01\n")
+    (mixed / "readme.txt").write_text("hello\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["load", str(mixed), "--db", str(db), "--la", "874"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0
+    said = " ".join(result.output.split())
+    assert said.count("workforce census return") == 1  # the formats said once, below the table, not in each row
+    assert "Skipped: files of no format cscperf loads; it loads CIN Census XML" in said

@@ -253,3 +253,14 @@ def test_workforce_measures_are_not_broken_down_by_childrens_age_sex_or_ethnicit
         assert {b.dimension for b in page.breakdowns} <= {"team", "worker"}, indicator
     children = client_for(accounts.analyst).get("/indicators/cp_visits_in_time/").context["page"]
     assert {"age_band", "sex", "ethnicity"} <= {b.dimension for b in children.breakdowns}
+
+
+def test_a_council_the_store_does_not_hold_is_a_400_not_a_permission_problem(
+    web_store: WebStore, accounts: Accounts, client_for: Any
+) -> None:
+    analyst = client_for(accounts.analyst)
+    for code in ("999", "abc"):
+        page = analyst.get("/", {"la": code})
+        assert page.status_code == 400
+        assert b"holds no council with that code" in page.content
+    assert analyst.get("/", {"la": web_store.la_codes[-1]}).status_code == 200

@@ -181,6 +181,15 @@ def test_the_app_database_is_readable_by_its_owner_only(tmp_path: Any) -> None:
     assert stat.S_IMODE(shared.stat().st_mode) == 0o640
 
 
+def test_a_form_without_its_token_gets_the_services_own_page() -> None:
+    """Django's default CSRF failure page is bare and technical ("CSRF verification failed ... DEBUG=True")."""
+    page = Client(enforce_csrf_checks=True).post("/login/", {"username": "someone", "password": "x" * 12})
+    assert page.status_code == 403
+    text = page.content.decode()
+    assert "Your form had expired" in text and "govuk-" in text
+    assert "CSRF" not in text and "DEBUG" not in text
+
+
 def test_csrf_on_every_form(web_store: WebStore, accounts: Accounts) -> None:
     client = Client(enforce_csrf_checks=True)
     assert client.post("/login/", {"username": accounts.admin, "password": PASSWORD}).status_code == 403

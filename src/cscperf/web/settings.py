@@ -155,6 +155,7 @@ CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_NAME = "cscperf_csrf"
+CSRF_FAILURE_VIEW = "cscperf.web.errors.csrf_failure"
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSCPERF_WEB_TRUSTED_ORIGINS", "").split(",") if o]
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
