@@ -163,6 +163,15 @@ def test_three_workers_by_hand(tmp_path: Path, store: duckdb.DuckDBPyConnection)
     later = ReportingPeriod("as_at", dt.date(2022, 10, 31), dt.date(2022, 10, 31), "31 Oct 2022")
     (vacancy,) = compute(store, [later], la_codes=["873"], ids=["sw_vacancy_rate"])
     assert vacancy.points[0].value is None
+    # nor a month before: it counts vacancies and agency workers on 30 September alone. On 31 August the
+    # employed workers were in post and the census's vacancies were not, which had given a vacancy rate of 0.0%
+    # (0 of 1.0 FTE) for 31 August, as for every month of the year before the census day
+    before = ReportingPeriod("as_at", dt.date(2022, 8, 31), dt.date(2022, 8, 31), "31 Aug 2022")
+    for result in compute(store, [before], la_codes=["873"], ids=["sw_vacancy_rate", "sw_agency_rate",
+                                                                  "sw_turnover_rate"]):  # fmt: skip
+        point = result.points[0]
+        assert point.value is None and not point.available, result.indicator.id
+        assert point.reason, result.indicator.id
 
 
 def test_agency_fte_not_named_is_kept(tmp_path: Path, store: duckdb.DuckDBPyConnection) -> None:

@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 from cscperf.cli import app
 from cscperf.errors import CscperfError, UsageProblem
 from cscperf.loading.session import load_files
+from cscperf.loading.ssd_extract import table_for_columns
 from cscperf.loading.unreadable import UnreadableFile
 from cscperf.store.database import open_store
 
@@ -59,6 +60,25 @@ def test_an_extract_table_loads_and_counts_reconcile(tmp_path: Path) -> None:
                        "content_sha256 FROM cscperf_loads").fetchall()  # fmt: skip
     assert load[0][:5] == ("ssd_extract", 2, 2, 0, "complete") and len(load[0][5]) == 64
     assert con.execute("SELECT data_source FROM cscperf_councils WHERE la_code = '874'").fetchall() == [("loaded",)]
+
+
+def test_a_column_of_the_councils_own_is_left_out_and_said_not_the_file_skipped(tmp_path: Path) -> None:
+    """A case system's extract with one column more than the SSD table had been skipped whole as "not a format
+    cscperf can load" (exit 0): every record of it lost. Now the file loads, its own column is left out, and a
+    warning says so once, on the header's line. A file whose columns are mostly not a table's is still no
+    table's."""
+    header = PERSON_HEADER.rstrip("\n") + ",Keyworker Notes\n"
+    person = _write(tmp_path / "people.csv", header + "C1,M,WBRI,2015-03-01,x\nC2,F,AIND,2016-02-01,y\n")
+    con = _store(tmp_path)
+    [only] = load_files(con, [person], la_code="874").files
+    assert (only.kind, only.read, only.loaded, only.rejected) == ("ssd_extract", 2, 2, 0)
+    assert con.execute("SELECT count(*) FROM ssd_person").fetchall() == [(2,)]
+    flagged = con.execute("SELECT source_location, rule, field_name, severity FROM cscperf_load_rejects").fetchall()
+    assert flagged == [("people.csv:1", "extra column ignored", "Keyworker Notes", "warning")]
+    assert table_for_columns(["pers_person_id", "a", "b", "c"]) is None  # one column known of four
+    assert table_for_columns(["pers_person_id", "pers_sex", "a", "b"]) is None  # half: not most
+    table = table_for_columns(["pers_person_id", "pers_sex", "pers_dob", "a"])
+    assert table is not None and table.name == "ssd_person"
 
 
 def test_a_bad_value_rejects_the_record_with_its_line_field_and_reason(tmp_path: Path) -> None:
@@ -360,3 +380,30 @@ def test_a_year_not_yet_ended_is_chosen_only_when_the_dates_stop_at_today() -> N
     assert collection_year(years, after_today=3, today=today) == 2026
     # With no ended year holding a fair share, the year not yet ended is all there is to go by.
     assert collection_year(Counter({2027: 40}), after_today=60, today=today) == 2027
+
+
+def test_a_folder_with_no_file_cscperf_loads_is_an_error_and_leaves_no_store(tmp_path: Path) -> None:
+    """It had printed the same 13 lines for each of 49 files, made an empty store and exited 0."""
+    from typer.testing import CliRunner
+
+    from cscperf.cli import app
+
+    folder = tmp_path / "schemas"
+    folder.mkdir()
+    for name in ("a.yml", "b.yml", "readme.txt"):
+        (folder / name).write_text("name: x\n", encoding="utf-8")
+    db = tmp_path / "new.duckdb"
+    result = CliRunner().invoke(app, ["load", str(folder), "--db", str(db), "--la", "316"], env={"COLUMNS": "80"})
+    assert result.exit_code == 1
+    said = " ".join(result.output.split())
+    assert "Nothing was loaded: none of the 3 files is a format cscperf can load (it loads CIN Census XML" in said
+    assert not db.exists()
+    mixed = tmp_path / "mixed"
+    mixed.mkdir()
+    _write(mixed / "people.csv", PERSON_HEADER + "C1,M,WBRI,2015-03-01\n")
+    (mixed / "readme.txt").write_text("hello\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["load", str(mixed), "--db", str(db), "--la", "874"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0
+    said = " ".join(result.output.split())
+    assert said.count("workforce census return") == 1  # the formats said once, below the table, not in each row
+    assert "Skipped: files of no format cscperf loads; it loads CIN Census XML" in said

@@ -323,3 +323,22 @@ def test_round_trip_of_the_hand_built_council(council: GoldenCouncil, tmp_path: 
     assert before["icpc_within_15wd"][0][1:3] == (0, 1)
     for kpi in ("referrals", "cp_plans_started", "cp_plans_open", "icpc_within_15wd", "s47_started"):
         assert after[kpi] == before[kpi], kpi
+
+
+def test_an_unborn_child_is_written_with_sex_u_whatever_the_case_system_holds() -> None:
+    """DfE rule 8750: Sex must be U for an unborn child (GenderCurrent 0 before 2024-25). A child expected on
+    9 April 2026, recorded as male, had been written <Sex>M</Sex> and failed the rule; once born (the 2027
+    census), the recorded sex is written."""
+    import datetime as dt
+
+    from cscperf.returns.cin_census import child_element
+    from cscperf.returns.cin_census_rows import CensusChild
+
+    person = {"pers_person_id": "U1", "pers_dob": dt.date(2026, 4, 9), "pers_sex": "M", "pers_ethnicity": "WBRI"}
+    unborn = child_element(CensusChild(person), 2026)
+    assert unborn.findtext("ChildIdentifiers/Sex") == "U"
+    assert unborn.findtext("ChildIdentifiers/ExpectedPersonBirthDate") == "2026-04-09"
+    assert child_element(CensusChild(person), 2024).findtext("ChildIdentifiers/GenderCurrent") == "0"
+    born = child_element(CensusChild(person), 2027)
+    assert born.findtext("ChildIdentifiers/Sex") == "M"
+    assert born.findtext("ChildIdentifiers/PersonBirthDate") == "2026-04-09"

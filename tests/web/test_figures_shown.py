@@ -176,3 +176,91 @@ def test_a_teams_rate_per_10000_children_says_why_it_has_none(
     said = figures.value_text(rate.indicator, rate.latest)
     assert said == f"not available ({figures.NO_TEAM_RATE})"
     assert "no children looked after in the period to measure" not in page.content.decode()
+
+
+def test_a_team_the_store_does_not_have_is_a_plain_400_on_every_page(
+    web_store: WebStore, accounts: Accounts, client_for: Any
+) -> None:
+    """It was a server error (500) on an indicator page and an empty child list (200, audited) on the children's
+    page; the dashboard said 400. The service itself (the department the teams are under) is not a team: the
+    picker no longer offers it."""
+    from cscperf.web.pages import teams_of
+
+    assert "Children's Social Care" not in teams_of(web_store.la_codes[0])
+    assert "Family Safeguarding Team 1" in teams_of(web_store.la_codes[0])
+    analyst = client_for(accounts.analyst)
+    for url in ("/", "/indicators/cp_visits_in_time/", "/indicators/cp_visits_in_time/children/"):
+        for team in ("Nope", "Not allocated", "Children's Social Care"):
+            page = analyst.get(url, {"team": team})
+            assert page.status_code == 400, (url, team)
+            assert b"has no team by that name" in page.content
+
+
+def test_every_team_the_picker_offers_has_a_page(web_store: WebStore, accounts: Accounts, client_for: Any) -> None:
+    """A team of the store with no child allocated in the 13 months (a head of service's department) has its
+    page: its counts are true zeros and its percentages say there is nothing to measure. It had been refused."""
+    from cscperf.store.database import open_store
+    from cscperf.web.pages import teams_of
+
+    la = web_store.la_codes[0]
+    con = open_store(web_store.path)
+    try:
+        con.execute(
+            "INSERT INTO ssd_department (la_code, dept_team_id, dept_team_name) VALUES (?, 'HOS', 'Head of Service')",
+            [la],
+        )
+    finally:
+        con.close()
+    from cscperf.web.figures import CACHE
+
+    CACHE.clear()
+    try:
+        assert "Head of Service" in teams_of(la)
+        analyst = client_for(accounts.analyst)
+        for url in ("/", "/indicators/cp_visits_in_time/", "/indicators/cp_plans_open/"):
+            assert analyst.get(url, {"team": "Head of Service", "la": la}).status_code == 200, url
+    finally:
+        con = open_store(web_store.path)
+        try:
+            con.execute("DELETE FROM ssd_department WHERE la_code = ? AND dept_team_id = 'HOS'", [la])
+        finally:
+            con.close()
+        CACHE.clear()
+
+
+def test_a_rate_per_10000_is_not_broken_down_over_the_whole_councils_children(
+    web_store: WebStore, accounts: Accounts, client_for: Any
+) -> None:
+    """By age band, the under-1s' rate had been their count over all the council's children (2 per 10,000), and
+    by team the same: neither group has a population in the store. The count is given, and the rate says why
+    it is not."""
+    page = client_for(accounts.analyst).get("/indicators/cla_rate_per_10k/").context["page"]
+    assert page.breakdowns
+    for b in page.breakdowns:
+        for row in b.rows:
+            assert row.value.text.startswith("not available (a rate per 10,000 children needs the group's own"), (
+                b.dimension,
+                row.value.text,
+            )
+            assert row.numerator.text.replace(",", "").isdigit()
+
+
+def test_workforce_measures_are_not_broken_down_by_childrens_age_sex_or_ethnicity(
+    web_store: WebStore, accounts: Accounts, client_for: Any
+) -> None:
+    for indicator in ("sw_average_caseload", "sw_vacancy_rate"):
+        page = client_for(accounts.analyst).get(f"/indicators/{indicator}/").context["page"]
+        assert {b.dimension for b in page.breakdowns} <= {"team", "worker"}, indicator
+    children = client_for(accounts.analyst).get("/indicators/cp_visits_in_time/").context["page"]
+    assert {"age_band", "sex", "ethnicity"} <= {b.dimension for b in children.breakdowns}
+
+
+def test_a_council_the_store_does_not_hold_is_a_400_not_a_permission_problem(
+    web_store: WebStore, accounts: Accounts, client_for: Any
+) -> None:
+    analyst = client_for(accounts.analyst)
+    for code in ("999", "abc"):
+        page = analyst.get("/", {"la": code})
+        assert page.status_code == 400
+        assert b"holds no council with that code" in page.content
+    assert analyst.get("/", {"la": web_store.la_codes[-1]}).status_code == 200

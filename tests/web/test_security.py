@@ -118,6 +118,78 @@ def test_lockout_after_repeated_failures(web_store: WebStore, accounts: Accounts
     assert Client().post("/login/", {"username": accounts.admin, "password": PASSWORD}).status_code == 302
 
 
+def test_behind_the_proxy_one_persons_failures_lock_only_them(web_store: WebStore, accounts: Accounts) -> None:
+    """Behind the council's reverse proxy every request comes from the proxy's address: the lockout must count
+    failures against the address the proxy forwards (as the audit log records it), or five failures by anyone
+    would lock everyone out."""
+    from axes.utils import reset
+    from django.test import override_settings
+    from typer.testing import CliRunner
+
+    from cscperf.cli import app
+    from cscperf.web import audit
+
+    from .conftest import STORE
+
+    def via_proxy(forwarded: str) -> Client:
+        return Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+
+    with override_settings(CSCPERF_TRUST_PROXY=True):
+        try:
+            for _ in range(settings.AXES_FAILURE_LIMIT):
+                via_proxy("10.0.0.1").post("/login/", {"username": "nobody-here", "password": "wrong password here"})
+            others = via_proxy("10.0.0.3").post("/login/", {"username": accounts.admin, "password": PASSWORD})
+            assert others.status_code == 302  # another person, another address: not locked
+            same = via_proxy("10.0.0.1").post("/login/", {"username": accounts.admin, "password": PASSWORD})
+            assert same.status_code == 429  # the address that failed five times is locked
+            failed = [e for e in audit.records_for("nobody-here") if e.action == "sign_in_failed"]
+            assert failed and {e.address for e in failed} == {"10.0.0.1"}  # the same address in the audit log
+            runner = CliRunner()
+            unlocked = runner.invoke(app, ["users", "unlock", "--db", str(STORE), "--address", "10.0.0.1"])
+            assert unlocked.exit_code == 0 and "Unlocked the address 10.0.0.1." in unlocked.output
+            again = via_proxy("10.0.0.1").post("/login/", {"username": accounts.admin, "password": PASSWORD})
+            assert again.status_code == 302
+            neither = runner.invoke(app, ["users", "unlock", "--db", str(STORE)])
+            assert neither.exit_code != 0 and "Say whose lockout to end" in neither.output
+        finally:
+            reset(ip="10.0.0.1")
+            reset(ip="10.0.0.3")
+            reset(username="nobody-here")
+
+
+def test_the_app_database_is_readable_by_its_owner_only(tmp_path: Any) -> None:
+    """It holds password hashes, sessions and the audit log. Made new, it is 0600 whatever the umask; one that
+    exists keeps the permissions its administrator gave it. The test session's own was made this way."""
+    import os
+    import stat
+
+    from cscperf.web.config import made_private
+
+    from .conftest import FOLDER
+
+    assert stat.S_IMODE((FOLDER / "web.web.sqlite3").stat().st_mode) == 0o600
+    before = os.umask(0o022)
+    try:
+        made_private(tmp_path / "new" / "app.web.sqlite3")
+    finally:
+        os.umask(before)
+    assert stat.S_IMODE((tmp_path / "new" / "app.web.sqlite3").stat().st_mode) == 0o600
+    shared = tmp_path / "shared.web.sqlite3"
+    shared.write_bytes(b"")
+    shared.chmod(0o640)
+    made_private(shared)
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o640
+
+
+def test_a_form_without_its_token_gets_the_services_own_page() -> None:
+    """Django's default CSRF failure page is bare and technical ("CSRF verification failed ... DEBUG=True")."""
+    page = Client(enforce_csrf_checks=True).post("/login/", {"username": "someone", "password": "x" * 12})
+    assert page.status_code == 403
+    text = page.content.decode()
+    assert "Your form had expired" in text and "govuk-" in text
+    assert "CSRF" not in text and "DEBUG" not in text
+
+
 def test_csrf_on_every_form(web_store: WebStore, accounts: Accounts) -> None:
     client = Client(enforce_csrf_checks=True)
     assert client.post("/login/", {"username": accounts.admin, "password": PASSWORD}).status_code == 403

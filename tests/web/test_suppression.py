@@ -103,3 +103,44 @@ def test_members_charts_carry_no_counts(web_store: WebStore, accounts: Accounts,
     for label in small:
         assert shown[label] == "fewer than 5"
         assert next(p for p in page.chart.main.points if p.label == label).value is None
+
+
+def test_one_group_withheld_alone_takes_a_second_even_where_the_others_missed_nobody() -> None:
+    # CLA reviews in time by sex: Female 31 of 31 (100%), Male 16 of 20. Male's children not counted (4) are
+    # under 5, so Male is withheld. Numerators (31, 16) and denominators (31, 20) are all 5 or more, and
+    # Female's children not counted are 0, which no column's secondary suppression takes. Female alone shown
+    # beside the council's 47 of 51 would give Male as 16 of 20, so Female is withheld too.
+    points = [_point("F", 31, 31), _point("M", 16, 20)]
+    rows, _ = _breakdown_rows(load_library()["cla_reviews_in_time"], points, DisclosurePolicy())
+    assert [(r.group, r.numerator.text, r.value.text) for r in rows] == [
+        ("F", "fewer than 5", "fewer than 5"),
+        ("M", "fewer than 5", "fewer than 5"),
+    ]
+    # With a third group, the smallest of the others (by its denominator) is the second withheld: C (12).
+    points = [_point("A", 40, 40), _point("B", 16, 20), _point("C", 12, 12)]
+    rows, _ = _breakdown_rows(load_library()["cla_reviews_in_time"], points, DisclosurePolicy())
+    assert [r.group for r in rows if r.value.suppressed] == ["B", "C"]
+
+
+def test_members_chart_tables_withhold_small_counts_in_every_column(
+    web_store: WebStore, accounts: Accounts, client_for: Any
+) -> None:
+    """The counts given beside a chart (children starting care beside those in care) had been shown whole to
+    members, and a measure judged on 12 months showed its 12-month counts, from which a withheld month could be
+    worked out by subtraction."""
+    for indicator in ("cla_open", "cla_rate_per_10k", "cla_ceased"):
+        page = client_for(accounts.member).get(f"/indicators/{indicator}/").context["page"]
+        counts = [i for i, h in enumerate(page.table_headers) if h.endswith("(number)") and "Mean" not in h]
+        assert counts, indicator
+        cells = [row[i] for row in page.table_rows for i in counts]
+        for cell in cells:
+            if cell not in ("fewer than 5", "", "–", "-", "not available"):
+                number = float(cell.replace(",", ""))
+                assert number == 0 or number >= 5, (indicator, cell)
+        assert "fewer than 5" in cells, f"the test store should have a small count on {indicator}'s page"
+    page = client_for(accounts.member).get("/indicators/cp_second_or_subsequent/").context["page"]
+    assert page.chart.rolling is not None
+    assert all(p.numerator is None and p.denominator is None for p in page.chart.rolling.points)
+    assert not any("12 months" in h and "(%)" not in h for h in page.table_headers[1:] if "Mean" not in h)
+    staff = client_for(accounts.analyst).get("/indicators/cp_second_or_subsequent/").context["page"]
+    assert any("in 12 months" in h for h in staff.table_headers)  # the analyst still has the counts

@@ -84,7 +84,19 @@ def summary(db: StoreOption = DEFAULT_STORE) -> None:
         "Children on CP plans and looked after are as at the last date of each council's data; "
         "looked after excludes short breaks (V3/V4)."
     )
+    _why_not_available(rows[:40] if len(rows) > 3 else rows)
     _why_no_rate(rows[:40] if len(rows) > 3 else rows)
+
+
+def _figure(count: int | None) -> str:
+    return "n/a" if count is None else f"{count:,}"
+
+
+def _why_not_available(rows: list[CouncilSummary]) -> None:
+    """Under the table: why each figure shown n/a is (never a 0 the data cannot support)."""
+    for r in rows:
+        for words, why in r.missing:
+            say(f"{words} n/a{'' if len(rows) == 1 else f' for council {r.la_code}'}: {why}.")
 
 
 def _per_10k(r: CouncilSummary) -> str:
@@ -108,11 +120,11 @@ def _one_council(r: CouncilSummary) -> DataTable:
     for label, value in (
         ("Data", f"{r.data_source}, {span}"),
         ("Children known", f"{r.children:,}"),
-        ("Contacts", f"{r.contacts:,}"),
-        ("Referrals", f"{r.referrals:,}"),
-        ("Assessments", f"{r.assessments:,}"),
-        ("Children on CP plans at the end", f"{r.cp_open:,}"),
-        ("Children looked after at the end", f"{r.cla_open:,}"),
+        ("Contacts", _figure(r.contacts)),
+        ("Referrals", _figure(r.referrals)),
+        ("Assessments", _figure(r.assessments)),
+        ("Children on CP plans at the end", _figure(r.cp_open)),
+        ("Children looked after at the end", _figure(r.cla_open)),
         ("  per 10,000 children aged 0-17", _per_10k(r)),
         ("Workers (employed and agency, ever)", f"{r.workers:,}"),
         ("Records", f"{r.rows:,}"),
@@ -126,7 +138,7 @@ def _councils(rows: list[CouncilSummary], db: str) -> DataTable:
     for heading in ("Council", "Children", "Referrals", "On CP plans", "Looked after", "Per 10,000"):
         table.add_column(heading, justify="left" if heading == "Council" else "right")
     for r in rows:
-        table.add_row(r.la_code, f"{r.children:,}", f"{r.referrals:,}", f"{r.cp_open:,}", f"{r.cla_open:,}",
+        table.add_row(r.la_code, f"{r.children:,}", _figure(r.referrals), _figure(r.cp_open), _figure(r.cla_open),
                       _per_10k(r))  # fmt: skip
     return table
 

@@ -68,10 +68,36 @@ def load(
             bar.update(task, description=f"Loading {one_line(name)}", completed=number - 1, total=total)
 
         summary = load_files(con, paths, year=year, la_code=one_council(la), progress=step)
+        _refuse_when_nothing_is_a_format(summary)  # (inside: a store this command made is removed again)
     if as_json:
         sys.stdout.write(json.dumps(summary.as_dict(), indent=2, default=str) + "\n")
     else:
         _show(summary, db)
+
+
+NOT_A_FORMAT = "is not a format cscperf can load: "
+
+
+def _refuse_when_nothing_is_a_format(summary: LoadSummary) -> None:
+    """Folders in which no file is one cscperf loads (a folder of schemas, say) load nothing: an error, as for
+    one such file named alone, not a table of the same words for each file and a zero exit."""
+    if not summary.files or any(not f.not_recognised for f in summary.files):
+        return
+    reason = summary.files[0].not_recognised or ""
+    formats = _formats(reason)
+    count = len(summary.files)
+    raise DataProblem(
+        f"Nothing was loaded: {'the file is' if count == 1 else f'none of the {count:,} files is'} a format "
+        f"cscperf can load{f' (it loads {formats})' if formats else ''}. The store is unchanged."
+    )
+
+
+def _formats(reason: str) -> str:
+    """ "CIN Census XML, an SSDA903 table (CSV or XML), ..." from "is not a format cscperf can load: not CIN ..."."""
+    if NOT_A_FORMAT not in reason:
+        return ""
+    listed = reason.split(NOT_A_FORMAT, 1)[1].rstrip(".")
+    return listed[4:] if listed.startswith("not ") else listed
 
 
 def _show(summary: LoadSummary, db: str) -> None:
@@ -92,6 +118,8 @@ def _show(summary: LoadSummary, db: str) -> None:
                 if f.skipped_as_loaded_in
                 else f"not loaded: {f.not_loaded}"
                 if f.not_loaded
+                else "skipped: not a format cscperf can load (below)"
+                if f.not_recognised and f.not_recognised.startswith(NOT_A_FORMAT)
                 else f"skipped: it {f.not_recognised}"
             )
             table.add_row(f.path.name, f.kind or "-", "-", "-", "-", "-", why)
@@ -100,6 +128,9 @@ def _show(summary: LoadSummary, db: str) -> None:
         table.add_row(f.path.name, f.kind or "", str(f.collection_year or ""), f"{f.read:,}", f"{f.loaded:,}",
                       f"{f.rejected:,}", problems or "none")  # fmt: skip
     console.print(table)
+    generic = next((f.not_recognised for f in summary.files if (f.not_recognised or "").startswith(NOT_A_FORMAT)), None)
+    if generic:
+        say(f"Skipped: files of no format cscperf loads; it loads {_formats(generic)}.")
     rules: dict[tuple[str, str], int] = {}
     for f in summary.files:
         for sev, by_rule in f.problems.items():

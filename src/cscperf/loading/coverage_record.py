@@ -4,7 +4,9 @@
 - A CIN Census or SSDA903 return covers its collection year, 1 April to 31 March: the return lists every
   referral, plan or episode open at any time in the year. (The SSDA903 OC2 table's outcomes are the year's,
   for the cohort at 31 March; sources.yml says they serve only figures at 31 March.)
-- A workforce census (30 September of year Y) covers 1 October of Y-1 to 30 September of Y.
+- A workforce census (30 September of year Y) covers 1 October of Y-1 to 30 September of Y; its posts,
+  assignments and absences (vacancies and agency workers are counted on the census day alone) serve figures at
+  30 September only, the assignments with the year before it (the year's leavers).
 - An Ofsted Annex A workbook and an SSD extract cover what their records show: from the end dates of the
   records that ended (an extract of the last N years leaves out what ended before them, while long-open
   records keep their old start dates), or the start dates where no record ended, to the latest date
@@ -47,7 +49,13 @@ LOOKBACK_MONTHS = {
     ("annex_a", "ssd_cin_episodes"): 12,
     ("annex_a", "ssd_cla_episodes"): 12,
     ("annex_a", "ssd_cla_health"): 12,
+    ("workforce_census", "cscperf_sw_assignments"): 12,  # the year's leavers, for turnover at 30 September
 }
+# Tables a workforce census gives only as they stand on its date (30 September): the vacancies and agency
+# workers are counted on that day alone, and absence is at that day, so the posts and assignments serve the
+# vacancy, agency and turnover figures at 30 September and no other day (a month before it would count the
+# employed workers of the year and no vacancy: a vacancy rate of 0).
+CENSUS_DAY_ONLY = {"cscperf_sw_posts", "cscperf_sw_assignments", "cscperf_sw_absences"}
 # Tables a source gives only as they stand on its date: Annex A List 8 has each child's latest health
 # assessment and dental check (however old), not the checks before them, so they serve figures at the
 # workbook's date alone (with the look-back above).
@@ -169,7 +177,10 @@ def _span(
     if load.kind == "workforce_census":
         if year is None:
             return None
-        return dt.date(year - 1, 10, 1), min(dt.date(year, 9, 30), today)
+        census_day = dt.date(year, 9, 30)
+        if table in CENSUS_DAY_ONLY:
+            return (census_day, census_day) if census_day <= today else None  # no range runs past today
+        return dt.date(year - 1, 10, 1), min(census_day, today)
     if load.kind in BY_CONTENT:
         window = _workbook_window(load)
         together = content_ranges.get((load.la_code, load.kind))

@@ -56,18 +56,36 @@ READERS: dict[str, Callable[[object], Any]] = {
 
 def table_for_columns(columns: list[str]) -> Table | None:
     """The one SSD (or loadable extension) table these columns belong to (with its identifier among them),
-    or None."""
+    or None. A file with a few columns of the council's own beside a table's (most of its columns the table's,
+    its identifier among them) is that table's: its own columns are left out, each said once
+    (`unknown_columns`), as the SSDA903 loader does, not the whole file skipped."""
     wanted = {c.strip().lower() for c in columns if c.strip()} - {"la_code"}
     if not wanted:
         return None
-    matches = [
+    candidates = [
         t
         for t in load_schema().tables
-        if (t.origin == "ssd" or t.name in EXTENSION_TABLES)
-        and wanted - set(EXTRA_COLUMNS.get(t.name, ())) <= {c.lower() for c in t.column_names}
-        and set(t.primary_key) <= wanted
+        if (t.origin == "ssd" or t.name in EXTENSION_TABLES) and set(t.primary_key) <= wanted
     ]
-    return matches[0] if len(matches) == 1 else None
+    exact = [t for t in candidates if not _unknown(t, wanted)]
+    if exact:
+        return exact[0] if len(exact) == 1 else None
+    scored = sorted(((len(wanted) - len(_unknown(t, wanted)), t.name, t) for t in candidates), reverse=True)
+    if not scored:
+        return None
+    known, _, best = scored[0]
+    unique = len(scored) == 1 or scored[1][0] < known
+    return best if unique and known >= 2 and known > len(wanted) - known else None
+
+
+def _unknown(table: Table, wanted: set[str]) -> set[str]:
+    return wanted - set(EXTRA_COLUMNS.get(table.name, ())) - {c.lower() for c in table.column_names}
+
+
+def unknown_columns(table: Table, columns: list[str]) -> list[str]:
+    """The columns of a file that are not the table's (nor la_code, nor an oversight record's), as written."""
+    unknown = _unknown(table, {c.strip().lower() for c in columns if c.strip()} - {"la_code"})
+    return [c for c in columns if c.strip().lower() in unknown]
 
 
 def _first_line(head: bytes) -> str | None:
@@ -188,12 +206,27 @@ def read_csv_table(path: Path, load: FileLoad) -> None:
             load.fail("is not an SSD table extract.")
         load.details["ssd_table"] = table.name
         _refuse_duplicate_columns(load, table, names)
+        _say_unknown_columns(load, table, names)
         delimiter = "\t" if _dialect(first) is csv.excel_tab else ","
         count = ssd_extract_sql.read_rows(load, table, path, names, delimiter, _record)
         if count is None:  # a file DuckDB and the csv module might read differently: row by row
             count = _read_rows(load, table, rows, names)
     if count == 0:
         load.fail("has a header but no records.")
+
+
+def _say_unknown_columns(load: FileLoad, table: Table, names: list[str]) -> None:
+    for name in unknown_columns(table, names):
+        load.flag(
+            Problem(
+                load.where(1),
+                "extra column ignored",
+                f"Column {name[:100]} is not part of the SSD table {table.name}; it was not loaded.",
+                "warning",
+                table.name,
+                name[:100],
+            )
+        )
 
 
 def _refuse_duplicate_columns(load: FileLoad, table: Table, names: list[str]) -> None:
@@ -231,6 +264,7 @@ def read_parquet_table(path: Path, load: FileLoad) -> None:
     load.details["ssd_table"] = table.name
     if twice := parquet_rows.refuse_duplicates(names):
         load.fail(twice)
+    _say_unknown_columns(load, table, names)
     number = 0
     try:
         for record in parquet_rows.rows(parquet):

@@ -101,7 +101,7 @@ def child_element(child: CensusChild, year: int) -> Any:
     dob, expected = p.get("pers_dob"), p.get("pers_expected_dob")
     born = dob is not None and dob <= ye
     upn_unknown = p.get("pers_upn_unknown")
-    sex = p.get("pers_sex")
+    sex = p.get("pers_sex") if born else "U"  # rule 8750: an unborn child's sex is U (GenderCurrent 0)
     _sub(ids, "LAchildID", p["pers_person_id"])
     _sub(ids, "UPN", child.upn)
     _sub(ids, "FormerUPN", child.former_upn)

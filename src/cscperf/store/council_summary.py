@@ -18,14 +18,15 @@ class CouncilSummary:
     start: dt.date | None
     end: dt.date | None
     children: int
-    contacts: int
-    referrals: int
-    assessments: int
-    cp_open: int
-    cla_open: int
+    contacts: int | None  # None: not available (the data loaded do not give it; `missing` says why)
+    referrals: int | None
+    assessments: int | None
+    cp_open: int | None
+    cla_open: int | None
     cla_rate_per_10k: float | None
     workers: int
     rows: int
+    missing: tuple[tuple[str, str], ...] = ()  # (figure, why it is not available)
 
 
 SUMMARY_SQL = """
@@ -74,10 +75,60 @@ def council_summaries(con: Connection) -> list[CouncilSummary]:
         "SELECT la_code, mid_year, population FROM cscperf_population WHERE age_group = '0-17'"
     ).fetchall():
         populations.setdefault(la_code, {})[int(year)] = int(population)
+    covered: Spans = {}
+    for la_code, table, first, last in con.execute(
+        "SELECT la_code, table_name, min(covers_from), max(covers_to) FROM cscperf_coverage GROUP BY 1, 2"
+    ).fetchall():
+        covered[(str(la_code), str(table))] = (first, last)
     out = []
     for r in rows:
+        r = _what_the_data_support(r, covered)
         # the rate as the indicator cla_rate_per_10k works it: the latest mid-year on or before the date
         pop = population_for(populations.get(r.la_code, {}), r.end) if r.end else None
-        rate = round_as_dfe(r.cla_open * 10_000 / pop, 0) if pop else None
+        rate = round_as_dfe(r.cla_open * 10_000 / pop, 0) if pop and r.cla_open is not None else None
         out.append(dataclasses.replace(r, la_name=council_name(r.la_code, r.la_name), cla_rate_per_10k=rate))
     return out
+
+
+# Each figure of the summary, the store table it counts, and whether it is as at the data's last date.
+FIGURES = (
+    ("contacts", "Contacts", "ssd_contacts", False),
+    ("referrals", "Referrals", "ssd_cin_episodes", False),
+    ("assessments", "Assessments", "ssd_cin_assessments", False),
+    ("cp_open", "Children on CP plans at the end", "ssd_cp_plans", True),
+    ("cla_open", "Children looked after at the end", "ssd_cla_episodes", True),
+)
+
+
+Spans = dict[tuple[str, str], tuple[dt.date, dt.date]]  # (council, table) -> the dates its loads cover
+
+
+def _what_the_data_support(r: CouncilSummary, covered: Spans) -> CouncilSummary:
+    """The summary with each figure the council's loads cannot support made None, and why: a table no load
+    gave (contacts from an SSDA903 return), or, for a figure at the data's last date, a table whose records
+    end before it (episodes of care to March 2019, in a store whose reviews run to 2026). A store made before
+    coverage was recorded (no coverage at all for the council) keeps its figures as they are."""
+    if not any(la == r.la_code for la, _ in covered):
+        return r
+    changes: dict[str, object] = {}
+    missing = []
+    for field, words, table, at_end in FIGURES:
+        span = covered.get((r.la_code, table))
+        if span is None:
+            changes[field] = None
+            missing.append((words, f"no {_plain(table)} were loaded"))
+        elif at_end and r.end is not None and not span[0] <= r.end <= span[1]:
+            changes[field] = None
+            last = f"{span[1]:%-d %B %Y}"
+            missing.append((words, f"the {_plain(table)} loaded end on {last}, before the data's last date"))
+    return dataclasses.replace(r, **changes, missing=tuple(missing))  # type: ignore[arg-type]
+
+
+def _plain(table: str) -> str:
+    return {
+        "ssd_contacts": "contacts",
+        "ssd_cin_episodes": "referrals",
+        "ssd_cin_assessments": "assessments",
+        "ssd_cp_plans": "child protection plans",
+        "ssd_cla_episodes": "episodes of care",
+    }[table]

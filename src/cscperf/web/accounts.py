@@ -69,3 +69,10 @@ def unlock(name: str) -> int:
     if not User.objects.filter(username=name).exists():
         raise UsageProblem(f"There is no account called {name}.")
     return int(reset(username=name))
+
+
+def unlock_address(address: str) -> int:
+    """End a lockout of an address (5 failed sign-ins from it, whatever the names) before its cool-off."""
+    from axes.utils import reset
+
+    return int(reset(ip=address.strip()))

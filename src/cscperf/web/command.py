@@ -196,14 +196,25 @@ def users_enable(
 
 @users_app.command("unlock")
 def users_unlock(
-    name: Annotated[str, typer.Argument(metavar="NAME", help="User name.")], db: StoreOption = DEFAULT_STORE
+    name: Annotated[str | None, typer.Argument(metavar="[NAME]", help="User name.")] = None,
+    address: Annotated[
+        str | None,
+        typer.Option("--address", metavar="ADDRESS", help="Also (or only) end the lockout of this address."),
+    ] = None,
+    db: StoreOption = DEFAULT_STORE,
 ) -> None:
-    """End a lockout after repeated failed sign-ins now, rather than when it runs out (15 minutes)."""
+    """End a lockout after repeated failed sign-ins now, rather than when it runs out (15 minutes): of an account
+    (5 failures with its name), of an address (5 failures from it, whatever the names: `audit list` shows the
+    failed sign-ins and their addresses), or both."""
+    if name is None and address is None:
+        raise UsageProblem("Say whose lockout to end: a user name, --address, or both.")
     _start(db)
-    from cscperf.web.accounts import unlock
+    from cscperf.web.accounts import unlock, unlock_address
 
-    cleared = unlock(name)
-    say(f"Unlocked {name}." if cleared else f"{name} was not locked.")
+    if name is not None:
+        say(f"Unlocked {name}." if unlock(name) else f"{name} was not locked.")
+    if address is not None:
+        say(f"Unlocked the address {address}." if unlock_address(address) else f"The address {address} was not locked.")
 
 
 @audit_app.command("list")

@@ -17,6 +17,7 @@ settings reach every worker process of the WSGI server:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from pathlib import Path
@@ -63,6 +64,19 @@ def start_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS_MODULE)
     if not apps.ready:
         django.setup()
+    from django.conf import settings
     from django.core.management import call_command
 
+    database = settings.DATABASES["default"]
+    if str(database["ENGINE"]).endswith("sqlite3"):
+        made_private(Path(str(database["NAME"])))
     call_command("migrate", interactive=False, verbosity=0)
+
+
+def made_private(path: Path) -> None:
+    """Make the app's SQLite database, if it does not exist yet, readable and writable by its owner only: it
+    holds password hashes, sessions and the audit log (SQLite gives its journals the same permissions). A
+    database that exists keeps the permissions its administrator gave it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))

@@ -26,6 +26,18 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
     )
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without its security token (expired, or the page opened in another way): said plainly, in
+    the service's own page, where Django's default is a bare technical page."""
+    return _page(
+        request,
+        "Your form had expired",
+        "For your security, forms work only for a while and only from this service's own pages. Go back, reload "
+        "the page and try again.",
+        403,
+    )
+
+
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _page(request, "Page not found", "Check the address, or go back to the dashboard.", 404)
 

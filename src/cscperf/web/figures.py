@@ -24,7 +24,7 @@ from cscperf.indicators.engine import DIMENSIONS, Point, compute, drill
 from cscperf.indicators.series import series_periods
 from cscperf.report.appendix import ChartPlan, chart_of, chart_request
 from cscperf.report.chart_request import ChartLine, ChartRequest
-from cscperf.report.charts import chart_spec, data_table
+from cscperf.report.charts import chart_spec, data_table, table_lines
 from cscperf.report.commentary import Commentary
 from cscperf.report.config import ReportConfig, read_report_config
 from cscperf.report.contents import PERFORMANCE_SECTIONS, build_report
@@ -39,6 +39,11 @@ T = TypeVar("T")
 
 TEAM_MONTHS = 13
 NO_TEAM_RATE = "a rate per 10,000 children is the council's: a team has no population of its own"
+NO_GROUP_RATE = (
+    "a rate per 10,000 children needs the group's own population, and the store holds the council's children "
+    "aged 0 to 17 alone: the number is given instead"
+)
+CHILDRENS_DIMENSIONS = ("age_band", "sex", "ethnicity")  # of the children counted: not of workers or posts
 DIMENSION_WORDS = {"team": "Team", "worker": "Worker", "age_band": "Age band", "sex": "Sex", "ethnicity": "Ethnicity"}
 
 
@@ -239,11 +244,13 @@ def team_figures(
         con = opener()
         try:
             results = compute(con, periods, settings=config.indicator_settings, la_codes=[scope.la_code], by="team")
+            named = team_names(con, scope.la_code)  # every team the pickers offer, with units in these months or not
         finally:
             con.close()
         targets = config.effective_targets()
         teams = sorted(
             {p.group for r in results for p in r.points if p.group is not None and p.group != "Not allocated"}
+            | set(named)
         )
         out: dict[str, dict[str, IndicatorFigures]] = {t: {} for t in teams}
         for result in results:
@@ -367,13 +374,13 @@ def _indicator_page(
         title = board.figures[indicator_id].indicator.title
         plan = dataclasses.replace(plan, main=indicator_id, secondary=None, extra=(), comparators_of=None, title=title)
     request = chart_request(plan, board.figures, config.all_events())
-    shown_request = request
+    shown_request, withheld = request, frozenset[tuple[str, dt.date]]()
     if policy is not None:
         board = for_members(board, policy)
-        shown_request = members_chart(request, policy)
+        shown_request, withheld = members_chart(request, policy)
     headers, rows = data_table(shown_request)
     if policy is not None:
-        rows = _suppress_table(rows, request, policy)
+        rows = _suppress_table(rows, shown_request, withheld, policy)
     breakdowns = tuple(breakdown(opener, version, scope, indicator_id, dim, config_path, policy) for dim in dimensions)
     spec = browser_spec(chart_spec(shown_request))
     return IndicatorPage(board.figures[indicator_id], plan, shown_request, spec, headers, rows, breakdowns)
@@ -382,40 +389,51 @@ def _indicator_page(
 SMALL_NUMBERS_FOR_MEMBERS = "Small numbers: a few children change this figure a lot."
 
 
-def members_chart(req: ChartRequest, policy: DisclosurePolicy) -> ChartRequest:
-    """The chart as members read it: figures (percentages, rates) without the counts behind them, so neither
-    its alt text nor its table says "3 of 40"; a month whose figure rests on a count from 1 to the threshold
-    less one has no point; notes that quote counts are said without them."""
-    withheld = False
+def members_chart(req: ChartRequest, policy: DisclosurePolicy) -> tuple[ChartRequest, frozenset[tuple[str, dt.date]]]:
+    """The chart as members read it, and which of its figures are withheld (each line's label and month).
+    Every series (the measure, the 12 months to each month, the measures given beside it) loses the counts
+    behind its figures, so neither the alt text nor the table says "3 of 40", and a month whose figure rests
+    on a count from 1 to the threshold less one has no point; a count given beside a percentage only as its
+    denominator (the referrals behind re-referrals) is left out; notes that quote counts are said without them.
+    (A related count of children, such as those starting care beside those in care, had been shown whole.)"""
+    withheld: set[tuple[str, dt.date]] = set()
 
     def line(chart_line: ChartLine) -> ChartLine:
-        nonlocal withheld
         points = []
         for p in chart_line.points:
             small = policy.is_small(p.numerator) or policy.is_small(p.denominator)
-            withheld = withheld or (small and p.value is not None)
+            if small and p.value is not None:
+                withheld.add((chart_line.label, p.period_end))
             value = None if small else p.value
             points.append(dataclasses.replace(p, value=value, numerator=None, denominator=None))
         return dataclasses.replace(chart_line, points=tuple(points))
 
+    denominators = [p.denominator for p in req.main.points]
+    behind = [x for x in req.related if any(d is not None for d in denominators) and
+              [p.value for p in x.points] == denominators]  # fmt: skip
     main, extra = line(req.main), tuple(line(x) for x in req.extra)
     secondary = line(req.secondary) if req.secondary else None
+    rolling = line(req.rolling) if req.rolling else None
+    related = tuple(line(x) for x in req.related if x not in behind)
     notes = tuple(dict.fromkeys(SMALL_NUMBERS_FOR_MEMBERS if n.startswith("Small numbers") else n for n in req.notes))
     if withheld:
         notes += (f"Months whose figure rests on {policy.label} children have no point, to protect their privacy.",)
-    return dataclasses.replace(req, main=main, secondary=secondary, extra=extra, notes=notes)
+    shown = dataclasses.replace(req, main=main, secondary=secondary, extra=extra, rolling=rolling, related=related,
+                                notes=notes)  # fmt: skip
+    return shown, frozenset(withheld)
 
 
-def _suppress_table(rows: list[list[str]], req: ChartRequest, policy: DisclosurePolicy) -> list[list[str]]:
-    """The chart's table as members read it: a month's figure withheld ("fewer than 5") when the count it
-    rests on is small. Columns follow the chart's lines (main, extra, secondary), one each."""
-    lines = [req.main, *req.extra, *([req.secondary] if req.secondary else [])]
+def _suppress_table(
+    rows: list[list[str]], shown: ChartRequest, withheld: frozenset[tuple[str, dt.date]], policy: DisclosurePolicy
+) -> list[list[str]]:
+    """The chart's table as members read it: a withheld figure reads "fewer than 5" in its own column. Members'
+    series carry no counts, so each series of the table (`table_lines`) is one column, in order."""
     out = []
     for row in rows:
         row = list(row)
-        for column, chart_line in enumerate(lines, start=1):
+        for column, chart_line in enumerate(table_lines(shown), start=1):
             point = next((p for p in chart_line.points if p.label == row[0]), None)
-            if point is not None and (policy.is_small(point.numerator) or policy.is_small(point.denominator)):
+            if point is not None and (chart_line.label, point.period_end) in withheld:
                 row[column] = policy.label
         out.append(row)
     return out
@@ -465,6 +483,8 @@ def breakdown(
               if p.indicator_id == indicator_id]  # fmt: skip
     indicator = load_library()[indicator_id]
     points.sort(key=lambda p: group_order(dimension, p.group))
+    if indicator.unit == "rate_per_10k":  # the group's count over the whole council's children had been shown
+        points = [dataclasses.replace(p, value=None, denominator=None, reason=NO_GROUP_RATE) for p in points]
     rows, suppressed_any = _breakdown_rows(indicator, points, policy, dimension)
     return Breakdown(dimension, DIMENSION_WORDS[dimension], tuple(rows), suppressed_any)
 
@@ -476,17 +496,7 @@ def _breakdown_rows(
     percentage the children not counted are a count too ("44 of 45 visited" says one child was not), so a
     group whose numerator, denominator or the difference between them is small is withheld whole."""
     has_denominator = indicator.unit in ("percent", "ratio", "days")
-    hidden: set[str] = set()
-    if policy is not None:
-        numerators = {str(p.group): p.numerator or 0.0 for p in points}
-        hidden |= {c.key for c in suppress_breakdown(numerators, policy) if c.suppressed}
-        if has_denominator:
-            denominators = {str(p.group): p.denominator or 0 for p in points}
-            hidden_d = {c.key for c in suppress_breakdown(denominators, policy) if c.suppressed}
-            hidden |= hidden_d
-        if indicator.unit == "percent":
-            not_counted = {str(p.group): (p.denominator or 0) - (p.numerator or 0) for p in points}
-            hidden |= {c.key for c in suppress_breakdown(not_counted, policy) if c.suppressed}
+    hidden = _withheld_groups(indicator, points, policy) if policy is not None else set()
     rows = []
     for p in points:
         group = str(p.group)
@@ -500,6 +510,27 @@ def _breakdown_rows(
         value = Cell(value_text(indicator, p))
         rows.append(BreakdownRow(group, numerator, denominator, value, label))
     return rows, bool(hidden)
+
+
+def _withheld_groups(indicator: Indicator, points: Sequence[Point], policy: DisclosurePolicy) -> set[str]:
+    """The groups withheld from members: those whose numerator, denominator or (for a percentage) children not
+    counted number 1 to the threshold less one, each column with its own secondary suppression; then, if that
+    leaves one group alone withheld, the next smallest group too, so that it cannot be worked out from the
+    council's figure. (A column's secondary looks only at non-zero cells: where every other group's children not
+    counted were 0, it found no second, and the one withheld group could be worked out by subtraction.)"""
+    has_denominator = indicator.unit in ("percent", "ratio", "days")
+    measures = [{str(p.group): p.numerator or 0.0 for p in points}]
+    if has_denominator:
+        measures.append({str(p.group): p.denominator or 0.0 for p in points})
+    if indicator.unit == "percent":
+        measures.append({str(p.group): (p.denominator or 0.0) - (p.numerator or 0.0) for p in points})
+    hidden = {c.key for counts in measures for c in suppress_breakdown(counts, policy) if c.suppressed}
+    if policy.secondary and len(hidden) == 1:
+        size = measures[-1 if len(measures) == 1 else 1]  # the denominator, else the count
+        candidates = sorted((n, group) for group, n in size.items() if group not in hidden and n > 0)
+        if candidates:
+            hidden.add(candidates[0][1])
+    return hidden
 
 
 def _count(x: float | None) -> str:

@@ -9,13 +9,12 @@ from functools import wraps
 from typing import Any, Concatenate, ParamSpec
 
 import duckdb
-from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from cscperf.errors import CscperfError
-from cscperf.store.councils import Council, councils
+from cscperf.store.councils import Council, councils, team_names
 from cscperf.web.access import Access, NotAllowed, access_of
 from cscperf.web.figures import CACHE, Scope
 from cscperf.web.store import reading, store_version
@@ -64,14 +63,6 @@ def problem(request: HttpRequest, title: str, message: str, status: int) -> Http
     return render(request, "web/problem.html", {"title": title, "message": message}, status=status)
 
 
-def client_address(request: HttpRequest) -> str:
-    if getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return str(forwarded.split(",")[0].strip())[:64]
-    return str(request.META.get("REMOTE_ADDR", ""))[:64]
-
-
 def all_councils() -> list[Council]:
     version = store_version()
 
@@ -82,18 +73,35 @@ def all_councils() -> list[Council]:
     return CACHE.get(("councils", version), build)
 
 
+def teams_of(la_code: str) -> tuple[str, ...]:
+    """The council's teams, as the store names them (the team pickers offer these)."""
+    version = store_version()
+
+    def build() -> tuple[str, ...]:
+        with reading() as con:
+            return tuple(team_names(con, la_code))
+
+    return CACHE.get(("teams-of", version, la_code), build)
+
+
 def councils_of(access: Access) -> list[Council]:
     return [c for c in all_councils() if access.la_code is None or c.la_code == access.la_code]
 
 
-def scope_of(request: HttpRequest, access: Access, *, team_allowed: bool = True, any_day: bool = False) -> Scope:
+def scope_of(
+    request: HttpRequest, access: Access, *, team_allowed: bool = True, any_day: bool = False, team_checked: bool = True
+) -> Scope:
     """The council, month and team the query asks for, checked against what the store holds and what the user
-    may see; defaults: the user's (or the store's first) council, its last complete month, no team."""
+    may see; defaults: the user's (or the store's first) council, its last complete month, no team. The lists
+    check the team themselves (`team_checked` False): they also offer the children allocated to no team."""
     choices = councils_of(access)
     if not choices:
         raise BadRequest("The store holds no council you can see. Ask an administrator to check your account.")
     wanted = request.GET.get("la") or choices[0].la_code
     council = next((c for c in choices if c.la_code == wanted), None)
+    if council is None and not any(c.la_code == wanted for c in all_councils()):
+        # a code the store does not hold is no question of permission (nor echoed back)
+        raise BadRequest("The store holds no council with that code. Choose one from the list.")
     if council is None:
         raise NotAllowed("that council's figures")
     months = council.month_ends()
@@ -106,6 +114,9 @@ def scope_of(request: HttpRequest, access: Access, *, team_allowed: bool = True,
     team = request.GET.get("team") or None
     if team is not None and not team_allowed:
         raise NotAllowed("figures for one team")
+    if team is not None and team_checked and team not in teams_of(council.la_code):
+        # what was typed in place of a team is never echoed into a page
+        raise BadRequest(f"{council.la_name} has no team by that name. Choose one from the list.")
     return Scope(council.la_code, council.la_name, as_at, team)
 
 

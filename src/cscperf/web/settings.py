@@ -139,10 +139,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["password"]
-AXES_IPWARE_PROXY_COUNT = 1 if os.environ.get("CSCPERF_WEB_TRUST_PROXY") == "1" else 0
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if os.environ.get("CSCPERF_WEB_TRUST_PROXY") == "1" else ["REMOTE_ADDR"]
-)
+# The address a failure is counted against: the audit log's (X-Forwarded-For behind the council's proxy).
+CSCPERF_TRUST_PROXY = os.environ.get("CSCPERF_WEB_TRUST_PROXY") == "1"
+AXES_CLIENT_IP_CALLABLE = "cscperf.web.client_address.client_address"
 
 # Sessions end after 30 minutes without a request, and when the browser closes.
 SESSION_COOKIE_AGE = 30 * 60
@@ -156,6 +155,7 @@ CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_NAME = "cscperf_csrf"
+CSRF_FAILURE_VIEW = "cscperf.web.errors.csrf_failure"
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSCPERF_WEB_TRUSTED_ORIGINS", "").split(",") if o]
 
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -13,10 +13,12 @@ from cscperf.disclosure import DisclosurePolicy
 from cscperf.indicators.definition import Indicator, load_library
 from cscperf.web import audit, exports
 from cscperf.web.access import Access
+from cscperf.web.client_address import client_address
 from cscperf.web.figures import (
     CACHE,
     CHILD_COLUMNS,
     CHILD_HEADINGS,
+    CHILDRENS_DIMENSIONS,
     Dashboard,
     Scope,
     children,
@@ -25,7 +27,7 @@ from cscperf.web.figures import (
     indicator_page,
     reader_options,
 )
-from cscperf.web.pages import BadRequest, client_address, councils_of, guarded, scope_of, scope_query
+from cscperf.web.pages import BadRequest, councils_of, guarded, scope_of, scope_query
 from cscperf.web.sparkline import sparkline
 from cscperf.web.store import open_reader, store_version
 
@@ -89,6 +91,8 @@ def indicator_view(request: HttpRequest, access: Access, indicator_id: str) -> H
     policy, dimensions = reader_options(access.suppressed, settings.CSCPERF_SUPPRESSION)
     if scope.team is not None:
         dimensions = ()  # a team's figure is not broken down further (yet)
+    if indicator.section == "workforce":  # posts and workers have no age band, sex or ethnicity of children
+        dimensions = tuple(d for d in dimensions if d not in CHILDRENS_DIMENSIONS)
     page = indicator_page(open_reader, store_version(), scope, indicator.id, _config(), policy, dimensions)
     return render(
         request,

@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
 from cscperf.web import audit
-from cscperf.web.pages import client_address
+from cscperf.web.client_address import client_address
 
 
 class SignIn(LoginView):

@@ -20,8 +20,9 @@ from cscperf.store.connection import Connection
 from cscperf.store.councils import team_names
 from cscperf.web import audit, lists_seam
 from cscperf.web.access import Access, NotAllowed
+from cscperf.web.client_address import client_address
 from cscperf.web.figures import CACHE, Scope
-from cscperf.web.pages import BadRequest, client_address, councils_of, guarded, scope_of, scope_query
+from cscperf.web.pages import BadRequest, councils_of, guarded, scope_of, scope_query
 from cscperf.web.store import reading, store_version
 from cscperf.web.views import _download
 
@@ -111,7 +112,7 @@ class Summary:
 
 @guarded("view_lists")
 def lists_view(request: HttpRequest, access: Access) -> HttpResponse:
-    scope = scope_of(request, access, any_day=True)
+    scope = scope_of(request, access, any_day=True, team_checked=False)
     context: dict[str, Any] = {"scope": scope, "access": access, "definitions": lists_seam.definitions()}
     with reading() as con:
         try:
@@ -182,7 +183,7 @@ class Asked:
 def _asked(request: HttpRequest, access: Access, list_id: str, action: str) -> Asked:
     """Compute the list the query asks for, and write the audit record of this view or download."""
     definition = _definition(list_id)
-    scope = scope_of(request, access, any_day=True)
+    scope = scope_of(request, access, any_day=True, team_checked=False)
     with reading() as con:
         choice = _choice(request, access, scope, con)
         filters = _filters(con, access, scope, choice)
@@ -267,7 +268,7 @@ def list_download(request: HttpRequest, access: Access, list_id: str) -> HttpRes
 def lists_download(request: HttpRequest, access: Access) -> HttpResponse:
     """Every list in one workbook, with the counts per team and worker (`cscperf lists --by team --format
     xlsx`): the weekly file for a head of service. A list the data cannot support says so on its sheet."""
-    scope = scope_of(request, access, any_day=True)
+    scope = scope_of(request, access, any_day=True, team_checked=False)
     with reading() as con:
         choice = _choice(request, access, scope, con)
         lists = lists_seam.restricted(

@@ -23,8 +23,9 @@ from cscperf.loading.session import load_files
 from cscperf.store.connection import Connection
 from cscperf.web import audit, exports
 from cscperf.web.access import Access
+from cscperf.web.client_address import client_address
 from cscperf.web.figures import CACHE
-from cscperf.web.pages import BadRequest, client_address, guarded
+from cscperf.web.pages import BadRequest, guarded
 from cscperf.web.store import reading, writing
 from cscperf.web.views import _download
 

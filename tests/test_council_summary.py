@@ -1,0 +1,50 @@
+"""`cscperf summary` never shows a figure the data cannot support: a table no load gave is n/a, not 0, and a
+figure at the data's last date is n/a when its records end before that date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from cscperf.cli import app
+from cscperf.loading.session import load_files
+from cscperf.store.council_summary import council_summaries
+from cscperf.store.database import open_store
+
+from .conftest import SHARED
+
+
+def test_an_ssda903_store_says_which_figures_it_cannot_give(tmp_path: Path) -> None:
+    # The sample SSDA903 returns: episodes of care to 31 March 2019, reviews and legal statuses later; no
+    # contacts, referrals, assessments or CP plans at all. The data's last date is the reviews' (2026).
+    db = tmp_path / "returns.duckdb"
+    con = open_store(db)
+    try:
+        load_files(con, [SHARED / "samples" / "ssda903" / "fake"], la_code="316")
+        [r] = council_summaries(con)
+    finally:
+        con.close()
+    assert r.end is not None and r.end > dt.date(2019, 3, 31)
+    assert (r.contacts, r.referrals, r.assessments, r.cp_open, r.cla_open) == (None,) * 5  # had been 0s and 1,186
+    assert r.cla_rate_per_10k is None
+    why = dict(r.missing)
+    assert why["Contacts"] == "no contacts were loaded"
+    assert why["Children looked after at the end"].startswith("the episodes of care loaded end on 31 March 2019")
+    shown = CliRunner().invoke(app, ["summary", "--db", str(db)], env={"COLUMNS": "80"})
+    assert shown.exit_code == 0
+    assert "Children looked after at the end n/a: the episodes of care loaded end on 31 March 2019" in " ".join(
+        shown.output.split()
+    )
+    assert "1,186" not in shown.output
+
+
+def test_a_synthetic_council_gives_every_figure(council_store: Path) -> None:
+    con = open_store(council_store, read_only=True)
+    try:
+        [r] = council_summaries(con)
+    finally:
+        con.close()
+    assert r.missing == ()
+    assert all(n is not None and n > 0 for n in (r.contacts, r.referrals, r.assessments, r.cp_open, r.cla_open))
