@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from cscperf.analysis.spc import MIN_POINTS
 from cscperf.analysis.spc_icons import signal_words
@@ -247,4 +247,36 @@ def chart_spc(figures: IndicatorFigures) -> ChartSpc | None:
 def chart_requests(
     figures: Mapping[str, IndicatorFigures], events: tuple[EventConfig, ...]
 ) -> list[tuple[ChartPlan, ChartRequest]]:
-    return [(plan, chart_request(plan, figures, events)) for plan in all_plans() if plan.main in figures]
+    """The paper's charts: a count of children from 1 to the threshold less one has no point (its table reads
+    "fewer than 5"), as everywhere in what members read."""
+    return [(plan, small_counts_withheld(chart_request(plan, figures, events)))
+            for plan in all_plans() if plan.main in figures]  # fmt: skip
+
+
+def small_counts_withheld(req: ChartRequest) -> ChartRequest:
+    """Each count series (children starting care beside those in care, say) with its months of 1 to the
+    threshold less one children drawn as no point: their value is None, the count kept as the numerator so
+    that the figures' table says "fewer than 5" (`charts.data_table`). Percentages and rates are the
+    council's headline figures and stay (docs/report.md#small-numbers)."""
+    policy = req.disclosure
+    withheld = False
+
+    def line(chart_line: ChartLine | None) -> ChartLine | None:
+        nonlocal withheld
+        if chart_line is None or chart_line.unit != "count":
+            return chart_line
+        points = []
+        for p in chart_line.points:
+            small = p.value is not None and float(p.value).is_integer() and policy.is_small(p.value)
+            withheld = withheld or small
+            points.append(replace(p, value=None, numerator=p.value) if small else p)
+        return replace(chart_line, points=tuple(points))
+
+    main = line(req.main)
+    assert main is not None
+    out = replace(req, main=main, secondary=line(req.secondary), extra=tuple(x for x in map(line, req.extra) if x),
+                  related=tuple(x for x in map(line, req.related) if x))  # fmt: skip
+    if withheld:
+        note = f'Months with {policy.label} children have no point, and their count reads "{policy.label}".'
+        out = replace(out, notes=(*out.notes, note))
+    return out
