@@ -185,5 +185,17 @@ def test_a_count_of_children_beside_a_chart_is_withheld_in_its_table_and_not_dra
     _, printed = charts.print_table(request)
     assert printed[0][1:] == ["<5", "12", "0"]
     assert any("fewer than 5 children have no point" in n for n in request.notes)
+    # beside the children in care, a month whose starts are withheld withholds its leavers too (else in care at
+    # the month's end - in care the month before + leavers = starts): leavers of 9, 6 and 7 read
+    # "withheld", 6 and 7 (printed "c", 6, 7)
+    ceased = load_library()["cla_ceased"]
+    leavers = [Point("001", dt.date(2026, m, 1), dt.date(2026, m, d), n, None, n, 1)
+               for m, d, n in ((8, 31, 9.0), (9, 30, 6.0), (10, 31, 7.0))]  # fmt: skip
+    leaving = chart_line(indicator_figures(ceased, leavers, None, None, 20))
+    both = small_counts_withheld(ChartRequest("c", "Chart", "Context", line, related=(line, leaving)))
+    headers, rows = charts.data_table(both)
+    column = headers.index(f"{leaving.label} (number)")
+    assert [row[column] for row in rows] == ["withheld", "6", "7"]
+    assert charts.print_table(both)[1][-1][1:] == ["c", "6", "7"]
     rate = small_counts_withheld(ChartRequest("c", "Chart", "Context", chart_line(_figures(4, 24))))
     assert rate.main.points[-1].value is not None  # a percentage is the council's headline figure: kept

@@ -644,6 +644,8 @@ def _sentence_start(text: str) -> str:
 def _value_cell(point: ChartPoint, line: ChartLine, policy: DisclosurePolicy, short: bool = False) -> str:
     """A figure in the table: a count of children as members may read it ("fewer than 5", or "<5" in the
     printed table; a count withheld from the chart keeps its number as the numerator), anything else as it is."""
+    if point.withheld:
+        return "c" if short else "withheld"
     if line.unit == "count":
         count = point.value if point.value is not None else point.numerator
         return _count_cell(count, policy, short=short) if count is not None and math.isfinite(count) else _MISSING
