@@ -182,6 +182,13 @@ def test_benchmarks_show_and_kpis_with_benchmarks(published: Path, council_store
     assert cla["benchmark_year"] == 2025 and cla["england"] == 67 and cla["sn_mean"] is not None
     assert cla["interval_95"] and cla["versus_england"]
     assert kpis["contacts"]["england"] is None and kpis["contacts"]["notes"] == ["No published equivalent."]
+    # a store of one council: --la is not needed (it had said "Give the council's 3-digit DfE code with --la")
+    alone = runner.invoke(app, ["benchmarks", "show", "--db", str(store), "--kpi", "cla_rate_per_10k", "--format",
+                                "json"])  # fmt: skip
+    assert alone.exit_code == 0, alone.output
+    assert json.loads(alone.output)[0]["la_code"] == "874"
+    several = runner.invoke(app, ["benchmarks", "show", "--db", str(published), "--kpi", "cla_rate_per_10k"])
+    assert several.exit_code != 0 and "--la" in several.output
 
 
 def test_kpis_with_benchmarks_says_how_to_add_them(council_store: Path, tmp_path: Path) -> None:

@@ -38,6 +38,8 @@ def test_an_ssda903_store_says_which_figures_it_cannot_give(tmp_path: Path) -> N
         shown.output.split()
     )
     assert "1,186" not in shown.output
+    assert r.workers is None and why["Workers (employed and agency, ever)"] == "no social workers were loaded"
+    assert "no child population" not in shown.output  # the rate is n/a for want of the children, not the population
 
 
 def test_a_synthetic_council_gives_every_figure(council_store: Path) -> None:
@@ -47,4 +49,6 @@ def test_a_synthetic_council_gives_every_figure(council_store: Path) -> None:
     finally:
         con.close()
     assert r.missing == ()
-    assert all(n is not None and n > 0 for n in (r.contacts, r.referrals, r.assessments, r.cp_open, r.cla_open))
+    assert all(
+        n is not None and n > 0 for n in (r.contacts, r.referrals, r.assessments, r.cp_open, r.cla_open, r.workers)
+    )

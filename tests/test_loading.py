@@ -75,6 +75,10 @@ def test_a_column_of_the_councils_own_is_left_out_and_said_not_the_file_skipped(
     assert con.execute("SELECT count(*) FROM ssd_person").fetchall() == [(2,)]
     flagged = con.execute("SELECT source_location, rule, field_name, severity FROM cscperf_load_rejects").fetchall()
     assert flagged == [("people.csv:1", "extra column ignored", "Keyworker Notes", "warning")]
+    misspelt = _write(tmp_path / "misspelt.csv", "pers_person_id,pers_sex,pers_ethnicity,pers_dobb\nC3,M,WBRI,2015\n")
+    with pytest.raises(UnreadableFile, match=r"'pers_dobb'.*is it pers_dob, misspelt\?"):
+        load_files(con, [misspelt], la_code="874")  # its dates would all have been left empty
+    assert con.execute("SELECT count(*) FROM ssd_person").fetchall() == [(2,)]  # nothing of it loaded
     assert table_for_columns(["pers_person_id", "a", "b", "c"]) is None  # one column known of four
     assert table_for_columns(["pers_person_id", "pers_sex", "a", "b"]) is None  # half: not most
     table = table_for_columns(["pers_person_id", "pers_sex", "pers_dob", "a"])

@@ -162,3 +162,40 @@ def test_word_and_html_files_hold_no_small_n_of_d_and_excel_keeps_the_numbers(
     numerators = [c.value for ws in book.worksheets for row in ws.iter_rows() for c in row
                   if isinstance(c.value, int | float) and 1 <= c.value <= 4]  # fmt: skip
     assert numerators  # the analysts' workbook keeps small counts, and says it is not for publication
+
+
+def test_a_count_of_children_beside_a_chart_is_withheld_in_its_table_and_not_drawn() -> None:
+    """The paper's table for children in care gave "Children starting care (number)" as 4 in a month: a count of
+    children from 1 to 4, which the paper withholds everywhere else. Worked by hand: starts of 4 and 12 in two
+    months read "fewer than 5" (printed "<5") and 12; the month of 4 has no point; a true 0 is shown."""
+    from cscperf.report.appendix import chart_line, small_counts_withheld
+
+    starts = load_library()["cla_started"]
+    points = [
+        Point("001", dt.date(2026, m, 1), dt.date(2026, m, d), n, None, n, 1)
+        for m, d, n in ((8, 31, 4.0), (9, 30, 12.0), (10, 31, 0.0))
+    ]
+    figures = indicator_figures(starts, points, None, None, 20)
+    line = chart_line(figures)
+    request = small_counts_withheld(ChartRequest("c", "Chart", "Context", line, related=(line,)))
+    assert [p.value for p in request.main.points] == [None, 12.0, 0.0]  # not drawn
+    headers, rows = charts.data_table(request)
+    column = headers.index(f"{line.label} (number)")
+    assert [row[column] for row in rows] == ["fewer than 5", "12", "0"]
+    _, printed = charts.print_table(request)
+    assert printed[0][1:] == ["<5", "12", "0"]
+    assert any("fewer than 5 children have no point" in n for n in request.notes)
+    # beside the children in care, a month whose starts are withheld withholds its leavers too (else in care at
+    # the month's end - in care the month before + leavers = starts): leavers of 9, 6 and 7 read
+    # "withheld", 6 and 7 (printed "c", 6, 7)
+    ceased = load_library()["cla_ceased"]
+    leavers = [Point("001", dt.date(2026, m, 1), dt.date(2026, m, d), n, None, n, 1)
+               for m, d, n in ((8, 31, 9.0), (9, 30, 6.0), (10, 31, 7.0))]  # fmt: skip
+    leaving = chart_line(indicator_figures(ceased, leavers, None, None, 20))
+    both = small_counts_withheld(ChartRequest("c", "Chart", "Context", line, related=(line, leaving)))
+    headers, rows = charts.data_table(both)
+    column = headers.index(f"{leaving.label} (number)")
+    assert [row[column] for row in rows] == ["withheld", "6", "7"]
+    assert charts.print_table(both)[1][-1][1:] == ["c", "6", "7"]
+    rate = small_counts_withheld(ChartRequest("c", "Chart", "Context", chart_line(_figures(4, 24))))
+    assert rate.main.points[-1].value is not None  # a percentage is the council's headline figure: kept

@@ -342,3 +342,5 @@ def test_an_unborn_child_is_written_with_sex_u_whatever_the_case_system_holds() 
     born = child_element(CensusChild(person), 2027)
     assert born.findtext("ChildIdentifiers/Sex") == "M"
     assert born.findtext("ChildIdentifiers/PersonBirthDate") == "2026-04-09"
+    no_date = child_element(CensusChild({**person, "pers_dob": None}), 2026)  # born, date missing: sex kept
+    assert no_date.findtext("ChildIdentifiers/Sex") == "M"

@@ -72,8 +72,10 @@ def test_failure_files_are_safe_to_open(tmp_path: Path) -> None:
 
 @needs_validators
 def test_the_cin_rules_run_on_a_census_and_keep_rule_child_and_field(council: GoldenCouncil, tmp_path: Path) -> None:
-    """Child E is unborn-sex U in the golden council; made F with no birth date but an expected one, DfE rule 8750
-    (sex must be U for an unborn child) fails for E alone."""
+    """Child E made unborn (no birth date, an expected one): cscperf's export writes its sex U, as DfE rule 8750
+    asks; written F in the file, rule 8750 (sex must be U for an unborn child) fails for E alone."""
+    from lxml import etree
+
     golden_cin(council)
     council.con.execute(
         "UPDATE ssd_person SET pers_sex = 'F', pers_dob = NULL, pers_expected_dob = DATE '2025-06-01' "
@@ -82,6 +84,11 @@ def test_the_cin_rules_run_on_a_census_and_keep_rule_child_and_field(council: Go
     from .returns_helpers import export
 
     export(council.con, "cin-census", LA, tmp_path / "cin.xml", year=2025)
+    tree = etree.parse(str(tmp_path / "cin.xml"))
+    [sex] = tree.xpath("//Child[ChildIdentifiers/LAchildID='E']/ChildIdentifiers/Sex")
+    assert sex.text == "U"  # the export's own
+    sex.text = "F"
+    tree.write(str(tmp_path / "cin.xml"), xml_declaration=True, encoding="utf-8")
     outcome = dfe_rules.check_cin(tmp_path / "cin.xml", 2025)
     assert outcome.ran, outcome.note
     found = {(f.rule, f.child, f.field) for f in outcome.failures if f.rule == "8750"}

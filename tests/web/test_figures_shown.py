@@ -216,6 +216,7 @@ def test_every_team_the_picker_offers_has_a_page(web_store: WebStore, accounts: 
     CACHE.clear()
     try:
         assert "Head of Service" in teams_of(la)
+        assert "Children's Social Care" not in teams_of(la)  # the service above the teams, no child its own
         analyst = client_for(accounts.analyst)
         for url in ("/", "/indicators/cp_visits_in_time/", "/indicators/cp_plans_open/"):
             assert analyst.get(url, {"team": "Head of Service", "la": la}).status_code == 200, url
@@ -264,3 +265,32 @@ def test_a_council_the_store_does_not_hold_is_a_400_not_a_permission_problem(
         assert page.status_code == 400
         assert b"holds no council with that code" in page.content
     assert analyst.get("/", {"la": web_store.la_codes[-1]}).status_code == 200
+
+
+def test_a_department_above_teams_with_children_of_its_own_is_a_team(web_store: WebStore) -> None:
+    """A service area with its own allocations appears in the breakdowns by team, so it is offered too."""
+    from cscperf.store.database import open_store
+    from cscperf.web.figures import CACHE
+    from cscperf.web.pages import teams_of
+
+    la = web_store.la_codes[0]
+    con = open_store(web_store.path)
+    try:
+        (parent,) = con.execute(
+            "SELECT dept_team_id FROM ssd_department WHERE la_code = ? AND dept_team_name = 'Children''s Social Care'",
+            [la],
+        ).fetchone()
+        con.execute("INSERT INTO ssd_involvements (la_code, invo_involvements_id, invo_professional_team) "
+                    "VALUES (?, 'INV-PARENT', ?)", [la, parent])  # fmt: skip
+    finally:
+        con.close()
+    CACHE.clear()
+    try:
+        assert "Children's Social Care" in teams_of(la)
+    finally:
+        con = open_store(web_store.path)
+        try:
+            con.execute("DELETE FROM ssd_involvements WHERE la_code = ? AND invo_involvements_id = 'INV-PARENT'", [la])
+        finally:
+            con.close()
+        CACHE.clear()

@@ -157,7 +157,29 @@ def test_behind_the_proxy_one_persons_failures_lock_only_them(web_store: WebStor
             reset(username="nobody-here")
 
 
-def test_the_app_database_is_readable_by_its_owner_only(tmp_path: Any) -> None:
+def test_the_address_behind_the_proxy_is_the_one_the_proxy_wrote() -> None:
+    """The last address of X-Forwarded-For (a client may send a header of its own, which a proxy that adds to it
+    keeps in front), without a port, and only an IP address; otherwise the connection's."""
+    from django.test import RequestFactory, override_settings
+
+    from cscperf.web.client_address import client_address
+
+    def seen(forwarded: str) -> str:
+        return client_address(RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded))
+
+    with override_settings(CSCPERF_TRUST_PROXY=True):
+        assert seen("203.0.113.9") == "203.0.113.9"
+        assert seen("6.6.6.6, 203.0.113.9") == "203.0.113.9"  # what the client claimed is not taken
+        assert seen("203.0.113.9:51234") == "203.0.113.9"  # IIS ARR's port
+        assert seen("[2001:db8::1]:443") == "2001:db8::1"
+        assert seen("2001:db8::1") == "2001:db8::1"
+        assert seen("unknown") == "127.0.0.1"
+        assert seen("not an ip, ") == "127.0.0.1"
+    with override_settings(CSCPERF_TRUST_PROXY=False):
+        assert seen("203.0.113.9") == "127.0.0.1"  # without a proxy the header is anyone's to write
+
+
+def test_the_app_database_is_readable_by_its_owner_only(tmp_path: Any, caplog: Any) -> None:
     """It holds password hashes, sessions and the audit log. Made new, it is 0600 whatever the umask; one that
     exists keeps the permissions its administrator gave it. The test session's own was made this way."""
     import os
@@ -177,8 +199,10 @@ def test_the_app_database_is_readable_by_its_owner_only(tmp_path: Any) -> None:
     shared = tmp_path / "shared.web.sqlite3"
     shared.write_bytes(b"")
     shared.chmod(0o640)
-    made_private(shared)
+    with caplog.at_level("WARNING", logger="cscperf.web"):
+        made_private(shared)
     assert stat.S_IMODE(shared.stat().st_mode) == 0o640
+    assert "can be read by others than its owner" in caplog.text  # said at start-up, not changed
 
 
 def test_a_form_without_its_token_gets_the_services_own_page() -> None:

@@ -24,7 +24,7 @@ from cscperf.cli.options import (
 from cscperf.comparators.comparison import Comparison
 from cscperf.errors import DataProblem, UsageProblem
 from cscperf.reference.la_codes import council_name
-from cscperf.store.connection import store_label
+from cscperf.store.connection import Connection, store_label
 
 benchmarks_app = command_group(
     "Comparators: England, region and statistical-neighbour values from the DfE's published statistics."
@@ -69,6 +69,17 @@ def benchmarks_import(
         say(f"Child population (0-17) added for {population_years:,} mid-year(s) of councils loaded from files.")
 
 
+def _the_only_council(con: Connection) -> str:
+    """Without --la: the store's one council (the help says --la is needed only when it holds several)."""
+    from cscperf.store.councils import councils
+
+    held = [c.la_code for c in councils(con)]
+    if len(held) == 1:
+        return held[0]
+    shown = f"; it holds {', '.join(held[:10])}{' and more' if len(held) > 10 else ''}" if held else ""
+    raise UsageProblem(f"Give the council's 3-digit DfE code with --la (e.g. --la 874){shown}.")
+
+
 @benchmarks_app.command("show")
 @explained
 def benchmarks_show(
@@ -88,8 +99,6 @@ def benchmarks_show(
     from cscperf.store.database import open_store
 
     council = one_council(la)
-    if council is None:
-        raise UsageProblem("Give the council's 3-digit DfE code with --la (e.g. --la 874).")
     ids = indicator_ids(kpi) or list(MEASURES)
     unknown = [i for i in ids if i not in MEASURES]
     if unknown:
@@ -101,6 +110,7 @@ def benchmarks_show(
                 f"No comparators in {store_label(db)} yet. Import them with `cscperf benchmarks import "
                 f"../shared/reference-data --db {store_label(db)}`."
             )
+        council = council or _the_only_council(con)
         comparisons = [compare(con, council, i, year=year, model=model.value) for i in ids]
     finally:
         con.close()

@@ -107,9 +107,11 @@ def _why_no_rate(rows: list[CouncilSummary]) -> None:
     """Under the table: why a rate per 10,000 is n/a (never a dash that could be read as none)."""
     from cscperf.indicators.coverage import no_population
 
-    without = [r.la_code for r in rows if r.cla_rate_per_10k is None]
+    without = [r.la_code for r in rows if r.cla_rate_per_10k is None and r.cla_open is not None]
     if without:
         say(f"Per 10,000 n/a: {no_population(without)}.")
+    if any(r.cla_open is None for r in rows):
+        say("Per 10,000 n/a where the children looked after are n/a: it is worked from them.")
 
 
 def _one_council(r: CouncilSummary) -> DataTable:
@@ -126,7 +128,7 @@ def _one_council(r: CouncilSummary) -> DataTable:
         ("Children on CP plans at the end", _figure(r.cp_open)),
         ("Children looked after at the end", _figure(r.cla_open)),
         ("  per 10,000 children aged 0-17", _per_10k(r)),
-        ("Workers (employed and agency, ever)", f"{r.workers:,}"),
+        ("Workers (employed and agency, ever)", _figure(r.workers)),
         ("Records", f"{r.rows:,}"),
     ):
         table.add_row(label, value)

@@ -249,7 +249,8 @@ def _one(name: str, coverage: CouncilCoverage, period: ReportingPeriod, flow: bo
     if history and covering.looks_back_to > needed:
         span = "before the period" if flow else f"to {_day(period.end)}"
         begins = _day(covering.start)
-        return Availability("none", f"needs the {history} months {span}, and the {things} loaded begin on {begins}")
+        months = "month" if history == 1 else f"{history} months"
+        return Availability("none", f"needs the {months} {span}, and the {things} loaded begin on {begins}")
     if covering.end < period.end:
         ends = _day(covering.end)
         return Availability("part", f"part of the period only: the {things} loaded end on {ends}; counted to then")

@@ -97,7 +97,13 @@ def region_table(console: Console, results: list[RegionResult], councils: list[s
         f"All: the councils' figures pooled (numerators and denominators summed). c: withheld, built on "
         f"{policy.label} (and a second where one alone could be worked out from the total), so this may be shared "
         "across the councils. n/a: not available from the data loaded (why: --format json or csv)."
-        + ("" if wide else " `--format csv` gives every council."),
+        + ("" if wide else " `--format csv` gives every council.")
+        + (
+            f" The table gives the latest of the {len(results[0].region)} periods asked for; `--format csv` or "
+            "`--format json` gives them all."
+            if len(results[0].region) > 1
+            else ""
+        ),
         highlight=False,
     )
 

@@ -92,6 +92,12 @@ def _refuse_when_nothing_is_a_format(summary: LoadSummary) -> None:
     )
 
 
+def _problem_count(count: int, severity: str) -> str:
+    """ "1 error", "2 warnings", "3 fatal"."""
+    plural = severity in ("error", "warning") and count != 1
+    return f"{count:,} {severity}{'s' if plural else ''}"
+
+
 def _formats(reason: str) -> str:
     """ "CIN Census XML, an SSDA903 table (CSV or XML), ..." from "is not a format cscperf can load: not CIN ..."."""
     if NOT_A_FORMAT not in reason:
@@ -124,7 +130,7 @@ def _show(summary: LoadSummary, db: str) -> None:
             )
             table.add_row(f.path.name, f.kind or "-", "-", "-", "-", "-", why)
             continue
-        problems = ", ".join(f"{sum(rules.values()):,} {sev}" for sev, rules in f.problems.items())
+        problems = ", ".join(_problem_count(sum(rules.values()), sev) for sev, rules in f.problems.items())
         table.add_row(f.path.name, f.kind or "", str(f.collection_year or ""), f"{f.read:,}", f"{f.loaded:,}",
                       f"{f.rejected:,}", problems or "none")  # fmt: skip
     console.print(table)

@@ -14,6 +14,7 @@ and legal planning meeting (`cppl_cp_plan_senior_review_date`/`_outcome`,
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 from collections.abc import Callable
 from pathlib import Path
@@ -216,7 +217,17 @@ def read_csv_table(path: Path, load: FileLoad) -> None:
 
 
 def _say_unknown_columns(load: FileLoad, table: Table, names: list[str]) -> None:
+    """A column of the council's own is left out with a warning; one that looks like a misspelling of a column
+    of the table the file does not have (`cppl_cp_plan_start_dt`) stops the load, which would otherwise leave
+    that field empty in every record."""
+    given = {n.strip().lower() for n in names}
+    missing = [c.name for c in table.all_columns if c.name.lower() not in given and c.name != "la_code"]
     for name in unknown_columns(table, names):
+        near = difflib.get_close_matches(name.strip().lower(), [m.lower() for m in missing], n=1, cutoff=0.8)
+        if near:
+            meant = next(m for m in missing if m.lower() == near[0])
+            load.fail(f"has a column {name[:100]!r}, which is not part of the SSD table {table.name}: is it {meant}, "
+                      "misspelt? Correct the header and load the file again.")  # fmt: skip
         load.flag(
             Problem(
                 load.where(1),

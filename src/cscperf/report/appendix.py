@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from cscperf.analysis.spc import MIN_POINTS
 from cscperf.analysis.spc_icons import signal_words
@@ -27,6 +27,7 @@ from cscperf.report.chart_request import (
     PublishedPoint,
     ReferenceKind,
     ReferenceLine,
+    flows_withheld_together,
 )
 from cscperf.report.config import EventConfig
 from cscperf.report.figures import month_short, shown, within_possible
@@ -108,7 +109,7 @@ def chart_of(indicator_id: str) -> ChartPlan:
 def chart_line(figures: IndicatorFigures, label: str | None = None) -> ChartLine:
     ind = figures.indicator
     points = tuple(_chart_point(p) for p in figures.points)
-    return ChartLine(label or words_for(ind).short, ind.unit, ind.decimals, points)
+    return ChartLine(label or words_for(ind).short, ind.unit, ind.decimals, points, ind.period_kind)
 
 
 def _chart_point(p: Point) -> ChartPoint:
@@ -247,4 +248,45 @@ def chart_spc(figures: IndicatorFigures) -> ChartSpc | None:
 def chart_requests(
     figures: Mapping[str, IndicatorFigures], events: tuple[EventConfig, ...]
 ) -> list[tuple[ChartPlan, ChartRequest]]:
-    return [(plan, chart_request(plan, figures, events)) for plan in all_plans() if plan.main in figures]
+    """The paper's charts: a count of children from 1 to the threshold less one has no point (its table reads
+    "fewer than 5"), as everywhere in what members read."""
+    return [(plan, small_counts_withheld(chart_request(plan, figures, events)))
+            for plan in all_plans() if plan.main in figures]  # fmt: skip
+
+
+def small_counts_withheld(req: ChartRequest) -> ChartRequest:
+    """Each count series (children starting care beside those in care, say) with its months of 1 to the
+    threshold less one children drawn as no point: their value is None, the count kept as the numerator so
+    that the figures' table says "fewer than 5" (`charts.data_table`); in such a month every count of events
+    beside the chart is withheld ("withheld"), so that none can be worked out from the others. Percentages and
+    rates are the council's headline figures and stay (docs/report.md#small-numbers)."""
+    policy = req.disclosure
+    together = flows_withheld_together((req.main, *req.extra, *req.related), policy.is_small)
+    withheld = False
+
+    def line(chart_line: ChartLine | None, beside: bool = False) -> ChartLine | None:
+        nonlocal withheld
+        if chart_line is None or chart_line.unit != "count":
+            return chart_line
+        points = []
+        for p in chart_line.points:
+            small = p.value is not None and float(p.value).is_integer() and policy.is_small(p.value)
+            second = beside and chart_line.period_kind == "flow" and p.period_end in together and not small
+            withheld = withheld or small
+            if small:
+                points.append(replace(p, value=None, numerator=p.value))
+            elif second and p.value is not None:
+                points.append(replace(p, value=None, numerator=None, withheld=True))
+            else:
+                points.append(p)
+        return replace(chart_line, points=tuple(points))
+
+    main = line(req.main, True)
+    assert main is not None
+    out = replace(req, main=main, secondary=line(req.secondary),
+                  extra=tuple(x for x in (line(x, True) for x in req.extra) if x),
+                  related=tuple(x for x in (line(x, True) for x in req.related) if x))  # fmt: skip
+    if withheld:
+        note = f'Months with {policy.label} children have no point, and their count reads "{policy.label}".'
+        out = replace(out, notes=(*out.notes, note))
+    return out

@@ -4,6 +4,7 @@ the chart renderer (which decides how). Plain data, no drawing."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -23,6 +24,7 @@ class ChartPoint:
     value: float | None
     numerator: float | None = None
     denominator: float | None = None
+    withheld: bool = False  # withheld so that a small count beside it cannot be worked out (its value is None)
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,15 @@ class ChartLine:
     unit: str  # count, percent, rate_per_10k, ratio, days (as the indicator library)
     decimals: int
     points: tuple[ChartPoint, ...]
+    period_kind: str = ""  # "flow" (events in the period) or "stock" (at its end), as the indicator library
+
+
+def flows_withheld_together(lines: tuple[ChartLine, ...], is_small: Callable[[float | None], bool]) -> set[dt.date]:
+    """The months in which a count of events given beside a chart (children starting care, children leaving it)
+    is small: in those months every such count is withheld, since the children in care at each month end and
+    one flow would give the other by subtraction."""
+    return {p.period_end for x in lines if x.unit == "count" and x.period_kind == "flow" for p in x.points
+            if p.value is not None and is_small(p.numerator if p.numerator is not None else p.value)}  # fmt: skip
 
 
 @dataclass(frozen=True)

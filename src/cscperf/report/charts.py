@@ -641,6 +641,17 @@ def _sentence_start(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _value_cell(point: ChartPoint, line: ChartLine, policy: DisclosurePolicy, short: bool = False) -> str:
+    """A figure in the table: a count of children as members may read it ("fewer than 5", or "<5" in the
+    printed table; a count withheld from the chart keeps its number as the numerator), anything else as it is."""
+    if point.withheld:
+        return "c" if short else "withheld"
+    if line.unit == "count":
+        count = point.value if point.value is not None else point.numerator
+        return _count_cell(count, policy, short=short) if count is not None and math.isfinite(count) else _MISSING
+    return _cell(point.value, line.decimals)
+
+
 def _cell(value: float | None, decimals: int) -> str:
     return format_number(value, decimals) if value is not None and math.isfinite(value) else _MISSING
 
@@ -682,7 +693,7 @@ def data_table(req: ChartRequest) -> tuple[list[str], list[list[str]]]:
         by_end = {p.period_end: p for p in line.points}
         name = "12 months to the month" if line is req.rolling else line.label
         headers.append(f"{name} ({unit_words(line.unit)})")
-        columns.append({end: _cell(p.value, line.decimals) for end, p in by_end.items()})
+        columns.append({end: _value_cell(p, line, req.disclosure) for end, p in by_end.items()})
         if line in (req.main, req.rolling) and _has_counts(line):
             numerator, denominator = _counts_headers(req, line)
             if line is req.rolling:
@@ -727,7 +738,9 @@ def print_table(req: ChartRequest, months: int = 13) -> tuple[list[str], list[li
         by_end = {p.period_end: p for p in line.points}
         name = "12 months to the month" if line is req.rolling else line.label
         unit = {"percent": " (%)", "rate_per_10k": " (per 10,000)", "ratio": " (per FTE)"}.get(line.unit, "")
-        rows.append([f"{name}{unit}", *(_cell(by_end[e].value if e in by_end else None, line.decimals) for e in ends)])
+        rows.append([f"{name}{unit}",
+                     *(_value_cell(by_end[e], line, req.disclosure, short=True) if e in by_end else _MISSING
+                       for e in ends)])  # fmt: skip
         if line is req.main and _has_counts(line):
             numerator, denominator = _counts_headers(req, line)
             for words, field in ((numerator, "numerator"), (denominator, "denominator")):

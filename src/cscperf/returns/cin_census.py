@@ -101,7 +101,8 @@ def child_element(child: CensusChild, year: int) -> Any:
     dob, expected = p.get("pers_dob"), p.get("pers_expected_dob")
     born = dob is not None and dob <= ye
     upn_unknown = p.get("pers_upn_unknown")
-    sex = p.get("pers_sex") if born else "U"  # rule 8750: an unborn child's sex is U (GenderCurrent 0)
+    unborn = not born and (expected or dob) is not None  # (no date at all: a child whose birth date is missing)
+    sex = "U" if unborn else p.get("pers_sex")  # rule 8750: an unborn child's sex is U (GenderCurrent 0)
     _sub(ids, "LAchildID", p["pers_person_id"])
     _sub(ids, "UPN", child.upn)
     _sub(ids, "FormerUPN", child.former_upn)

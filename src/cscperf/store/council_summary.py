@@ -24,7 +24,7 @@ class CouncilSummary:
     cp_open: int | None
     cla_open: int | None
     cla_rate_per_10k: float | None
-    workers: int
+    workers: int | None
     rows: int
     missing: tuple[tuple[str, str], ...] = ()  # (figure, why it is not available)
 
@@ -97,6 +97,7 @@ FIGURES = (
     ("assessments", "Assessments", "ssd_cin_assessments", False),
     ("cp_open", "Children on CP plans at the end", "ssd_cp_plans", True),
     ("cla_open", "Children looked after at the end", "ssd_cla_episodes", True),
+    ("workers", "Workers (employed and agency, ever)", "ssd_professionals", False),
 )
 
 
@@ -131,4 +132,5 @@ def _plain(table: str) -> str:
         "ssd_cin_assessments": "assessments",
         "ssd_cp_plans": "child protection plans",
         "ssd_cla_episodes": "episodes of care",
+        "ssd_professionals": "social workers",
     }[table]

@@ -84,13 +84,14 @@ def councils(con: Connection) -> list[Council]:
 
 def team_names(con: Connection, la_code: str) -> list[str]:
     """The council's teams as the indicators' breakdowns name them (the department's name, else its id). A
-    department with teams under it (the service itself, "Children's Social Care") is not one: a page for it
-    would count only the children allocated to it directly, none, where its reader expects the whole service."""
+    department with teams under it (the service itself, "Children's Social Care") is one only if children are
+    allocated to it directly: otherwise its page would count none, where its reader expects the whole service."""
     rows = con.execute(
         "SELECT DISTINCT COALESCE(d.dept_team_name, d.dept_team_id) FROM ssd_department d WHERE d.la_code = ? "
-        "AND COALESCE(d.dept_team_name, d.dept_team_id) IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ssd_department "
+        "AND COALESCE(d.dept_team_name, d.dept_team_id) IS NOT NULL AND (NOT EXISTS (SELECT 1 FROM ssd_department "
         "u WHERE u.la_code = d.la_code AND (u.dept_team_parent_id = d.dept_team_id OR (u.dept_team_parent_id IS "
-        "NULL AND u.dept_team_parent_name = d.dept_team_name))) ORDER BY 1",
+        "NULL AND u.dept_team_parent_name = d.dept_team_name))) OR EXISTS (SELECT 1 FROM ssd_involvements i "
+        "WHERE i.la_code = d.la_code AND i.invo_professional_team = d.dept_team_id)) ORDER BY 1",
         [la_code],
     ).fetchall()
     return [str(r[0]) for r in rows]

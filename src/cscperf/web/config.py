@@ -18,6 +18,7 @@ settings reach every worker process of the WSGI server:
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import secrets
 from pathlib import Path
@@ -80,3 +81,9 @@ def made_private(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with contextlib.suppress(FileExistsError):
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    if os.name == "posix" and path.stat().st_mode & 0o077:
+        logging.getLogger("cscperf.web").warning(
+            "The app database %s can be read by others than its owner (it holds password hashes, sessions and the "
+            "audit log): `chmod 600` it, unless the service's accounts share it on purpose.",
+            path.name,
+        )

@@ -23,7 +23,7 @@ from cscperf.indicators.definition import Indicator, load_library
 from cscperf.indicators.engine import DIMENSIONS, Point, compute, drill
 from cscperf.indicators.series import series_periods
 from cscperf.report.appendix import ChartPlan, chart_of, chart_request
-from cscperf.report.chart_request import ChartLine, ChartRequest
+from cscperf.report.chart_request import ChartLine, ChartRequest, flows_withheld_together
 from cscperf.report.charts import chart_spec, data_table, table_lines
 from cscperf.report.commentary import Commentary
 from cscperf.report.config import ReportConfig, read_report_config
@@ -374,13 +374,13 @@ def _indicator_page(
         title = board.figures[indicator_id].indicator.title
         plan = dataclasses.replace(plan, main=indicator_id, secondary=None, extra=(), comparators_of=None, title=title)
     request = chart_request(plan, board.figures, config.all_events())
-    shown_request, withheld = request, frozenset[tuple[str, dt.date]]()
+    shown_request, withheld = request, Withheld()
     if policy is not None:
         board = for_members(board, policy)
         shown_request, withheld = members_chart(request, policy)
     headers, rows = data_table(shown_request)
     if policy is not None:
-        rows = _suppress_table(rows, shown_request, withheld, policy)
+        rows = _suppress_table(rows, shown_request, withheld)
     breakdowns = tuple(breakdown(opener, version, scope, indicator_id, dim, config_path, policy) for dim in dimensions)
     spec = browser_spec(chart_spec(shown_request))
     return IndicatorPage(board.figures[indicator_id], plan, shown_request, spec, headers, rows, breakdowns)
@@ -389,52 +389,58 @@ def _indicator_page(
 SMALL_NUMBERS_FOR_MEMBERS = "Small numbers: a few children change this figure a lot."
 
 
-def members_chart(req: ChartRequest, policy: DisclosurePolicy) -> tuple[ChartRequest, frozenset[tuple[str, dt.date]]]:
-    """The chart as members read it, and which of its figures are withheld (each line's label and month).
-    Every series (the measure, the 12 months to each month, the measures given beside it) loses the counts
-    behind its figures, so neither the alt text nor the table says "3 of 40", and a month whose figure rests
-    on a count from 1 to the threshold less one has no point; a count given beside a percentage only as its
-    denominator (the referrals behind re-referrals) is left out; notes that quote counts are said without them.
-    (A related count of children, such as those starting care beside those in care, had been shown whole.)"""
-    withheld: set[tuple[str, dt.date]] = set()
+Withheld = dict[tuple[str, dt.date], str]  # (a series' label, a month) -> what the table says there
 
-    def line(chart_line: ChartLine) -> ChartLine:
+
+def members_chart(req: ChartRequest, policy: DisclosurePolicy) -> tuple[ChartRequest, Withheld]:
+    """The chart as members read it, and its figures withheld (each line's label and month, with what the table
+    says there). Every series (the measure, the 12 months to each month, the measures given beside it) loses the
+    counts behind its figures, so neither the alt text nor the table says "3 of 40", and a month whose figure
+    rests on a count from 1 to the threshold less one has no point; in such a month every count of events given
+    beside it (children starting and leaving care) is withheld too, since the children in care at each month
+    end and one of them would give the other; a count given beside a percentage only as its denominator (the
+    referrals behind re-referrals) is left out; notes that quote counts are said without them."""
+    withheld: Withheld = {}
+    together = flows_withheld_together((req.main, *req.extra, *req.related), policy.is_small)
+
+    def line(chart_line: ChartLine, beside: bool = False) -> ChartLine:
         points = []
+        flow = beside and chart_line.unit == "count" and chart_line.period_kind == "flow"
         for p in chart_line.points:
             small = policy.is_small(p.numerator) or policy.is_small(p.denominator)
-            if small and p.value is not None:
-                withheld.add((chart_line.label, p.period_end))
-            value = None if small else p.value
+            second = not small and flow and p.period_end in together
+            if (small or second) and p.value is not None:
+                withheld[(chart_line.label, p.period_end)] = policy.label if small else "withheld"
+            value = None if small or second else p.value
             points.append(dataclasses.replace(p, value=value, numerator=None, denominator=None))
         return dataclasses.replace(chart_line, points=tuple(points))
 
     denominators = [p.denominator for p in req.main.points]
     behind = [x for x in req.related if any(d is not None for d in denominators) and
               [p.value for p in x.points] == denominators]  # fmt: skip
-    main, extra = line(req.main), tuple(line(x) for x in req.extra)
+    main, extra = line(req.main, True), tuple(line(x, True) for x in req.extra)
     secondary = line(req.secondary) if req.secondary else None
     rolling = line(req.rolling) if req.rolling else None
-    related = tuple(line(x) for x in req.related if x not in behind)
+    related = tuple(line(x, True) for x in req.related if x not in behind)
     notes = tuple(dict.fromkeys(SMALL_NUMBERS_FOR_MEMBERS if n.startswith("Small numbers") else n for n in req.notes))
     if withheld:
         notes += (f"Months whose figure rests on {policy.label} children have no point, to protect their privacy.",)
     shown = dataclasses.replace(req, main=main, secondary=secondary, extra=extra, rolling=rolling, related=related,
                                 notes=notes)  # fmt: skip
-    return shown, frozenset(withheld)
+    return shown, withheld
 
 
-def _suppress_table(
-    rows: list[list[str]], shown: ChartRequest, withheld: frozenset[tuple[str, dt.date]], policy: DisclosurePolicy
-) -> list[list[str]]:
-    """The chart's table as members read it: a withheld figure reads "fewer than 5" in its own column. Members'
-    series carry no counts, so each series of the table (`table_lines`) is one column, in order."""
+def _suppress_table(rows: list[list[str]], shown: ChartRequest, withheld: Withheld) -> list[list[str]]:
+    """The chart's table as members read it: a withheld figure reads "fewer than 5" (or "withheld", beside one)
+    in its own column. Members' series carry no counts, so each series of the table (`table_lines`) is one
+    column, in order."""
     out = []
     for row in rows:
         row = list(row)
         for column, chart_line in enumerate(table_lines(shown), start=1):
             point = next((p for p in chart_line.points if p.label == row[0]), None)
             if point is not None and (chart_line.label, point.period_end) in withheld:
-                row[column] = policy.label
+                row[column] = withheld[(chart_line.label, point.period_end)]
         out.append(row)
     return out
 

@@ -99,8 +99,9 @@ def scope_of(
         raise BadRequest("The store holds no council you can see. Ask an administrator to check your account.")
     wanted = request.GET.get("la") or choices[0].la_code
     council = next((c for c in choices if c.la_code == wanted), None)
-    if council is None and not any(c.la_code == wanted for c in all_councils()):
-        # a code the store does not hold is no question of permission (nor echoed back)
+    if council is None and access.la_code is None and not any(c.la_code == wanted for c in all_councils()):
+        # a code the store does not hold is no question of permission (nor echoed back); a user limited to one
+        # council is told 403 whatever the code, so as not to learn which councils the store holds
         raise BadRequest("The store holds no council with that code. Choose one from the list.")
     if council is None:
         raise NotAllowed("that council's figures")
