@@ -294,3 +294,10 @@ def test_a_department_above_teams_with_children_of_its_own_is_a_team(web_store: 
         finally:
             con.close()
         CACHE.clear()
+
+
+def test_a_day_that_does_not_exist_is_called_that(web_store: WebStore, accounts: Accounts, client_for: Any) -> None:
+    page = client_for(accounts.analyst).get("/", {"as_at": "2026-02-30"})
+    assert page.status_code == 400 and b"is not a real date: there is no 2026-02-30" in page.content
+    page = client_for(accounts.analyst).get("/", {"as_at": "<b>x</b>"})
+    assert page.status_code == 400 and b"is not a date written YYYY-MM-DD" in page.content and b"<b>x" not in page.content
