@@ -302,3 +302,26 @@ def test_a_day_that_does_not_exist_is_called_that(web_store: WebStore, accounts:
     page = client_for(accounts.analyst).get("/", {"as_at": "<b>x</b>"})
     assert page.status_code == 400 and b"is not a date written YYYY-MM-DD" in page.content
     assert b"<b>x" not in page.content
+
+
+def test_a_status_judged_on_12_months_says_so_beside_the_latest_month(
+    web_store: WebStore, accounts: Accounts, client_for: Any
+) -> None:
+    """ "Latest 28.6% ... 22%: on or below target" had judged the 12 months (19.4%), said only under the chart."""
+    board = client_for(accounts.analyst).get("/").context["board"]
+    judged = [f for _, rows in board.groups() for f in rows if f.basis == "12 months" and f.judged is not f.latest]
+    assert judged, "the test store should have a measure judged on 12 months"
+    html = client_for(accounts.analyst).get("/").content.decode()
+    for f in judged:
+        row = html[html.index(f.indicator.title) :][:3000]
+        assert "(the 12 months to " in row, f.indicator.id
+
+
+def test_staff_chart_tables_keep_every_number(web_store: WebStore, accounts: Accounts, client_for: Any) -> None:
+    """The paper's tables withhold small counts; the same tables for analysts (whose charts draw every month) had
+    read "fewer than 5" beside a chart point of 4."""
+    page = client_for(accounts.analyst).get("/indicators/cla_open/").context["page"]
+    column = page.table_headers.index("Children starting care (number)")
+    cells = [row[column] for row in page.table_rows]
+    assert "fewer than 5" not in cells and "withheld" not in cells
+    assert any(c.isdigit() and 0 < int(c) < 5 for c in cells), "the test store should have a month of 1 to 4"
