@@ -265,6 +265,9 @@ def test_a_council_the_store_does_not_hold_is_a_400_not_a_permission_problem(
         assert page.status_code == 400
         assert b"holds no council with that code" in page.content
     assert analyst.get("/", {"la": web_store.la_codes[-1]}).status_code == 200
+    limited = client_for(accounts.other_council)  # one council's analyst learns nothing of which codes are held
+    assert limited.get("/", {"la": "999"}).status_code == 403
+    assert limited.get("/", {"la": web_store.la_codes[0]}).status_code == 403
 
 
 def test_a_department_above_teams_with_children_of_its_own_is_a_team(web_store: WebStore) -> None:
