@@ -149,3 +149,29 @@ def test_drill_counts_one_child_in_the_singular(tmp_path: Path) -> None:
     said = " ".join((result.output + result.stderr).split())
     assert result.exit_code == 0 and "1 child follows" in said and "(1 child, those not counted first)" in said
     assert "children" not in said.replace("Children looked after", "")
+
+
+def test_drill_never_cuts_an_identifier_at_80_columns(tmp_path: Path) -> None:
+    """A CIN Census's enquiry ids are long ("DfEX0000001/REF/2022-10-06/1/S47/2022-06-02/1"): they had been cut
+    to "…/S47/2022-06-0…", so two rows could not be told apart."""
+    from cscperf.loading.session import load_files
+    from cscperf.store.database import open_store
+
+    from .conftest import SHARED
+
+    db = tmp_path / "cin.duckdb"
+    con = open_store(db)
+    try:
+        load_files(con, [SHARED / "samples" / "cin" / "CIN_Census_2021_no_assessment_factors.xml"])
+    finally:
+        con.close()
+    result = CliRunner().invoke(app, ["drill", "--db", str(db), "--as-at", "2022-06-30", "--kpi", "s47_started"],
+                                env={"COLUMNS": "80"})  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert all(len(line) <= 80 for line in result.output.splitlines())
+    assert "…" not in result.output
+    lines = result.output.splitlines()
+    header = next(i for i, line in enumerate(lines) if " Unit " in line and "Worker" in line)
+    start, end = lines[header].index("Unit"), lines[header].index("Worker")
+    cells = "".join(line[start:end].strip() for line in lines[header + 2 :])  # the Unit column, lines joined
+    assert "DfEX0000001/REF/2022-10-06/1/S47/2022-06-02/1" in cells

@@ -52,3 +52,23 @@ def test_a_synthetic_council_gives_every_figure(council_store: Path) -> None:
     assert all(
         n is not None and n > 0 for n in (r.contacts, r.referrals, r.assessments, r.cp_open, r.cla_open, r.workers)
     )
+
+
+def test_an_annex_a_store_counts_its_own_referrals_and_says_why_there_is_no_default_month(tmp_path: Path) -> None:
+    """The sample workbook lists 11 referrals; the loader adds 3 earlier ones that stand in for "referred in the
+    12 months before" (for the re-referral measure), which the summary had counted as 14. Its records run from 16
+    to 18 September 2020: no whole month, which kpis had called "the store does not say what dates"."""
+    db = tmp_path / "annex.duckdb"
+    con = open_store(db)
+    try:
+        load_files(con, [SHARED / "samples" / "annex_a" / "Annex_A_2024_Jan.xlsx"], la_code="316")
+        [r] = council_summaries(con)
+        total = con.execute("SELECT count(*) FROM ssd_cin_episodes").fetchall()[0][0]
+    finally:
+        con.close()
+    assert (r.referrals, total) == (11, 14)
+    said = CliRunner().invoke(app, ["kpis", "--db", str(db)], env={"COLUMNS": "200"})
+    assert said.exit_code != 0
+    assert "The council's data cover 16 September 2020 to 18 September 2020, not a whole calendar month" in (
+        " ".join(said.output.split())
+    )

@@ -21,7 +21,7 @@ from typing import Any
 
 import duckdb
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from cscperf.loading import session, ssd_extract_sql, ssda903_sql
@@ -332,6 +332,14 @@ def ssda903_csv(draw: st.DrawFn) -> tuple[str, str]:
 
 @SETTINGS
 @given(return_table=ssda903_csv())
+@example(  # an SDQ score that is no number: its cast was run before the check that it is one (hypothesis found)
+    return_table=(
+        "oc2",
+        "CHILD,TEETH_CHECK,INTERVENTION_RECEIVED,HEALTH_CHECK,CONVICTED,SUBSTANCE_MISUSE,DOB,INTERVENTION_OFFERED,"
+        "SDQ_SCORE,SDQ_REASON,IMMUNISATIONS,HEALTH_ASSESSMENT\r\nC1,0,0,0,0,0,01/04/2024,0,14,SDQ1,0,0\r\n"
+        "C3,,,,,0,05/05/2024 10:00,1,x,SDQ1,,0\r\n",
+    )
+)
 def test_an_ssda903_table_loads_as_record_by_record_mapping_loaded_it(return_table: tuple[str, str]) -> None:
     table, text = return_table
     with tempfile.TemporaryDirectory() as tmp:

@@ -136,8 +136,8 @@ def test_la_must_be_a_council_the_dfe_lists(store: duckdb.DuckDBPyConnection, tm
 
 def test_a_census_naming_no_known_council_needs_la(store: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     path = _cin(tmp_path / "cin.xml", la="999")
-    with pytest.raises(UnreadableFile, match="does not say which council it is from"):
-        load_files(store, [path])
+    with pytest.raises(UnreadableFile, match=r"names its council wrongly \(LEA: 999 is not a council in the DfE's"):
+        load_files(store, [path])  # it had said the file "does not say which council it is from"
     [file] = load_files(store, [path], la_code="874").files  # the file names no council: --la is its council
     assert file.la_code == "874"
     [flagged] = store.execute("SELECT field_value, message FROM cscperf_load_rejects WHERE rule = 'LA code not valid'"

@@ -411,3 +411,24 @@ def test_a_folder_with_no_file_cscperf_loads_is_an_error_and_leaves_no_store(tmp
     said = " ".join(result.output.split())
     assert said.count("workforce census return") == 1  # the formats said once, below the table, not in each row
     assert "Skipped: files of no format cscperf loads; it loads CIN Census XML" in said
+
+
+@pytest.mark.parametrize(
+    ("written", "column", "misspelt"),
+    [
+        ("pers_dobb", "pers_dob", True),
+        ("cppl_cp_plan_start_dt", "cppl_cp_plan_start_date", True),
+        ("pers_do", "pers_dob", True),
+        # a council's own column beside a missing table column: left out with a warning, the file loads
+        ("cine_referral_type", "cine_referral_team", False),
+        ("cina_assessment_type", "cina_assessment_team", False),
+        ("cina_assessment_status", "cina_assessment_team", False),
+        ("cine_referral_source", "cine_referral_source_code", False),
+        ("addr_address_start", "addr_address_start_date", False),
+        ("cinv_cin_visit_seen_by", "cinv_cin_visit_seen_alone", False),
+    ],
+)
+def test_a_misspelling_is_at_most_two_letters_after_the_common_part(written: str, column: str, misspelt: bool) -> None:
+    from cscperf.loading.ssd_extract import _misspelt
+
+    assert _misspelt(written, column) is misspelt

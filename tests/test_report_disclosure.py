@@ -199,3 +199,28 @@ def test_a_count_of_children_beside_a_chart_is_withheld_in_its_table_and_not_dra
     assert charts.print_table(both)[1][-1][1:] == ["c", "6", "7"]
     rate = small_counts_withheld(ChartRequest("c", "Chart", "Context", chart_line(_figures(4, 24))))
     assert rate.main.points[-1].value is not None  # a percentage is the council's headline figure: kept
+
+
+def test_table_1_and_the_text_withhold_starts_and_leavers_together() -> None:
+    """Table 1 had given "Children starting care: latest 4", and the text "fewer than 5 came into care and 7
+    left" beside 374 in care against 377: 374 - 377 + 7 = 4. Worked by hand, September then October 2026:
+    starts 9 and 4, leavers 10 and 7. October's starts read "fewer than 5" and its leavers "withheld"; the change
+    beside either is not given; September's are shown."""
+    from cscperf.report.paragraphs import _care_flows
+    from cscperf.report.tables import flows_withheld_months, summary_row
+
+    def figures_of(indicator_id: str, counts: tuple[float, float]) -> IndicatorFigures:
+        points = [Point("001", dt.date(2026, 9, 1), dt.date(2026, 9, 30), counts[0], None, counts[0], 1),
+                  Point("001", dt.date(2026, 10, 1), dt.date(2026, 10, 31), counts[1], None, counts[1], 1)]  # fmt: skip
+        return indicator_figures(load_library()[indicator_id], points, None, None, 20)
+
+    figures = {"cla_started": figures_of("cla_started", (9, 4)), "cla_ceased": figures_of("cla_ceased", (10, 7))}
+    withheld = flows_withheld_months(figures)
+    assert withheld == {"cla_started": frozenset(), "cla_ceased": frozenset({dt.date(2026, 10, 31)})}
+    starts = summary_row(figures["cla_started"], withheld["cla_started"])
+    leavers = summary_row(figures["cla_ceased"], withheld["cla_ceased"])
+    assert (starts.latest, starts.previous, starts.change) == ("fewer than 5", "9", "-")
+    assert (leavers.latest, leavers.previous, leavers.change) == ("withheld", "10", "-")
+    text = _care_flows(figures["cla_started"], figures["cla_started"], figures)
+    assert text.startswith("In October 2026, fewer than 5 children came into care; how many left is not given")
+    assert "7" not in text

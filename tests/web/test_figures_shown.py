@@ -265,6 +265,9 @@ def test_a_council_the_store_does_not_hold_is_a_400_not_a_permission_problem(
         assert page.status_code == 400
         assert b"holds no council with that code" in page.content
     assert analyst.get("/", {"la": web_store.la_codes[-1]}).status_code == 200
+    limited = client_for(accounts.other_council)  # one council's analyst learns nothing of which codes are held
+    assert limited.get("/", {"la": "999"}).status_code == 403
+    assert limited.get("/", {"la": web_store.la_codes[0]}).status_code == 403
 
 
 def test_a_department_above_teams_with_children_of_its_own_is_a_team(web_store: WebStore) -> None:
@@ -294,3 +297,34 @@ def test_a_department_above_teams_with_children_of_its_own_is_a_team(web_store: 
         finally:
             con.close()
         CACHE.clear()
+
+
+def test_a_day_that_does_not_exist_is_called_that(web_store: WebStore, accounts: Accounts, client_for: Any) -> None:
+    page = client_for(accounts.analyst).get("/", {"as_at": "2026-02-30"})
+    assert page.status_code == 400 and b"is not a real date: there is no 2026-02-30" in page.content
+    page = client_for(accounts.analyst).get("/", {"as_at": "<b>x</b>"})
+    assert page.status_code == 400 and b"is not a date written YYYY-MM-DD" in page.content
+    assert b"<b>x" not in page.content
+
+
+def test_a_status_judged_on_12_months_says_so_beside_the_latest_month(
+    web_store: WebStore, accounts: Accounts, client_for: Any
+) -> None:
+    """ "Latest 28.6% ... 22%: on or below target" had judged the 12 months (19.4%), said only under the chart."""
+    board = client_for(accounts.analyst).get("/").context["board"]
+    judged = [f for _, rows in board.groups() for f in rows if f.basis == "12 months" and f.judged is not f.latest]
+    assert judged, "the test store should have a measure judged on 12 months"
+    html = client_for(accounts.analyst).get("/").content.decode()
+    for f in judged:
+        row = html[html.index(f.indicator.title) :][:3000]
+        assert "(the 12 months to " in row, f.indicator.id
+
+
+def test_staff_chart_tables_keep_every_number(web_store: WebStore, accounts: Accounts, client_for: Any) -> None:
+    """The paper's tables withhold small counts; the same tables for analysts (whose charts draw every month) had
+    read "fewer than 5" beside a chart point of 4."""
+    page = client_for(accounts.analyst).get("/indicators/cla_open/").context["page"]
+    column = page.table_headers.index("Children starting care (number)")
+    cells = [row[column] for row in page.table_rows]
+    assert "fewer than 5" not in cells and "withheld" not in cells
+    assert any(c.isdigit() and 0 < int(c) < 5 for c in cells), "the test store should have a month of 1 to 4"

@@ -148,3 +148,21 @@ def test_members_chart_tables_withhold_small_counts_in_every_column(
     assert not any("12 months" in h and "(%)" not in h for h in page.table_headers[1:] if "Mean" not in h)
     staff = client_for(accounts.analyst).get("/indicators/cp_second_or_subsequent/").context["page"]
     assert any("in 12 months" in h for h in staff.table_headers)  # the analyst still has the counts
+
+
+def test_members_dashboard_withholds_starts_and_leavers_together(
+    web_store: WebStore, accounts: Accounts, client_for: Any
+) -> None:
+    """In care at the month end, the month before, and the leavers would give a withheld count of starts."""
+    from cscperf.web.figures import for_members
+
+    board = client_for(accounts.analyst).get("/").context["board"]
+    policy = DisclosurePolicy()
+    member = for_members(board, policy)
+    started, ceased = board.figures["cla_started"], board.figures["cla_ceased"]
+    small = {p.period_end for f in (started, ceased) for p in f.points if policy.is_small(p.numerator)}
+    assert small, "the test store should have a month with few children starting or leaving care"
+    for indicator in ("cla_started", "cla_ceased"):
+        for p in member.figures[indicator].points:
+            if p.period_end in small:
+                assert p.value is None, (indicator, p.period_end)

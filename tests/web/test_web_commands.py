@@ -261,3 +261,20 @@ def test_a_workforce_measures_page_behind_the_figure_names_social_workers(
     assert "This page holds children's details" in children
     book = load_workbook(io.BytesIO(client.get("/indicators/cp_visits_in_time/children/download/").content))
     assert str(book.worksheets[0]["A1"].value).startswith(CHILD_IDENTIFIERS)
+
+
+def test_an_upload_that_is_no_return_is_refused_with_its_own_name_and_a_way_back(
+    web_store: WebStore, accounts: Accounts, client_for: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It had read "These figures cannot be shown - 000-garbage.xml: ..." with a link to the dashboard."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    copy = _store_copy(tmp_path, monkeypatch)
+    before = copy.stat().st_size
+    upload = SimpleUploadedFile("garbage.xml", b"<notareturn/>", content_type="text/xml")
+    response = client_for(accounts.analyst).post("/loads/", {"files": [upload]})
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "The files were not loaded" in text and "garbage.xml:" in text and "000-" not in text
+    assert 'href="/loads/"' in text
+    assert copy.stat().st_size == before

@@ -314,7 +314,9 @@ def drill(
         follow = "follows" if len(rows) == 1 else "follow"
         warn(f"{how_many(len(rows), indicator.counts)} {follow}. They hold child identifiers: keep any copy secure.")
     title = f"{indicator.title}: {the_period.label} ({how_many(len(rows), indicator.counts)}, those not counted first)"
-    table = compact_table(title, [Col("Counted"), *([Col("Child")] if children else []), Col("Unit"), Col("Worker")])
+    table = compact_table(title, [Col("Counted")])
+    for heading in (*(("Child",) if children else ()), "Unit", "Worker"):  # identifiers folded over lines, never cut
+        table.add_column(heading, overflow="fold")
     table.add_column("Team", overflow="fold", ratio=1)
     table.add_column("Detail", overflow="fold", ratio=2)
     for row in rows:

@@ -54,13 +54,12 @@ def as_at_or_last_month(day: dt.date | None, con: object, la_code: str) -> dt.da
     """The as-at date given, or else the end of the last complete month of the council's data."""
     if day is not None:
         return day
-    from cscperf.indicators.coverage import default_as_at
+    from cscperf.indicators.coverage import default_as_at, why_no_default_as_at
 
     found = default_as_at(con, la_code)  # type: ignore[arg-type]
     if found is None:
-        raise UsageProblem(
-            f"The store does not say what dates the council's data cover: give --as-at {DATE_SPELLINGS}."
-        )
+        why = why_no_default_as_at(con, la_code)  # type: ignore[arg-type]
+        raise UsageProblem(f"{why}: give --as-at {DATE_SPELLINGS}.")
     return found
 
 

@@ -289,6 +289,15 @@ def no_figure_reason(indicator: Indicator, point: object) -> str:
     return nothing_to_measure(indicator)
 
 
+def why_no_default_as_at(con: Connection, la_code: str) -> str:
+    """Why there is no default as-at date, in words: the store says no dates, or they hold no whole month."""
+    found = council_coverage(con, [la_code]).get(la_code)
+    if found is None or found.data_end is None:
+        return "The store does not say what dates the council's data cover"
+    start = f"{_day(found.data_start)} to " if found.data_start is not None else "up to "
+    return f"The council's data cover {start}{_day(found.data_end)}, not a whole calendar month"
+
+
 def default_as_at(con: Connection, la_code: str) -> dt.date | None:
     """The as-at date to use when none is given: the end of the last complete month of the council's data
     (None when the store does not say what dates they cover)."""

@@ -14,7 +14,6 @@ and legal planning meeting (`cppl_cp_plan_senior_review_date`/`_outcome`,
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 from collections.abc import Callable
 from pathlib import Path
@@ -217,15 +216,14 @@ def read_csv_table(path: Path, load: FileLoad) -> None:
 
 
 def _say_unknown_columns(load: FileLoad, table: Table, names: list[str]) -> None:
-    """A column of the council's own is left out with a warning; one that looks like a misspelling of a column
-    of the table the file does not have (`cppl_cp_plan_start_dt`) stops the load, which would otherwise leave
-    that field empty in every record."""
+    """A column of the council's own is left out with a warning; one that is a misspelling of a column of the
+    table the file does not have (`pers_dobb`, `cppl_cp_plan_start_dt`: at most two letters apart) stops the
+    load, which would otherwise leave that field empty in every record."""
     given = {n.strip().lower() for n in names}
     missing = [c.name for c in table.all_columns if c.name.lower() not in given and c.name != "la_code"]
     for name in unknown_columns(table, names):
-        near = difflib.get_close_matches(name.strip().lower(), [m.lower() for m in missing], n=1, cutoff=0.8)
-        if near:
-            meant = next(m for m in missing if m.lower() == near[0])
+        meant = next((m for m in missing if _misspelt(name.strip().lower(), m.lower())), None)
+        if meant is not None:
             load.fail(f"has a column {name[:100]!r}, which is not part of the SSD table {table.name}: is it {meant}, "
                       "misspelt? Correct the header and load the file again.")  # fmt: skip
         load.flag(
@@ -238,6 +236,27 @@ def _say_unknown_columns(load: FileLoad, table: Table, names: list[str]) -> None
                 name[:100],
             )
         )
+
+
+def _misspelt(written: str, column: str) -> bool:
+    """Whether `written` is `column` with at most two letters added, dropped or changed, in the part after their
+    common prefix ("dobb" for "dob", "dt" for "date"; not "type" for "team", nor "source" for "source_code")."""
+    common = next((i for i, (x, y) in enumerate(zip(written, column, strict=False)) if x != y),
+                  min(len(written), len(column)))  # fmt: skip
+    a, b = written[common:], column[common:]
+    if len(a) + len(b) > 8 or not (a or b):
+        return False
+    return _edits(a, b) <= 2
+
+
+def _edits(a: str, b: str) -> int:
+    """Letters to add, drop or change to make `a` into `b` (Levenshtein), for a few letters."""
+    row = list(range(len(b) + 1))
+    for i, x in enumerate(a, start=1):
+        previous, row[0] = row[0], i
+        for j, y in enumerate(b, start=1):
+            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (x != y))
+    return row[-1]
 
 
 def _refuse_duplicate_columns(load: FileLoad, table: Table, names: list[str]) -> None:

@@ -235,7 +235,7 @@ MAPPINGS: dict[str, Mapping] = {
             _date("DOB"),
             *(_flag(name) for name in (*OC2_FLAGS, "INTERVENTION_RECEIVED", "INTERVENTION_OFFERED")),
             '("SDQ_SCORE" IS NULL OR (regexp_full_match("SDQ_SCORE", \'[0-9]{1,2}\') '
-            'AND CAST("SDQ_SCORE" AS INTEGER) <= 40))',
+            'AND TRY_CAST("SDQ_SCORE" AS INTEGER) <= 40))',
             _code("oc2", "SDQ_REASON"),
         ),
         rows={
@@ -243,7 +243,7 @@ MAPPINGS: dict[str, Mapping] = {
                 "person_id": '"CHILD"',
                 "collection_year": "0",  # set when stitching
                 **{column: _true_false(name) for name, column in OC2_FLAGS.items()},
-                "sdq_score": 'CAST("SDQ_SCORE" AS INTEGER)',
+                "sdq_score": 'TRY_CAST("SDQ_SCORE" AS INTEGER)',
                 "sdq_reason": _upper("SDQ_REASON"),
             }
         },

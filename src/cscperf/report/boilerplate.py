@@ -141,7 +141,9 @@ def how_to_read(content: ReportContent, config: ReportConfig) -> list[str]:
         TWELVE_MONTHS,
         "Figures are rounded as the Department for Education (DfE) rounds published statistics. Counts of 1 to "
         f'{config.disclosure.threshold - 1} children are not given ("fewer than {config.disclosure.threshold}", '
-        f'or "<{config.disclosure.threshold}" in the tables), so that no child can be identified.',
+        f'or "<{config.disclosure.threshold}" in the tables), so that no child can be identified; in such a month '
+        'the children leaving care (or starting) are not given either ("withheld", or "c" in the tables), since with '
+        "the children in care at each month end they would give it.",
         SPC_HOW_TO_READ,
         SPC_ICONS_HOW_TO_READ,
     ]

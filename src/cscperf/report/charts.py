@@ -642,14 +642,14 @@ def _sentence_start(text: str) -> str:
 
 
 def _value_cell(point: ChartPoint, line: ChartLine, policy: DisclosurePolicy, short: bool = False) -> str:
-    """A figure in the table: a count of children as members may read it ("fewer than 5", or "<5" in the
-    printed table; a count withheld from the chart keeps its number as the numerator), anything else as it is."""
+    """A figure in the table as the chart has it; a count the paper withholds from its chart (its value None, its
+    number kept as the numerator) reads "fewer than 5" ("<5" printed), and one withheld beside it "withheld"
+    ("c"). The web's tables for staff, whose charts withhold nothing, keep every number."""
     if point.withheld:
         return "c" if short else "withheld"
-    if line.unit == "count":
-        count = point.value if point.value is not None else point.numerator
-        return _count_cell(count, policy, short=short) if count is not None and math.isfinite(count) else _MISSING
-    return _cell(point.value, line.decimals)
+    if line.unit == "count" and point.value is None and point.numerator is not None:  # withheld from the chart
+        return _count_cell(point.numerator, policy, short=short)  # (`appendix.small_counts_withheld`)
+    return _cell(point.value, line.decimals)  # as the chart has it: the paper's has no small count left to show
 
 
 def _cell(value: float | None, decimals: int) -> str:

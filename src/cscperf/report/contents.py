@@ -272,7 +272,9 @@ def default_as_at(con: Connection, config: ReportConfig, la: str | None) -> dt.d
     la_code, _ = council_of(con, config, la)
     found = council_coverage(con, [la_code])[la_code].last_complete_month()
     if found is None:
-        raise UsageProblem("The store does not say what dates the council's data cover: give --as-at YYYY-MM-DD.")
+        from cscperf.indicators.coverage import why_no_default_as_at
+
+        raise UsageProblem(f"{why_no_default_as_at(con, la_code)}: give --as-at YYYY-MM-DD.")
     return found
 
 

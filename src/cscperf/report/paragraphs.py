@@ -525,9 +525,18 @@ def _care_flows(f: IndicatorFigures, main: IndicatorFigures, figures: Mapping[st
     started = people_count(f.latest.value or 0, f.disclosure)
     text = f"In {_month(f)}, {started} {'child' if started == '1' else 'children'} came into care"
     ceased = figures.get("cla_ceased")
-    if ceased is not None and ceased.latest.value is not None:
-        text += f" and {people_count(ceased.latest.value, ceased.disclosure)} left"
-    return text + "."
+    if ceased is None or ceased.latest.value is None:
+        return text + "."
+    left = people_count(ceased.latest.value, ceased.disclosure)
+    few = f.disclosure.label
+    if (started == few) == (left == few):
+        return text + f" and {left} left."
+    if started == few:  # the children in care at the two month ends and the leavers would give the starts
+        return text + "; how many left is not given beside it, since with the children in care it would give that."
+    return (
+        f"In {_month(f)}, {left} children left care; how many came into care is not given beside it, since "
+        "with the children in care it would give that."
+    )
 
 
 def _cla_open(f: IndicatorFigures, main: IndicatorFigures, figures: Mapping[str, IndicatorFigures]) -> str:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from cscperf.analysis.spc import AssuranceIcon, VariationIcon
 from cscperf.analysis.spc_icons import assurance_label, variation_label
+from cscperf.indicators.engine import Point
 from cscperf.report.appendix import chart_of
 from cscperf.report.chart_request import Rag
 from cscperf.report.comparisons import Comparators
@@ -97,14 +99,21 @@ def _short_status(f: IndicatorFigures) -> str:
     return RAG_NAMES[rag]
 
 
-def summary_row(f: IndicatorFigures) -> SummaryRow:
+def summary_row(f: IndicatorFigures, withheld: frozenset[dt.date] = frozenset()) -> SummaryRow:
+    """The measure's row of Table 1. A count of children from 1 to the threshold less one reads "fewer than
+    5", and a count of `withheld` months (a count of events beside a small one that, with the children in care,
+    would give it) "withheld"; the change beside either is not given."""
     ind = f.indicator
-    latest = _value(f, f.latest.value) if f.latest.available else "Not available"
+    latest = _count_or_value(f, f.latest, withheld) if f.latest.available else "Not available"
     change = change_shown(f.change, ind.unit, ind.decimals)
     if f.change_verdict:
         change += f" ({f.change_verdict})"
     if f.break_since_previous is not None and f.latest.value is not None:
         change = "Not compared (series break)"
+    hidden = [p for p in (f.latest, f.previous)
+              if p is not None and _count_or_value(f, p, withheld) in ("withheld", f.disclosure.label)]  # fmt: skip
+    if hidden:
+        change = "-"
     variation, assurance, provisional = spc_icons(f)
     side = contrary(f)
     return SummaryRow(
@@ -113,7 +122,7 @@ def summary_row(f: IndicatorFigures) -> SummaryRow:
         chart=chart_of(ind.id).number,
         direction=f.direction_short,
         latest=latest,
-        previous=_value(f, f.previous.value) if f.previous else "-",
+        previous=_count_or_value(f, f.previous, withheld) if f.previous else "-",
         change=change,
         average=_value(f, f.average_12m),
         target=target_short(ind, f.target),
@@ -146,7 +155,36 @@ def spc_icons(f: IndicatorFigures) -> tuple[VariationIcon | None, AssuranceIcon 
 
 
 def summary_groups(content: ReportContent) -> list[tuple[str, list[SummaryRow]]]:
-    return [(title, [summary_row(f) for f in rows]) for title, rows in content.summary_groups()]
+    withheld = flows_withheld_months(content.figures)
+    return [(title, [summary_row(f, withheld.get(f.indicator.id, frozenset())) for f in rows])
+            for title, rows in content.summary_groups()]  # fmt: skip
+
+
+# Counts of events that, with the count at each month end they change, give each other by subtraction: in care at
+# the end of a month = in care at the end of the one before + starts - leavers.
+FLOWS_TOGETHER = ("cla_started", "cla_ceased")
+
+
+def flows_withheld_months(figures: Mapping[str, IndicatorFigures]) -> dict[str, frozenset[dt.date]]:
+    """For each of children starting and leaving care, the months in which it is withheld beside the other: the
+    other is from 1 to the threshold less one, and this one is not."""
+    present = [figures[i] for i in FLOWS_TOGETHER if i in figures]
+    small = {p.period_end for f in present for p in f.points if p.value is not None and f.disclosure.is_small(p.value)}
+    return {
+        f.indicator.id: frozenset(p.period_end for p in f.points if p.period_end in small
+                                  and not (p.value is not None and f.disclosure.is_small(p.value)))
+        for f in present
+    }  # fmt: skip
+
+
+def _count_or_value(f: IndicatorFigures, point: Point, withheld: frozenset[dt.date]) -> str:
+    """A figure for Table 1: a count of children as members may read it, else the figure with its unit."""
+    if f.indicator.unit == "count" and point.value is not None:
+        if point.period_end in withheld:
+            return "withheld"
+        if float(point.value).is_integer() and f.disclosure.is_small(point.value):
+            return f.disclosure.label
+    return _value(f, point.value)
 
 
 def status_cell(row: SummaryRow) -> str:

@@ -53,7 +53,9 @@ cp AS (
 SELECT c.la_code, c.la_name, c.data_source, c.data_start_date, c.data_end_date,
     (SELECT count(*) FROM ssd_person x WHERE x.la_code = c.la_code),
     (SELECT count(*) FROM ssd_contacts x WHERE x.la_code = c.la_code),
-    (SELECT count(*) FROM ssd_cin_episodes x WHERE x.la_code = c.la_code),
+    -- referrals, not the earlier referrals an Annex A load stands in for (for the re-referral measure)
+    (SELECT count(*) FROM ssd_cin_episodes x WHERE x.la_code = c.la_code
+     AND COALESCE(CAST(x.cine_referral_outcome_json AS VARCHAR), '') NOT LIKE '%ANNEX_A_PLACEHOLDER%'),
     (SELECT count(*) FROM ssd_cin_assessments x WHERE x.la_code = c.la_code),
     coalesce(cp.n, 0), coalesce(cla.n, 0),
     CAST(NULL AS DOUBLE),  -- the rate per 10,000: worked out below, with the engine's choice of mid-year

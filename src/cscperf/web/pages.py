@@ -4,6 +4,7 @@ query, the client's address for the audit log, and plain pages for problems inst
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, Concatenate, ParamSpec
@@ -121,13 +122,21 @@ def scope_of(
     return Scope(council.la_code, council.la_name, as_at, team)
 
 
+def _not_a_date(what: str, text: str) -> str:
+    """ "... is not a real date: there is no 2026-02-30", or, for anything not written like a date, how to write
+    one (what was typed is repeated only when it is digits in a date's shape)."""
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return f"{what} is not a real date: there is no {text}."
+    return f"{what} is not a date written YYYY-MM-DD."
+
+
 def _day(text: str | None, first: dt.date | None, last: dt.date) -> dt.date:
     if not text:
         return last
     try:
         day = dt.date.fromisoformat(text)
     except ValueError:
-        raise BadRequest("The date asked for is not written YYYY-MM-DD.") from None
+        raise BadRequest(_not_a_date("The date asked for", text)) from None
     if day > last or (first is not None and day < first):
         raise BadRequest(f"The data cover {first or 'the start'} to {last}; choose a day within them.")
     return day
@@ -139,7 +148,7 @@ def _month(text: str | None, months: list[dt.date]) -> dt.date:
     try:
         day = dt.date.fromisoformat(text)
     except ValueError:
-        raise BadRequest("The month asked for is not a date written YYYY-MM-DD.") from None
+        raise BadRequest(_not_a_date("The month asked for", text)) from None
     if day not in months:
         raise BadRequest(
             f"There are no figures for the month ending {day:%-d %B %Y}: the data cover "

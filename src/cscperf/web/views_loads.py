@@ -11,6 +11,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from cscperf.errors import CscperfError
 from cscperf.loading.history import (
     REJECT_COLUMNS,
     identifiers_of_kinds,
@@ -32,7 +33,11 @@ from cscperf.web.views import _download
 
 @guarded("load_data")
 def loads_view(request: HttpRequest, access: Access) -> HttpResponse:
-    summary = _upload(request, access) if request.method == "POST" else None
+    try:
+        summary = _upload(request, access) if request.method == "POST" else None
+    except CscperfError as exc:  # the files were refused: said on a page that leads back to the loads
+        return render(request, "web/problem.html", {"title": "The files were not loaded", "message": str(exc),
+                                                    "back": ("/loads/", "Back to loads")}, status=400)  # fmt: skip
     with reading() as con:
         history = _loads_of(con, access)
     return render(
@@ -61,7 +66,8 @@ def _upload(request: HttpRequest, access: Access) -> LoadSummary:
         paths = []
         for n, upload in enumerate(files):
             name = Path(upload.name or f"file-{n}").name or f"file-{n}"
-            path = Path(folder) / f"{n:03d}-{name}"
+            path = Path(folder) / f"{n:03d}" / name  # a folder each: the file keeps its own name in what is said
+            path.parent.mkdir()
             with path.open("wb") as handle:
                 for chunk in upload.chunks():
                     handle.write(chunk)

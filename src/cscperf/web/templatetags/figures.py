@@ -23,6 +23,16 @@ def latest(figures: IndicatorFigures, policy: DisclosurePolicy | None = None) ->
 
 
 @register.filter
+def judged(figures: IndicatorFigures) -> str:
+    """What the status judges, when it is not the latest month: " (the 12 months to October 2026: 19.4%)", so
+    that a status beside a latest figure that reads otherwise is not taken for that figure's."""
+    if figures.basis != "12 months" or figures.judged is figures.latest or figures.judged.value is None:
+        return ""
+    judged_point = figures.judged
+    return f" (the 12 months to {month_name(judged_point.period_end)}: {value_text(figures.indicator, judged_point)})"
+
+
+@register.filter
 def why_not(figures: IndicatorFigures) -> str:
     """Why the latest figure is not available, to follow the words "not available" ("after the end of the
     referrals loaded (31 March 2023)"); empty when the engine gives no reason."""
