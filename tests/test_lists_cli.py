@@ -247,3 +247,13 @@ def test_the_caseload_list_alone_says_it_names_social_workers_not_children(counc
     code, out = invoke("lists", "--db", str(council_store), "--as-at", AS_AT, "--list", "caseloads_over_target",
                        "--list", "cp_reviews_due", "--format", "json")  # fmt: skip
     assert json.loads(out)["notice"] == NOTICE  # any list of children: child identifiers
+
+
+def test_the_screen_fits_80_columns(council_store: Path) -> None:
+    """The heading and the notice about child identifiers had run to 107 and 184 characters on one line."""
+    result = CliRunner().invoke(app, ["lists", "--db", str(council_store), "--as-at", "2026-03-31"],
+                                env={"COLUMNS": "80"})  # fmt: skip
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines and max(len(line) for line in lines) <= 80
+    assert "special category personal data" in " ".join(result.output.split())

@@ -166,3 +166,21 @@ def test_the_shared_samples_load_by_the_folders_of_one_council(tmp_path: Path) -
     summary = load_files(open_store(tmp_path / "201.duckdb"), [samples / "cin", samples / "ssda903" / "fake"],
                          la_code="201")  # fmt: skip
     assert {f.la_code for f in summary.files if f.load_id} == {"201"}
+
+
+def test_a_second_cin_census_for_the_same_council_and_year_says_it_is_added(
+    store: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    """A corrected return (the referral's date changed) had been added to the first with no word, its referral
+    counted twice. It is still added (records the two share are replaced), but a warning names the earlier load
+    and how to replace it instead. Another year's return says nothing."""
+    load_files(store, [_cin(tmp_path / "cin.xml")])
+    (earlier,) = store.execute("SELECT load_id FROM cscperf_loads").fetchall()[0]
+    load_files(store, [_cin(tmp_path / "other_year.xml", year=2023, referral="2022-05-02")])
+    assert store.execute("SELECT count(*) FROM cscperf_load_rejects WHERE rule = 'return already loaded'"
+                         ).fetchall() == [(0,)]  # fmt: skip
+    load_files(store, [_cin(tmp_path / "corrected.xml", referral="2023-05-03")])
+    [(message,)] = store.execute(
+        "SELECT message FROM cscperf_load_rejects WHERE rule = 'return already loaded'"
+    ).fetchall()
+    assert f"(load {earlier})" in message and f"cscperf unload {earlier}" in message

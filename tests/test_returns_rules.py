@@ -190,3 +190,25 @@ def test_validate_on_a_file_that_is_not_a_return_says_so_without_talking_of_a_st
     words = " ".join(done.output.split())
     assert done.exit_code == 1 and "series.csv is not a format cscperf can" in words
     assert "Nothing was checked" in words and "store" not in words
+
+
+@needs_validators
+def test_a_cin_rules_failure_says_where_in_the_return_s_own_terms(council: GoldenCouncil, tmp_path: Path) -> None:
+    """It had said "ChildIdentifiers row 0": the validator's own row count, from 0, which no reader could find."""
+    from lxml import etree
+
+    golden_cin(council)
+    council.con.execute(
+        "UPDATE ssd_person SET pers_sex = 'F', pers_dob = NULL, pers_expected_dob = DATE '2025-06-01' "
+        "WHERE pers_person_id = 'E'"
+    )
+    from .returns_helpers import export
+
+    export(council.con, "cin-census", LA, tmp_path / "cin.xml", year=2025)
+    tree = etree.parse(str(tmp_path / "cin.xml"))
+    [sex] = tree.xpath("//Child[ChildIdentifiers/LAchildID='E']/ChildIdentifiers/Sex")
+    sex.text = "F"
+    tree.write(str(tmp_path / "cin.xml"), xml_declaration=True, encoding="utf-8")
+    outcome = dfe_rules.check_cin(tmp_path / "cin.xml", 2025)
+    [where] = {f.location for f in outcome.failures if f.rule == "8750"}
+    assert where == "ChildIdentifiers of child E"

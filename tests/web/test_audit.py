@@ -155,3 +155,14 @@ def test_the_audit_page_filters_and_exports(web_store: WebStore, accounts: Accou
     exported = client.get("/audit/?user=page-test&format=json")
     assert exported["Content-Disposition"].startswith("attachment")
     assert json.loads(exported.content)[0]["page"] == "/y/"
+
+
+def test_the_audit_filter_offers_every_action_in_words(accounts: Accounts, client_for: Any) -> None:
+    """It had offered raw codes, and not "download_lists" (all the managers' lists in one file) at all."""
+    from cscperf.web.views_admin import ACTIONS
+
+    recorded = {"view_children", "download_children", "view_list", "download_list", "download_lists",
+                "download_rejects", "load", "sign_in", "sign_in_failed", "sign_out"}  # fmt: skip
+    assert set(ACTIONS) == recorded
+    page = client_for(accounts.admin).get("/audit/").content.decode()
+    assert '<option value="download_lists">Downloaded all the managers&#x27; lists</option>' in page

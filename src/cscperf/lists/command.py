@@ -192,13 +192,13 @@ def _deliver(result: Lists, output: ListsFormat, out: Path | None, by_team: bool
         sys.stdout.write(data)
         return
     write_atomically(out, data if isinstance(data, bytes) else data.encode(formats.CSV_ENCODING))
-    say(f"Wrote {out}. {result.notice}", soft_wrap=True)
+    say(f"Wrote {out}. {result.notice}")
 
 
 # ------------------------------------------------------------------------------------------------ screen
 def show_lists(result: Lists) -> None:
-    say(_heading(result), soft_wrap=True)
-    console.print(literal(result.notice, "bold"), soft_wrap=True)
+    say(_heading(result))
+    console.print(literal(result.notice, "bold"))
     for r in result.results:
         console.print()
         _show_list(r)
@@ -219,18 +219,18 @@ def _heading(result: Lists) -> str:
 def _show_list(r: ListResult) -> None:
     title = f"{r.id}: {r.title}"
     if not r.available:
-        say(f"{title}: {_not_available(r.reason)}.", soft_wrap=True)
+        say(f"{title}: {_not_available(r.reason)}.")
         return
     now = r.definition.overdue_words  # "overdue", or for caseloads "over the target"
     counts = f"{r.count('overdue')} {now}" + (f", {r.count('due')} due" if r.definition.look_ahead else "")
     if not r.rows:
-        say(f"{title}: nobody is {f'{now} or due' if r.definition.look_ahead else now}.", soft_wrap=True)
+        say(f"{title}: nobody is {f'{now} or due' if r.definition.look_ahead else now}.")
     else:
         console.print(_list_table(r, f"{title} ({counts})"))
     for x in r.left:
-        say(f"  Left since {r.since:%-d %b %Y}: {x.person_id or x.worker} ({x.team}): {x.why}.", soft_wrap=True)
+        say(f"  Left since {r.since:%-d %b %Y}: {x.person_id or x.worker} ({x.team}): {x.why}.")
     for note in r.notes:
-        say(f"  Note: {note}", soft_wrap=True)
+        say(f"  Note: {note}")
 
 
 def _not_available(reason: str | None) -> str:
@@ -271,7 +271,7 @@ def _status_words(status: str, working_days: int | None) -> str:
 def show_by_team(result: Lists) -> None:
     from cscperf.lists.output import by_team
 
-    say(_heading(result), soft_wrap=True)
+    say(_heading(result))
     order = [r.id for r in result.results if r.available]
     looks_ahead = {r.id for r in result.results if r.definition.look_ahead}
     table = DataTable(title="Overdue and due, by team and worker", title_justify="left")
@@ -292,4 +292,4 @@ def show_by_team(result: Lists) -> None:
             say(f"* For {r.id}: {r.definition.overdue_words}, not overdue.")
     for r in result.results:
         if not r.available:
-            say(f"{r.id}: {_not_available(r.reason)}.", soft_wrap=True)
+            say(f"{r.id}: {_not_available(r.reason)}.")

@@ -134,6 +134,11 @@ def _show(summary: LoadSummary, db: str) -> None:
         table.add_row(f.path.name, f.kind or "", str(f.collection_year or ""), f"{f.read:,}", f"{f.loaded:,}",
                       f"{f.rejected:,}", problems or "none")  # fmt: skip
     console.print(table)
+    for f in summary.files:
+        if f.problems.get("warning", {}).get("return already loaded"):
+            warn(f"{f.path.name} was added to the CIN Census for the same council and year loaded before, whose "
+                 "records are kept beside this one's. To replace that return instead, undo its load first: `cscperf "
+                 "rejects` (rule 'return already loaded') names it.")  # fmt: skip
     generic = next((f.not_recognised for f in summary.files if (f.not_recognised or "").startswith(NOT_A_FORMAT)), None)
     if generic:
         say(f"Skipped: files of no format cscperf loads; it loads {_formats(generic)}.")

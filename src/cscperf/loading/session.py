@@ -27,6 +27,7 @@ from cscperf.loading.file_load import FileLoad
 from cscperf.loading.load_summary import FileSummary, LoadSummary
 from cscperf.loading.merge import LOADS_TABLE, StagedLoads, check_views
 from cscperf.loading.population import fill_population_from_comparators
+from cscperf.loading.problems import Problem
 from cscperf.loading.source_format import SourceFormat, content_sha256, recognise
 from cscperf.loading.staging import Staging, staging_name
 from cscperf.loading.unreadable import UnreadableFile
@@ -90,6 +91,7 @@ def load_files(
             with staging.gathering():  # each table's rows staged a row group at a time
                 formats = _read_files(named, staging, loads, summary, loaded_before, default_la, la_code, year,
                                       progress)  # fmt: skip
+                _say_returns_loaded_before(con, loads)
             read = [load.load_id for load in loads]
             if con.engine == "duckdb":  # a server's ledger is written in the transaction, after the lock
                 ledger.keep(con, loads, staging)  # what each file gave, as read, so that its load can be undone
@@ -278,6 +280,35 @@ def _pause_before_commit() -> None:
 def _only_council(con: Connection) -> str | None:
     rows = con.execute("SELECT DISTINCT la_code FROM cscperf_councils").fetchall()
     return str(rows[0][0]) if len(rows) == 1 else None
+
+
+def _say_returns_loaded_before(con: Connection, loads: list[FileLoad]) -> None:
+    """A CIN Census for a council and year already loaded is added to the earlier one: records it shares replace
+    the earlier's, and the earlier's others stay (a corrected date makes a record of its own). Said as a warning
+    with how to replace the earlier return instead (undo its load first)."""
+    wanted = {(load.la_code, load.collection_year) for load in loads if load.kind == "cin_census" and load.la_code}
+    if not wanted:
+        return
+    rows = con.execute(
+        "SELECT la_code, collection_year, load_id FROM cscperf_loads WHERE load_kind = 'cin_census' "
+        "AND load_status = 'complete' ORDER BY load_id"
+    ).fetchall()
+    earlier: dict[tuple[str, int], str] = {}
+    for la, year, load_id in rows:
+        if year is not None:
+            earlier.setdefault((str(la), int(year)), str(load_id))
+    for load in loads:
+        if load.kind != "cin_census" or load.la_code is None or load.collection_year is None:
+            continue
+        before = earlier.get((load.la_code, load.collection_year))
+        if before is None:
+            continue
+        year = load.collection_year
+        load.flag(Problem(load.where(1), "return already loaded",
+                          f"Council {load.la_code}'s {year - 1}-{year % 100:02d} CIN Census was loaded before (load "
+                          f"{before}). This return is added to it: records the two share are replaced, and the "
+                          "earlier return's other records are kept. If this is a corrected return, undo the earlier "
+                          f"load first (cscperf unload {before}), then load this one.", "warning"))  # fmt: skip
 
 
 def _hashes_loaded(con: Connection) -> dict[str, str]:

@@ -47,6 +47,13 @@ def _ruleset(prefix: str, year: int, package: str) -> tuple[str, str]:
     return f"{prefix}{chosen - 1}_{chosen % 100:02d}", note
 
 
+def _cin_location(row: dict[str, object]) -> str:
+    """Where a CIN rule failed, in the return's own terms ("ChildIdentifiers of child P10"): the validator's row
+    number counts its own flattened tables from 0, which no one reading the return could find."""
+    table, child = _text(row.get("tables_affected")), _text(row.get("LAchildID"))
+    return f"{table} of child {child}" if child else table or "the whole return"
+
+
 def _text(value: Any) -> str:
     if value is None:
         return ""
@@ -78,7 +85,7 @@ def run_cin(path: Path, year: int) -> dict[str, Any]:
                 "field": _text(row.get("columns_affected")),
                 "value": _text(row.get("value_flagged")),
                 "message": _text(row.get("rule_description")),
-                "location": f"{_text(row.get('tables_affected'))} row {_text(row.get('ROW_ID'))}",
+                "location": _cin_location(row),
             }
         )
     for row in validator.multichild_issues.drop_duplicates().to_dict("records"):

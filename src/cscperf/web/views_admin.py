@@ -52,21 +52,22 @@ def audit_view(request: HttpRequest, access: Access) -> HttpResponse:
             "verdict": verdict,
             "filters": request.GET,
             "access": access,
-            "actions": sorted(ACTIONS),
+            "actions": sorted(ACTIONS.items(), key=lambda a: a[1]),
         },
     )
 
 
-ACTIONS = {
-    "view_children",
-    "download_children",
-    "view_list",
-    "download_list",
-    "download_rejects",
-    "load",
-    "sign_in",
-    "sign_in_failed",
-    "sign_out",
+ACTIONS = {  # what each record of the audit log is, in the filter's words
+    "view_children": "Saw the children behind a figure",
+    "download_children": "Downloaded the children behind a figure",
+    "view_list": "Saw a managers' list",
+    "download_list": "Downloaded a managers' list",
+    "download_lists": "Downloaded all the managers' lists",
+    "download_rejects": "Downloaded a load's rejected records",
+    "load": "Loaded files",
+    "sign_in": "Signed in",
+    "sign_in_failed": "Failed to sign in",
+    "sign_out": "Signed out",
 }
 
 
