@@ -469,3 +469,24 @@ def test_the_indicator_engine_runs_its_queries_with_sorts_off(pg_url: str, monke
         monkeypatch.setattr(engine, "_result", noted)
         engine.compute(con, series_periods(dt.date(2024, 3, 31), 2), ids=["sw_average_caseload"])
         assert seen == ["off"] and _sorts(con) == "on"
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("postgresql://frank:Fr?nkQZ@127.0.0.1:56101/cscperf", "postgresql://frank@127.0.0.1:56101/cscperf"),
+        ("postgresql://o:S3cr/tXY@h:5/db", "postgresql://o@h:5/db"),
+        ("postgresql://o:S3cr#tXY@h/db", "postgresql://o@h/db"),
+        ("postgresql://o:S3cr@tXY@127.0.0.1/db", "postgresql://o@127.0.0.1/db"),
+        ("postgresql://u@h/db?sslmode=require&password=zz", "postgresql://u@h/db?sslmode=require&password=***"),
+        ("postgres://h/db", "postgres://h/db"),
+    ],
+)
+def test_a_urls_password_is_never_shown_whatever_it_holds(url: str, shown: str) -> None:
+    """A password with "?", "/", "#" or "@" not percent-encoded had been printed whole (or in part): Python's
+    URL parser split the URL at it, so the password was no longer between "://" and "@"."""
+    from cscperf.store.connection import store_label, without_password
+
+    assert store_label(url) == shown
+    said = without_password("failed to resolve host 'tXY@127.0.0.1'", "postgresql://o:S3cr@tXY@127.0.0.1/db")
+    assert "tXY" not in said and "S3cr" not in said
