@@ -490,3 +490,25 @@ def test_a_urls_password_is_never_shown_whatever_it_holds(url: str, shown: str) 
     assert store_label(url) == shown
     said = without_password("failed to resolve host 'tXY@127.0.0.1'", "postgresql://o:S3cr@tXY@127.0.0.1/db")
     assert "tXY" not in said and "S3cr" not in said
+
+
+def test_a_duckdb_export_keeps_the_ledgers_rejected_records(tmp_path: Path) -> None:
+    """The ledger's rejects of a DuckDB store were left out of `db export` (joined on an empty column), so after a
+    move to a server, undoing one load lost the rejects of the others."""
+    from cscperf.loading.session import load_files
+
+    from .conftest import SHARED
+
+    source = tmp_path / "o2.duckdb"
+    con = open_store(source)
+    try:
+        load_files(con, [SHARED / "samples" / "ssda903" / "fake"], la_code="874")
+        (held,) = con.execute("SELECT count(*) FROM cscperf_ledger.cscperf_staged_cscperf_load_rejects").fetchall()[0]
+    finally:
+        con.close()
+    assert held > 0
+    code, _ = invoke("db", "export", str(tmp_path / "out"), "--db", str(source))
+    assert code == 0
+    manifest = json.loads((tmp_path / "out" / "cscperf-export.json").read_text(encoding="utf-8"))
+    assert json.dumps(manifest).count('"cscperf_ledger_load_rejects": 0') == 0
+    assert f'"cscperf_ledger_load_rejects": {held}' in json.dumps(manifest)
