@@ -227,3 +227,19 @@ def test_failures_are_counted_by_rule_and_field_each_with_its_own_message() -> N
         ("Annex A layout", "not a template option", "error", 11, "Ethnicity is not spelt as the template's options"),
         ("Annex A layout", "not a template option", "error", 1, "Gender is not spelt as the template's options"),
     ]
+
+
+@needs_validators
+def test_a_return_the_dfe_validator_stops_on_is_not_passed(tmp_path: Path) -> None:
+    """The dirty SSDA903 sample stops the DfE validator (UploadError); `validate` had said "No errors in the
+    checks that ran" and exited 0."""
+    from typer.testing import CliRunner
+
+    from cscperf.cli import app
+
+    from .conftest import SHARED
+
+    result = CliRunner().invoke(app, ["validate", str(SHARED / "samples" / "ssda903" / "dirty")], env={"COLUMNS": "80"})
+    said = " ".join(result.output.split())
+    assert "the DfE validator stopped" in said
+    assert result.exit_code == 1 and "Not known to be valid" in said
