@@ -22,7 +22,6 @@ from cscperf.cli.options import (
     StoreOption,
     command_group,
     one_council,
-    required_as_at,
 )
 from cscperf.errors import UsageProblem
 from cscperf.reference.la_codes import council_name
@@ -55,9 +54,9 @@ def annex_a(
     failures: FailuresOption = None,
 ) -> None:
     """Ofsted Annex A: the eleven lists for the six months to the as-at date, with a summary sheet."""
+    from cscperf.cli.options import as_at_or_last_month
     from cscperf.returns.base import ExportRequest
 
-    day = required_as_at(as_at)
     if out.suffix.lower() != ".xlsx":
         raise UsageProblem("--out must end in .xlsx.")
     _run(
@@ -66,8 +65,8 @@ def annex_a(
         la,
         out,
         check_only,
-        failures,
-        lambda con, code: ExportRequest(con, code, out, as_at=day),
+        failures,  # without --as-at, the end of the last complete month of the council's data, as its help says
+        lambda con, code: ExportRequest(con, code, out, as_at=as_at_or_last_month(as_at, con, code)),
         dfe_rules=False,
     )
 
