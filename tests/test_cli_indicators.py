@@ -175,3 +175,12 @@ def test_drill_never_cuts_an_identifier_at_80_columns(tmp_path: Path) -> None:
     start, end = lines[header].index("Unit"), lines[header].index("Worker")
     cells = "".join(line[start:end].strip() for line in lines[header + 2 :])  # the Unit column, lines joined
     assert "DfEX0000001/REF/2022-10-06/1/S47/2022-06-02/1" in cells
+
+
+def test_kpis_checks_the_whole_configuration_file_it_is_given(tmp_path: Path, council_store: Path) -> None:
+    """A target for no indicator had passed in silence unless --spc was given."""
+    config = tmp_path / "bad.toml"
+    config.write_text("[targets.not_a_kpi]\ntarget = 5\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["kpis", "--db", str(council_store), "--config", str(config), "--kpi", "contacts",
+                                      "--months", "1"])  # fmt: skip
+    assert result.exit_code != 0 and "targets.not_a_kpi: no such indicator" in " ".join(result.output.split())

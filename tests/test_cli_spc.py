@@ -179,8 +179,11 @@ def test_kpis_spc_adds_point_fields_and_icons(store: Path, tmp_path: Path) -> No
         assert point["spc_lower"] <= point["spc_mean"] <= point["spc_upper"]
     means = {p["spc_mean"] for p in visits["series"]}
     assert len(means) == 1  # 13 months, no break: one mean
-    expected = sum(p["value"] for p in visits["series"]) / 13
+    # the mean of the figures before the DfE's rounding (rounded figures had put a 7.8% above a limit of 7.797%
+    # that 7.772% was not)
+    expected = sum(100 * p["numerator"] / p["denominator"] for p in visits["series"]) / 13
     assert means.pop() == pytest.approx(expected, rel=1e-9)
+    assert expected != pytest.approx(sum(p["value"] for p in visits["series"]) / 13, rel=1e-9)
     # a break in the configuration splits the limits
     config = write(tmp_path, '[[breaks]]\ndate = 2025-10-01\ntext = "New front door"\n', "cscperf.toml")
     code, out, err = invoke("kpis", "--db", str(store), "--as-at", "2026-03-31", "--kpi", "cp_visits_in_time",

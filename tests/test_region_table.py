@@ -16,3 +16,23 @@ def test_the_table_says_it_gives_the_latest_of_the_periods_asked_for(council_sto
     assert "The table gives the latest of the 3 periods asked for" in " ".join(three.output.split())
     one = CliRunner().invoke(app, [*args, "--months", "1"], env={"COLUMNS": "80"})
     assert one.exit_code == 0 and "periods asked for" not in one.output
+
+
+def test_each_council_missing_from_a_pooled_figure_is_given_its_own_reason() -> None:
+    import datetime as dt
+
+    from cscperf.disclosure import DisclosurePolicy
+    from cscperf.indicators.definition import load_library
+    from cscperf.indicators.engine import Point
+    from cscperf.indicators.region import _aggregate
+
+    start, end = dt.date(2026, 3, 1), dt.date(2026, 3, 31)
+    points = [
+        Point("201", start, end, None, None, None, 0, reason="after the data end on 31 March 2023"),
+        Point("874", start, end, None, None, None, 0, reason="no contacts loaded"),
+        Point("873", start, end, 5.0, None, 5.0, 5),
+    ]
+    shared = _aggregate(load_library()["contacts"], start, end, points, DisclosurePolicy())
+    assert shared.withheld == (
+        "not available for council 201 (after the data end on 31 March 2023); 874 (no contacts loaded)"
+    )

@@ -195,3 +195,15 @@ def test_the_sample_annex_a_loaded_and_written_again_has_the_same_children_and_d
     for number in (1, 2, 3, 4, 5, 8, 9):
         expected = children_and_dates(source, number)
         assert expected and children_and_dates(written, number) == expected, f"List {number}"
+
+
+def test_without_as_at_the_workbook_is_as_at_the_last_complete_month(council_store: Path, tmp_path: Path) -> None:
+    """The help promised this default; the command had refused ("Give the date to report as at")."""
+    from typer.testing import CliRunner
+
+    from cscperf.cli import app
+
+    out = tmp_path / "annex.xlsx"
+    done = CliRunner().invoke(app, ["export", "annex-a", "--db", str(council_store), "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    assert out.exists()

@@ -212,3 +212,34 @@ def test_a_cin_rules_failure_says_where_in_the_return_s_own_terms(council: Golde
     outcome = dfe_rules.check_cin(tmp_path / "cin.xml", 2025)
     [where] = {f.location for f in outcome.failures if f.rule == "8750"}
     assert where == "ChildIdentifiers of child E"
+
+
+def test_failures_are_counted_by_rule_and_field_each_with_its_own_message() -> None:
+    """One rule broken in two fields had been told with the first field's message for both."""
+    from cscperf.returns.failures import Failure, count_by_rule
+
+    def failure(field: str) -> Failure:
+        return Failure("Annex A layout", "not a template option", "error", "C1", "List 1", field, "x",
+                       f"{field} is not spelt as the template's options")  # fmt: skip
+
+    rows = count_by_rule([failure("Gender"), *(failure("Ethnicity") for _ in range(11))])
+    assert rows == [
+        ("Annex A layout", "not a template option", "error", 11, "Ethnicity is not spelt as the template's options"),
+        ("Annex A layout", "not a template option", "error", 1, "Gender is not spelt as the template's options"),
+    ]
+
+
+@needs_validators
+def test_a_return_the_dfe_validator_stops_on_is_not_passed(tmp_path: Path) -> None:
+    """The dirty SSDA903 sample stops the DfE validator (UploadError); `validate` had said "No errors in the
+    checks that ran" and exited 0."""
+    from typer.testing import CliRunner
+
+    from cscperf.cli import app
+
+    from .conftest import SHARED
+
+    result = CliRunner().invoke(app, ["validate", str(SHARED / "samples" / "ssda903" / "dirty")], env={"COLUMNS": "80"})
+    said = " ".join(result.output.split())
+    assert "the DfE validator stopped" in said
+    assert result.exit_code == 1 and "Not known to be valid" in said

@@ -79,3 +79,25 @@ def test_a_financial_year_so_far_is_a_part_period() -> None:
     years = [Point("874", dt.date(y, 4, 1), dt.date(y + 1, 3, 31), 100.0, None, 100.0, 100) for y in (2022, 2023)]
     so_far = Point("874", dt.date(2024, 4, 1), dt.date(2024, 10, 31), 60.0, None, 60.0, 60)
     assert part_periods(contacts, [*years, so_far]) == {so_far}
+
+
+def test_the_method_runs_on_the_figures_before_rounding() -> None:
+    """The mean and limits are worked from each month's numerator over its denominator, not its DfE-rounded
+    figure. By hand: 1 of 3, 1 of 3 and 1 of 2 have the mean (33.333... + 33.333... + 50) / 3 = 38.888...%; the
+    rounded figures 33.3, 33.3 and 50.0 would give 38.866...%."""
+    import datetime as dt
+
+    from cscperf.indicators.definition import load_library
+    from cscperf.indicators.engine import Point, exact_value
+    from cscperf.indicators.spc import series_spc
+
+    visits = load_library()["cp_visits_in_time"]
+    months = [(dt.date(2026, m, 1), dt.date(2026, m, d)) for m, d in ((1, 31), (2, 28), (3, 31))]
+    points = [Point("001", s, e, n, d, round(100 * n / d, 1), int(d)) for (s, e), (n, d) in
+              zip(months, ((1, 3), (1, 3), (1, 2)), strict=True)]  # fmt: skip
+    assert exact_value(visits, points[0]) == 100 / 3
+    result = series_spc(visits, points)
+    assert result.points[0].mean == (100 / 3 + 100 / 3 + 50) / 3  # 38.888...
+    assert result.points[0].mean != (33.3 + 33.3 + 50) / 3
+    count = load_library()["contacts"]
+    assert exact_value(count, Point("001", *months[0], 12.0, None, 12.0, 12)) == 12.0

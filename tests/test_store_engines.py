@@ -469,3 +469,46 @@ def test_the_indicator_engine_runs_its_queries_with_sorts_off(pg_url: str, monke
         monkeypatch.setattr(engine, "_result", noted)
         engine.compute(con, series_periods(dt.date(2024, 3, 31), 2), ids=["sw_average_caseload"])
         assert seen == ["off"] and _sorts(con) == "on"
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("postgresql://frank:Fr?nkQZ@127.0.0.1:56101/cscperf", "postgresql://frank@127.0.0.1:56101/cscperf"),
+        ("postgresql://o:S3cr/tXY@h:5/db", "postgresql://o@h:5/db"),
+        ("postgresql://o:S3cr#tXY@h/db", "postgresql://o@h/db"),
+        ("postgresql://o:S3cr@tXY@127.0.0.1/db", "postgresql://o@127.0.0.1/db"),
+        ("postgresql://u@h/db?sslmode=require&password=zz", "postgresql://u@h/db?sslmode=require&password=***"),
+        ("postgres://h/db", "postgres://h/db"),
+    ],
+)
+def test_a_urls_password_is_never_shown_whatever_it_holds(url: str, shown: str) -> None:
+    """A password with "?", "/", "#" or "@" not percent-encoded had been printed whole (or in part): Python's
+    URL parser split the URL at it, so the password was no longer between "://" and "@"."""
+    from cscperf.store.connection import store_label, without_password
+
+    assert store_label(url) == shown
+    said = without_password("failed to resolve host 'tXY@127.0.0.1'", "postgresql://o:S3cr@tXY@127.0.0.1/db")
+    assert "tXY" not in said and "S3cr" not in said
+
+
+def test_a_duckdb_export_keeps_the_ledgers_rejected_records(tmp_path: Path) -> None:
+    """The ledger's rejects of a DuckDB store were left out of `db export` (joined on an empty column), so after a
+    move to a server, undoing one load lost the rejects of the others."""
+    from cscperf.loading.session import load_files
+
+    from .conftest import SHARED
+
+    source = tmp_path / "o2.duckdb"
+    con = open_store(source)
+    try:
+        load_files(con, [SHARED / "samples" / "ssda903" / "fake"], la_code="874")
+        (held,) = con.execute("SELECT count(*) FROM cscperf_ledger.cscperf_staged_cscperf_load_rejects").fetchall()[0]
+    finally:
+        con.close()
+    assert held > 0
+    code, _ = invoke("db", "export", str(tmp_path / "out"), "--db", str(source))
+    assert code == 0
+    manifest = json.loads((tmp_path / "out" / "cscperf-export.json").read_text(encoding="utf-8"))
+    assert json.dumps(manifest).count('"cscperf_ledger_load_rejects": 0') == 0
+    assert f'"cscperf_ledger_load_rejects": {held}' in json.dumps(manifest)

@@ -155,6 +155,12 @@ def test_roles_are_listed_and_revoked(region: dict[str, str], postgres: Postgres
     assert code == 0
     postgres.admin("GRANT cscperf_la_003 TO nobody")
     assert set(_councils_seen(region["nobody"])) == {"003"}
+    # grants add up: granting one more council says the role keeps what it had (it had said "may read council
+    # 002" alone, to an administrator trying to narrow it)
+    code, out = invoke("db", "roles", "council", "002", "--role", "cscperf_la_003", "--db", region["owner"])
+    assert code == 0 and "It may still read council 003 as before: grants add up." in " ".join(out.split())
+    code, out = invoke("db", "roles", "revoke", "cscperf_la_003", "--la", "002", "--db", region["owner"])
+    assert code == 0 and "Removed 1" in out
     code, out = invoke("db", "roles", "revoke", "cscperf_la_003", "--db", region["owner"])
     assert code == 0 and "Removed 1" in out
     with pytest.raises(DataProblem, match="may not do this"):

@@ -116,6 +116,10 @@ def kpis(
             "with their neighbours, so their runs and trends would show the overlap, not a change."
         )
     settings = read_settings(config)
+    if config is not None and not with_spc:  # the whole file checked, its targets too (--spc reads them anyway):
+        from cscperf.report.config import read_report_config  # a mistyped target had passed in silence
+
+        read_report_config(config)
     if la and any(code.upper() == "ALL" for code in la):
         if len(la) > 1 or dimension is not None or with_benchmarks or with_spc:
             raise UsageProblem("--la ALL gives every council pooled and each beside it: on its own, without --by, "

@@ -43,13 +43,6 @@ def as_at_date(text: str) -> dt.date:
     return day
 
 
-def required_as_at(day: dt.date | None) -> dt.date:
-    """The as-at date, which this command needs."""
-    if day is None:
-        raise UsageProblem(f"Give the date to report as at: --as-at {DATE_SPELLINGS}.")
-    return day
-
-
 def as_at_or_last_month(day: dt.date | None, con: object, la_code: str) -> dt.date:
     """The as-at date given, or else the end of the last complete month of the council's data."""
     if day is not None:

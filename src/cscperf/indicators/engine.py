@@ -470,6 +470,24 @@ def _point(
     )
 
 
+def exact_value(indicator: Indicator, point: Point) -> float | None:
+    """The figure before the DfE's rounding, worked from the point's numerator and denominator as `_point` works
+    it (for statistical process control, whose mean and limits are not to be worked from rounded figures: a
+    rounded 7.8% is above a limit of 7.797% that the figure itself, 7.772%, is not). The rounded figure where
+    the point has no numerator."""
+    if point.value is None or point.numerator is None:
+        return point.value
+    if indicator.unit == "count":
+        return point.numerator
+    if not point.denominator:
+        return point.value
+    if indicator.unit == "rate_per_10k":
+        return point.numerator * 10_000 / point.denominator
+    if indicator.unit == "percent":
+        return 100 * point.numerator / point.denominator
+    return point.numerator / point.denominator
+
+
 def _tidy(x: float) -> float:
     return float(round(x, 6))
 

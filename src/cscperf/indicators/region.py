@@ -84,8 +84,10 @@ def regional(results: list[Result], policy: DisclosurePolicy = DEFAULT_POLICY) -
 def _aggregate(ind: Indicator, start: dt.date, end: dt.date, points: list[Point], policy: DisclosurePolicy) -> Shared:
     missing = [p for p in points if p.numerator is None]
     if missing:  # a council's data do not support the figure: a pooled figure without it would mislead
-        codes = ", ".join(p.la_code for p in missing[:5]) + (" ..." if len(missing) > 5 else "")
-        why = f"not available for council {codes}" + (f" ({missing[0].reason})" if missing[0].reason else "")
+        # each council with its own reason (one council's had been given for all: "after the data end on 31
+        # March 2023" for a council whose data end in 2026)
+        told = [f"{p.la_code} ({p.reason})" if p.reason else p.la_code for p in missing[:5]]
+        why = f"not available for council {'; '.join(told)}" + (" ..." if len(missing) > 5 else "")
         return Shared(REGION, start, end, None, None, None, len(points), why)
     numerator = round(sum(p.numerator or 0 for p in points), 6)
     # a council with no units adds nothing; but a rate needs every council's population (without one, the

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 
 from cscperf.analysis.spc import Improvement, SpcResult, analyse
 from cscperf.indicators.definition import Indicator
-from cscperf.indicators.engine import Point, Result
+from cscperf.indicators.engine import Point, Result, exact_value
 
 IMPROVEMENT_FOR: dict[str, Improvement] = {
     "higher_is_better": "higher",
@@ -55,7 +55,7 @@ def series_spc(
     partial = part_periods(indicator, ordered)
     result = analyse(
         [p.period_end for p in ordered],
-        [None if p in partial else p.value for p in ordered],
+        [None if p in partial else exact_value(indicator, p) for p in ordered],
         improvement=improvement,
         target=target if improvement != "neutral" else None,
         band=band,

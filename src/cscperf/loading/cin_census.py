@@ -893,6 +893,17 @@ class CinReader:
                 table,
                 str(close),
             )
+        if close is not None and self.year is not None and close < dt.date(self.year - 1, 4, 1):
+            self.flag(
+                f,
+                "cinclosuredate",
+                "closed before the census year",
+                f"The referral closed on {close}, before the {self.year - 1}-{self.year % 100:02d} census year began "
+                f"on 1 April {self.year - 1}: a return lists the children in need at some time in its year (DfE "
+                "rule 8620); loaded as sent.",
+                table,
+                str(close),
+            )
 
     def assessment(self, f: Fields, ep: _Episode, ordinal: dict[dt.date, int]) -> None:
         table = "ssd_cin_assessments"

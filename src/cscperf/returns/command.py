@@ -22,10 +22,10 @@ from cscperf.cli.options import (
     StoreOption,
     command_group,
     one_council,
-    required_as_at,
 )
 from cscperf.errors import UsageProblem
 from cscperf.reference.la_codes import council_name
+from cscperf.returns.dfe_rules import STOPPED
 from cscperf.returns.failures import CheckOutcome, Failure, count_by_rule
 
 export_app = command_group("Write a return from the store (Ofsted Annex A, CIN Census, SSDA903), checked.")
@@ -54,9 +54,9 @@ def annex_a(
     failures: FailuresOption = None,
 ) -> None:
     """Ofsted Annex A: the eleven lists for the six months to the as-at date, with a summary sheet."""
+    from cscperf.cli.options import as_at_or_last_month
     from cscperf.returns.base import ExportRequest
 
-    day = required_as_at(as_at)
     if out.suffix.lower() != ".xlsx":
         raise UsageProblem("--out must end in .xlsx.")
     _run(
@@ -65,8 +65,8 @@ def annex_a(
         la,
         out,
         check_only,
-        failures,
-        lambda con, code: ExportRequest(con, code, out, as_at=day),
+        failures,  # without --as-at, the end of the last complete month of the council's data, as its help says
+        lambda con, code: ExportRequest(con, code, out, as_at=as_at_or_last_month(as_at, con, code)),
         dfe_rules=False,
     )
 
@@ -146,16 +146,18 @@ def validate(
     checks = check_files(paths, year=year, la_name=la_name, schemas=schemas, dfe_rules=not no_dfe_rules)
     everything: list[Failure] = []
     unchecked: list[str] = []
+    stopped = False
     for c in checks:
         console.print(Text.assemble(literal(c.fmt.title, "bold"), literal(f": {', '.join(p.name for p in c.paths)}")))
         _show_outcomes(c.outcomes)
         everything.extend(c.failures)
         unchecked.extend(o.check for o in c.outcomes if not o.ran)
+        stopped = stopped or any(not o.ran and o.note.startswith(STOPPED) for o in c.outcomes)
     if failures is not None:
         from cscperf.returns.failures import write_failures
 
         write_failures(failures, everything)
-    _finish(everything, failures, check_only=True, unchecked=unchecked)
+    _finish(everything, failures, check_only=True, unchecked=unchecked, stopped=stopped)
 
 
 def _run(
@@ -232,7 +234,9 @@ def _indented(text: str) -> None:
         say(line, soft_wrap=True)
 
 
-def _finish(failures: list[Failure], file: Path | None, *, check_only: bool, unchecked: list[str]) -> None:
+def _finish(
+    failures: list[Failure], file: Path | None, *, check_only: bool, unchecked: list[str], stopped: bool = False
+) -> None:
     if failures:
         # the message takes the width the short columns leave (at 80 columns it was squeezed to a third, as
         # narrow as a long Annex A rule name beside it, and wrapped a word a line)
@@ -272,6 +276,10 @@ def _finish(failures: list[Failure], file: Path | None, *, check_only: bool, unc
     if unchecked:
         found += f" in the checks that ran ({', '.join(sorted(set(unchecked)))} not checked: see above)"
     say(found + ".")
+    if stopped:  # a check that began and failed on this return (not one that is not installed) proves nothing
+        console.print(Text.assemble(("Not known to be valid", "bold red"), ": a check stopped on this return "
+                                    "(above), so it may hold errors that check would find."))  # fmt: skip
+        raise typer.Exit(1)
 
 
 MESSAGE_WIDTH = 120

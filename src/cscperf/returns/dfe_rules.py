@@ -56,6 +56,10 @@ def check_903(paths: Sequence[Path], year: int | None, la_ons: str | None, la_na
     return _run("903", paths, year, extra)
 
 
+STOPPED = "the DfE validator stopped"
+"""How a check that began on a return and failed begins its note (`cscperf validate` then exits 1)."""
+
+
 def _run(kind: str, paths: Sequence[Path], year: int, extra: list[str]) -> CheckOutcome:
     python = validators_python()
     if python is None:
@@ -69,10 +73,10 @@ def _run(kind: str, paths: Sequence[Path], year: int, extra: list[str]) -> Check
         try:
             done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False)
         except subprocess.TimeoutExpired:
-            return CheckOutcome(CHECK, False, note=f"the DfE validator did not finish in {TIMEOUT_SECONDS} s.")
+            return CheckOutcome(CHECK, False, note=f"{STOPPED} (it did not finish in {TIMEOUT_SECONDS} s).")
         if done.returncode != 0 or not out.is_file():
             last = (done.stderr.strip().splitlines() or ["no message"])[-1]
-            return CheckOutcome(CHECK, False, note=f"the DfE validator stopped ({_without_data(last)}).")
+            return CheckOutcome(CHECK, False, note=f"{STOPPED} ({_without_data(last)}).")
         result = json.loads(out.read_text(encoding="utf-8"))
     return outcome(result)
 

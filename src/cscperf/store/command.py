@@ -221,15 +221,24 @@ def _councils(codes: list[str]) -> str:
 
 
 def _grant(db: str, role: str, la_codes: list[str], *, write: bool, members: list[str]) -> None:
-    from cscperf.store.access import grant_councils
+    """Grant, then say what the role may do now, all its grants together: grants add up, so telling only this
+    one ("may read council 874") had let an administrator think a role with every council narrowed to one."""
+    from cscperf.store.access import grant_councils, list_access
 
     with _server_store(db) as con:
         created = grant_councils(con, role, la_codes, write=write, members=members)
+        held = [a for a in list_access(con) if a.role_name == role]
     what = "every council" if la_codes == ["*"] else "council " + ", ".join(la_codes)
     _say(
         f"{'Created role' if created else 'Role'} {role}: may {'read and change' if write else 'read'} the rows of "
         f"{what}." + (f" Members: {', '.join(members)}." if members else "")
     )
+    others = sorted({a.la_code for a in held} - set(la_codes))
+    if others:
+        every = "*" in others
+        kept = "every council" if every else "council " + _councils([c for c in others if c != "*"])
+        _say(f"It may still read {kept} as before: grants add up. To narrow a role, `cscperf db roles revoke "
+             f"{role}` first, then grant what it should keep.")  # fmt: skip
 
 
 def _server_store(db: str) -> Connection:

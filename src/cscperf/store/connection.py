@@ -36,16 +36,34 @@ def is_server_store(db: str | Path) -> bool:
 
 
 def store_label(db: str | Path) -> str:
-    """`db` as it may be printed: a URL's password is never shown."""
+    """`db` as it may be printed: a URL's password is never shown, whatever it holds. The user name and password
+    end at the URL's last "@" (a host never holds one), so a password with "?", "/", "#" or "@" that was not
+    percent-encoded (which splits the URL elsewhere) is not shown either."""
     if not is_server_store(db):
         return str(db)
-    parts = urlsplit(str(db).strip())
-    netloc = parts.netloc
-    if "@" in netloc:
-        user, host = netloc.rsplit("@", 1)
-        netloc = f"{user.split(':', 1)[0]}@{host}"
+    text = str(db).strip()
+    scheme, _, rest = text.partition("://")
+    if "@" in rest:
+        userinfo, rest = rest.rsplit("@", 1)
+        rest = f"{userinfo.split(':', 1)[0]}@{rest}"
+    parts = urlsplit(f"{scheme}://{rest}")
     query = re.sub(r"(?i)(password=)[^&]*", r"\1***", parts.query)
-    return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
+
+
+def without_password(message: str, db: str | Path) -> str:
+    """A driver's message with the URL's password, and any piece of it (a password the URL split at an "@", "/"
+    or "?" gives the driver pieces of it as a host or database name), replaced by "***"."""
+    text = str(db).strip()
+    rest = text.partition("://")[2]
+    if "@" not in rest:
+        return message
+    password = rest.rsplit("@", 1)[0].partition(":")[2]
+    pieces = sorted({password, *re.split(r"[@/?#]", password)}, key=len, reverse=True)
+    for piece in pieces:
+        if len(piece) >= 3:
+            message = message.replace(piece, "***")
+    return message
 
 
 class StoreError(Exception):

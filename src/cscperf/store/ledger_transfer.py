@@ -36,7 +36,13 @@ def duckdb_name(table: Table) -> str:
 
 
 def _load_column(table: Table) -> str:
-    return "_load_id" if "_load_id" in table.column_names else "load_id"
+    """The column naming a ledger row's load: `_load_id` (the staged rows), `load_id` (the files), or, for the
+    rejects, whichever is filled (a rejected record's row has its load in `load_id`, `_load_id` empty: joined on
+    `_load_id` alone, a DuckDB store's export had left every reject out)."""
+    names = table.column_names
+    if "_load_id" in names and "load_id" in names:
+        return "COALESCE(k._load_id, k.load_id)"
+    return "k._load_id" if "_load_id" in names else "k.load_id"
 
 
 def duckdb_export_sql(con: Connection, table: Table) -> str | None:
@@ -56,8 +62,7 @@ def duckdb_export_sql(con: Connection, table: Table) -> str | None:
         return f"SELECT k.la_code, {picks} FROM {files} k WHERE k.load_id IN ({COMPLETE})"
     column = _load_column(table)
     return (
-        f"SELECT f.la_code, {picks} FROM {name} k JOIN {files} f ON f.load_id = k.{column} "
-        f"WHERE k.{column} IN ({COMPLETE})"
+        f"SELECT f.la_code, {picks} FROM {name} k JOIN {files} f ON f.load_id = {column} WHERE {column} IN ({COMPLETE})"
     )
 
 

@@ -24,7 +24,7 @@ from psycopg.pq import TransactionStatus
 from psycopg.types.string import TextLoader
 
 from cscperf.errors import ConcurrentChange, DataProblem
-from cscperf.store.connection import Connection, Engine, Parameters, Row, StoreError, store_label
+from cscperf.store.connection import Connection, Engine, Parameters, Row, StoreError, store_label, without_password
 from cscperf.store.dialect import SCRATCH_SCHEMA, to_postgres
 
 LOCK_CLASS = 0x63736370  # "cscp": the first key of cscperf's advisory locks (the second is the council)
@@ -119,7 +119,8 @@ class PostgresConnection(Connection):
             raw = psycopg.connect(**settings, autocommit=True)  # type: ignore[arg-type]
         except psycopg.Error as exc:
             raise DataProblem(
-                f"The PostgreSQL store {store_label(url)} could not be reached: {_first_line(exc)}"
+                f"The PostgreSQL store {store_label(url)} could not be reached: "
+                f"{without_password(_first_line(exc), url)}"
             ) from None
         raw.adapters.register_loader("numeric", NumberLoader)
         for name in ("json", "jsonb"):
@@ -214,8 +215,8 @@ class PostgresConnection(Connection):
 
     def execute_as_written(self, sql: str, params: Parameters = None) -> PostgresCursor:
         """A statement in PostgreSQL's own dialect, run as written (`%s` parameters)."""
-        cursor = self.raw.cursor()
         try:
+            cursor = self.raw.cursor()  # (a connection the server closed fails here: told as such)
             cursor.execute(sql, params)  # SQL made by cscperf, never from input
         except psycopg.Error as exc:
             raise told(exc) from exc

@@ -390,7 +390,8 @@ def _indicator_page(
         title = board.figures[indicator_id].indicator.title
         plan = dataclasses.replace(plan, main=indicator_id, secondary=None, extra=(), comparators_of=None, title=title)
     request = chart_request(plan, board.figures, config.all_events())
-    shown_request, withheld = request, Withheld()
+    shown_request = request
+    withheld: Withheld = {}
     if policy is not None:
         board = for_members(board, policy)
         shown_request, withheld = members_chart(request, policy)
