@@ -265,10 +265,23 @@ def _spc_analysis(config: ReportConfig, indicator_id: str, points: list[Point]) 
                                                                                 "neutral")  # fmt: skip
     target = config.effective_targets().get(indicator_id)
     breaks = [b.date for b in config.breaks_for(indicator_id) if points[0].period_end < b.date <= points[-1].period_end]
-    return analyse([p.period_end for p in points], [p.value for p in points], improvement=improvement,  # type: ignore[arg-type]
+    unit = load_library()[indicator_id].unit
+    return analyse([p.period_end for p in points], [_unrounded(unit, p) for p in points], improvement=improvement,  # type: ignore[arg-type]
                    target=target.target if target is not None and improvement != "neutral" else None,
                    band=target.band if target is not None else None, breaks=breaks,
                    baseline_points=config.spc.baseline_points)  # fmt: skip
+
+
+def _unrounded(unit: str, p: Point) -> float | None:
+    """The figure before the DfE's rounding, from its numerator and denominator: what the SPC method works on."""
+    if p.value is None or p.numerator is None:
+        return p.value
+    if unit == "count":
+        return p.numerator
+    if not p.denominator:
+        return p.value
+    scale = {"percent": 100, "rate_per_10k": 10_000}.get(unit, 1)
+    return scale * p.numerator / p.denominator
 
 
 def _spc_numbers(config: ReportConfig, indicator_id: str, points: list[Point]) -> set[str]:
