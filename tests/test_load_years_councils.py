@@ -136,7 +136,7 @@ def test_la_must_be_a_council_the_dfe_lists(store: duckdb.DuckDBPyConnection, tm
 
 def test_a_census_naming_no_known_council_needs_la(store: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     path = _cin(tmp_path / "cin.xml", la="999")
-    with pytest.raises(UnreadableFile, match=r"names its council wrongly \(LEA: 999 is not a council in the DfE's"):
+    with pytest.raises(UnreadableFile, match=r"names its council wrongly: its LEA is not a council's 3-digit DfE code"):
         load_files(store, [path])  # it had said the file "does not say which council it is from"
     [file] = load_files(store, [path], la_code="874").files  # the file names no council: --la is its council
     assert file.la_code == "874"

@@ -51,7 +51,7 @@ def named_in_file(load: FileLoad, code: str, location: str, field: str, held: fr
     if problem is not None:
         load.flag(Problem(location, "LA code not valid", f"{field}: {problem}; give the council's code with --la.",
                           "error", None, field, code[:20]))  # fmt: skip
-        load.details.setdefault("council_code_not_valid", f"{field}: {problem}")
+        load.details.setdefault("council_code_not_valid", field)  # the field only: a damaged file may hold anything
         return
     said = load.details.get("council_in_file")
     if said is not None and said != code:
@@ -76,7 +76,7 @@ def settle(load: FileLoad, given: str | None, fallback: str | None) -> None:
         return
     load.la_code = given or fallback
     if load.la_code is None and load.details.get("council_code_not_valid"):
-        load.fail(f"names its council wrongly ({load.details['council_code_not_valid']}). Correct the header, or give "
-                  "the council's 3-digit code with --la.")  # fmt: skip
+        load.fail(f"names its council wrongly: its {load.details['council_code_not_valid']} is not a council's "
+                  "3-digit DfE code. Correct the header, or give the council's code with --la.")  # fmt: skip
     if load.la_code is None:
         load.fail("does not say which council it is from. Give the 3-digit code with --la.")
