@@ -218,10 +218,11 @@ def test_cli_load_loads_and_rejects(tmp_path: Path) -> None:
     summary = json.loads(result.stdout)
     assert (summary["records_read"], summary["records_loaded"], summary["records_rejected"]) == (2, 1, 1)
     assert summary["files"][0]["reconciles"] is True
-    shown = runner.invoke(app, ["load", str(person), "--db", db, "--la", "874"])
+    shown = runner.invoke(app, ["load", str(person), "--db", db, "--la", "874"], env={"COLUMNS": "200"})
     assert shown.exit_code == 0 and "already loaded" in shown.stdout
     listed = runner.invoke(app, ["loads", "--db", db, "--json"])
     [load] = json.loads(listed.stdout)
+    assert f"(load {load['load_id']}:" in " ".join(shown.stdout.split())  # which load, so which council
     assert (load["load_kind"], load["records_rejected"]) == ("ssd_extract", 1)
     exported = tmp_path / "dq" / "rejects.xlsx"
     result = runner.invoke(app, ["rejects", "--db", db, "--load", load["load_id"], "--out", str(exported)])

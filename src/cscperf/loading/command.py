@@ -120,7 +120,7 @@ def _show(summary: LoadSummary, db: str) -> None:
             continue
         if f.skipped_as_loaded_in or f.not_recognised or f.not_loaded:
             why = (
-                "already loaded"
+                f"already loaded (load {f.skipped_as_loaded_in}: `cscperf loads` says for which council)"
                 if f.skipped_as_loaded_in
                 else f"not loaded: {f.not_loaded}"
                 if f.not_loaded
