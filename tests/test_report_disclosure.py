@@ -207,7 +207,8 @@ def test_table_1_and_the_text_withhold_starts_and_leavers_together() -> None:
     starts 9 and 4, leavers 10 and 7. October's starts read "fewer than 5" and its leavers "withheld"; the change
     beside either is not given; September's are shown."""
     from cscperf.report.paragraphs import _care_flows
-    from cscperf.report.tables import flows_withheld_months, summary_row
+    from cscperf.report.tables import summary_row
+    from cscperf.report.withheld_flows import flows_withheld_months
 
     def figures_of(indicator_id: str, counts: tuple[float, float]) -> IndicatorFigures:
         points = [Point("001", dt.date(2026, 9, 1), dt.date(2026, 9, 30), counts[0], None, counts[0], 1),

@@ -74,22 +74,7 @@ def test_failure_files_are_safe_to_open(tmp_path: Path) -> None:
 def test_the_cin_rules_run_on_a_census_and_keep_rule_child_and_field(council: GoldenCouncil, tmp_path: Path) -> None:
     """Child E made unborn (no birth date, an expected one): cscperf's export writes its sex U, as DfE rule 8750
     asks; written F in the file, rule 8750 (sex must be U for an unborn child) fails for E alone."""
-    from lxml import etree
-
-    golden_cin(council)
-    council.con.execute(
-        "UPDATE ssd_person SET pers_sex = 'F', pers_dob = NULL, pers_expected_dob = DATE '2025-06-01' "
-        "WHERE pers_person_id = 'E'"
-    )
-    from .returns_helpers import export
-
-    export(council.con, "cin-census", LA, tmp_path / "cin.xml", year=2025)
-    tree = etree.parse(str(tmp_path / "cin.xml"))
-    [sex] = tree.xpath("//Child[ChildIdentifiers/LAchildID='E']/ChildIdentifiers/Sex")
-    assert sex.text == "U"  # the export's own
-    sex.text = "F"
-    tree.write(str(tmp_path / "cin.xml"), xml_declaration=True, encoding="utf-8")
-    outcome = dfe_rules.check_cin(tmp_path / "cin.xml", 2025)
+    outcome = dfe_rules.check_cin(_census_with_an_unborn_child_written_f(council, tmp_path), 2025)
     assert outcome.ran, outcome.note
     found = {(f.rule, f.child, f.field) for f in outcome.failures if f.rule == "8750"}
     assert found == {("8750", "E", field) for field in ("Sex", "PersonBirthDate", "ExpectedPersonBirthDate")}
@@ -195,21 +180,7 @@ def test_validate_on_a_file_that_is_not_a_return_says_so_without_talking_of_a_st
 @needs_validators
 def test_a_cin_rules_failure_says_where_in_the_return_s_own_terms(council: GoldenCouncil, tmp_path: Path) -> None:
     """It had said "ChildIdentifiers row 0": the validator's own row count, from 0, which no reader could find."""
-    from lxml import etree
-
-    golden_cin(council)
-    council.con.execute(
-        "UPDATE ssd_person SET pers_sex = 'F', pers_dob = NULL, pers_expected_dob = DATE '2025-06-01' "
-        "WHERE pers_person_id = 'E'"
-    )
-    from .returns_helpers import export
-
-    export(council.con, "cin-census", LA, tmp_path / "cin.xml", year=2025)
-    tree = etree.parse(str(tmp_path / "cin.xml"))
-    [sex] = tree.xpath("//Child[ChildIdentifiers/LAchildID='E']/ChildIdentifiers/Sex")
-    sex.text = "F"
-    tree.write(str(tmp_path / "cin.xml"), xml_declaration=True, encoding="utf-8")
-    outcome = dfe_rules.check_cin(tmp_path / "cin.xml", 2025)
+    outcome = dfe_rules.check_cin(_census_with_an_unborn_child_written_f(council, tmp_path), 2025)
     [where] = {f.location for f in outcome.failures if f.rule == "8750"}
     assert where == "ChildIdentifiers of child E"
 
@@ -243,3 +214,25 @@ def test_a_return_the_dfe_validator_stops_on_is_not_passed(tmp_path: Path) -> No
     said = " ".join(result.output.split())
     assert "the DfE validator stopped" in said
     assert result.exit_code == 1 and "Not known to be valid" in said
+
+
+def _census_with_an_unborn_child_written_f(council: GoldenCouncil, tmp_path: Path) -> Path:
+    """The golden council's 2024-25 CIN Census with child E unborn (an expected birth date only). cscperf's export
+    writes E's sex U, as DfE rule 8750 asks (checked here); the file is then changed to say F, which breaks it."""
+    from lxml import etree
+
+    from .returns_helpers import export
+
+    golden_cin(council)
+    council.con.execute(
+        "UPDATE ssd_person SET pers_sex = 'F', pers_dob = NULL, pers_expected_dob = DATE '2025-06-01' "
+        "WHERE pers_person_id = 'E'"
+    )
+    path = tmp_path / "cin.xml"
+    export(council.con, "cin-census", LA, path, year=2025)
+    tree = etree.parse(str(path))
+    [sex] = tree.xpath("//Child[ChildIdentifiers/LAchildID='E']/ChildIdentifiers/Sex")
+    assert sex.text == "U"  # the export's own
+    sex.text = "F"
+    tree.write(str(path), xml_declaration=True, encoding="utf-8")
+    return path

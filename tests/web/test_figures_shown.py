@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -19,6 +21,8 @@ from cscperf.web.figures import _breakdown_rows
 from cscperf.web.group_labels import group_label, group_order
 
 from .conftest import Accounts, WebStore
+
+Statement = tuple[str, list[Any]]
 
 OCT = (dt.date(2026, 10, 1), dt.date(2026, 10, 31))
 
@@ -199,34 +203,40 @@ def test_a_team_the_store_does_not_have_is_a_plain_400_on_every_page(
 def test_every_team_the_picker_offers_has_a_page(web_store: WebStore, accounts: Accounts, client_for: Any) -> None:
     """A team of the store with no child allocated in the 13 months (a head of service's department) has its
     page: its counts are true zeros and its percentages say there is nothing to measure. It had been refused."""
-    from cscperf.store.database import open_store
     from cscperf.web.pages import teams_of
 
     la = web_store.la_codes[0]
-    con = open_store(web_store.path)
-    try:
-        con.execute(
-            "INSERT INTO ssd_department (la_code, dept_team_id, dept_team_name) VALUES (?, 'HOS', 'Head of Service')",
-            [la],
-        )
-    finally:
-        con.close()
-    from cscperf.web.figures import CACHE
-
-    CACHE.clear()
-    try:
+    added = ("INSERT INTO ssd_department (la_code, dept_team_id, dept_team_name) VALUES (?, 'HOS', 'Head of Service')",
+             [la])  # fmt: skip
+    removed = ("DELETE FROM ssd_department WHERE la_code = ? AND dept_team_id = 'HOS'", [la])
+    with _store_changed(web_store, added, removed):
         assert "Head of Service" in teams_of(la)
         assert "Children's Social Care" not in teams_of(la)  # the service above the teams, no child its own
         analyst = client_for(accounts.analyst)
         for url in ("/", "/indicators/cp_visits_in_time/", "/indicators/cp_plans_open/"):
             assert analyst.get(url, {"team": "Head of Service", "la": la}).status_code == 200, url
-    finally:
+
+
+@contextmanager
+def _store_changed(web_store: WebStore, change: Statement, undo: Statement) -> Iterator[None]:
+    """The test store with one statement run while the block runs (and undone after it), the service's figures
+    computed afresh on each side."""
+    from cscperf.store.database import open_store
+    from cscperf.web.figures import CACHE
+
+    def run(statement: Statement) -> None:
         con = open_store(web_store.path)
         try:
-            con.execute("DELETE FROM ssd_department WHERE la_code = ? AND dept_team_id = 'HOS'", [la])
+            con.execute(*statement)
         finally:
             con.close()
         CACHE.clear()
+
+    run(change)
+    try:
+        yield
+    finally:
+        run(undo)
 
 
 def test_a_rate_per_10000_is_not_broken_down_over_the_whole_councils_children(
@@ -272,31 +282,15 @@ def test_a_council_the_store_does_not_hold_is_a_400_not_a_permission_problem(
 
 def test_a_department_above_teams_with_children_of_its_own_is_a_team(web_store: WebStore) -> None:
     """A service area with its own allocations appears in the breakdowns by team, so it is offered too."""
-    from cscperf.store.database import open_store
-    from cscperf.web.figures import CACHE
     from cscperf.web.pages import teams_of
 
     la = web_store.la_codes[0]
-    con = open_store(web_store.path)
-    try:
-        (parent,) = con.execute(
-            "SELECT dept_team_id FROM ssd_department WHERE la_code = ? AND dept_team_name = 'Children''s Social Care'",
-            [la],
-        ).fetchone()
-        con.execute("INSERT INTO ssd_involvements (la_code, invo_involvements_id, invo_professional_team) "
-                    "VALUES (?, 'INV-PARENT', ?)", [la, parent])  # fmt: skip
-    finally:
-        con.close()
-    CACHE.clear()
-    try:
+    added = ("INSERT INTO ssd_involvements (la_code, invo_involvements_id, invo_professional_team) SELECT la_code, "
+             "'INV-PARENT', dept_team_id FROM ssd_department WHERE la_code = ? AND dept_team_name = "
+             "'Children''s Social Care'", [la])  # fmt: skip
+    removed = ("DELETE FROM ssd_involvements WHERE la_code = ? AND invo_involvements_id = 'INV-PARENT'", [la])
+    with _store_changed(web_store, added, removed):
         assert "Children's Social Care" in teams_of(la)
-    finally:
-        con = open_store(web_store.path)
-        try:
-            con.execute("DELETE FROM ssd_involvements WHERE la_code = ? AND invo_involvements_id = 'INV-PARENT'", [la])
-        finally:
-            con.close()
-        CACHE.clear()
 
 
 def test_a_day_that_does_not_exist_is_called_that(web_store: WebStore, accounts: Accounts, client_for: Any) -> None:

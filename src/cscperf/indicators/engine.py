@@ -443,21 +443,16 @@ def _point(
     group: str | None,
     population: dict[int, int],
 ) -> Point:
-    value: float | None
     # Sums of fractions (FTE) carry the float noise of the order they were added in, which differs from engine
     # to engine (2.4000000000000004 or 2.3999999999999995); the figure is worked from the sums as shown.
     numerator = _tidy(numerator)
     denominator = None if denominator is None else _tidy(denominator)
     if indicator.unit == "count":
-        denominator, value = None, numerator
-    elif indicator.unit == "rate_per_10k":
+        denominator = None
+    elif indicator.unit == "rate_per_10k":  # the denominator of a rate is the population
         pop = population_for(population, period.end)
         denominator = float(pop) if pop else None
-        value = numerator * 10_000 / pop if pop else None
-    elif indicator.unit == "percent":
-        value = 100 * numerator / denominator if denominator else None
-    else:
-        value = numerator / denominator if denominator else None
+    value = value_of(indicator, numerator, denominator)
     return Point(
         la_code,
         period.start,
@@ -470,22 +465,29 @@ def _point(
     )
 
 
+def value_of(indicator: Indicator, numerator: float, denominator: float | None) -> float | None:
+    """The figure from a numerator and denominator, by the engine's rules (the denominator of a rate per
+    10,000 is the population)."""
+    if indicator.unit == "count":
+        return numerator
+    if not denominator:
+        return None
+    if indicator.unit == "rate_per_10k":
+        return numerator * 10_000 / denominator
+    if indicator.unit == "percent":
+        return 100 * numerator / denominator
+    return numerator / denominator
+
+
 def exact_value(indicator: Indicator, point: Point) -> float | None:
-    """The figure before the DfE's rounding, worked from the point's numerator and denominator as `_point` works
-    it (for statistical process control, whose mean and limits are not to be worked from rounded figures: a
-    rounded 7.8% is above a limit of 7.797% that the figure itself, 7.772%, is not). The rounded figure where
-    the point has no numerator."""
+    """The figure before the DfE's rounding, worked from the point's numerator and denominator (for statistical
+    process control, whose mean and limits are not to be worked from rounded figures: a rounded 7.8% is above a
+    limit of 7.797% that the figure itself, 7.772%, is not). The rounded figure where there is nothing to work
+    it from."""
     if point.value is None or point.numerator is None:
         return point.value
-    if indicator.unit == "count":
-        return point.numerator
-    if not point.denominator:
-        return point.value
-    if indicator.unit == "rate_per_10k":
-        return point.numerator * 10_000 / point.denominator
-    if indicator.unit == "percent":
-        return 100 * point.numerator / point.denominator
-    return point.numerator / point.denominator
+    exact = value_of(indicator, point.numerator, point.denominator)
+    return point.value if exact is None else exact
 
 
 def _tidy(x: float) -> float:

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from cscperf.disclosure import DEFAULT_POLICY, DisclosurePolicy
 from cscperf.errors import DataProblem
 from cscperf.indicators.definition import Indicator
-from cscperf.indicators.engine import Point, Result, round_as_dfe
+from cscperf.indicators.engine import Point, Result, round_as_dfe, value_of
 
 REGION = "ALL"
 """The code --la takes for every council the store (or the user's role) holds, and the aggregate's code."""
@@ -46,20 +46,6 @@ class RegionResult:
     indicator: Indicator
     region: list[Shared] = field(default_factory=list)
     councils: dict[str, list[Shared]] = field(default_factory=dict)
-
-
-def value_of(indicator: Indicator, numerator: float, denominator: float | None) -> float | None:
-    """The figure from a numerator and denominator, by the engine's rules (the denominator of a rate per
-    10,000 is the population)."""
-    if indicator.unit == "count":
-        return numerator
-    if not denominator:
-        return None
-    if indicator.unit == "rate_per_10k":
-        return numerator * 10_000 / denominator
-    if indicator.unit == "percent":
-        return 100 * numerator / denominator
-    return numerator / denominator
 
 
 def regional(results: list[Result], policy: DisclosurePolicy = DEFAULT_POLICY) -> list[RegionResult]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from cscperf.analysis.spc import AssuranceIcon, VariationIcon
@@ -18,6 +17,7 @@ from cscperf.report.indicator_figures import IndicatorFigures
 from cscperf.report.measures import words_for
 from cscperf.report.paragraphs import contrary
 from cscperf.report.rag import RAG_NAMES, target_short
+from cscperf.report.withheld_flows import flows_withheld_months
 
 
 @dataclass(frozen=True)
@@ -158,23 +158,6 @@ def summary_groups(content: ReportContent) -> list[tuple[str, list[SummaryRow]]]
     withheld = flows_withheld_months(content.figures)
     return [(title, [summary_row(f, withheld.get(f.indicator.id, frozenset())) for f in rows])
             for title, rows in content.summary_groups()]  # fmt: skip
-
-
-# Counts of events that, with the count at each month end they change, give each other by subtraction: in care at
-# the end of a month = in care at the end of the one before + starts - leavers.
-FLOWS_TOGETHER = ("cla_started", "cla_ceased")
-
-
-def flows_withheld_months(figures: Mapping[str, IndicatorFigures]) -> dict[str, frozenset[dt.date]]:
-    """For each of children starting and leaving care, the months in which it is withheld beside the other: the
-    other is from 1 to the threshold less one, and this one is not."""
-    present = [figures[i] for i in FLOWS_TOGETHER if i in figures]
-    small = {p.period_end for f in present for p in f.points if p.value is not None and f.disclosure.is_small(p.value)}
-    return {
-        f.indicator.id: frozenset(p.period_end for p in f.points if p.period_end in small
-                                  and not (p.value is not None and f.disclosure.is_small(p.value)))
-        for f in present
-    }  # fmt: skip
 
 
 def _count_or_value(f: IndicatorFigures, point: Point, withheld: frozenset[dt.date]) -> str:

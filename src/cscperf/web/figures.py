@@ -30,6 +30,7 @@ from cscperf.report.config import ReportConfig, read_report_config
 from cscperf.report.contents import PERFORMANCE_SECTIONS, build_report
 from cscperf.report.figures import shown
 from cscperf.report.indicator_figures import IndicatorFigures, indicator_figures
+from cscperf.report.withheld_flows import flows_withheld_months
 from cscperf.store.connection import Connection
 from cscperf.store.councils import Council, team_names
 from cscperf.web.charts import browser_spec
@@ -282,29 +283,22 @@ def _empty_point(ind: Indicator, la: str, start: dt.date, end: dt.date, team: st
     return Point(la, start, end, 0.0, None, value, 0, team)
 
 
-# Counts of events that, with the count at each month end they change, give each other by subtraction: in care at
-# the end of a month = in care at the end of the one before + starts - leavers.
-FLOWS_OF_A_STOCK = {"cla_open": ("cla_started", "cla_ceased")}
 WITHHELD_BESIDE = "withheld: with the children in care at each month end it would give a count of fewer than 5"
 
 
 def for_members(board: Dashboard, policy: DisclosurePolicy) -> Dashboard:
     """The board as members may read it: a month whose count (or whose percentage's or rate's numerator) is
     from 1 to the threshold less one has no figure on charts and trend lines, and reads "fewer than 5"; in such a
-    month the counts of events that change the same count at each month end are withheld together
-    (`FLOWS_OF_A_STOCK`: children starting and leaving care), or one would give the other."""
+    month the children starting and leaving care are withheld together (`report.withheld_flows`), or the
+    children in care at the two month ends would give one from the other."""
+    beside = flows_withheld_months(board.figures, policy)
     figures = {}
     for key, f in board.figures.items():
-        points = tuple(dataclasses.replace(p, value=None) if policy.is_small(p.numerator) else p for p in f.points)
+        months = beside.get(f.indicator.id, frozenset())
+        points = tuple(dataclasses.replace(p, value=None) if policy.is_small(p.numerator)
+                       else dataclasses.replace(p, value=None, reason=WITHHELD_BESIDE) if p.period_end in months
+                       else p for p in f.points)  # fmt: skip
         figures[key] = dataclasses.replace(f, points=points)
-    for flows in FLOWS_OF_A_STOCK.values():
-        present = [figures[i] for i in flows if i in figures]
-        months = {p.period_end for f in present for p in f.points if policy.is_small(p.numerator)}
-        for f in present:
-            beside = [p.period_end in months and not policy.is_small(p.numerator) for p in f.points]
-            points = tuple(dataclasses.replace(p, value=None, reason=WITHHELD_BESIDE) if withhold else p
-                           for p, withhold in zip(f.points, beside, strict=True))  # fmt: skip
-            figures[f.indicator.id] = dataclasses.replace(f, points=points)
     return dataclasses.replace(board, figures=figures)
 
 
