@@ -439,7 +439,9 @@ def _appendix_1(doc: DocumentObject, content: ReportContent, charts: list[Render
         caption = f"Figures behind chart {chart.number}, the latest {len(chart.print_headers) - 1} months"
         if chart.withheld:
             threshold = request.disclosure.threshold
-            caption += f" (<{threshold}: fewer than {threshold}, withheld)"
+            caption += f" (<{threshold}: fewer than {threshold}, withheld" + (
+                "; c: withheld beside it)" if chart.withheld_beside else ")"
+            )
         headers = ["", *chart.print_headers[1:]]
         _table(doc, headers, chart.print_rows, caption, 8.5, keep=True)
         doc.add_paragraph()

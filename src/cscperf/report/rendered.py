@@ -57,6 +57,11 @@ class RenderedChart:
         return any(cell.startswith("<") for row in self.print_rows for cell in row[1:])
 
     @property
+    def withheld_beside(self) -> bool:
+        """Whether the printed figures withhold a count beside a small one ("c": starts beside leavers)."""
+        return any(cell == "c" for row in self.print_rows for cell in row[1:])
+
+    @property
     def image_uri(self) -> str:
         """The chart as a self-contained data URI: SVG (sharp at any size)."""
         return self.svg_data_uri
